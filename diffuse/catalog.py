@@ -1,0 +1,136 @@
+"""The whole tracker in memory: the organisation file, every practice and project."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from diffuse.errors import DiffuseError, Location, Problem
+from diffuse.loading import Document, read_document, validate
+from diffuse.models import Organisation, Practice, Project, Workflow
+
+ORGANISATION_FILE = "organisation.yaml"
+PRACTICES_DIR = "practices"
+PROJECTS_DIR = "projects"
+SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class Catalog:
+    root: Path
+    organisation: Organisation | None = None
+    practices: dict[str, Practice] = field(default_factory=dict)
+    projects: dict[str, Project] = field(default_factory=dict)
+    documents: list[Document] = field(default_factory=list)
+    sources: dict[str, Document] = field(default_factory=dict)
+    broken: dict[str, Document] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def workflow(self) -> Workflow:
+        if self.organisation is not None and self.organisation.workflow is not None:
+            return self.organisation.workflow
+        from diffuse.templates import default_workflow
+
+        return default_workflow()
+
+    def document(self, kind: str, item_id: str) -> Document:
+        return self.sources[f"{kind}/{item_id}"]
+
+    def all_problems(self) -> list[Problem]:
+        found = list(self.problems)
+        for doc in self.documents:
+            found.extend(doc.problems)
+        return sorted(set(found))
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above `start` holding the organisation file."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / ORGANISATION_FILE).is_file():
+            return folder
+    raise DiffuseError(
+        f"no {ORGANISATION_FILE} found in {start} or any folder above it; "
+        "run 'diffuse init' to create a tracker, or pass --root"
+    )
+
+
+def tracker_files(root: Path, folder: str) -> list[Path]:
+    directory = root / folder
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.iterdir() if p.suffix in SUFFIXES and p.is_file())
+
+
+def load_catalog(root: Path) -> Catalog:
+    """Load and validate every file; problems are collected, never raised."""
+    catalog = Catalog(root)
+    org_doc = _read(catalog, root / ORGANISATION_FILE)
+    catalog.sources["organisation"] = org_doc
+    catalog.organisation = validate(org_doc, Organisation)
+    for path in tracker_files(root, PRACTICES_DIR):
+        doc = _read(catalog, path)
+        _register(catalog, "practice", doc, validate(doc, Practice), catalog.practices)
+    for path in tracker_files(root, PROJECTS_DIR):
+        doc = _read(catalog, path)
+        _register(catalog, "project", doc, validate(doc, Project), catalog.projects)
+    from diffuse.references import check_references
+
+    catalog.problems.extend(check_references(catalog))
+    return catalog
+
+
+def _read(catalog: Catalog, path: Path) -> Document:
+    doc = read_document(path)
+    catalog.documents.append(doc)
+    return doc
+
+
+def _register(
+    catalog: Catalog,
+    kind: str,
+    doc: Document,
+    item: Practice | Project | None,
+    into: dict[str, Practice] | dict[str, Project],
+) -> None:
+    if item is None:
+        # Remembered so references to it are not reported a second time as missing.
+        catalog.broken[f"{kind}/{doc.path.stem}"] = doc
+        return
+    path = doc.path
+    if item.id in into:
+        first = catalog.sources[f"{kind}/{item.id}"].path
+        catalog.problems.append(
+            Problem(
+                doc.locate(("id",)), "duplicate-id", f"id: '{item.id}' is already used by {first}"
+            )
+        )
+        return
+    if item.id != path.stem:
+        catalog.problems.append(
+            Problem(
+                doc.locate(("id",)),
+                "id-mismatch",
+                f"id: '{item.id}' does not match the file name; rename the file to "
+                f"{item.id}{path.suffix} or set id: {path.stem}",
+            )
+        )
+        return
+    into[item.id] = item  # type: ignore[assignment]
+    catalog.sources[f"{kind}/{item.id}"] = doc
+
+
+def relative(path: Path, base: Path | None = None) -> Path:
+    base = base or Path.cwd()
+    try:
+        return path.resolve().relative_to(base.resolve())
+    except ValueError:
+        return path
+
+
+def problem_at(doc: Document, loc: tuple[str | int, ...], code: str, message: str) -> Problem:
+    return Problem(doc.locate(loc), code, message)
+
+
+__all__ = ["Catalog", "Location", "find_root", "load_catalog", "problem_at", "relative"]

@@ -1,0 +1,425 @@
+"""The `diffuse` command line: parse options, call one core function, render, exit.
+
+Exit codes: 0 ok, 1 a problem in the user's files or a refused action, 2 usage, 3 a bug.
+Core modules are imported inside each command so `diffuse --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import enum
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from typer.core import TyperGroup
+
+ISSUES_URL = "https://github.com/diffuse-tracker/diffuse/issues"
+
+
+class _Group(TyperGroup):
+    """One error handler for every command: user problems exit 1, bugs exit 3 in one line."""
+
+    def invoke(self, ctx: Any) -> Any:
+        from diffuse.errors import DiffuseError
+
+        try:
+            return super().invoke(ctx)
+        except (typer.TyperException, typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except DiffuseError as exc:
+            _fail(exc)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence for a bug
+            typer.echo(
+                f"diffuse: internal error ({type(exc).__name__}: {exc}); this is a bug, "
+                f"please report it at {ISSUES_URL} with the command you ran",
+                err=True,
+            )
+            raise typer.Exit(3) from None
+
+
+def _fail(exc: Any) -> NoReturn:
+    from diffuse.render import clean, problems_text
+
+    if exc.problems:
+        typer.echo(problems_text(exc.problems), err=True)
+    typer.echo(f"diffuse: {clean(exc.message)}", err=True)
+    raise typer.Exit(1)
+
+
+app = typer.Typer(
+    cls=_Group,
+    help="Track the managed diffusion of approved best practices to every site.",
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+new_app = typer.Typer(
+    cls=_Group,
+    help="Create a practice or project file from a template.",
+    rich_markup_mode=None,
+    no_args_is_help=True,
+)
+app.add_typer(new_app, name="new")
+
+
+class Format(enum.StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    CSV = "csv"
+    MARKDOWN = "markdown"
+
+
+class ShowFormat(enum.StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+class GroupBy(enum.StrEnum):
+    AUTO = "auto"
+    SITE = "site"
+    REGION = "region"
+    KIND = "kind"
+
+
+RootOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--root",
+        metavar="DIR",
+        help="Tracker folder (default: the nearest folder holding organisation.yaml).",
+        envvar="DIFFUSE_ROOT",
+        show_default=False,
+    ),
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="DATE",
+        help="Report as of this date, YYYY-MM-DD (default: today).",
+        show_default=False,
+    ),
+]
+DateOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--date",
+        metavar="DATE",
+        help="Date to record, YYYY-MM-DD (default: today).",
+        show_default=False,
+    ),
+]
+ByOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--by",
+        metavar="PERSON",
+        help="Person id to record (default: the person whose email is git's user.email).",
+        show_default=False,
+    ),
+]
+CommitOpt = Annotated[bool, typer.Option("--commit", help="Commit the changed file with git.")]
+
+
+def _day(value: str | None, option: str) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"expected YYYY-MM-DD, got {value!r}", param_hint=option) from None
+
+
+def _root(root: Path | None) -> Path:
+    from diffuse.catalog import find_root
+
+    return find_root(root or Path.cwd())
+
+
+def _version(value: bool) -> None:
+    if value:
+        from diffuse import __version__
+
+        typer.echo(f"diffuse {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Track the managed diffusion of approved best practices to every site."""
+
+
+@app.command()
+def init(
+    directory: Annotated[
+        Path, typer.Argument(metavar="DIR", help="Folder to create the tracker in.")
+    ] = Path("."),
+    name: Annotated[
+        str, typer.Option(metavar="TEXT", help="Name of the organisation.")
+    ] = "My Health System",
+) -> None:
+    """Create a tracker folder.
+
+    Writes organisation.yaml, practices/, projects/ and a README, and runs git init unless
+    the folder is already in a git repository."""
+    from diffuse.scaffold import init_tracker
+
+    for path in init_tracker(directory, name):
+        typer.echo(f"created {path}")
+
+
+@new_app.command("practice")
+def new_practice(
+    practice_id: Annotated[str, typer.Argument(metavar="ID", help="Id of the new practice.")],
+    title: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="Title of the practice.")
+    ] = None,
+    root: RootOpt = None,
+) -> None:
+    """Create practices/ID.yaml with every field explained."""
+    from diffuse.scaffold import new_practice as create
+
+    typer.echo(f"created {create(_root(root), practice_id, title)}")
+
+
+@new_app.command("project")
+def new_project(
+    project_id: Annotated[str, typer.Argument(metavar="ID", help="Id of the new project.")],
+    practice: Annotated[
+        str, typer.Option("--practice", metavar="ID", help="Id of the practice it diffuses.")
+    ],
+    root: RootOpt = None,
+) -> None:
+    """Create projects/ID.yaml with the checklist, the standard risks and every site."""
+    from diffuse.scaffold import new_project as create
+
+    typer.echo(f"created {create(_root(root), project_id, practice)}")
+
+
+@app.command()
+def validate(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="PATH", help="Files or folders to report on (default: the whole tracker)."
+        ),
+    ] = None,
+    root: RootOpt = None,
+) -> None:
+    """Check every file and report all problems.
+
+    Each file is checked against its schema and every id it names against the other files.
+    Problems print as path:line:col: error[code] message. Exit 0 clean, 1 problems found."""
+    from diffuse.render import problems_summary, problems_text
+    from diffuse.validation import validate_tracker
+
+    report = validate_tracker(_root(root or _first_dir(paths)), paths or [])
+    if report.problems:
+        typer.echo(problems_text(report.problems))
+    typer.echo(problems_summary(report.problems, report.files), err=bool(report.problems))
+    raise typer.Exit(1 if report.errors else 0)
+
+
+def _first_dir(paths: list[Path] | None) -> Path | None:
+    if not paths:
+        return None
+    first = paths[0]
+    return first if first.is_dir() else first.parent
+
+
+@app.command()
+def status(
+    practice: Annotated[
+        list[str] | None,
+        typer.Option(metavar="ID", help="Only projects of this practice (repeatable)."),
+    ] = None,
+    phase: Annotated[
+        list[str] | None,
+        typer.Option(metavar="PHASE", help="Only projects in this phase (repeatable)."),
+    ] = None,
+    site: Annotated[
+        list[str] | None, typer.Option(metavar="SITE", help="Only this site's column (repeatable).")
+    ] = None,
+    health: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="HEALTH",
+            help="Only projects whose overall health is this: on-track, "
+            "at-risk or off-track (repeatable).",
+        ),
+    ] = None,
+    group: Annotated[
+        GroupBy,
+        typer.Option(
+            help="Columns per site, or per region/kind of site; auto groups by region when "
+            "the sites do not fit the width."
+        ),
+    ] = GroupBy.AUTO,
+    all_projects: Annotated[
+        bool, typer.Option("--all", help="Include closed and sustained projects.")
+    ] = False,
+    output: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.TEXT,
+    as_of: AsOfOpt = None,
+    root: RootOpt = None,
+) -> None:
+    """Show the Status Tracker grid.
+
+    One row per active project (phase, share of sites live, days since approval against the
+    target, overall health) and one column per site, each cell a symbol for the site's state
+    and health. Plain text when piped or NO_COLOR is set."""
+    from diffuse.render import grid_output, make_console
+    from diffuse.status import StatusRequest, check_filters, load_tracker, status_grid
+
+    day = _day(as_of, "--as-of")
+    request = StatusRequest(
+        tuple(practice or ()),
+        tuple(phase or ()),
+        tuple(site or ()),
+        tuple(health or ()),
+        all_projects,
+        group.value,
+        output.value,
+    )
+    loaded = load_tracker(_root(root))
+    check_filters(loaded, request)
+    grid_output(
+        make_console(), lambda by: status_grid(loaded, day, request, by), group.value, output.value
+    )
+    _warn_problems(loaded.problems)
+
+
+@app.command()
+def show(
+    item_id: Annotated[str, typer.Argument(metavar="ID", help="A practice or project id.")],
+    output: Annotated[
+        ShowFormat, typer.Option("--format", help="Output format.")
+    ] = ShowFormat.TEXT,
+    as_of: AsOfOpt = None,
+    root: RootOpt = None,
+) -> None:
+    """Print one practice or project in full.
+
+    A project shows its checklist by role, the next gate, risks by score, metrics and sites;
+    a practice its principles, support elements, approvals and review dates."""
+    from diffuse.render import make_console
+    from diffuse.render.show import item_view
+    from diffuse.status import find_item, item_json, load_tracker, show_data
+
+    day = _day(as_of, "--as-of")
+    loaded = load_tracker(_root(root))
+    kind, item = find_item(loaded, item_id)
+    if output is ShowFormat.JSON:
+        typer.echo(item_json(loaded, kind, item, day), nl=False)
+    else:
+        make_console().print(item_view(show_data(loaded, kind, item, day)))
+    _warn_problems(loaded.problems)
+
+
+@app.command()
+def advance(
+    project: Annotated[str, typer.Argument(metavar="PROJECT", help="Project id.")],
+    to: Annotated[
+        str | None,
+        typer.Option("--to", metavar="PHASE", help="Phase to enter (default: the next)."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check the gate; change nothing.")
+    ] = False,
+    commit: CommitOpt = False,
+    by: ByOpt = None,
+    on: DateOpt = None,
+    reason: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="Why, recorded with the transition.")
+    ] = None,
+    root: RootOpt = None,
+) -> None:
+    """Move a project to its next phase if the gate is met.
+
+    The gate: every checklist duty due by the current phase done or na, the roles the next
+    phase needs assigned, and its approval recorded. When it is not met, lists what is
+    missing by role and exits 1 with the file unchanged. When it is, records the transition
+    (from, to, date, by) changing only those lines."""
+    from diffuse.editing import AdvanceRequest, advance_project
+
+    request = AdvanceRequest(project, to, _day(on, "--date"), by, reason, dry_run, commit)
+    from diffuse.render import advance_text
+
+    outcome = advance_project(_root(root), request)
+    typer.echo(advance_text(outcome))
+    raise typer.Exit(0 if outcome.passed else 1)
+
+
+@app.command("site")
+def site_update(
+    project: Annotated[str, typer.Argument(metavar="PROJECT", help="Project id.")],
+    site: Annotated[str, typer.Argument(metavar="SITE", help="Site id.")],
+    status_: Annotated[
+        str | None,
+        typer.Option(
+            "--status",
+            metavar="STATUS",
+            help="not-started, planning, implementing, live, sustained or not-applicable.",
+        ),
+    ] = None,
+    health_: Annotated[
+        str | None,
+        typer.Option("--health", metavar="HEALTH", help="on-track, at-risk or off-track."),
+    ] = None,
+    adkar: Annotated[
+        str | None,
+        typer.Option(
+            metavar="STAGE", help="awareness, desire, knowledge, ability or reinforcement."
+        ),
+    ] = None,
+    note: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="A status note, also added to the dated log.")
+    ] = None,
+    commit: CommitOpt = False,
+    by: ByOpt = None,
+    on: DateOpt = None,
+    root: RootOpt = None,
+) -> None:
+    """Update one site's row of a project.
+
+    Sets status, health, ADKAR stage and note, stamps 'updated', and logs the note in the
+    project's dated updates, changing only those lines."""
+    from diffuse.editing import SiteRequest, update_site
+
+    request = SiteRequest(
+        project, site, status_, health_, adkar, note, _day(on, "--date"), by, commit
+    )
+    typer.echo(update_site(_root(root), request))
+
+
+def _warn_problems(problems: list[Any]) -> None:
+    # The report still shows every valid file, but an invalid one must not go unnoticed.
+    if problems:
+        files = len({p.location.path for p in problems})
+        typer.echo(
+            f"diffuse: warning: {len(problems)} problem(s) in {files} file(s) are not "
+            "shown above; run 'diffuse validate'",
+            err=True,
+        )
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    try:
+        app()
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(1)
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,216 @@
+"""Commands that change a project file: advance a phase, update a site.
+
+Edits are surgical (`yamledit`): only the lines that change are touched, the result is
+validated before it is written, and the write is atomic under a lock (`atomic`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from diffuse.atomic import FileChangedError, LockTimeout, read_text, write_text_atomic
+from diffuse.errors import DiffuseError
+from diffuse.gates import GateError, GateReport, evaluate, target_phase
+from diffuse.loading import Document, validate
+from diffuse.models import Adkar, Health, Project, SiteStatus, Workflow
+from diffuse.status import Loaded, load_tracker
+from diffuse.yamledit import EditError, Scalar, append_item, set_value
+from diffuse.yamlnodes import compose, convert_checked
+
+
+@dataclass(frozen=True)
+class AdvanceRequest:
+    project: str
+    to: str | None
+    on: date
+    by: str | None
+    reason: str | None = None
+    dry_run: bool = False
+    commit: bool = False
+
+
+@dataclass
+class AdvanceOutcome:
+    report: GateReport
+    workflow: Workflow
+    dry_run: bool = False
+    path: Path | None = None
+    commit: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.report.passed
+
+
+@dataclass(frozen=True)
+class SiteRequest:
+    project: str
+    site: str
+    status: str | None
+    health: str | None
+    adkar: str | None
+    note: str | None
+    on: date
+    by: str | None
+    commit: bool = False
+
+
+def _project(loaded: Loaded, project_id: str) -> tuple[Project, Path]:
+    project = loaded.catalog.projects.get(project_id)
+    if project is None:
+        broken = tuple(p for p in loaded.problems if p.location.path.stem == project_id)
+        if broken:
+            raise DiffuseError(f"projects/{project_id}.yaml has problems; fix them first", broken)
+        known = ", ".join(sorted(loaded.catalog.projects)) or "none"
+        raise DiffuseError(f"no project '{project_id}'; known: {known}")
+    return project, loaded.catalog.document("project", project_id).path
+
+
+def advance_project(root: Path, request: AdvanceRequest) -> AdvanceOutcome:
+    loaded = load_tracker(root)
+    project, path = _project(loaded, request.project)
+    catalog = loaded.catalog
+    try:
+        target = target_phase(catalog.workflow, project, request.to)
+    except GateError as exc:
+        raise DiffuseError(str(exc)) from None
+    practice = catalog.practices.get(project.practice)
+    report = evaluate(catalog.workflow, loaded.org, practice, project, target)
+    outcome = AdvanceOutcome(report, catalog.workflow, request.dry_run)
+    if not outcome.passed or request.dry_run:
+        return outcome
+    repo = _repo_for(root, request.commit)
+    by = resolve_person(loaded, root, request.by)
+    entry: dict[str, Scalar] = {"from": project.phase, "to": target, "date": request.on, "by": by}
+    if request.reason:
+        entry["reason"] = request.reason
+
+    def change(text: str) -> str:
+        return append_item(set_value(text, ("phase",), target), ("history",), entry)
+
+    edit_file(path, change)
+    outcome.path = path
+    if repo is not None:
+        from diffuse.repo import commit_files
+
+        message = (
+            f"Advance {project.id} from {project.phase} to {target}\n\nGate met; "
+            f"recorded by {by} on {request.on.isoformat()}."
+        )
+        outcome.commit = commit_files(repo, [path], message)
+    return outcome
+
+
+def update_site(root: Path, request: SiteRequest) -> str:
+    loaded = load_tracker(root)
+    project, path = _project(loaded, request.project)
+    if loaded.org.site(request.site) is None:
+        known = ", ".join(s.id for s in loaded.org.sites)
+        raise DiffuseError(f"no site '{request.site}' in the organisation; known: {known}")
+    changes = _site_changes(request)
+    if not changes and request.note is None:
+        raise DiffuseError("nothing to change: give --status, --health, --adkar or --note")
+    repo = _repo_for(root, request.commit)
+    by = resolve_person(loaded, root, request.by, required=False)
+
+    def change(text: str) -> str:
+        for field_name, value in [*changes, ("updated", request.on)]:
+            text = set_value(text, ("sites", request.site, field_name), value)
+        if request.note is not None:
+            text = set_value(text, ("sites", request.site, "note"), request.note)
+            entry: dict[str, Scalar] = {
+                "date": request.on,
+                "site": request.site,
+                "text": request.note,
+            }
+            text = append_item(text, ("updates",), {**entry, **({"by": by} if by else {})})
+        return text
+
+    edit_file(path, change)
+    summary = ", ".join(f"{k}={v}" for k, v in changes) or "note added"
+    message = f"{project.id}: site {request.site} updated ({summary})"
+    if repo is not None:
+        from diffuse.repo import commit_files
+
+        sha = commit_files(repo, [path], f"Update {request.site} in {project.id}: {summary}")
+        message += f"; committed {sha}"
+    return message
+
+
+def _site_changes(request: SiteRequest) -> list[tuple[str, Scalar]]:
+    checks: list[tuple[str, str | None, type[SiteStatus] | type[Health] | type[Adkar]]] = [
+        ("status", request.status, SiteStatus),
+        ("health", request.health, Health),
+        ("adkar", request.adkar, Adkar),
+    ]
+    changes: list[tuple[str, Scalar]] = []
+    for field_name, value, choices in checks:
+        if value is None:
+            continue
+        allowed = [c.value for c in choices]
+        if value not in allowed:
+            raise DiffuseError(f"--{field_name}: '{value}' is not one of: {', '.join(allowed)}")
+        changes.append((field_name, value))
+    return changes
+
+
+def resolve_person(
+    loaded: Loaded, root: Path, given: str | None, required: bool = True
+) -> str | None:
+    if given is not None:
+        if loaded.org.person(given) is None:
+            raise DiffuseError(f"--by: no person '{given}' in the organisation file")
+        return given
+    from diffuse.repo import user_email
+
+    email = user_email(root)
+    match = next(
+        (p.id for p in loaded.org.people if email and p.email and p.email.lower() == email.lower()),
+        None,
+    )
+    if match is None and required:
+        raise DiffuseError(
+            f"cannot tell who is recording this: git's user.email ({email or 'unset'})"
+            " matches no person in the organisation file; pass --by PERSON"
+        )
+    return match
+
+
+def _repo_for(root: Path, commit: bool) -> object | None:
+    if not commit:
+        return None
+    from diffuse.repo import open_repo
+
+    repo: object = open_repo(root)
+    return repo
+
+
+def edit_file(path: Path, change: object) -> None:
+    """Apply `change(text) -> text` to `path`; nothing is written unless the result is valid."""
+    try:
+        text, fingerprint = read_text(path)
+        new_text = change(text)  # type: ignore[operator]
+        _must_stay_valid(path, new_text)
+        write_text_atomic(path, new_text, fingerprint)
+    except EditError as exc:
+        raise DiffuseError(f"{path}: cannot edit safely: {exc}") from None
+    except FileChangedError:
+        raise DiffuseError(
+            f"{path} changed on disk while diffuse was editing it; nothing was "
+            "written, run the command again"
+        ) from None
+    except LockTimeout as exc:
+        raise DiffuseError(str(exc)) from None
+
+
+def _must_stay_valid(path: Path, text: str) -> None:
+    doc = Document(path)
+    doc.node = compose(text.removeprefix("\ufeff"))[0]
+    converted = convert_checked(path, doc.node)
+    doc.data, doc.problems = converted.data, converted.problems
+    if validate(doc, Project) is None or doc.problems:
+        raise DiffuseError(
+            "the edit would leave the file invalid; nothing was written", tuple(doc.problems)
+        )

@@ -1,0 +1,67 @@
+"""Pydantic models of the three file kinds: organisation, practice, project."""
+
+from diffuse.models.common import Base, Day, Id
+from diffuse.models.organisation import Body, BodyKind, Organisation, Person, Settings, Site
+from diffuse.models.practice import (
+    Approval,
+    Decision,
+    Discovery,
+    Practice,
+    PracticeStatus,
+    SupportKind,
+)
+from diffuse.models.project import (
+    Adkar,
+    DutyRecord,
+    DutyStatus,
+    Health,
+    Measure,
+    Metric,
+    MetricKind,
+    MetricLevel,
+    Project,
+    Risk,
+    RiskCategory,
+    SiteState,
+    SiteStatus,
+    Transition,
+    Update,
+)
+from diffuse.models.workflow import DutyDef, GateDef, RoleDef, Workflow
+
+__all__ = [
+    "Adkar",
+    "Approval",
+    "Base",
+    "Body",
+    "BodyKind",
+    "Day",
+    "Decision",
+    "Discovery",
+    "DutyDef",
+    "DutyRecord",
+    "DutyStatus",
+    "GateDef",
+    "Health",
+    "Id",
+    "Measure",
+    "Metric",
+    "MetricKind",
+    "MetricLevel",
+    "Organisation",
+    "Person",
+    "Practice",
+    "PracticeStatus",
+    "Project",
+    "Risk",
+    "RiskCategory",
+    "RoleDef",
+    "Settings",
+    "Site",
+    "SiteState",
+    "SiteStatus",
+    "SupportKind",
+    "Transition",
+    "Update",
+    "Workflow",
+]

@@ -1,0 +1,53 @@
+"""Types shared by every file kind: ids, dates, the strict base model."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
+from pydantic_core import PydanticCustomError
+
+_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class Base(BaseModel):
+    """Unknown keys are errors: a typo in a hand-edited file must never pass silently."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_default=False)
+
+
+def _check_id(value: str) -> str:
+    # Ids become file names and CLI arguments: keeping them to a safe alphabet rules out
+    # path traversal ("../x"), spaces and case clashes on case-insensitive file systems.
+    if not _ID.fullmatch(value):
+        raise PydanticCustomError(
+            "invalid_id",
+            "expected an id of lowercase letters, digits and '-', starting with a letter "
+            "or digit, at most 64 characters",
+        )
+    return value
+
+
+def _parse_day(value: Any) -> Any:
+    # YAML scalars reach the models as text; only an ISO calendar day is a date here, so
+    # "2025-02-30", "12/01/2010" or a bare number are reported rather than guessed at.
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise PydanticCustomError("invalid_date", "not a real calendar day") from None
+    raise PydanticCustomError("invalid_date", "expected a date as YYYY-MM-DD")
+
+
+def _one_or_many(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+Id = Annotated[str, AfterValidator(_check_id)]
+Day = Annotated[date, BeforeValidator(_parse_day)]
+IdList = Annotated[list[Id], BeforeValidator(_one_or_many)]

@@ -1,0 +1,62 @@
+"""The organisation file: sites, people, approving bodies, settings, optional workflow."""
+
+from __future__ import annotations
+
+import enum
+
+from pydantic import Field
+
+from diffuse.models.common import Base, Id, IdList
+from diffuse.models.workflow import Workflow
+
+
+class BodyKind(enum.StrEnum):
+    PRACTICE_COMMITTEE = "clinical-practice-committee"
+    SPECIALTY_COUNCIL = "specialty-council"
+    OTHER = "other"
+
+
+class Site(Base):
+    id: Id
+    name: str
+    region: str = ""
+    kind: str = "hospital"
+
+
+class Person(Base):
+    id: Id
+    name: str
+    email: str | None = None
+    title: str | None = None
+
+
+class Body(Base):
+    id: Id
+    name: str
+    kind: BodyKind
+    specialty: str | None = None
+    members: IdList = Field(default_factory=list)
+
+
+class Settings(Base):
+    target_months: int = Field(default=6, ge=1, le=120)
+    review_cadence_months: int = Field(default=12, ge=1, le=120)
+    stale_after_weeks: int = Field(default=6, ge=1, le=104)
+
+
+class Organisation(Base):
+    name: str
+    settings: Settings = Field(default_factory=Settings)
+    sites: list[Site] = Field(min_length=1)
+    people: list[Person] = Field(default_factory=list)
+    bodies: list[Body] = Field(default_factory=list)
+    workflow: Workflow | None = None
+
+    def site(self, site_id: str) -> Site | None:
+        return next((s for s in self.sites if s.id == site_id), None)
+
+    def person(self, person_id: str) -> Person | None:
+        return next((p for p in self.people if p.id == person_id), None)
+
+    def body(self, body_id: str) -> Body | None:
+        return next((b for b in self.bodies if b.id == body_id), None)

@@ -1,0 +1,224 @@
+"""A diffusion project: one practice taken to every site through gated phases."""
+
+from __future__ import annotations
+
+import enum
+from typing import Annotated
+
+from pydantic import Field, model_validator
+
+from diffuse.models.common import Base, Day, Id, IdList
+from diffuse.models.practice import Approval
+
+
+class DutyStatus(enum.StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    NOT_APPLICABLE = "na"
+
+
+class SiteStatus(enum.StrEnum):
+    NOT_STARTED = "not-started"
+    PLANNING = "planning"
+    IMPLEMENTING = "implementing"
+    LIVE = "live"
+    SUSTAINED = "sustained"
+    NOT_APPLICABLE = "not-applicable"
+
+
+class Health(enum.StrEnum):
+    ON_TRACK = "on-track"
+    AT_RISK = "at-risk"
+    OFF_TRACK = "off-track"
+
+
+class Adkar(enum.StrEnum):
+    AWARENESS = "awareness"
+    DESIRE = "desire"
+    KNOWLEDGE = "knowledge"
+    ABILITY = "ability"
+    REINFORCEMENT = "reinforcement"
+
+
+class RiskCategory(enum.StrEnum):
+    """The standard risks of the model's Table 2, plus room for a project's own."""
+
+    DOCUMENTATION = "documentation"
+    OWNERSHIP = "ownership"
+    MEASUREMENT = "measurement"
+    IT_APPROVAL = "it-approval"
+    IT_CHANGES = "it-changes"
+    PHYSICIAN_TIME = "physician-time"
+    COMPETING_PRIORITIES = "competing-priorities"
+    CULTURE = "culture"
+    OTHER = "other"
+
+
+class RiskStatus(enum.StrEnum):
+    OPEN = "open"
+    MITIGATED = "mitigated"
+    ACCEPTED = "accepted"
+    CLOSED = "closed"
+
+
+class MetricLevel(enum.StrEnum):
+    EDUCATION = "education"
+    PROCESS = "process"
+    OUTCOME = "outcome"
+    FINANCIAL = "financial"
+    ADOPTION = "adoption"
+
+
+class MetricKind(enum.StrEnum):
+    PROPORTION = "proportion"
+    RATE = "rate"
+    COUNT = "count"
+    MEASUREMENT = "measurement"
+
+
+class Direction(enum.StrEnum):
+    HIGHER = "higher"
+    LOWER = "lower"
+
+
+class MeasurePeriod(enum.StrEnum):
+    BASELINE = "baseline"
+    IMPLEMENTATION = "implementation"
+    ONGOING = "ongoing"
+
+
+Score = Annotated[int, Field(ge=1, le=5)]
+NonNegative = Annotated[float, Field(ge=0)]
+
+
+class DutyRecord(Base):
+    status: DutyStatus = DutyStatus.OPEN
+    date: Day | None = None
+    by: Id | None = None
+    reason: str | None = None
+    evidence: str | None = None
+
+    @model_validator(mode="after")
+    def _explained(self) -> DutyRecord:
+        if self.status is DutyStatus.DONE and self.date is None:
+            raise ValueError("a duty marked done needs the date it was done ('date: YYYY-MM-DD')")
+        if self.status is DutyStatus.NOT_APPLICABLE and not self.reason:
+            raise ValueError("a duty marked na needs a 'reason' saying why it does not apply")
+        return self
+
+
+class Risk(Base):
+    category: RiskCategory
+    description: str = ""
+    likelihood: Score
+    impact: Score
+    owner: Id | None = None
+    mitigation: str | None = None
+    status: RiskStatus = RiskStatus.OPEN
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact
+
+
+class Measure(Base):
+    date: Day
+    site: Id | None = None
+    value: float | None = None
+    numerator: NonNegative | None = None
+    denominator: Annotated[float, Field(gt=0)] | None = None
+    period: MeasurePeriod | None = None
+    excluded: str | None = Field(default=None, description="why this point is left out")
+
+    @model_validator(mode="after")
+    def _has_value(self) -> Measure:
+        if (self.numerator is None) != (self.denominator is None):
+            raise ValueError("give 'numerator' and 'denominator' together, or neither")
+        if self.value is None and self.numerator is None:
+            raise ValueError("a measure needs 'value', or 'numerator' and 'denominator'")
+        return self
+
+
+class Metric(Base):
+    id: Id
+    name: str
+    level: MetricLevel
+    kind: MetricKind = MetricKind.MEASUREMENT
+    unit: str = ""
+    multiplier: float = Field(default=1.0, gt=0)
+    direction: Direction
+    baseline: float | None = None
+    target: float | None = None
+    values: list[Measure] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _proportions_in_range(self) -> Metric:
+        # Proportions are written in percent; a share above 100% is always a data error.
+        if self.kind is not MetricKind.PROPORTION:
+            return self
+        for measure in self.values:
+            if measure.numerator is not None and measure.numerator > (measure.denominator or 0):
+                raise ValueError(f"{measure.date}: numerator is larger than denominator")
+            if measure.value is not None and not 0 <= measure.value <= 100:
+                raise ValueError(
+                    f"{measure.date}: a proportion must be 0-100% (got {measure.value})"
+                )
+        return self
+
+    def point(self, measure: Measure) -> float:
+        """The value as charted: derived from numerator/denominator where given."""
+        if measure.numerator is not None and measure.denominator:
+            scale = 100.0 if self.kind is MetricKind.PROPORTION else self.multiplier
+            return measure.numerator / measure.denominator * scale
+        return measure.value if measure.value is not None else 0.0
+
+
+class Adaptation(Base):
+    description: str
+    approved_by: Id | None = None
+    date: Day | None = None
+
+
+class SiteState(Base):
+    status: SiteStatus = SiteStatus.NOT_STARTED
+    health: Health = Health.ON_TRACK
+    leader: Id | None = None
+    go_live_planned: Day | None = None
+    go_live_actual: Day | None = None
+    adkar: Adkar | None = None
+    adaptations: list[Adaptation] = Field(default_factory=list)
+    barriers: list[str] = Field(default_factory=list)
+    updated: Day | None = None
+    note: str | None = None
+
+
+class Update(Base):
+    date: Day
+    text: str
+    by: Id | None = None
+    site: Id | None = None
+
+
+class Transition(Base):
+    from_phase: Id = Field(alias="from")
+    to: Id
+    date: Day
+    by: Id
+    reason: str | None = None
+
+
+class Project(Base):
+    id: Id
+    practice: Id
+    title: str
+    phase: Id
+    approved: Day | None = Field(default=None, description="day the diffusion was approved")
+    target_months: int | None = Field(default=None, ge=1, le=120)
+    roles: dict[Id, IdList] = Field(default_factory=dict)
+    checklist: dict[Id, DutyRecord] = Field(default_factory=dict)
+    risks: list[Risk] = Field(default_factory=list)
+    metrics: list[Metric] = Field(default_factory=list)
+    sites: dict[Id, SiteState] = Field(default_factory=dict)
+    approvals: list[Approval] = Field(default_factory=list)
+    updates: list[Update] = Field(default_factory=list)
+    history: list[Transition] = Field(default_factory=list)

@@ -1,0 +1,247 @@
+"""Cross-file rules: every id a file names exists, approvers belong to the right body."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from diffuse.catalog import Catalog
+from diffuse.errors import Problem
+from diffuse.loading import Document
+from diffuse.models import Approval, Organisation, Practice, PracticeStatus, Project
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass
+class _Checker:
+    catalog: Catalog
+    problems: list[Problem] = field(default_factory=list)
+
+    def known(
+        self, doc: Document, loc: Loc, value: str | None, ids: Iterable[str], what: str
+    ) -> None:
+        if value is None:
+            return
+        ids = sorted(ids)
+        if value not in ids:
+            listed = ", ".join(ids[:12]) + (", ..." if len(ids) > 12 else "")
+            self.problems.append(
+                Problem(
+                    doc.locate(loc),
+                    "unknown-reference",
+                    f"{_dotted(loc)}: no {what} '{value}' (known: {listed or 'none'})",
+                )
+            )
+
+    def add(self, doc: Document, loc: Loc, code: str, message: str) -> None:
+        self.problems.append(Problem(doc.locate(loc), code, f"{_dotted(loc)}: {message}"))
+
+
+def _dotted(loc: Loc) -> str:
+    return ".".join(str(step) for step in loc) or "(top level)"
+
+
+def check_references(catalog: Catalog) -> list[Problem]:
+    org = catalog.organisation
+    if org is None:
+        return []
+    checker = _Checker(catalog)
+    _check_organisation(checker, org, catalog.sources["organisation"])
+    for practice in catalog.practices.values():
+        _check_practice(checker, org, practice, catalog.document("practice", practice.id))
+    for project in catalog.projects.values():
+        _check_project(checker, org, project, catalog.document("project", project.id))
+    return checker.problems
+
+
+def _check_organisation(checker: _Checker, org: Organisation, doc: Document) -> None:
+    lists: dict[str, list[str]] = {
+        "sites": [s.id for s in org.sites],
+        "people": [p.id for p in org.people],
+        "bodies": [b.id for b in org.bodies],
+    }
+    for list_name, ids in lists.items():
+        seen: set[str] = set()
+        for index, item_id in enumerate(ids):
+            if item_id in seen:
+                checker.add(
+                    doc, (list_name, index, "id"), "duplicate-id", f"'{item_id}' is listed twice"
+                )
+            seen.add(item_id)
+    people = [p.id for p in org.people]
+    for b, body in enumerate(org.bodies):
+        for m, member in enumerate(body.members):
+            checker.known(doc, ("bodies", b, "members", m), member, people, "person")
+
+
+def _check_practice(
+    checker: _Checker, org: Organisation, practice: Practice, doc: Document
+) -> None:
+    sites, people = [s.id for s in org.sites], [p.id for p in org.people]
+    checker.known(
+        doc,
+        ("approving_body",),
+        practice.approving_body,
+        [b.id for b in org.bodies],
+        "approving body",
+    )
+    checker.known(doc, ("owner",), practice.owner, people, "person")
+    for field_name in ("origin_sites", "vetted_by"):
+        for index, site in enumerate(getattr(practice, field_name)):
+            checker.known(doc, (field_name, index), site, sites, "site")
+    for index, evidence in enumerate(practice.evidence):
+        checker.known(doc, ("evidence", index, "site"), evidence.site, sites, "site")
+    _check_approvals(checker, org, practice, practice.approvals, doc)
+    _check_lineage(checker, practice, doc)
+    if practice.status is PracticeStatus.DIFFUSING and not _has_project(
+        checker.catalog, practice.id
+    ):
+        checker.add(
+            doc,
+            ("status",),
+            "no-project",
+            "the practice is diffusing but no project in projects/ diffuses it; "
+            "create one with 'diffuse new project'",
+        )
+
+
+def _has_project(catalog: Catalog, practice_id: str) -> bool:
+    if any(p.practice == practice_id for p in catalog.projects.values()):
+        return True
+    # A project file that failed validation still says which practice it diffuses.
+    return any(
+        isinstance(doc.data, dict) and doc.data.get("practice") == practice_id
+        for key, doc in catalog.broken.items()
+        if key.startswith("project/")
+    )
+
+
+def _check_lineage(checker: _Checker, practice: Practice, doc: Document) -> None:
+    practices = checker.catalog.practices
+    for field_name, back in (("supersedes", "superseded_by"), ("superseded_by", "supersedes")):
+        other_id = getattr(practice, field_name)
+        if other_id is None:
+            continue
+        other = practices.get(other_id)
+        if other is None:
+            checker.known(doc, (field_name,), other_id, practices, "practice")
+        elif getattr(other, back) != practice.id:
+            checker.add(
+                doc,
+                (field_name,),
+                "inconsistent-lineage",
+                f"'{other_id}' must name this practice in its '{back}' field",
+            )
+    if practice.superseded_by and practice.status is not PracticeStatus.SUPERSEDED:
+        checker.add(
+            doc,
+            ("status",),
+            "inconsistent-lineage",
+            "a practice with 'superseded_by' must have status: superseded",
+        )
+
+
+def _check_approvals(
+    checker: _Checker,
+    org: Organisation,
+    practice: Practice,
+    approvals: list[Approval],
+    doc: Document,
+) -> None:
+    body = org.body(practice.approving_body)
+    for index, approval in enumerate(approvals):
+        loc: Loc = ("approvals", index)
+        checker.known(
+            doc, (*loc, "body"), approval.body, [b.id for b in org.bodies], "approving body"
+        )
+        if body is None:
+            continue
+        if approval.body != body.id:
+            checker.add(
+                doc,
+                (*loc, "body"),
+                "wrong-body",
+                f"'{practice.id}' is approved by '{body.id}', not '{approval.body}'",
+            )
+        elif approval.by not in body.members:
+            checker.add(
+                doc,
+                (*loc, "by"),
+                "not-a-member",
+                f"'{approval.by}' is not a member of {body.name} ('{body.id}')",
+            )
+
+
+def _check_project(checker: _Checker, org: Organisation, project: Project, doc: Document) -> None:
+    practice = checker.catalog.practices.get(project.practice)
+    if f"practice/{project.practice}" not in checker.catalog.broken:
+        checker.known(doc, ("practice",), project.practice, checker.catalog.practices, "practice")
+    workflow = checker.catalog.workflow
+    checker.known(doc, ("phase",), project.phase, workflow.phases, "phase")
+    _check_project_people(checker, org, project, doc)
+    _check_project_sites(checker, org, project, practice, doc)
+    duties = [d.id for d in workflow.duties]
+    for duty_id in project.checklist:
+        checker.known(doc, ("checklist", duty_id), duty_id, duties, "duty")
+    for index, approval in enumerate(project.approvals):
+        checker.known(doc, ("approvals", index, "gate"), approval.gate, workflow.phases, "phase")
+    if practice is not None:
+        _check_approvals(checker, org, practice, project.approvals, doc)
+    for index, step in enumerate(project.history):
+        checker.known(doc, ("history", index, "from"), step.from_phase, workflow.phases, "phase")
+        checker.known(doc, ("history", index, "to"), step.to, workflow.phases, "phase")
+    if project.history and project.history[-1].to != project.phase:
+        checker.add(
+            doc,
+            ("phase",),
+            "history-mismatch",
+            f"phase is '{project.phase}' but the last history entry moved to "
+            f"'{project.history[-1].to}'",
+        )
+
+
+def _check_project_people(
+    checker: _Checker, org: Organisation, project: Project, doc: Document
+) -> None:
+    people = [p.id for p in org.people]
+    roles = [r.id for r in checker.catalog.workflow.roles]
+    for role, assigned in project.roles.items():
+        checker.known(doc, ("roles", role), role, roles, "role")
+        for index, person in enumerate(assigned):
+            checker.known(doc, ("roles", role, index), person, people, "person")
+    refs: list[tuple[Loc, str | None]] = [
+        (("checklist", duty, "by"), rec.by) for duty, rec in project.checklist.items()
+    ]
+    refs += [(("risks", i, "owner"), risk.owner) for i, risk in enumerate(project.risks)]
+    refs += [(("updates", i, "by"), update.by) for i, update in enumerate(project.updates)]
+    refs += [(("history", i, "by"), step.by) for i, step in enumerate(project.history)]
+    refs += [(("sites", s, "leader"), state.leader) for s, state in project.sites.items()]
+    for loc, ref in refs:
+        checker.known(doc, loc, ref, people, "person")
+
+
+def _check_project_sites(
+    checker: _Checker, org: Organisation, project: Project, practice: Practice | None, doc: Document
+) -> None:
+    sites = [s.id for s in org.sites]
+    for site_id, state in project.sites.items():
+        checker.known(doc, ("sites", site_id), site_id, sites, "site")
+        body = org.body(practice.approving_body) if practice else None
+        for index, adaptation in enumerate(state.adaptations):
+            if body and adaptation.approved_by and adaptation.approved_by not in body.members:
+                checker.add(
+                    doc,
+                    ("sites", site_id, "adaptations", index, "approved_by"),
+                    "not-a-member",
+                    f"'{adaptation.approved_by}' is not a member of {body.name}",
+                )
+    for index, update in enumerate(project.updates):
+        checker.known(doc, ("updates", index, "site"), update.site, sites, "site")
+    seen: set[str] = set()
+    for m, metric in enumerate(project.metrics):
+        if metric.id in seen:
+            checker.add(doc, ("metrics", m, "id"), "duplicate-id", f"metric '{metric.id}' twice")
+        seen.add(metric.id)
+        for v, measure in enumerate(metric.values):
+            checker.known(doc, ("metrics", m, "values", v, "site"), measure.site, sites, "site")

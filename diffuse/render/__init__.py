@@ -1,0 +1,301 @@
+"""Everything the user reads: the grid, problem lists, gate reports, practice and project views.
+
+The only module besides `cli` that imports Rich. Text from YAML files is always passed as
+`rich.text.Text` (never parsed as markup) after control characters are made visible.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import sys
+from collections.abc import Iterable
+from typing import IO, Any
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from diffuse.errors import Problem
+from diffuse.gates import GateReport
+from diffuse.models import Health, SiteStatus, Workflow
+from diffuse.tracker import Cell, Grid, Row
+
+STATUS_SYMBOL = {
+    SiteStatus.NOT_STARTED: ("·", "dim"),
+    SiteStatus.PLANNING: ("◔", "cyan"),
+    SiteStatus.IMPLEMENTING: ("◑", "blue"),
+    SiteStatus.LIVE: ("●", "green"),
+    SiteStatus.SUSTAINED: ("★", "bold green"),
+    SiteStatus.NOT_APPLICABLE: ("–", "dim"),
+}
+HEALTH_SYMBOL = {
+    Health.ON_TRACK: ("✓", "green"),
+    Health.AT_RISK: ("!", "yellow"),
+    Health.OFF_TRACK: ("✗", "bold red"),
+}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(value: object) -> str:
+    """File text made safe for a terminal: escape sequences are shown, never executed."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], str(value))
+
+
+def make_console(file: IO[str] | None = None, width: int | None = None) -> Console:
+    # Rich honours NO_COLOR itself and drops colour when output is not a terminal.
+    stream = file or sys.stdout
+    interactive = stream.isatty()
+    return Console(
+        file=stream,
+        width=width or (None if interactive else _piped_width()),
+        highlight=False,
+        emoji=False,
+        soft_wrap=False,
+        no_color="NO_COLOR" in os.environ or None,
+    )
+
+
+def _piped_width() -> int:
+    try:
+        return max(40, int(os.environ.get("COLUMNS", "")))
+    except ValueError:
+        return 100
+
+
+# -- problems ---------------------------------------------------------------------------
+
+
+def problems_text(problems: Iterable[Problem]) -> str:
+    return "\n".join(clean(p) for p in problems)
+
+
+def problems_summary(problems: list[Problem], files: int) -> str:
+    if not problems:
+        return f"ok: {files} file(s) valid"
+    broken = len({p.location.path for p in problems})
+    return f"{len(problems)} problem(s) in {broken} of {files} file(s)"
+
+
+# -- the grid ---------------------------------------------------------------------------
+
+
+def cell_label(cell: Cell, grouped: bool) -> str:
+    health = HEALTH_SYMBOL[cell.health][0]
+    if cell.in_scope == 0:
+        return STATUS_SYMBOL[SiteStatus.NOT_APPLICABLE][0]
+    if grouped:
+        return f"{cell.live}/{cell.in_scope}{health}"
+    return f"{STATUS_SYMBOL[cell.status][0]}{health}"
+
+
+def _cell_text(cell: Cell, grouped: bool) -> Text:
+    style = HEALTH_SYMBOL[cell.health][1] if cell.in_scope else "dim"
+    if not grouped and cell.status in (SiteStatus.NOT_STARTED, SiteStatus.NOT_APPLICABLE):
+        style = "dim" if cell.health is Health.ON_TRACK else style
+    return Text(cell_label(cell, grouped), style=style)
+
+
+def health_label(health: Health) -> str:
+    return f"{HEALTH_SYMBOL[health][0]} {health.value}"
+
+
+def days_label(row: Row) -> str:
+    if row.days is None or row.target is None or row.approved is None:
+        return "-"
+    return f"{row.days}/{(row.target - row.approved).days}"
+
+
+def grid_table(grid: Grid) -> Table:
+    grouped = grid.grouped_by is not None
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 1),
+        safe_box=True,
+        title=f"Status tracker as of {grid.as_of.isoformat()}",
+        title_justify="left",
+    )
+    table.add_column("Project", no_wrap=True, max_width=28, overflow="ellipsis")
+    table.add_column("Phase", no_wrap=True)
+    table.add_column("Live", justify="right", no_wrap=True)
+    table.add_column("Days", justify="right", no_wrap=True)
+    table.add_column("Health", no_wrap=True)
+    for column in grid.columns:
+        table.add_column(Text(clean(column.label)), justify="center", no_wrap=True)
+    for row in grid.rows:
+        table.add_row(
+            Text(clean(row.project)),
+            Text(clean(row.phase)),
+            f"{row.live}/{row.in_scope} {row.share_live:.0%}",
+            days_label(row),
+            Text(health_label(row.health), style=HEALTH_SYMBOL[row.health][1]),
+            *(_cell_text(c, grouped) for c in row.cells),
+        )
+    return table
+
+
+def legend(grouped: bool) -> str:
+    statuses = "  ".join(f"{sym} {status.value}" for status, (sym, _) in STATUS_SYMBOL.items())
+    health = "  ".join(f"{sym} {h.value}" for h, (sym, _) in HEALTH_SYMBOL.items())
+    cells = "cells: live/in-scope sites and worst health" if grouped else f"sites: {statuses}"
+    return f"{cells}\nhealth: {health}\nDays: since approval / to the target date"
+
+
+def render_grid_text(console: Console, grid: Grid) -> None:
+    if not grid.rows:
+        console.print("No projects match.")
+        return
+    console.print(grid_table(grid))
+    console.print(Text(legend(grid.grouped_by is not None), style="dim"))
+
+
+def grid_fits(grid: Grid, width: int) -> bool:
+    console = Console(width=100_000, file=io.StringIO(), color_system=None)
+    measured = console.measure(grid_table(grid)).maximum
+    return measured <= width
+
+
+def grid_records(grid: Grid) -> list[dict[str, Any]]:
+    return [
+        {
+            "project": row.project,
+            "title": row.title,
+            "practice": row.practice,
+            "phase": row.phase,
+            "health": row.health.value,
+            "reasons": row.reasons,
+            "live": row.live,
+            "in_scope": row.in_scope,
+            "share_live": round(row.share_live, 4),
+            "approved": row.approved.isoformat() if row.approved else None,
+            "days_since_approval": row.days,
+            "target_date": row.target.isoformat() if row.target else None,
+            "columns": {
+                col.id: {
+                    "status": cell.status.value,
+                    "health": cell.health.value,
+                    "live": cell.live,
+                    "in_scope": cell.in_scope,
+                }
+                for col, cell in zip(grid.columns, row.cells, strict=True)
+            },
+        }
+        for row in grid.rows
+    ]
+
+
+def grid_json(grid: Grid) -> str:
+    payload = {
+        "as_of": grid.as_of.isoformat(),
+        "target_months": grid.target_months,
+        "grouped_by": grid.grouped_by,
+        "projects": grid_records(grid),
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False)
+
+
+def grid_csv(grid: Grid) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        [
+            "project",
+            "practice",
+            "phase",
+            "project_health",
+            "column",
+            "status",
+            "health",
+            "live",
+            "in_scope",
+        ]
+    )
+    for row in grid.rows:
+        for col, cell in zip(grid.columns, row.cells, strict=True):
+            writer.writerow(
+                [
+                    row.project,
+                    row.practice,
+                    row.phase,
+                    row.health.value,
+                    col.id,
+                    cell.status.value,
+                    cell.health.value,
+                    cell.live,
+                    cell.in_scope,
+                ]
+            )
+    return out.getvalue()
+
+
+def _md(text: object) -> str:
+    return clean(text).replace("|", "\\|").replace("\n", " ")
+
+
+def grid_markdown(grid: Grid) -> str:
+    grouped = grid.grouped_by is not None
+    head = ["Project", "Phase", "Live", "Days", "Health", *(_md(c.label) for c in grid.columns)]
+    lines = [
+        f"Status tracker as of {grid.as_of.isoformat()}",
+        "",
+        "| " + " | ".join(head) + " |",
+        "|" + "---|" * len(head),
+    ]
+    for row in grid.rows:
+        cells = [
+            _md(row.project),
+            _md(row.phase),
+            f"{row.live}/{row.in_scope}",
+            days_label(row),
+            health_label(row.health),
+            *(cell_label(c, grouped) for c in row.cells),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", *legend(grouped).splitlines()]
+    return "\n".join(lines) + "\n"
+
+
+# -- gate reports -----------------------------------------------------------------------
+
+
+def gate_text(report: GateReport, workflow: Workflow) -> str:
+    head = f"{report.project}: {report.current} -> {report.target}"
+    if report.passed:
+        return f"{head}: gate met"
+    lines = [f"{head}: gate NOT met, {len(report.gaps)} item(s) missing"]
+    for role, gaps in report.by_role().items():
+        lines.append(f"  {clean(workflow.role_name(role))}:")
+        lines += [f"    ✗ [{gap.kind}] {clean(gap.item)}: {clean(gap.text)}" for gap in gaps]
+    return "\n".join(lines)
+
+
+def grid_output(console: Console, build: Any, group: str, output: str) -> None:
+    """Print the grid; `build(group_by)` makes it. With group 'auto', sites are grouped by
+    region only when one column per site would not fit the console."""
+    group_by = None if group in ("auto", "site") else group
+    grid = build(group_by)
+    auto = group == "auto" and output in ("text", "markdown") and grid.rows
+    if auto and not grid_fits(grid, console.width):
+        grid = build("region")
+    if output == "text":
+        render_grid_text(console, grid)
+        return
+    writer = {"json": grid_json, "csv": grid_csv, "markdown": grid_markdown}[output]
+    text = writer(grid)
+    console.out(text if text.endswith("\n") else text + "\n", end="", highlight=False)
+
+
+def advance_text(outcome: Any) -> str:
+    lines = [gate_text(outcome.report, outcome.workflow)]
+    if outcome.report.passed and outcome.dry_run:
+        lines.append("dry run: nothing was changed")
+    elif outcome.path is not None:
+        lines.append(f"recorded in {clean(outcome.path)}")
+    if outcome.commit:
+        lines.append(f"committed {outcome.commit}")
+    return "\n".join(lines)

@@ -1,0 +1,262 @@
+"""Full views of one practice or one project, for `diffuse show`."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from diffuse.gates import GateReport
+from diffuse.models import DutyStatus, Organisation, Practice, Project, Workflow
+from diffuse.render import HEALTH_SYMBOL, STATUS_SYMBOL, clean, gate_text, health_label
+from diffuse.reviews import review_due
+from diffuse.status import ShowData
+from diffuse.tracker import Row, add_months, site_state
+
+DUTY_SYMBOL = {
+    DutyStatus.DONE: "✓ done",
+    DutyStatus.NOT_APPLICABLE: "– n/a",
+    DutyStatus.OPEN: "○ open",
+}
+
+
+def _t(value: object) -> Text:
+    return Text(clean(value if value is not None else "-"))
+
+
+def _kv(pairs: list[tuple[str, object]]) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    for key, value in pairs:
+        table.add_row(key, _t(value))
+    return table
+
+
+def _section(title: str) -> Text:
+    return Text(f"\n{title}", style="bold underline")
+
+
+def _person(org: Organisation, person_id: str | None) -> str:
+    person = org.person(person_id) if person_id else None
+    return f"{person.name} ({person.id})" if person else (person_id or "-")
+
+
+def practice_view(
+    practice: Practice, org: Organisation, projects: list[Project], as_of: date
+) -> RenderableType:
+    body = org.body(practice.approving_body)
+    due = review_due(practice, org)
+    review = f"last {practice.review.last or 'never'}; next due {due or '-'}"
+    if due and due < as_of:
+        review += "  ! OVERDUE"
+    parts: list[RenderableType] = [
+        Text(clean(f"{practice.id}: {practice.title}"), style="bold"),
+        _kv(
+            [
+                ("status", practice.status.value),
+                ("approving body", body.name if body else practice.approving_body),
+                ("owner", _person(org, practice.owner)),
+                ("discovery", practice.discovery.value if practice.discovery else "-"),
+                ("decision", practice.decision.value),
+                ("established", practice.established),
+                ("review", review),
+                ("origin sites", ", ".join(practice.origin_sites) or "-"),
+                ("vetted by", ", ".join(practice.vetted_by) or "-"),
+                ("supersedes", practice.supersedes),
+                ("superseded by", practice.superseded_by),
+                ("projects", ", ".join(p.id for p in projects) or "-"),
+            ]
+        ),
+    ]
+    if practice.summary:
+        parts += [_section("Summary"), _t(practice.summary.strip())]
+    if practice.goal:
+        parts += [_section("Goal"), _t(practice.goal.strip())]
+    if practice.key_principles:
+        parts.append(_section("Key principles"))
+        parts += [_t(f"  fixed:     {p}") for p in practice.key_principles.fixed]
+        parts += [_t(f"  adaptable: {p}") for p in practice.key_principles.adaptable]
+    parts += _support_and_approvals(practice, org)
+    return Group(*parts)
+
+
+def _support_and_approvals(practice: Practice, org: Organisation) -> list[RenderableType]:
+    parts: list[RenderableType] = []
+    if practice.evidence:
+        parts.append(_section("Evidence"))
+        parts += [_t(f"  {e.site}: {e.summary.strip()}") for e in practice.evidence]
+    if practice.support_elements:
+        table = Table("kind", "title", "status", "link", box=None, pad_edge=False)
+        for el in practice.support_elements:
+            table.add_row(el.kind.value, _t(el.title), el.status.value, _t(el.link))
+        parts += [_section("Support elements"), table]
+    if practice.approvals:
+        table = Table("date", "body", "by", "decision", "reference", box=None, pad_edge=False)
+        for a in practice.approvals:
+            table.add_row(
+                str(a.date), _t(a.body), _t(_person(org, a.by)), a.decision.value, _t(a.reference)
+            )
+        parts += [_section("Approvals"), table]
+    return parts
+
+
+def project_view(
+    project: Project,
+    org: Organisation,
+    workflow: Workflow,
+    row: Row | None,
+    gate: GateReport | None,
+) -> RenderableType:
+    months = project.target_months or org.settings.target_months
+    target = add_months(project.approved, months) if project.approved else None
+    parts: list[RenderableType] = [
+        Text(clean(f"{project.id}: {project.title}"), style="bold"),
+        _kv(
+            [
+                ("practice", project.practice),
+                ("phase", project.phase),
+                ("approved", project.approved),
+                ("target", f"{target or '-'} ({months} months)"),
+                ("sites live", f"{row.live}/{row.in_scope}" if row else "-"),
+            ]
+        ),
+    ]
+    if row is not None:
+        style = HEALTH_SYMBOL[row.health][1]
+        parts.append(Text(f"health: {health_label(row.health)}", style=style))
+        parts += [_t(f"  - {reason}") for reason in row.reasons]
+    if gate is not None:
+        parts += [_section("Next gate"), _t(gate_text(gate, workflow))]
+    parts += _roles_and_checklist(project, org, workflow)
+    parts += _risks_and_metrics(project)
+    parts.append(_sites(project, org))
+    parts += _history(project, org)
+    return Group(*parts)
+
+
+def _roles_and_checklist(
+    project: Project, org: Organisation, workflow: Workflow
+) -> list[RenderableType]:
+    parts: list[RenderableType] = [_section("Checklist by role")]
+    for role in workflow.roles:
+        duties = [d for d in workflow.duties if d.role == role.id]
+        people = ", ".join(_person(org, p) for p in project.roles.get(role.id, [])) or "unassigned"
+        done = sum(
+            project.checklist.get(d.id) is not None
+            and project.checklist[d.id].status is not DutyStatus.OPEN
+            for d in duties
+        )
+        parts.append(Text(clean(f"{role.name}: {people}  [{done}/{len(duties)}]"), style="bold"))
+        for duty in duties:
+            rec = project.checklist.get(duty.id)
+            status = rec.status if rec else DutyStatus.OPEN
+            extra = (rec.reason if status is DutyStatus.NOT_APPLICABLE else rec.date) if rec else ""
+            parts.append(
+                _t(
+                    f"  {DUTY_SYMBOL[status]:7} {duty.id:20} (by {duty.due}) "
+                    f"{duty.text}{f'  [{extra}]' if extra else ''}"
+                )
+            )
+    return parts
+
+
+def _risks_and_metrics(project: Project) -> list[RenderableType]:
+    parts: list[RenderableType] = []
+    if project.risks:
+        table = Table(
+            "score", "L×I", "category", "status", "owner", "mitigation", box=None, pad_edge=False
+        )
+        for risk in sorted(project.risks, key=lambda r: -r.score):
+            table.add_row(
+                str(risk.score),
+                f"{risk.likelihood}×{risk.impact}",
+                risk.category.value,
+                risk.status.value,
+                _t(risk.owner),
+                _t(risk.mitigation or risk.description),
+            )
+        parts += [_section("Risks (highest score first)"), table]
+    if project.metrics:
+        table = Table(
+            "metric",
+            "level",
+            "kind",
+            "baseline",
+            "target",
+            "latest",
+            "points",
+            box=None,
+            pad_edge=False,
+        )
+        for metric in project.metrics:
+            latest = max(metric.values, key=lambda v: v.date, default=None)
+            shown = f"{metric.point(latest):.4g} ({latest.date})" if latest else "-"
+            table.add_row(
+                _t(metric.name),
+                metric.level.value,
+                metric.kind.value,
+                _t(metric.baseline),
+                _t(metric.target),
+                shown,
+                str(len(metric.values)),
+            )
+        parts += [_section("Metrics"), table]
+    return parts
+
+
+def _sites(project: Project, org: Organisation) -> RenderableType:
+    table = Table(
+        "site",
+        "status",
+        "health",
+        "ADKAR",
+        "go-live planned",
+        "actual",
+        "leader",
+        "updated",
+        "barriers / note",
+        box=None,
+        pad_edge=False,
+    )
+    for site in org.sites:
+        state = site_state(project, site.id)
+        table.add_row(
+            _t(site.id),
+            f"{STATUS_SYMBOL[state.status][0]} {state.status.value}",
+            Text(health_label(state.health), style=HEALTH_SYMBOL[state.health][1]),
+            state.adkar.value if state.adkar else "-",
+            _t(state.go_live_planned),
+            _t(state.go_live_actual),
+            _t(state.leader),
+            _t(state.updated),
+            _t("; ".join([*state.barriers, *([state.note] if state.note else [])]) or "-"),
+        )
+    return Group(_section("Sites"), table)
+
+
+def _history(project: Project, org: Organisation) -> list[RenderableType]:
+    parts: list[RenderableType] = []
+    if project.history:
+        parts.append(_section("Phase history"))
+        parts += [
+            _t(f"  {h.date}  {h.from_phase} -> {h.to}  by {_person(org, h.by)}")
+            for h in project.history
+        ]
+    if project.updates:
+        parts.append(_section("Latest updates"))
+        recent = sorted(project.updates, key=lambda u: u.date, reverse=True)[:5]
+        parts += [_t(f"  {u.date}  {u.site or 'all'}: {u.text.strip()}") for u in recent]
+    return parts
+
+
+def print_view(console: Console, view: RenderableType) -> None:
+    console.print(view)
+
+
+def item_view(data: ShowData) -> RenderableType:
+    if data.kind == "practice":
+        return practice_view(data.item, data.org, data.projects, data.as_of)
+    return project_view(data.item, data.org, data.workflow, data.row, data.gate)

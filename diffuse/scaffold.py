@@ -1,0 +1,212 @@
+"""`diffuse init` and `diffuse new`: files that explain themselves, ready to fill in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from diffuse.catalog import ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR
+from diffuse.errors import DiffuseError
+from diffuse.models import RiskCategory, Workflow
+from diffuse.models.common import _ID
+from diffuse.status import load_tracker
+
+ORGANISATION_TEMPLATE = """\
+# The organisation: its sites, people and approving bodies. Projects and practices refer to
+# these by id (lowercase letters, digits and '-').
+name: {name}
+
+settings:
+  target_months: 6           # a practice should reach every site within this many months
+  review_cadence_months: 12  # how often a diffused practice is reviewed by its owner
+  stale_after_weeks: 6       # a site row not updated for this long is flagged
+
+# One entry per site. Short ids keep the status grid narrow; 'region' lets the grid group
+# sites when there are many.
+sites:
+  - id: main
+    name: Main Hospital
+    region: Central
+    kind: hospital
+
+people:
+  - id: chair
+    name: Committee Chair
+    email: chair@example.org
+    title: Chair, Clinical Practice Committee
+
+# Bodies that approve practices and phase gates. A cross-specialty practice is approved by
+# the clinical practice committee; a specialty practice by its specialty council.
+bodies:
+  - id: cpc
+    name: Clinical Practice Committee
+    kind: clinical-practice-committee
+    members: [chair]
+"""
+
+README_TEMPLATE = """\
+# {name}: best-practice diffusion tracker
+
+This repository tracks how approved best practices spread to every site, with
+[diffuse](https://pypi.org/project/diffuse-tracker/).
+
+- `organisation.yaml`: sites, people, approving bodies, settings.
+- `practices/`: one file per best practice (`diffuse new practice ID`).
+- `projects/`: one file per diffusion project (`diffuse new project ID --practice P`).
+
+Run `diffuse validate` before you commit and `diffuse status` to see the grid.
+"""
+
+PRACTICE_TEMPLATE = """\
+# A best practice. Fill in each field; 'diffuse validate' explains anything it cannot accept.
+id: {id}
+title: {title}
+summary: >-
+  What the practice is and why, in a few sentences.
+# discovery, proposed, approved, diffusing, diffused, retired or superseded
+status: proposed
+approving_body: {body}      # id of the body in organisation.yaml that approves it
+owner: null                 # the Best Practice Owner (a person id) once assigned
+# internal-collaborative, noahs-ark, alpha-beta, external or grassroots
+discovery: internal-collaborative
+decision: hybrid            # optional, collective, authority or hybrid
+established: null           # date it was established as a best practice, YYYY-MM-DD
+origin_sites: []            # site ids where it was discovered or proven
+evidence: []                # - {{site: ID, summary: what improved, link: URL}}
+vetted_by: []               # site ids that reviewed it before approval
+goal: null                  # the goal and aim statement
+key_principles:
+  fixed:                    # what every site must keep exactly
+    - State each fixed principle here.
+  adaptable: []             # where sites may vary, with approval of local adaptations
+# care-process-model, decision-support, communications, forms, order-sets, protocols,
+# patient-education, policies, staff-education, equipment or measurement
+support_elements: []        # - {{kind: order-sets, title: ..., status: planned, link: URL}}
+approvals: []               # - {{body: ID, by: PERSON, date: YYYY-MM-DD, reference: minutes}}
+review:
+  cadence_months: null      # null uses the organisation's review cadence
+  last: null                # date of the last periodic review
+"""
+
+
+def init_tracker(directory: Path, name: str) -> list[Path]:
+    if (directory / ORGANISATION_FILE).exists():
+        raise DiffuseError(f"{directory / ORGANISATION_FILE} already exists; nothing was changed")
+    directory.mkdir(parents=True, exist_ok=True)
+    created = []
+    for folder in (PRACTICES_DIR, PROJECTS_DIR):
+        (directory / folder).mkdir(exist_ok=True)
+        keep = directory / folder / ".gitkeep"
+        keep.touch()
+        created.append(directory / folder)
+    created.append(
+        _write_new(
+            directory / ORGANISATION_FILE, ORGANISATION_TEMPLATE.format(name=_yaml_text(name))
+        )
+    )
+    if not (directory / "README.md").exists():
+        created.append(_write_new(directory / "README.md", README_TEMPLATE.format(name=name)))
+    from diffuse.repo import init_repo
+
+    if init_repo(directory):
+        created.append(directory / ".git")
+    return created
+
+
+def new_practice(root: Path, practice_id: str, title: str | None) -> Path:
+    _check_new_id(practice_id)
+    org = load_tracker(root).org
+    body = next((b.id for b in org.bodies), "cpc")
+    text = PRACTICE_TEMPLATE.format(
+        id=practice_id, title=_yaml_text(title or practice_id), body=body
+    )
+    return _write_new(root / PRACTICES_DIR / f"{practice_id}.yaml", text)
+
+
+def new_project(root: Path, project_id: str, practice_id: str) -> Path:
+    _check_new_id(project_id)
+    loaded = load_tracker(root)
+    practice = loaded.catalog.practices.get(practice_id)
+    if practice is None:
+        known = ", ".join(sorted(loaded.catalog.practices)) or "none"
+        raise DiffuseError(f"--practice: no valid practice '{practice_id}'; known: {known}")
+    workflow = loaded.catalog.workflow
+    lines = [
+        "# A diffusion project: one practice taken to every site through gated phases.",
+        "# 'diffuse advance' moves the phase when the gate is met; 'diffuse site' updates a site.",
+        f"id: {project_id}",
+        f"practice: {practice_id}",
+        f"title: {_yaml_text('Diffusion of ' + practice.title)}",
+        f"phase: {workflow.phases[0]}          # one of: {', '.join(workflow.phases)}",
+        "approved: null             # date the sponsoring body approved the diffusion",
+        "target_months: null        # null uses the organisation's target",
+        "",
+        "# Who holds each checklist role: a person id or a list of them.",
+        "roles:",
+        *[f"  {role.id}: []          # {role.name}" for role in workflow.roles],
+        "",
+        "# Each duty: open, done (with date) or na (with reason). A phase cannot be left",
+        "# until every duty due by it is done or na.",
+        "checklist:",
+        *_checklist_lines(workflow),
+        "",
+        "# The standard risks of every diffusion; likelihood and impact from 1 to 5.",
+        "risks:",
+        *_risk_lines(),
+        "",
+        "metrics: []   # - {id, name, level, kind, unit, direction, baseline, target, values}",
+        "",
+        "# Every site is in scope unless marked not-applicable.",
+        "sites:",
+        *_site_lines([site.id for site in loaded.org.sites]),
+        "",
+        "approvals: []   # - {gate: PHASE, body: ID, by: PERSON, date: YYYY-MM-DD}",
+        "updates: []     # - {date: YYYY-MM-DD, site: ID, text: ...}",
+        "history: []     # recorded by 'diffuse advance'",
+    ]
+    return _write_new(root / PROJECTS_DIR / f"{project_id}.yaml", "\n".join(lines) + "\n")
+
+
+def _checklist_lines(workflow: Workflow) -> list[str]:
+    lines: list[str] = []
+    for role in workflow.roles:
+        lines.append(f"  # {role.name}")
+        for duty in workflow.duties:
+            if duty.role == role.id:
+                lines.append(f"  {duty.id}: {{status: open}}   # by {duty.due}: {duty.text}")
+    return lines
+
+
+def _site_lines(site_ids: list[str]) -> list[str]:
+    # Block style, so 'diffuse site' can add keys to a site without rewriting its line.
+    lines: list[str] = []
+    for site_id in site_ids:
+        lines += [f"  {site_id}:", "    status: not-started", "    health: on-track"]
+    return lines
+
+
+def _risk_lines() -> list[str]:
+    return [
+        f"  - {{category: {category.value}, likelihood: 3, impact: 3, status: open}}"
+        for category in RiskCategory
+        if category is not RiskCategory.OTHER
+    ]
+
+
+def _check_new_id(item_id: str) -> None:
+    if not _ID.fullmatch(item_id):
+        raise DiffuseError(f"'{item_id}' is not a valid id: use lowercase letters, digits and '-'")
+
+
+def _yaml_text(value: str) -> str:
+    from diffuse.yamledit import render_scalar
+
+    return render_scalar(value)
+
+
+def _write_new(path: Path, text: str) -> Path:
+    try:
+        with path.open("x", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise DiffuseError(f"{path} already exists; nothing was changed") from None
+    return path

@@ -1,0 +1,150 @@
+"""What `status` and `show` report, computed from the tracker for one as-of date."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from diffuse.catalog import Catalog, load_catalog
+from diffuse.errors import DiffuseError, Problem
+from diffuse.gates import GateError, GateReport, evaluate, target_phase
+from diffuse.models import Health, Organisation, Project, Workflow
+from diffuse.reviews import review_due
+from diffuse.tracker import Filters, Grid, Row, build_grid
+
+
+@dataclass(frozen=True)
+class StatusRequest:
+    practices: tuple[str, ...] = ()
+    phases: tuple[str, ...] = ()
+    sites: tuple[str, ...] = ()
+    health: tuple[str, ...] = ()
+    include_inactive: bool = False
+    group: str = "auto"
+    format: str = "text"
+
+
+@dataclass
+class Loaded:
+    catalog: Catalog
+    org: Organisation
+    problems: list[Problem]
+
+
+def load_tracker(root: Path) -> Loaded:
+    """The catalog, or a DiffuseError when not even the organisation file is usable."""
+    catalog = load_catalog(root)
+    problems = catalog.all_problems()
+    if catalog.organisation is None:
+        raise DiffuseError("the organisation file has problems; fix them first", tuple(problems))
+    return Loaded(catalog, catalog.organisation, problems)
+
+
+def check_filters(loaded: Loaded, request: StatusRequest) -> None:
+    known = {
+        "--practice": (request.practices, loaded.catalog.practices),
+        "--phase": (request.phases, loaded.catalog.workflow.phases),
+        "--site": (request.sites, [s.id for s in loaded.org.sites]),
+        "--health": (request.health, [h.value for h in Health]),
+    }
+    for option, (given, allowed) in known.items():
+        unknown = [value for value in given if value not in allowed]
+        if unknown:
+            raise DiffuseError(
+                f"{option}: unknown value {', '.join(map(repr, unknown))}; "
+                f"expected one of: {', '.join(sorted(allowed))}"
+            )
+
+
+def status_grid(loaded: Loaded, as_of: date, request: StatusRequest, group_by: str | None) -> Grid:
+    filters = Filters(
+        request.practices, request.phases, request.sites, request.health, request.include_inactive
+    )
+    return build_grid(loaded.catalog, as_of, filters, group_by)
+
+
+def find_item(loaded: Loaded, item_id: str) -> tuple[str, Any]:
+    catalog = loaded.catalog
+    if item_id in catalog.projects:
+        return "project", catalog.projects[item_id]
+    if item_id in catalog.practices:
+        return "practice", catalog.practices[item_id]
+    broken = [p for p in loaded.problems if p.location.path.stem == item_id]
+    if broken:
+        raise DiffuseError(f"'{item_id}' has problems; fix them first", tuple(broken))
+    known = sorted([*catalog.practices, *catalog.projects])
+    raise DiffuseError(f"no practice or project '{item_id}'; known: {', '.join(known)}")
+
+
+def project_row(loaded: Loaded, project_id: str, as_of: date) -> Row | None:
+    grid = build_grid(loaded.catalog, as_of, Filters(include_inactive=True))
+    return next((r for r in grid.rows if r.project == project_id), None)
+
+
+def next_gate(loaded: Loaded, project_id: str) -> GateReport | None:
+    catalog = loaded.catalog
+    project = catalog.projects[project_id]
+    try:
+        target = target_phase(catalog.workflow, project, None)
+    except GateError:
+        return None
+    return evaluate(
+        catalog.workflow, loaded.org, catalog.practices.get(project.practice), project, target
+    )
+
+
+@dataclass
+class ShowData:
+    kind: str
+    item: Any
+    org: Organisation
+    workflow: Workflow
+    projects: list[Project]
+    row: Row | None
+    gate: GateReport | None
+    as_of: date
+
+
+def show_data(loaded: Loaded, kind: str, item: Any, as_of: date) -> ShowData:
+    catalog = loaded.catalog
+    if kind == "practice":
+        projects = [p for p in catalog.projects.values() if p.practice == item.id]
+        return ShowData(kind, item, loaded.org, catalog.workflow, projects, None, None, as_of)
+    return ShowData(
+        kind,
+        item,
+        loaded.org,
+        catalog.workflow,
+        [],
+        project_row(loaded, item.id, as_of),
+        next_gate(loaded, item.id),
+        as_of,
+    )
+
+
+def item_json(loaded: Loaded, kind: str, item: Any, as_of: date) -> str:
+    data: dict[str, Any] = {"kind": kind, **item.model_dump(mode="json", by_alias=True)}
+    if kind == "practice":
+        due = review_due(item, loaded.org)
+        data["review_due"] = due.isoformat() if due else None
+        data["review_overdue"] = bool(due and due < as_of)
+    else:
+        row = project_row(loaded, item.id, as_of)
+        gate = next_gate(loaded, item.id)
+        data["health"] = row.health.value if row else None
+        data["health_reasons"] = row.reasons if row else []
+        data["next_gate"] = (
+            None
+            if gate is None
+            else {
+                "to": gate.target,
+                "met": gate.passed,
+                "missing": [vars(g) for g in gate.gaps],
+            }
+        )
+        for risk, dumped in zip(item.risks, data["risks"], strict=True):
+            dumped["score"] = risk.score
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

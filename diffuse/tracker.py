@@ -1,0 +1,197 @@
+"""The Status Tracker: one row per active project, one column per site (or group of sites).
+
+Pure computation from a catalog and an as-of date; rendering lives in `render`.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+
+from diffuse.catalog import Catalog
+from diffuse.models import Health, Organisation, Project, Site, SiteState, SiteStatus
+
+LIVE = frozenset({SiteStatus.LIVE, SiteStatus.SUSTAINED})
+PROGRESS = [
+    SiteStatus.NOT_STARTED,
+    SiteStatus.PLANNING,
+    SiteStatus.IMPLEMENTING,
+    SiteStatus.LIVE,
+    SiteStatus.SUSTAINED,
+]
+SEVERITY = [Health.ON_TRACK, Health.AT_RISK, Health.OFF_TRACK]
+OFF_TRACK_SHARE = 0.25
+LATE_SHARE = 0.75
+
+
+@dataclass(frozen=True)
+class Column:
+    id: str
+    label: str
+    site_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Cell:
+    in_scope: int
+    live: int
+    status: SiteStatus
+    health: Health
+
+
+@dataclass
+class Row:
+    project: str
+    title: str
+    practice: str
+    phase: str
+    cells: list[Cell]
+    in_scope: int
+    live: int
+    approved: date | None
+    days: int | None
+    target: date | None
+    health: Health
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def share_live(self) -> float:
+        return self.live / self.in_scope if self.in_scope else 1.0
+
+
+@dataclass
+class Filters:
+    practices: tuple[str, ...] = ()
+    phases: tuple[str, ...] = ()
+    sites: tuple[str, ...] = ()
+    health: tuple[str, ...] = ()
+    include_inactive: bool = False
+
+
+@dataclass
+class Grid:
+    as_of: date
+    target_months: int
+    columns: list[Column]
+    rows: list[Row]
+    grouped_by: str | None = None
+
+
+def add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def site_state(project: Project, site_id: str) -> SiteState:
+    # A site the project file does not list has simply not started: every site is in
+    # scope unless it is marked not-applicable, so no site is forgotten by omission.
+    return project.sites.get(site_id) or SiteState()
+
+
+def build_grid(
+    catalog: Catalog, as_of: date, filters: Filters | None = None, group_by: str | None = None
+) -> Grid:
+    org = catalog.organisation
+    if org is None:
+        raise ValueError("the catalog has no valid organisation file")
+    filters = filters or Filters()
+    sites = [s for s in org.sites if not filters.sites or s.id in filters.sites]
+    columns = _columns(sites, group_by)
+    rows = [
+        _row(catalog, org, project, columns, as_of)
+        for project in sorted(catalog.projects.values(), key=lambda p: p.id)
+        if _selected(catalog, project, filters)
+    ]
+    if filters.health:
+        rows = [r for r in rows if r.health in filters.health]
+    return Grid(as_of, org.settings.target_months, columns, rows, group_by)
+
+
+def _selected(catalog: Catalog, project: Project, filters: Filters) -> bool:
+    if not filters.include_inactive and not catalog.workflow.is_active(project.phase):
+        return False
+    if filters.practices and project.practice not in filters.practices:
+        return False
+    return not filters.phases or project.phase in filters.phases
+
+
+def _columns(sites: list[Site], group_by: str | None) -> list[Column]:
+    if group_by is None:
+        return [Column(s.id, s.id, (s.id,)) for s in sites]
+    groups: dict[str, list[str]] = {}
+    for site in sites:
+        key = str(getattr(site, group_by, "") or "(none)")
+        groups.setdefault(key, []).append(site.id)
+    return [Column(key, key, tuple(ids)) for key, ids in groups.items()]
+
+
+def _cell(project: Project, site_ids: tuple[str, ...]) -> Cell:
+    states = [site_state(project, s) for s in site_ids]
+    scoped = [s for s in states if s.status is not SiteStatus.NOT_APPLICABLE]
+    if not scoped:
+        return Cell(0, 0, SiteStatus.NOT_APPLICABLE, Health.ON_TRACK)
+    least = min((s.status for s in scoped), key=PROGRESS.index)
+    worst = max((s.health for s in scoped), key=SEVERITY.index)
+    return Cell(len(scoped), sum(s.status in LIVE for s in scoped), least, worst)
+
+
+def _row(
+    catalog: Catalog, org: Organisation, project: Project, columns: list[Column], as_of: date
+) -> Row:
+    cells = [_cell(project, c.site_ids) for c in columns]
+    whole = _cell(project, tuple(s.id for s in org.sites))
+    months = project.target_months or org.settings.target_months
+    target = add_months(project.approved, months) if project.approved else None
+    days = (as_of - project.approved).days if project.approved else None
+    health, reasons = _health(project, org, whole, target, days, as_of)
+    practice = catalog.practices.get(project.practice)
+    title = practice.title if practice else project.title
+    return Row(
+        project.id,
+        title,
+        project.practice,
+        project.phase,
+        cells,
+        whole.in_scope,
+        whole.live,
+        project.approved,
+        days,
+        target,
+        health,
+        reasons,
+    )
+
+
+def _health(
+    project: Project,
+    org: Organisation,
+    whole: Cell,
+    target: date | None,
+    days: int | None,
+    as_of: date,
+) -> tuple[Health, list[str]]:
+    """Overall health: the rules leadership reads, stated as reasons."""
+    states = [site_state(project, s.id) for s in org.sites]
+    scoped = [s for s in states if s.status is not SiteStatus.NOT_APPLICABLE]
+    off = sum(s.health is Health.OFF_TRACK for s in scoped)
+    risky = sum(s.health is Health.AT_RISK for s in scoped)
+    all_live = whole.live == whole.in_scope
+    off_reasons, risk_reasons = [], []
+    if target and as_of > target and not all_live:
+        off_reasons.append(
+            f"past the {target.isoformat()} target with "
+            f"{whole.in_scope - whole.live} site(s) not live"
+        )
+    if scoped and off / len(scoped) >= OFF_TRACK_SHARE:
+        off_reasons.append(f"{off} of {len(scoped)} sites off track")
+    if off_reasons:
+        return Health.OFF_TRACK, off_reasons
+    if off or risky:
+        risk_reasons.append(f"{off + risky} site(s) at risk or off track")
+    if target and days is not None and not all_live:
+        span = (target - project.approved).days if project.approved else 0
+        if span and days / span >= LATE_SHARE:
+            risk_reasons.append(f"{days} of {span} days used, {whole.live}/{whole.in_scope} live")
+    return (Health.AT_RISK, risk_reasons) if risk_reasons else (Health.ON_TRACK, [])

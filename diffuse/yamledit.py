@@ -1,0 +1,539 @@
+"""Surgical edits of hand-kept YAML files.
+
+Staff edit these files by hand, so an edit must change only the bytes it needs: comments,
+key order, quoting, line ends and a leading BOM all stay as they were. Edits are splices of
+the original text at positions taken from PyYAML's node marks, and every result is re-parsed
+and compared with the intended data before it is returned.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeAlias
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # PyYAML built without libyaml
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+Scalar: TypeAlias = str | int | float | bool | datetime.date | None
+Path: TypeAlias = tuple[str | int, ...]
+
+# Writes the value below a new key: receives the key's line (`key:`) and its column.
+_Leaf: TypeAlias = Callable[[str, int], list[str]]
+
+_BOM = "\ufeff"
+_STR_TAG = "tag:yaml.org,2002:str"
+_NULL_TAG = "tag:yaml.org,2002:null"
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_FLOW_INDICATORS = frozenset(",[]{}")
+# Characters YAML does not allow raw in a scalar, or that it would read as line breaks.
+_NON_PRINTABLE = re.compile(
+    "[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+# Numbers under YAML 1.2 or 1.1 (`1e3`, `0x1f`, `.5`): loaded as strings by one, not the other.
+_NUMBER_LIKE = re.compile(
+    r"[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)?"
+    r"|0x[0-9a-fA-F_]+|0o[0-7_]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+)
+_BLOCK_HEADER_COMMENT = re.compile(r"[|>][-+0-9]*([ \t]+#[^\r\n]*)$")
+
+
+class EditError(Exception):
+    """The edit cannot be made safely; `message` says why, for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class _Doc:
+    bom: str
+    body: str
+    root: Node | None
+    newline: str
+    step: int  # indentation of a nested mapping relative to its key
+    seq_offset: int  # column of a list's `-` relative to its key
+
+
+@dataclass(frozen=True)
+class _Spot:
+    node: Node | None  # deepest node of the path that exists
+    key: Node | None  # its key, when it is a mapping value
+    found: Path  # path of `node`
+    rest: Path  # part of the path that does not exist yet
+    in_flow: bool  # inside a flow collection, where `,[]{}` need quoting
+
+
+# ---------------------------------------------------------------------------------------------
+# Public API
+
+
+def set_value(text: str, path: Path, value: Scalar) -> str:
+    """Return `text` with the scalar at `path` set to `value`, creating missing mappings."""
+    if not path:
+        raise EditError("cannot set the whole document; give a key path")
+    value = _plain(value)
+    doc = _parse(text)
+    spot = _descend(doc.root, path)
+    if spot.rest:
+        rendered = render_scalar(value)
+        body = _create(doc, spot, lambda head, _col: [f"{head} {rendered}"])
+    elif _same(_lookup(_load(text), path), value):
+        return text
+    else:
+        body = _replace_scalar(doc, spot, path, value)
+    result = doc.bom + body
+    _verify(text, result, path, lambda _old: value)
+    return result
+
+
+def append_item(text: str, path: Path, item: dict[str, Scalar]) -> str:
+    """Return `text` with `item` appended, in block style, to the list at `path`."""
+    item = {key: _plain(value) for key, value in item.items()}
+    doc = _parse(text)
+    spot = _descend(doc.root, path)
+    if spot.rest:
+        body = _create(doc, spot, _list_leaf(doc, item))
+    else:
+        body = _append_existing(doc, spot, path, item)
+    result = doc.bom + body
+    _verify(text, result, path, lambda old: [*(old or []), dict(item)])
+    return result
+
+
+def render_scalar(value: Scalar) -> str:
+    """YAML text that loads back as exactly `value`."""
+    return _render(value, flow=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering
+
+
+def _plain(value: Scalar) -> Scalar:
+    """The built-in value behind an enum member or other subclass, as loading will give it."""
+    if isinstance(value, bool):
+        return value
+    for kind in (str, int, float):
+        if isinstance(value, kind) and type(value) is not kind:
+            return kind(value)
+    return value
+
+
+def _render(value: Scalar, flow: bool) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(int(value))
+    if isinstance(value, float):
+        return _render_float(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value if _plain_ok(value, flow) else _double_quoted(value)
+    raise TypeError(f"cannot write a {type(value).__name__} as a YAML scalar")
+
+
+def _render_float(value: float) -> str:
+    if math.isnan(value):
+        return ".nan"
+    if math.isinf(value):
+        return ".inf" if value > 0 else "-.inf"
+    text = repr(value)
+    if "." not in text:
+        # YAML 1.1 floats need a dot: `1e+16` would load as a string.
+        mantissa, _, exponent = text.partition("e")
+        text = f"{mantissa}.0" + (f"e{exponent}" if exponent else "")
+    return text
+
+
+def _plain_ok(text: str, flow: bool) -> bool:
+    if not text or text != text.strip(" ") or text[0] in _INDICATORS:
+        return False
+    if ": " in text or " #" in text or text.endswith(":") or _NON_PRINTABLE.search(text):
+        return False
+    if (flow and not _FLOW_INDICATORS.isdisjoint(text)) or _NUMBER_LIKE.fullmatch(text):
+        return False
+    # Implicit resolution decides the rest: `yes`, `0123`, `2020-01-01`, `~`, `null` ...
+    try:
+        return bool(yaml.load(f"{text}: {text}\n", Loader=_Loader) == {text: text})
+    except yaml.YAMLError:
+        return False
+
+
+def _double_quoted(text: str) -> str:
+    quoted = json.dumps(text, ensure_ascii=False)
+    return _NON_PRINTABLE.sub(_escape_char, quoted)
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing and navigation
+
+
+def _parse(text: str) -> _Doc:
+    # libyaml does not count a BOM in its marks while the Python scanner does: parse without it.
+    bom = _BOM if text.startswith(_BOM) else ""
+    body = text[len(bom) :]
+    try:
+        root = yaml.compose(body, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        raise EditError(f"cannot parse the YAML: {exc}") from exc
+    step, seq_offset = _indent_style(root)
+    first_break = body.find("\n")
+    newline = "\r\n" if first_break > 0 and body[first_break - 1] == "\r" else "\n"
+    return _Doc(bom, body, root, newline, step, seq_offset)
+
+
+def _indent_style(root: Node | None) -> tuple[int, int]:
+    """Indentation the file already uses for nested mappings and for lists under a key."""
+    step: int | None = None
+    seq_offset: int | None = None
+    for key, value in _block_pairs(root):
+        if value.start_mark.line <= key.start_mark.line:
+            continue
+        offset = value.start_mark.column - key.start_mark.column
+        if step is None and isinstance(value, MappingNode) and offset > 0:
+            step = offset
+        if seq_offset is None and isinstance(value, SequenceNode) and offset >= 0:
+            seq_offset = offset
+    step = step or 2
+    return step, step if seq_offset is None else seq_offset
+
+
+def _block_pairs(root: Node | None) -> list[tuple[Node, Node]]:
+    """Key/value pairs of all block mappings, in document order."""
+    pairs: list[tuple[Node, Node]] = []
+    seen: set[int] = set()
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if id(node) in seen or not isinstance(node, (MappingNode, SequenceNode)):
+            continue
+        seen.add(id(node))
+        if isinstance(node, SequenceNode):
+            stack.extend(reversed(node.value))
+            continue
+        if not node.flow_style:
+            pairs.extend(node.value)
+        stack.extend(value for _key, value in reversed(node.value))
+    return pairs
+
+
+def _descend(root: Node | None, path: Path) -> _Spot:
+    node, key, in_flow = root, None, False
+    for depth, part in enumerate(path):
+        if node is None or (_is_null(node) and isinstance(part, str)):
+            return _Spot(node, key, path[:depth], path[depth:], in_flow)
+        if isinstance(node, MappingNode) and isinstance(part, str):
+            pair = _find_key(node, part)
+            if pair is None:
+                return _Spot(node, key, path[:depth], path[depth:], in_flow)
+            key, child = pair
+        elif isinstance(node, SequenceNode) and isinstance(part, int):
+            child, key = _sequence_item(node, path[: depth + 1]), None
+        else:
+            raise EditError(f"{_where(path[:depth])} {_describe(node, key)}; cannot go into it")
+        in_flow = in_flow or bool(getattr(node, "flow_style", False))
+        node = child
+    return _Spot(node, key, path, (), in_flow)
+
+
+def _find_key(mapping: MappingNode, name: str) -> tuple[Node, Node] | None:
+    # The last duplicate wins, as it does when the file is loaded.
+    found = None
+    for key, value in mapping.value:
+        if isinstance(key, ScalarNode) and key.tag == _STR_TAG and key.value == name:
+            found = (key, value)
+    return found
+
+
+def _sequence_item(seq: SequenceNode, path: Path) -> Node:
+    index = path[-1]
+    assert isinstance(index, int)
+    if not -len(seq.value) <= index < len(seq.value):
+        where = _where(path[:-1])
+        raise EditError(f"{where} has {len(seq.value)} items; there is no item {index}")
+    item: Node = seq.value[index]
+    return item
+
+
+def _is_null(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and node.tag == _NULL_TAG
+
+
+def _is_empty_text(node: Node) -> bool:
+    return bool(node.start_mark.index == node.end_mark.index)
+
+
+def _is_empty_flow(node: Node, kind: type[Node]) -> bool:
+    return isinstance(node, kind) and not node.value
+
+
+def _describe(node: Node | None, key: Node | None = None) -> str:
+    if node is None:
+        return "is missing"
+    kind = "a single value"
+    if isinstance(node, MappingNode):
+        kind = "a mapping"
+    elif isinstance(node, SequenceNode):
+        kind = "a list"
+    # A block collection starts at its first entry; the key's line is the one to look at.
+    return f"is {kind} (line {(key or node).start_mark.line + 1})"
+
+
+def _where(path: Path) -> str:
+    text = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path)
+    return f"'{text.lstrip('.')}'" if text else "the document"
+
+
+# ---------------------------------------------------------------------------------------------
+# Text positions
+
+
+def _tight_end(body: str, node: Node) -> int:
+    """End of the node's own text: block scalars' marks also cover the blank lines after."""
+    start, end = node.start_mark.index, node.end_mark.index
+    return start + len(body[start:end].rstrip())
+
+
+def _last_end(body: str, node: Node) -> int:
+    """End of the last text that belongs to `node`, nested block content included."""
+    if isinstance(node, (MappingNode, SequenceNode)) and not node.flow_style and node.value:
+        last = node.value[-1]
+        if isinstance(node, MappingNode):
+            # The key guards against a value that is an alias of an earlier node.
+            return max(_last_end(body, last[0]), _last_end(body, last[1]))
+        return _last_end(body, last)
+    return _tight_end(body, node)
+
+
+def _line_end(body: str, pos: int) -> int:
+    """Index of the line break that ends the line holding `pos` (or the end of the text)."""
+    brk = body.find("\n", pos)
+    if brk < 0:
+        return len(body)
+    return brk - 1 if brk > pos and body[brk - 1] == "\r" else brk
+
+
+def _next_line(body: str, line_end: int) -> int | None:
+    if line_end >= len(body):
+        return None
+    return line_end + (2 if body.startswith("\r\n", line_end) else 1)
+
+
+def _block_end(body: str, node: Node, column: int) -> int:
+    """Where to add a line after `node`'s block: after its last line and after the comment
+    lines indented deeper than `column`, which annotate its last entry. Blank lines and
+    comments at `column` or less belong to what follows."""
+    end = _line_end(body, _last_end(body, node))
+    while (start := _next_line(body, end)) is not None:
+        line = body[start : _line_end(body, start)]
+        content = line.lstrip(" ")
+        if not content.startswith("#") or len(line) - len(content) <= column:
+            break
+        end = _line_end(body, start)
+    return end
+
+
+def _insert_lines(doc: _Doc, body: str, line_end: int, lines: list[str]) -> str:
+    added = "".join(doc.newline + line for line in lines)
+    return body[:line_end] + added + body[line_end:]
+
+
+# ---------------------------------------------------------------------------------------------
+# Edits
+
+
+def _replace_scalar(doc: _Doc, spot: _Spot, path: Path, value: Scalar) -> str:
+    node, body = spot.node, doc.body
+    if not isinstance(node, ScalarNode):
+        raise EditError(
+            f"{_where(path)} {_describe(node, spot.key)}; only a single value can be set"
+        )
+    start, end = node.start_mark.index, _tight_end(body, node)
+    new = _render(value, spot.in_flow)
+    if start == end:  # empty value right after `key:` or `-`
+        new = " " + new
+    if node.style in ("|", ">"):
+        header = body[start : _line_end(body, start)]
+        comment = _BLOCK_HEADER_COMMENT.match(header)
+        new += comment.group(1) if comment else ""
+    return body[:start] + new + body[end:]
+
+
+def _create(doc: _Doc, spot: _Spot, leaf: _Leaf) -> str:
+    """Add the missing keys `spot.rest`, the last one holding what `leaf` writes."""
+    node, key = spot.node, spot.key
+    if node is None or (not spot.found and _is_null(node) and _is_empty_text(node)):
+        return _append_at_end(doc, _entry_lines(doc, spot.rest, 0, leaf))
+    if _is_null(node) or _is_empty_flow(node, MappingNode):
+        if key is None:
+            raise EditError(f"{_where(spot.found)} is empty and is not under a key")
+        lines = _entry_lines(doc, spot.rest, key.start_mark.column + doc.step, leaf)
+        return _fill_placeholder(doc, node, lines)
+    if isinstance(node, MappingNode) and not node.flow_style:
+        column = node.value[0][0].start_mark.column
+        lines = _entry_lines(doc, spot.rest, column, leaf)
+        return _insert_lines(doc, doc.body, _block_end(doc.body, node, column), lines)
+    line = node.start_mark.line + 1
+    raise EditError(
+        f"cannot add '{spot.rest[0]}' to the flow-style mapping ({{...}}) at line {line}; "
+        "rewrite it in block style (one key per line) first"
+    )
+
+
+def _entry_lines(doc: _Doc, keys: Path, column: int, leaf: _Leaf) -> list[str]:
+    """Lines for nested mappings `keys[0]: keys[1]: ...` starting at `column`."""
+    name = keys[0]
+    if not isinstance(name, str):
+        raise EditError(f"list item [{name}] does not exist; only mapping keys can be created")
+    head = " " * column + _render(name, flow=False) + ":"
+    if len(keys) == 1:
+        return leaf(head, column)
+    return [head, *_entry_lines(doc, keys[1:], column + doc.step, leaf)]
+
+
+def _append_at_end(doc: _Doc, lines: list[str]) -> str:
+    body = doc.body
+    if body and not body.endswith("\n"):
+        body += doc.newline
+    return body + "".join(line + doc.newline for line in lines)
+
+
+def _fill_placeholder(doc: _Doc, node: Node, lines: list[str]) -> str:
+    """Replace an empty value (`key:`, `~`, `null`, `[]`, `{}`) with block content."""
+    body, start, end = doc.body, node.start_mark.index, node.end_mark.index
+    if end > start:
+        # Drop the written placeholder and the spaces before it; a trailing comment stays.
+        start = len(body[:start].rstrip(" \t"))
+        body = body[:start] + body[end:]
+    return _insert_lines(doc, body, _line_end(body, start), lines)
+
+
+def _list_leaf(doc: _Doc, item: dict[str, Scalar]) -> _Leaf:
+    def leaf(head: str, column: int) -> list[str]:
+        dash = column + doc.seq_offset
+        return [head, *_item_lines(item, dash, dash + 2)]
+
+    return leaf
+
+
+def _item_lines(item: dict[str, Scalar], dash: int, column: int) -> list[str]:
+    """A list item holding the mapping `item`: `- k: v` then the other keys at `column`."""
+    if not item:
+        return [" " * dash + "- {}"]
+    first = (" " * dash + "-").ljust(column)
+    return [
+        (first if index == 0 else " " * column) + f"{_render(k, False)}: {_render(v, False)}"
+        for index, (k, v) in enumerate(item.items())
+    ]
+
+
+def _append_existing(doc: _Doc, spot: _Spot, path: Path, item: dict[str, Scalar]) -> str:
+    node, key = spot.node, spot.key
+    if node is not None and (_is_null(node) or _is_empty_flow(node, SequenceNode)):
+        if key is None:
+            raise EditError(f"{_where(path)} is empty and is not under a key")
+        dash = key.start_mark.column + doc.seq_offset
+        return _fill_placeholder(doc, node, _item_lines(item, dash, dash + 2))
+    if isinstance(node, SequenceNode) and not node.flow_style:
+        return _append_to_block_list(doc, node, item)
+    if isinstance(node, SequenceNode):
+        raise EditError(
+            f"{_where(path)} at line {node.start_mark.line + 1} is a flow-style list ([...]); "
+            "rewrite it as a block list (one '- ' item per line) before adding to it"
+        )
+    raise EditError(f"{_where(path)} {_describe(node, key)}; expected a list")
+
+
+def _append_to_block_list(doc: _Doc, seq: SequenceNode, item: dict[str, Scalar]) -> str:
+    dash = seq.start_mark.column
+    lines = _item_lines(item, dash, _item_column(doc.body, seq))
+    return _insert_lines(doc, doc.body, _block_end(doc.body, seq, dash), lines)
+
+
+def _item_column(body: str, seq: SequenceNode) -> int:
+    """Column where existing items start their content (`-   k: v` keeps its spacing)."""
+    dash = seq.start_mark.column
+    for item in seq.value:
+        mark = item.start_mark
+        prefix = body[mark.index - mark.column : mark.index]
+        if prefix.strip() == "-" and mark.column >= dash + 2:
+            return int(mark.column)
+    return dash + 2
+
+
+# ---------------------------------------------------------------------------------------------
+# Verification
+
+
+def _load(text: str) -> Any:
+    return yaml.load(text, Loader=_Loader)
+
+
+def _lookup(data: Any, path: Path) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def _changed(data: Any, path: Path, change: Callable[[Any], Any]) -> Any:
+    """`data` with the value at `path` replaced by `change(old)`, missing mappings created."""
+    if not path:
+        return change(data)
+    head, rest = path[0], path[1:]
+    if data is None:
+        data = {}
+    old = data.get(head) if isinstance(data, dict) else data[head]
+    data[head] = _changed(old, rest, change)
+    return data
+
+
+def _same(left: Any, right: Any) -> bool:
+    """Equality that also tells `1` from `True` and `1.0`, and a date from a datetime."""
+    if type(left) is not type(right):
+        return False
+    if isinstance(left, dict):
+        return left.keys() == right.keys() and all(_same(left[k], right[k]) for k in left)
+    if isinstance(left, list):
+        return len(left) == len(right) and all(map(_same, left, right))
+    if isinstance(left, float) and math.isnan(left):
+        return math.isnan(right)
+    return bool(left == right)
+
+
+def _verify(before: str, after: str, path: Path, change: Callable[[Any], Any]) -> None:
+    expected = _changed(_load(before), path, change)
+    try:
+        actual = _load(after)
+    except yaml.YAMLError as exc:
+        raise EditError(
+            f"internal: edit verification failed at {_where(path)}: the result does not parse "
+            f"({exc}); the file was not changed"
+        ) from exc
+    if not _same(actual, expected):
+        raise EditError(
+            f"internal: edit verification failed at {_where(path)}: the result would not hold "
+            "the intended data; the file was not changed"
+        )
