@@ -120,23 +120,32 @@ def grid_table(grid: Grid) -> Table:
         title=f"Status tracker as of {grid.as_of.isoformat()}",
         title_justify="left",
     )
-    table.add_column("Project", no_wrap=True, max_width=28, overflow="ellipsis")
-    table.add_column("Phase", no_wrap=True)
-    table.add_column("Live", justify="right", no_wrap=True)
-    table.add_column("Days", justify="right", no_wrap=True)
-    table.add_column("Health", no_wrap=True)
-    for column in grid.columns:
-        table.add_column(Text(clean(column.label)), justify="center", no_wrap=True)
-    for row in grid.rows:
-        table.add_row(
-            Text(clean(row.project)),
-            Text(clean(row.phase)),
-            f"{row.live}/{row.in_scope} {row.share_live:.0%}",
-            days_label(row),
-            Text(health_label(row.health), style=HEALTH_SYMBOL[row.health][1]),
-            *(_cell_text(c, grouped) for c in row.cells),
-        )
+    rows = [_row_cells(row, grouped) for row in grid.rows]
+    heads = ["Project", "Phase", "Live", "Days", "Health"]
+    for index, head in enumerate(heads):
+        # Only the project name may be shortened; the figures beside it never are.
+        widest = max([len(head), *(len(r[index].plain) for r in rows)])
+        table.add_column(head, no_wrap=True, overflow="ellipsis",
+                         min_width=widest, max_width=28 if index == 0 else None,
+                         justify="right" if head in ("Live", "Days") else "left")
+    for offset, column in enumerate(grid.columns, start=len(heads)):
+        # Group names may wrap in the header; the cells below them never do.
+        widest = max((len(r[offset].plain) for r in rows), default=1)
+        table.add_column(Text(clean(column.label)), justify="center", min_width=widest)
+    for cells in rows:
+        table.add_row(*cells)
     return table
+
+
+def _row_cells(row: Row, grouped: bool) -> list[Text]:
+    return [
+        Text(clean(row.project)),
+        Text(clean(row.phase)),
+        Text(f"{row.live}/{row.in_scope}"),
+        Text(days_label(row)),
+        Text(health_label(row.health), style=HEALTH_SYMBOL[row.health][1]),
+        *(_cell_text(c, grouped) for c in row.cells),
+    ]
 
 
 def legend(grouped: bool) -> str:
@@ -154,10 +163,13 @@ def render_grid_text(console: Console, grid: Grid) -> None:
     console.print(Text(legend(grid.grouped_by is not None), style="dim"))
 
 
-def grid_fits(grid: Grid, width: int) -> bool:
+def grid_width(grid: Grid) -> int:
     console = Console(width=100_000, file=io.StringIO(), color_system=None)
-    measured = console.measure(grid_table(grid)).maximum
-    return measured <= width
+    return console.measure(grid_table(grid)).maximum
+
+
+def grid_fits(grid: Grid, width: int) -> bool:
+    return grid_width(grid) <= width
 
 
 def grid_records(grid: Grid) -> list[dict[str, Any]]:
@@ -283,6 +295,11 @@ def grid_output(console: Console, build: Any, group: str, output: str) -> None:
     if auto and not grid_fits(grid, console.width):
         grid = build("region")
     if output == "text":
+        # A grid too wide for the terminal is printed whole, never with columns dropped.
+        needed = grid_width(grid)
+        if needed > console.width:
+            console = Console(file=console.file, width=needed, highlight=False,
+                              no_color=console.no_color, color_system=console.color_system)
         render_grid_text(console, grid)
         return
     writer = {"json": grid_json, "csv": grid_csv, "markdown": grid_markdown}[output]
