@@ -125,9 +125,14 @@ def grid_table(grid: Grid) -> Table:
     for index, head in enumerate(heads):
         # Only the project name may be shortened; the figures beside it never are.
         widest = max([len(head), *(len(r[index].plain) for r in rows)])
-        table.add_column(head, no_wrap=True, overflow="ellipsis",
-                         min_width=widest, max_width=28 if index == 0 else None,
-                         justify="right" if head in ("Live", "Days") else "left")
+        table.add_column(
+            head,
+            no_wrap=True,
+            overflow="ellipsis",
+            min_width=widest,
+            max_width=28 if index == 0 else None,
+            justify="right" if head in ("Live", "Days") else "left",
+        )
     for offset, column in enumerate(grid.columns, start=len(heads)):
         # Group names may wrap in the header; the cells below them never do.
         widest = max((len(r[offset].plain) for r in rows), default=1)
@@ -298,8 +303,13 @@ def grid_output(console: Console, build: Any, group: str, output: str) -> None:
         # A grid too wide for the terminal is printed whole, never with columns dropped.
         needed = grid_width(grid)
         if needed > console.width:
-            console = Console(file=console.file, width=needed, highlight=False,
-                              no_color=console.no_color, color_system=console.color_system)
+            console = Console(
+                file=console.file,
+                width=needed,
+                highlight=False,
+                no_color=console.no_color,
+                force_terminal=console.is_terminal,
+            )
         render_grid_text(console, grid)
         return
     writer = {"json": grid_json, "csv": grid_csv, "markdown": grid_markdown}[output]

@@ -1,69 +1,25 @@
-"""The `diffuse` command line: parse options, call one core function, render, exit.
-
-Exit codes: 0 ok, 1 a problem in the user's files or a refused action, 2 usage, 3 a bug.
-Core modules are imported inside each command so `diffuse --help` stays fast.
-"""
+"""Commands over the tracker files: init, new, validate, status, show, advance, site."""
 
 from __future__ import annotations
 
 import enum
-import sys
-from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated
 
 import typer
-from typer.core import TyperGroup
 
-ISSUES_URL = "https://github.com/diffuse-tracker/diffuse/issues"
-
-
-class _Group(TyperGroup):
-    """One error handler for every command: user problems exit 1, bugs exit 3 in one line."""
-
-    def invoke(self, ctx: Any) -> Any:
-        from diffuse.errors import DiffuseError
-
-        try:
-            return super().invoke(ctx)
-        except (typer.TyperException, typer.Exit, typer.Abort, KeyboardInterrupt):
-            raise
-        except DiffuseError as exc:
-            _fail(exc)
-        except Exception as exc:  # noqa: BLE001 - the last line of defence for a bug
-            typer.echo(
-                f"diffuse: internal error ({type(exc).__name__}: {exc}); this is a bug, "
-                f"please report it at {ISSUES_URL} with the command you ran",
-                err=True,
-            )
-            raise typer.Exit(3) from None
-
-
-def _fail(exc: Any) -> NoReturn:
-    from diffuse.render import clean, problems_text
-
-    if exc.problems:
-        typer.echo(problems_text(exc.problems), err=True)
-    typer.echo(f"diffuse: {clean(exc.message)}", err=True)
-    raise typer.Exit(1)
-
-
-app = typer.Typer(
-    cls=_Group,
-    help="Track the managed diffusion of approved best practices to every site.",
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-    no_args_is_help=True,
-    add_completion=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+from diffuse.cli.app import (
+    AsOfOpt,
+    ByOpt,
+    CommitOpt,
+    DateOpt,
+    RootOpt,
+    app,
+    new_app,
+    parse_day,
+    tracker_root,
+    warn_problems,
 )
-new_app = typer.Typer(
-    cls=_Group,
-    help="Create a practice or project file from a template.",
-    rich_markup_mode=None,
-    no_args_is_help=True,
-)
-app.add_typer(new_app, name="new")
 
 
 class Format(enum.StrEnum):
@@ -83,81 +39,6 @@ class GroupBy(enum.StrEnum):
     SITE = "site"
     REGION = "region"
     KIND = "kind"
-
-
-RootOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--root",
-        metavar="DIR",
-        help="Tracker folder (default: the nearest folder holding organisation.yaml).",
-        envvar="DIFFUSE_ROOT",
-        show_default=False,
-    ),
-]
-AsOfOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--as-of",
-        metavar="DATE",
-        help="Report as of this date, YYYY-MM-DD (default: today).",
-        show_default=False,
-    ),
-]
-DateOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--date",
-        metavar="DATE",
-        help="Date to record, YYYY-MM-DD (default: today).",
-        show_default=False,
-    ),
-]
-ByOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--by",
-        metavar="PERSON",
-        help="Person id to record (default: the person whose email is git's user.email).",
-        show_default=False,
-    ),
-]
-CommitOpt = Annotated[bool, typer.Option("--commit", help="Commit the changed file with git.")]
-
-
-def _day(value: str | None, option: str) -> date:
-    if value is None:
-        return date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"expected YYYY-MM-DD, got {value!r}", param_hint=option) from None
-
-
-def _root(root: Path | None) -> Path:
-    from diffuse.catalog import find_root
-
-    return find_root(root or Path.cwd())
-
-
-def _version(value: bool) -> None:
-    if value:
-        from diffuse import __version__
-
-        typer.echo(f"diffuse {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _main(
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version", callback=_version, is_eager=True, help="Show the version and exit."
-        ),
-    ] = False,
-) -> None:
-    """Track the managed diffusion of approved best practices to every site."""
 
 
 @app.command()
@@ -190,7 +71,7 @@ def new_practice(
     """Create practices/ID.yaml with every field explained."""
     from diffuse.scaffold import new_practice as create
 
-    typer.echo(f"created {create(_root(root), practice_id, title)}")
+    typer.echo(f"created {create(tracker_root(root), practice_id, title)}")
 
 
 @new_app.command("project")
@@ -204,7 +85,7 @@ def new_project(
     """Create projects/ID.yaml with the checklist, the standard risks and every site."""
     from diffuse.scaffold import new_project as create
 
-    typer.echo(f"created {create(_root(root), project_id, practice)}")
+    typer.echo(f"created {create(tracker_root(root), project_id, practice)}")
 
 
 @app.command()
@@ -224,7 +105,7 @@ def validate(
     from diffuse.render import problems_summary, problems_text
     from diffuse.validation import validate_tracker
 
-    report = validate_tracker(_root(root or _first_dir(paths)), paths or [])
+    report = validate_tracker(tracker_root(root or _first_dir(paths)), paths or [])
     if report.problems:
         typer.echo(problems_text(report.problems))
     typer.echo(problems_summary(report.problems, report.files), err=bool(report.problems))
@@ -281,7 +162,7 @@ def status(
     from diffuse.render import grid_output, make_console
     from diffuse.status import StatusRequest, check_filters, load_tracker, status_grid
 
-    day = _day(as_of, "--as-of")
+    day = parse_day(as_of, "--as-of")
     request = StatusRequest(
         tuple(practice or ()),
         tuple(phase or ()),
@@ -291,12 +172,12 @@ def status(
         group.value,
         output.value,
     )
-    loaded = load_tracker(_root(root))
+    loaded = load_tracker(tracker_root(root))
     check_filters(loaded, request)
     grid_output(
         make_console(), lambda by: status_grid(loaded, day, request, by), group.value, output.value
     )
-    _warn_problems(loaded.problems)
+    warn_problems(loaded.problems)
 
 
 @app.command()
@@ -316,14 +197,14 @@ def show(
     from diffuse.render.show import item_view
     from diffuse.status import find_item, item_json, load_tracker, show_data
 
-    day = _day(as_of, "--as-of")
-    loaded = load_tracker(_root(root))
+    day = parse_day(as_of, "--as-of")
+    loaded = load_tracker(tracker_root(root))
     kind, item = find_item(loaded, item_id)
     if output is ShowFormat.JSON:
         typer.echo(item_json(loaded, kind, item, day), nl=False)
     else:
         make_console().print(item_view(show_data(loaded, kind, item, day)))
-    _warn_problems(loaded.problems)
+    warn_problems(loaded.problems)
 
 
 @app.command()
@@ -352,10 +233,10 @@ def advance(
     (from, to, date, by) changing only those lines."""
     from diffuse.editing import AdvanceRequest, advance_project
 
-    request = AdvanceRequest(project, to, _day(on, "--date"), by, reason, dry_run, commit)
+    request = AdvanceRequest(project, to, parse_day(on, "--date"), by, reason, dry_run, commit)
     from diffuse.render import advance_text
 
-    outcome = advance_project(_root(root), request)
+    outcome = advance_project(tracker_root(root), request)
     typer.echo(advance_text(outcome))
     raise typer.Exit(0 if outcome.passed else 1)
 
@@ -397,29 +278,6 @@ def site_update(
     from diffuse.editing import SiteRequest, update_site
 
     request = SiteRequest(
-        project, site, status_, health_, adkar, note, _day(on, "--date"), by, commit
+        project, site, status_, health_, adkar, note, parse_day(on, "--date"), by, commit
     )
-    typer.echo(update_site(_root(root), request))
-
-
-def _warn_problems(problems: list[Any]) -> None:
-    # The report still shows every valid file, but an invalid one must not go unnoticed.
-    if problems:
-        files = len({p.location.path for p in problems})
-        typer.echo(
-            f"diffuse: warning: {len(problems)} problem(s) in {files} file(s) are not "
-            "shown above; run 'diffuse validate'",
-            err=True,
-        )
-        raise typer.Exit(1)
-
-
-def main() -> None:
-    try:
-        app()
-    except BrokenPipeError:
-        sys.stderr.close()
-        sys.exit(1)
-
-
-__all__ = ["app", "main"]
+    typer.echo(update_site(tracker_root(root), request))

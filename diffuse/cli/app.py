@@ -1,0 +1,163 @@
+"""The `diffuse` application: the Typer app, its one error handler, shared options.
+
+Exit codes: 0 ok, 1 a problem in the user's files or a refused action, 2 usage, 3 a bug.
+Core modules are imported inside each command so `diffuse --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from typer.core import TyperGroup
+
+ISSUES_URL = "https://github.com/diffuse-tracker/diffuse/issues"
+
+
+class _Group(TyperGroup):
+    """One error handler for every command: user problems exit 1, bugs exit 3 in one line."""
+
+    def invoke(self, ctx: Any) -> Any:
+        from diffuse.errors import DiffuseError
+
+        try:
+            return super().invoke(ctx)
+        except (typer.TyperException, typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except DiffuseError as exc:
+            _fail(exc)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence for a bug
+            typer.echo(
+                f"diffuse: internal error ({type(exc).__name__}: {exc}); this is a bug, "
+                f"please report it at {ISSUES_URL} with the command you ran",
+                err=True,
+            )
+            raise typer.Exit(3) from None
+
+
+def _fail(exc: Any) -> NoReturn:
+    from diffuse.render import clean, problems_text
+
+    if exc.problems:
+        typer.echo(problems_text(exc.problems), err=True)
+    typer.echo(f"diffuse: {clean(exc.message)}", err=True)
+    raise typer.Exit(1)
+
+
+app = typer.Typer(
+    cls=_Group,
+    help="Track the managed diffusion of approved best practices to every site.",
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+new_app = typer.Typer(
+    cls=_Group,
+    help="Create a practice or project file from a template.",
+    rich_markup_mode=None,
+    no_args_is_help=True,
+)
+app.add_typer(new_app, name="new")
+
+
+RootOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--root",
+        metavar="DIR",
+        help="Tracker folder (default: the nearest folder holding organisation.yaml).",
+        envvar="DIFFUSE_ROOT",
+        show_default=False,
+    ),
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="DATE",
+        help="Report as of this date, YYYY-MM-DD (default: today).",
+        show_default=False,
+    ),
+]
+DateOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--date",
+        metavar="DATE",
+        help="Date to record, YYYY-MM-DD (default: today).",
+        show_default=False,
+    ),
+]
+ByOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--by",
+        metavar="PERSON",
+        help="Person id to record (default: the person whose email is git's user.email).",
+        show_default=False,
+    ),
+]
+CommitOpt = Annotated[bool, typer.Option("--commit", help="Commit the changed file with git.")]
+
+
+def parse_day(value: str | None, option: str) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"expected YYYY-MM-DD, got {value!r}", param_hint=option) from None
+
+
+def tracker_root(root: Path | None) -> Path:
+    from diffuse.catalog import find_root
+
+    return find_root(root or Path.cwd())
+
+
+def _version(value: bool) -> None:
+    if value:
+        from diffuse import __version__
+
+        typer.echo(f"diffuse {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Track the managed diffusion of approved best practices to every site."""
+
+
+def warn_problems(problems: list[Any]) -> None:
+    # The report still shows every valid file, but an invalid one must not go unnoticed.
+    if problems:
+        files = len({p.location.path for p in problems})
+        typer.echo(
+            f"diffuse: warning: {len(problems)} problem(s) in {files} file(s) are not "
+            "shown above; run 'diffuse validate'",
+            err=True,
+        )
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    try:
+        app()
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(1)
+
+
+__all__ = ["app", "main", "new_app", "parse_day", "tracker_root", "warn_problems"]
