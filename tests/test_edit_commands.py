@@ -188,3 +188,40 @@ def test_site_update_keeps_crlf_line_ends(tracker: Path, run: Run) -> None:
     data = project.read_bytes()
     assert b"    status: live\r\n    health: at-risk\r\n" in data
     assert data.count(b"\n") == data.count(b"\r\n")
+
+
+def test_site_missing_from_the_file_gets_its_own_block(tracker: Path, run: Run) -> None:
+    project = tracker / "projects" / "hh-spread.yaml"
+    project.write_text(project.read_text().replace("  sea:\n    status: not-applicable\n", ""))
+    before = project.read_text()
+    result = run(
+        "site", "hh-spread", "sea", "--status", "planning", "--date", "2026-04-02", cwd=tracker
+    )
+    assert result.exit_code == 0, result.stderr
+    assert _changed_lines(before, project.read_text()) == [
+        "+  sea:",
+        "+    status: planning",
+        "+    updated: 2026-04-02",
+    ]
+
+
+def test_commit_outside_a_repository_refuses_before_touching_the_file(
+    tracker: Path, run: Run
+) -> None:
+    project = tracker / "projects" / "hh-spread.yaml"
+    before = project.read_bytes()
+    result = run("site", "hh-spread", "sou", "--status", "live", "--commit", cwd=tracker)
+    assert result.exit_code == 1
+    assert "is not inside a git repository" in result.stderr
+    assert project.read_bytes() == before
+
+
+def test_unknown_recorder_is_refused(git_tracker: Path, run: Run) -> None:
+    project = git_tracker / "projects" / "hh-spread.yaml"
+    _meet_execute_gate(project)
+    before = project.read_bytes()
+    git(git_tracker, "config", "user.email", "stranger@example.org")
+    result = run("advance", "hh-spread", "--date", "2026-03-05", cwd=git_tracker)
+    assert result.exit_code == 1
+    assert "git's user.email (stranger@example.org) matches no person" in result.stderr
+    assert project.read_bytes() == before
