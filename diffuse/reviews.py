@@ -1,13 +1,16 @@
-"""Periodic review of practices after diffusion."""
+"""Periodic review of practices after diffusion, and site rows nobody keeps up to date."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import NamedTuple
 
-from diffuse.models import Organisation, Practice, PracticeStatus
-from diffuse.tracker import add_months
+from diffuse.catalog import Catalog
+from diffuse.models import Organisation, Practice, PracticeStatus, SiteStatus
+from diffuse.tracker import add_months, site_state
 
 REVIEWED = frozenset({PracticeStatus.DIFFUSING, PracticeStatus.DIFFUSED})
+AHEAD_DAYS = 30
 
 
 def review_due(practice: Practice, org: Organisation) -> date | None:
@@ -17,3 +20,111 @@ def review_due(practice: Practice, org: Organisation) -> date | None:
     cadence = practice.review.cadence_months or org.settings.review_cadence_months
     start = practice.review.last or practice.established
     return add_months(start, cadence) if start else None
+
+
+class PracticeReview(NamedTuple):
+    practice: str
+    title: str
+    owner: str | None
+    owner_name: str | None
+    cadence_months: int
+    cadence_from: str  # "practice" or "organisation"
+    last: date | None
+    due: date
+    days_left: int  # negative: overdue by that many days
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+
+class SiteUpdate(NamedTuple):
+    project: str
+    site: str
+    status: SiteStatus
+    updated: date | None  # None: never; `since` is then the project's approval
+    since: date | None
+    days: int | None  # since the last update (or approval); None when neither is known
+    pause_until: date | None = None
+    pause_reason: str | None = None
+
+
+class ReviewReport(NamedTuple):
+    as_of: date
+    weeks: int
+    ahead_days: int
+    practices: list[PracticeReview]
+    stale: list[SiteUpdate]
+    paused: list[SiteUpdate]
+
+    @property
+    def overdue(self) -> bool:
+        """Anything past due: a practice review or a site update (what --strict fails on)."""
+        return bool(self.stale) or any(p.overdue for p in self.practices)
+
+
+def review_report(
+    catalog: Catalog, as_of: date, weeks: int | None = None, ahead_days: int = AHEAD_DAYS
+) -> ReviewReport:
+    org = catalog.organisation
+    if org is None:
+        raise ValueError("the catalog has no valid organisation file")
+    weeks = weeks or org.settings.stale_after_weeks
+    practices = [
+        item
+        for practice in sorted(catalog.practices.values(), key=lambda p: p.id)
+        if (item := practice_review(practice, org, as_of)) and item.days_left <= ahead_days
+    ]
+    stale, paused = site_updates(catalog, as_of, weeks)
+    return ReviewReport(as_of, weeks, ahead_days, practices, stale, paused)
+
+
+def practice_review(practice: Practice, org: Organisation, as_of: date) -> PracticeReview | None:
+    due = review_due(practice, org)
+    if due is None:
+        return None
+    own = practice.review.cadence_months
+    owner = org.person(practice.owner) if practice.owner else None
+    return PracticeReview(
+        practice.id,
+        practice.title,
+        practice.owner,
+        owner.name if owner else None,
+        own or org.settings.review_cadence_months,
+        "practice" if own else "organisation",
+        practice.review.last,
+        due,
+        (due - as_of).days,
+    )
+
+
+def site_updates(
+    catalog: Catalog, as_of: date, weeks: int
+) -> tuple[list[SiteUpdate], list[SiteUpdate]]:
+    """In-scope sites of active projects not updated for more than `weeks` weeks, and
+    those of them whose recorded pause covers `as_of` (not an alarm)."""
+    org = catalog.organisation
+    assert org is not None
+    stale, paused = [], []
+    for project in sorted(catalog.projects.values(), key=lambda p: p.id):
+        if not catalog.workflow.is_active(project.phase):
+            continue
+        for site in org.sites:
+            state = site_state(project, site.id)
+            if state.status is SiteStatus.NOT_APPLICABLE:
+                continue
+            since = state.updated or project.approved
+            days = (as_of - since).days if since else None
+            if days is not None and days <= weeks * 7:
+                continue
+            item = SiteUpdate(project.id, site.id, state.status, state.updated, since, days)
+            if state.pause is not None and state.pause.covers(as_of):
+                pause = state.pause
+                paused.append(_paused(item, pause.until, pause.reason))
+            else:
+                stale.append(item)
+    return stale, paused
+
+
+def _paused(item: SiteUpdate, until: date, reason: str) -> SiteUpdate:
+    return item._replace(pause_until=until, pause_reason=reason)

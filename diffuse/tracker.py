@@ -8,9 +8,14 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from diffuse.catalog import Catalog
+from diffuse.forecast import Forecast, forecast
 from diffuse.models import Health, Organisation, Project, Site, SiteState, SiteStatus
+
+if TYPE_CHECKING:
+    from diffuse.measures import Flag
 
 LIVE = frozenset({SiteStatus.LIVE, SiteStatus.SUSTAINED})
 PROGRESS = [
@@ -54,6 +59,7 @@ class Row:
     target: date | None
     health: Health
     reasons: list[str] = field(default_factory=list)
+    forecast: Forecast | None = None
 
     @property
     def share_live(self) -> float:
@@ -127,25 +133,32 @@ def _columns(sites: list[Site], group_by: str | None) -> list[Column]:
     return [Column(key, key, tuple(ids)) for key, ids in groups.items()]
 
 
-def _cell(project: Project, site_ids: tuple[str, ...]) -> Cell:
+def _cell(project: Project, site_ids: tuple[str, ...], flagged: frozenset[str]) -> Cell:
     states = [site_state(project, s) for s in site_ids]
     scoped = [s for s in states if s.status is not SiteStatus.NOT_APPLICABLE]
     if not scoped:
         return Cell(0, 0, SiteStatus.NOT_APPLICABLE, Health.ON_TRACK)
     least = min((s.status for s in scoped), key=PROGRESS.index)
-    worst = max((s.health for s in scoped), key=SEVERITY.index)
+    healths = [_site_health(project, s, flagged) for s in site_ids]
+    worst = max(healths, key=SEVERITY.index)
     return Cell(len(scoped), sum(s.status in LIVE for s in scoped), least, worst)
 
 
 def _row(
     catalog: Catalog, org: Organisation, project: Project, columns: list[Column], as_of: date
 ) -> Row:
-    cells = [_cell(project, c.site_ids) for c in columns]
-    whole = _cell(project, tuple(s.id for s in org.sites))
+    flags = _measure_flags(project, as_of)
+    flagged = frozenset(f.site for f in flags if f.site is not None)
+    cells = [_cell(project, c.site_ids, flagged) for c in columns]
+    site_ids = tuple(s.id for s in org.sites)
+    whole = _cell(project, site_ids, flagged)
     months = project.target_months or org.settings.target_months
     target = add_months(project.approved, months) if project.approved else None
     days = (as_of - project.approved).days if project.approved else None
-    health, reasons = _health(project, org, whole, target, days, as_of)
+    health, reasons = _health(project, org, whole, target, days, as_of, flagged)
+    if flags and health is Health.ON_TRACK:
+        health = Health.AT_RISK
+    reasons += [f.text for f in flags]
     practice = catalog.practices.get(project.practice)
     title = practice.title if practice else project.title
     return Row(
@@ -161,7 +174,27 @@ def _row(
         target,
         health,
         reasons,
+        forecast(project, site_ids, as_of),
     )
+
+
+def _measure_flags(project: Project, as_of: date) -> list[Flag]:
+    # Only a project with values pays for reading them (and for importing the charts).
+    if not any(m.values for m in project.metrics):
+        return []
+    from diffuse.measures import measure_flags
+
+    return measure_flags(project, as_of)
+
+
+def _site_health(project: Project, site_id: str, flagged: frozenset[str]) -> Health:
+    """The recorded health, made at least at-risk when the site's measures say so."""
+    state = site_state(project, site_id)
+    if state.status is SiteStatus.NOT_APPLICABLE:
+        return Health.ON_TRACK
+    if site_id in flagged and state.health is Health.ON_TRACK:
+        return Health.AT_RISK
+    return state.health
 
 
 def _health(
@@ -171,12 +204,16 @@ def _health(
     target: date | None,
     days: int | None,
     as_of: date,
+    flagged: frozenset[str] = frozenset(),
 ) -> tuple[Health, list[str]]:
     """Overall health: the rules leadership reads, stated as reasons."""
-    states = [site_state(project, s.id) for s in org.sites]
-    scoped = [s for s in states if s.status is not SiteStatus.NOT_APPLICABLE]
-    off = sum(s.health is Health.OFF_TRACK for s in scoped)
-    risky = sum(s.health is Health.AT_RISK for s in scoped)
+    scoped = [
+        _site_health(project, s.id, flagged)
+        for s in org.sites
+        if site_state(project, s.id).status is not SiteStatus.NOT_APPLICABLE
+    ]
+    off = sum(h is Health.OFF_TRACK for h in scoped)
+    risky = sum(h is Health.AT_RISK for h in scoped)
     all_live = whole.live == whole.in_scope
     off_reasons, risk_reasons = [], []
     if target and as_of > target and not all_live:

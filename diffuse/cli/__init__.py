@@ -1,12 +1,98 @@
 """The `diffuse` command line: parse options, call one core function, render, exit.
 
 Exit codes: 0 ok, 1 a problem in the user's files or a refused action, 2 usage, 3 a bug.
-Core modules are imported inside each command so `diffuse --help` stays fast. Each module
-here registers its commands on `app` when imported.
+Start-up is kept short: `diffuse --help` lists the commands from the table below without
+importing them, and running a command imports only the module that defines it (core
+modules are then imported inside the command itself).
 """
 
-from diffuse.cli import commands as _commands
-from diffuse.cli.app import app, main
+from __future__ import annotations
 
-__all__ = ["app", "main"]
-del _commands
+import importlib
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from diffuse.cli.app import ISSUES_URL, _Group
+from diffuse.cli.app import app as registry
+
+# name: (module in diffuse.cli, the summary `diffuse --help` shows); a test keeps the
+# summaries equal to the first line of each command's own help.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("commands", "Create a tracker folder."),
+    "new": ("commands", "Create a practice or project file from a template."),
+    "validate": ("commands", "Check every file and report all problems."),
+    "status": ("commands", "Show the Status Tracker grid."),
+    "show": ("commands", "Print one practice or project in full."),
+    "advance": ("commands", "Move a project to its next phase if the gate is met."),
+    "site": ("commands", "Update one site's row of a project."),
+    "metrics": ("measure", "Chart a project's metrics, or import metric values from a CSV file."),
+    "review": (
+        "measure",
+        "List practice reviews due or overdue, and site rows nobody has updated.",
+    ),
+    "scorecard": ("measure", "Compare sites across projects, so sites can benchmark each other."),
+    "check": ("pr", "Validate everything and check every change of state since a base ref."),
+    "approve": ("pr", "Record an approval as the current git user and commit just that file."),
+    "codeowners": ("pr", "Write a CODEOWNERS file naming each file's approvers."),
+    "history": ("pr", "Show the life of a practice or project from git, newest first."),
+    "schema": ("pr", "Write JSON Schema files for editors: organisation, practice and project."),
+}
+
+
+class _LazyGroup(_Group):
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in COMMANDS:
+            return None
+        importlib.import_module(f"diffuse.cli.{COMMANDS[cmd_name][0]}")
+        return typer.main.get_command(registry).get_command(ctx, cmd_name)  # type: ignore[attr-defined]
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, summary) for name, (_, summary) in COMMANDS.items()])
+
+
+app = typer.Typer(
+    cls=_LazyGroup,
+    help="Track the managed diffusion of approved best practices to every site.",
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from diffuse import __version__
+
+        typer.echo(f"diffuse {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Track the managed diffusion of approved best practices to every site."""
+
+
+def main() -> None:
+    try:
+        app()
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(1)
+
+
+__all__ = ["COMMANDS", "ISSUES_URL", "app", "main"]

@@ -6,7 +6,6 @@ Core modules are imported inside each command so `diffuse --help` stays fast.
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -47,15 +46,20 @@ def _fail(exc: Any) -> NoReturn:
     raise typer.Exit(1)
 
 
+# Commands register on this app; `diffuse.cli` builds only the module a command needs.
 app = typer.Typer(
-    cls=_Group,
-    help="Track the managed diffusion of approved best practices to every site.",
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
-    no_args_is_help=True,
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+@app.callback()
+def _registry() -> None:
+    """Every command of diffuse."""
+
+
 new_app = typer.Typer(
     cls=_Group,
     help="Create a practice or project file from a template.",
@@ -120,26 +124,6 @@ def tracker_root(root: Path | None) -> Path:
     return find_root(root or Path.cwd())
 
 
-def _version(value: bool) -> None:
-    if value:
-        from diffuse import __version__
-
-        typer.echo(f"diffuse {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _main(
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version", callback=_version, is_eager=True, help="Show the version and exit."
-        ),
-    ] = False,
-) -> None:
-    """Track the managed diffusion of approved best practices to every site."""
-
-
 def warn_problems(problems: list[Any]) -> None:
     # The report still shows every valid file, but an invalid one must not go unnoticed.
     if problems:
@@ -152,12 +136,4 @@ def warn_problems(problems: list[Any]) -> None:
         raise typer.Exit(1)
 
 
-def main() -> None:
-    try:
-        app()
-    except BrokenPipeError:
-        sys.stderr.close()
-        sys.exit(1)
-
-
-__all__ = ["app", "main", "new_app", "parse_day", "tracker_root", "warn_problems"]
+__all__ = ["app", "new_app", "parse_day", "tracker_root", "warn_problems"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from datetime import date
 from typing import Annotated
 
 from pydantic import Field, model_validator
@@ -81,6 +82,18 @@ class Direction(enum.StrEnum):
     LOWER = "lower"
 
 
+class ChartType(enum.StrEnum):
+    """Run chart, or a Shewhart chart: I/MR, p, u, c, and Laney's p' (pp) and u' (up)."""
+
+    RUN = "run"
+    I = "i"  # noqa: E741 - the chart's own name
+    P = "p"
+    U = "u"
+    C = "c"
+    P_PRIME = "pp"
+    U_PRIME = "up"
+
+
 class MeasurePeriod(enum.StrEnum):
     BASELINE = "baseline"
     IMPLEMENTATION = "implementation"
@@ -149,6 +162,15 @@ class Metric(Base):
     direction: Direction
     baseline: float | None = None
     target: float | None = None
+    chart: ChartType | None = Field(
+        default=None, description="chart to draw (default: chosen from the kind and the data)"
+    )
+    parts: list[Day] = Field(
+        default_factory=list, description="first day of each new part, after a change"
+    )
+    freeze: int | None = Field(
+        default=None, ge=1, description="first points of each part that set centre and limits"
+    )
     values: list[Measure] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -179,6 +201,23 @@ class Adaptation(Base):
     date: Day | None = None
 
 
+class Pause(Base):
+    """Work at a site stopped on purpose (e.g. a unit closed for renovation) until a date."""
+
+    reason: str = Field(min_length=1)
+    until: Day
+    since: Day | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Pause:
+        if self.since is not None and self.since > self.until:
+            raise ValueError("a pause must start ('since') on or before its end ('until')")
+        return self
+
+    def covers(self, day: date) -> bool:
+        return (self.since is None or self.since <= day) and day <= self.until
+
+
 class SiteState(Base):
     status: SiteStatus = SiteStatus.NOT_STARTED
     health: Health = Health.ON_TRACK
@@ -190,6 +229,7 @@ class SiteState(Base):
     barriers: list[str] = Field(default_factory=list)
     updated: Day | None = None
     note: str | None = None
+    pause: Pause | None = Field(default=None, description="a planned pause in the work")
 
 
 class Update(Base):

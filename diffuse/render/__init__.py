@@ -110,6 +110,22 @@ def days_label(row: Row) -> str:
     return f"{row.days}/{(row.target - row.approved).days}"
 
 
+def forecast_label(row: Row) -> str:
+    return row.forecast.label if row.forecast else "n/a"
+
+
+def forecast_record(row: Row) -> dict[str, Any]:
+    outlook = row.forecast
+    if outlook is None:
+        return {"date": None, "done": False, "days_after_target": None, "note": ""}
+    return {
+        "date": outlook.day.isoformat() if outlook.day else None,
+        "done": outlook.done,
+        "days_after_target": outlook.days_after(row.target),
+        "note": outlook.note,
+    }
+
+
 def grid_table(grid: Grid) -> Table:
     grouped = grid.grouped_by is not None
     table = Table(
@@ -121,7 +137,7 @@ def grid_table(grid: Grid) -> Table:
         title_justify="left",
     )
     rows = [_row_cells(row, grouped) for row in grid.rows]
-    heads = ["Project", "Phase", "Live", "Days", "Health"]
+    heads = ["Project", "Phase", "Live", "Days", "Forecast", "Health"]
     for index, head in enumerate(heads):
         # Only the project name may be shortened; the figures beside it never are.
         widest = max([len(head), *(len(r[index].plain) for r in rows)])
@@ -131,7 +147,7 @@ def grid_table(grid: Grid) -> Table:
             overflow="ellipsis",
             min_width=widest,
             max_width=28 if index == 0 else None,
-            justify="right" if head in ("Live", "Days") else "left",
+            justify="right" if head in ("Live", "Days", "Forecast") else "left",
         )
     for offset, column in enumerate(grid.columns, start=len(heads)):
         # Group names may wrap in the header; the cells below them never do.
@@ -148,6 +164,7 @@ def _row_cells(row: Row, grouped: bool) -> list[Text]:
         Text(clean(row.phase)),
         Text(f"{row.live}/{row.in_scope}"),
         Text(days_label(row)),
+        Text(forecast_label(row)),
         Text(health_label(row.health), style=HEALTH_SYMBOL[row.health][1]),
         *(_cell_text(c, grouped) for c in row.cells),
     ]
@@ -157,7 +174,10 @@ def legend(grouped: bool) -> str:
     statuses = "  ".join(f"{sym} {status.value}" for status, (sym, _) in STATUS_SYMBOL.items())
     health = "  ".join(f"{sym} {h.value}" for h, (sym, _) in HEALTH_SYMBOL.items())
     cells = "cells: live/in-scope sites and worst health" if grouped else f"sites: {statuses}"
-    return f"{cells}\nhealth: {health}\nDays: since approval / to the target date"
+    return (
+        f"{cells}\nhealth: {health}\nDays: since approval / to the target date\n"
+        "Forecast: when every site is live at the pace of go-lives so far (n/a: too few)"
+    )
 
 
 def render_grid_text(console: Console, grid: Grid) -> None:
@@ -192,6 +212,7 @@ def grid_records(grid: Grid) -> list[dict[str, Any]]:
             "approved": row.approved.isoformat() if row.approved else None,
             "days_since_approval": row.days,
             "target_date": row.target.isoformat() if row.target else None,
+            "forecast": forecast_record(row),
             "columns": {
                 col.id: {
                     "status": cell.status.value,
@@ -230,6 +251,7 @@ def grid_csv(grid: Grid) -> str:
             "health",
             "live",
             "in_scope",
+            "forecast",
         ]
     )
     for row in grid.rows:
@@ -245,6 +267,7 @@ def grid_csv(grid: Grid) -> str:
                     cell.health.value,
                     cell.live,
                     cell.in_scope,
+                    forecast_label(row),
                 ]
             )
     return out.getvalue()
@@ -256,7 +279,15 @@ def _md(text: object) -> str:
 
 def grid_markdown(grid: Grid) -> str:
     grouped = grid.grouped_by is not None
-    head = ["Project", "Phase", "Live", "Days", "Health", *(_md(c.label) for c in grid.columns)]
+    head = [
+        "Project",
+        "Phase",
+        "Live",
+        "Days",
+        "Forecast",
+        "Health",
+        *(_md(c.label) for c in grid.columns),
+    ]
     lines = [
         f"Status tracker as of {grid.as_of.isoformat()}",
         "",
@@ -269,6 +300,7 @@ def grid_markdown(grid: Grid) -> str:
             _md(row.phase),
             f"{row.live}/{row.in_scope}",
             days_label(row),
+            forecast_label(row),
             health_label(row.health),
             *(cell_label(c, grouped) for c in row.cells),
         ]

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
 from diffuse.gates import GateReport
-from diffuse.models import DutyStatus, Organisation, Practice, Project, Workflow
+from diffuse.measures import metric_summary, number
+from diffuse.models import DutyStatus, Metric, Organisation, Practice, Project, Workflow
 from diffuse.render import HEALTH_SYMBOL, STATUS_SYMBOL, clean, gate_text, health_label
 from diffuse.reviews import review_due
 from diffuse.status import ShowData
@@ -120,6 +122,7 @@ def project_view(
                 ("phase", project.phase),
                 ("approved", project.approved),
                 ("target", f"{target or '-'} ({months} months)"),
+                ("forecast", _forecast(row)),
                 ("sites live", f"{row.live}/{row.in_scope}" if row else "-"),
             ]
         ),
@@ -135,6 +138,21 @@ def project_view(
     parts.append(_sites(project, org))
     parts += _history(project, org)
     return Group(*parts)
+
+
+def _forecast(row: Row | None) -> str:
+    """The day every site is expected live, beside the target, and how it was made."""
+    outlook = row.forecast if row else None
+    if outlook is None:
+        return "n/a"
+    if outlook.done:
+        return f"done: every in-scope site live{f' by {outlook.day}' if outlook.day else ''}"
+    if outlook.day is None:
+        return f"n/a ({outlook.note})"
+    late = outlook.days_after(row.target if row else None)
+    side = "after" if late and late > 0 else "before"
+    versus = "" if late is None else f", {abs(late)} days {side} the target"
+    return f"all live by {outlook.day}{versus} ({outlook.note})"
 
 
 def _roles_and_checklist(
@@ -180,31 +198,29 @@ def _risks_and_metrics(project: Project) -> list[RenderableType]:
             )
         parts += [_section("Risks (highest score first)"), table]
     if project.metrics:
-        table = Table(
-            "metric",
-            "level",
-            "kind",
-            "baseline",
-            "target",
-            "latest",
-            "points",
-            box=None,
-            pad_edge=False,
-        )
-        for metric in project.metrics:
-            latest = max(metric.values, key=lambda v: v.date, default=None)
-            shown = f"{metric.point(latest):.4g} ({latest.date})" if latest else "-"
-            table.add_row(
-                _t(metric.name),
-                metric.level.value,
-                metric.kind.value,
-                _t(metric.baseline),
-                _t(metric.target),
-                shown,
-                str(len(metric.values)),
-            )
-        parts += [_section("Metrics"), table]
+        parts += [_section("Metrics"), *(_metric(m) for m in project.metrics)]
     return parts
+
+
+def _metric(metric: Metric) -> RenderableType:
+    latest = max(metric.values, key=lambda v: v.date, default=None)
+    shown = f"{number(metric.point(latest), metric)} ({latest.date})" if latest else "-"
+    chart, signals = metric_summary(metric)
+    unit = "" if metric.unit == "%" else metric.unit
+    head = [metric.level.value, metric.kind.value, unit, f"{metric.direction.value} is better"]
+    facts = [
+        f"baseline {number(metric.baseline, metric)}",
+        f"target {number(metric.target, metric)}",
+        f"latest {shown}",
+        f"{len(metric.values)} value(s)",
+        f"chart: {chart}",
+        f"signals: {signals}",
+    ]
+    return Group(
+        Text(clean(f"{metric.id}  {' · '.join(h for h in head if h)}"), style="bold"),
+        Padding(_t(metric.name), (0, 0, 0, 2)),
+        Padding(_t(" · ".join(facts)), (0, 0, 0, 2)),
+    )
 
 
 def _sites(project: Project, org: Organisation) -> RenderableType:

@@ -1,0 +1,280 @@
+"""Commands over measures: metric charts and CSV import, periodic reviews, site scorecards."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from diffuse.cli.app import AsOfOpt, RootOpt, app, parse_day, tracker_root, warn_problems
+
+
+class _MetricsGroup(TyperGroup):
+    """`diffuse metrics PROJECT ...` is `diffuse metrics show PROJECT ...`."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
+            args = ["show", *args]
+        result: list[str] = super().parse_args(ctx, args)
+        return result
+
+
+metrics_app = typer.Typer(
+    cls=_MetricsGroup,
+    rich_markup_mode=None,
+    no_args_is_help=True,
+    subcommand_metavar="PROJECT [METRIC] | import PROJECT METRIC FILE.csv",
+    help="Chart a project's metrics, or import metric values from a CSV file.\n\n"
+    "\b\n"
+    "  diffuse metrics PROJECT [METRIC] [--site S]     draw run and control charts\n"
+    "  diffuse metrics import PROJECT METRIC FILE.csv  add values from a CSV file\n\n"
+    "'diffuse metrics PROJECT' is short for 'diffuse metrics show PROJECT'. See the "
+    "--help of each command for its options.",
+)
+app.add_typer(metrics_app, name="metrics")
+
+
+class ChartFormat(enum.StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    CSV = "csv"
+
+
+class ChartChoice(enum.StrEnum):
+    AUTO = "auto"
+    RUN = "run"
+    I = "i"  # noqa: E741 - the chart's own name
+    P = "p"
+    U = "u"
+    C = "c"
+    PP = "pp"
+    UP = "up"
+
+
+@metrics_app.command("show")
+def metrics_show(
+    project: Annotated[str, typer.Argument(metavar="PROJECT", help="Project id.")],
+    metric: Annotated[
+        str | None, typer.Argument(metavar="[METRIC]", help="Metric id (default: every metric).")
+    ] = None,
+    site: Annotated[
+        list[str] | None,
+        typer.Option(metavar="SITE", help="Only this site's values (repeatable)."),
+    ] = None,
+    chart: Annotated[
+        ChartChoice,
+        typer.Option(
+            help="Chart type: auto fits the metric's kind and data (run when no control "
+            "chart fits); i is I/MR; pp and up are Laney's p' and u'."
+        ),
+    ] = ChartChoice.AUTO,
+    split: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="DATE",
+            help="Start a new part on this date, after a change (repeatable; 'none' for "
+            "one part). Replaces the metric's recorded parts.",
+        ),
+    ] = None,
+    freeze: Annotated[
+        int | None,
+        typer.Option(
+            metavar="N",
+            min=0,
+            help="The first N points of each part set centre and limits; 0 for none. "
+            "Replaces the metric's recorded freeze.",
+        ),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="DATE=REASON",
+            help="Leave the points of this date out of centre, limits and runs "
+            "(repeatable). Added to the exclusions recorded on values.",
+        ),
+    ] = None,
+    output: Annotated[
+        ChartFormat, typer.Option("--format", help="Output format.")
+    ] = ChartFormat.TEXT,
+    root: RootOpt = None,
+) -> None:
+    """Chart a project's metrics: one chart per metric and site.
+
+    The chart fits the metric: p-chart for proportions, u-chart for rates, c-chart for
+    counts, I/MR chart for measurements, Laney p'/u' when denominators are very large,
+    and a run chart when values lack what a control chart needs. Signals: Anhøj runs
+    rules and points outside 3-sigma limits. Exit 1 when a chart cannot be drawn."""
+    from diffuse.measures import ChartOptions, load_charts
+    from diffuse.render import make_console
+    from diffuse.render.charts import charts_csv, charts_json, print_charts
+
+    options = ChartOptions(
+        None if chart is ChartChoice.AUTO else chart.value,
+        _splits(split),
+        freeze,
+        _exclusions(exclude or []),
+        tuple(site or ()),
+    )
+    charts, problems = load_charts(tracker_root(root), project, metric, options)
+    console = make_console()
+    if output is ChartFormat.TEXT:
+        if not charts:
+            typer.echo("no metric values recorded")
+        print_charts(console, charts)
+    else:
+        text = charts_json(project, charts) if output is ChartFormat.JSON else charts_csv(charts)
+        console.out(text, end="", highlight=False)
+    warn_problems(problems)
+    raise typer.Exit(1 if any(c.error for c in charts) else 0)
+
+
+def _splits(values: list[str] | None) -> tuple[date, ...] | None:
+    if not values:
+        return None
+    if values == ["none"]:
+        return ()
+    return tuple(parse_day(v, "--split") for v in values)
+
+
+def _exclusions(values: list[str]) -> tuple[tuple[date, str], ...]:
+    pairs = []
+    for value in values:
+        day, _, reason = value.partition("=")
+        if not reason.strip():
+            raise typer.BadParameter(f"expected DATE=REASON, got {value!r}", param_hint="--exclude")
+        pairs.append((parse_day(day.strip(), "--exclude"), reason.strip()))
+    return tuple(pairs)
+
+
+@metrics_app.command("import")
+def metrics_import(
+    project: Annotated[str, typer.Argument(metavar="PROJECT", help="Project id.")],
+    metric: Annotated[str, typer.Argument(metavar="METRIC", help="Metric id.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE.csv",
+            help="Columns: site, period (YYYY-MM or YYYY-MM-DD), and value or numerator and "
+            "denominator; optional: excluded (a reason).",
+        ),
+    ],
+    replace: Annotated[
+        bool,
+        typer.Option("--replace", help="Overwrite values already recorded for a site and date."),
+    ] = False,
+    period: Annotated[
+        str | None,
+        typer.Option(
+            metavar="PERIOD", help="Record every value as baseline, implementation or ongoing."
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check the file; change nothing.")
+    ] = False,
+    root: RootOpt = None,
+) -> None:
+    """Import metric values from a CSV file into a project file.
+
+    Every problem in the file is reported as FILE.csv:LINE:COL and nothing is written.
+    A site and date already recorded is refused unless --replace is given. Otherwise the
+    values are appended, changing no other line of the project file."""
+    from diffuse.csvimport import ImportRequest, import_csv
+    from diffuse.render.measures import import_text
+
+    request = ImportRequest(project, metric, file, replace, period, dry_run)
+    typer.echo(import_text(import_csv(tracker_root(root), request), metric))
+
+
+class ReviewFormat(enum.StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+@app.command()
+def review(
+    weeks: Annotated[
+        int | None,
+        typer.Option(
+            metavar="N",
+            min=1,
+            help="Flag site rows not updated for more than N weeks (default: the "
+            "organisation's stale_after_weeks).",
+        ),
+    ] = None,
+    ahead: Annotated[
+        int,
+        typer.Option(metavar="DAYS", min=0, help="List practice reviews due within DAYS."),
+    ] = 30,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Exit 1 when a review is overdue or a site row is stale."),
+    ] = False,
+    output: Annotated[
+        ReviewFormat, typer.Option("--format", help="Output format.")
+    ] = ReviewFormat.TEXT,
+    as_of: AsOfOpt = None,
+    root: RootOpt = None,
+) -> None:
+    """List practice reviews due or overdue, and site rows nobody has updated.
+
+    A practice is reviewed every review.cadence_months (default: the organisation's
+    review_cadence_months) after its last review or its establishment. A site row of an
+    active project is stale when its 'updated' date is older than N weeks, unless the site
+    records a pause covering the date. Exit 0, or 1 with --strict when anything is overdue."""
+    from diffuse.render import make_console
+    from diffuse.render.measures import print_out, review_json, review_view
+    from diffuse.reviews import review_report
+    from diffuse.status import load_tracker
+
+    loaded = load_tracker(tracker_root(root))
+    report = review_report(loaded.catalog, parse_day(as_of, "--as-of"), weeks, ahead)
+    console = make_console()
+    if output is ReviewFormat.JSON:
+        print_out(console, review_json(report))
+    else:
+        console.print(review_view(report))
+    warn_problems(loaded.problems)
+    raise typer.Exit(1 if strict and report.overdue else 0)
+
+
+class ScoreFormat(enum.StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    CSV = "csv"
+
+
+@app.command()
+def scorecard(
+    site: Annotated[
+        list[str] | None,
+        typer.Option(metavar="SITE", help="Only this site, with its project detail (repeatable)."),
+    ] = None,
+    output: Annotated[
+        ScoreFormat, typer.Option("--format", help="Output format.")
+    ] = ScoreFormat.TEXT,
+    as_of: AsOfOpt = None,
+    root: RootOpt = None,
+) -> None:
+    """Compare sites across projects, so sites can benchmark each other.
+
+    Per site: projects live out of those that include it, median days from approval to
+    go-live, compliance measures at target, and open risks of projects it has not gone
+    live in yet."""
+    from diffuse.render import make_console
+    from diffuse.render.measures import print_out, scorecard_csv, scorecard_json, scorecard_view
+    from diffuse.scorecard import build_scorecard
+    from diffuse.status import load_tracker
+
+    loaded = load_tracker(tracker_root(root))
+    card = build_scorecard(loaded.catalog, parse_day(as_of, "--as-of"), tuple(site or ()))
+    console = make_console()
+    if output is ScoreFormat.TEXT:
+        console.print(scorecard_view(card, detail=bool(site)))
+    else:
+        writer = scorecard_json if output is ScoreFormat.JSON else scorecard_csv
+        print_out(console, writer(card))
+    warn_problems(loaded.problems)

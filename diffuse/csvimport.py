@@ -1,0 +1,528 @@
+"""Metric values from a CSV file: every cell checked, then appended to the project file.
+
+Columns (a header line names them, in any order, any case): `site` (empty: all sites),
+`period` (YYYY-MM, stored as the first of the month, or YYYY-MM-DD), and `value` or
+`numerator` and `denominator`; optionally `excluded` (why the point is left out of the
+chart). Every problem is reported as FILE:LINE:COL before anything is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from diffuse.catalog import relative
+from diffuse.errors import DiffuseError, Location, Problem
+from diffuse.models.project import MeasurePeriod, Metric, MetricKind, Project
+from diffuse.yamledit import Scalar
+
+COLUMNS = ("site", "period", "value", "numerator", "denominator", "excluded")
+_MONTH = re.compile(r"\d{4}-\d{2}")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_INTEGER = re.compile(r"[-+]?\d+")
+_FLOAT = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    project: str
+    metric: str
+    file: Path
+    replace: bool = False
+    period: str | None = None
+    dry_run: bool = False
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    site: str | None
+    day: date
+    values: dict[str, Scalar]  # value, or numerator and denominator; maybe excluded
+
+
+@dataclass
+class ImportOutcome:
+    path: Path
+    added: list[Row] = field(default_factory=list)
+    replaced: list[Row] = field(default_factory=list)
+    dry_run: bool = False
+
+
+@dataclass
+class _Reader:
+    file: Path
+    sites: frozenset[str]
+    metric: Metric
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, line: int, col: int, code: str, message: str) -> None:
+        self.problems.append(Problem(Location(self.file, line, col), code, message))
+
+
+def read_rows(file: Path, metric: Metric, sites: frozenset[str]) -> tuple[list[Row], list[Problem]]:
+    """The rows of `file`, or every problem found in it."""
+    reader = _Reader(file, sites, metric)
+    text = _text(reader)
+    if text is None:
+        return [], reader.problems
+    # Lines split as the csv module splits them, so line numbers agree with its records.
+    lines = io.StringIO(text, newline="").readlines()
+    first = next((line for line in lines if line.strip()), "")
+    delimiter = ";" if ";" in first and "," not in first else ","
+    records = [r for r in _records(text, delimiter) if any(cell.strip() for cell in r[1])]
+    if not records:
+        reader.add(1, 1, "empty-file", "no header line; expected: site,period,value")
+        return [], reader.problems
+    (header_line, header), *body = records
+    names = _header(reader, header, header_line, _columns(lines[header_line - 1], delimiter))
+    if names is None:
+        return [], reader.problems
+    rows = []
+    for line, cells in body:
+        row = _row(reader, names, cells, line, _columns(lines[line - 1], delimiter))
+        if row is not None:
+            rows.append(row)
+    _no_repeats(reader, rows)
+    return rows, reader.problems
+
+
+def _text(reader: _Reader) -> str | None:
+    try:
+        raw = reader.file.read_bytes()
+    except OSError as exc:
+        raise DiffuseError(f"cannot read {reader.file}: {exc.strerror or exc}") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        reader.add(line, col, "encoding", "not UTF-8 text; save the file as UTF-8 CSV")
+        return None
+
+
+def _records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+    """Each record with the number of the line it starts on."""
+    parsed = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records, start = [], 1
+    for cells in parsed:
+        records.append((start, cells))
+        start = parsed.line_num + 1
+    return records
+
+
+def _columns(line: str, delimiter: str) -> list[int]:
+    """The column (1-based) each field of `line` starts at."""
+    starts, quoted = [1], False
+    for index, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted
+        elif char == delimiter and not quoted:
+            starts.append(index + 2)
+    return starts
+
+
+def _at(columns: list[int], index: int) -> int:
+    return columns[index] if index < len(columns) else columns[-1]
+
+
+def _header(reader: _Reader, cells: list[str], line: int, columns: list[int]) -> list[str] | None:
+    names = [cell.strip().lower() for cell in cells]
+    before = len(reader.problems)
+    for index, name in enumerate(names):
+        if name not in COLUMNS:
+            reader.add(
+                line,
+                _at(columns, index),
+                "unknown-column",
+                f"unknown column {name!r}; expected: {', '.join(COLUMNS)}",
+            )
+        elif names.index(name) != index:
+            reader.add(line, _at(columns, index), "duplicate-column", f"column {name!r} twice")
+    missing = [n for n in ("site", "period") if n not in names]
+    if "value" not in names and "numerator" not in names:
+        missing.append("value (or numerator and denominator)")
+    if ("numerator" in names) != ("denominator" in names):
+        missing.append("denominator" if "numerator" in names else "numerator")
+    if missing:
+        reader.add(line, 1, "missing-column", f"the header needs column(s): {', '.join(missing)}")
+    return names if len(reader.problems) == before else None
+
+
+def _row(
+    reader: _Reader, names: list[str], cells: list[str], line: int, columns: list[int]
+) -> Row | None:
+    before = len(reader.problems)
+    if len(cells) != len(names):
+        reader.add(line, 1, "cell-count", f"{len(cells)} cell(s); the header names {len(names)}")
+        return None
+    given = {
+        name: (cell.strip(), _at(columns, i))
+        for i, (name, cell) in enumerate(zip(names, cells, strict=True))
+    }
+    site = _site(reader, line, *given["site"])
+    day = _day(reader, line, *given["period"])
+    values = _values(reader, line, given)
+    if len(reader.problems) > before or day is None:
+        return None
+    return Row(line, site, day, values)
+
+
+def _site(reader: _Reader, line: int, text: str, col: int) -> str | None:
+    if not text:
+        return None
+    if text not in reader.sites:
+        known = ", ".join(sorted(reader.sites))
+        reader.add(
+            line, col, "unknown-site", f"no site {text!r} in the organisation; known: {known}"
+        )
+    return text
+
+
+def _day(reader: _Reader, line: int, text: str, col: int) -> date | None:
+    if not (_MONTH.fullmatch(text) or _DAY.fullmatch(text)):
+        reader.add(line, col, "invalid-date", f"expected YYYY-MM or YYYY-MM-DD (got {text!r})")
+        return None
+    try:
+        return date.fromisoformat(text if _DAY.fullmatch(text) else f"{text}-01")
+    except ValueError:
+        reader.add(line, col, "invalid-date", f"not a real calendar day (got {text!r})")
+        return None
+
+
+def _number(reader: _Reader, line: int, text: str, col: int, name: str) -> int | float | None:
+    if not text:
+        return None
+    if _INTEGER.fullmatch(text):
+        return int(text)
+    if _FLOAT.fullmatch(text) and math.isfinite(float(text)):
+        return float(text)
+    reader.add(
+        line, col, "invalid-number", f"{name}: expected a number like 12 or 0.5 (got {text!r})"
+    )
+    return None
+
+
+def _values(reader: _Reader, line: int, given: dict[str, tuple[str, int]]) -> dict[str, Scalar]:
+    names = [n for n in ("value", "numerator", "denominator") if n in given]
+    found: dict[str, int | float | None] = {
+        name: _number(reader, line, *given[name], name) for name in names
+    }
+    filled = {name for name in names if given[name][0]}
+    if "value" in filled and filled & {"numerator", "denominator"}:
+        col = given["numerator"][1]
+        reader.add(
+            line, col, "value-and-ratio", "give value, or numerator and denominator, not both"
+        )
+    elif not filled:
+        reader.add(line, given[names[0]][1], "missing-value", "no value, numerator or denominator")
+    elif "value" not in filled and len(filled) == 1:
+        name = "denominator" if "numerator" in filled else "numerator"
+        reader.add(line, given[name][1], "missing-value", f"{name} is empty")
+    _in_range(reader, line, given, found)
+    values: dict[str, Scalar] = {k: v for k, v in found.items() if v is not None}
+    if given.get("excluded", ("", 0))[0]:
+        values["excluded"] = given["excluded"][0]
+    return values
+
+
+def _in_range(
+    reader: _Reader,
+    line: int,
+    given: dict[str, tuple[str, int]],
+    found: dict[str, int | float | None],
+) -> None:
+    proportion = reader.metric.kind is MetricKind.PROPORTION
+    num, den, value = found.get("numerator"), found.get("denominator"), found.get("value")
+    if num is not None and num < 0:
+        reader.add(line, given["numerator"][1], "out-of-range", "numerator must not be negative")
+    if den is not None and den <= 0:
+        reader.add(line, given["denominator"][1], "out-of-range", "denominator must be above 0")
+    if proportion and num is not None and den is not None and 0 < den < num:
+        reader.add(
+            line,
+            given["numerator"][1],
+            "out-of-range",
+            f"numerator {num} is above the denominator {den}",
+        )
+    if proportion and value is not None and not 0 <= value <= 100:
+        reader.add(
+            line, given["value"][1], "out-of-range", f"a proportion is 0-100 (%); got {value}"
+        )
+
+
+def _no_repeats(reader: _Reader, rows: list[Row]) -> None:
+    seen: dict[tuple[str | None, date], int] = {}
+    for row in rows:
+        key = (row.site, row.day)
+        if key in seen:
+            reader.add(
+                row.line,
+                1,
+                "duplicate-row",
+                f"{row.site or 'all sites'} {row.day} is also on line {seen[key]}",
+            )
+        seen.setdefault(key, row.line)
+
+
+# -- into the project file ----------------------------------------------------------------
+
+
+def import_csv(root: Path, request: ImportRequest) -> ImportOutcome:
+    from diffuse.status import load_tracker
+
+    loaded = load_tracker(root)
+    project = _project(loaded.catalog.projects, request.project)
+    index, metric = _metric(project, request.metric)
+    period = _period(request.period)
+    doc = loaded.catalog.document("project", project.id)
+    rows, problems = read_rows(request.file, metric, frozenset(s.id for s in loaded.org.sites))
+    existing = {(m.site, m.date): i for i, m in enumerate(metric.values)}
+    outcome = ImportOutcome(relative(doc.path, root), dry_run=request.dry_run)
+    for row in rows:
+        at = existing.get((row.site, row.day))
+        if at is None:
+            outcome.added.append(row)
+            continue
+        found = doc.locate(("metrics", index, "values", at))
+        where = Location(relative(found.path, root), found.line, found.col)
+        problem = _clash(request, metric.values[at], row, where)
+        if problem:
+            problems.append(problem)
+        else:
+            outcome.replaced.append(row)
+    if problems:
+        unchanged = f"{relative(doc.path, root)} was not changed"
+        raise DiffuseError(
+            f"{request.file}: {len(problems)} problem(s); {unchanged}", tuple(sorted(problems))
+        )
+    if not request.dry_run and rows:
+        _write(doc.path, index, outcome, existing, period)
+    return outcome
+
+
+def _project(projects: dict[str, Project], project_id: str) -> Project:
+    if project_id not in projects:
+        known = ", ".join(sorted(projects)) or "none"
+        raise DiffuseError(f"no valid project '{project_id}'; known: {known}")
+    return projects[project_id]
+
+
+def _metric(project: Project, metric_id: str) -> tuple[int, Metric]:
+    for index, metric in enumerate(project.metrics):
+        if metric.id == metric_id:
+            return index, metric
+    known = ", ".join(m.id for m in project.metrics) or "none"
+    raise DiffuseError(f"no metric '{metric_id}' in {project.id}; known: {known}")
+
+
+def _period(period: str | None) -> str | None:
+    allowed = [p.value for p in MeasurePeriod]
+    if period is not None and period not in allowed:
+        raise DiffuseError(f"--period: '{period}' is not one of: {', '.join(allowed)}")
+    return period
+
+
+def _clash(request: ImportRequest, old: object, row: Row, where: Location) -> Problem | None:
+    label = f"{row.site or 'all sites'} {row.day}"
+    here = Location(request.file, row.line, 1)
+    if not request.replace:
+        return Problem(
+            here,
+            "already-recorded",
+            f"{label} is already recorded at {where}; pass --replace to overwrite it",
+        )
+    old_ratio = getattr(old, "numerator", None) is not None
+    if old_ratio != ("numerator" in row.values):
+        return Problem(
+            here,
+            "cannot-replace",
+            f"{label} is recorded at {where} as "
+            f"{'numerator/denominator' if old_ratio else 'a value'}; change it by hand",
+        )
+    return None
+
+
+def _write(
+    path: Path,
+    index: int,
+    outcome: ImportOutcome,
+    existing: dict[tuple[str | None, date], int],
+    period: str | None,
+) -> None:
+    from diffuse.editing import edit_file
+
+    changes = [
+        (existing[(row.site, row.day)], _fields(row, period, keys=False))
+        for row in outcome.replaced
+    ]
+    added = [_fields(row, period) for row in outcome.added]
+    edit_file(path, lambda text: apply_values(text, ("metrics", index, "values"), changes, added))
+
+
+def _fields(row: Row, period: str | None, keys: bool = True) -> dict[str, Scalar]:
+    fields: dict[str, Scalar] = {"date": row.day} if keys else {}
+    if row.site is not None and keys:
+        fields["site"] = row.site
+    fields.update({k: v for k, v in row.values.items() if k != "excluded"})
+    if period is not None:
+        fields["period"] = period
+    if "excluded" in row.values:
+        fields["excluded"] = row.values["excluded"]
+    return fields
+
+
+# -- many values in one edit ------------------------------------------------------------------
+#
+# `yamledit` re-parses and verifies the whole file for every change, which is right for one
+# change and slow for hundreds. Here the file is parsed once, every change is spliced in at
+# the parser's positions, and the result is verified once against the intended data.
+
+
+def apply_values(
+    text: str,
+    path: tuple[str | int, ...],
+    changes: list[tuple[int, dict[str, Scalar]]],
+    added: list[dict[str, Scalar]],
+) -> str:
+    """`text` with the listed items of the list at `path` changed and `added` appended."""
+    from diffuse.yamledit import EditError
+
+    before = _load(text)
+    result = _append(_replace(text, path, changes), path, added)
+    expected = parent = before
+    for step in path[:-1]:
+        parent = parent[step]
+    if parent.get(path[-1]) is None:
+        parent[path[-1]] = []
+    items = parent[path[-1]]
+    for at, fields in changes:
+        items[at].update(fields)
+    items.extend(dict(item) for item in added)
+    if repr(_load(result)) != repr(expected):
+        raise EditError("internal: the values would not be written as intended")
+    return result
+
+
+def _loader() -> Any:
+    try:
+        from yaml import CSafeLoader
+    except ImportError:  # PyYAML built without libyaml
+        from yaml import SafeLoader
+
+        return SafeLoader
+    return CSafeLoader
+
+
+def _load(text: str) -> Any:
+    import yaml
+
+    return yaml.load(text, Loader=_loader())
+
+
+def _replace(
+    text: str, path: tuple[str | int, ...], changes: list[tuple[int, dict[str, Scalar]]]
+) -> str:
+    import yaml
+    from yaml.nodes import MappingNode, ScalarNode
+
+    from diffuse.yamledit import set_value
+
+    if not changes:
+        return text
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    body = text[len(bom) :]
+    items = _node(yaml.compose(body, Loader=_loader()), path)
+    spans, by_hand = [], []
+    for at, fields in changes:
+        item = items.value[at] if items is not None else None
+        for key, value in fields.items():
+            node = _value(item, key) if isinstance(item, MappingNode) else None
+            if isinstance(node, ScalarNode) and node.style in (None, "", "'", '"'):
+                spans.append((node.start_mark.index, node.end_mark.index, _scalar(value)))
+            else:
+                by_hand.append(((*path, at, key), value))
+    for start, end, new in sorted(spans, reverse=True):
+        body = body[:start] + new + body[end:]
+    text = bom + body
+    for where, value in by_hand:
+        text = set_value(text, where, value)
+    return text
+
+
+def _node(root: Any, path: tuple[str | int, ...]) -> Any:
+    for step in path:
+        root = root.value[step] if isinstance(step, int) else _value(root, step)
+    return root
+
+
+def _value(mapping: Any, key: str) -> Any:
+    return next((v for k, v in mapping.value if k.value == key), None)
+
+
+def _scalar(value: Scalar) -> str:
+    from diffuse.yamledit import render_scalar
+
+    # Quoted text reads the same inside a flow mapping ({a: "x, y"}) as in a block one.
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else render_scalar(value)
+
+
+def _append(text: str, path: tuple[str | int, ...], added: list[dict[str, Scalar]]) -> str:
+    """The first two items through `yamledit.append_item` (which also creates or fills an
+    empty list), then every other item laid out like the second, right after it."""
+    from diffuse.yamledit import append_item
+
+    if not added:
+        return text
+    first = append_item(text, path, added[0])
+    if len(added) == 1:
+        return first
+    second = append_item(first, path, added[1])
+    start, block = _inserted(first, second)
+    dash_line = next(line for line in reversed(block.splitlines()) if line.lstrip()[:1] == "-")
+    dash = dash_line.index("-")
+    column = len(dash_line) - len(dash_line[dash + 1 :].lstrip())
+    rest = [line for item in added[2:] for line in _item_lines(item, dash, column)]
+    newline = "\r\n" if "\r\n" in block else "\n"
+    if block.endswith("\n"):
+        spliced = "".join(line + newline for line in rest)
+    else:
+        spliced = "".join(newline + line for line in rest)
+    end = start + len(block)
+    return second[:end] + spliced + second[end:]
+
+
+def _inserted(before: str, after: str) -> tuple[int, str]:
+    """Where `after` holds text that `before` lacks, and that text: whole lines where
+    possible, else (at the end of a file without a final newline) right after `before`."""
+    from diffuse.yamledit import EditError
+
+    size = len(after) - len(before)
+    prefix = 0
+    while prefix < len(before) and before[prefix] == after[prefix]:
+        prefix += 1
+    start = after.rfind("\n", 0, prefix) + 1
+    while start > 0 and after[start + size :] != before[start:]:
+        start = after.rfind("\n", 0, start - 1) + 1
+    if after[start + size :] != before[start:] or after[:start] != before[:start]:
+        start = prefix
+        if after[start + size :] != before[start:]:
+            raise EditError("internal: the appended lines could not be found")
+    return start, after[start : start + size]
+
+
+def _item_lines(item: dict[str, Scalar], dash: int, column: int) -> list[str]:
+    from diffuse.yamledit import render_scalar
+
+    return [
+        ((" " * dash + "-").ljust(column) if i == 0 else " " * column)
+        + f"{render_scalar(key)}: {render_scalar(value)}"
+        for i, (key, value) in enumerate(item.items())
+    ]

@@ -1,0 +1,296 @@
+"""Tables for `diffuse review`, `diffuse scorecard` and `diffuse metrics import`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
+from diffuse.csvimport import ImportOutcome
+from diffuse.render import STATUS_SYMBOL, clean
+from diffuse.reviews import PracticeReview, ReviewReport, SiteUpdate
+from diffuse.scorecard import Scorecard, SiteScore
+
+
+def _table(
+    heads: tuple[str, ...],
+    rows: list[list[Text]],
+    right: tuple[str, ...] = (),
+    flex: tuple[str, ...] = (),
+) -> Table:
+    """A plain table whose figures keep their full width; only `flex` columns give way."""
+    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+    for index, head in enumerate(heads):
+        widest = max([len(head), *(len(row[index].plain) for row in rows)])
+        table.add_column(
+            head,
+            justify="right" if head in right else "left",
+            no_wrap=head not in flex,
+            min_width=None if head in flex else widest,
+        )
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+def _title(text: str) -> Text:
+    return Text(text, style="bold underline")
+
+
+# -- review -------------------------------------------------------------------------------
+
+
+def review_view(report: ReviewReport) -> RenderableType:
+    parts: list[RenderableType] = [
+        _title(
+            f"Practice reviews as of {report.as_of} (overdue, or due within "
+            f"{report.ahead_days} days)"
+        )
+    ]
+    parts.append(_practices(report.practices) if report.practices else Text("  none"))
+    parts.append(Text(""))
+    weeks = f"{report.weeks} weeks ({report.weeks * 7} days)"
+    parts.append(_title(f"Site rows of active projects not updated for more than {weeks}"))
+    parts.append(_sites(report.stale, paused=False) if report.stale else Text("  none"))
+    if report.paused:
+        parts += [Text(""), _title("Paused on purpose (not flagged)")]
+        parts.append(_sites(report.paused, paused=True))
+    parts += [Text(""), Text(review_summary(report))]
+    return Group(*parts)
+
+
+def _practices(items: list[PracticeReview]) -> RenderableType:
+    lines: list[RenderableType] = []
+    for item in items:
+        cadence = "its own" if item.cadence_from == "practice" else "the organisation's"
+        head = Text(_state(item), style="bold red" if item.overdue else "yellow")
+        head.append(clean(f"  {item.practice}: {item.title}"), style="bold")
+        owner = f"{item.owner_name} ({item.owner})" if item.owner_name else item.owner or "none"
+        lines += [
+            head,
+            Padding(
+                Text(
+                    clean(
+                        f"due {item.due} · last review {item.last or 'never'} · every "
+                        f"{item.cadence_months} months ({cadence} cadence) · owner {owner}"
+                    )
+                ),
+                (0, 0, 0, 4),
+            ),
+        ]
+    return Group(*lines)
+
+
+def _state(item: PracticeReview) -> str:
+    if item.overdue:
+        return f"✗ {-item.days_left} days overdue"
+    return "! due today" if item.days_left == 0 else f"! due in {item.days_left} days"
+
+
+def _sites(items: list[SiteUpdate], paused: bool) -> Table:
+    """One line per project, status and last update, listing the sites that share them."""
+    rows = []
+    groups: dict[tuple[object, ...], list[SiteUpdate]] = {}
+    for item in items:
+        key = (item.project, item.status, item.updated, item.since, item.pause_until)
+        groups.setdefault(key, []).append(item)
+    for group in groups.values():
+        item = group[0]
+        sites = ", ".join(s.site for s in group)
+        if paused:
+            sites += f" (paused until {item.pause_until}: {item.pause_reason})"
+        rows.append(
+            [
+                Text(clean(item.project)),
+                Text(f"{STATUS_SYMBOL[item.status][0]} {item.status.value}"),
+                Text(_updated(item)),
+                Text("-" if item.days is None else f"{item.days} days"),
+                Text(clean(sites)),
+            ]
+        )
+    heads = ("project", "status", "last update", "age", "sites")
+    return _table(heads, rows, right=("age",), flex=("sites",))
+
+
+def _updated(item: SiteUpdate) -> str:
+    if item.updated is not None:
+        return str(item.updated)
+    return f"never (approved {item.since})" if item.since else "never"
+
+
+def review_summary(report: ReviewReport) -> str:
+    overdue = sum(p.overdue for p in report.practices)
+    due = len(report.practices) - overdue
+    return (
+        f"{overdue} review(s) overdue, {due} due soon; {len(report.stale)} stale site "
+        f"row(s); {len(report.paused)} paused"
+    )
+
+
+def review_json(report: ReviewReport) -> str:
+    payload = {
+        "as_of": report.as_of.isoformat(),
+        "weeks": report.weeks,
+        "ahead_days": report.ahead_days,
+        "overdue": report.overdue,
+        "practices": [_plain({**p._asdict(), "overdue": p.overdue}) for p in report.practices],
+        "stale_sites": [_plain(s._asdict()) for s in report.stale],
+        "paused_sites": [_plain(s._asdict()) for s in report.paused],
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def _plain(record: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if hasattr(v, "isoformat") else _value(v) for k, v in record.items()}
+
+
+def _value(value: Any) -> Any:
+    return value.value if hasattr(value, "value") else value
+
+
+# -- scorecard ----------------------------------------------------------------------------
+
+
+SCORE_NOTES = (
+    "live: projects the site is live in / projects that include it\n"
+    "median: days from approval to go-live\n"
+    "at target: compliance measures whose latest value after go-live meets the target\n"
+    "risks: open risks of the projects the site is not live in yet"
+)
+
+
+def scorecard_view(card: Scorecard, detail: bool) -> RenderableType:
+    title = f"Site scorecard as of {card.as_of} ({len(card.projects)} projects)"
+    rows = [_score_cells(score) for score in [*card.sites, card.overall]]
+    heads = ("site", "name", "live", "share", "median", "at target", "risks")
+    table = _table(heads, rows, right=heads[2:], flex=("name",))
+    table.rows[-1].end_section = False
+    table.rows[-2].end_section = True
+    parts: list[RenderableType] = [_title(title), table, Text(SCORE_NOTES, style="dim")]
+    if detail:
+        parts += [_site_detail(score) for score in card.sites]
+    return Group(*parts)
+
+
+def _score_cells(score: SiteScore) -> list[Text]:
+    share = "-" if score.share_live is None else f"{score.share_live:.0%}"
+    median = "-" if score.median_days is None else f"{score.median_days:g}"
+    measured = len(score.compliance)
+    compliance = f"{score.compliance_met}/{measured}" if measured else "-"
+    return [
+        Text(clean(score.site)),
+        Text(clean(score.name)),
+        Text(f"{score.live}/{score.in_scope}"),
+        Text(share),
+        Text(median),
+        Text(compliance),
+        Text(str(score.open_risks)),
+    ]
+
+
+def _site_detail(score: SiteScore) -> RenderableType:
+    rows = [
+        [
+            Text(clean(line.project)),
+            Text(f"{STATUS_SYMBOL[line.status][0]} {line.status.value}"),
+            Text(str(line.go_live or "-")),
+            Text("-" if line.days_to_live is None else str(line.days_to_live)),
+            Text(str(line.open_risks)),
+        ]
+        for line in score.lines
+    ]
+    heads = ("project", "status", "go-live", "days", "risks")
+    parts: list[RenderableType] = [
+        Text(""),
+        _title(clean(f"{score.site}: {score.name}")),
+        _table(heads, rows, right=("days", "risks"), flex=("project",)),
+    ]
+    checks = [
+        Text(
+            clean(
+                f"  {'✓' if c.met else '✗'} {line.project} {c.metric} {c.value:.4g}% on "
+                f"{c.day} (target {c.target:g}%)"
+            )
+        )
+        for line in score.lines
+        for c in line.compliance
+    ]
+    if checks:
+        parts += [Text("compliance, latest value after go-live:"), *checks]
+    return Group(*parts)
+
+
+def scorecard_records(card: Scorecard) -> list[dict[str, Any]]:
+    return [_score_record(score) for score in [*card.sites, card.overall]]
+
+
+def _score_record(score: SiteScore) -> dict[str, Any]:
+    return {
+        "site": score.site,
+        "name": score.name,
+        "in_scope": score.in_scope,
+        "live": score.live,
+        "share_live": score.share_live,
+        "median_days_to_live": score.median_days,
+        "compliance_measured": len(score.compliance),
+        "compliance_met": score.compliance_met,
+        "open_risks": score.open_risks,
+        "projects": [
+            {
+                **_plain({k: v for k, v in vars(line).items() if k != "compliance"}),
+                "compliance": [_plain(vars(c)) for c in line.compliance],
+            }
+            for line in score.lines
+        ],
+    }
+
+
+def scorecard_json(card: Scorecard) -> str:
+    payload = {
+        "as_of": card.as_of.isoformat(),
+        "projects": card.projects,
+        "sites": scorecard_records(card),
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def scorecard_csv(card: Scorecard) -> str:
+    fields = [
+        "site",
+        "name",
+        "in_scope",
+        "live",
+        "share_live",
+        "median_days_to_live",
+        "compliance_measured",
+        "compliance_met",
+        "open_risks",
+    ]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fields, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(scorecard_records(card))
+    return out.getvalue()
+
+
+# -- import -------------------------------------------------------------------------------
+
+
+def import_text(outcome: ImportOutcome, metric: str) -> str:
+    added, replaced = len(outcome.added), len(outcome.replaced)
+    where = clean(outcome.path)
+    if outcome.dry_run:
+        return f"dry run: would add {added} and replace {replaced} value(s) of {metric} in {where}"
+    if not added and not replaced:
+        return f"no rows to import; {where} was not changed"
+    return f"added {added} and replaced {replaced} value(s) of {metric} in {where}"
+
+
+def print_out(console: Console, text: str) -> None:
+    console.out(text, end="", highlight=False)

@@ -1,0 +1,148 @@
+"""Site scorecards: how each site fares across every diffusion project, side by side.
+
+For each site, over the projects approved by the as-of date that include it:
+share live, median days from approval to go-live, compliance against target (the latest
+value on or after go-live of each process proportion with a target), and open risks.
+Risks belong to a project, not a site; a project's open risks count against each of its
+in-scope sites that is not yet live, since those are the sites they can still hold back.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import date
+
+from diffuse.catalog import Catalog
+from diffuse.errors import DiffuseError
+from diffuse.measures import is_compliance, latest_since_go_live, misses_target, series_of
+from diffuse.models import Organisation, Project, SiteStatus
+from diffuse.models.project import RiskStatus
+from diffuse.tracker import LIVE, site_state
+
+ALL = "all"
+
+
+@dataclass(frozen=True)
+class Compliance:
+    metric: str
+    value: float
+    target: float
+    day: date
+    met: bool
+
+
+@dataclass(frozen=True)
+class SiteLine:
+    """One site in one project."""
+
+    project: str
+    site: str
+    status: SiteStatus
+    live: bool
+    go_live: date | None
+    days_to_live: int | None
+    compliance: tuple[Compliance, ...]
+    open_risks: int
+
+
+@dataclass
+class SiteScore:
+    site: str
+    name: str
+    lines: list[SiteLine] = field(default_factory=list)
+
+    @property
+    def in_scope(self) -> int:
+        return len(self.lines)
+
+    @property
+    def live(self) -> int:
+        return sum(line.live for line in self.lines)
+
+    @property
+    def share_live(self) -> float | None:
+        return self.live / self.in_scope if self.in_scope else None
+
+    @property
+    def median_days(self) -> float | None:
+        days = [line.days_to_live for line in self.lines if line.days_to_live is not None]
+        return statistics.median(days) if days else None
+
+    @property
+    def compliance(self) -> list[Compliance]:
+        return [c for line in self.lines for c in line.compliance]
+
+    @property
+    def compliance_met(self) -> int:
+        return sum(c.met for c in self.compliance)
+
+    @property
+    def open_risks(self) -> int:
+        return sum(line.open_risks for line in self.lines)
+
+
+@dataclass
+class Scorecard:
+    as_of: date
+    projects: list[str]
+    sites: list[SiteScore]
+    overall: SiteScore
+
+
+def build_scorecard(catalog: Catalog, as_of: date, sites: tuple[str, ...] = ()) -> Scorecard:
+    org = catalog.organisation
+    if org is None:
+        raise ValueError("the catalog has no valid organisation file")
+    _check_sites(org, sites)
+    projects = [
+        p
+        for p in sorted(catalog.projects.values(), key=lambda p: p.id)
+        if p.approved is None or p.approved <= as_of
+    ]
+    scores = [SiteScore(s.id, s.name) for s in org.sites if not sites or s.id in sites]
+    overall = SiteScore(ALL, "all sites shown")
+    for score in scores:
+        for project in projects:
+            line = site_line(project, score.site, as_of)
+            if line is not None:
+                score.lines.append(line)
+                overall.lines.append(line)
+    return Scorecard(as_of, [p.id for p in projects], scores, overall)
+
+
+def _check_sites(org: Organisation, sites: tuple[str, ...]) -> None:
+    known = [s.id for s in org.sites]
+    unknown = [s for s in sites if s not in known]
+    if unknown:
+        raise DiffuseError(
+            f"--site: unknown value {', '.join(map(repr, unknown))}; "
+            f"expected one of: {', '.join(sorted(known))}"
+        )
+
+
+def site_line(project: Project, site: str, as_of: date) -> SiteLine | None:
+    """The site's standing in the project, or None when the project does not include it."""
+    state = site_state(project, site)
+    if state.status is SiteStatus.NOT_APPLICABLE:
+        return None
+    went = state.go_live_actual if state.go_live_actual and state.go_live_actual <= as_of else None
+    live = state.status in LIVE and (state.go_live_actual is None or went is not None)
+    days = (went - project.approved).days if went and project.approved else None
+    risks = 0 if live else sum(r.status is RiskStatus.OPEN for r in project.risks)
+    compliance = tuple(_compliance(project, site, as_of)) if live else ()
+    return SiteLine(project.id, site, state.status, live, went, days, compliance, risks)
+
+
+def _compliance(project: Project, site: str, as_of: date) -> list[Compliance]:
+    found = []
+    for metric in project.metrics:
+        if not is_compliance(metric) or metric.target is None:
+            continue
+        for series in series_of(metric, (site,), until=as_of):
+            latest = latest_since_go_live(project, series)
+            if latest is not None:
+                value = metric.point(latest)
+                met = not misses_target(metric, value)
+                found.append(Compliance(metric.id, value, metric.target, latest.date, met))
+    return found

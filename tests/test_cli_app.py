@@ -1,0 +1,31 @@
+"""The command table `diffuse --help` shows without importing commands stays true."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import typer
+
+from diffuse.cli import COMMANDS, app
+
+
+def test_every_listed_command_exists_with_the_listed_summary() -> None:
+    group = typer.main.get_command(app)
+    ctx = group.make_context("diffuse", ["--help"], resilient_parsing=True)
+    for name, (_, summary) in COMMANDS.items():
+        command = group.get_command(ctx, name)
+        assert command is not None, name
+        assert (command.help or "").strip().splitlines()[0] == summary, name
+
+
+def test_help_imports_no_command_module() -> None:
+    code = (
+        "import sys; from diffuse.cli import main; sys.argv = ['diffuse', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "loaded = [m for m in sys.modules if m.startswith('diffuse.') and m not in "
+        "('diffuse.cli', 'diffuse.cli.app', 'diffuse.errors')]\n"
+        "print('LOADED', sorted(loaded))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "LOADED []" in out.stdout
