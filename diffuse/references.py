@@ -87,6 +87,8 @@ def _check_practice(
         "approving body",
     )
     checker.known(doc, ("owner",), practice.owner, people, "person")
+    for role, person in practice.leaders:
+        checker.known(doc, ("leaders", role), person, people, "person")
     for field_name in ("origin_sites", "vetted_by"):
         for index, site in enumerate(getattr(practice, field_name)):
             checker.known(doc, (field_name, index), site, sites, "site")

@@ -1,21 +1,50 @@
-"""Git, through GitPython: the only module that imports it, and only when a command needs it."""
+"""Git, through GitPython: the only module that imports it, and only when a command needs it.
+
+Reading history is done in a handful of git processes whatever its length: one `git log`
+for the commits and one `git cat-file --batch` for every file content they need.
+"""
 
 from __future__ import annotations
 
+import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from diffuse.errors import DiffuseError
 
+EMPTY_BLOB = "0" * 40
+_FIELDS = 5  # sha, author name, author email, author date, message
 
-def open_repo(path: Path) -> Any:
+
+@dataclass(frozen=True)
+class Change:
+    """One file in one commit: its blob before and after (EMPTY_BLOB when absent)."""
+
+    path: str
+    old_path: str
+    old: str
+    new: str
+
+
+@dataclass
+class Commit:
+    sha: str
+    author: str
+    email: str
+    date: str  # ISO 8601 author date
+    message: str
+    changes: list[Change] = field(default_factory=list)
+
+
+def open_repo(path: Path, hint: str = "or leave out --commit") -> Any:
     import git
 
     try:
         return git.Repo(path, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         raise DiffuseError(
-            f"{path} is not inside a git repository; run 'git init' there or leave out --commit"
+            f"{path} is not inside a git repository; run 'git init' there {hint}"
         ) from None
 
 
@@ -34,6 +63,18 @@ def user_email(path: Path) -> str | None:
     return str(value).strip() or None
 
 
+def author_email(repo: Any) -> str | None:
+    """The email the next commit will be authored with (config and GIT_AUTHOR_* alike)."""
+    import git
+
+    try:
+        ident = str(repo.git.var("GIT_AUTHOR_IDENT"))
+    except git.GitCommandError:
+        return None
+    start, end = ident.find("<"), ident.find(">")
+    return ident[start + 1 : end].strip() or None if 0 <= start < end else None
+
+
 def commit_files(repo: Any, paths: list[Path], message: str) -> str:
     """Commit exactly `paths` (other staged changes stay staged); returns the short hash."""
     import git
@@ -43,8 +84,18 @@ def commit_files(repo: Any, paths: list[Path], message: str) -> str:
         repo.git.add("--", *names)
         repo.git.commit("-m", message, "--only", "--", *names)
     except git.GitCommandError as exc:
-        detail = (exc.stderr or str(exc)).strip().splitlines()
-        raise DiffuseError(f"git commit failed: {detail[-1] if detail else exc}") from None
+        raise DiffuseError(f"git commit failed: {_detail(exc)}") from None
+    return str(repo.head.commit.hexsha[:10])
+
+
+def commit_empty(repo: Any, message: str) -> str:
+    """A commit that changes no file: a decision recorded in git itself."""
+    import git
+
+    try:
+        repo.git.commit("--allow-empty", "--only", "-m", message)
+    except git.GitCommandError as exc:
+        raise DiffuseError(f"git commit failed: {_detail(exc)}") from None
     return str(repo.head.commit.hexsha[:10])
 
 
@@ -58,3 +109,159 @@ def init_repo(path: Path) -> bool:
     except git.InvalidGitRepositoryError:
         git.Repo.init(path)
         return True
+
+
+def toplevel(repo: Any) -> Path:
+    return Path(str(repo.working_tree_dir)).resolve()
+
+
+def is_dirty(repo: Any, path: str) -> bool:
+    """Whether `path` (relative to the top level) differs from HEAD or is untracked."""
+    return bool(_git(repo, "status", "--porcelain", "--", path).strip())
+
+
+def merge_base(repo: Any, ref: str) -> str:
+    """Where HEAD's branch left `ref`: the commit a pull request is compared against."""
+    import git
+
+    if ref.startswith("-"):
+        raise DiffuseError(f"'{ref}' is not a branch, tag or commit")
+    try:
+        return _git(repo, "merge-base", ref, "HEAD").decode().strip()
+    except git.GitCommandError:
+        # Only now find out why, so the usual case costs one git call.
+        _must_exist(repo, ref)
+        if _shallow(repo):
+            raise DiffuseError(
+                f"this is a shallow clone and the history between '{ref}' and HEAD is not "
+                "in it; fetch it with 'git fetch --unshallow' (in GitHub Actions set "
+                "'fetch-depth: 0' on actions/checkout)"
+            ) from None
+        raise DiffuseError(f"'{ref}' and HEAD share no history; nothing to compare") from None
+
+
+def _must_exist(repo: Any, ref: str) -> None:
+    import git
+
+    try:
+        _git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+        return
+    except git.GitCommandError:
+        pass
+    if _shallow(repo):
+        branch = ref.split("/", 1)[1] if ref.startswith("origin/") else ref
+        raise DiffuseError(
+            f"the base '{ref}' is not in this shallow clone (CI services fetch only the "
+            f"commit under test); fetch it with 'git fetch --depth=50 origin {branch}', or "
+            "set 'fetch-depth: 0' on actions/checkout"
+        )
+    raise DiffuseError(
+        f"no branch, tag or commit '{ref}' in this repository; give one that exists, "
+        "e.g. --base origin/main (run 'git fetch origin' if it is a remote branch)"
+    )
+
+
+def _shallow(repo: Any) -> bool:
+    return _git(repo, "rev-parse", "--is-shallow-repository").strip() == b"true"
+
+
+def changed_paths(repo: Any, base: str, under: list[str]) -> list[str]:
+    """Files under `under` that differ between `base` and the working tree, untracked
+    files included; paths relative to the top level."""
+    diff = _git(repo, "diff", "--name-only", "--no-renames", "-z", base, "--", *under)
+    others = _git(repo, "ls-files", "--others", "--exclude-standard", "-z", "--", *under)
+    names = {p for p in (diff + others).decode(errors="surrogateescape").split("\0") if p}
+    return sorted(names)
+
+
+def files_at(repo: Any, rev: str, paths: list[str]) -> dict[str, bytes]:
+    """The content of each path at `rev`; paths absent there are left out."""
+    return _batch(repo, [f"{rev}:{path}" for path in paths], paths)
+
+
+def blobs(repo: Any, shas: list[str]) -> dict[str, bytes]:
+    wanted = sorted({sha for sha in shas if sha != EMPTY_BLOB})
+    return _batch(repo, wanted, wanted)
+
+
+def log_range(repo: Any, base: str, paths: list[str] | None = None) -> list[Commit]:
+    """Every commit in base..HEAD, oldest first, with the files each one changed."""
+    args = ["log", "--reverse", "--raw", "--no-renames", f"{base}..HEAD"]
+    return _log(repo, args, paths)
+
+
+def file_log(repo: Any, path: str) -> list[Commit]:
+    """Every commit that changed `path`, newest first, following renames."""
+    return _log(repo, ["log", "--follow", "--topo-order", "--raw"], [path])
+
+
+def verify_commit(repo: Any, sha: str) -> bool:
+    import git
+
+    try:
+        _git(repo, "verify-commit", sha)
+    except git.GitCommandError:
+        return False
+    return True
+
+
+def _log(repo: Any, args: list[str], paths: list[str] | None) -> list[Commit]:
+    fmt = "--format=%x1e%H%x00%an%x00%ae%x00%aI%x00%B%x00"
+    tail = ["--", *paths] if paths is not None else []
+    out = _git(repo, *args, "--no-abbrev", "-z", "--no-color", fmt, *tail)
+    return [_commit(record) for record in out.decode(errors="surrogateescape").split("\x1e")[1:]]
+
+
+def _commit(record: str) -> Commit:
+    parts = record.split("\0")
+    sha, author, email, day, message = parts[:_FIELDS]
+    commit = Commit(sha, author, email, day, message)
+    tokens = iter(token.lstrip("\n") for token in parts[_FIELDS:])
+    for token in tokens:
+        if not token.startswith(":"):
+            continue
+        meta = token.split()
+        old_path = next(tokens)
+        new_path = next(tokens) if meta[-1][:1] in ("R", "C") else old_path
+        commit.changes.append(Change(new_path, old_path, meta[2], meta[3]))
+    return commit
+
+
+def _batch(repo: Any, requests: list[str], keys: list[str]) -> dict[str, bytes]:
+    if not requests:
+        return {}
+    out = _git(repo, "cat-file", "--batch", stdin="".join(f"{r}\n" for r in requests).encode())
+    found: dict[str, bytes] = {}
+    pos = 0
+    for key in keys:
+        end = out.index(b"\n", pos)
+        header = out[pos:end].split()
+        pos = end + 1
+        if header[-1] == b"missing" or len(header) != 3:
+            continue
+        size = int(header[2])
+        if header[1] == b"blob":
+            found[key] = out[pos : pos + size]
+        pos += size + 1
+    return found
+
+
+def _git(repo: Any, *args: str, stdin: bytes | None = None) -> bytes:
+    if stdin is None:
+        return _execute(repo, list(args), None)
+    with tempfile.TemporaryFile() as feed:
+        feed.write(stdin)
+        feed.seek(0)
+        return _execute(repo, list(args), feed)
+
+
+def _execute(repo: Any, args: list[str], feed: Any) -> bytes:
+    out = repo.git.execute(
+        ["git", *args], istream=feed, stdout_as_string=False, strip_newline_in_stdout=False
+    )
+    return bytes(out)
+
+
+def _detail(exc: Any) -> str:
+    detail = (exc.stderr or str(exc)).strip().splitlines()
+    return str(detail[-1]) if detail else str(exc)

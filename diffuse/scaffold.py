@@ -8,9 +8,12 @@ from diffuse.catalog import ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR
 from diffuse.errors import DiffuseError
 from diffuse.models import RiskCategory, Workflow
 from diffuse.models.common import _ID
+from diffuse.schema import SCHEMA_DIR, write_schemas
+from diffuse.schema import header as schema_header
 from diffuse.status import load_tracker
 
 ORGANISATION_TEMPLATE = """\
+# yaml-language-server: $schema=schemas/organisation.schema.json
 # The organisation: its sites, people and approving bodies. Projects and practices refer to
 # these by id (lowercase letters, digits and '-').
 name: {name}
@@ -57,6 +60,7 @@ Run `diffuse validate` before you commit and `diffuse status` to see the grid.
 """
 
 PRACTICE_TEMPLATE = """\
+# yaml-language-server: $schema=../schemas/practice.schema.json
 # A best practice. Fill in each field; 'diffuse validate' explains anything it cannot accept.
 id: {id}
 title: {title}
@@ -78,6 +82,10 @@ key_principles:
   fixed:                    # what every site must keep exactly
     - State each fixed principle here.
   adaptable: []             # where sites may vary, with approval of local adaptations
+leaders:                    # person ids, named before the practice is approved
+  champion: null
+  administrative: null
+  physician: null
 # care-process-model, decision-support, communications, forms, order-sets, protocols,
 # patient-education, policies, staff-education, equipment or measurement
 support_elements: []        # - {{kind: order-sets, title: ..., status: planned, link: URL}}
@@ -107,6 +115,7 @@ def init_tracker(directory: Path, name: str) -> list[Path]:
         created.append(_write_new(directory / "README.md", README_TEMPLATE.format(name=name)))
     from diffuse.repo import init_repo
 
+    created += write_schemas(directory / SCHEMA_DIR)
     if init_repo(directory):
         created.append(directory / ".git")
     return created
@@ -131,6 +140,7 @@ def new_project(root: Path, project_id: str, practice_id: str) -> Path:
         raise DiffuseError(f"--practice: no valid practice '{practice_id}'; known: {known}")
     workflow = loaded.catalog.workflow
     lines = [
+        schema_header("project", 1).rstrip("\n"),
         "# A diffusion project: one practice taken to every site through gated phases.",
         "# 'diffuse advance' moves the phase when the gate is met; 'diffuse site' updates a site.",
         f"id: {project_id}",

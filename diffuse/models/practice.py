@@ -89,6 +89,15 @@ class Approval(Base):
     decision: Decision = Decision.APPROVED
     gate: Id | None = None
     reference: str | None = None
+    reason: str | None = Field(default=None, description="why, when the decision moves back")
+
+
+class Leaders(Base):
+    """The leaders the Sponsoring Body names before a practice is approved for diffusion."""
+
+    champion: Id | None = None
+    administrative: Id | None = None
+    physician: Id | None = None
 
 
 class Review(Base):
@@ -112,6 +121,7 @@ class Practice(Base):
     vetted_by: IdList = Field(default_factory=list)
     goal: str | None = None
     key_principles: KeyPrinciples | None = None
+    leaders: Leaders = Field(default_factory=Leaders)
     support_elements: list[SupportElement] = Field(default_factory=list)
     approvals: list[Approval] = Field(default_factory=list)
     review: Review = Field(default_factory=Review)

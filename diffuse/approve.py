@@ -1,0 +1,155 @@
+"""`diffuse approve`: record an approval as the current git user and commit just that file.
+
+The approver is whoever git will author the commit as (its email looked up among the
+organisation's people), so the commit that adds the entry is the approver's own: what
+`diffuse check --verify-signoff` later requires.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from diffuse.catalog import ORGANISATION_FILE
+from diffuse.errors import DiffuseError
+from diffuse.models import Body, Organisation, Practice, Project, Workflow
+from diffuse.status import Loaded, find_item, load_tracker
+from diffuse.yamledit import Scalar, append_item
+
+ORGANISATION = "organisation"
+
+
+@dataclass(frozen=True)
+class ApproveRequest:
+    item: str
+    on: date
+    gate: str | None = None
+    reference: str | None = None
+    reason: str | None = None
+
+
+@dataclass
+class ApproveOutcome:
+    item: str
+    kind: str
+    person: str
+    body: str
+    path: Path
+    commit: str
+    gate: str | None = None
+
+
+def approve(root: Path, request: ApproveRequest) -> ApproveOutcome:
+    from diffuse.repo import open_repo
+
+    loaded = load_tracker(root)
+    repo = open_repo(root, "first: an approval is recorded as a commit")
+    person = git_person(loaded.org, repo)
+    known = {**loaded.catalog.practices, **loaded.catalog.projects}
+    if request.item in (ORGANISATION, ORGANISATION_FILE) and request.item not in known:
+        return _approve_organisation(root, loaded.org, repo, person, request)
+    kind, item = find_item(loaded, request.item)
+    body = _body(loaded, kind, item)
+    if person not in body.members:
+        raise DiffuseError(
+            f"'{person}' is not a member of {body.name} ('{body.id}'), which approves "
+            f"'{item.id}'; its members are: {', '.join(body.members) or 'none'}"
+        )
+    gate = _gate(loaded.catalog.workflow, kind, item, request.gate)
+    entry = _entry(body.id, person, request, gate)
+    _refuse_duplicate(item, entry)
+    path = loaded.catalog.document(kind, item.id).path
+    _must_be_clean(repo, path)
+    model: type[Practice] | type[Project] = Practice if kind == "practice" else Project
+    from diffuse.editing import edit_file
+    from diffuse.repo import commit_files
+
+    edit_file(path, lambda text: append_item(text, ("approvals",), entry), model)
+    title = f"Approve {item.id}" + (f" to enter {gate}" if gate else "")
+    detail = f"{person} for {body.name} on {request.on.isoformat()}."
+    message = "\n\n".join(filter(None, [title, detail, request.reference, request.reason]))
+    sha = commit_files(repo, [path], message)
+    return ApproveOutcome(item.id, kind, person, body.id, path, sha, gate)
+
+
+def git_person(org: Organisation, repo: Any) -> str:
+    from diffuse.repo import author_email
+
+    email = author_email(repo)
+    for person in org.people:
+        if email and person.email and person.email.casefold() == email.casefold():
+            return person.id
+    raise DiffuseError(
+        f"your git identity ({email or 'no email set'}) matches no person in "
+        f"{ORGANISATION_FILE}; set 'git config user.email' to the email listed for you there"
+    )
+
+
+def _body(loaded: Loaded, kind: str, item: Any) -> Body:
+    practice = item if kind == "practice" else loaded.catalog.practices.get(item.practice)
+    if practice is None:
+        raise DiffuseError(f"the practice '{item.practice}' of '{item.id}' is not valid")
+    body = loaded.org.body(practice.approving_body)
+    if body is None:
+        raise DiffuseError(f"no approving body '{practice.approving_body}' in the organisation")
+    return body
+
+
+def _gate(workflow: Workflow, kind: str, item: Any, gate: str | None) -> str | None:
+    if kind == "practice":
+        if gate is not None:
+            raise DiffuseError("--gate is for projects; a practice is approved as a whole")
+        return None
+    if gate is None:
+        following = workflow.successors(item.phase)
+        if not following:
+            raise DiffuseError(f"'{item.id}' is in its last phase; give --gate PHASE")
+        return following[0]
+    if gate not in workflow.phases:
+        raise DiffuseError(f"--gate: no phase '{gate}'; phases are: {', '.join(workflow.phases)}")
+    return gate
+
+
+def _entry(body: str, person: str, request: ApproveRequest, gate: str | None) -> dict[str, Scalar]:
+    entry: dict[str, Scalar] = {"body": body, "by": person, "date": request.on}
+    optional = {"gate": gate, "reference": request.reference, "reason": request.reason}
+    entry.update({k: v for k, v in optional.items() if v})
+    return entry
+
+
+def _refuse_duplicate(item: Practice | Project, entry: dict[str, Scalar]) -> None:
+    for approval in item.approvals:
+        same = (approval.body, approval.by, approval.gate, approval.date)
+        if same == (entry["body"], entry["by"], entry.get("gate"), entry["date"]):
+            raise DiffuseError(
+                f"'{entry['by']}' already approved '{item.id}'"
+                + (f" to enter '{approval.gate}'" if approval.gate else "")
+                + f" on {approval.date.isoformat()}; nothing was changed"
+            )
+
+
+def _must_be_clean(repo: Any, path: Path) -> None:
+    from diffuse.repo import is_dirty, toplevel
+
+    rel = path.resolve().relative_to(toplevel(repo)).as_posix()
+    if is_dirty(repo, rel):
+        raise DiffuseError(
+            f"{rel} has uncommitted changes; commit or discard them first, so the approval "
+            "commit holds only the approval"
+        )
+
+
+def _approve_organisation(
+    root: Path, org: Organisation, repo: Any, person: str, request: ApproveRequest
+) -> ApproveOutcome:
+    from diffuse.repo import commit_empty
+    from diffuse.signoff import approval_message
+
+    if not any(person in body.members for body in org.bodies):
+        raise DiffuseError(f"'{person}' is a member of no approving body; nothing was changed")
+    path = root / ORGANISATION_FILE
+    _must_be_clean(repo, path)
+    sha = commit_empty(repo, approval_message(org, person, request.reference))
+    return ApproveOutcome(ORGANISATION, ORGANISATION, person, "", path, sha)

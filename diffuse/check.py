@@ -1,0 +1,445 @@
+"""`diffuse check`: what `validate` checks, then every change of state since a base ref.
+
+The working tree is compared with the merge base of `--base` and HEAD (what a pull request
+would change), reading the files that differ at both ends in a few git calls. Each rule
+has a stable id; each finding says where, what and what would fix it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel
+
+from diffuse import lifecycle as lc
+from diffuse.catalog import (
+    ORGANISATION_FILE,
+    PRACTICES_DIR,
+    PROJECTS_DIR,
+    SUFFIXES,
+    Catalog,
+    load_catalog,
+)
+from diffuse.errors import Level, Location, Problem
+from diffuse.gates import evaluate
+from diffuse.loading import Document, validate
+from diffuse.models import Organisation, Practice, Project
+from diffuse.yamlnodes import compose, convert_checked
+
+M = TypeVar("M", bound=BaseModel)
+_GAP_RULES = {"duty": "gate-duty", "role": "gate-role", "approval": "gate-approval"}
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    location: Location
+    rule: str
+    message: str
+    fix: str = ""
+    level: Level = Level.ERROR
+
+
+@dataclass
+class StateChange:
+    kind: str  # practice, project or organisation
+    item: str
+    path: Path
+    what: str
+    ok: bool = True
+
+
+@dataclass(frozen=True)
+class CheckRequest:
+    base: str | None = None
+    verify_signoff: bool = False
+
+
+@dataclass
+class CheckReport:
+    root: Path
+    files: int
+    findings: list[Finding] = field(default_factory=list)
+    changes: list[StateChange] = field(default_factory=list)
+    base: str | None = None
+    base_commit: str | None = None
+    toplevel: Path | None = None
+    verified: bool = False
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.level is Level.ERROR]
+
+    @property
+    def passed(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class Context:
+    """Both ends of the comparison: the tracker on disk and the files at the base."""
+
+    root: Path
+    top: Path
+    catalog: Catalog
+    old_files: dict[str, bytes]
+    report: CheckReport
+    docs: dict[Path, Document] = field(default_factory=dict)
+    commits: list[Any] | None = None  # base..HEAD, read once when a rule needs it
+
+    def rel(self, path: Path) -> str:
+        return path.resolve().relative_to(self.top).as_posix()
+
+    def old(self, path: Path, model: type[M]) -> M | None:
+        raw = self.old_files.get(self.rel(path))
+        return None if raw is None else parse_model(path, raw, model)
+
+    def at(self, path: Path, loc: lc.Loc) -> Location:
+        doc = self.docs.get(path.resolve())
+        return doc.locate(loc) if doc is not None else Location(path)
+
+    def add(self, path: Path, gap: lc.Gap) -> None:
+        finding = Finding(self.at(path, gap.loc), gap.rule, gap.message, gap.fix)
+        self.report.findings.append(finding)
+
+    @cached_property
+    def old_org(self) -> Organisation | None:
+        return self.old(self.root / ORGANISATION_FILE, Organisation)
+
+
+def parse_model(path: Path, raw: bytes, model: type[M]) -> M | None:
+    """The model in `raw` (a file's bytes at some commit), or None if it is not valid."""
+    try:
+        nodes = compose(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, yaml.YAMLError, RecursionError):
+        return None
+    if len(nodes) != 1:
+        return None
+    doc = Document(path, nodes[0])
+    converted = convert_checked(path, nodes[0])
+    if converted.problems:
+        return None
+    doc.data = converted.data
+    return validate(doc, model)
+
+
+def run_check(root: Path, request: CheckRequest) -> CheckReport:
+    from diffuse.validation import validate_tracker
+
+    validation = validate_tracker(root, [])
+    report = CheckReport(root, validation.files, [_finding(p) for p in validation.problems])
+    if request.base is None:
+        return report
+    from diffuse.repo import changed_paths, files_at, merge_base, open_repo, toplevel
+
+    repo = open_repo(root, "or leave out --base to check the files only")
+    report.base, report.toplevel = request.base, toplevel(repo)
+    report.base_commit = merge_base(repo, request.base)
+    under = [_rel_to(root / name, report.toplevel) for name in _TRACKED]
+    paths = changed_paths(repo, report.base_commit, under)
+    org_path = _rel_to(root / ORGANISATION_FILE, report.toplevel)
+    old_files = files_at(repo, report.base_commit, sorted({org_path, *paths}))
+    ctx = Context(root, report.toplevel, load_catalog(root), old_files, report)
+    ctx.docs = {doc.path.resolve(): doc for doc in ctx.catalog.documents}
+    for rel in paths:
+        _check_file(ctx, report.toplevel / rel)
+    from diffuse.signoff import check_governance, verify_signoff
+
+    check_governance(ctx, repo, request.verify_signoff)
+    if request.verify_signoff:
+        verify_signoff(ctx, repo, paths)
+        report.verified = True
+    _settle(report)
+    return report
+
+
+_TRACKED = (ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR)
+
+
+def _rel_to(path: Path, top: Path) -> str:
+    return path.resolve().relative_to(top).as_posix()
+
+
+def _finding(problem: Problem) -> Finding:
+    loc = problem.location
+    where = Location((Path.cwd() / loc.path).resolve(), loc.line, loc.col)
+    fix = "correct the file; 'diffuse validate' lists every problem"
+    return Finding(where, problem.code, problem.message, fix, problem.level)
+
+
+def _settle(report: CheckReport) -> None:
+    failing = {f.location.path.resolve() for f in report.errors}
+    for change in report.changes:
+        change.ok = change.path.resolve() not in failing
+    report.findings.sort()
+
+
+def _check_file(ctx: Context, path: Path) -> None:
+    if path.suffix not in SUFFIXES and path.name != ORGANISATION_FILE:
+        return
+    folder = path.parent.resolve()
+    if path.resolve() == (ctx.root / ORGANISATION_FILE).resolve():
+        _organisation(ctx, path)
+    elif folder == (ctx.root / PRACTICES_DIR).resolve():
+        _practice(ctx, path)
+    elif folder == (ctx.root / PROJECTS_DIR).resolve():
+        _project(ctx, path)
+
+
+def _current(ctx: Context, kind: str, path: Path) -> Any:
+    items: dict[str, Any] = ctx.catalog.practices if kind == "practice" else ctx.catalog.projects
+    item = items.get(path.stem)
+    source = ctx.catalog.sources.get(f"{kind}/{path.stem}")
+    return item if source is not None and source.path.resolve() == path.resolve() else None
+
+
+# -- practices ------------------------------------------------------------------------------
+
+
+def _practice(ctx: Context, path: Path) -> None:
+    old, new = ctx.old(path, Practice), _current(ctx, "practice", path)
+    if new is None:
+        if not path.exists() and old is not None:
+            _deleted(ctx, path, "practice", old.id, old.status in lc.APPROVED_STATES)
+        return
+    move = lc.practice_move(old.status if old else None, new.status)
+    what = {"same": "edited", "start": f"new, status {new.status}"}.get(
+        move.kind, f"status {move.old} -> {move.new}"
+    )
+    ctx.report.changes.append(StateChange("practice", new.id, path, what))
+    org = ctx.catalog.organisation
+    assert org is not None
+    added = lc.added_approvals(old.approvals if old else [], new.approvals)
+    approved = lc.by_member(added, org, new.approving_body)
+    if old is not None and lc.removed_approvals(old.approvals, new.approvals):
+        ctx.add(path, _rewritten("approvals"))
+    _practice_move(ctx, path, new, move, approved)
+    if old is not None and (old.status in lc.APPROVED_STATES or old.status in lc.ENDED):
+        before, after = lc.practice_substance(old), lc.practice_substance(new)
+        changed = lc.changed_fields(before, after)
+        if changed and not approved:
+            ctx.add(path, _unapproved(changed, "practice", new.id, org, new.approving_body))
+
+
+def _practice_move(
+    ctx: Context, path: Path, practice: Practice, move: lc.Move, approved: list[Any]
+) -> None:
+    org = ctx.catalog.organisation
+    assert org is not None
+    body = org.body(practice.approving_body)
+    who = f"a member of {body.name}" if body else "a member of its approving body"
+    if move.kind == "skip":
+        ctx.add(
+            path,
+            lc.Gap(
+                ("status",),
+                "status-transition",
+                f"status moves from '{move.old}' to '{move.new}', skipping "
+                f"{', '.join(lc.skipped(move))}",
+                f"move one step at a time: '{move.old}' -> '{lc.skipped(move)[0]}'",
+            ),
+        )
+    elif move.kind == "back" and not any(a.reason for a in approved):
+        ctx.add(
+            path,
+            lc.Gap(
+                ("status",),
+                "status-backward",
+                f"status moves back from '{move.old}' to '{move.new}' without a recorded reason",
+                f"{who} records the decision with its reason: "
+                f"diffuse approve {practice.id} --reason TEXT",
+            ),
+        )
+    elif move.kind == "end" and move.old in lc.APPROVED_STATES and not approved:
+        ctx.add(path, _approval_missing(practice.id, f"'{move.new}'", who))
+    if move.reaches_approved:
+        present = set(ctx.docs[path.resolve()].data or {}) if path.resolve() in ctx.docs else set()
+        for gap in lc.readiness_gaps(practice, present):
+            ctx.add(path, gap)
+        if not [a for a in approved if a.gate is None]:
+            ctx.add(path, _approval_missing(practice.id, "approved", who))
+
+
+def _approval_missing(item: str, state: str, who: str) -> lc.Gap:
+    return lc.Gap(
+        ("approvals",),
+        "approval-missing",
+        f"moving to {state} needs a new approval by {who}, recorded in this change",
+        f"{who} runs 'diffuse approve {item}' on this branch",
+    )
+
+
+def _unapproved(changed: list[str], kind: str, item: str, org: Organisation, body: str) -> lc.Gap:
+    found = org.body(body)
+    who = f"a member of {found.name}" if found else "a member of its approving body"
+    return lc.Gap(
+        (changed[0],) if changed[0] not in ("scope",) else ("sites",),
+        "substance-unapproved",
+        f"{', '.join(changed)} changed on an approved {kind} without a new approval",
+        f"{who} approves the change with 'diffuse approve {item}', or revert it",
+    )
+
+
+def _rewritten(name: str) -> lc.Gap:
+    return lc.Gap(
+        (name,),
+        f"{name.rstrip('s')}-rewritten",
+        f"an earlier {name} entry was changed or removed; {name} only grow",
+        "restore the earlier entries and add a new one instead",
+    )
+
+
+def _deleted(ctx: Context, path: Path, kind: str, item: str, settled: bool) -> None:
+    ctx.report.changes.append(StateChange(kind, item, path, "deleted"))
+    if settled:
+        keep = {
+            "practice": "to end the practice, set status: retired",
+            "project": "a project keeps its file as the record of its diffusion",
+        }[kind]
+        ctx.report.findings.append(
+            Finding(
+                Location(path),
+                "record-deleted",
+                f"the {kind} '{item}' was approved; its file is its record and was deleted",
+                f"restore the file; {keep}",
+            )
+        )
+
+
+# -- projects -------------------------------------------------------------------------------
+
+
+def _project(ctx: Context, path: Path) -> None:
+    old, new = ctx.old(path, Project), _current(ctx, "project", path)
+    workflow = ctx.catalog.workflow
+    if new is None:
+        if not path.exists() and old is not None:
+            left = old.phase in workflow.phases and workflow.index(old.phase) > 0
+            _deleted(ctx, path, "project", old.id, left)
+        return
+    start = old.phase if old else workflow.phases[0]
+    what = "edited" if old and old.phase == new.phase else f"phase {start} -> {new.phase}"
+    ctx.report.changes.append(
+        StateChange("project", new.id, path, what if old else f"new, phase {new.phase}")
+    )
+    history = old.history if old else []
+    if old is not None and lc.removed_approvals(old.approvals, new.approvals):
+        ctx.add(path, _rewritten("approvals"))
+    if [h.model_dump() for h in new.history[: len(history)]] != [h.model_dump() for h in history]:
+        ctx.add(path, _rewritten("history"))
+    else:
+        _phase_steps(ctx, path, new, start, len(history))
+    if old is not None and old.phase in workflow.phases and workflow.index(old.phase) > 0:
+        _project_substance(ctx, path, old, new)
+
+
+def _phase_steps(ctx: Context, path: Path, project: Project, start: str, known: int) -> None:
+    steps = [(i, h.from_phase, h.to, h.reason) for i, h in enumerate(project.history)][known:]
+    if not steps and start != project.phase:
+        ctx.add(
+            path,
+            lc.Gap(
+                ("phase",),
+                "phase-history",
+                f"phase changed from '{start}' to '{project.phase}' with no history entry",
+                f"record the move with 'diffuse advance {project.id}'",
+            ),
+        )
+        steps = [(-1, start, project.phase, None)]
+    current = start
+    for index, frm, to, reason in steps:
+        loc: lc.Loc = ("history", index) if index >= 0 else ("phase",)
+        if frm != current:
+            ctx.add(
+                path,
+                lc.Gap(
+                    loc,
+                    "phase-history",
+                    f"history entry moves from '{frm}', but the phase was '{current}'",
+                    "record each move in order with 'diffuse advance'",
+                ),
+            )
+        _phase_step(ctx, path, project, loc, frm, to, reason)
+        current = to
+
+
+def _phase_step(
+    ctx: Context, path: Path, project: Project, loc: lc.Loc, frm: str, to: str, why: str | None
+) -> None:
+    workflow = ctx.catalog.workflow
+    if frm not in workflow.phases or to not in workflow.phases:
+        return  # an unknown phase is reported by validation
+    if workflow.index(to) < workflow.index(frm):
+        if not why:
+            ctx.add(
+                path,
+                lc.Gap(
+                    loc,
+                    "phase-backward",
+                    f"phase moves back from '{frm}' to '{to}' without a reason",
+                    "give the history entry a 'reason' (diffuse advance --to PHASE --reason)",
+                ),
+            )
+        return
+    if to not in workflow.successors(frm):
+        allowed = ", ".join(workflow.successors(frm)) or "none"
+        ctx.add(
+            path,
+            lc.Gap(
+                loc,
+                "phase-transition",
+                f"phase moves from '{frm}' to '{to}', which the workflow does not allow "
+                f"(allowed next: {allowed})",
+                "move one phase at a time with 'diffuse advance'",
+            ),
+        )
+        return
+    _gate(ctx, path, project, to)
+
+
+def _gate(ctx: Context, path: Path, project: Project, target: str) -> None:
+    org = ctx.catalog.organisation
+    assert org is not None
+    practice = ctx.catalog.practices.get(project.practice)
+    report = evaluate(ctx.catalog.workflow, org, practice, project, target)
+    for gap in report.gaps:
+        loc: lc.Loc = {
+            "duty": ("checklist", gap.item) if gap.item in project.checklist else ("checklist",),
+            "role": ("roles", gap.item) if gap.item in project.roles else ("roles",),
+        }.get(gap.kind, ("approvals",))
+        fix = {
+            "duty": f"mark '{gap.item}' done (with a date) or na (with a reason)",
+            "role": f"assign a person id to roles.{gap.item}",
+        }.get(gap.kind, f"a member runs 'diffuse approve {project.id} --gate {target}'")
+        message = f"entering '{target}': {gap.text}"
+        ctx.add(path, lc.Gap(loc, _GAP_RULES[gap.kind], message, fix))
+
+
+def _project_substance(ctx: Context, path: Path, old: Project, new: Project) -> None:
+    workflow, org = ctx.catalog.workflow, ctx.catalog.organisation
+    assert org is not None
+    before = lc.project_substance(old, workflow, old.phase)
+    after = lc.project_substance(new, workflow, old.phase)
+    changed = lc.changed_fields(before, after)
+    practice = ctx.catalog.practices.get(new.practice)
+    body = practice.approving_body if practice else ""
+    added = lc.added_approvals(old.approvals, new.approvals)
+    if changed and not lc.by_member(added, org, body):
+        ctx.add(path, _unapproved(changed, "project", new.id, org, body))
+
+
+# -- organisation ---------------------------------------------------------------------------
+
+
+def _organisation(ctx: Context, path: Path) -> None:
+    from diffuse.signoff import governance_parts
+
+    old, new = ctx.old_org, ctx.catalog.organisation
+    if new is None:
+        return
+    changed = old is not None and governance_parts(old) != governance_parts(new)
+    what = "approving bodies, workflow or signing changed" if changed else "edited"
+    ctx.report.changes.append(StateChange("organisation", "organisation", path, what))

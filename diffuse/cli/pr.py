@@ -1,0 +1,188 @@
+"""Commands for pull requests and CI: check, approve, codeowners, history, schema."""
+
+from __future__ import annotations
+
+import enum
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from diffuse.cli.app import DateOpt, RootOpt, app, parse_day, tracker_root
+
+
+class CheckFormat(enum.StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    GITHUB = "github"
+    JUNIT = "junit"
+    MARKDOWN = "markdown"
+
+
+class HistoryFormat(enum.StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+@app.command()
+def check(
+    base: Annotated[
+        str | None,
+        typer.Option(
+            metavar="REF",
+            help="Compare with this branch, tag or commit (its merge base with HEAD); "
+            "default: origin/$GITHUB_BASE_REF in a GitHub pull request, else files only.",
+            show_default=False,
+        ),
+    ] = None,
+    verify_signoff: Annotated[
+        bool,
+        typer.Option(
+            "--verify-signoff",
+            help="Count an added approval only if the commit that added it was authored "
+            "(and, if the organisation requires it, signed) by the approver.",
+        ),
+    ] = False,
+    output: Annotated[
+        CheckFormat | None,
+        typer.Option(
+            "--format",
+            help="Output format (default: github when GITHUB_ACTIONS=true, else text).",
+            show_default=False,
+        ),
+    ] = None,
+    root: RootOpt = None,
+) -> None:
+    """Validate everything and check every change of state since a base ref.
+
+    Practice statuses and project phases move only along declared transitions; a practice
+    moving to approved meets its readiness criteria and carries an approval by a member of
+    its approving body; a project entering a phase meets its gate; approved records change
+    in substance only with a new approval. Each failure names file, line, rule and fix.
+    Exit 0 pass, 1 fail."""
+    from diffuse.check import CheckRequest, run_check
+    from diffuse.render.checks import append_step_summary, check_output, choose_format
+
+    ref = base or (f"origin/{os.environ['GITHUB_BASE_REF']}" if _in_pull_request() else None)
+    report = run_check(tracker_root(root), CheckRequest(ref, verify_signoff))
+    fmt = choose_format(output.value if output else None)
+    typer.echo(check_output(report, fmt), nl=False)
+    if fmt == "github":
+        append_step_summary(report)
+    raise typer.Exit(0 if report.passed else 1)
+
+
+def _in_pull_request() -> bool:
+    return bool(os.environ.get("GITHUB_BASE_REF"))
+
+
+@app.command("approve")
+def approve_item(
+    item: Annotated[
+        str,
+        typer.Argument(
+            metavar="ITEM", help="A practice or project id, or 'organisation' for its bodies."
+        ),
+    ],
+    gate: Annotated[
+        str | None,
+        typer.Option(
+            metavar="PHASE",
+            help="For a project: the phase the approval lets it enter (default: the next).",
+            show_default=False,
+        ),
+    ] = None,
+    reference: Annotated[
+        str | None,
+        typer.Option(metavar="TEXT", help="Where the decision is minuted.", show_default=False),
+    ] = None,
+    reason: Annotated[
+        str | None,
+        typer.Option(
+            metavar="TEXT", help="Why (needed to move a practice back).", show_default=False
+        ),
+    ] = None,
+    on: DateOpt = None,
+    root: RootOpt = None,
+) -> None:
+    """Record an approval as the current git user and commit just that file.
+
+    The approver is the person in organisation.yaml whose email is git's author email,
+    and must be a member of the approving body. 'diffuse approve organisation' makes an
+    empty commit approving the current approving bodies and workflow."""
+    from diffuse.approve import ApproveRequest, approve
+    from diffuse.render import clean
+
+    request = ApproveRequest(item, parse_day(on, "--date"), gate, reference, reason)
+    done = approve(tracker_root(root), request)
+    what = f"{done.kind} {done.item}" + (f" to enter {done.gate}" if done.gate else "")
+    typer.echo(f"approved {clean(what)} as {clean(done.person)}; committed {done.commit}")
+
+
+@app.command()
+def codeowners(
+    out: Annotated[
+        str | None,
+        typer.Option(
+            metavar="PATH",
+            help="File to write, or - for standard output (default: .github/CODEOWNERS "
+            "at the top of the repository).",
+            show_default=False,
+        ),
+    ] = None,
+    root: RootOpt = None,
+) -> None:
+    """Write a CODEOWNERS file naming each file's approvers.
+
+    Each practice and project file is owned by the members of its practice's approving
+    body (by their email), so the hosting service requests their review."""
+    from diffuse.codeowners import render_codeowners, write_codeowners
+
+    where = tracker_root(root)
+    if out == "-":
+        typer.echo(render_codeowners(where), nl=False)
+        return
+    typer.echo(f"wrote {write_codeowners(where, Path(out) if out else None)}")
+
+
+@app.command()
+def history(
+    item: Annotated[str, typer.Argument(metavar="ID", help="A practice or project id.")],
+    output: Annotated[
+        HistoryFormat, typer.Option("--format", help="Output format.")
+    ] = HistoryFormat.TEXT,
+    root: RootOpt = None,
+) -> None:
+    """Show the life of a practice or project from git, newest first.
+
+    Every status or phase change, approval and site change, with its date, author and
+    commit, read in one pass over the file's history."""
+    from diffuse.history import history_json, history_text, item_history, tracker_folder
+
+    found = item_history(tracker_folder(root or Path.cwd()), item)
+    typer.echo(
+        history_json(found) if output is HistoryFormat.JSON else history_text(found), nl=False
+    )
+
+
+@app.command()
+def schema(
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="DIR",
+            help="Folder to write to (default: schemas/ in the tracker folder).",
+            show_default=False,
+        ),
+    ] = None,
+    root: RootOpt = None,
+) -> None:
+    """Write JSON Schema files for editors: organisation, practice and project.
+
+    Files from 'diffuse new' start with a yaml-language-server line pointing at them."""
+    from diffuse.schema import SCHEMA_DIR, write_schemas
+
+    target = out or tracker_root(root) / SCHEMA_DIR
+    for path in write_schemas(target):
+        typer.echo(f"wrote {path}")

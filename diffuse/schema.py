@@ -1,0 +1,79 @@
+"""`diffuse schema`: JSON Schema for each file kind, from the same models `validate` uses.
+
+Editors with the YAML language server validate as you type when a file starts with
+`# yaml-language-server: $schema=...`; `diffuse new` and `diffuse init` write that line.
+The schema is looser than `validate` in one way: it cannot check one file against another.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
+from pydantic_core import core_schema
+
+from diffuse.models import Organisation, Practice, Project
+from diffuse.models.common import _ID, _check_id, _one_or_many
+
+KINDS: dict[str, type[BaseModel]] = {
+    "organisation": Organisation,
+    "practice": Practice,
+    "project": Project,
+}
+SCHEMA_DIR = "schemas"
+
+
+def schema_name(kind: str) -> str:
+    return f"{kind}.schema.json"
+
+
+class _Schema(GenerateJsonSchema):
+    """Says in the schema what the validators accept: ids match their pattern, and a list
+    of ids may be written as a single id."""
+
+    def function_before_schema(
+        self, schema: core_schema.BeforeValidatorFunctionSchema
+    ) -> JsonSchemaValue:
+        inner = super().function_before_schema(schema)
+        if schema["function"].get("function") is _one_or_many:
+            items = inner.get("items", {"type": "string"})
+            return {"anyOf": [items, inner]}
+        return inner
+
+    def function_after_schema(
+        self, schema: core_schema.AfterValidatorFunctionSchema
+    ) -> JsonSchemaValue:
+        inner = super().function_after_schema(schema)
+        if schema["function"].get("function") is _check_id:
+            return {**inner, "pattern": f"^{_ID.pattern}$"}
+        return inner
+
+
+def json_schema(kind: str) -> dict[str, Any]:
+    model = KINDS[kind]
+    schema = model.model_json_schema(by_alias=True, schema_generator=_Schema)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": schema_name(kind),
+        **schema,
+        "title": f"diffuse {kind} file",
+    }
+
+
+def write_schemas(directory: Path) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind in KINDS:
+        path = directory / schema_name(kind)
+        text = json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n"
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def header(kind: str, depth: int) -> str:
+    """The editor line for a file `depth` folders below the tracker root."""
+    return f"# yaml-language-server: $schema={'../' * depth}{SCHEMA_DIR}/{schema_name(kind)}\n"

@@ -1,0 +1,120 @@
+"""`diffuse history`: the life of a practice or project, from one pass over git."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import Run, git
+from prflow import act_as, commit_as, edit, with_practice
+
+from diffuse.history import SectionReader
+
+
+def test_practice_history_lists_changes_newest_first_across_a_merge(
+    git_tracker: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    practice = with_practice(git_tracker)
+    edit(practice, "status: proposed", "status: approved")
+    commit_as(git_tracker, "cy", "Ask for approval", day="2026-03-02")
+    act_as(git_tracker, "ben")
+    monkeypatch.setenv("GIT_AUTHOR_DATE", "2026-03-03T12:00:00+00:00")
+    assert run("approve", "falls", "--date", "2026-03-01", cwd=git_tracker).exit_code == 0
+    git(git_tracker, "checkout", "-q", "main")
+    git(git_tracker, "merge", "-q", "--no-ff", "--no-edit", "change")
+    edit(practice, "vetted_by: [nor, sou]", "vetted_by: [nor, sou, sea]")
+    commit_as(git_tracker, "ada", "Seaside vetted it too", day="2026-03-04")
+    result = run("history", "falls", cwd=git_tracker)
+    assert result.exit_code == 0, result.stderr
+    shas = git(
+        git_tracker,
+        "log",
+        "--topo-order",
+        "--format=%h",
+        "--abbrev=10",
+        "--",
+        "practices/falls.yaml",
+    )
+    vetted, approval, status, created = shas.split()
+    assert result.lines == [
+        "falls (practice, practices/falls.yaml): 4 event(s) in 4 commit(s), newest first",
+        f"2026-03-04  {vetted}  Ada Chair   site      sea: added (vetted)",
+        f"2026-03-03  {approval}  Ben Member  approval  cpc by ben on 2026-03-01",
+        f"2026-03-02  {status}  Cy Manager  status    proposed -> approved",
+        f"2026-03-01  {created}  Cy Manager  created   status proposed",
+    ]
+
+
+def test_project_history_shows_phase_reasons_and_site_changes_as_json(
+    git_tracker: Path, run: Run
+) -> None:
+    project = git_tracker / "projects" / "hh-spread.yaml"
+    edit(project, "    status: planning\n", "    status: live\n")
+    commit_as(git_tracker, "cy", "South is live")
+    edit(project, "phase: plan", "phase: initiate")
+    edit(
+        project,
+        "by: cy}",
+        "by: cy}\n  - {from: plan, to: initiate, date: 2026-03-01, by: cy, reason: redo}",
+    )
+    commit_as(git_tracker, "ben", "Back to initiate")
+    result = run("history", "hh-spread", "--format", "json", cwd=git_tracker)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["kind"] == "project" and data["commits"] == 3
+    changes = [(e["author"], e["kind"], e["change"]) for e in data["events"]]
+    assert changes == [
+        ("Ben Member", "phase", "plan -> initiate (redo)"),
+        ("Cy Manager", "site", "sou: planning, off-track -> live, off-track"),
+        ("Ada Chair", "created", "phase plan"),
+        ("Ada Chair", "approval", "cpc by ben on 2026-02-01, gate plan"),
+    ]
+    assert data["events"][0]["email"] == "ben@example.org"
+
+
+def test_history_of_an_unknown_item_is_a_clear_error(git_tracker: Path, run: Run) -> None:
+    result = run("history", "nothing", cwd=git_tracker)
+    assert result.exit_code == 1
+    assert "no practice or project 'nothing'" in result.stderr
+
+
+DOCUMENTS = [
+    "status: live\nsites:\n  nor: {status: live}\n  sou:\n    status: planning\n",
+    "approvals:\n- body: cpc\n  by: ada\n- {body: cpc, by: ben}\n# end\n",
+    "approvals:   # who approved\n  # the first one\n  - body: cpc\n\n    by: ada\n",
+    "sites: {nor: {status: live}}\napprovals: []\n",
+    "a: &x {status: live}\nsites:\n  nor: *x\n",
+    "approvals:\r\n  - body: cpc\r\n    by: ada\r\n",
+    "summary: |\n  text\n  approvals: not a key\napprovals:\n  - by: 'ada'\n",
+]
+
+
+@pytest.mark.parametrize("text", DOCUMENTS)
+def test_section_reader_reads_what_a_whole_parse_reads(text: str) -> None:
+    whole = yaml.load(text, Loader=yaml.BaseLoader)
+    keys = ("sites", "approvals")
+    expected = {k: whole[k] for k in keys if k in whole}
+    got = SectionReader().values(text, keys)
+    assert got is not None
+    assert json.dumps(got, sort_keys=True) == json.dumps(expected, sort_keys=True).replace(
+        '""', "null"
+    )
+
+
+def test_history_looks_in_the_catalogs_folders() -> None:
+    from diffuse import catalog, history
+
+    assert history.FOLDERS == (
+        ("practice", catalog.PRACTICES_DIR),
+        ("project", catalog.PROJECTS_DIR),
+    )
+    assert history.SUFFIXES == catalog.SUFFIXES
+
+
+def test_history_shows_control_characters_as_render_does() -> None:
+    from diffuse import history, render
+
+    text = "Eve\x1b[31m\x07\x9b"
+    assert history.visible(text) == render.clean(text)
