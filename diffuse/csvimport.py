@@ -20,7 +20,8 @@ from typing import Any
 
 from diffuse.catalog import relative
 from diffuse.errors import DiffuseError, Location, Problem
-from diffuse.models.project import MeasurePeriod, Metric, MetricKind, Project
+from diffuse.models.project import Metric, Project
+from diffuse.vocab import MeasurePeriod, MetricKind
 from diffuse.yamledit import Scalar
 
 COLUMNS = ("site", "period", "value", "numerator", "denominator", "excluded")

@@ -17,32 +17,13 @@ import bisect
 import math
 from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import NamedTuple
 
-from diffuse.models import Project, SiteState, SiteStatus
+from diffuse.grid import Forecast
+from diffuse.models import Project, SiteState
+from diffuse.vocab import SiteStatus
 
 LIVE = frozenset({SiteStatus.LIVE, SiteStatus.SUSTAINED})
 MIN_GO_LIVE_DAYS = 2
-
-
-class Forecast(NamedTuple):
-    day: date | None  # the day every in-scope site is (or was) live; None: no forecast
-    done: bool
-    live: int
-    in_scope: int
-    note: str
-
-    def days_after(self, target: date | None) -> int | None:
-        """Days the forecast falls after the target (negative: before it)."""
-        if self.day is None or target is None:
-            return None
-        return (self.day - target).days
-
-    @property
-    def label(self) -> str:
-        if self.done:
-            return "done"
-        return self.day.isoformat() if self.day else "n/a"
 
 
 def forecast(project: Project, site_ids: Sequence[str], as_of: date) -> Forecast:

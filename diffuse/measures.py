@@ -14,15 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from diffuse.errors import DiffuseError, Problem
-from diffuse.models.project import (
-    Direction,
-    Measure,
-    Metric,
-    MetricKind,
-    MetricLevel,
-    Project,
-    SiteStatus,
-)
+from diffuse.models.project import Measure, Metric, Project
+from diffuse.vocab import Direction, MetricKind, MetricLevel, SiteStatus
 
 if TYPE_CHECKING:
     from diffuse.spc import ChartResult, PartResult, Point, PointResult

@@ -17,8 +17,8 @@ from diffuse.catalog import Catalog
 from diffuse.errors import DiffuseError
 from diffuse.measures import is_compliance, latest_since_go_live, misses_target, series_of
 from diffuse.models import Organisation, Project, SiteStatus
-from diffuse.models.project import RiskStatus
 from diffuse.tracker import LIVE, site_state
+from diffuse.vocab import RiskStatus
 
 ALL = "all"
 

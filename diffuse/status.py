@@ -11,20 +11,10 @@ from typing import Any
 from diffuse.catalog import Catalog, load_catalog
 from diffuse.errors import DiffuseError, Problem
 from diffuse.gates import GateError, GateReport, evaluate, target_phase
+from diffuse.grid import Filters, Grid, Row
 from diffuse.models import Health, Organisation, Project, Workflow
 from diffuse.reviews import review_due
-from diffuse.tracker import Filters, Grid, Row, build_grid
-
-
-@dataclass(frozen=True)
-class StatusRequest:
-    practices: tuple[str, ...] = ()
-    phases: tuple[str, ...] = ()
-    sites: tuple[str, ...] = ()
-    health: tuple[str, ...] = ()
-    include_inactive: bool = False
-    group: str = "auto"
-    format: str = "text"
+from diffuse.tracker import build_grid
 
 
 @dataclass
@@ -43,7 +33,7 @@ def load_tracker(root: Path) -> Loaded:
     return Loaded(catalog, catalog.organisation, problems)
 
 
-def check_filters(loaded: Loaded, request: StatusRequest) -> None:
+def check_filters(loaded: Loaded, request: Filters) -> None:
     known = {
         "--practice": (request.practices, loaded.catalog.practices),
         "--phase": (request.phases, loaded.catalog.workflow.phases),
@@ -59,10 +49,7 @@ def check_filters(loaded: Loaded, request: StatusRequest) -> None:
             )
 
 
-def status_grid(loaded: Loaded, as_of: date, request: StatusRequest, group_by: str | None) -> Grid:
-    filters = Filters(
-        request.practices, request.phases, request.sites, request.health, request.include_inactive
-    )
+def status_grid(loaded: Loaded, as_of: date, filters: Filters, group_by: str | None) -> Grid:
     return build_grid(loaded.catalog, as_of, filters, group_by)
 
 

@@ -6,12 +6,12 @@ Pure computation from a catalog and an as-of date; rendering lives in `render`.
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
 from diffuse.catalog import Catalog
-from diffuse.forecast import Forecast, forecast
+from diffuse.forecast import forecast
+from diffuse.grid import Cell, Column, Filters, Grid, Row
 from diffuse.models import Health, Organisation, Project, Site, SiteState, SiteStatus
 
 if TYPE_CHECKING:
@@ -28,60 +28,6 @@ PROGRESS = [
 SEVERITY = [Health.ON_TRACK, Health.AT_RISK, Health.OFF_TRACK]
 OFF_TRACK_SHARE = 0.25
 LATE_SHARE = 0.75
-
-
-@dataclass(frozen=True)
-class Column:
-    id: str
-    label: str
-    site_ids: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Cell:
-    in_scope: int
-    live: int
-    status: SiteStatus
-    health: Health
-
-
-@dataclass
-class Row:
-    project: str
-    title: str
-    practice: str
-    phase: str
-    cells: list[Cell]
-    in_scope: int
-    live: int
-    approved: date | None
-    days: int | None
-    target: date | None
-    health: Health
-    reasons: list[str] = field(default_factory=list)
-    forecast: Forecast | None = None
-
-    @property
-    def share_live(self) -> float:
-        return self.live / self.in_scope if self.in_scope else 1.0
-
-
-@dataclass
-class Filters:
-    practices: tuple[str, ...] = ()
-    phases: tuple[str, ...] = ()
-    sites: tuple[str, ...] = ()
-    health: tuple[str, ...] = ()
-    include_inactive: bool = False
-
-
-@dataclass
-class Grid:
-    as_of: date
-    target_months: int
-    columns: list[Column]
-    rows: list[Row]
-    grouped_by: str | None = None
 
 
 def add_months(day: date, months: int) -> date:

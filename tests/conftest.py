@@ -44,7 +44,8 @@ def _isolated_env(
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("COLUMNS", "120")
     monkeypatch.setenv("TZ", "UTC")
-    for name in ("NO_COLOR", "FORCE_COLOR", "DIFFUSE_ROOT", "GITHUB_ACTIONS"):
+    monkeypatch.setenv("DIFFUSE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    for name in ("NO_COLOR", "FORCE_COLOR", "DIFFUSE_ROOT", "GITHUB_ACTIONS", "DIFFUSE_NO_CACHE"):
         monkeypatch.delenv(name, raising=False)
 
 

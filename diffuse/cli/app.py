@@ -119,7 +119,7 @@ def parse_day(value: str | None, option: str) -> date:
 
 
 def tracker_root(root: Path | None) -> Path:
-    from diffuse.catalog import find_root
+    from diffuse.layout import find_root
 
     return find_root(root or Path.cwd())
 

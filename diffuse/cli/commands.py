@@ -159,25 +159,20 @@ def status(
     One row per active project (phase, share of sites live, days since approval against the
     target, overall health) and one column per site, each cell a symbol for the site's state
     and health. Plain text when piped or NO_COLOR is set."""
+    from diffuse.grid import Filters
+    from diffuse.gridsource import GridSource
     from diffuse.render import grid_output, make_console
-    from diffuse.status import StatusRequest, check_filters, load_tracker, status_grid
 
-    day = parse_day(as_of, "--as-of")
-    request = StatusRequest(
+    filters = Filters(
         tuple(practice or ()),
         tuple(phase or ()),
         tuple(site or ()),
         tuple(health or ()),
         all_projects,
-        group.value,
-        output.value,
     )
-    loaded = load_tracker(tracker_root(root))
-    check_filters(loaded, request)
-    grid_output(
-        make_console(), lambda by: status_grid(loaded, day, request, by), group.value, output.value
-    )
-    warn_problems(loaded.problems)
+    source = GridSource(tracker_root(root), parse_day(as_of, "--as-of"), filters)
+    grid_output(make_console(), source.grid, group.value, output.value)
+    warn_problems(source.problems)
 
 
 @app.command()

@@ -2,32 +2,31 @@
 
 from diffuse.models.common import Base, Day, Id
 from diffuse.models.organisation import Body, BodyKind, Organisation, Person, Settings, Site
-from diffuse.models.practice import (
-    Approval,
-    Decision,
-    Discovery,
-    Practice,
-    PracticeStatus,
-    SupportKind,
-)
+from diffuse.models.practice import Approval, Practice
 from diffuse.models.project import (
-    Adkar,
     DutyRecord,
-    DutyStatus,
-    Health,
     Measure,
     Metric,
-    MetricKind,
-    MetricLevel,
     Project,
     Risk,
-    RiskCategory,
     SiteState,
-    SiteStatus,
     Transition,
     Update,
 )
 from diffuse.models.workflow import DutyDef, GateDef, RoleDef, Workflow
+from diffuse.vocab import (
+    Adkar,
+    Decision,
+    Discovery,
+    DutyStatus,
+    Health,
+    MetricKind,
+    MetricLevel,
+    PracticeStatus,
+    RiskCategory,
+    SiteStatus,
+    SupportKind,
+)
 
 __all__ = [
     "Adkar",

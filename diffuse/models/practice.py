@@ -2,65 +2,17 @@
 
 from __future__ import annotations
 
-import enum
-
 from pydantic import Field
 
 from diffuse.models.common import Base, Day, Id, IdList
-
-
-class PracticeStatus(enum.StrEnum):
-    DISCOVERY = "discovery"
-    PROPOSED = "proposed"
-    APPROVED = "approved"
-    DIFFUSING = "diffusing"
-    DIFFUSED = "diffused"
-    RETIRED = "retired"
-    SUPERSEDED = "superseded"
-
-
-class Discovery(enum.StrEnum):
-    """The discovery approaches of the model's Table 1."""
-
-    INTERNAL_COLLABORATIVE = "internal-collaborative"
-    NOAHS_ARK = "noahs-ark"
-    ALPHA_BETA = "alpha-beta"
-    EXTERNAL = "external"
-    GRASSROOTS = "grassroots"
-
-
-class DecisionType(enum.StrEnum):
-    OPTIONAL = "optional"
-    COLLECTIVE = "collective"
-    AUTHORITY = "authority"
-    HYBRID = "hybrid"
-
-
-class SupportKind(enum.StrEnum):
-    CARE_PROCESS_MODEL = "care-process-model"
-    DECISION_SUPPORT = "decision-support"
-    COMMUNICATIONS = "communications"
-    FORMS = "forms"
-    ORDER_SETS = "order-sets"
-    PROTOCOLS = "protocols"
-    PATIENT_EDUCATION = "patient-education"
-    POLICIES = "policies"
-    STAFF_EDUCATION = "staff-education"
-    EQUIPMENT = "equipment"
-    MEASUREMENT = "measurement"
-
-
-class ElementStatus(enum.StrEnum):
-    PLANNED = "planned"
-    DRAFT = "draft"
-    PUBLISHED = "published"
-    RETIRED = "retired"
-
-
-class Decision(enum.StrEnum):
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    DEFERRED = "deferred"
+from diffuse.vocab import (
+    Decision,
+    DecisionType,
+    Discovery,
+    ElementStatus,
+    PracticeStatus,
+    SupportKind,
+)
 
 
 class Evidence(Base):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date
 from typing import Annotated
 
@@ -10,95 +9,19 @@ from pydantic import Field, model_validator
 
 from diffuse.models.common import Base, Day, Id, IdList
 from diffuse.models.practice import Approval
-
-
-class DutyStatus(enum.StrEnum):
-    OPEN = "open"
-    DONE = "done"
-    NOT_APPLICABLE = "na"
-
-
-class SiteStatus(enum.StrEnum):
-    NOT_STARTED = "not-started"
-    PLANNING = "planning"
-    IMPLEMENTING = "implementing"
-    LIVE = "live"
-    SUSTAINED = "sustained"
-    NOT_APPLICABLE = "not-applicable"
-
-
-class Health(enum.StrEnum):
-    ON_TRACK = "on-track"
-    AT_RISK = "at-risk"
-    OFF_TRACK = "off-track"
-
-
-class Adkar(enum.StrEnum):
-    AWARENESS = "awareness"
-    DESIRE = "desire"
-    KNOWLEDGE = "knowledge"
-    ABILITY = "ability"
-    REINFORCEMENT = "reinforcement"
-
-
-class RiskCategory(enum.StrEnum):
-    """The standard risks of the model's Table 2, plus room for a project's own."""
-
-    DOCUMENTATION = "documentation"
-    OWNERSHIP = "ownership"
-    MEASUREMENT = "measurement"
-    IT_APPROVAL = "it-approval"
-    IT_CHANGES = "it-changes"
-    PHYSICIAN_TIME = "physician-time"
-    COMPETING_PRIORITIES = "competing-priorities"
-    CULTURE = "culture"
-    OTHER = "other"
-
-
-class RiskStatus(enum.StrEnum):
-    OPEN = "open"
-    MITIGATED = "mitigated"
-    ACCEPTED = "accepted"
-    CLOSED = "closed"
-
-
-class MetricLevel(enum.StrEnum):
-    EDUCATION = "education"
-    PROCESS = "process"
-    OUTCOME = "outcome"
-    FINANCIAL = "financial"
-    ADOPTION = "adoption"
-
-
-class MetricKind(enum.StrEnum):
-    PROPORTION = "proportion"
-    RATE = "rate"
-    COUNT = "count"
-    MEASUREMENT = "measurement"
-
-
-class Direction(enum.StrEnum):
-    HIGHER = "higher"
-    LOWER = "lower"
-
-
-class ChartType(enum.StrEnum):
-    """Run chart, or a Shewhart chart: I/MR, p, u, c, and Laney's p' (pp) and u' (up)."""
-
-    RUN = "run"
-    I = "i"  # noqa: E741 - the chart's own name
-    P = "p"
-    U = "u"
-    C = "c"
-    P_PRIME = "pp"
-    U_PRIME = "up"
-
-
-class MeasurePeriod(enum.StrEnum):
-    BASELINE = "baseline"
-    IMPLEMENTATION = "implementation"
-    ONGOING = "ongoing"
-
+from diffuse.vocab import (
+    Adkar,
+    ChartType,
+    Direction,
+    DutyStatus,
+    Health,
+    MeasurePeriod,
+    MetricKind,
+    MetricLevel,
+    RiskCategory,
+    RiskStatus,
+    SiteStatus,
+)
 
 Score = Annotated[int, Field(ge=1, le=5)]
 NonNegative = Annotated[float, Field(ge=0)]

@@ -13,7 +13,7 @@ import os
 import re
 import sys
 from collections.abc import Iterable
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console
@@ -21,9 +21,12 @@ from rich.table import Table
 from rich.text import Text
 
 from diffuse.errors import Problem
-from diffuse.gates import GateReport
-from diffuse.models import Health, SiteStatus, Workflow
-from diffuse.tracker import Cell, Grid, Row
+from diffuse.grid import Cell, Grid, Row
+from diffuse.vocab import Health, SiteStatus
+
+if TYPE_CHECKING:
+    from diffuse.gates import GateReport
+    from diffuse.models import Workflow
 
 STATUS_SYMBOL = {
     SiteStatus.NOT_STARTED: ("·", "dim"),
@@ -38,12 +41,19 @@ HEALTH_SYMBOL = {
     Health.AT_RISK: ("!", "yellow"),
     Health.OFF_TRACK: ("✗", "bold red"),
 }
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Control characters, and the invisible marks that reorder bidirectional text (which can
+# make a line read differently from what it holds).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def clean(value: object) -> str:
     """File text made safe for a terminal: escape sequences are shown, never executed."""
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], str(value))
+    return _CONTROL.sub(_visible, str(value))
+
+
+def _visible(match: re.Match[str]) -> str:
+    char = match.group()
+    return repr(char)[1:-1] if ord(char) < 0x100 else f"\\u{ord(char):04x}"
 
 
 def make_console(file: IO[str] | None = None, width: int | None = None) -> Console:

@@ -19,9 +19,9 @@ from rich.console import Console
 from rich.text import Text
 
 from diffuse.measures import CHART_NAMES, SeriesChart, number, sigma_side
-from diffuse.models.project import MetricKind
 from diffuse.render import clean
 from diffuse.spc import PartResult, PointResult
+from diffuse.vocab import MetricKind
 
 POINT, SIGNAL, EXCLUDED = "●", "◆", "○"
 CENTRE, LOWER, UPPER, TARGET = "│", "[", "]", "┆"

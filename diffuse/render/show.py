@@ -10,12 +10,13 @@ from rich.table import Table
 from rich.text import Text
 
 from diffuse.gates import GateReport
+from diffuse.grid import Row
 from diffuse.measures import metric_summary, number
 from diffuse.models import DutyStatus, Metric, Organisation, Practice, Project, Workflow
 from diffuse.render import HEALTH_SYMBOL, STATUS_SYMBOL, clean, gate_text, health_label
 from diffuse.reviews import review_due
 from diffuse.status import ShowData
-from diffuse.tracker import Row, add_months, site_state
+from diffuse.tracker import add_months, site_state
 
 DUTY_SYMBOL = {
     DutyStatus.DONE: "✓ done",

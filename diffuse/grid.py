@@ -1,0 +1,87 @@
+"""The status report as plain values: what `status` renders and what the cache keeps.
+
+Nothing here imports pydantic or the tracker's models, so a cached report is rendered
+without loading them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import NamedTuple
+
+from diffuse.vocab import Health, SiteStatus
+
+
+class Forecast(NamedTuple):
+    day: date | None  # the day every in-scope site is (or was) live; None: no forecast
+    done: bool
+    live: int
+    in_scope: int
+    note: str
+
+    def days_after(self, target: date | None) -> int | None:
+        """Days the forecast falls after the target (negative: before it)."""
+        if self.day is None or target is None:
+            return None
+        return (self.day - target).days
+
+    @property
+    def label(self) -> str:
+        if self.done:
+            return "done"
+        return self.day.isoformat() if self.day else "n/a"
+
+
+@dataclass(frozen=True)
+class Column:
+    id: str
+    label: str
+    site_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Cell:
+    in_scope: int
+    live: int
+    status: SiteStatus
+    health: Health
+
+
+@dataclass
+class Row:
+    project: str
+    title: str
+    practice: str
+    phase: str
+    cells: list[Cell]
+    in_scope: int
+    live: int
+    approved: date | None
+    days: int | None
+    target: date | None
+    health: Health
+    reasons: list[str] = field(default_factory=list)
+    forecast: Forecast | None = None
+
+    @property
+    def share_live(self) -> float:
+        return self.live / self.in_scope if self.in_scope else 1.0
+
+
+@dataclass
+class Filters:
+    practices: tuple[str, ...] = ()
+    phases: tuple[str, ...] = ()
+    sites: tuple[str, ...] = ()
+    health: tuple[str, ...] = ()
+    include_inactive: bool = False
+
+
+@dataclass
+class Grid:
+    as_of: date
+    target_months: int
+    columns: list[Column]
+    rows: list[Row]
+    grouped_by: str | None = None

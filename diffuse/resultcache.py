@@ -1,0 +1,156 @@
+"""A cache of computed reports, keyed by the exact bytes of every tracker file.
+
+Reading a tracker means importing pydantic, parsing YAML and validating every file, which
+dominates the run time of read-only commands. A report computed from the same files, the
+same options and the same version of diffuse is the same report, so it is kept as JSON in
+the user's cache folder and reused. Any change to any tracker file, to diffuse's own code or
+to the options gives a different key. Set DIFFUSE_NO_CACHE=1 to bypass it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import hashlib
+import json
+import os
+import stat
+import sys
+import tempfile
+import types
+import typing
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from diffuse.layout import tracker_paths
+
+PACKAGE = Path(__file__).resolve().parent
+MAX_ENTRIES = 64
+
+
+def cache_dir() -> Path | None:
+    if os.environ.get("DIFFUSE_NO_CACHE"):
+        return None
+    explicit = os.environ.get("DIFFUSE_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "diffuse"
+
+
+def key(root: Path, *options: object) -> str:
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(_code_fingerprint().encode())
+    digest.update(json.dumps([str(o) for o in options]).encode())
+    for path in tracker_paths(root):
+        digest.update(str(path.relative_to(root)).encode() + b"\0")
+        digest.update(_content(path) + b"\0")
+    return digest.hexdigest()
+
+
+def _content(path: Path) -> bytes:
+    # Only regular files are read: opening a FIFO or a device named like a YAML file would
+    # block or never end. Anything else is keyed by its kind; loading reports it.
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return f"not a file {stat.S_IFMT(info.st_mode)}".encode()
+        return path.read_bytes()
+    except OSError as exc:
+        return f"unreadable {exc.errno}".encode()
+
+
+def _code_fingerprint() -> str:
+    # Editable installs change code without changing the version, so the modules' own
+    # sizes and modification times are part of the key.
+    parts = [sys.version]
+    for module in sorted(PACKAGE.rglob("*.py")):
+        info = module.stat()
+        parts.append(f"{module.relative_to(PACKAGE)}:{info.st_size}:{info.st_mtime_ns}")
+    return "|".join(parts)
+
+
+def get(entry: str) -> Any | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        return json.loads((folder / f"{entry}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def put(entry: str, value: Any) -> None:
+    """Store `value`; a cache that cannot be written is simply not used."""
+    folder = cache_dir()
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        handle, temp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(value, out)
+        os.replace(temp, folder / f"{entry}.json")
+        _prune(folder)
+    except OSError:
+        return
+
+
+def _prune(folder: Path) -> None:
+    entries = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
+    for stale in entries[:-MAX_ENTRIES]:
+        stale.unlink(missing_ok=True)
+
+
+def encode(value: Any) -> Any:
+    """Dataclasses, enums, dates, lists and dicts as JSON values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [encode(v) for v in value]
+    if isinstance(value, dict):
+        return {k: encode(v) for k, v in value.items()}
+    return value
+
+
+def decode(kind: Any, data: Any) -> Any:
+    """The inverse of `encode`, guided by the type annotation `kind`."""
+    origin = typing.get_origin(kind)
+    args = typing.get_args(kind)
+    if data is None:
+        return None
+    if origin in (typing.Union, types.UnionType):
+        option = next(a for a in args if a is not type(None))
+        return decode(option, data)
+    if origin in (list, tuple):
+        item = args[0] if args else Any
+        items = [decode(item, v) for v in data]
+        return items if origin is list else tuple(items)
+    if origin is dict:
+        return {k: decode(args[1], v) for k, v in data.items()}
+    if isinstance(kind, type) and issubclass(kind, tuple) and hasattr(kind, "_fields"):
+        hints = typing.get_type_hints(kind)
+        return kind(*(decode(hints[name], v) for name, v in zip(kind._fields, data, strict=True)))
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
+        hints = typing.get_type_hints(kind)
+        return kind(
+            **{
+                f.name: decode(hints[f.name], data[f.name])
+                for f in dataclasses.fields(kind)
+                if f.init and f.name in data
+            }
+        )
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        return kind(data)
+    if kind is date:
+        return date.fromisoformat(data)
+    if kind is Path:
+        return Path(data)
+    return data

@@ -1,0 +1,150 @@
+"""The fixed vocabularies of the tracker files: statuses, health, kinds, levels.
+
+Plain enums with no pydantic, so reports read from the result cache need only this.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class PracticeStatus(enum.StrEnum):
+    DISCOVERY = "discovery"
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    DIFFUSING = "diffusing"
+    DIFFUSED = "diffused"
+    RETIRED = "retired"
+    SUPERSEDED = "superseded"
+
+
+class Discovery(enum.StrEnum):
+    """The discovery approaches of the model's Table 1."""
+
+    INTERNAL_COLLABORATIVE = "internal-collaborative"
+    NOAHS_ARK = "noahs-ark"
+    ALPHA_BETA = "alpha-beta"
+    EXTERNAL = "external"
+    GRASSROOTS = "grassroots"
+
+
+class DecisionType(enum.StrEnum):
+    OPTIONAL = "optional"
+    COLLECTIVE = "collective"
+    AUTHORITY = "authority"
+    HYBRID = "hybrid"
+
+
+class SupportKind(enum.StrEnum):
+    CARE_PROCESS_MODEL = "care-process-model"
+    DECISION_SUPPORT = "decision-support"
+    COMMUNICATIONS = "communications"
+    FORMS = "forms"
+    ORDER_SETS = "order-sets"
+    PROTOCOLS = "protocols"
+    PATIENT_EDUCATION = "patient-education"
+    POLICIES = "policies"
+    STAFF_EDUCATION = "staff-education"
+    EQUIPMENT = "equipment"
+    MEASUREMENT = "measurement"
+
+
+class ElementStatus(enum.StrEnum):
+    PLANNED = "planned"
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    RETIRED = "retired"
+
+
+class Decision(enum.StrEnum):
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    DEFERRED = "deferred"
+
+
+class DutyStatus(enum.StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    NOT_APPLICABLE = "na"
+
+
+class SiteStatus(enum.StrEnum):
+    NOT_STARTED = "not-started"
+    PLANNING = "planning"
+    IMPLEMENTING = "implementing"
+    LIVE = "live"
+    SUSTAINED = "sustained"
+    NOT_APPLICABLE = "not-applicable"
+
+
+class Health(enum.StrEnum):
+    ON_TRACK = "on-track"
+    AT_RISK = "at-risk"
+    OFF_TRACK = "off-track"
+
+
+class Adkar(enum.StrEnum):
+    AWARENESS = "awareness"
+    DESIRE = "desire"
+    KNOWLEDGE = "knowledge"
+    ABILITY = "ability"
+    REINFORCEMENT = "reinforcement"
+
+
+class RiskCategory(enum.StrEnum):
+    """The standard risks of the model's Table 2, plus room for a project's own."""
+
+    DOCUMENTATION = "documentation"
+    OWNERSHIP = "ownership"
+    MEASUREMENT = "measurement"
+    IT_APPROVAL = "it-approval"
+    IT_CHANGES = "it-changes"
+    PHYSICIAN_TIME = "physician-time"
+    COMPETING_PRIORITIES = "competing-priorities"
+    CULTURE = "culture"
+    OTHER = "other"
+
+
+class RiskStatus(enum.StrEnum):
+    OPEN = "open"
+    MITIGATED = "mitigated"
+    ACCEPTED = "accepted"
+    CLOSED = "closed"
+
+
+class MetricLevel(enum.StrEnum):
+    EDUCATION = "education"
+    PROCESS = "process"
+    OUTCOME = "outcome"
+    FINANCIAL = "financial"
+    ADOPTION = "adoption"
+
+
+class MetricKind(enum.StrEnum):
+    PROPORTION = "proportion"
+    RATE = "rate"
+    COUNT = "count"
+    MEASUREMENT = "measurement"
+
+
+class Direction(enum.StrEnum):
+    HIGHER = "higher"
+    LOWER = "lower"
+
+
+class ChartType(enum.StrEnum):
+    """Run chart, or a Shewhart chart: I/MR, p, u, c, and Laney's p' (pp) and u' (up)."""
+
+    RUN = "run"
+    I = "i"  # noqa: E741 - the chart's own name
+    P = "p"
+    U = "u"
+    C = "c"
+    P_PRIME = "pp"
+    U_PRIME = "up"
+
+
+class MeasurePeriod(enum.StrEnum):
+    BASELINE = "baseline"
+    IMPLEMENTATION = "implementation"
+    ONGOING = "ongoing"

@@ -1,0 +1,91 @@
+"""A repeated `status` is served from the cache, and any change to a file is seen at once."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import Run
+
+from diffuse import resultcache
+from diffuse.grid import Cell, Column, Filters, Grid, Row
+from diffuse.vocab import Health, SiteStatus
+
+
+def test_second_status_is_served_without_reading_the_tracker(
+    tracker: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = run("status", "--as-of", "2026-05-01", "--format", "json", cwd=tracker)
+    import diffuse.status
+
+    def unreachable(*args: object) -> None:
+        raise AssertionError("the tracker was read again")
+
+    monkeypatch.setattr(diffuse.status, "load_tracker", unreachable)
+    second = run("status", "--as-of", "2026-05-01", "--format", "json", cwd=tracker)
+    assert second.exit_code == 0 and second.stdout == first.stdout
+
+
+def test_an_edit_of_any_file_is_seen_at_once(tracker: Path, run: Run) -> None:
+    project = tracker / "projects" / "hh-spread.yaml"
+    before = run("status", "--as-of", "2026-05-01", "--format", "csv", cwd=tracker).stdout
+    stat = project.stat()
+    # Same size and modification time: only the content tells the change.
+    text = project.read_text()
+    edited = text.replace("health: off-track   # staffing", "health: on-track    # staffing")
+    assert len(edited) == len(text) and edited != text
+    project.write_text(edited)
+    os.utime(project, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    after = run("status", "--as-of", "2026-05-01", "--format", "csv", cwd=tracker).stdout
+    assert ",sou,planning,off-track," in before
+    assert ",sou,planning,on-track," in after
+
+
+def test_problems_are_still_reported_from_the_cache(tracker: Path, run: Run) -> None:
+    (tracker / "projects" / "broken.yaml").write_text("id: broken\nphase: [\n")
+    for _ in range(2):
+        result = run("status", "--as-of", "2026-05-01", cwd=tracker)
+        assert result.exit_code == 1
+        assert "1 problem(s) in 1 file(s) are not shown above" in result.stderr
+
+
+def test_no_cache_setting_and_an_unwritable_folder_are_honoured(
+    tracker: Path, run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DIFFUSE_NO_CACHE", "1")
+    cache = Path(os.environ["DIFFUSE_CACHE_DIR"])
+    assert run("status", "--as-of", "2026-05-01", cwd=tracker).exit_code == 0
+    assert not any(cache.iterdir())
+    monkeypatch.delenv("DIFFUSE_NO_CACHE")
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("")
+    monkeypatch.setenv("DIFFUSE_CACHE_DIR", str(blocked))
+    assert run("status", "--as-of", "2026-05-01", cwd=tracker).exit_code == 0
+
+
+def test_grid_round_trips_through_json() -> None:
+    grid = Grid(
+        date(2026, 5, 1),
+        6,
+        [Column("nor", "nor", ("nor",))],
+        [
+            Row(
+                "p",
+                "T",
+                "pr",
+                "plan",
+                [Cell(1, 0, SiteStatus.PLANNING, Health.AT_RISK)],
+                1,
+                0,
+                date(2026, 2, 1),
+                89,
+                date(2026, 8, 1),
+                Health.AT_RISK,
+                ["why"],
+            )
+        ],
+    )
+    assert resultcache.decode(Grid, resultcache.encode(grid)) == grid
+    assert Filters(("a",)) == resultcache.decode(Filters, resultcache.encode(Filters(("a",))))
