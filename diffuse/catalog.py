@@ -6,8 +6,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from diffuse.errors import DiffuseError, Location, Problem
+from diffuse.limits import DEFAULT_LIMITS, Limits
 from diffuse.loading import Document, read_document, validate
 from diffuse.models import Organisation, Practice, Project, Workflow
+from diffuse.models.common import _ID as ID_PATTERN
+from diffuse.phi import patient_data
+from diffuse.yamlnodes import shown
 
 ORGANISATION_FILE = "organisation.yaml"
 PRACTICES_DIR = "practices"
@@ -41,7 +45,13 @@ class Catalog:
         found = list(self.problems)
         for doc in self.documents:
             found.extend(doc.problems)
-        return sorted(set(found))
+        return sorted(set(found), key=_order)
+
+
+def _order(problem: Problem) -> tuple[object, ...]:
+    # The dataclass order, with the path compared by its parts: much quicker on thousands.
+    loc = problem.location
+    return (loc.path.parts, loc.line, loc.col, problem.code, problem.message, problem.level)
 
 
 def find_root(start: Path) -> Path:
@@ -56,24 +66,28 @@ def find_root(start: Path) -> Path:
     )
 
 
-def tracker_files(root: Path, folder: str) -> list[Path]:
+def tracker_entries(root: Path, folder: str) -> list[Path]:
+    """Every entry named like a YAML file, folders and links included: none is skipped
+    silently, so a file that cannot be read is reported rather than quietly left out."""
     directory = root / folder
     if not directory.is_dir():
         return []
-    return sorted(p for p in directory.iterdir() if p.suffix in SUFFIXES and p.is_file())
+    return sorted(p for p in directory.iterdir() if p.suffix in SUFFIXES)
 
 
 def load_catalog(root: Path) -> Catalog:
     """Load and validate every file; problems are collected, never raised."""
     catalog = Catalog(root)
-    org_doc = _read(catalog, root / ORGANISATION_FILE)
+    base = root.resolve()
+    org_doc = _read(catalog, base, root / ORGANISATION_FILE, DEFAULT_LIMITS, named=False)
     catalog.sources["organisation"] = org_doc
     catalog.organisation = validate(org_doc, Organisation)
-    for path in tracker_files(root, PRACTICES_DIR):
-        doc = _read(catalog, path)
+    limits = _limits(catalog.organisation)
+    for path in tracker_entries(root, PRACTICES_DIR):
+        doc = _read(catalog, base, path, limits)
         _register(catalog, "practice", doc, validate(doc, Practice), catalog.practices)
-    for path in tracker_files(root, PROJECTS_DIR):
-        doc = _read(catalog, path)
+    for path in tracker_entries(root, PROJECTS_DIR):
+        doc = _read(catalog, base, path, limits)
         _register(catalog, "project", doc, validate(doc, Project), catalog.projects)
     from diffuse.references import check_references
 
@@ -81,10 +95,39 @@ def load_catalog(root: Path) -> Catalog:
     return catalog
 
 
-def _read(catalog: Catalog, path: Path) -> Document:
-    doc = read_document(path)
+def _limits(org: Organisation | None) -> Limits:
+    return org.settings.limits.limits() if org is not None else DEFAULT_LIMITS
+
+
+def _read(catalog: Catalog, base: Path, path: Path, limits: Limits, named: bool = True) -> Document:
+    refusal = _refusal(base, path, named)
+    if refusal is None:
+        doc = read_document(path, limits)
+        doc.problems.extend(patient_data(doc))
+    else:
+        doc = Document(path, problems=[refusal])
     catalog.documents.append(doc)
     return doc
+
+
+def _refusal(base: Path, path: Path, named: bool) -> Problem | None:
+    """Why `path` is not read at all: a name that is no id, or a place outside the tracker."""
+    if named and not ID_PATTERN.fullmatch(path.stem):
+        return Problem(
+            Location(path),
+            "bad-file-name",
+            f"the file name {shown(path.name)} is not an id: use lowercase letters, digits "
+            "and '-' (at most 64), and rename the file",
+        )
+    real = path.resolve()
+    if real.is_relative_to(base):
+        return None
+    how = "is a symbolic link to" if path.is_symlink() else "resolves to"
+    return Problem(
+        Location(path),
+        "outside-tracker",
+        f"{how} {shown(str(real), 200)}, outside the tracker folder; refused",
+    )
 
 
 def _register(
@@ -100,7 +143,7 @@ def _register(
         return
     path = doc.path
     if item.id in into:
-        first = catalog.sources[f"{kind}/{item.id}"].path
+        first = catalog.sources[f"{kind}/{item.id}"].path.relative_to(catalog.root)
         catalog.problems.append(
             Problem(
                 doc.locate(("id",)), "duplicate-id", f"id: '{item.id}' is already used by {first}"
@@ -123,8 +166,9 @@ def _register(
 
 def relative(path: Path, base: Path | None = None) -> Path:
     base = base or Path.cwd()
+    # The folder is resolved, not the name: a link is shown as itself, not as its target.
     try:
-        return path.resolve().relative_to(base.resolve())
+        return (path.parent.resolve() / path.name).relative_to(base.resolve())
     except ValueError:
         return path
 

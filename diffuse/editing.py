@@ -10,14 +10,17 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from diffuse.atomic import FileChangedError, LockTimeout, read_text, write_text_atomic
+from pydantic import BaseModel
+
+from diffuse.atomic import FileChangedError, LockTimeout, lock, read_text, write_text_atomic
 from diffuse.errors import DiffuseError
 from diffuse.gates import GateError, GateReport, evaluate, target_phase
-from diffuse.loading import Document, validate
+from diffuse.limits import CEILINGS
+from diffuse.loading import document_from_text, validate
 from diffuse.models import Adkar, Health, Project, SiteStatus, Workflow
+from diffuse.phi import patient_data
 from diffuse.status import Loaded, load_tracker
 from diffuse.yamledit import EditError, Scalar, append_item, set_value
-from diffuse.yamlnodes import compose, convert_checked
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,8 @@ def advance_project(root: Path, request: AdvanceRequest) -> AdvanceOutcome:
     def change(text: str) -> str:
         return append_item(set_value(text, ("phase",), target), ("history",), entry)
 
-    edit_file(path, change)
+    # The gate was judged on the file as loaded: if it has changed since, judge again.
+    edit_file(path, change, expected=catalog.document("project", project.id).text)
     outcome.path = path
     if repo is not None:
         from diffuse.repo import commit_files
@@ -187,30 +191,43 @@ def _repo_for(root: Path, commit: bool) -> object | None:
     return repo
 
 
-def edit_file(path: Path, change: object) -> None:
-    """Apply `change(text) -> text` to `path`; nothing is written unless the result is valid."""
+def edit_file(
+    path: Path, change: object, model: type[BaseModel] = Project, expected: str | None = None
+) -> None:
+    """Apply `change(text) -> text` to `path`; nothing is written unless the result is a
+    valid `model`.
+
+    The lock is held from the read to the write, so two diffuse processes editing one file
+    apply their changes one after the other and neither is lost. With `expected`, the text
+    a decision was made on, the edit is refused if the file no longer holds that text."""
     try:
-        text, fingerprint = read_text(path)
-        new_text = change(text)  # type: ignore[operator]
-        _must_stay_valid(path, new_text)
-        write_text_atomic(path, new_text, fingerprint)
+        with lock(path):
+            text, fingerprint = read_text(path)
+            if expected is not None and text.removeprefix("\ufeff") != expected:
+                raise FileChangedError(str(path))
+            new_text = change(text)  # type: ignore[operator]
+            _must_stay_valid(path, new_text, model)
+            write_text_atomic(path, new_text, fingerprint)
     except EditError as exc:
         raise DiffuseError(f"{path}: cannot edit safely: {exc}") from None
-    except FileChangedError:
+    except (FileChangedError, FileNotFoundError, UnicodeDecodeError):
         raise DiffuseError(
             f"{path} changed on disk while diffuse was editing it; nothing was "
             "written, run the command again"
         ) from None
     except LockTimeout as exc:
         raise DiffuseError(str(exc)) from None
+    except OSError as exc:
+        # A full disk or a read-only folder: the original file is still whole.
+        raise DiffuseError(
+            f"cannot write {path}: {exc.strerror or exc}; nothing was written"
+        ) from None
 
 
-def _must_stay_valid(path: Path, text: str) -> None:
-    doc = Document(path)
-    doc.node = compose(text.removeprefix("\ufeff"))[0]
-    converted = convert_checked(path, doc.node)
-    doc.data, doc.problems = converted.data, converted.problems
-    if validate(doc, Project) is None or doc.problems:
+def _must_stay_valid(path: Path, text: str, model: type[BaseModel] = Project) -> None:
+    doc = document_from_text(path, text.removeprefix("\ufeff"), CEILINGS)
+    doc.problems.extend(patient_data(doc))
+    if validate(doc, model) is None or doc.problems:
         raise DiffuseError(
             "the edit would leave the file invalid; nothing was written", tuple(doc.problems)
         )

@@ -6,10 +6,15 @@ walked for positions when pydantic reports an error.
 
 from __future__ import annotations
 
+import codecs
 import difflib
+import math
+import os
 import re
+import stat
 import types
 import typing
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,10 +23,19 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from diffuse.errors import Location, Problem
-from diffuse.yamlnodes import compose, convert_checked, where
+from diffuse.limits import DEFAULT_LIMITS, Limits
+from diffuse.yamlnodes import LimitError, compose, convert_checked, shown, where
 
-MAX_FILE_BYTES = 1_000_000
+_NON_FINITE_HINT = re.compile(r"\b(?:nan|inf|infinity)\b|\d[eE][-+]?\d{3}", re.IGNORECASE)
 _CONFLICT = re.compile(rb"^(<{7}|={7}|>{7})(\s|$)", re.MULTILINE)
+_WIDE_BOMS = {
+    codecs.BOM_UTF32_LE: "UTF-32",
+    codecs.BOM_UTF32_BE: "UTF-32",
+    codecs.BOM_UTF16_LE: "UTF-16",
+    codecs.BOM_UTF16_BE: "UTF-16",
+}
+# Opening a FIFO or a device for reading could block or never end: see what it is first.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -32,6 +46,7 @@ class Document:
     node: yaml.Node | None = None
     data: Any = None
     problems: list[Problem] = field(default_factory=list)
+    text: str = ""
 
     def locate(self, loc: tuple[str | int, ...], key: bool = False) -> Location:
         if self.node is None:
@@ -39,25 +54,79 @@ class Document:
         return where(self.path, node_at(self.node, loc, key))
 
 
-def read_document(path: Path, max_bytes: int = MAX_FILE_BYTES) -> Document:
+def read_document(path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
     doc = Document(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        doc.problems.append(Problem(Location(path), "unreadable", exc.strerror or str(exc)))
-        return doc
-    text = _decode(doc, raw, max_bytes)
+    raw = _read_bytes(doc, limits.max_file_bytes)
+    text = None if raw is None else _decode(doc, raw)
     if text is not None:
-        _parse(doc, text)
+        doc.text = text
+        _parse(doc, text, limits)
     return doc
 
 
-def _decode(doc: Document, raw: bytes, max_bytes: int) -> str | None:
+def document_from_text(path: Path, text: str, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """The document in `text` (already decoded, without a BOM), as read_document makes it."""
+    doc = Document(path, text=text)
+    _parse(doc, text, limits)
+    return doc
+
+
+def _read_bytes(doc: Document, max_bytes: int) -> bytes | None:
+    try:
+        fd = os.open(doc.path, _OPEN_FLAGS)
+    except FileNotFoundError:
+        if doc.path.is_symlink():
+            target = shown(os.readlink(doc.path), 200)
+            _fail(doc, "unreadable", f"a symbolic link to {target}, which does not exist")
+        else:
+            _fail(doc, "unreadable", "the file disappeared while it was being read")
+        return None
+    except OSError as exc:
+        _fail(doc, "unreadable", f"cannot read this file: {exc.strerror or exc}")
+        return None
+    try:
+        return _read_open(doc, fd, max_bytes)
+    except OSError as exc:
+        _fail(doc, "unreadable", f"cannot read this file: {exc.strerror or exc}")
+        return None
+    finally:
+        os.close(fd)
+
+
+def _read_open(doc: Document, fd: int, max_bytes: int) -> bytes | None:
+    info = os.fstat(fd)
+    if stat.S_ISDIR(info.st_mode):
+        _fail(doc, "not-a-file", "this is a folder, not a YAML file; rename or move it")
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        _fail(doc, "not-a-file", "this is not a regular file (a device, pipe or socket)")
+        return None
+    chunks, size = [], 0
+    # Never more than the limit allows, even from a file that grows while it is read.
+    while size <= max_bytes and (chunk := os.read(fd, max_bytes + 1 - size)):
+        chunks.append(chunk)
+        size += len(chunk)
+    if max(size, info.st_size) > max_bytes:
+        _fail(
+            doc,
+            "too-large",
+            f"file is {max(size, info.st_size):,} bytes; the limit is {max_bytes:,}",
+        )
+        return None
+    return b"".join(chunks)
+
+
+def _fail(doc: Document, code: str, message: str) -> None:
+    doc.problems.append(Problem(Location(doc.path), code, message))
+
+
+def _decode(doc: Document, raw: bytes) -> str | None:
     def fail(code: str, message: str, line: int = 0, col: int = 0) -> None:
         doc.problems.append(Problem(Location(doc.path, line, col), code, message))
 
-    if len(raw) > max_bytes:
-        fail("too-large", f"file is {len(raw):,} bytes; the limit is {max_bytes:,}")
+    wide = next((name for bom, name in _WIDE_BOMS.items() if raw.startswith(bom)), None)
+    if wide:
+        fail("not-utf8", f"file is saved as {wide}; save it as UTF-8", 1, 1)
     elif b"\x00" in raw:
         fail("binary-file", "this is a binary file, not YAML text")
     elif conflict := _CONFLICT.search(raw):
@@ -80,14 +149,23 @@ def _decode(doc: Document, raw: bytes, max_bytes: int) -> str | None:
     return None
 
 
-def _parse(doc: Document, text: str) -> None:
+def _parse(doc: Document, text: str, limits: Limits) -> None:
     try:
-        nodes = compose(text)
+        nodes = compose(text, limits)
+    except LimitError as exc:
+        doc.problems.append(
+            Problem(_mark_location(doc.path, exc.problem_mark), exc.code, exc.problem or "")
+        )
+        return
     except yaml.MarkedYAMLError as exc:
         doc.problems.append(_syntax_problem(doc.path, exc))
         return
+    except yaml.reader.ReaderError as exc:
+        doc.problems.append(_reader_problem(doc.path, text, exc))
+        return
     except (yaml.YAMLError, RecursionError) as exc:
-        doc.problems.append(Problem(Location(doc.path), "yaml-syntax", str(exc).splitlines()[0]))
+        first = (str(exc).splitlines() or ["invalid YAML"])[0]
+        doc.problems.append(Problem(Location(doc.path), "yaml-syntax", first))
         return
     if not nodes:
         doc.problems.append(Problem(Location(doc.path), "empty-file", "file is empty"))
@@ -102,18 +180,41 @@ def _parse(doc: Document, text: str) -> None:
         )
         return
     doc.node = nodes[0]
-    converted = convert_checked(doc.path, doc.node)
+    converted = convert_checked(doc.path, doc.node, limits, aliases="*" in text)
     doc.data = converted.data
     doc.problems.extend(converted.problems)
 
 
+def _mark_location(path: Path, mark: Any) -> Location:
+    return Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
+
+
 def _syntax_problem(path: Path, exc: yaml.MarkedYAMLError) -> Problem:
     mark = exc.problem_mark or exc.context_mark
-    line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-    message = " ".join(filter(None, [exc.context, exc.problem]))
-    if "'\\t'" in message:
+    message = exc.problem or ""
+    if exc.context:
+        start = exc.context_mark
+        since = (
+            f" that started on line {start.line + 1}"
+            if start and mark and start.line != mark.line
+            else ""
+        )
+        message = f"{message} ({exc.context}{since})" if message else exc.context
+    if "'\\t'" in message or "tab character" in message:
         message = "a tab character is not allowed for indentation in YAML; use spaces"
-    return Problem(Location(path, line, col), "yaml-syntax", message or "invalid YAML")
+    return Problem(_mark_location(path, mark), "yaml-syntax", message or "invalid YAML")
+
+
+def _reader_problem(path: Path, text: str, exc: yaml.reader.ReaderError) -> Problem:
+    position = max(0, min(exc.position, len(text)))
+    line = text.count("\n", 0, position) + 1
+    col = position - (text.rfind("\n", 0, position) + 1) + 1
+    char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or " ")
+    return Problem(
+        Location(path, line, col),
+        "yaml-syntax",
+        f"character U+{char:04X} is not allowed in YAML text ({exc.reason})",
+    )
 
 
 def validate(doc: Document, model: type[M]) -> M | None:
@@ -131,10 +232,41 @@ def validate(doc: Document, model: type[M]) -> M | None:
             )
         return None
     try:
-        return model.model_validate(doc.data)
+        item = model.model_validate(doc.data)
     except ValidationError as exc:
         doc.problems.extend(schema_problem(doc, model, err) for err in exc.errors())
         return None
+    if not doc.text or _NON_FINITE_HINT.search(doc.text):
+        found = [_non_finite_problem(doc, loc) for loc in _non_finite(item, ())]
+        if found:
+            doc.problems.extend(found)
+            return None
+    return item
+
+
+def _non_finite(value: Any, loc: tuple[str | int, ...]) -> Iterator[tuple[str | int, ...]]:
+    # pydantic reads 'nan', 'inf' and '1e999' as floats; no figure in a tracker is one.
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            yield loc
+    elif isinstance(value, BaseModel):
+        for name, info in type(value).model_fields.items():
+            yield from _non_finite(getattr(value, name), (*loc, info.alias or name))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _non_finite(item, (*loc, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _non_finite(item, (*loc, index))
+
+
+def _non_finite_problem(doc: Document, loc: tuple[str | int, ...]) -> Problem:
+    node = node_at(doc.node, loc) if doc.node is not None else None
+    given = _got(node.value) if isinstance(node, yaml.ScalarNode) else ""
+    field_path = ".".join(str(step) for step in loc)
+    return Problem(
+        doc.locate(loc), "out-of-range", f"{field_path}: expected a finite number{given}"
+    )
 
 
 def node_at(root: yaml.Node, loc: tuple[str | int, ...], key: bool = False) -> yaml.Node:
@@ -169,6 +301,7 @@ _CODES = {
     "less_than_equal": "out-of-range",
     "greater_than": "out-of-range",
     "less_than": "out-of-range",
+    "int_parsing_size": "out-of-range",
     "too_short": "too-few",
     "too_long": "too-many",
 }
@@ -188,7 +321,7 @@ _TYPES = {
 def schema_problem(doc: Document, model: type[BaseModel], err: Any) -> Problem:
     loc = tuple(step for step in err["loc"] if step != "[key]")
     kind = err["type"]
-    field_path = ".".join(str(step) for step in loc) or "(top level)"
+    field_path = ".".join(shown(str(step), 40)[1:-1] for step in loc) or "(top level)"
     given = err.get("input")
     if kind == "extra_forbidden":
         message = _unknown_field(model, loc)
@@ -197,6 +330,8 @@ def schema_problem(doc: Document, model: type[BaseModel], err: Any) -> Problem:
         loc = loc[:-1]
     elif kind in _TYPES:
         message = f"expected {_TYPES[kind]}{_got(given)}"
+    elif kind == "int_parsing_size":
+        message = "expected a whole number small enough to read"
     elif kind in ("value_error", "assertion_error"):
         message = str(err["msg"]).removeprefix("Value error, ")
     else:
@@ -229,8 +364,10 @@ def _phrase(kind: str, err: Any) -> str:
 
 
 def _got(value: Any) -> str:
-    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        return f" (got {value!r})"
+    if isinstance(value, str):
+        return f" (got {shown(value)})"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f" (got {shown(str(value))})"
     if isinstance(value, dict):
         return " (got a mapping)"
     if isinstance(value, list):
@@ -242,10 +379,10 @@ def _unknown_field(model: type[BaseModel], loc: tuple[str | int, ...]) -> str:
     name = str(loc[-1])
     allowed = sorted(_allowed_keys(model, loc[:-1]))
     if not allowed:
-        return f"unknown field '{name}'"
-    close = difflib.get_close_matches(name, allowed, n=1)
+        return f"unknown field {shown(name)}"
+    close = difflib.get_close_matches(name[:100], allowed, n=1)
     hint = f"; did you mean '{close[0]}'?" if close else ""
-    return f"unknown field '{name}'{hint} (expected one of: {', '.join(allowed)})"
+    return f"unknown field {shown(name)}{hint} (expected one of: {', '.join(allowed)})"
 
 
 def _allowed_keys(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:

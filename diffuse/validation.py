@@ -20,28 +20,51 @@ class ValidationReport:
 
 
 def validate_tracker(root: Path, paths: list[Path]) -> ValidationReport:
-    missing = [str(p) for p in paths if not p.exists()]
+    missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
     if missing:
         raise DiffuseError(f"no such file or folder: {', '.join(missing)}")
     catalog = load_catalog(root)
-    selected = [p.resolve() for p in paths]
-    documents = [d.path for d in catalog.documents if _within(d.path, selected)]
-    problems = [_shown(p) for p in catalog.all_problems() if _within(p.location.path, selected)]
+    places = _Places([p.resolve() if p.is_dir() else _real(p) for p in paths])
+    documents = [d.path for d in catalog.documents if places.within(d.path)]
+    problems = [places.shown(p) for p in catalog.all_problems() if places.within(p.location.path)]
     return ValidationReport(problems, len(documents))
 
 
-def _within(path: Path, selected: list[Path]) -> bool:
-    if not selected:
-        return True
-    resolved = path.resolve()
-    return any(resolved == s or s in resolved.parents for s in selected)
+def _real(path: Path) -> Path:
+    # The folder is resolved, not the name: a link is selected and shown as itself.
+    return path.parent.resolve() / path.name
 
 
-def _shown(problem: Problem) -> Problem:
-    loc = problem.location
-    return Problem(
-        Location(relative(loc.path), loc.line, loc.col),
-        problem.code,
-        problem.message,
-        problem.level,
-    )
+class _Places:
+    """Which paths were asked for, and how each is shown; worked out once per file, as a
+    file with thousands of problems would otherwise resolve its path thousands of times."""
+
+    def __init__(self, selected: list[Path]) -> None:
+        self.selected = selected
+        self._within: dict[Path, bool] = {}
+        self._shown: dict[Path, Path] = {}
+
+    def within(self, path: Path) -> bool:
+        if path not in self._within:
+            real = _real(path)
+            self._within[path] = not self.selected or any(
+                real == s or s in real.parents for s in self.selected
+            )
+        return self._within[path]
+
+    def shown(self, problem: Problem) -> Problem:
+        # One problem is one line: a line break in a file name or a value must not start a
+        # second, made-up problem line in CI logs.
+        loc = problem.location
+        if loc.path not in self._shown:
+            self._shown[loc.path] = Path(_one_line(str(relative(loc.path))))
+        return Problem(
+            Location(self._shown[loc.path], loc.line, loc.col),
+            problem.code,
+            _one_line(problem.message),
+            problem.level,
+        )
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\n", "\\n").replace("\r", "\\r")

@@ -19,6 +19,9 @@ from typing import Any, TypeAlias
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from diffuse.limits import CEILINGS
+from diffuse.yamlnodes import compose, expanded_size
+
 try:
     from yaml import CSafeLoader as _Loader
 except ImportError:  # PyYAML built without libyaml
@@ -196,9 +199,16 @@ def _parse(text: str) -> _Doc:
     bom = _BOM if text.startswith(_BOM) else ""
     body = text[len(bom) :]
     try:
-        root = yaml.compose(body, Loader=_Loader)
+        # Checked like any file read: no text may exhaust the parser's stack or memory.
+        nodes = compose(body, CEILINGS)
     except yaml.YAMLError as exc:
         raise EditError(f"cannot parse the YAML: {exc}") from exc
+    if len(nodes) > 1:
+        raise EditError("cannot edit a file that holds more than one YAML document")
+    root = nodes[0] if nodes else None
+    limit = CEILINGS.max_values
+    if root is not None and "*" in body and expanded_size(root, limit) > limit:
+        raise EditError("the file expands to too many values through its aliases")
     step, seq_offset = _indent_style(root)
     first_break = body.find("\n")
     newline = "\r\n" if first_break > 0 and body[first_break - 1] == "\r" else "\n"

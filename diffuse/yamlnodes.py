@@ -3,7 +3,8 @@
 Plain scalars stay text (only an empty value, `~` or `null` is null): the pydantic models
 decide what a value is, so `no` in a text field stays "no", `0123` stays "0123" and a date
 is a date only where the schema asks for one. Only the standard tags are accepted, duplicate
-keys are reported, and alias expansion is bounded so a small file cannot blow up.
+keys are reported, and the number of values and their nesting are bounded (`limits`) so a
+small file can neither blow up memory nor overflow the parser's stack.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 import yaml
 
 from diffuse.errors import Location, Problem
+from diffuse.limits import DEFAULT_LIMITS, Limits
 
 try:
     _Loader: type[Any] = yaml.CSafeLoader
@@ -25,8 +27,21 @@ _STD = "tag:yaml.org,2002:"
 _SCALAR_TAGS = frozenset(_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
 _MAP, _SEQ = _STD + "map", _STD + "seq"
 
-MAX_NODES = 100_000
-MAX_DEPTH = 64
+# libyaml composes recursively in C and overflows the stack somewhere past 20,000 levels
+# (less on a small thread stack); a document that might nest deeper than this is measured
+# first with the parser's event stream, which keeps its own stack on the heap.
+_SAFE_NESTING = 1000
+_OPEN = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_CLOSE = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+_LEAF = (yaml.ScalarEvent, yaml.AliasEvent)
+
+
+class LimitError(yaml.MarkedYAMLError):
+    """A document over a limit, refused before it is built. `code` is the problem code."""
+
+    def __init__(self, code: str, message: str, mark: Any) -> None:
+        super().__init__(problem=message, problem_mark=mark)
+        self.code = code
 
 
 @dataclass
@@ -35,9 +50,51 @@ class Converted:
     problems: list[Problem] = field(default_factory=list)
 
 
-def compose(text: str) -> list[yaml.Node]:
-    """Every document in `text`; raises yaml.YAMLError with a mark on bad syntax."""
+def compose(text: str, limits: Limits = DEFAULT_LIMITS) -> list[yaml.Node]:
+    """Every document in `text`; raises yaml.YAMLError (LimitError over a limit)."""
+    if may_exceed(text, limits):
+        _measure(text, limits)
     return list(yaml.compose_all(text, Loader=_Loader))
+
+
+def may_exceed(text: str, limits: Limits = DEFAULT_LIMITS) -> bool:
+    """False when `text` cannot hold too many values or nest too deep to compose safely.
+
+    Every value takes at least half a character. A level of block nesting takes at least one
+    more column, two levels at most share one (a list under a key), and a flow bracket opens
+    at most two levels (`[a: [`), so these counts bound the depth from above.
+    """
+    if 2 * len(text) > limits.max_values:
+        return True
+    brackets = text.count("[") + text.count("{")
+    return 2 * brackets + 2 * max(map(len, text.split("\n"))) + 2 > _SAFE_NESTING
+
+
+def _measure(text: str, limits: Limits) -> None:
+    depth = values = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, _OPEN):
+            depth += 1
+            values += 1
+            if depth > limits.max_depth + 1:
+                raise LimitError("too-deep", too_deep(limits), event.start_mark)
+        elif isinstance(event, _CLOSE):
+            depth -= 1
+        elif isinstance(event, _LEAF):
+            values += 1
+        if values > limits.max_values:
+            raise LimitError("too-large", too_many(limits), event.start_mark)
+
+
+def too_deep(limits: Limits) -> str:
+    return f"values are nested more than {limits.max_depth} levels deep"
+
+
+def too_many(limits: Limits) -> str:
+    return (
+        f"the document expands to more than {limits.max_values:,} values (anchors and "
+        "aliases included); refused"
+    )
 
 
 def where(path: Any, node: yaml.Node) -> Location:
@@ -45,7 +102,7 @@ def where(path: Any, node: yaml.Node) -> Location:
     return Location(path, mark.line + 1, mark.column + 1)
 
 
-def expanded_size(root: yaml.Node, limit: int = MAX_NODES) -> int:
+def expanded_size(root: yaml.Node, limit: int = DEFAULT_LIMITS.max_values) -> int:
     """Node count with every alias expanded, computed once per distinct node."""
     sizes: dict[int, int] = {}
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
@@ -70,25 +127,27 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
-def to_data(path: Any, root: yaml.Node) -> Converted:
+def to_data(path: Any, root: yaml.Node, max_depth: int = DEFAULT_LIMITS.max_depth) -> Converted:
     out = Converted(None)
-    out.data = _convert(path, root, out.problems, 0)
+    out.data = _convert(path, root, out.problems, 0, max_depth)
     return out
 
 
-def _convert(path: Any, node: yaml.Node, problems: list[Problem], depth: int) -> Any:
-    if depth > MAX_DEPTH:
+def _convert(path: Any, node: yaml.Node, problems: list[Problem], depth: int, top: int) -> Any:
+    if depth > top:
         raise _TooDeep(node)
     if isinstance(node, yaml.ScalarNode):
         return _scalar(path, node, problems)
     if isinstance(node, yaml.SequenceNode):
         _check_tag(path, node, _SEQ, problems)
-        return [_convert(path, item, problems, depth + 1) for item in node.value]
+        return [_convert(path, item, problems, depth + 1, top) for item in node.value]
     _check_tag(path, node, _MAP, problems)
-    return _mapping(path, node, problems, depth)
+    return _mapping(path, node, problems, depth, top)
 
 
-def _mapping(path: Any, node: yaml.Node, problems: list[Problem], depth: int) -> dict[str, Any]:
+def _mapping(
+    path: Any, node: yaml.Node, problems: list[Problem], depth: int, top: int
+) -> dict[str, Any]:
     result: dict[str, Any] = {}
     first_seen: dict[str, yaml.Node] = {}
     for key_node, value_node in node.value:
@@ -102,13 +161,21 @@ def _mapping(path: Any, node: yaml.Node, problems: list[Problem], depth: int) ->
                 Problem(
                     where(path, key_node),
                     "duplicate-key",
-                    f"duplicate key '{key}' (first given on line {line})",
+                    f"duplicate key {shown(key)} (first given on line {line})",
                 )
             )
             continue
         first_seen[key] = key_node
-        result[key] = _convert(path, value_node, problems, depth + 1)
+        result[key] = _convert(path, value_node, problems, depth + 1, top)
     return result
+
+
+def shown(text: str, width: int = 60) -> str:
+    """`text` quoted for a one-line message: line breaks escaped, long text shortened."""
+    text = text.replace("\n", "\\n").replace("\r", "\\r")
+    if len(text) > width:
+        text = text[: width - 3] + "..."
+    return f"'{text}'"
 
 
 def _scalar(path: Any, node: yaml.ScalarNode, problems: list[Problem]) -> Any:
@@ -131,7 +198,7 @@ def _refuse_tag(path: Any, node: yaml.Node, problems: list[Problem]) -> None:
         Problem(
             where(path, node),
             "unsafe-tag",
-            f"the YAML tag '{node.tag}' is not allowed: only plain values, "
+            f"the YAML tag {shown(node.tag)} is not allowed: only plain values, "
             "lists and mappings are read",
         )
     )
@@ -143,31 +210,16 @@ class _TooDeep(Exception):
         self.node = node
 
 
-def convert_checked(path: Any, root: yaml.Node) -> Converted:
-    """`to_data` with the size and depth limits turned into problems."""
-    size = expanded_size(root)
-    if size > MAX_NODES:
-        return Converted(
-            None,
-            [
-                Problem(
-                    where(path, root),
-                    "too-large",
-                    f"the document expands to more than {MAX_NODES:,} "
-                    "values (anchors and aliases included); refused",
-                )
-            ],
-        )
+def convert_checked(
+    path: Any, root: yaml.Node, limits: Limits = DEFAULT_LIMITS, aliases: bool = True
+) -> Converted:
+    """`to_data` with the size and depth limits turned into problems.
+
+    Without `aliases` (no '*' in the text), `compose` has already bounded the node count.
+    """
+    if aliases and expanded_size(root, limits.max_values) > limits.max_values:
+        return Converted(None, [Problem(where(path, root), "too-large", too_many(limits))])
     try:
-        return to_data(path, root)
+        return to_data(path, root, limits.max_depth)
     except _TooDeep as deep:
-        return Converted(
-            None,
-            [
-                Problem(
-                    where(path, deep.node),
-                    "too-deep",
-                    f"values are nested more than {MAX_DEPTH} levels deep",
-                )
-            ],
-        )
+        return Converted(None, [Problem(where(path, deep.node), "too-deep", too_deep(limits))])

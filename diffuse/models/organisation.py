@@ -6,6 +6,7 @@ import enum
 
 from pydantic import Field
 
+from diffuse import limits as lim
 from diffuse.models.common import Base, Id, IdList
 from diffuse.models.workflow import Workflow
 
@@ -38,10 +39,23 @@ class Body(Base):
     members: IdList = Field(default_factory=list)
 
 
+class FileLimits(Base):
+    """Limits for reading practices and projects (the organisation file uses the defaults)."""
+
+    max_file_bytes: int = Field(default=lim.MAX_FILE_BYTES, ge=10_000, le=lim.CEILING_FILE_BYTES)
+    max_values: int = Field(default=lim.MAX_VALUES, ge=1_000, le=lim.CEILING_VALUES)
+    max_depth: int = Field(default=lim.MAX_DEPTH, ge=8, le=lim.CEILING_DEPTH)
+
+    def limits(self) -> lim.Limits:
+        return lim.Limits(self.max_file_bytes, self.max_values, self.max_depth)
+
+
 class Settings(Base):
     target_months: int = Field(default=6, ge=1, le=120)
     review_cadence_months: int = Field(default=12, ge=1, le=120)
     stale_after_weeks: int = Field(default=6, ge=1, le=104)
+    limits: FileLimits = Field(default_factory=FileLimits)
+    signed_approvals: bool = False  # `diffuse check --verify-signoff` also runs verify-commit
 
 
 class Organisation(Base):

@@ -1,0 +1,34 @@
+"""How much one file may cost to read, whatever is in it.
+
+A tracker is edited by many hands and read in CI on every pull request, so no file may make
+`diffuse` take unbounded time or memory. The organisation file may change the limits for
+practices and projects (`settings.limits`); it is itself always read with the defaults, as
+its limits are not known before it is read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MAX_FILE_BYTES = 1_000_000
+MAX_VALUES = 100_000
+MAX_DEPTH = 64
+
+# The most `settings.limits` may ask for. Composing a document costs about half a kilobyte
+# per value; the depth ceiling keeps the parser's recursion far from the stack's end.
+CEILING_FILE_BYTES = 10_000_000
+CEILING_VALUES = 1_000_000
+CEILING_DEPTH = 200
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_bytes: int = MAX_FILE_BYTES
+    max_values: int = MAX_VALUES
+    max_depth: int = MAX_DEPTH
+
+
+DEFAULT_LIMITS = Limits()
+# What an edit's input and result are checked with: the file was read within the configured
+# limits already, so an edit must not refuse a file the tracker accepts.
+CEILINGS = Limits(CEILING_FILE_BYTES, CEILING_VALUES, CEILING_DEPTH)
