@@ -5,18 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from diffuse.errors import DiffuseError, Location, Problem
+from diffuse.errors import Location, Problem
+from diffuse.layout import (
+    ID_PATTERN,
+    ORGANISATION_FILE,
+    PRACTICES_DIR,
+    PROJECTS_DIR,
+    SUFFIXES,
+    find_root,
+    relative,
+    tracker_entries,
+)
 from diffuse.limits import DEFAULT_LIMITS, Limits
 from diffuse.loading import Document, read_document, validate
 from diffuse.models import Organisation, Practice, Project, Workflow
-from diffuse.models.common import _ID as ID_PATTERN
 from diffuse.phi import patient_data
 from diffuse.yamlnodes import shown
-
-ORGANISATION_FILE = "organisation.yaml"
-PRACTICES_DIR = "practices"
-PROJECTS_DIR = "projects"
-SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass
@@ -52,27 +56,6 @@ def _order(problem: Problem) -> tuple[object, ...]:
     # The dataclass order, with the path compared by its parts: much quicker on thousands.
     loc = problem.location
     return (loc.path.parts, loc.line, loc.col, problem.code, problem.message, problem.level)
-
-
-def find_root(start: Path) -> Path:
-    """The nearest folder at or above `start` holding the organisation file."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if (folder / ORGANISATION_FILE).is_file():
-            return folder
-    raise DiffuseError(
-        f"no {ORGANISATION_FILE} found in {start} or any folder above it; "
-        "run 'diffuse init' to create a tracker, or pass --root"
-    )
-
-
-def tracker_entries(root: Path, folder: str) -> list[Path]:
-    """Every entry named like a YAML file, folders and links included: none is skipped
-    silently, so a file that cannot be read is reported rather than quietly left out."""
-    directory = root / folder
-    if not directory.is_dir():
-        return []
-    return sorted(p for p in directory.iterdir() if p.suffix in SUFFIXES)
 
 
 def load_catalog(root: Path) -> Catalog:
@@ -164,17 +147,20 @@ def _register(
     catalog.sources[f"{kind}/{item.id}"] = doc
 
 
-def relative(path: Path, base: Path | None = None) -> Path:
-    base = base or Path.cwd()
-    # The folder is resolved, not the name: a link is shown as itself, not as its target.
-    try:
-        return (path.parent.resolve() / path.name).relative_to(base.resolve())
-    except ValueError:
-        return path
-
-
 def problem_at(doc: Document, loc: tuple[str | int, ...], code: str, message: str) -> Problem:
     return Problem(doc.locate(loc), code, message)
 
 
-__all__ = ["Catalog", "Location", "find_root", "load_catalog", "problem_at", "relative"]
+__all__ = [
+    "ORGANISATION_FILE",
+    "PRACTICES_DIR",
+    "PROJECTS_DIR",
+    "SUFFIXES",
+    "Catalog",
+    "Location",
+    "find_root",
+    "load_catalog",
+    "problem_at",
+    "relative",
+    "tracker_entries",
+]

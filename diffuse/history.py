@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from diffuse.errors import DiffuseError
+from diffuse.layout import ID_PATTERN
 from diffuse.yamlnodes import compose, convert_checked
 
 # The catalog's folders and suffixes; importing `catalog` here would load every model,
@@ -172,17 +173,9 @@ def entry_key(entry: Any) -> str:
 # -- the item's file and its versions ------------------------------------------------
 
 
-def tracker_folder(start: Path) -> Path:
-    """`catalog.find_root` without loading the models: the nearest folder at or above
-    `start` that holds organisation.yaml."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if (folder / "organisation.yaml").is_file():
-            return folder
-    raise DiffuseError(f"no organisation.yaml found in {start} or any folder above it; pass --root")
-
-
 def item_path(root: Path, item_id: str) -> tuple[str, Path]:
+    if not ID_PATTERN.fullmatch(item_id):
+        raise DiffuseError(f"'{item_id}' is not an id: ids are lowercase letters, digits and '-'")
     for kind, folder in FOLDERS:
         for suffix in SUFFIXES:
             path = root / folder / f"{item_id}{suffix}"

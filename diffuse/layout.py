@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from diffuse.errors import DiffuseError
@@ -10,6 +11,8 @@ ORGANISATION_FILE = "organisation.yaml"
 PRACTICES_DIR = "practices"
 PROJECTS_DIR = "projects"
 SUFFIXES = (".yaml", ".yml")
+# Ids name files and appear on command lines: a safe alphabet rules out path traversal.
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
 
 def find_root(start: Path) -> Path:
@@ -24,18 +27,29 @@ def find_root(start: Path) -> Path:
     )
 
 
-def tracker_files(root: Path, folder: str) -> list[Path]:
+def tracker_entries(root: Path, folder: str) -> list[Path]:
+    """Every entry named like a YAML file, folders and links included: none is skipped
+    silently, so a file that cannot be read is reported rather than quietly left out."""
     directory = root / folder
     if not directory.is_dir():
         return []
-    return sorted(p for p in directory.iterdir() if p.suffix in SUFFIXES and p.is_file())
+    return sorted(p for p in directory.iterdir() if p.suffix in SUFFIXES)
 
 
 def tracker_paths(root: Path) -> list[Path]:
-    """Every entry a tracker is read from, files or not, in a stable order."""
-    found = [root / ORGANISATION_FILE]
-    for folder in (PRACTICES_DIR, PROJECTS_DIR):
-        directory = root / folder
-        if directory.is_dir():
-            found += sorted(p for p in directory.iterdir() if p.suffix in SUFFIXES)
-    return found
+    """Every entry a tracker is read from, in a stable order."""
+    return [
+        root / ORGANISATION_FILE,
+        *tracker_entries(root, PRACTICES_DIR),
+        *tracker_entries(root, PROJECTS_DIR),
+    ]
+
+
+def relative(path: Path, base: Path | None = None) -> Path:
+    """`path` as the user would type it from `base` (default: the current folder)."""
+    base = base or Path.cwd()
+    # The folder is resolved, not the name: a link is shown as itself, not as its target.
+    try:
+        return (path.parent.resolve() / path.name).relative_to(base.resolve())
+    except ValueError:
+        return path

@@ -27,6 +27,7 @@ from diffuse.layout import tracker_paths
 
 PACKAGE = Path(__file__).resolve().parent
 MAX_ENTRIES = 64
+MAX_READ = 16 * 1024 * 1024
 
 
 def cache_dir() -> Path | None:
@@ -50,12 +51,16 @@ def key(root: Path, *options: object) -> str:
 
 
 def _content(path: Path) -> bytes:
-    # Only regular files are read: opening a FIFO or a device named like a YAML file would
-    # block or never end. Anything else is keyed by its kind; loading reports it.
+    # Only regular files inside the tracker are read, and only up to a size no tracker file
+    # may reach: a FIFO or device named like a YAML file would block, a link may point
+    # anywhere. Anything else is keyed by what stat says about it; loading reports it.
     try:
         info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            return f"not a file {stat.S_IFMT(info.st_mode)}".encode()
+        if path.is_symlink() or not stat.S_ISREG(info.st_mode) or info.st_size > MAX_READ:
+            target = os.readlink(path) if path.is_symlink() else ""
+            return (
+                f"{target}|{stat.S_IFMT(info.st_mode)}|{info.st_size}|{info.st_mtime_ns}".encode()
+            )
         return path.read_bytes()
     except OSError as exc:
         return f"unreadable {exc.errno}".encode()

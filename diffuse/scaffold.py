@@ -6,8 +6,8 @@ from pathlib import Path
 
 from diffuse.catalog import ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR
 from diffuse.errors import DiffuseError
+from diffuse.layout import ID_PATTERN
 from diffuse.models import RiskCategory, Workflow
-from diffuse.models.common import _ID
 from diffuse.schema import SCHEMA_DIR, write_schemas
 from diffuse.schema import header as schema_header
 from diffuse.status import load_tracker
@@ -203,7 +203,7 @@ def _risk_lines() -> list[str]:
 
 
 def _check_new_id(item_id: str) -> None:
-    if not _ID.fullmatch(item_id):
+    if not ID_PATTERN.fullmatch(item_id):
         raise DiffuseError(f"'{item_id}' is not a valid id: use lowercase letters, digits and '-'")
 
 

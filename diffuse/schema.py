@@ -15,8 +15,9 @@ from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
+from diffuse.layout import ID_PATTERN
 from diffuse.models import Organisation, Practice, Project
-from diffuse.models.common import _ID, _check_id, _one_or_many
+from diffuse.models.common import _check_id, _one_or_many
 
 KINDS: dict[str, type[BaseModel]] = {
     "organisation": Organisation,
@@ -48,7 +49,7 @@ class _Schema(GenerateJsonSchema):
     ) -> JsonSchemaValue:
         inner = super().function_after_schema(schema)
         if schema["function"].get("function") is _check_id:
-            return {**inner, "pattern": f"^{_ID.pattern}$"}
+            return {**inner, "pattern": f"^{ID_PATTERN.pattern}$"}
         return inner
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
+import pytest
 from conftest import Run, git
 
 PLAN_DUTIES = [
@@ -225,3 +226,22 @@ def test_unknown_recorder_is_refused(git_tracker: Path, run: Run) -> None:
     assert result.exit_code == 1
     assert "git's user.email (stranger@example.org) matches no person" in result.stderr
     assert project.read_bytes() == before
+
+
+def test_refused_edit_names_the_file_as_the_user_typed_it(
+    tracker: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tracker)
+    result = run(
+        "site",
+        "hh-spread",
+        "sou",
+        "--note",
+        "MRN 12345678 fell",
+        "--date",
+        "2026-04-02",
+        cwd=tracker,
+    )
+    assert result.exit_code == 1
+    assert result.stderr.startswith("projects/hh-spread.yaml:")
+    assert "nothing was written" in result.stderr

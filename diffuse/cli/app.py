@@ -38,10 +38,17 @@ class _Group(TyperGroup):
 
 
 def _fail(exc: Any) -> NoReturn:
+    from dataclasses import replace
+
+    from diffuse.layout import relative
     from diffuse.render import clean, problems_text
 
     if exc.problems:
-        typer.echo(problems_text(exc.problems), err=True)
+        shown = [
+            replace(p, location=replace(p.location, path=relative(p.location.path)))
+            for p in exc.problems
+        ]
+        typer.echo(problems_text(shown), err=True)
     typer.echo(f"diffuse: {clean(exc.message)}", err=True)
     raise typer.Exit(1)
 

@@ -158,9 +158,10 @@ def history(
 
     Every status or phase change, approval and site change, with its date, author and
     commit, read in one pass over the file's history."""
-    from diffuse.history import history_json, history_text, item_history, tracker_folder
+    from diffuse.history import history_json, history_text, item_history
+    from diffuse.layout import find_root
 
-    found = item_history(tracker_folder(root or Path.cwd()), item)
+    found = item_history(find_root(root or Path.cwd()), item)
     typer.echo(
         history_json(found) if output is HistoryFormat.JSON else history_text(found), nl=False
     )

@@ -9,7 +9,8 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 from pydantic_core import PydanticCustomError
 
-_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+from diffuse.layout import ID_PATTERN
+
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -22,7 +23,7 @@ class Base(BaseModel):
 def _check_id(value: str) -> str:
     # Ids become file names and CLI arguments: keeping them to a safe alphabet rules out
     # path traversal ("../x"), spaces and case clashes on case-insensitive file systems.
-    if not _ID.fullmatch(value):
+    if not ID_PATTERN.fullmatch(value):
         raise PydanticCustomError(
             "invalid_id",
             "expected an id of lowercase letters, digits and '-', starting with a letter "
