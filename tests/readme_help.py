@@ -22,6 +22,16 @@ COMMANDS = [
     ["show"],
     ["advance"],
     ["site"],
+    ["metrics"],
+    ["metrics", "show"],
+    ["metrics", "import"],
+    ["review"],
+    ["scorecard"],
+    ["check"],
+    ["approve"],
+    ["codeowners"],
+    ["history"],
+    ["schema"],
 ]
 BLOCK = re.compile(r"<!-- help: (?P<cmd>[a-z ]*) -->\n```text\n.*?```\n<!-- /help -->", re.S)
 
