@@ -123,6 +123,18 @@ def item_json(loaded: Loaded, kind: str, item: Any, as_of: date) -> str:
         gate = next_gate(loaded, item.id)
         data["health"] = row.health.value if row else None
         data["health_reasons"] = row.reasons if row else []
+        outlook = row.forecast if row else None
+        data["target_date"] = row.target.isoformat() if row and row.target else None
+        data["forecast"] = (
+            None
+            if outlook is None
+            else {
+                "day": outlook.day.isoformat() if outlook.day else None,
+                "done": outlook.done,
+                "days_after_target": outlook.days_after(row.target if row else None),
+                "note": outlook.note,
+            }
+        )
         data["next_gate"] = (
             None
             if gate is None

@@ -108,3 +108,12 @@ def test_a_bug_exits_3_with_one_line(
     assert result.exit_code == 3
     assert result.stderr.count("\n") == 1
     assert "internal error (KeyError: 'boom'); this is a bug, please report it" in result.stderr
+
+
+def test_show_json_carries_the_forecast_beside_the_target(tracker: Path, run: Run) -> None:
+    data = json.loads(
+        run("show", "hh-spread", "--format", "json", "--as-of", "2026-05-01", cwd=tracker).stdout
+    )
+    assert data["target_date"] == "2026-08-01"
+    assert data["forecast"]["day"] is None and data["forecast"]["done"] is False
+    assert data["forecast"]["days_after_target"] is None

@@ -47,6 +47,15 @@ def _person(org: Organisation, person_id: str | None) -> str:
     return f"{person.name} ({person.id})" if person else (person_id or "-")
 
 
+def _leaders(practice: Practice, org: Organisation) -> str:
+    named = [
+        f"{role} {_person(org, person)}"
+        for role, person in practice.leaders.model_dump().items()
+        if person
+    ]
+    return "; ".join(named) or "-"
+
+
 def practice_view(
     practice: Practice, org: Organisation, projects: list[Project], as_of: date
 ) -> RenderableType:
@@ -62,6 +71,7 @@ def practice_view(
                 ("status", practice.status.value),
                 ("approving body", body.name if body else practice.approving_body),
                 ("owner", _person(org, practice.owner)),
+                ("leaders", _leaders(practice, org)),
                 ("discovery", practice.discovery.value if practice.discovery else "-"),
                 ("decision", practice.decision.value),
                 ("established", practice.established),
