@@ -277,10 +277,10 @@ def _no_repeats(reader: _Reader, rows: list[Row]) -> None:
 
 
 def import_csv(root: Path, request: ImportRequest) -> ImportOutcome:
-    from diffuse.status import load_tracker
+    from diffuse.status import find_project, load_tracker
 
     loaded = load_tracker(root)
-    project = _project(loaded.catalog.projects, request.project)
+    project = find_project(loaded, request.project)
     index, metric = _metric(project, request.metric)
     period = _period(request.period)
     doc = loaded.catalog.document("project", project.id)
@@ -307,13 +307,6 @@ def import_csv(root: Path, request: ImportRequest) -> ImportOutcome:
     if not request.dry_run and rows:
         _write(doc.path, index, outcome, existing, period)
     return outcome
-
-
-def _project(projects: dict[str, Project], project_id: str) -> Project:
-    if project_id not in projects:
-        known = ", ".join(sorted(projects)) or "none"
-        raise DiffuseError(f"no valid project '{project_id}'; known: {known}")
-    return projects[project_id]
 
 
 def _metric(project: Project, metric_id: str) -> tuple[int, Metric]:

@@ -19,7 +19,7 @@ from diffuse.limits import CEILINGS
 from diffuse.loading import document_from_text, validate
 from diffuse.models import Adkar, Health, Project, SiteStatus, Workflow
 from diffuse.phi import patient_data
-from diffuse.status import Loaded, load_tracker
+from diffuse.status import Loaded, find_project, load_tracker
 from diffuse.yamledit import EditError, Scalar, append_item, set_value
 
 
@@ -61,13 +61,7 @@ class SiteRequest:
 
 
 def _project(loaded: Loaded, project_id: str) -> tuple[Project, Path]:
-    project = loaded.catalog.projects.get(project_id)
-    if project is None:
-        broken = tuple(p for p in loaded.problems if p.location.path.stem == project_id)
-        if broken:
-            raise DiffuseError(f"projects/{project_id}.yaml has problems; fix them first", broken)
-        known = ", ".join(sorted(loaded.catalog.projects)) or "none"
-        raise DiffuseError(f"no project '{project_id}'; known: {known}")
+    project = find_project(loaded, project_id)
     return project, loaded.catalog.document("project", project_id).path
 
 

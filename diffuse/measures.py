@@ -332,16 +332,10 @@ def load_charts(
     root: Path, project_id: str, metric_id: str | None, options: ChartOptions
 ) -> tuple[list[SeriesChart], list[Problem]]:
     """The charts `diffuse metrics` draws, and the tracker's problems to warn about."""
-    from diffuse.status import load_tracker
+    from diffuse.status import find_project, load_tracker
 
     loaded = load_tracker(root)
-    project = loaded.catalog.projects.get(project_id)
-    if project is None:
-        broken = tuple(p for p in loaded.problems if p.location.path.stem == project_id)
-        if broken:
-            raise DiffuseError(f"project '{project_id}' has problems; fix them first", broken)
-        known = ", ".join(sorted(loaded.catalog.projects)) or "none"
-        raise DiffuseError(f"no project '{project_id}'; known: {known}")
+    project = find_project(loaded, project_id)
     known_sites = [s.id for s in loaded.org.sites]
     unknown = [s for s in options.sites if s not in known_sites]
     if unknown:

@@ -66,6 +66,18 @@ def find_item(loaded: Loaded, item_id: str) -> tuple[str, Any]:
     raise DiffuseError(f"no practice or project '{item_id}'; known: {', '.join(known)}")
 
 
+def find_project(loaded: Loaded, project_id: str) -> Project:
+    """The valid project `project_id`, or an error that says why there is none."""
+    project = loaded.catalog.projects.get(project_id)
+    if project is not None:
+        return project
+    broken = tuple(p for p in loaded.problems if p.location.path.stem == project_id)
+    if broken:
+        raise DiffuseError(f"project '{project_id}' has problems; fix them first", broken)
+    known = ", ".join(sorted(loaded.catalog.projects)) or "none"
+    raise DiffuseError(f"no project '{project_id}'; known: {known}")
+
+
 def project_row(loaded: Loaded, project_id: str, as_of: date) -> Row | None:
     grid = build_grid(loaded.catalog, as_of, Filters(include_inactive=True))
     return next((r for r in grid.rows if r.project == project_id), None)
