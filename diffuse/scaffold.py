@@ -21,7 +21,7 @@ name: {name}
 settings:
   target_months: 6           # a practice should reach every site within this many months
   review_cadence_months: 12  # how often a diffused practice is reviewed by its owner
-  stale_after_weeks: 6       # a site row not updated for this long is flagged
+  stale_after_weeks: 6       # 'diffuse review' lists site rows not updated this long
 
 # One entry per site. Short ids keep the status grid narrow; 'region' lets the grid group
 # sites when there are many.
