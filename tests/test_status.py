@@ -121,3 +121,19 @@ def test_a_broken_project_file_is_reported_not_hidden(tracker: Path, run: Run) -
     assert result.exit_code == 1
     assert "hh-spread" in result.stdout
     assert "1 problem(s) in 1 file(s) are not shown above; run 'diffuse validate'" in result.stderr
+
+
+def test_narrow_terminal_shortens_project_names_never_figures(tracker: Path, run: Run) -> None:
+    long_id = "hand-hygiene-spread-to-every-site"
+    old = tracker / "projects" / "hh-spread.yaml"
+    (tracker / "projects" / f"{long_id}.yaml").write_text(
+        old.read_text().replace("id: hh-spread", f"id: {long_id}")
+    )
+    old.unlink()
+    result = run(
+        "status", "--as-of", "2026-05-01", "--group", "region", cwd=tracker, env={"COLUMNS": "72"}
+    )
+    row = next(line for line in result.lines if line.strip().startswith("hand-hygiene"))
+    assert row.split()[1:7] == ["plan", "1/3", "89/181", "n/a", "✗", "off-track"]
+    assert row.split()[0].endswith("…")
+    assert max(len(line) for line in result.lines) <= 85

@@ -136,8 +136,16 @@ def forecast_record(row: Row) -> dict[str, Any]:
     }
 
 
-def grid_table(grid: Grid) -> Table:
+HEADS = ["Project", "Phase", "Live", "Days", "Forecast", "Health"]
+SHORTEST_PROJECT = 14
+
+
+def grid_table(grid: Grid, width: int | None = None) -> Table:
+    """The grid with every column's width decided here: figures are never cut, group names
+    wrap in the header, and only project names are shortened to fit `width`."""
     grouped = grid.grouped_by is not None
+    rows = [_row_cells(row, grouped) for row in grid.rows]
+    widths = _column_widths(grid, rows, width)
     table = Table(
         box=box.SIMPLE_HEAD,
         pad_edge=False,
@@ -146,26 +154,37 @@ def grid_table(grid: Grid) -> Table:
         title=f"Status tracker as of {grid.as_of.isoformat()}",
         title_justify="left",
     )
-    rows = [_row_cells(row, grouped) for row in grid.rows]
-    heads = ["Project", "Phase", "Live", "Days", "Forecast", "Health"]
-    for index, head in enumerate(heads):
-        # Only the project name may be shortened; the figures beside it never are.
-        widest = max([len(head), *(len(r[index].plain) for r in rows)])
+    for index, head in enumerate(HEADS):
+        right = head in ("Live", "Days", "Forecast")
         table.add_column(
             head,
+            width=widths[index],
             no_wrap=True,
             overflow="ellipsis",
-            min_width=widest,
-            max_width=28 if index == 0 else None,
-            justify="right" if head in ("Live", "Days", "Forecast") else "left",
+            justify="right" if right else "left",
         )
-    for offset, column in enumerate(grid.columns, start=len(heads)):
-        # Group names may wrap in the header; the cells below them never do.
-        widest = max((len(r[offset].plain) for r in rows), default=1)
-        table.add_column(Text(clean(column.label)), justify="center", min_width=widest)
+    for offset, column in enumerate(grid.columns, start=len(HEADS)):
+        table.add_column(Text(clean(column.label)), width=widths[offset], justify="center")
     for cells in rows:
         table.add_row(*cells)
     return table
+
+
+def _column_widths(grid: Grid, rows: list[list[Text]], width: int | None) -> list[int]:
+    widths = [max([len(head), *(len(r[i].plain) for r in rows)]) for i, head in enumerate(HEADS)]
+    for offset, column in enumerate(grid.columns, start=len(HEADS)):
+        longest_word = max((len(w) for w in clean(column.label).split()), default=1)
+        widths.append(max([longest_word, *(len(r[offset].plain) for r in rows)]))
+    if width is not None:
+        spare = width - table_width(widths)
+        widths[0] = max(min(widths[0], SHORTEST_PROJECT), widths[0] + min(spare, 0))
+    return widths
+
+
+def table_width(widths: list[int]) -> int:
+    # Per column a space of padding each side (none at the outer edges), a divider between
+    # columns and the box's two edges: 3 characters a column, less one.
+    return sum(widths) + 3 * len(widths) - 1
 
 
 def _row_cells(row: Row, grouped: bool) -> list[Text]:
@@ -194,13 +213,16 @@ def render_grid_text(console: Console, grid: Grid) -> None:
     if not grid.rows:
         console.print("No projects match.")
         return
-    console.print(grid_table(grid))
+    console.print(grid_table(grid, console.width))
     console.print(Text(legend(grid.grouped_by is not None), style="dim"))
 
 
 def grid_width(grid: Grid) -> int:
-    console = Console(width=100_000, file=io.StringIO(), color_system=None)
-    return console.measure(grid_table(grid)).maximum
+    """The least width the grid needs: project names at their shortest."""
+    rows = [_row_cells(row, grid.grouped_by is not None) for row in grid.rows]
+    widths = _column_widths(grid, rows, None)
+    widths[0] = min(widths[0], SHORTEST_PROJECT)
+    return table_width(widths)
 
 
 def grid_fits(grid: Grid, width: int) -> bool:
