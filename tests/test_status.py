@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 from conftest import Run
@@ -137,3 +138,18 @@ def test_narrow_terminal_shortens_project_names_never_figures(tracker: Path, run
     assert row.split()[1:7] == ["plan", "1/3", "89/181", "n/a", "✗", "off-track"]
     assert row.split()[0].endswith("…")
     assert max(len(line) for line in result.lines) <= 85
+
+
+def test_no_color_wins_over_a_colour_terminal_and_symbols_remain(tracker: Path, run: Run) -> None:
+    args = ("status", "--as-of", "2026-05-01", "--group", "site")
+    coloured = run(*args, cwd=tracker, env={"FORCE_COLOR": "1"})
+    assert _colours(coloured.stdout)
+    plain = run(*args, cwd=tracker, env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
+    assert not _colours(plain.stdout)
+    assert "●✓" in plain.stdout and "◔✗" in plain.stdout and "✗ off-track" in plain.stdout
+
+
+def _colours(text: str) -> set[str]:
+    """Foreground and background colour codes in the terminal escapes of `text`."""
+    codes = {code for params in re.findall(r"\x1b\[([0-9;]*)m", text) for code in params.split(";")}
+    return {c for c in codes if c.isdigit() and (30 <= int(c) <= 49 or 90 <= int(c) <= 107)}
