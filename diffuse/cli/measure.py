@@ -11,6 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 from diffuse.cli.app import AsOfOpt, RootOpt, app, parse_day, tracker_root, warn_problems
+from diffuse.vocab import ChartType
 
 
 class _MetricsGroup(TyperGroup):
@@ -44,17 +45,6 @@ class ChartFormat(enum.StrEnum):
     CSV = "csv"
 
 
-class ChartChoice(enum.StrEnum):
-    AUTO = "auto"
-    RUN = "run"
-    I = "i"  # noqa: E741 - the chart's own name
-    P = "p"
-    U = "u"
-    C = "c"
-    PP = "pp"
-    UP = "up"
-
-
 @metrics_app.command("show")
 def metrics_show(
     project: Annotated[str, typer.Argument(metavar="PROJECT", help="Project id.")],
@@ -66,12 +56,13 @@ def metrics_show(
         typer.Option(metavar="SITE", help="Only this site's values (repeatable)."),
     ] = None,
     chart: Annotated[
-        ChartChoice,
+        ChartType | None,
         typer.Option(
-            help="Chart type: auto fits the metric's kind and data (run when no control "
-            "chart fits); i is I/MR; pp and up are Laney's p' and u'."
+            help="Chart type (default: the one that fits the metric's kind and data, a run "
+            "chart when no control chart fits); i is I/MR; pp and up are Laney's p' and u'.",
+            show_default=False,
         ),
-    ] = ChartChoice.AUTO,
+    ] = None,
     split: Annotated[
         list[str] | None,
         typer.Option(
@@ -113,7 +104,7 @@ def metrics_show(
     from diffuse.render.charts import charts_csv, charts_json, print_charts
 
     options = ChartOptions(
-        None if chart is ChartChoice.AUTO else chart.value,
+        None if chart is None else chart.value,
         _splits(split),
         freeze,
         _exclusions(exclude or []),
