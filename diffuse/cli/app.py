@@ -6,6 +6,7 @@ Core modules are imported inside each command so `diffuse --help` stays fast.
 
 from __future__ import annotations
 
+import enum
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -76,6 +77,23 @@ new_app = typer.Typer(
 app.add_typer(new_app, name="new")
 
 
+class DetailFormat(enum.StrEnum):
+    """`--format` of commands that print text for people or JSON for tools."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
+class TableFormat(enum.StrEnum):
+    """`--format` of commands whose output is also a table for spreadsheets."""
+
+    TEXT = "text"
+    JSON = "json"
+    CSV = "csv"
+
+
+DetailOpt = Annotated[DetailFormat, typer.Option("--format", help="Output format.")]
+TableOpt = Annotated[TableFormat, typer.Option("--format", help="Output format.")]
 RootOpt = Annotated[
     Path | None,
     typer.Option(

@@ -13,6 +13,7 @@ from diffuse.cli.app import (
     ByOpt,
     CommitOpt,
     DateOpt,
+    DetailFormat,
     RootOpt,
     app,
     new_app,
@@ -27,11 +28,6 @@ class Format(enum.StrEnum):
     JSON = "json"
     CSV = "csv"
     MARKDOWN = "markdown"
-
-
-class ShowFormat(enum.StrEnum):
-    TEXT = "text"
-    JSON = "json"
 
 
 class GroupBy(enum.StrEnum):
@@ -179,8 +175,8 @@ def status(
 def show(
     item_id: Annotated[str, typer.Argument(metavar="ID", help="A practice or project id.")],
     output: Annotated[
-        ShowFormat, typer.Option("--format", help="Output format.")
-    ] = ShowFormat.TEXT,
+        DetailFormat, typer.Option("--format", help="Output format.")
+    ] = DetailFormat.TEXT,
     as_of: AsOfOpt = None,
     root: RootOpt = None,
 ) -> None:
@@ -195,7 +191,7 @@ def show(
     day = parse_day(as_of, "--as-of")
     loaded = load_tracker(tracker_root(root))
     kind, item = find_item(loaded, item_id)
-    if output is ShowFormat.JSON:
+    if output is DetailFormat.JSON:
         typer.echo(item_json(loaded, kind, item, day), nl=False)
     else:
         make_console().print(item_view(show_data(loaded, kind, item, day)))

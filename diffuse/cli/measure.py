@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -10,7 +9,16 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from diffuse.cli.app import AsOfOpt, RootOpt, app, parse_day, tracker_root, warn_problems
+from diffuse.cli.app import (
+    AsOfOpt,
+    DetailFormat,
+    RootOpt,
+    TableFormat,
+    app,
+    parse_day,
+    tracker_root,
+    warn_problems,
+)
 from diffuse.vocab import ChartType
 
 
@@ -37,12 +45,6 @@ metrics_app = typer.Typer(
     "--help of each command for its options.",
 )
 app.add_typer(metrics_app, name="metrics")
-
-
-class ChartFormat(enum.StrEnum):
-    TEXT = "text"
-    JSON = "json"
-    CSV = "csv"
 
 
 @metrics_app.command("show")
@@ -89,8 +91,8 @@ def metrics_show(
         ),
     ] = None,
     output: Annotated[
-        ChartFormat, typer.Option("--format", help="Output format.")
-    ] = ChartFormat.TEXT,
+        TableFormat, typer.Option("--format", help="Output format.")
+    ] = TableFormat.TEXT,
     root: RootOpt = None,
 ) -> None:
     """Chart a project's metrics: one chart per metric and site.
@@ -112,12 +114,12 @@ def metrics_show(
     )
     charts, problems = load_charts(tracker_root(root), project, metric, options)
     console = make_console()
-    if output is ChartFormat.TEXT:
+    if output is TableFormat.TEXT:
         if not charts:
             typer.echo("no metric values recorded")
         print_charts(console, charts)
     else:
-        text = charts_json(project, charts) if output is ChartFormat.JSON else charts_csv(charts)
+        text = charts_json(project, charts) if output is TableFormat.JSON else charts_csv(charts)
         console.out(text, end="", highlight=False)
     warn_problems(problems)
     raise typer.Exit(1 if any(c.error for c in charts) else 0)
@@ -180,11 +182,6 @@ def metrics_import(
     typer.echo(import_text(import_csv(tracker_root(root), request), metric))
 
 
-class ReviewFormat(enum.StrEnum):
-    TEXT = "text"
-    JSON = "json"
-
-
 @app.command()
 def review(
     weeks: Annotated[
@@ -205,8 +202,8 @@ def review(
         typer.Option("--strict", help="Exit 1 when a review is overdue or a site row is stale."),
     ] = False,
     output: Annotated[
-        ReviewFormat, typer.Option("--format", help="Output format.")
-    ] = ReviewFormat.TEXT,
+        DetailFormat, typer.Option("--format", help="Output format.")
+    ] = DetailFormat.TEXT,
     as_of: AsOfOpt = None,
     root: RootOpt = None,
 ) -> None:
@@ -224,18 +221,12 @@ def review(
     loaded = load_tracker(tracker_root(root))
     report = review_report(loaded.catalog, parse_day(as_of, "--as-of"), weeks, ahead)
     console = make_console()
-    if output is ReviewFormat.JSON:
+    if output is DetailFormat.JSON:
         print_out(console, review_json(report))
     else:
         console.print(review_view(report))
     warn_problems(loaded.problems)
     raise typer.Exit(1 if strict and report.overdue else 0)
-
-
-class ScoreFormat(enum.StrEnum):
-    TEXT = "text"
-    JSON = "json"
-    CSV = "csv"
 
 
 @app.command()
@@ -245,8 +236,8 @@ def scorecard(
         typer.Option(metavar="SITE", help="Only this site, with its project detail (repeatable)."),
     ] = None,
     output: Annotated[
-        ScoreFormat, typer.Option("--format", help="Output format.")
-    ] = ScoreFormat.TEXT,
+        TableFormat, typer.Option("--format", help="Output format.")
+    ] = TableFormat.TEXT,
     as_of: AsOfOpt = None,
     root: RootOpt = None,
 ) -> None:
@@ -263,9 +254,9 @@ def scorecard(
     loaded = load_tracker(tracker_root(root))
     card = build_scorecard(loaded.catalog, parse_day(as_of, "--as-of"), tuple(site or ()))
     console = make_console()
-    if output is ScoreFormat.TEXT:
+    if output is TableFormat.TEXT:
         console.print(scorecard_view(card, detail=bool(site)))
     else:
-        writer = scorecard_json if output is ScoreFormat.JSON else scorecard_csv
+        writer = scorecard_json if output is TableFormat.JSON else scorecard_csv
         print_out(console, writer(card))
     warn_problems(loaded.problems)

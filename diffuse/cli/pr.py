@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from diffuse.cli.app import DateOpt, RootOpt, app, parse_day, tracker_root
+from diffuse.cli.app import DateOpt, DetailFormat, RootOpt, app, parse_day, tracker_root
 
 
 class CheckFormat(enum.StrEnum):
@@ -18,11 +18,6 @@ class CheckFormat(enum.StrEnum):
     GITHUB = "github"
     JUNIT = "junit"
     MARKDOWN = "markdown"
-
-
-class HistoryFormat(enum.StrEnum):
-    TEXT = "text"
-    JSON = "json"
 
 
 @app.command()
@@ -150,8 +145,8 @@ def codeowners(
 def history(
     item: Annotated[str, typer.Argument(metavar="ID", help="A practice or project id.")],
     output: Annotated[
-        HistoryFormat, typer.Option("--format", help="Output format.")
-    ] = HistoryFormat.TEXT,
+        DetailFormat, typer.Option("--format", help="Output format.")
+    ] = DetailFormat.TEXT,
     root: RootOpt = None,
 ) -> None:
     """Show the life of a practice or project from git, newest first.
@@ -163,7 +158,7 @@ def history(
 
     found = item_history(find_root(root or Path.cwd()), item)
     typer.echo(
-        history_json(found) if output is HistoryFormat.JSON else history_text(found), nl=False
+        history_json(found) if output is DetailFormat.JSON else history_text(found), nl=False
     )
 
 
