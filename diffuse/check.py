@@ -129,7 +129,8 @@ def parse_model(path: Path, raw: bytes, model: type[M]) -> M | None:
 def run_check(root: Path, request: CheckRequest) -> CheckReport:
     from diffuse.validation import validate_tracker
 
-    validation = validate_tracker(root, [])
+    catalog = load_catalog(root)
+    validation = validate_tracker(root, [], catalog)
     report = CheckReport(root, validation.files, [_finding(p) for p in validation.problems])
     if request.base is None:
         return report
@@ -142,7 +143,7 @@ def run_check(root: Path, request: CheckRequest) -> CheckReport:
     paths = changed_paths(repo, report.base_commit, under)
     org_path = _rel_to(root / ORGANISATION_FILE, report.toplevel)
     old_files = files_at(repo, report.base_commit, sorted({org_path, *paths}))
-    ctx = Context(root, report.toplevel, load_catalog(root), old_files, report)
+    ctx = Context(root, report.toplevel, catalog, old_files, report)
     ctx.docs = {doc.path.resolve(): doc for doc in ctx.catalog.documents}
     for rel in paths:
         _check_file(ctx, report.toplevel / rel)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from diffuse.catalog import load_catalog, relative
+from diffuse.catalog import Catalog, load_catalog, relative
 from diffuse.errors import DiffuseError, Level, Location, Problem
 
 
@@ -19,11 +19,15 @@ class ValidationReport:
         return sum(p.level is Level.ERROR for p in self.problems)
 
 
-def validate_tracker(root: Path, paths: list[Path]) -> ValidationReport:
+def validate_tracker(
+    root: Path, paths: list[Path], catalog: Catalog | None = None
+) -> ValidationReport:
+    """Every problem in the files under `paths` (all when empty); `catalog`, when the caller
+    has already loaded the tracker, saves reading it again."""
     missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
     if missing:
         raise DiffuseError(f"no such file or folder: {', '.join(missing)}")
-    catalog = load_catalog(root)
+    catalog = catalog or load_catalog(root)
     places = _Places([p.resolve() if p.is_dir() else _real(p) for p in paths])
     documents = [d.path for d in catalog.documents if places.within(d.path)]
     problems = [places.shown(p) for p in catalog.all_problems() if places.within(p.location.path)]
