@@ -71,8 +71,22 @@ def may_exceed(text: str, limits: Limits = DEFAULT_LIMITS) -> bool:
 
 
 def _measure(text: str, limits: Limits) -> None:
+    try:
+        _count(text, limits, _Loader)
+    except LimitError:
+        raise
+    except yaml.YAMLError:
+        # libyaml caps nesting in its scanner (1000 levels from PyYAML 6.0.4 on), and its
+        # look-ahead can reach that cap before the event at which our own, lower limit
+        # lies. The pure-Python parser has no cap and keeps its stack on the heap, so the
+        # problem reported is the same whichever libyaml is installed.
+        _count(text, limits, yaml.SafeLoader)
+        raise
+
+
+def _count(text: str, limits: Limits, loader: type[Any]) -> None:
     depth = values = 0
-    for event in yaml.parse(text, Loader=_Loader):
+    for event in yaml.parse(text, Loader=loader):
         if isinstance(event, _OPEN):
             depth += 1
             values += 1
