@@ -17,4 +17,4 @@ def test_command_reference_matches_help() -> None:
 def test_quick_start_installs_the_distribution_not_the_unrelated_package() -> None:
     text = README.read_text()
     assert "pip install diffuse\n" not in text and "pip install diffuse " not in text
-    assert ".venv/bin/pip install -q . && .venv/bin/diffuse status" in text
+    assert ".venv/bin/pip install -q -c .ci/constraints.txt . && .venv/bin/diffuse status" in text
