@@ -14,7 +14,7 @@ import statistics
 import time
 from collections.abc import Callable
 
-from diffuse import phi
+from diffuse.files import phi
 
 SHAPES: dict[str, Callable[[int], str]] = {
     "dob + spaces": lambda n: "dob" + " " * n + "x",

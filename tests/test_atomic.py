@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from diffuse import atomic
-from diffuse.atomic import FileChangedError, LockTimeout, lock, read_text, write_text_atomic
+from diffuse.files import atomic
+from diffuse.files.atomic import FileChangedError, LockTimeout, lock, read_text, write_text_atomic
 
 ORIGINAL = "\ufeff# kept by hand\r\nstatus: plan\r\n"
 

@@ -286,8 +286,8 @@ def test_github_junit_and_markdown_reports(repo: Path, run: Run, tmp_path: Path)
     ],
 )
 def test_practice_moves(old: str | None, new: str, kind: str, reaches_approved: bool) -> None:
-    from diffuse.lifecycle import practice_move
     from diffuse.models import PracticeStatus
+    from diffuse.rules.lifecycle import practice_move
 
     move = practice_move(PracticeStatus(old) if old else None, PracticeStatus(new))
     assert (move.kind, move.reaches_approved) == (kind, reaches_approved)

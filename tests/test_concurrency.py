@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from conftest import REPO_ROOT, Run
 
-from diffuse import atomic, editing
+from diffuse.edits import editing
 from diffuse.errors import DiffuseError
+from diffuse.files import atomic
 
 PROJECT = Path("projects") / "hh-spread.yaml"
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from conftest import Run
 
-from diffuse.forecast import forecast, least_squares
 from diffuse.models import Project
+from diffuse.reports.forecast import forecast, least_squares
 
 
 def project(sites: dict[str, Any]) -> Project:

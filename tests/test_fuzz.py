@@ -19,13 +19,13 @@ from conftest import FIXTURE, REPO_ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from diffuse.catalog import load_catalog
 from diffuse.errors import Problem
+from diffuse.files.loading import Document, document_from_text, read_document, validate
+from diffuse.files.nodes import may_exceed
+from diffuse.files.phi import patient_data
 from diffuse.limits import Limits
-from diffuse.loading import Document, document_from_text, read_document, validate
 from diffuse.models import Organisation, Practice, Project
-from diffuse.phi import patient_data
-from diffuse.yamlnodes import may_exceed
+from diffuse.rules.catalog import load_catalog
 
 LONG = int(os.environ.get("DIFFUSE_FUZZ_EXAMPLES", "0"))
 

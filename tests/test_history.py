@@ -10,7 +10,7 @@ import yaml
 from conftest import Run, git
 from prflow import act_as, commit_as, edit, with_practice
 
-from diffuse.history import SectionReader
+from diffuse.pr.history import SectionReader
 
 
 def test_practice_history_lists_changes_newest_first_across_a_merge(
@@ -104,7 +104,8 @@ def test_section_reader_reads_what_a_whole_parse_reads(text: str) -> None:
 
 
 def test_history_looks_in_the_catalogs_folders() -> None:
-    from diffuse import catalog, history
+    from diffuse.pr import history
+    from diffuse.rules import catalog
 
     assert history.FOLDERS == (
         ("practice", catalog.PRACTICES_DIR),
@@ -114,7 +115,8 @@ def test_history_looks_in_the_catalogs_folders() -> None:
 
 
 def test_history_shows_control_characters_as_render_does() -> None:
-    from diffuse import history, render
+    from diffuse import render
+    from diffuse.pr import history
 
     text = "Eve\x1b[31m\x07\x9b"
     assert history.visible(text) == render.clean(text)

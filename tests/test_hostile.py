@@ -139,7 +139,7 @@ def test_a_file_the_system_refuses_to_open_is_reported(
     tracker: Path, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Root ignores permission bits, so the refusal is made the way the system makes it.
-    from diffuse import loading
+    from diffuse.files import loading
 
     real_open = os.open
     locked = tracker / "practices" / "hand-hygiene.yaml"

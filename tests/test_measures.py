@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from diffuse.measures import (
+from diffuse.models import Metric, Project
+from diffuse.reports.measures import (
     ChartOptions,
     chart,
     chart_points,
@@ -17,7 +18,6 @@ from diffuse.measures import (
     series_of,
     unfavourable_signal,
 )
-from diffuse.models import Metric, Project
 
 
 def metric(
@@ -250,7 +250,7 @@ def test_every_kind_charts_without_error(kind: str) -> None:
 
 
 def test_runs_sides_and_the_latest_of_equal_longest_runs() -> None:
-    from diffuse.measures import Runs, _runs
+    from diffuse.reports.measures import Runs, _runs
 
     sides = [False, False, True, True, True, False, True, True, True]
     assert _runs(sides) == Runs(True, True, 3, 6, 8)

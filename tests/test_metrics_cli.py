@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO_ROOT, Run
 
-from diffuse.yamlbatch import apply_values
+from diffuse.files.yamlbatch import apply_values
 
 CVC = ("metrics", "cvc-standardization", "clabsi-rate", "--root", str(REPO_ROOT))
 COMPLIANCE = """metrics:

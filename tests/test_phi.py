@@ -10,8 +10,8 @@ from re import _constants, _parser  # type: ignore[attr-defined]
 import pytest
 from conftest import Run
 
-from diffuse import phi
-from diffuse.loading import document_from_text
+from diffuse.files import phi
+from diffuse.files.loading import document_from_text
 
 FOUND = [
     ("Fell again, MRN 12345678", "mrn", "MRN ******78"),

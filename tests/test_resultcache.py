@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import Run
 
-from diffuse import resultcache
-from diffuse.grid import Cell, Column, Filters, Grid, Row
+from diffuse.reports import resultcache
+from diffuse.reports.grid import Cell, Column, Filters, Grid, Row
 from diffuse.vocab import Health, SiteStatus
 
 
@@ -18,12 +18,12 @@ def test_second_status_is_served_without_reading_the_tracker(
     tracker: Path, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = run("status", "--as-of", "2026-05-01", "--format", "json", cwd=tracker)
-    import diffuse.status
+    import diffuse.reports.status
 
     def unreachable(*args: object) -> None:
         raise AssertionError("the tracker was read again")
 
-    monkeypatch.setattr(diffuse.status, "load_tracker", unreachable)
+    monkeypatch.setattr(diffuse.reports.status, "load_tracker", unreachable)
     second = run("status", "--as-of", "2026-05-01", "--format", "json", cwd=tracker)
     assert second.exit_code == 0 and second.stdout == first.stdout
 

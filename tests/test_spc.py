@@ -1,4 +1,4 @@
-"""Tests for diffuse.spc: hand-computed answers for each formula, Anhøj's limits."""
+"""Tests for diffuse.reports.spc: hand-computed answers for each formula, Anhøj's limits."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from fractions import Fraction
 
 import pytest
 
-from diffuse.spc import (
+from diffuse.reports.spc import (
     ChartResult,
     Point,
     SPCError,

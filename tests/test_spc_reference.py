@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from diffuse.spc import ChartResult, Point, analyse
+from diffuse.reports.spc import ChartResult, Point, analyse
 
 # 30 samples of 50 cans, nonconforming cans per sample (347 in all).
 CANS = [12, 15, 8, 10, 4, 7, 16, 9, 14, 10, 5, 6, 17, 12, 22, 8, 10, 5, 13, 11, 20, 18, 24]

@@ -13,8 +13,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from diffuse import yamledit
-from diffuse.yamledit import EditError, Path, Scalar, append_item, render_scalar, set_value
+from diffuse.files import yamledit
+from diffuse.files.yamledit import EditError, Path, Scalar, append_item, render_scalar, set_value
 
 SAMPLE = """\
 # Hand hygiene rollout, kept by the infection control team

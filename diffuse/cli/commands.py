@@ -50,7 +50,7 @@ def init(
 
     Writes organisation.yaml, practices/, projects/ and a README, and runs git init unless
     the folder is already in a git repository."""
-    from diffuse.scaffold import init_tracker
+    from diffuse.edits.scaffold import init_tracker
 
     for path in init_tracker(directory, name):
         typer.echo(f"created {path}")
@@ -65,7 +65,7 @@ def new_practice(
     root: RootOpt = None,
 ) -> None:
     """Create practices/ID.yaml with every field explained."""
-    from diffuse.scaffold import new_practice as create
+    from diffuse.edits.scaffold import new_practice as create
 
     typer.echo(f"created {create(tracker_root(root), practice_id, title)}")
 
@@ -79,7 +79,7 @@ def new_project(
     root: RootOpt = None,
 ) -> None:
     """Create projects/ID.yaml with the checklist, the standard risks and every site."""
-    from diffuse.scaffold import new_project as create
+    from diffuse.edits.scaffold import new_project as create
 
     typer.echo(f"created {create(tracker_root(root), project_id, practice)}")
 
@@ -99,7 +99,7 @@ def validate(
     Each file is checked against its schema and every id it names against the other files.
     Problems print as path:line:col: error[code] message. Exit 0 clean, 1 problems found."""
     from diffuse.render import problems_summary, problems_text
-    from diffuse.validation import validate_tracker
+    from diffuse.rules.validation import validate_tracker
 
     report = validate_tracker(tracker_root(root or _first_dir(paths)), paths or [])
     if report.problems:
@@ -155,9 +155,9 @@ def status(
     One row per active project (phase, share of sites live, days since approval against the
     target, overall health) and one column per site, each cell a symbol for the site's state
     and health. Plain text when piped or NO_COLOR is set."""
-    from diffuse.grid import Filters
-    from diffuse.gridsource import GridSource
     from diffuse.render import grid_output, make_console
+    from diffuse.reports.grid import Filters
+    from diffuse.reports.gridsource import GridSource
 
     filters = Filters(
         tuple(practice or ()),
@@ -186,7 +186,7 @@ def show(
     a practice its principles, support elements, approvals and review dates."""
     from diffuse.render import make_console
     from diffuse.render.show import item_view
-    from diffuse.status import find_item, item_json, load_tracker, show_data
+    from diffuse.reports.status import find_item, item_json, load_tracker, show_data
 
     day = parse_day(as_of, "--as-of")
     loaded = load_tracker(tracker_root(root))
@@ -222,7 +222,7 @@ def advance(
     phase needs assigned, and its approval recorded. When it is not met, lists what is
     missing by role and exits 1 with the file unchanged. When it is, records the transition
     (from, to, date, by) changing only those lines."""
-    from diffuse.editing import AdvanceRequest, advance_project
+    from diffuse.edits.editing import AdvanceRequest, advance_project
 
     request = AdvanceRequest(project, to, parse_day(on, "--date"), by, reason, dry_run, commit)
     from diffuse.render import advance_text
@@ -266,7 +266,7 @@ def site_update(
 
     Sets status, health, ADKAR stage and note, stamps 'updated', and logs the note in the
     project's dated updates, changing only those lines."""
-    from diffuse.editing import SiteRequest, update_site
+    from diffuse.edits.editing import SiteRequest, update_site
 
     request = SiteRequest(
         project, site, status_, health_, adkar, note, parse_day(on, "--date"), by, commit

@@ -101,9 +101,9 @@ def metrics_show(
     counts, I/MR chart for measurements, Laney p'/u' when denominators are very large,
     and a run chart when values lack what a control chart needs. Signals: Anhøj runs
     rules and points outside 3-sigma limits. Exit 1 when a chart cannot be drawn."""
-    from diffuse.measures import ChartOptions, load_charts
     from diffuse.render import make_console
     from diffuse.render.charts import charts_csv, charts_json, print_charts
+    from diffuse.reports.measures import ChartOptions, load_charts
 
     options = ChartOptions(
         None if chart is None else chart.value,
@@ -175,7 +175,7 @@ def metrics_import(
     Every problem in the file is reported as FILE.csv:LINE:COL and nothing is written.
     A site and date already recorded is refused unless --replace is given. Otherwise the
     values are appended, changing no other line of the project file."""
-    from diffuse.csvimport import ImportRequest, import_csv
+    from diffuse.edits.csvimport import ImportRequest, import_csv
     from diffuse.render.measures import import_text
 
     request = ImportRequest(project, metric, file, replace, period, dry_run)
@@ -215,8 +215,8 @@ def review(
     records a pause covering the date. Exit 0, or 1 with --strict when anything is overdue."""
     from diffuse.render import make_console
     from diffuse.render.measures import print_out, review_json, review_view
-    from diffuse.reviews import review_report
-    from diffuse.status import load_tracker
+    from diffuse.reports.reviews import review_report
+    from diffuse.reports.status import load_tracker
 
     loaded = load_tracker(tracker_root(root))
     report = review_report(loaded.catalog, parse_day(as_of, "--as-of"), weeks, ahead)
@@ -248,8 +248,8 @@ def scorecard(
     live in yet."""
     from diffuse.render import make_console
     from diffuse.render.measures import print_out, scorecard_csv, scorecard_json, scorecard_view
-    from diffuse.scorecard import build_scorecard
-    from diffuse.status import load_tracker
+    from diffuse.reports.scorecard import build_scorecard
+    from diffuse.reports.status import load_tracker
 
     loaded = load_tracker(tracker_root(root))
     card = build_scorecard(loaded.catalog, parse_day(as_of, "--as-of"), tuple(site or ()))

@@ -56,7 +56,7 @@ def check(
     its approving body; a project entering a phase meets its gate; approved records change
     in substance only with a new approval. Each failure names file, line, rule and fix.
     Exit 0 pass, 1 fail."""
-    from diffuse.check import CheckRequest, run_check
+    from diffuse.pr.check import CheckRequest, run_check
     from diffuse.render.checks import append_step_summary, check_output, choose_format
 
     ref = base or (f"origin/{os.environ['GITHUB_BASE_REF']}" if _in_pull_request() else None)
@@ -106,7 +106,7 @@ def approve_item(
     The approver is the person in organisation.yaml whose email is git's author email,
     and must be a member of the approving body. 'diffuse approve organisation' makes an
     empty commit approving the current approving bodies and workflow."""
-    from diffuse.approve import ApproveRequest, approve
+    from diffuse.edits.approve import ApproveRequest, approve
     from diffuse.render import clean
 
     request = ApproveRequest(item, parse_day(on, "--date"), gate, reference, reason)
@@ -132,7 +132,7 @@ def codeowners(
 
     Each practice and project file is owned by the members of its practice's approving
     body (by their email), so the hosting service requests their review."""
-    from diffuse.codeowners import render_codeowners, write_codeowners
+    from diffuse.pr.codeowners import render_codeowners, write_codeowners
 
     where = tracker_root(root)
     if out == "-":
@@ -153,8 +153,8 @@ def history(
 
     Every status or phase change, approval and site change, with its date, author and
     commit, read in one pass over the file's history."""
-    from diffuse.history import history_json, history_text, item_history
     from diffuse.layout import find_root
+    from diffuse.pr.history import history_json, history_text, item_history
 
     found = item_history(find_root(root or Path.cwd()), item)
     typer.echo(
@@ -177,7 +177,7 @@ def schema(
     """Write JSON Schema files for editors: organisation, practice and project.
 
     Files from 'diffuse new' start with a yaml-language-server line pointing at them."""
-    from diffuse.schema import SCHEMA_DIR, write_schemas
+    from diffuse.reports.schema import SCHEMA_DIR, write_schemas
 
     target = out or tracker_root(root) / SCHEMA_DIR
     for path in write_schemas(target):

@@ -1,6 +1,6 @@
 """A diffusion workflow: ordered phases, their entry gates, roles and checklist duties.
 
-The Mayo Clinic Model of Diffusion is the default (see `diffuse.templates`); an organisation
+The Mayo Clinic Model of Diffusion is the default (see `diffuse.frameworks.mayo`); an organisation
 may declare its own (for example the IHI Scale-up phases) in its organisation file.
 """
 

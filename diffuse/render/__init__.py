@@ -21,12 +21,12 @@ from rich.table import Table
 from rich.text import Text
 
 from diffuse.errors import Problem
-from diffuse.grid import Cell, Grid, Row
+from diffuse.reports.grid import Cell, Grid, Row
 from diffuse.vocab import Health, SiteStatus
 
 if TYPE_CHECKING:
-    from diffuse.gates import GateReport
     from diffuse.models import Workflow
+    from diffuse.rules.gates import GateReport
 
 STATUS_SYMBOL = {
     SiteStatus.NOT_STARTED: ("·", "dim"),

@@ -18,9 +18,9 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from diffuse.measures import CHART_NAMES, SeriesChart, number, sigma_side
 from diffuse.render import clean
-from diffuse.spc import PartResult, PointResult
+from diffuse.reports.measures import CHART_NAMES, SeriesChart, number, sigma_side
+from diffuse.reports.spc import PartResult, PointResult
 from diffuse.vocab import MetricKind
 
 POINT, SIGNAL, EXCLUDED = "●", "◆", "○"
@@ -266,7 +266,7 @@ def chart_record(drawn: SeriesChart) -> dict[str, Any]:
 
 
 def _signals(drawn: SeriesChart) -> dict[str, Any]:
-    from diffuse.measures import unfavourable_signal
+    from diffuse.reports.measures import unfavourable_signal
 
     if drawn.result is None:
         return {"runs": False, "sigma": 0, "unfavourable": None}

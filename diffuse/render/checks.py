@@ -16,7 +16,7 @@ from xml.etree import ElementTree as ET
 from diffuse.render import clean
 
 if TYPE_CHECKING:
-    from diffuse.check import CheckReport, Finding, StateChange
+    from diffuse.pr.check import CheckReport, Finding, StateChange
 
 FORMATS = ("text", "json", "github", "junit", "markdown")
 

@@ -12,10 +12,10 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from diffuse.csvimport import ImportOutcome
+from diffuse.edits.csvimport import ImportOutcome
 from diffuse.render import STATUS_SYMBOL, clean
-from diffuse.reviews import PracticeReview, ReviewReport, SiteUpdate
-from diffuse.scorecard import Scorecard, SiteScore
+from diffuse.reports.reviews import PracticeReview, ReviewReport, SiteUpdate
+from diffuse.reports.scorecard import Scorecard, SiteScore
 
 
 def _table(

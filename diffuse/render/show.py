@@ -9,14 +9,14 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from diffuse.gates import GateReport
-from diffuse.grid import Row
-from diffuse.measures import metric_summary, number
 from diffuse.models import DutyStatus, Metric, Organisation, Practice, Project, Workflow
 from diffuse.render import HEALTH_SYMBOL, STATUS_SYMBOL, clean, gate_text, health_label
-from diffuse.reviews import review_due
-from diffuse.status import ShowData
-from diffuse.tracker import add_months, site_state
+from diffuse.reports.grid import Row
+from diffuse.reports.measures import metric_summary, number
+from diffuse.reports.reviews import review_due
+from diffuse.reports.status import ShowData
+from diffuse.reports.tracker import add_months, site_state
+from diffuse.rules.gates import GateReport
 
 DUTY_SYMBOL = {
     DutyStatus.DONE: "✓ done",

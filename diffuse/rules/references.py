@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from diffuse.catalog import Catalog
 from diffuse.errors import Problem
-from diffuse.loading import Document
+from diffuse.files.loading import Document
 from diffuse.models import Approval, Organisation, Practice, PracticeStatus, Project
+from diffuse.rules.catalog import Catalog
 
 Loc = tuple[str | int, ...]
 

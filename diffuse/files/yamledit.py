@@ -19,8 +19,8 @@ from typing import Any, TypeAlias
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from diffuse.files.nodes import compose, expanded_size
 from diffuse.limits import CEILINGS
-from diffuse.yamlnodes import compose, expanded_size
 
 try:
     from yaml import CSafeLoader as _Loader

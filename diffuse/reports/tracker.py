@@ -9,13 +9,13 @@ import calendar
 from datetime import date
 from typing import TYPE_CHECKING
 
-from diffuse.catalog import Catalog
-from diffuse.forecast import forecast
-from diffuse.grid import Cell, Column, Filters, Grid, Row
 from diffuse.models import Health, Organisation, Project, Site, SiteState, SiteStatus
+from diffuse.reports.forecast import forecast
+from diffuse.reports.grid import Cell, Column, Filters, Grid, Row
+from diffuse.rules.catalog import Catalog
 
 if TYPE_CHECKING:
-    from diffuse.measures import Flag
+    from diffuse.reports.measures import Flag
 
 LIVE = frozenset({SiteStatus.LIVE, SiteStatus.SUSTAINED})
 PROGRESS = [
@@ -128,7 +128,7 @@ def _measure_flags(project: Project, as_of: date) -> list[Flag]:
     # Only a project with values pays for reading them (and for importing the charts).
     if not any(m.values for m in project.metrics):
         return []
-    from diffuse.measures import measure_flags
+    from diffuse.reports.measures import measure_flags
 
     return measure_flags(project, as_of)
 

@@ -12,12 +12,12 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from diffuse import resultcache
 from diffuse.errors import Level, Location, Problem
-from diffuse.grid import Filters, Grid
+from diffuse.reports import resultcache
+from diffuse.reports.grid import Filters, Grid
 
 if TYPE_CHECKING:
-    from diffuse.status import Loaded
+    from diffuse.reports.status import Loaded
 
 
 @dataclass
@@ -41,7 +41,7 @@ class GridSource:
         return grid
 
     def _compute(self, group_by: str | None) -> Grid:
-        from diffuse.status import check_filters, load_tracker, status_grid
+        from diffuse.reports.status import check_filters, load_tracker, status_grid
 
         if self._loaded is None:
             self._loaded = load_tracker(self.root)

@@ -8,13 +8,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from diffuse.catalog import Catalog, load_catalog
 from diffuse.errors import DiffuseError, Problem
-from diffuse.gates import GateError, GateReport, evaluate, target_phase
-from diffuse.grid import Filters, Grid, Row
 from diffuse.models import Health, Organisation, Project, Workflow
-from diffuse.reviews import review_due
-from diffuse.tracker import build_grid
+from diffuse.reports.grid import Filters, Grid, Row
+from diffuse.reports.reviews import review_due
+from diffuse.reports.tracker import build_grid
+from diffuse.rules.catalog import Catalog, load_catalog
+from diffuse.rules.gates import GateError, GateReport, evaluate, target_phase
 
 
 @dataclass

@@ -12,11 +12,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from diffuse.catalog import ORGANISATION_FILE
 from diffuse.errors import DiffuseError
+from diffuse.files.yamledit import Scalar, append_item
 from diffuse.models import Body, Organisation, Practice, Project, Workflow
-from diffuse.status import Loaded, find_item, load_tracker
-from diffuse.yamledit import Scalar, append_item
+from diffuse.reports.status import Loaded, find_item, load_tracker
+from diffuse.rules.catalog import ORGANISATION_FILE
 
 ORGANISATION = "organisation"
 
@@ -63,7 +63,7 @@ def approve(root: Path, request: ApproveRequest) -> ApproveOutcome:
     path = loaded.catalog.document(kind, item.id).path
     _must_be_clean(repo, path)
     model: type[Practice] | type[Project] = Practice if kind == "practice" else Project
-    from diffuse.editing import edit_file
+    from diffuse.edits.editing import edit_file
     from diffuse.repo import commit_files
 
     edit_file(path, lambda text: append_item(text, ("approvals",), entry), model)
@@ -144,8 +144,8 @@ def _must_be_clean(repo: Any, path: Path) -> None:
 def _approve_organisation(
     root: Path, org: Organisation, repo: Any, person: str, request: ApproveRequest
 ) -> ApproveOutcome:
+    from diffuse.pr.signoff import approval_message
     from diffuse.repo import commit_empty
-    from diffuse.signoff import approval_message
 
     if not any(person in body.members for body in org.bodies):
         raise DiffuseError(f"'{person}' is a member of no approving body; nothing was changed")

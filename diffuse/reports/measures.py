@@ -18,7 +18,7 @@ from diffuse.models.project import Measure, Metric, Project
 from diffuse.vocab import Direction, MetricKind, MetricLevel, SiteStatus
 
 if TYPE_CHECKING:
-    from diffuse.spc import ChartResult, PartResult, Point, PointResult
+    from diffuse.reports.spc import ChartResult, PartResult, Point, PointResult
 
 RATIO_CHARTS = frozenset({"p", "u", "pp", "up"})
 LANEY = {"p": "pp", "u": "up"}
@@ -121,7 +121,7 @@ def project_charts(
 
 def chart(series: Series, options: ChartOptions | None = None) -> SeriesChart:
     """The chart that fits `series`, analysed; a chart that cannot be drawn says why."""
-    from diffuse.spc import SPCError, analyse
+    from diffuse.reports.spc import SPCError, analyse
 
     options = options or ChartOptions()
     metric = series.metric
@@ -156,7 +156,7 @@ def choose_chart(
         return asked, "as asked"
     if metric.chart is not None:
         return metric.chart.value, "as the metric records"
-    from diffuse.spc import has_large_denominators, suggest_chart
+    from diffuse.reports.spc import has_large_denominators, suggest_chart
 
     kind = suggest_chart(metric.kind.value)
     if kind in RATIO_CHARTS and not _has_ratios(series):
@@ -174,7 +174,7 @@ def chart_points(
     series: Series, kind: str, parts: tuple[date, ...], excluded: tuple[str | None, ...]
 ) -> tuple[list[Point], float]:
     """Points for `spc.analyse` and the multiplier that puts them in display units."""
-    from diffuse.spc import Point
+    from diffuse.reports.spc import Point
 
     metric = series.metric
     ratio = _has_ratios(series) and (kind in RATIO_CHARTS or kind in ("run", "i"))
@@ -332,7 +332,7 @@ def load_charts(
     root: Path, project_id: str, metric_id: str | None, options: ChartOptions
 ) -> tuple[list[SeriesChart], list[Problem]]:
     """The charts `diffuse metrics` draws, and the tracker's problems to warn about."""
-    from diffuse.status import find_project, load_tracker
+    from diffuse.reports.status import find_project, load_tracker
 
     loaded = load_tracker(root)
     project = find_project(loaded, project_id)

@@ -18,8 +18,8 @@ import math
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from diffuse.grid import Forecast
 from diffuse.models import Project, SiteState
+from diffuse.reports.grid import Forecast
 from diffuse.vocab import SiteStatus
 
 LIVE = frozenset({SiteStatus.LIVE, SiteStatus.SUSTAINED})

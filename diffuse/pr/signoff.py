@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from diffuse.catalog import ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR
-from diffuse.check import Context, Finding
-from diffuse.history import SectionReader, entry_key
-from diffuse.lifecycle import Gap
 from diffuse.models import BodyKind, Organisation
+from diffuse.pr.check import Context, Finding
+from diffuse.pr.history import SectionReader, entry_key
+from diffuse.rules.catalog import ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR
+from diffuse.rules.lifecycle import Gap
 
 APPROVAL_TRAILER = "Diffuse-Approval"
 BY_TRAILER = "Approved-by"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from diffuse.yamledit import Scalar
+from diffuse.files.yamledit import Scalar
 
 
 def apply_values(
@@ -20,7 +20,7 @@ def apply_values(
     added: list[dict[str, Scalar]],
 ) -> str:
     """`text` with the listed items of the list at `path` changed and `added` appended."""
-    from diffuse.yamledit import EditError
+    from diffuse.files.yamledit import EditError
 
     before = _load(text)
     result = _append(_replace(text, path, changes), path, added)
@@ -60,7 +60,7 @@ def _replace(
     import yaml
     from yaml.nodes import MappingNode, ScalarNode
 
-    from diffuse.yamledit import set_value
+    from diffuse.files.yamledit import set_value
 
     if not changes:
         return text
@@ -95,7 +95,7 @@ def _value(mapping: Any, key: str) -> Any:
 
 
 def _scalar(value: Scalar) -> str:
-    from diffuse.yamledit import render_scalar
+    from diffuse.files.yamledit import render_scalar
 
     # Quoted text reads the same inside a flow mapping ({a: "x, y"}) as in a block one.
     return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else render_scalar(value)
@@ -104,7 +104,7 @@ def _scalar(value: Scalar) -> str:
 def _append(text: str, path: tuple[str | int, ...], added: list[dict[str, Scalar]]) -> str:
     """The first two items through `yamledit.append_item` (which also creates or fills an
     empty list), then every other item laid out like the second, right after it."""
-    from diffuse.yamledit import append_item
+    from diffuse.files.yamledit import append_item
 
     if not added:
         return text
@@ -129,7 +129,7 @@ def _append(text: str, path: tuple[str | int, ...], added: list[dict[str, Scalar
 def _inserted(before: str, after: str) -> tuple[int, str]:
     """Where `after` holds text that `before` lacks, and that text: whole lines where
     possible, else (at the end of a file without a final newline) right after `before`."""
-    from diffuse.yamledit import EditError
+    from diffuse.files.yamledit import EditError
 
     size = len(after) - len(before)
     prefix = 0
@@ -146,7 +146,7 @@ def _inserted(before: str, after: str) -> tuple[int, str]:
 
 
 def _item_lines(item: dict[str, Scalar], dash: int, column: int) -> list[str]:
-    from diffuse.yamledit import render_scalar
+    from diffuse.files.yamledit import render_scalar
 
     return [
         ((" " * dash + "-").ljust(column) if i == 0 else " " * column)

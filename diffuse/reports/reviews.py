@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
-from diffuse.catalog import Catalog
 from diffuse.models import Organisation, Practice, PracticeStatus, SiteStatus
-from diffuse.tracker import add_months, site_state
+from diffuse.reports.tracker import add_months, site_state
+from diffuse.rules.catalog import Catalog
 
 REVIEWED = frozenset({PracticeStatus.DIFFUSING, PracticeStatus.DIFFUSED})
 AHEAD_DAYS = 30

@@ -12,15 +12,15 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from diffuse.atomic import FileChangedError, LockTimeout, lock, read_text, write_text_atomic
 from diffuse.errors import DiffuseError
-from diffuse.gates import GateError, GateReport, evaluate, target_phase
+from diffuse.files.atomic import FileChangedError, LockTimeout, lock, read_text, write_text_atomic
+from diffuse.files.loading import document_from_text, validate
+from diffuse.files.phi import patient_data
+from diffuse.files.yamledit import EditError, Scalar, append_item, set_value
 from diffuse.limits import CEILINGS
-from diffuse.loading import document_from_text, validate
 from diffuse.models import Adkar, Health, Project, SiteStatus, Workflow
-from diffuse.phi import patient_data
-from diffuse.status import Loaded, find_project, load_tracker
-from diffuse.yamledit import EditError, Scalar, append_item, set_value
+from diffuse.reports.status import Loaded, find_project, load_tracker
+from diffuse.rules.gates import GateError, GateReport, evaluate, target_phase
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from diffuse.errors import Location, Problem
+from diffuse.files.nodes import LimitError, compose, convert_checked, shown, where
 from diffuse.limits import DEFAULT_LIMITS, Limits
-from diffuse.yamlnodes import LimitError, compose, convert_checked, shown, where
 
 _NON_FINITE_HINT = re.compile(r"\b(?:nan|inf|infinity)\b|\d[eE][-+]?\d{3}", re.IGNORECASE)
 _CONFLICT = re.compile(rb"^(<{7}|={7}|>{7})(\s|$)", re.MULTILINE)

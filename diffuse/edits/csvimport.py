@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from diffuse.catalog import relative
 from diffuse.errors import DiffuseError, Location, Problem
+from diffuse.files.yamlbatch import apply_values
+from diffuse.files.yamledit import Scalar
 from diffuse.models.project import Metric, Project
+from diffuse.rules.catalog import relative
 from diffuse.vocab import MeasurePeriod, MetricKind
-from diffuse.yamlbatch import apply_values
-from diffuse.yamledit import Scalar
 
 COLUMNS = ("site", "period", "value", "numerator", "denominator", "excluded")
 _MONTH = re.compile(r"\d{4}-\d{2}")
@@ -276,7 +276,7 @@ def _no_repeats(reader: _Reader, rows: list[Row]) -> None:
 
 
 def import_csv(root: Path, request: ImportRequest) -> ImportOutcome:
-    from diffuse.status import find_project, load_tracker
+    from diffuse.reports.status import find_project, load_tracker
 
     loaded = load_tracker(root)
     project = find_project(loaded, request.project)
@@ -350,7 +350,7 @@ def _write(
     existing: dict[tuple[str | None, date], int],
     period: str | None,
 ) -> None:
-    from diffuse.editing import edit_file
+    from diffuse.edits.editing import edit_file
 
     changes = [
         (existing[(row.site, row.day)], _fields(row, period, keys=False))

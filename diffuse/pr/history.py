@@ -20,8 +20,8 @@ from typing import Any
 import yaml
 
 from diffuse.errors import DiffuseError
+from diffuse.files.nodes import compose, convert_checked
 from diffuse.layout import ID_PATTERN
-from diffuse.yamlnodes import compose, convert_checked
 
 # The catalog's folders and suffixes; importing `catalog` here would load every model,
 # which `history` never needs (tests/test_history.py keeps the two in step).

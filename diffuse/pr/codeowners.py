@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from diffuse.catalog import ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR
 from diffuse.errors import DiffuseError
 from diffuse.models import BodyKind, Organisation
-from diffuse.status import Loaded, load_tracker
+from diffuse.reports.status import Loaded, load_tracker
+from diffuse.rules.catalog import ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR
 
 HEADER = "# Written by 'diffuse codeowners' from organisation.yaml; run it again after changes."
 

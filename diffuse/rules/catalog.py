@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from diffuse.errors import Location, Problem
+from diffuse.files.loading import Document, read_document, validate
+from diffuse.files.nodes import shown
+from diffuse.files.phi import patient_data
 from diffuse.layout import (
     ID_PATTERN,
     ORGANISATION_FILE,
@@ -17,10 +20,7 @@ from diffuse.layout import (
     tracker_entries,
 )
 from diffuse.limits import DEFAULT_LIMITS, Limits
-from diffuse.loading import Document, read_document, validate
 from diffuse.models import Organisation, Practice, Project, Workflow
-from diffuse.phi import patient_data
-from diffuse.yamlnodes import shown
 
 
 @dataclass
@@ -38,7 +38,7 @@ class Catalog:
     def workflow(self) -> Workflow:
         if self.organisation is not None and self.organisation.workflow is not None:
             return self.organisation.workflow
-        from diffuse.templates import default_workflow
+        from diffuse.frameworks.mayo import default_workflow
 
         return default_workflow()
 
@@ -72,7 +72,7 @@ def load_catalog(root: Path) -> Catalog:
     for path in tracker_entries(root, PROJECTS_DIR):
         doc = _read(catalog, base, path, limits)
         _register(catalog, "project", doc, validate(doc, Project), catalog.projects)
-    from diffuse.references import check_references
+    from diffuse.rules.references import check_references
 
     catalog.problems.extend(check_references(catalog))
     return catalog

@@ -15,8 +15,12 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel
 
-from diffuse import lifecycle as lc
-from diffuse.catalog import (
+from diffuse.errors import Level, Location, Problem
+from diffuse.files.loading import Document, validate
+from diffuse.files.nodes import compose, convert_checked
+from diffuse.models import Organisation, Practice, Project
+from diffuse.rules import lifecycle as lc
+from diffuse.rules.catalog import (
     ORGANISATION_FILE,
     PRACTICES_DIR,
     PROJECTS_DIR,
@@ -24,11 +28,7 @@ from diffuse.catalog import (
     Catalog,
     load_catalog,
 )
-from diffuse.errors import Level, Location, Problem
-from diffuse.gates import evaluate
-from diffuse.loading import Document, validate
-from diffuse.models import Organisation, Practice, Project
-from diffuse.yamlnodes import compose, convert_checked
+from diffuse.rules.gates import evaluate
 
 M = TypeVar("M", bound=BaseModel)
 _GAP_RULES = {"duty": "gate-duty", "role": "gate-role", "approval": "gate-approval"}
@@ -127,7 +127,7 @@ def parse_model(path: Path, raw: bytes, model: type[M]) -> M | None:
 
 
 def run_check(root: Path, request: CheckRequest) -> CheckReport:
-    from diffuse.validation import validate_tracker
+    from diffuse.rules.validation import validate_tracker
 
     catalog = load_catalog(root)
     validation = validate_tracker(root, [], catalog)
@@ -147,7 +147,7 @@ def run_check(root: Path, request: CheckRequest) -> CheckReport:
     ctx.docs = {doc.path.resolve(): doc for doc in ctx.catalog.documents}
     for rel in paths:
         _check_file(ctx, report.toplevel / rel)
-    from diffuse.signoff import check_governance, verify_signoff
+    from diffuse.pr.signoff import check_governance, verify_signoff
 
     check_governance(ctx, repo, request.verify_signoff)
     if request.verify_signoff:
@@ -436,7 +436,7 @@ def _project_substance(ctx: Context, path: Path, old: Project, new: Project) -> 
 
 
 def _organisation(ctx: Context, path: Path) -> None:
-    from diffuse.signoff import governance_parts
+    from diffuse.pr.signoff import governance_parts
 
     old, new = ctx.old_org, ctx.catalog.organisation
     if new is None:

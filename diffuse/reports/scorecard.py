@@ -13,11 +13,11 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import date
 
-from diffuse.catalog import Catalog
 from diffuse.errors import DiffuseError
-from diffuse.measures import is_compliance, latest_since_go_live, misses_target, series_of
 from diffuse.models import Organisation, Project, SiteStatus
-from diffuse.tracker import LIVE, site_state
+from diffuse.reports.measures import is_compliance, latest_since_go_live, misses_target, series_of
+from diffuse.reports.tracker import LIVE, site_state
+from diffuse.rules.catalog import Catalog
 from diffuse.vocab import RiskStatus
 
 ALL = "all"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from diffuse.catalog import Catalog, load_catalog, relative
 from diffuse.errors import DiffuseError, Level, Location, Problem
+from diffuse.rules.catalog import Catalog, load_catalog, relative
 
 
 @dataclass

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from diffuse.catalog import ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR
 from diffuse.errors import DiffuseError
 from diffuse.layout import ID_PATTERN
 from diffuse.models import RiskCategory, Workflow
-from diffuse.schema import SCHEMA_DIR, write_schemas
-from diffuse.schema import header as schema_header
-from diffuse.status import load_tracker
+from diffuse.reports.schema import SCHEMA_DIR, write_schemas
+from diffuse.reports.schema import header as schema_header
+from diffuse.reports.status import load_tracker
+from diffuse.rules.catalog import ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR
 
 ORGANISATION_TEMPLATE = """\
 # yaml-language-server: $schema=schemas/organisation.schema.json
@@ -208,7 +208,7 @@ def _check_new_id(item_id: str) -> None:
 
 
 def _yaml_text(value: str) -> str:
-    from diffuse.yamledit import render_scalar
+    from diffuse.files.yamledit import render_scalar
 
     return render_scalar(value)
 

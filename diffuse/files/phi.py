@@ -22,8 +22,8 @@ from typing import Any
 import yaml
 
 from diffuse.errors import Location, Problem
-from diffuse.loading import Document
-from diffuse.yamlnodes import shown
+from diffuse.files.loading import Document
+from diffuse.files.nodes import shown
 
 CODE = "patient-data"
 MAX_REPORTED = 50

@@ -1,0 +1,1 @@
+"""Every command that changes a file: phases, sites, approvals, metric imports, scaffolds."""

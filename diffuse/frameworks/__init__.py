@@ -1,0 +1,1 @@
+"""Diffusion frameworks shipped as workflow templates: phases, gates, roles and duties."""

@@ -1,0 +1,1 @@
+"""Pull requests and CI: changes since a base, verified sign-off, history, CODEOWNERS."""

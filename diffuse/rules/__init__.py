@@ -1,0 +1,1 @@
+"""The tracker in memory and its rules: cross-file references, gates, lifecycle, validation."""
