@@ -1,4 +1,5 @@
-"""The user's mistakes, as values: a `Problem` has a place, a stable code and a message."""
+"""The user's mistakes, as values: a `Problem` has a place, a stable code, a message and,
+where one is known, what would fix it."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ class Problem:
     code: str
     message: str
     level: Level = Level.ERROR
+    fix: str = ""
 
     def __str__(self) -> str:
         return f"{self.location}: {self.level}[{self.code}] {self.message}"

@@ -25,7 +25,7 @@ from diffuse.files.nodes import may_exceed
 from diffuse.files.phi import patient_data
 from diffuse.limits import Limits
 from diffuse.models import Organisation, Practice, Project
-from diffuse.rules.catalog import load_catalog
+from diffuse.rules.load import load_catalog
 
 LONG = int(os.environ.get("DIFFUSE_FUZZ_EXAMPLES", "0"))
 

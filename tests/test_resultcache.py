@@ -18,12 +18,12 @@ def test_second_status_is_served_without_reading_the_tracker(
     tracker: Path, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = run("status", "--as-of", "2026-05-01", "--format", "json", cwd=tracker)
-    import diffuse.reports.status
+    import diffuse.rules.load
 
     def unreachable(*args: object) -> None:
         raise AssertionError("the tracker was read again")
 
-    monkeypatch.setattr(diffuse.reports.status, "load_tracker", unreachable)
+    monkeypatch.setattr(diffuse.rules.load, "load_tracker", unreachable)
     second = run("status", "--as-of", "2026-05-01", "--format", "json", cwd=tracker)
     assert second.exit_code == 0 and second.stdout == first.stdout
 

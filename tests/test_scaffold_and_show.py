@@ -98,12 +98,12 @@ def test_bad_option_value_is_a_usage_error(tracker: Path, run: Run) -> None:
 def test_a_bug_exits_3_with_one_line(
     tracker: Path, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import diffuse.reports.status
+    import diffuse.rules.load
 
     def broken(*args: object) -> None:
         raise KeyError("boom")
 
-    monkeypatch.setattr(diffuse.reports.status, "load_tracker", broken)
+    monkeypatch.setattr(diffuse.rules.load, "load_tracker", broken)
     result = run("status", cwd=tracker)
     assert result.exit_code == 3
     assert result.stderr.count("\n") == 1

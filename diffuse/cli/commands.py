@@ -186,7 +186,8 @@ def show(
     a practice its principles, support elements, approvals and review dates."""
     from diffuse.render import make_console
     from diffuse.render.show import item_view
-    from diffuse.reports.status import find_item, item_json, load_tracker, show_data
+    from diffuse.reports.status import item_json, show_data
+    from diffuse.rules.load import find_item, load_tracker
 
     day = parse_day(as_of, "--as-of")
     loaded = load_tracker(tracker_root(root))

@@ -216,7 +216,7 @@ def review(
     from diffuse.render import make_console
     from diffuse.render.measures import print_out, review_json, review_view
     from diffuse.reports.reviews import review_report
-    from diffuse.reports.status import load_tracker
+    from diffuse.rules.load import load_tracker
 
     loaded = load_tracker(tracker_root(root))
     report = review_report(loaded.catalog, parse_day(as_of, "--as-of"), weeks, ahead)
@@ -249,7 +249,7 @@ def scorecard(
     from diffuse.render import make_console
     from diffuse.render.measures import print_out, scorecard_csv, scorecard_json, scorecard_view
     from diffuse.reports.scorecard import build_scorecard
-    from diffuse.reports.status import load_tracker
+    from diffuse.rules.load import load_tracker
 
     loaded = load_tracker(tracker_root(root))
     card = build_scorecard(loaded.catalog, parse_day(as_of, "--as-of"), tuple(site or ()))

@@ -56,7 +56,8 @@ def check(
     its approving body; a project entering a phase meets its gate; approved records change
     in substance only with a new approval. Each failure names file, line, rule and fix.
     Exit 0 pass, 1 fail."""
-    from diffuse.pr.check import CheckRequest, run_check
+    from diffuse.pr.check import run_check
+    from diffuse.pr.context import CheckRequest
     from diffuse.render.checks import append_step_summary, check_output, choose_format
 
     ref = base or (f"origin/{os.environ['GITHUB_BASE_REF']}" if _in_pull_request() else None)

@@ -276,7 +276,7 @@ def _no_repeats(reader: _Reader, rows: list[Row]) -> None:
 
 
 def import_csv(root: Path, request: ImportRequest) -> ImportOutcome:
-    from diffuse.reports.status import find_project, load_tracker
+    from diffuse.rules.load import find_project, load_tracker
 
     loaded = load_tracker(root)
     project = find_project(loaded, request.project)

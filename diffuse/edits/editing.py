@@ -19,8 +19,8 @@ from diffuse.files.phi import patient_data
 from diffuse.files.yamledit import EditError, Scalar, append_item, set_value
 from diffuse.limits import CEILINGS
 from diffuse.models import Adkar, Health, Project, SiteStatus, Workflow
-from diffuse.reports.status import Loaded, find_project, load_tracker
 from diffuse.rules.gates import GateError, GateReport, evaluate, target_phase
+from diffuse.rules.load import Loaded, find_project, load_tracker
 
 
 @dataclass(frozen=True)

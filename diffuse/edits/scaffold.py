@@ -9,8 +9,8 @@ from diffuse.layout import ID_PATTERN
 from diffuse.models import RiskCategory, Workflow
 from diffuse.reports.schema import SCHEMA_DIR, write_schemas
 from diffuse.reports.schema import header as schema_header
-from diffuse.reports.status import load_tracker
 from diffuse.rules.catalog import ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR
+from diffuse.rules.load import load_tracker
 
 ORGANISATION_TEMPLATE = """\
 # yaml-language-server: $schema=schemas/organisation.schema.json

@@ -422,3 +422,19 @@ def _unwrap(annotation: Any) -> Any:
                 return annotation
         else:
             return annotation
+
+
+def model_from_bytes(path: Path, raw: bytes, model: type[M]) -> M | None:
+    """The model in `raw` (a file's bytes at some commit), or None if it is not valid."""
+    try:
+        nodes = compose(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, yaml.YAMLError, RecursionError):
+        return None
+    if len(nodes) != 1:
+        return None
+    doc = Document(path, nodes[0])
+    converted = convert_checked(path, nodes[0])
+    if converted.problems:
+        return None
+    doc.data = converted.data
+    return validate(doc, model)

@@ -237,3 +237,16 @@ def convert_checked(
         return to_data(path, root, limits.max_depth)
     except _TooDeep as deep:
         return Converted(None, [Problem(where(path, deep.node), "too-deep", too_deep(limits))])
+
+
+def plain_data(text: str, path: Any = "") -> tuple[bool, Any]:
+    """(True, data) when `text` is one well-formed document within the limits, else
+    (False, None): for old versions of a file, where a problem is no news."""
+    try:
+        nodes = compose(text)
+    except (yaml.YAMLError, RecursionError):
+        return False, None
+    if len(nodes) != 1:
+        return False, None
+    converted = convert_checked(path, nodes[0])
+    return (False, None) if converted.problems else (True, converted.data)

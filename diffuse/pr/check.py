@@ -7,123 +7,26 @@ has a stable id; each finding says where, what and what would fix it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel
 
-from diffuse.errors import Level, Location, Problem
-from diffuse.files.loading import Document, validate
-from diffuse.files.nodes import compose, convert_checked
+from diffuse.errors import Location, Problem
 from diffuse.models import Organisation, Practice, Project
+from diffuse.pr.context import CheckReport, CheckRequest, Context, StateChange
 from diffuse.rules import lifecycle as lc
 from diffuse.rules.catalog import (
     ORGANISATION_FILE,
     PRACTICES_DIR,
     PROJECTS_DIR,
     SUFFIXES,
-    Catalog,
-    load_catalog,
 )
 from diffuse.rules.gates import evaluate
+from diffuse.rules.load import load_catalog
 
 M = TypeVar("M", bound=BaseModel)
 _GAP_RULES = {"duty": "gate-duty", "role": "gate-role", "approval": "gate-approval"}
-
-
-@dataclass(frozen=True, order=True)
-class Finding:
-    location: Location
-    rule: str
-    message: str
-    fix: str = ""
-    level: Level = Level.ERROR
-
-
-@dataclass
-class StateChange:
-    kind: str  # practice, project or organisation
-    item: str
-    path: Path
-    what: str
-    ok: bool = True
-
-
-@dataclass(frozen=True)
-class CheckRequest:
-    base: str | None = None
-    verify_signoff: bool = False
-
-
-@dataclass
-class CheckReport:
-    root: Path
-    files: int
-    findings: list[Finding] = field(default_factory=list)
-    changes: list[StateChange] = field(default_factory=list)
-    base: str | None = None
-    base_commit: str | None = None
-    toplevel: Path | None = None
-    verified: bool = False
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.level is Level.ERROR]
-
-    @property
-    def passed(self) -> bool:
-        return not self.errors
-
-
-@dataclass
-class Context:
-    """Both ends of the comparison: the tracker on disk and the files at the base."""
-
-    root: Path
-    top: Path
-    catalog: Catalog
-    old_files: dict[str, bytes]
-    report: CheckReport
-    docs: dict[Path, Document] = field(default_factory=dict)
-    commits: list[Any] | None = None  # base..HEAD, read once when a rule needs it
-
-    def rel(self, path: Path) -> str:
-        return path.resolve().relative_to(self.top).as_posix()
-
-    def old(self, path: Path, model: type[M]) -> M | None:
-        raw = self.old_files.get(self.rel(path))
-        return None if raw is None else parse_model(path, raw, model)
-
-    def at(self, path: Path, loc: lc.Loc) -> Location:
-        doc = self.docs.get(path.resolve())
-        return doc.locate(loc) if doc is not None else Location(path)
-
-    def add(self, path: Path, gap: lc.Gap) -> None:
-        finding = Finding(self.at(path, gap.loc), gap.rule, gap.message, gap.fix)
-        self.report.findings.append(finding)
-
-    @cached_property
-    def old_org(self) -> Organisation | None:
-        return self.old(self.root / ORGANISATION_FILE, Organisation)
-
-
-def parse_model(path: Path, raw: bytes, model: type[M]) -> M | None:
-    """The model in `raw` (a file's bytes at some commit), or None if it is not valid."""
-    try:
-        nodes = compose(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, yaml.YAMLError, RecursionError):
-        return None
-    if len(nodes) != 1:
-        return None
-    doc = Document(path, nodes[0])
-    converted = convert_checked(path, nodes[0])
-    if converted.problems:
-        return None
-    doc.data = converted.data
-    return validate(doc, model)
 
 
 def run_check(root: Path, request: CheckRequest) -> CheckReport:
@@ -164,11 +67,11 @@ def _rel_to(path: Path, top: Path) -> str:
     return path.resolve().relative_to(top).as_posix()
 
 
-def _finding(problem: Problem) -> Finding:
+def _finding(problem: Problem) -> Problem:
     loc = problem.location
     where = Location((Path.cwd() / loc.path).resolve(), loc.line, loc.col)
     fix = "correct the file; 'diffuse validate' lists every problem"
-    return Finding(where, problem.code, problem.message, fix, problem.level)
+    return Problem(where, problem.code, problem.message, problem.level, fix)
 
 
 def _settle(report: CheckReport) -> None:
@@ -301,11 +204,11 @@ def _deleted(ctx: Context, path: Path, kind: str, item: str, settled: bool) -> N
             "project": "a project keeps its file as the record of its diffusion",
         }[kind]
         ctx.report.findings.append(
-            Finding(
+            Problem(
                 Location(path),
                 "record-deleted",
                 f"the {kind} '{item}' was approved; its file is its record and was deleted",
-                f"restore the file; {keep}",
+                fix=f"restore the file; {keep}",
             )
         )
 

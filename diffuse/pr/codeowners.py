@@ -13,8 +13,8 @@ from pathlib import Path
 
 from diffuse.errors import DiffuseError
 from diffuse.models import BodyKind, Organisation
-from diffuse.reports.status import Loaded, load_tracker
 from diffuse.rules.catalog import ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR
+from diffuse.rules.load import Loaded, load_tracker
 
 HEADER = "# Written by 'diffuse codeowners' from organisation.yaml; run it again after changes."
 

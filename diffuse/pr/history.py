@@ -17,10 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from diffuse.errors import DiffuseError
-from diffuse.files.nodes import compose, convert_checked
+from diffuse.files.nodes import plain_data
 from diffuse.layout import ID_PATTERN
 
 # The catalog's folders and suffixes; importing `catalog` here would load every model,
@@ -155,14 +153,8 @@ _ENTRY_AT: dict[int, re.Pattern[str]] = {}
 
 
 def _load(text: str) -> Any:
-    try:
-        nodes = compose(text)
-    except (yaml.YAMLError, RecursionError):
-        return _BROKEN
-    if len(nodes) != 1:
-        return _BROKEN
-    converted = convert_checked("", nodes[0])
-    return _BROKEN if converted.problems else converted.data
+    ok, data = plain_data(text)
+    return data if ok else _BROKEN
 
 
 def entry_key(entry: Any) -> str:

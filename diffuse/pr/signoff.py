@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from diffuse.errors import Problem
 from diffuse.models import BodyKind, Organisation
-from diffuse.pr.check import Context, Finding
+from diffuse.pr.context import Context
 from diffuse.pr.history import SectionReader, entry_key
 from diffuse.rules.catalog import ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR
 from diffuse.rules.lifecycle import Gap
@@ -206,12 +207,12 @@ def _verify_entry(ctx: Context, repo: Any, path: Path, entry: _Entry, adders: li
     item = path.stem
     if not adders:
         ctx.report.findings.append(
-            Finding(
+            Problem(
                 loc,
                 "signoff-missing",
                 f"approval by '{entry.by}' is in no commit since the base (it is not "
                 "committed yet, or came in through a merge)",
-                f"commit it: '{entry.by}' records it with 'diffuse approve {item}'",
+                fix=f"commit it: '{entry.by}' records it with 'diffuse approve {item}'",
             )
         )
         return
@@ -225,7 +226,7 @@ def _verify_entry(ctx: Context, repo: Any, path: Path, entry: _Entry, adders: li
                 else f"remove the entry; '{entry.by}' records it from their own git "
                 f"identity with 'diffuse approve {item}'"
             )
-            ctx.report.findings.append(Finding(loc, rule, f"approval: {problem}", fix))
+            ctx.report.findings.append(Problem(loc, rule, f"approval: {problem}", fix=fix))
 
 
 def _author_problem(ctx: Context, repo: Any, commit: Any, person: str) -> str | None:

@@ -16,7 +16,8 @@ from xml.etree import ElementTree as ET
 from diffuse.render import clean
 
 if TYPE_CHECKING:
-    from diffuse.pr.check import CheckReport, Finding, StateChange
+    from diffuse.errors import Problem
+    from diffuse.pr.context import CheckReport, StateChange
 
 FORMATS = ("text", "json", "github", "junit", "markdown")
 
@@ -47,7 +48,7 @@ def _shown(path: Path, base: Path | None = None) -> str:
         return str(path)
 
 
-def _where(finding: Finding, base: Path | None = None) -> str:
+def _where(finding: Problem, base: Path | None = None) -> str:
     loc = finding.location
     path = _shown(loc.path, base)
     return f"{path}:{loc.line}:{loc.col}" if loc.line > 0 else path
@@ -71,7 +72,7 @@ def _summary(report: CheckReport) -> str:
 def check_text(report: CheckReport) -> str:
     lines = []
     for f in report.findings:
-        lines.append(f"{clean(_where(f))}: {f.level}[{f.rule}] {clean(f.message)}")
+        lines.append(f"{clean(_where(f))}: {f.level}[{f.code}] {clean(f.message)}")
         if f.fix:
             lines.append(f"    fix: {clean(f.fix)}")
     if report.base:
@@ -109,7 +110,7 @@ def check_json(report: CheckReport) -> str:
                 "file": _shown(f.location.path),
                 "line": f.location.line,
                 "col": f.location.col,
-                "rule": f.rule,
+                "rule": f.code,
                 "level": str(f.level),
                 "message": f.message,
                 "fix": f.fix,
@@ -136,7 +137,7 @@ def check_github(report: CheckReport) -> str:
         props = [f"file={_prop(_shown(loc.path, report.toplevel))}"]
         if loc.line > 0:
             props += [f"line={loc.line}", f"col={loc.col}"]
-        props.append(f"title={_prop(f'diffuse {f.rule}')}")
+        props.append(f"title={_prop(f'diffuse {f.code}')}")
         text = clean(f.message) + (f" (fix: {clean(f.fix)})" if f.fix else "")
         lines.append(f"::{f.level} {','.join(props)}::{_data(text)}")
     lines.append(_summary(report))
@@ -145,7 +146,7 @@ def check_github(report: CheckReport) -> str:
 
 def check_junit(report: CheckReport) -> str:
     """One test case per file checked, failed with every finding in that file."""
-    by_file: dict[str, list[Finding]] = {}
+    by_file: dict[str, list[Problem]] = {}
     for f in report.findings:
         by_file.setdefault(_shown(f.location.path), []).append(f)
     checked = {_shown(c.path) for c in report.changes} | set(by_file)
@@ -162,7 +163,7 @@ def check_junit(report: CheckReport) -> str:
         found = [f for f in by_file.get(name, []) if f in errors]
         if found:
             failure = ET.SubElement(
-                case, "failure", message=f"{len(found)} problem(s)", type=found[0].rule
+                case, "failure", message=f"{len(found)} problem(s)", type=found[0].code
             )
             failure.text = "\n".join(_finding_line(f) for f in found)
     root = ET.Element("testsuites")
@@ -171,8 +172,8 @@ def check_junit(report: CheckReport) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
 
 
-def _finding_line(f: Finding) -> str:
-    line = f"{clean(_where(f))}: [{f.rule}] {clean(f.message)}"
+def _finding_line(f: Problem) -> str:
+    line = f"{clean(_where(f))}: [{f.code}] {clean(f.message)}"
     return line + (f"; fix: {clean(f.fix)}" if f.fix else "")
 
 
@@ -193,7 +194,7 @@ def check_markdown(report: CheckReport) -> str:
     if report.findings:
         lines += ["### What is missing", ""]
         lines += [
-            f"- `{_md(_where(f))}` **{f.rule}**: {_md(f.message)}"
+            f"- `{_md(_where(f))}` **{f.code}**: {_md(f.message)}"
             + (f"  \n  fix: {_md(f.fix)}" if f.fix else "")
             for f in report.findings
         ]

@@ -17,7 +17,7 @@ from diffuse.reports import resultcache
 from diffuse.reports.grid import Filters, Grid
 
 if TYPE_CHECKING:
-    from diffuse.reports.status import Loaded
+    from diffuse.rules.load import Loaded
 
 
 @dataclass
@@ -41,7 +41,8 @@ class GridSource:
         return grid
 
     def _compute(self, group_by: str | None) -> Grid:
-        from diffuse.reports.status import check_filters, load_tracker, status_grid
+        from diffuse.reports.status import check_filters, status_grid
+        from diffuse.rules.load import load_tracker
 
         if self._loaded is None:
             self._loaded = load_tracker(self.root)

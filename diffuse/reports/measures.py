@@ -332,7 +332,7 @@ def load_charts(
     root: Path, project_id: str, metric_id: str | None, options: ChartOptions
 ) -> tuple[list[SeriesChart], list[Problem]]:
     """The charts `diffuse metrics` draws, and the tracker's problems to warn about."""
-    from diffuse.reports.status import find_project, load_tracker
+    from diffuse.rules.load import find_project, load_tracker
 
     loaded = load_tracker(root)
     project = find_project(loaded, project_id)

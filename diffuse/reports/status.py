@@ -5,32 +5,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-from diffuse.errors import DiffuseError, Problem
+from diffuse.errors import DiffuseError
 from diffuse.models import Health, Organisation, Project, Workflow
 from diffuse.reports.grid import Filters, Grid, Row
 from diffuse.reports.reviews import review_due
 from diffuse.reports.tracker import build_grid
-from diffuse.rules.catalog import Catalog, load_catalog
 from diffuse.rules.gates import GateError, GateReport, evaluate, target_phase
-
-
-@dataclass
-class Loaded:
-    catalog: Catalog
-    org: Organisation
-    problems: list[Problem]
-
-
-def load_tracker(root: Path) -> Loaded:
-    """The catalog, or a DiffuseError when not even the organisation file is usable."""
-    catalog = load_catalog(root)
-    problems = catalog.all_problems()
-    if catalog.organisation is None:
-        raise DiffuseError("the organisation file has problems; fix them first", tuple(problems))
-    return Loaded(catalog, catalog.organisation, problems)
+from diffuse.rules.load import Loaded
 
 
 def check_filters(loaded: Loaded, request: Filters) -> None:
@@ -51,31 +34,6 @@ def check_filters(loaded: Loaded, request: Filters) -> None:
 
 def status_grid(loaded: Loaded, as_of: date, filters: Filters, group_by: str | None) -> Grid:
     return build_grid(loaded.catalog, as_of, filters, group_by)
-
-
-def find_item(loaded: Loaded, item_id: str) -> tuple[str, Any]:
-    catalog = loaded.catalog
-    if item_id in catalog.projects:
-        return "project", catalog.projects[item_id]
-    if item_id in catalog.practices:
-        return "practice", catalog.practices[item_id]
-    broken = [p for p in loaded.problems if p.location.path.stem == item_id]
-    if broken:
-        raise DiffuseError(f"'{item_id}' has problems; fix them first", tuple(broken))
-    known = sorted([*catalog.practices, *catalog.projects])
-    raise DiffuseError(f"no practice or project '{item_id}'; known: {', '.join(known)}")
-
-
-def find_project(loaded: Loaded, project_id: str) -> Project:
-    """The valid project `project_id`, or an error that says why there is none."""
-    project = loaded.catalog.projects.get(project_id)
-    if project is not None:
-        return project
-    broken = tuple(p for p in loaded.problems if p.location.path.stem == project_id)
-    if broken:
-        raise DiffuseError(f"project '{project_id}' has problems; fix them first", broken)
-    known = ", ".join(sorted(loaded.catalog.projects)) or "none"
-    raise DiffuseError(f"no project '{project_id}'; known: {known}")
 
 
 def project_row(loaded: Loaded, project_id: str, as_of: date) -> Row | None:

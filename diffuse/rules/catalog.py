@@ -58,8 +58,11 @@ def _order(problem: Problem) -> tuple[object, ...]:
     return (loc.path.parts, loc.line, loc.col, problem.code, problem.message, problem.level)
 
 
-def load_catalog(root: Path) -> Catalog:
-    """Load and validate every file; problems are collected, never raised."""
+def read_catalog(root: Path) -> Catalog:
+    """Read and validate every file on its own; problems are collected, never raised.
+
+    Rules across files are `rules.references`; `rules.load.load_catalog` applies both.
+    """
     catalog = Catalog(root)
     base = root.resolve()
     org_doc = _read(catalog, base, root / ORGANISATION_FILE, DEFAULT_LIMITS, named=False)
@@ -72,9 +75,6 @@ def load_catalog(root: Path) -> Catalog:
     for path in tracker_entries(root, PROJECTS_DIR):
         doc = _read(catalog, base, path, limits)
         _register(catalog, "project", doc, validate(doc, Project), catalog.projects)
-    from diffuse.rules.references import check_references
-
-    catalog.problems.extend(check_references(catalog))
     return catalog
 
 
@@ -159,7 +159,6 @@ __all__ = [
     "Catalog",
     "Location",
     "find_root",
-    "load_catalog",
     "problem_at",
     "relative",
     "tracker_entries",

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from diffuse.errors import DiffuseError, Level, Location, Problem
-from diffuse.rules.catalog import Catalog, load_catalog, relative
+from diffuse.rules.catalog import Catalog, relative
+from diffuse.rules.load import load_catalog
 
 
 @dataclass

@@ -1,0 +1,85 @@
+"""What a check compares and what it found: the values `check` and `signoff` share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from diffuse.errors import Level, Location, Problem
+from diffuse.files.loading import Document, model_from_bytes
+from diffuse.models import Organisation
+from diffuse.rules import lifecycle as lc
+from diffuse.rules.catalog import ORGANISATION_FILE, Catalog
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass
+class StateChange:
+    kind: str  # practice, project or organisation
+    item: str
+    path: Path
+    what: str
+    ok: bool = True
+
+
+@dataclass(frozen=True)
+class CheckRequest:
+    base: str | None = None
+    verify_signoff: bool = False
+
+
+@dataclass
+class CheckReport:
+    root: Path
+    files: int
+    findings: list[Problem] = field(default_factory=list)
+    changes: list[StateChange] = field(default_factory=list)
+    base: str | None = None
+    base_commit: str | None = None
+    toplevel: Path | None = None
+    verified: bool = False
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [f for f in self.findings if f.level is Level.ERROR]
+
+    @property
+    def passed(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class Context:
+    """Both ends of the comparison: the tracker on disk and the files at the base."""
+
+    root: Path
+    top: Path
+    catalog: Catalog
+    old_files: dict[str, bytes]
+    report: CheckReport
+    docs: dict[Path, Document] = field(default_factory=dict)
+    commits: list[Any] | None = None  # base..HEAD, read once when a rule needs it
+
+    def rel(self, path: Path) -> str:
+        return path.resolve().relative_to(self.top).as_posix()
+
+    def old(self, path: Path, model: type[M]) -> M | None:
+        raw = self.old_files.get(self.rel(path))
+        return None if raw is None else model_from_bytes(path, raw, model)
+
+    def at(self, path: Path, loc: lc.Loc) -> Location:
+        doc = self.docs.get(path.resolve())
+        return doc.locate(loc) if doc is not None else Location(path)
+
+    def add(self, path: Path, gap: lc.Gap) -> None:
+        finding = Problem(self.at(path, gap.loc), gap.rule, gap.message, fix=gap.fix)
+        self.report.findings.append(finding)
+
+    @cached_property
+    def old_org(self) -> Organisation | None:
+        return self.old(self.root / ORGANISATION_FILE, Organisation)

@@ -1,0 +1,60 @@
+"""The tracker as commands use it: every file read, cross-file rules applied, items found."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from diffuse.errors import DiffuseError, Problem
+from diffuse.models import Organisation, Project
+from diffuse.rules.catalog import Catalog, read_catalog
+from diffuse.rules.references import check_references
+
+
+def load_catalog(root: Path) -> Catalog:
+    """Every file read and validated, then checked against the others."""
+    catalog = read_catalog(root)
+    catalog.problems.extend(check_references(catalog))
+    return catalog
+
+
+@dataclass
+class Loaded:
+    catalog: Catalog
+    org: Organisation
+    problems: list[Problem]
+
+
+def load_tracker(root: Path) -> Loaded:
+    """The catalog, or a DiffuseError when not even the organisation file is usable."""
+    catalog = load_catalog(root)
+    problems = catalog.all_problems()
+    if catalog.organisation is None:
+        raise DiffuseError("the organisation file has problems; fix them first", tuple(problems))
+    return Loaded(catalog, catalog.organisation, problems)
+
+
+def find_item(loaded: Loaded, item_id: str) -> tuple[str, Any]:
+    catalog = loaded.catalog
+    if item_id in catalog.projects:
+        return "project", catalog.projects[item_id]
+    if item_id in catalog.practices:
+        return "practice", catalog.practices[item_id]
+    broken = [p for p in loaded.problems if p.location.path.stem == item_id]
+    if broken:
+        raise DiffuseError(f"'{item_id}' has problems; fix them first", tuple(broken))
+    known = sorted([*catalog.practices, *catalog.projects])
+    raise DiffuseError(f"no practice or project '{item_id}'; known: {', '.join(known)}")
+
+
+def find_project(loaded: Loaded, project_id: str) -> Project:
+    """The valid project `project_id`, or an error that says why there is none."""
+    project = loaded.catalog.projects.get(project_id)
+    if project is not None:
+        return project
+    broken = tuple(p for p in loaded.problems if p.location.path.stem == project_id)
+    if broken:
+        raise DiffuseError(f"project '{project_id}' has problems; fix them first", broken)
+    known = ", ".join(sorted(loaded.catalog.projects)) or "none"
+    raise DiffuseError(f"no project '{project_id}'; known: {known}")
