@@ -156,7 +156,7 @@ def choose_chart(
         return asked, "as asked"
     if metric.chart is not None:
         return metric.chart.value, "as the metric records"
-    from diffuse.spc import has_large_denominators, suggest_chart
+    from diffuse.spc import SPCError, has_large_denominators, suggest_chart
 
     kind = suggest_chart(metric.kind.value)
     if kind in RATIO_CHARTS and not _has_ratios(series):
@@ -165,7 +165,11 @@ def choose_chart(
         return "run", "fewer than two points for an I chart"
     if kind in RATIO_CHARTS:
         points, _ = chart_points(series, kind, parts, excluded)
-        if has_large_denominators(points, kind):
+        try:
+            large = has_large_denominators(points, kind)
+        except SPCError:  # no chart can be drawn; analyse says why
+            large = False
+        if large:
             return LANEY[kind], "denominators so large that most points fall outside p/u limits"
     return kind, f"{metric.kind.value} metric"
 

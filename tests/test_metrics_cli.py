@@ -156,12 +156,23 @@ def test_unknown_metric_site_or_project_and_bad_options(tracker: Path, run: Run)
 
 def test_a_chart_that_cannot_be_drawn_exits_1(tracker: Path, run: Run) -> None:
     _with_metric(tracker)
-    result = run("metrics", "hh-spread", "--chart", "i", cwd=tracker)
+    result = run("metrics", "hh-spread", "--exclude", "2026-03-01=audit void", cwd=tracker)
     assert result.exit_code == 1
-    assert (
-        "cannot draw an I/MR chart: part 0: an I-chart needs at least 2 baseline points"
-        in result.stdout
-    )
+    assert "cannot draw a p-chart: part 1: no non-excluded point in the baseline" in result.stdout
+
+
+def test_a_part_of_one_point_is_drawn_without_limits(tracker: Path, run: Run) -> None:
+    # One point, as on the day a metric starts: the I chart is drawn, without limits.
+    _with_metric(tracker)
+    result = run("metrics", "hh-spread", "--chart", "i", "--format", "json", cwd=tracker)
+    assert result.exit_code == 0, result.stdout
+    (chart,) = json.loads(result.stdout)["charts"]
+    (point,) = chart["points"]
+    assert (point["value"], point["lcl"], point["ucl"]) == (92.0, None, None)
+    assert chart["parts"][0]["mr_centre"] is None
+    text = run("metrics", "hh-spread", "--chart", "i", cwd=tracker)
+    assert text.exit_code == 0
+    assert "  limits: none (the baseline has fewer than two points or does not vary)" in text.lines
 
 
 def test_help_explains_both_uses(run: Run) -> None:

@@ -217,8 +217,10 @@ def _runs_text(drawn: SeriesChart, part: PartResult) -> list[str]:
 
 def _sigma_text(drawn: SeriesChart, part: PartResult, scale: _Scale) -> str:
     lows, highs = {p.lcl for p in part.points}, {p.ucl for p in part.points}
-    if highs == {None}:
+    if highs == {None} and drawn.chart == "run":
         return "limits: none on a run chart (centre: the median)"
+    if highs == {None}:
+        return "limits: none (the baseline has fewer than two points or does not vary)"
     if len(lows) == 1 and len(highs) == 1:
         span = f"limits {scale.fmt(next(iter(lows)))} to {scale.fmt(next(iter(highs)))}"
     else:
