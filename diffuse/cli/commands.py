@@ -30,6 +30,16 @@ class Format(enum.StrEnum):
     MARKDOWN = "markdown"
 
 
+class SortBy(enum.StrEnum):
+    NAME = "name"
+    HEALTH = "health"
+    LIVE = "live"
+    DAYS = "days"
+
+
+TEXT_LIMIT = 50
+
+
 class GroupBy(enum.StrEnum):
     AUTO = "auto"
     SITE = "site"
@@ -146,6 +156,23 @@ def status(
     all_projects: Annotated[
         bool, typer.Option("--all", help="Include closed and sustained projects.")
     ] = False,
+    sort: Annotated[
+        SortBy,
+        typer.Option(
+            help="Row order: worst health first, fewest sites live first, most days since "
+            "approval first, or by project id."
+        ),
+    ] = SortBy.NAME,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            metavar="N",
+            help=f"Show at most N rows, after sorting; 0 shows all (default: {TEXT_LIMIT} "
+            "for text, all for the other formats).",
+            show_default=False,
+        ),
+    ] = None,
     output: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.TEXT,
     as_of: AsOfOpt = None,
     root: RootOpt = None,
@@ -154,9 +181,11 @@ def status(
 
     One row per active project (phase, share of sites live, days since approval against the
     target, overall health) and one column per site, each cell a symbol for the site's state
-    and health. Plain text when piped or NO_COLOR is set."""
+    and health. Plain text when piped or NO_COLOR is set. When rows are cut, a last line
+    says how many are shown (on stderr for json and csv). Example, the 20 projects most in
+    trouble: diffuse status --sort health --limit 20"""
     from diffuse.render import grid_output, make_console
-    from diffuse.reports.grid import Filters
+    from diffuse.reports.grid import Filters, Grid, cut, cut_note
     from diffuse.reports.gridsource import GridSource
 
     filters = Filters(
@@ -167,7 +196,18 @@ def status(
         all_projects,
     )
     source = GridSource(tracker_root(root), parse_day(as_of, "--as-of"), filters)
-    grid_output(make_console(), source.grid, group.value, output.value)
+    rows = limit if limit is not None else TEXT_LIMIT if output is Format.TEXT else 0
+    counts: list[int] = []
+
+    def build(group_by: str | None) -> Grid:
+        grid, total = cut(source.grid(group_by), sort.value, rows)
+        counts[:] = [len(grid.rows), total]
+        return grid
+
+    grid_output(make_console(), build, group.value, output.value)
+    note = cut_note(*counts)
+    if note:
+        typer.echo(note, err=output in (Format.JSON, Format.CSV))
     warn_problems(source.problems)
 
 
