@@ -21,8 +21,10 @@ class _Group(TyperGroup):
     """One error handler for every command: user problems exit 1, bugs exit 3 in one line."""
 
     def invoke(self, ctx: Any) -> Any:
+        from diffuse import progress
         from diffuse.errors import DiffuseError
 
+        previous = progress.install(_progress_bar)
         try:
             return super().invoke(ctx)
         except (typer.TyperException, typer.Exit, typer.Abort, KeyboardInterrupt):
@@ -36,6 +38,15 @@ class _Group(TyperGroup):
                 err=True,
             )
             raise typer.Exit(3) from None
+        finally:
+            progress.install(previous)
+
+
+def _progress_bar(what: str, total: int) -> Any:
+    # Rich is loaded only when long work starts, not by every command.
+    from diffuse.render.progress import stderr_bar
+
+    return stderr_bar(what, total)
 
 
 def _fail(exc: Any) -> NoReturn:

@@ -23,6 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from diffuse import progress
 from diffuse.layout import tracker_paths
 
 PACKAGE = Path(__file__).resolve().parent
@@ -44,9 +45,12 @@ def key(root: Path, *options: object) -> str:
     digest = hashlib.blake2b(digest_size=20)
     digest.update(_code_fingerprint().encode())
     digest.update(json.dumps([str(o) for o in options]).encode())
-    for path in tracker_paths(root):
-        digest.update(str(path.relative_to(root)).encode() + b"\0")
-        digest.update(_content(path) + b"\0")
+    paths = tracker_paths(root)
+    with progress.task("checking files", len(paths)) as step:
+        for path in paths:
+            digest.update(str(path.relative_to(root)).encode() + b"\0")
+            digest.update(_content(path) + b"\0")
+            step.advance()
     return digest.hexdigest()
 
 

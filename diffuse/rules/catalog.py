@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from diffuse import progress
 from diffuse.errors import Location, Problem
 from diffuse.files.loading import Document, read_document, validate
 from diffuse.files.nodes import shown
@@ -76,17 +77,21 @@ def read_catalog(root: Path) -> Catalog:
     # collector would walk them again and again, for half of the load time.
     paused = gc.isenabled()
     gc.disable()
+    kinds = (
+        ("practice", tracker_entries(root, PRACTICES_DIR), Practice, catalog.practices),
+        ("project", tracker_entries(root, PROJECTS_DIR), Project, catalog.projects),
+    )
     try:
-        for kind, folder, model, into in (
-            ("practice", PRACTICES_DIR, Practice, catalog.practices),
-            ("project", PROJECTS_DIR, Project, catalog.projects),
-        ):
-            for path in tracker_entries(root, folder):
-                doc = _read(catalog, base, path, limits)
-                item = validate(doc, model)
-                _register(catalog, kind, doc, item, into)  # type: ignore[arg-type]
-                # A practice's keys are read again by `check`; a project's data is in its model.
-                doc.release(data=kind == "project" and item is not None)
+        with progress.task("reading files", sum(len(k[1]) for k in kinds)) as step:
+            for kind, paths, model, into in kinds:
+                for path in paths:
+                    doc = _read(catalog, base, path, limits)
+                    item = validate(doc, model)
+                    _register(catalog, kind, doc, item, into)  # type: ignore[arg-type]
+                    # A practice's keys are read again by `check`; a project's data is in
+                    # its model.
+                    doc.release(data=kind == "project" and item is not None)
+                    step.advance()
     finally:
         if paused:
             gc.enable()
