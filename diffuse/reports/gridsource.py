@@ -27,9 +27,14 @@ class GridSource:
     filters: Filters
     problems: list[Problem] = field(default_factory=list)
     _loaded: Loaded | None = None
+    _files: str = ""
 
     def grid(self, group_by: str | None) -> Grid:
-        entry = resultcache.key(self.root, "status-grid", self.as_of, self.filters, group_by)
+        # Read once: `status` may ask for the grid twice (per site, then per region).
+        self._files = self._files or resultcache.files_digest(self.root)
+        entry = resultcache.key(
+            self.root, "status-grid", self.as_of, self.filters, group_by, files=self._files
+        )
         cached = resultcache.get(entry)
         if cached is not None:
             self.problems = [_problem(self.root, p) for p in cached["problems"]]

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import hashlib
 import json
 import os
 import stat
-import sys
 import tempfile
 import types
 import typing
@@ -24,27 +24,26 @@ from pathlib import Path
 from typing import Any
 
 from diffuse import progress
+from diffuse.files.cachedir import cache_dir, code_fingerprint
 from diffuse.layout import tracker_paths
 
-PACKAGE = Path(__file__).resolve().parent
 MAX_ENTRIES = 64
 MAX_READ = 16 * 1024 * 1024
 
 
-def cache_dir() -> Path | None:
-    if os.environ.get("DIFFUSE_NO_CACHE"):
-        return None
-    explicit = os.environ.get("DIFFUSE_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "diffuse"
-
-
-def key(root: Path, *options: object) -> str:
+def key(root: Path, *options: object, files: str | None = None) -> str:
+    """The entry for `options` on the tracker at `root`; `files`, its `files_digest` when
+    the caller already has it, saves reading every file again."""
     digest = hashlib.blake2b(digest_size=20)
-    digest.update(_code_fingerprint().encode())
+    digest.update(code_fingerprint().encode())
     digest.update(json.dumps([str(o) for o in options]).encode())
+    digest.update((files or files_digest(root)).encode())
+    return digest.hexdigest()
+
+
+def files_digest(root: Path) -> str:
+    """A digest of every tracker file's name and content."""
+    digest = hashlib.blake2b(digest_size=20)
     paths = tracker_paths(root)
     with progress.task("checking files", len(paths)) as step:
         for path in paths:
@@ -68,16 +67,6 @@ def _content(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         return f"unreadable {exc.errno}".encode()
-
-
-def _code_fingerprint() -> str:
-    # Editable installs change code without changing the version, so the modules' own
-    # sizes and modification times are part of the key.
-    parts = [sys.version]
-    for module in sorted(PACKAGE.rglob("*.py")):
-        info = module.stat()
-        parts.append(f"{module.relative_to(PACKAGE)}:{info.st_size}:{info.st_mtime_ns}")
-    return "|".join(parts)
 
 
 def get(entry: str) -> Any | None:
@@ -129,6 +118,9 @@ def encode(value: Any) -> Any:
     return value
 
 
+_hints = functools.cache(typing.get_type_hints)
+
+
 def decode(kind: Any, data: Any) -> Any:
     """The inverse of `encode`, guided by the type annotation `kind`."""
     origin = typing.get_origin(kind)
@@ -145,10 +137,10 @@ def decode(kind: Any, data: Any) -> Any:
     if origin is dict:
         return {k: decode(args[1], v) for k, v in data.items()}
     if isinstance(kind, type) and issubclass(kind, tuple) and hasattr(kind, "_fields"):
-        hints = typing.get_type_hints(kind)
+        hints = _hints(kind)
         return kind(*(decode(hints[name], v) for name, v in zip(kind._fields, data, strict=True)))
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
-        hints = typing.get_type_hints(kind)
+        hints = _hints(kind)
         return kind(
             **{
                 f.name: decode(hints[f.name], data[f.name])

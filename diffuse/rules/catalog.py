@@ -9,7 +9,7 @@ from typing import Any
 
 from diffuse import progress
 from diffuse.errors import Location, Problem
-from diffuse.files.loading import Document, read_document, validate
+from diffuse.files.loading import Document, parse_bytes, read_bytes, read_document, validate
 from diffuse.files.nodes import shown
 from diffuse.files.phi import patient_data
 from diffuse.layout import (
@@ -24,6 +24,7 @@ from diffuse.layout import (
 )
 from diffuse.limits import DEFAULT_LIMITS, Limits
 from diffuse.models import Organisation, Practice, Project, Workflow
+from diffuse.rules.filecache import FileCache
 
 
 @dataclass
@@ -81,21 +82,56 @@ def read_catalog(root: Path) -> Catalog:
         ("practice", tracker_entries(root, PRACTICES_DIR), Practice, catalog.practices),
         ("project", tracker_entries(root, PROJECTS_DIR), Project, catalog.projects),
     )
+    store = FileCache.open(limits)
     try:
         with progress.task("reading files", sum(len(k[1]) for k in kinds)) as step:
             for kind, paths, model, into in kinds:
                 for path in paths:
-                    doc = _read(catalog, base, path, limits)
-                    item = validate(doc, model)
-                    _register(catalog, kind, doc, item, into)  # type: ignore[arg-type]
-                    # A practice's keys are read again by `check`; a project's data is in
-                    # its model.
-                    doc.release(data=kind == "project" and item is not None)
+                    doc, item = _read_item(catalog, base, path, limits, (kind, model), store)
+                    _register(catalog, kind, doc, item, into)
                     step.advance()
     finally:
         if paused:
             gc.enable()
+        if store is not None:
+            store.close()
     return catalog
+
+
+def _read_item(
+    catalog: Catalog,
+    base: Path,
+    path: Path,
+    limits: Limits,
+    kind: tuple[str, type[Practice] | type[Project]],
+    store: FileCache | None,
+) -> tuple[Document, Practice | Project | None]:
+    """One practice or project file; a project from the file cache when its bytes were
+    seen before (practices are few, and `check` reads their data again)."""
+    refusal = _refusal(base, path, named=True)
+    if refusal is not None:
+        doc = Document(path, problems=[refusal])
+        catalog.documents.append(doc)
+        return doc, None
+    doc, raw = read_bytes(path, limits)
+    if kind[0] != "project" or raw is None:
+        store = None
+    entry = store.key(kind[0], path, raw) if store is not None and raw is not None else ""
+    hit = store.get(entry, path, raw) if store is not None and raw is not None else None
+    item: Practice | Project | None
+    if hit is not None:
+        doc, item = hit
+    else:
+        if raw is not None:
+            parse_bytes(doc, raw, limits)
+        doc.problems.extend(patient_data(doc))
+        item = validate(doc, kind[1])
+        if store is not None:
+            store.put(entry, doc, item)  # type: ignore[arg-type]
+    # A practice's keys are read again by `check`; a valid project's data is in its model.
+    doc.release(data=kind[0] == "project" and item is not None)
+    catalog.documents.append(doc)
+    return doc, item
 
 
 def _limits(org: Organisation | None) -> Limits:

@@ -1,0 +1,122 @@
+"""Each project file's validated result is kept by its content: unchanged files are not
+read again, and no change, deletion or rename is ever missed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import Run
+
+import diffuse.rules.catalog
+from diffuse.rules import filecache
+
+PROJECT = Path("projects") / "hh-spread.yaml"
+
+
+def _entries() -> list[Path]:
+    return sorted((Path(os.environ["DIFFUSE_CACHE_DIR"]) / "files").glob("*.json"))
+
+
+def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = diffuse.rules.catalog.parse_bytes
+
+    def parse(doc: object, raw: bytes, limits: object) -> None:
+        if "projects" in str(getattr(doc, "path", "")):
+            raise AssertionError("a project file was parsed again")
+        real(doc, raw, limits)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(diffuse.rules.catalog, "parse_bytes", parse)
+
+
+def _broken(tracker: Path) -> None:
+    """A project with a problem of its own, and one with a problem found across files."""
+    path = tracker / PROJECT
+    text = path.read_text()
+    broken = text.replace("id: hh-spread", "id: b-broken").replace("phase: plan", "budget: 1", 1)
+    (tracker / "projects" / "b-broken.yaml").write_text(broken)
+    path.write_text(text.replace("owner: cy", "owner: zed", 1))
+
+
+def _lines(tracker: Path, output: str) -> list[str]:
+    return output.replace(f"{tracker}{os.sep}", "").splitlines()
+
+
+def test_a_second_run_reads_no_unchanged_project_and_reports_the_same(
+    tracker: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _broken(tracker)
+    first = run("validate", cwd=tracker)
+    assert first.exit_code == 1 and len(_entries()) == 2
+    assert [line.split(" ")[0] for line in _lines(tracker, first.stdout)] == [
+        "projects/b-broken.yaml:2:1:",
+        "projects/b-broken.yaml:5:1:",
+        "projects/hh-spread.yaml:27:58:",
+    ]
+    _no_parsing(monkeypatch)
+    second = run("validate", cwd=tracker)
+    assert (second.exit_code, second.stdout, second.stderr) == (1, first.stdout, first.stderr)
+
+
+def test_an_edit_with_the_same_size_and_time_is_seen(tracker: Path, run: Run) -> None:
+    path = tracker / PROJECT
+    assert run("validate", cwd=tracker).exit_code == 0
+    info = path.stat()
+    text = path.read_text()
+    edited = text.replace("owner: cy,", "owner: zz,")
+    assert len(edited) == len(text) and edited != text
+    path.write_text(edited)
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    result = run("validate", cwd=tracker)
+    assert result.exit_code == 1
+    assert "no person 'zz'" in result.stdout
+
+
+def test_a_deleted_or_renamed_file_is_seen(tracker: Path, run: Run) -> None:
+    path = tracker / PROJECT
+    assert run("validate", cwd=tracker).exit_code == 0
+    renamed = path.with_name("hh-moved.yaml")
+    path.rename(renamed)
+    result = run("validate", cwd=tracker)
+    assert result.exit_code == 1
+    assert "projects/hh-moved.yaml:2:5: error[id-mismatch]" in result.stdout
+    assert "projects/hh-spread.yaml:" not in result.stdout
+    renamed.unlink()
+    result = run("validate", cwd=tracker)
+    assert result.exit_code == 1
+    assert "no project in projects/ diffuses it" in result.stdout
+    assert "hh-moved" not in result.stdout
+
+
+def test_a_damaged_entry_is_ignored(tracker: Path, run: Run) -> None:
+    _broken(tracker)
+    first = run("validate", cwd=tracker)
+    for damage in (b"{not json", b'{"problems": 3}', b'{"problems": [], "item": {"id": 1}}'):
+        for entry in _entries():
+            entry.write_bytes(damage)
+        again = run("validate", cwd=tracker)
+        assert (again.exit_code, again.stdout) == (1, first.stdout)
+
+
+def test_status_after_an_edit_uses_the_entries_of_unchanged_files(
+    tracker: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = run("status", "--as-of", "2026-05-01", "--format", "csv", cwd=tracker)
+    (tracker / "organisation.yaml").write_text(
+        (tracker / "organisation.yaml").read_text() + "# a comment\n"
+    )
+    _no_parsing(monkeypatch)
+    second = run("status", "--as-of", "2026-05-01", "--format", "csv", cwd=tracker)
+    assert second.stdout == first.stdout
+
+
+def test_the_folder_is_kept_under_its_bounds(tmp_path: Path) -> None:
+    for n in range(10):
+        entry = tmp_path / f"{n}.json"
+        entry.write_bytes(b"x" * 100)
+        os.utime(entry, ns=(n * 10**9, n * 10**9))
+    filecache.prune(tmp_path, max_entries=8, max_bytes=10_000)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{n}.json" for n in range(4, 10)]
+    filecache.prune(tmp_path, max_entries=100, max_bytes=400)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["7.json", "8.json", "9.json"]
