@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from diffuse.errors import Problem
@@ -19,9 +19,9 @@ class _Checker:
     problems: list[Problem] = field(default_factory=list)
 
     def known(
-        self, doc: Document, loc: Loc, value: str | None, ids: Iterable[str], what: str
+        self, doc: Document, loc: Loc, value: str | None, ids: Collection[str], what: str
     ) -> None:
-        if value is None:
+        if value is None or value in ids:
             return
         ids = sorted(ids)
         if value not in ids:
