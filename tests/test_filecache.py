@@ -120,3 +120,44 @@ def test_the_folder_is_kept_under_its_bounds(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"{n}.json" for n in range(4, 10)]
     filecache.prune(tmp_path, max_entries=100, max_bytes=400)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["7.json", "8.json", "9.json"]
+
+
+def test_validate_builds_no_model_of_an_unchanged_project(
+    tracker: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _broken(tracker)
+    first = run("validate", cwd=tracker)
+
+    def unreachable(self: object, key: str) -> None:
+        raise AssertionError("a cached project's model was built")
+
+    monkeypatch.setattr(filecache.FileCache, "model", unreachable)
+    second = run("validate", cwd=tracker)
+    assert (second.exit_code, second.stdout) == (1, first.stdout)
+
+
+def test_cross_file_rules_run_again_when_the_files_they_read_change(
+    tracker: Path, run: Run
+) -> None:
+    _broken(tracker)
+    assert "no person 'zed'" in run("validate", cwd=tracker).stdout
+    org = tracker / "organisation.yaml"
+    text = org.read_text()
+    assert "  - {id: cy," in text
+    org.write_text(text.replace("  - {id: cy,", "  - {id: zed, name: Zed}\n  - {id: cy,", 1))
+    assert "no person 'zed'" not in run("validate", cwd=tracker).stdout
+    org.write_text(text)
+    assert "no person 'zed'" in run("validate", cwd=tracker).stdout
+
+
+def test_a_model_whose_entry_went_away_is_read_from_the_text(
+    tracker: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = ("status", "--as-of", "2026-05-01", "--format", "json")
+    first = run(*args, cwd=tracker)
+    (tracker / "practices" / "hand-hygiene.yaml").write_text(
+        (tracker / "practices" / "hand-hygiene.yaml").read_text() + "# changed\n"
+    )
+    monkeypatch.setattr(filecache.FileCache, "model", lambda self, key: None)
+    second = run(*args, cwd=tracker)
+    assert (second.exit_code, second.stdout) == (0, first.stdout)

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from diffuse import progress
 from diffuse.errors import Location, Problem
-from diffuse.files.loading import Document, parse_bytes, read_bytes, read_document, validate
+from diffuse.files.loading import (
+    Document,
+    document_from_text,
+    parse_bytes,
+    read_bytes,
+    read_document,
+    validate,
+)
 from diffuse.files.nodes import shown
 from diffuse.files.phi import patient_data
 from diffuse.layout import (
@@ -24,7 +32,39 @@ from diffuse.layout import (
 )
 from diffuse.limits import DEFAULT_LIMITS, Limits
 from diffuse.models import Organisation, Practice, Project, Workflow
-from diffuse.rules.filecache import FileCache
+from diffuse.rules.filecache import CacheState, FileCache, Hit
+
+
+class Projects(MutableMapping[str, Project]):
+    """Project models by id. One read back from the file cache is built on first use: a
+    command that needs only its problems, like `validate`, never builds it."""
+
+    def __init__(self) -> None:
+        self._items: dict[str, Project | Callable[[], Project]] = {}
+
+    def __getitem__(self, key: str) -> Project:
+        value = self._items[key]
+        if not isinstance(value, Project):
+            value = self._items[key] = value()
+        return value
+
+    def __setitem__(self, key: str, value: Project) -> None:
+        self._items[key] = value
+
+    def later(self, key: str, load: Callable[[], Project]) -> None:
+        self._items[key] = load
+
+    def __delitem__(self, key: str) -> None:
+        del self._items[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
 
 
 @dataclass
@@ -32,12 +72,14 @@ class Catalog:
     root: Path
     organisation: Organisation | None = None
     practices: dict[str, Practice] = field(default_factory=dict)
-    projects: dict[str, Project] = field(default_factory=dict)
+    projects: Projects = field(default_factory=lambda: Projects())
     documents: list[Document] = field(default_factory=list)
     sources: dict[str, Document] = field(default_factory=dict)
     broken: dict[str, Document] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     memo: dict[str, Any] = field(default_factory=dict, repr=False)
+    practice_of: dict[str, str] = field(default_factory=dict)  # project id -> practice id
+    cache: CacheState | None = field(default=None, repr=False)
 
     @property
     def workflow(self) -> Workflow:
@@ -83,19 +125,30 @@ def read_catalog(root: Path) -> Catalog:
         ("project", tracker_entries(root, PROJECTS_DIR), Project, catalog.projects),
     )
     store = FileCache.open(limits)
+    catalog.cache = None if store is None else CacheState(store)
     try:
         with progress.task("reading files", sum(len(k[1]) for k in kinds)) as step:
             for kind, paths, model, into in kinds:
+                if kind == "project" and catalog.cache is not None:
+                    catalog.cache.context = _context(catalog, store)  # type: ignore[arg-type]
                 for path in paths:
-                    doc, item = _read_item(catalog, base, path, limits, (kind, model), store)
-                    _register(catalog, kind, doc, item, into)
+                    doc, item = _read_item(catalog, base, path, limits, (kind, model))
+                    _register(catalog, kind, doc, item, into, limits)
                     step.advance()
     finally:
         if paused:
             gc.enable()
-        if store is not None:
-            store.close()
     return catalog
+
+
+def _context(catalog: Catalog, store: FileCache) -> str:
+    """The state of every file a project's cross-file problems depend on: the organisation
+    file and every practice, read or refused."""
+    parts = [catalog.sources["organisation"].text]
+    for doc in catalog.documents[1:]:
+        registered = catalog.sources.get(f"practice/{doc.path.stem}") is doc
+        parts += [doc.path.name, doc.text, str(registered), str(len(doc.problems))]
+    return store.context(parts)
 
 
 def _read_item(
@@ -104,8 +157,7 @@ def _read_item(
     path: Path,
     limits: Limits,
     kind: tuple[str, type[Practice] | type[Project]],
-    store: FileCache | None,
-) -> tuple[Document, Practice | Project | None]:
+) -> tuple[Document, Practice | Project | Hit | None]:
     """One practice or project file; a project from the file cache when its bytes were
     seen before (practices are few, and `check` reads their data again)."""
     refusal = _refusal(base, path, named=True)
@@ -114,24 +166,38 @@ def _read_item(
         catalog.documents.append(doc)
         return doc, None
     doc, raw = read_bytes(path, limits)
-    if kind[0] != "project" or raw is None:
-        store = None
-    entry = store.key(kind[0], path, raw) if store is not None and raw is not None else ""
-    hit = store.get(entry, path, raw) if store is not None and raw is not None else None
-    item: Practice | Project | None
+    state = catalog.cache if kind[0] == "project" and raw is not None else None
+    key = state.store.key("project", path, raw) if state is not None and raw else ""
+    hit = state.store.get(key, path, raw) if state is not None and raw is not None else None
+    if state is not None:
+        state.paths[path] = key
     if hit is not None:
-        doc, item = hit
-    else:
-        if raw is not None:
-            parse_bytes(doc, raw, limits)
-        doc.problems.extend(patient_data(doc))
-        item = validate(doc, kind[1])
-        if store is not None:
-            store.put(entry, doc, item)  # type: ignore[arg-type]
+        catalog.documents.append(hit.doc)
+        return hit.doc, hit if hit.item_id is not None else None
+    if raw is not None:
+        parse_bytes(doc, raw, limits)
+    doc.problems.extend(patient_data(doc))
+    item = validate(doc, kind[1])
+    if state is not None:
+        state.pending[key] = (doc, item)  # type: ignore[assignment]
     # A practice's keys are read again by `check`; a valid project's data is in its model.
     doc.release(data=kind[0] == "project" and item is not None)
     catalog.documents.append(doc)
     return doc, item
+
+
+def _from_cache(catalog: Catalog, hit: Hit, limits: Limits) -> Callable[[], Project]:
+    def load() -> Project:
+        state = catalog.cache
+        model = state.store.model(hit.key) if state is not None else None
+        if model is None:
+            # The entry went away (pruned by another run): read the text again.
+            model = validate(document_from_text(hit.doc.path, hit.doc.text, limits), Project)
+        if model is None:
+            raise RuntimeError(f"{hit.doc.path} was valid and no longer is")
+        return model
+
+    return load
 
 
 def _limits(org: Organisation | None) -> Limits:
@@ -173,34 +239,47 @@ def _register(
     catalog: Catalog,
     kind: str,
     doc: Document,
-    item: Practice | Project | None,
-    into: dict[str, Practice] | dict[str, Project],
+    item: Practice | Project | Hit | None,
+    into: dict[str, Practice] | Projects,
+    limits: Limits,
 ) -> None:
-    if item is None:
+    item_id = item.item_id if isinstance(item, Hit) else None if item is None else item.id
+    if item_id is None:
         # Remembered so references to it are not reported a second time as missing.
         catalog.broken[f"{kind}/{doc.path.stem}"] = doc
         return
     path = doc.path
-    if item.id in into:
-        first = catalog.sources[f"{kind}/{item.id}"].path.relative_to(catalog.root)
+    if item_id in into:
+        first = catalog.sources[f"{kind}/{item_id}"].path.relative_to(catalog.root)
         catalog.problems.append(
             Problem(
-                doc.locate(("id",)), "duplicate-id", f"id: '{item.id}' is already used by {first}"
+                doc.locate(("id",)), "duplicate-id", f"id: '{item_id}' is already used by {first}"
             )
         )
         return
-    if item.id != path.stem:
+    if item_id != path.stem:
         catalog.problems.append(
             Problem(
                 doc.locate(("id",)),
                 "id-mismatch",
-                f"id: '{item.id}' does not match the file name; rename the file to "
-                f"{item.id}{path.suffix} or set id: {path.stem}",
+                f"id: '{item_id}' does not match the file name; rename the file to "
+                f"{item_id}{path.suffix} or set id: {path.stem}",
             )
         )
         return
-    into[item.id] = item  # type: ignore[assignment]
-    catalog.sources[f"{kind}/{item.id}"] = doc
+    catalog.sources[f"{kind}/{item_id}"] = doc
+    if isinstance(item, Hit):
+        catalog.projects.later(item_id, _from_cache(catalog, item, limits))
+        catalog.practice_of[item_id] = str(item.practice)
+    else:
+        into[item_id] = item  # type: ignore[assignment]
+        if isinstance(item, Project):
+            catalog.practice_of[item_id] = item.practice
+    state = catalog.cache
+    if kind == "project" and state is not None and path in state.paths:
+        state.keys[item_id] = state.paths[path]
+        if isinstance(item, Hit) and item.context == state.context:
+            state.refs[item_id] = item.refs
 
 
 def problem_at(doc: Document, loc: tuple[str | int, ...], code: str, message: str) -> Problem:

@@ -20,10 +20,10 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from pydantic import ValidationError
 
 from diffuse.errors import Level, Location, Problem
 from diffuse.files.cachedir import cache_dir, code_fingerprint
@@ -39,7 +39,22 @@ SUFFIX = ".json"
 Stored = tuple[int, int, str, str, str, str]
 
 
+@dataclass
+class Hit:
+    """What the cache knows of one project file, without building its model."""
+
+    key: str
+    doc: Document
+    item_id: str | None  # None: the file has problems that leave no model
+    practice: str | None
+    context: str
+    refs: list[Problem]
+
+
 class FileCache:
+    """Entries are a JSON header line (problems, id, the cross-file problems and the state
+    of the other files they were found with) and the model's values as JSON."""
+
     def __init__(self, folder: Path, limits: Limits) -> None:
         self.folder = folder
         salt = hashlib.sha256(FORMAT)
@@ -67,35 +82,77 @@ class FileCache:
         digest.update(raw)
         return digest.hexdigest()
 
-    def get(self, key: str, path: Path, raw: bytes) -> tuple[Document, Project | None] | None:
-        """The document and project stored under `key`, rebuilt for `path`; None on a miss."""
+    def context(self, parts: list[str]) -> str:
+        digest = hashlib.sha256(self.salt)
+        for part in parts:
+            digest.update(part.encode() + b"\0")
+        return digest.hexdigest()
+
+    def get(self, key: str, path: Path, raw: bytes) -> Hit | None:
+        """What is stored under `key`, rebuilt for `path`; None on a miss."""
         try:
-            stored = json.loads((self.folder / f"{key}{SUFFIX}").read_bytes())
+            head, _, _ = self._entry(key).partition(b"\n")
+            stored = json.loads(head)
             problems = [_problem(path, p) for p in stored["problems"]]
-            item = None if stored["item"] is None else Project.model_validate(stored["item"])
-            practice = stored["practice"]
-        except (OSError, ValueError, TypeError, KeyError, ValidationError):
+            refs = [_problem(path, p) for p in stored["refs"]]
+            item_id, practice, context = stored["id"], stored["practice"], stored["context"]
+            has_text = bool(stored["text"])
+        except (OSError, ValueError, TypeError, KeyError):
             return None
         # A broken project keeps only what the cross-file rules read: the practice it names.
-        data = None if practice is None else {"practice": practice}
+        data = {"practice": practice} if item_id is None and practice is not None else None
         doc = Document(path, data=data, problems=problems)
-        if stored["text"]:
+        if has_text:
             # The bytes decoded before, as read_document decodes them.
             doc.text, doc.released = raw.decode("utf-8-sig"), True
-        return doc, item
+        return Hit(key, doc, item_id, practice, context, refs)
 
-    def put(self, key: str, doc: Document, item: Project | None) -> None:
+    def model(self, key: str) -> Project | None:
+        """The model stored under `key`, or None when the entry is gone or damaged."""
+        try:
+            _, _, body = self._entry(key).partition(b"\n")
+            return Project.model_validate_json(body)
+        except (OSError, ValueError):
+            return None
+
+    def put(
+        self,
+        key: str,
+        doc: Document,
+        item: Project | None,
+        context: str = "",
+        refs: list[Problem] | None = None,
+    ) -> None:
         if any(p.location.path != doc.path for p in doc.problems):
             return
         practice = str(doc.data.get("practice")) if isinstance(doc.data, dict) else None
-        value = {
+        head = {
             "problems": [_stored(p) for p in doc.problems],
-            "item": None if item is None else item.model_dump(mode="json", by_alias=True),
-            "practice": None if item is not None else practice,
+            "id": None if item is None else item.id,
+            "practice": practice if item is None else item.practice,
             "text": bool(doc.text),
+            "context": context,
+            "refs": [_stored(p) for p in refs or []],
         }
+        body = b"null" if item is None else item.model_dump_json(by_alias=True).encode()
+        self._write(key, head, body)
+
+    def set_refs(self, key: str, context: str, refs: list[Problem]) -> None:
+        """Store the cross-file problems found with the other files in state `context`."""
         try:
-            payload = json.dumps(value, ensure_ascii=False).encode()
+            head, _, body = self._entry(key).partition(b"\n")
+            stored = json.loads(head)
+        except (OSError, ValueError):
+            return
+        stored["context"], stored["refs"] = context, [_stored(p) for p in refs]
+        self._write(key, stored, body)
+
+    def _entry(self, key: str) -> bytes:
+        return (self.folder / f"{key}{SUFFIX}").read_bytes()
+
+    def _write(self, key: str, head: dict[str, Any], body: bytes) -> None:
+        try:
+            payload = json.dumps(head, ensure_ascii=False).encode() + b"\n" + body
             handle, temp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
             with os.fdopen(handle, "wb") as out:
                 out.write(payload)
@@ -107,6 +164,32 @@ class FileCache:
     def close(self) -> None:
         if self.written:
             prune(self.folder)
+
+
+@dataclass
+class CacheState:
+    """The file cache during one read of a tracker: which projects came from it, and the
+    cross-file problems still valid for them."""
+
+    store: FileCache
+    context: str = ""
+    paths: dict[Path, str] = field(default_factory=dict)  # project file -> its entry
+    keys: dict[str, str] = field(default_factory=dict)  # project id -> its entry
+    refs: dict[str, list[Problem]] = field(default_factory=dict)
+    found: dict[str, list[Problem]] = field(default_factory=dict)  # computed in this run
+    pending: dict[str, tuple[Document, Project | None]] = field(default_factory=dict)
+
+    def save(self, projects: Mapping[str, Any]) -> None:
+        """Write the new entries and the cross-file problems found for the old ones."""
+        by_key = {key: project_id for project_id, key in self.keys.items()}
+        for key, (doc, item) in self.pending.items():
+            refs = self.found.get(by_key.get(key, ""))
+            self.store.put(key, doc, item, self.context if refs is not None else "", refs)
+        for project_id, refs in self.found.items():
+            key = self.keys.get(project_id, "")
+            if key and key not in self.pending and project_id in projects:
+                self.store.set_refs(key, self.context, refs)
+        self.store.close()
 
 
 def prune(folder: Path, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES) -> None:

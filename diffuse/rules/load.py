@@ -16,6 +16,8 @@ def load_catalog(root: Path) -> Catalog:
     """Every file read and validated, then checked against the others."""
     catalog = read_catalog(root)
     catalog.problems.extend(check_references(catalog))
+    if catalog.cache is not None:
+        catalog.cache.save(catalog.projects)
     return catalog
 
 

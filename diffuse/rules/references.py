@@ -50,8 +50,17 @@ def check_references(catalog: Catalog) -> list[Problem]:
     _check_organisation(checker, org, catalog.sources["organisation"])
     for practice in catalog.practices.values():
         _check_practice(checker, org, practice, catalog.document("practice", practice.id))
-    for project in catalog.projects.values():
-        _check_project(checker, org, project, catalog.document("project", project.id))
+    state = catalog.cache
+    for project_id in catalog.projects:
+        if state is not None and project_id in state.refs:
+            # Found before with the same project file, organisation and practices.
+            checker.problems.extend(state.refs[project_id])
+            continue
+        start = len(checker.problems)
+        project = catalog.projects[project_id]
+        _check_project(checker, org, project, catalog.document("project", project_id))
+        if state is not None:
+            state.found[project_id] = checker.problems[start:]
     return checker.problems
 
 
@@ -117,7 +126,7 @@ def _diffused(catalog: Catalog) -> frozenset[str]:
     practice against every project grows with their product."""
     cached = catalog.memo.get("diffused")
     if cached is None:
-        found = {p.practice for p in catalog.projects.values()}
+        found = set(catalog.practice_of.values())
         # A project file that failed validation still says which practice it diffuses.
         found.update(
             str(doc.data.get("practice"))
