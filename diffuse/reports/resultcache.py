@@ -88,7 +88,8 @@ def put(entry: str, value: Any) -> None:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         handle, temp = tempfile.mkstemp(dir=folder, suffix=".tmp")
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(value, out)
+            # One string: json.dump writes piece by piece, many times slower on a big grid.
+            out.write(json.dumps(value))
         os.replace(temp, folder / f"{entry}.json")
         _prune(folder)
     except OSError:
@@ -118,40 +119,47 @@ def encode(value: Any) -> Any:
     return value
 
 
-_hints = functools.cache(typing.get_type_hints)
-
-
 def decode(kind: Any, data: Any) -> Any:
     """The inverse of `encode`, guided by the type annotation `kind`."""
+    return _decoder(kind)(data)
+
+
+Decoder = typing.Callable[[Any], Any]
+
+
+@functools.cache
+def _decoder(kind: Any) -> Decoder:
+    """A function decoding values of type `kind`, worked out once per type: looking the
+    type hints up again for each of a big grid's rows and cells cost seconds."""
+    inner = _inner(kind)
+    return lambda data: None if data is None else inner(data)
+
+
+def _inner(kind: Any) -> Decoder:
     origin = typing.get_origin(kind)
     args = typing.get_args(kind)
-    if data is None:
-        return None
     if origin in (typing.Union, types.UnionType):
-        option = next(a for a in args if a is not type(None))
-        return decode(option, data)
+        return _decoder(next(a for a in args if a is not type(None)))
     if origin in (list, tuple):
-        item = args[0] if args else Any
-        items = [decode(item, v) for v in data]
-        return items if origin is list else tuple(items)
+        item = _decoder(args[0] if args else Any)
+        if origin is list:
+            return lambda data: [item(v) for v in data]
+        return lambda data: tuple(item(v) for v in data)
     if origin is dict:
-        return {k: decode(args[1], v) for k, v in data.items()}
+        value = _decoder(args[1])
+        return lambda data: {k: value(v) for k, v in data.items()}
     if isinstance(kind, type) and issubclass(kind, tuple) and hasattr(kind, "_fields"):
-        hints = _hints(kind)
-        return kind(*(decode(hints[name], v) for name, v in zip(kind._fields, data, strict=True)))
+        hints = typing.get_type_hints(kind)
+        parts = [_decoder(hints[name]) for name in kind._fields]
+        return lambda data: kind(*(f(v) for f, v in zip(parts, data, strict=True)))
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
-        hints = _hints(kind)
-        return kind(
-            **{
-                f.name: decode(hints[f.name], data[f.name])
-                for f in dataclasses.fields(kind)
-                if f.init and f.name in data
-            }
-        )
+        hints = typing.get_type_hints(kind)
+        fields = [(f.name, _decoder(hints[f.name])) for f in dataclasses.fields(kind) if f.init]
+        return lambda data: kind(**{n: f(data[n]) for n, f in fields if n in data})
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
-        return kind(data)
+        return kind
     if kind is date:
-        return date.fromisoformat(data)
+        return date.fromisoformat
     if kind is Path:
-        return Path(data)
-    return data
+        return Path
+    return lambda data: data
