@@ -161,3 +161,24 @@ def test_a_model_whose_entry_went_away_is_read_from_the_text(
     monkeypatch.setattr(filecache.FileCache, "model", lambda self, key: None)
     second = run(*args, cwd=tracker)
     assert (second.exit_code, second.stdout) == (0, first.stdout)
+
+
+def test_status_after_an_edit_works_out_only_the_changed_rows(
+    tracker: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = (tracker / PROJECT).read_text()
+    other = tracker / "projects" / "other.yaml"
+    other.write_text(source.replace("id: hh-spread", "id: other"))
+    args = ("status", "--as-of", "2026-05-01", "--format", "csv")
+    run(*args, cwd=tracker)
+    other.write_text(other.read_text().replace("health: off-track", "health: on-track", 1))
+
+    def unreachable(self: object, key: str) -> None:
+        raise AssertionError("an unchanged project's model was built")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(filecache.FileCache, "model", unreachable)
+        after = run(*args, cwd=tracker)
+    fresh = run(*args, cwd=tracker, env={"DIFFUSE_NO_CACHE": "1"})
+    assert after.exit_code == 0 and after.stdout == fresh.stdout
+    assert "other,hand-hygiene,plan,at-risk,sou,planning,on-track" in after.stdout

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from diffuse.errors import Level, Location, Problem
 from diffuse.reports import resultcache
-from diffuse.reports.grid import Filters, Grid
+from diffuse.reports.grid import Filters, Grid, Row
 
 if TYPE_CHECKING:
     from diffuse.rules.load import Loaded
@@ -46,14 +46,53 @@ class GridSource:
         return grid
 
     def _compute(self, group_by: str | None) -> Grid:
-        from diffuse.reports.status import check_filters, status_grid
+        from diffuse.reports.status import check_filters
+        from diffuse.reports.tracker import grid_columns, grid_of, project_rows
         from diffuse.rules.load import load_tracker
 
         if self._loaded is None:
             self._loaded = load_tracker(self.root)
             check_filters(self._loaded, self.filters)
         self.problems = self._loaded.problems
-        return status_grid(self._loaded, self.as_of, self.filters, group_by)
+        loaded, options = self._loaded, (self.as_of, self.filters, group_by)
+        # The rows of the last grid for the same options, kept with the state of the files
+        # each came from: after an edit, only the rows of changed projects are worked out.
+        latest = resultcache.key(self.root, "status-rows", *options, files=_place(self.root))
+        sources = _sources(loaded)
+        columns = grid_columns(loaded.org, self.filters, group_by)
+        known = _known(resultcache.get(latest), sources)
+        rows = project_rows(loaded.catalog, self.as_of, self.filters, columns, known)
+        if sources:
+            encoded = {k: resultcache.encode(r) for k, r in rows.items() if k in sources}
+            resultcache.put(latest, {"sources": sources, "rows": encoded})
+        return grid_of(loaded.org, self.as_of, self.filters, columns, rows, group_by)
+
+
+def _place(root: Path) -> str:
+    return f"latest rows of {root.resolve()}"
+
+
+def _sources(loaded: Loaded) -> dict[str, str]:
+    """The state of the files each project's row comes from, where the file cache knows
+    it: the project file's entry and the organisation and practices it was read with."""
+    state = loaded.catalog.cache
+    if state is None:
+        return {}
+    return {pid: f"{key} {state.context}" for pid, key in state.keys.items()}
+
+
+def _known(previous: Any, sources: dict[str, str]) -> dict[str, Row | None]:
+    if not isinstance(previous, dict):
+        return {}
+    try:
+        rows, before = previous["rows"], previous["sources"]
+        return {
+            pid: resultcache.decode(Row | None, rows[pid])
+            for pid, source in sources.items()
+            if before.get(pid) == source and pid in rows
+        }
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return {}
 
 
 def _stored(root: Path, problem: Problem) -> list[Any]:

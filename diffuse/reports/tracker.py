@@ -6,6 +6,7 @@ Pure computation from a catalog and an as-of date; rendering lives in `render`.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -49,16 +50,49 @@ def build_grid(
     if org is None:
         raise ValueError("the catalog has no valid organisation file")
     filters = filters or Filters()
-    sites = [s for s in org.sites if not filters.sites or s.id in filters.sites]
-    columns = _columns(sites, group_by)
-    rows = [
-        _row(catalog, org, project, columns, as_of)
-        for project in sorted(catalog.projects.values(), key=lambda p: p.id)
-        if _selected(catalog, project, filters)
-    ]
+    columns = grid_columns(org, filters, group_by)
+    rows = project_rows(catalog, as_of, filters, columns)
+    return grid_of(org, as_of, filters, columns, rows, group_by)
+
+
+def grid_columns(org: Organisation, filters: Filters, group_by: str | None) -> list[Column]:
+    return _columns([s for s in org.sites if not filters.sites or s.id in filters.sites], group_by)
+
+
+def project_rows(
+    catalog: Catalog,
+    as_of: date,
+    filters: Filters,
+    columns: list[Column],
+    known: Mapping[str, Row | None] | None = None,
+) -> dict[str, Row | None]:
+    """Each project's row (None: not selected), in id order; a project in `known` keeps
+    the row given there, worked out before from the same files."""
+    org = catalog.organisation
+    assert org is not None
+    rows: dict[str, Row | None] = {}
+    for project_id in sorted(catalog.projects):
+        if known is not None and project_id in known:
+            rows[project_id] = known[project_id]
+            continue
+        project = catalog.projects[project_id]
+        selected = _selected(catalog, project, filters)
+        rows[project_id] = _row(catalog, org, project, columns, as_of) if selected else None
+    return rows
+
+
+def grid_of(
+    org: Organisation,
+    as_of: date,
+    filters: Filters,
+    columns: list[Column],
+    rows: dict[str, Row | None],
+    group_by: str | None,
+) -> Grid:
+    shown = [r for r in rows.values() if r is not None]
     if filters.health:
-        rows = [r for r in rows if r.health in filters.health]
-    return Grid(as_of, org.settings.target_months, columns, rows, group_by)
+        shown = [r for r in shown if r.health in filters.health]
+    return Grid(as_of, org.settings.target_months, columns, shown, group_by)
 
 
 def _selected(catalog: Catalog, project: Project, filters: Filters) -> bool:
