@@ -160,7 +160,7 @@ def _read_item(
 ) -> tuple[Document, Practice | Project | Hit | None]:
     """One practice or project file; a project from the file cache when its bytes were
     seen before (practices are few, and `check` reads their data again)."""
-    refusal = _refusal(base, path, named=True)
+    refusal = _refusal(base, path, True, catalog.memo.setdefault("folders", {}))
     if refusal is not None:
         doc = Document(path, problems=[refusal])
         catalog.documents.append(doc)
@@ -215,7 +215,19 @@ def _read(catalog: Catalog, base: Path, path: Path, limits: Limits, named: bool 
     return doc
 
 
-def _refusal(base: Path, path: Path, named: bool) -> Problem | None:
+def _resolved(path: Path, folders: dict[Path, Path]) -> Path:
+    # Resolving each of thousands of files walks every folder above it again: a file that
+    # is no link is where its resolved folder is (each folder resolved once per read).
+    if path.is_symlink():
+        return path.resolve()
+    if path.parent not in folders:
+        folders[path.parent] = path.parent.resolve()
+    return folders[path.parent] / path.name
+
+
+def _refusal(
+    base: Path, path: Path, named: bool, folders: dict[Path, Path] | None = None
+) -> Problem | None:
     """Why `path` is not read at all: a name that is no id, or a place outside the tracker."""
     if named and not ID_PATTERN.fullmatch(path.stem):
         return Problem(
@@ -224,7 +236,7 @@ def _refusal(base: Path, path: Path, named: bool) -> Problem | None:
             f"the file name {shown(path.name)} is not an id: use lowercase letters, digits "
             "and '-' (at most 64), and rename the file",
         )
-    real = path.resolve()
+    real = _resolved(path, {} if folders is None else folders)
     if real.is_relative_to(base):
         return None
     how = "is a symbolic link to" if path.is_symlink() else "resolves to"

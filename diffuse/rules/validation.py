@@ -50,11 +50,11 @@ class _Places:
         self._shown: dict[Path, Path] = {}
 
     def within(self, path: Path) -> bool:
+        if not self.selected:
+            return True
         if path not in self._within:
             real = _real(path)
-            self._within[path] = not self.selected or any(
-                real == s or s in real.parents for s in self.selected
-            )
+            self._within[path] = any(real == s or s in real.parents for s in self.selected)
         return self._within[path]
 
     def shown(self, problem: Problem) -> Problem:
