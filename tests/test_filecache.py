@@ -182,3 +182,17 @@ def test_status_after_an_edit_works_out_only_the_changed_rows(
     fresh = run(*args, cwd=tracker, env={"DIFFUSE_NO_CACHE": "1"})
     assert after.exit_code == 0 and after.stdout == fresh.stdout
     assert "other,hand-hygiene,plan,at-risk,sou,planning,on-track" in after.stdout
+
+
+@pytest.mark.parametrize("cache", [True, False])
+def test_a_dropped_model_is_built_again_on_use(
+    tracker: Path, cache: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from diffuse.rules.load import load_catalog
+
+    if not cache:
+        monkeypatch.setenv("DIFFUSE_NO_CACHE", "1")
+    kept = load_catalog(tracker).projects["hh-spread"]
+    dropped = load_catalog(tracker, keep_models=False)
+    assert "hh-spread" in dropped.projects and len(dropped.projects) == 1
+    assert dropped.projects["hh-spread"] == kept

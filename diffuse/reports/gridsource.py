@@ -7,7 +7,7 @@ what keeps a repeated `diffuse status` quick.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +28,7 @@ class GridSource:
     problems: list[Problem] = field(default_factory=list)
     _loaded: Loaded | None = None
     _files: str = ""
+    _encoded: dict[int, tuple[Row, Any]] = field(default_factory=dict)
 
     def grid(self, group_by: str | None) -> Grid:
         # Read once: `status` may ask for the grid twice (per site, then per region).
@@ -42,7 +43,10 @@ class GridSource:
             return grid
         grid = self._compute(group_by)
         stored = [_stored(self.root, p) for p in self.problems]
-        resultcache.put(entry, {"grid": resultcache.encode(grid), "problems": stored})
+        # The rows were encoded once already, for the next grid after an edit.
+        encoded = resultcache.encode(replace(grid, rows=[]))
+        encoded["rows"] = [self._encoding(r) for r in grid.rows]
+        resultcache.put(entry, {"grid": encoded, "problems": stored})
         return grid
 
     def _compute(self, group_by: str | None) -> Grid:
@@ -50,6 +54,7 @@ class GridSource:
         from diffuse.reports.tracker import grid_columns, grid_of, project_rows
         from diffuse.rules.load import load_tracker
 
+        self._encoded = {}
         if self._loaded is None:
             self._loaded = load_tracker(self.root)
             check_filters(self._loaded, self.filters)
@@ -65,7 +70,12 @@ class GridSource:
         if sources:
             encoded = {k: resultcache.encode(r) for k, r in rows.items() if k in sources}
             resultcache.put(latest, {"sources": sources, "rows": encoded})
+            self._encoded = {id(r): (r, encoded[k]) for k, r in rows.items() if r and k in encoded}
         return grid_of(loaded.org, self.as_of, self.filters, columns, rows, group_by)
+
+    def _encoding(self, row: Row) -> Any:
+        known = self._encoded.get(id(row))
+        return known[1] if known is not None and known[0] is row else resultcache.encode(row)
 
 
 def _place(root: Path) -> str:

@@ -104,19 +104,32 @@ def _prune(folder: Path) -> None:
 
 def encode(value: Any) -> Any:
     """Dataclasses, enums, dates, lists and dicts as JSON values."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Path):
-        return str(value)
-    if isinstance(value, (list, tuple)):
-        return [encode(v) for v in value]
-    if isinstance(value, dict):
-        return {k: encode(v) for k, v in value.items()}
-    return value
+    kind = type(value)
+    encoder = _ENCODERS.get(kind)
+    if encoder is None:
+        encoder = _ENCODERS[kind] = _encoder(kind)
+    return encoder(value)
+
+
+# Worked out once per type: a big grid has hundreds of thousands of cells.
+_ENCODERS: dict[type, typing.Callable[[Any], Any]] = {}
+
+
+def _encoder(kind: type) -> typing.Callable[[Any], Any]:
+    if dataclasses.is_dataclass(kind):
+        names = [f.name for f in dataclasses.fields(kind)]
+        return lambda value: {n: encode(getattr(value, n)) for n in names}
+    if issubclass(kind, enum.Enum):
+        return lambda value: value.value
+    if issubclass(kind, date):
+        return lambda value: value.isoformat()
+    if issubclass(kind, Path):
+        return str
+    if issubclass(kind, (list, tuple)):
+        return lambda value: [encode(v) for v in value]
+    if issubclass(kind, dict):
+        return lambda value: {k: encode(v) for k, v in value.items()}
+    return lambda value: value
 
 
 def decode(kind: Any, data: Any) -> Any:

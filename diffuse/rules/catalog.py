@@ -80,6 +80,8 @@ class Catalog:
     memo: dict[str, Any] = field(default_factory=dict, repr=False)
     practice_of: dict[str, str] = field(default_factory=dict)  # project id -> practice id
     cache: CacheState | None = field(default=None, repr=False)
+    # Project id -> its cross-file problems, found while reading or kept in the file cache.
+    checked: dict[str, list[Problem]] = field(default_factory=dict, repr=False)
 
     @property
     def workflow(self) -> Workflow:
@@ -105,10 +107,16 @@ def _order(problem: Problem) -> tuple[object, ...]:
     return (loc.path.parts, loc.line, loc.col, problem.code, problem.message, problem.level)
 
 
-def read_catalog(root: Path) -> Catalog:
+Check = Callable[["Catalog", Project], list[Problem]]
+
+
+def read_catalog(root: Path, check: Check | None = None, keep_models: bool = True) -> Catalog:
     """Read and validate every file on its own; problems are collected, never raised.
 
     Rules across files are `rules.references`; `rules.load.load_catalog` applies both.
+    `check(catalog, project)`, the cross-file rules of one project, runs as each project is
+    read (the organisation and practices come first); without `keep_models` its model is
+    then dropped, and built again only if a command asks for it.
     """
     catalog = Catalog(root)
     base = root.resolve()
@@ -134,6 +142,8 @@ def read_catalog(root: Path) -> Catalog:
                 for path in paths:
                     doc, item = _read_item(catalog, base, path, limits, (kind, model))
                     _register(catalog, kind, doc, item, into, limits)
+                    if check is not None and isinstance(item, Project):
+                        _check(catalog, doc, item, (check, keep_models), limits)
                     step.advance()
     finally:
         if paused:
@@ -186,15 +196,33 @@ def _read_item(
     return doc, item
 
 
-def _from_cache(catalog: Catalog, hit: Hit, limits: Limits) -> Callable[[], Project]:
+def _check(
+    catalog: Catalog, doc: Document, project: Project, how: tuple[Check, bool], limits: Limits
+) -> None:
+    """The project's cross-file problems, found while its model is at hand, and kept with
+    it in the file cache."""
+    if catalog.sources.get(f"project/{project.id}") is not doc:
+        return
+    check, keep_model = how
+    problems = catalog.checked[project.id] = check(catalog, project)
+    state = catalog.cache
+    key = state.paths.get(doc.path, "") if state is not None else ""
+    if state is not None and key:
+        state.store.put(key, doc, project, state.context, problems)
+        state.pending.pop(key, None)
+    if not keep_model:
+        catalog.projects.later(project.id, _reload(catalog, key, doc, limits))
+
+
+def _reload(catalog: Catalog, key: str, doc: Document, limits: Limits) -> Callable[[], Project]:
     def load() -> Project:
         state = catalog.cache
-        model = state.store.model(hit.key) if state is not None else None
+        model = state.store.model(key) if state is not None and key else None
         if model is None:
-            # The entry went away (pruned by another run): read the text again.
-            model = validate(document_from_text(hit.doc.path, hit.doc.text, limits), Project)
+            # No entry (no cache, or pruned by another run): read the text again.
+            model = validate(document_from_text(doc.path, doc.text, limits), Project)
         if model is None:
-            raise RuntimeError(f"{hit.doc.path} was valid and no longer is")
+            raise RuntimeError(f"{doc.path} was valid and no longer is")
         return model
 
     return load
@@ -281,7 +309,7 @@ def _register(
         return
     catalog.sources[f"{kind}/{item_id}"] = doc
     if isinstance(item, Hit):
-        catalog.projects.later(item_id, _from_cache(catalog, item, limits))
+        catalog.projects.later(item_id, _reload(catalog, item.key, doc, limits))
         catalog.practice_of[item_id] = str(item.practice)
     else:
         into[item_id] = item  # type: ignore[assignment]
@@ -291,7 +319,7 @@ def _register(
     if kind == "project" and state is not None and path in state.paths:
         state.keys[item_id] = state.paths[path]
         if isinstance(item, Hit) and item.context == state.context:
-            state.refs[item_id] = item.refs
+            catalog.checked[item_id] = item.refs
 
 
 def problem_at(doc: Document, loc: tuple[str | int, ...], code: str, message: str) -> Problem:

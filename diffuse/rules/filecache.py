@@ -175,8 +175,7 @@ class CacheState:
     context: str = ""
     paths: dict[Path, str] = field(default_factory=dict)  # project file -> its entry
     keys: dict[str, str] = field(default_factory=dict)  # project id -> its entry
-    refs: dict[str, list[Problem]] = field(default_factory=dict)
-    found: dict[str, list[Problem]] = field(default_factory=dict)  # computed in this run
+    found: dict[str, list[Problem]] = field(default_factory=dict)  # to keep with old entries
     pending: dict[str, tuple[Document, Project | None]] = field(default_factory=dict)
 
     def save(self, projects: Mapping[str, Any]) -> None:

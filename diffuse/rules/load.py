@@ -9,12 +9,14 @@ from typing import Any
 from diffuse.errors import DiffuseError, Problem
 from diffuse.models import Organisation, Project
 from diffuse.rules.catalog import Catalog, read_catalog
-from diffuse.rules.references import check_references
+from diffuse.rules.references import check_references, project_problems
 
 
-def load_catalog(root: Path) -> Catalog:
-    """Every file read and validated, then checked against the others."""
-    catalog = read_catalog(root)
+def load_catalog(root: Path, keep_models: bool = True) -> Catalog:
+    """Every file read and validated, then checked against the others. Without
+    `keep_models`, a project's model is built again only when it is used: a command that
+    reports problems holds none of them."""
+    catalog = read_catalog(root, project_problems, keep_models)
     catalog.problems.extend(check_references(catalog))
     if catalog.cache is not None:
         catalog.cache.save(catalog.projects)

@@ -52,15 +52,26 @@ def check_references(catalog: Catalog) -> list[Problem]:
         _check_practice(checker, org, practice, catalog.document("practice", practice.id))
     state = catalog.cache
     for project_id in catalog.projects:
-        if state is not None and project_id in state.refs:
-            # Found before with the same project file, organisation and practices.
-            checker.problems.extend(state.refs[project_id])
+        if project_id in catalog.checked:
+            # Found while reading, or before with the same files.
+            checker.problems.extend(catalog.checked[project_id])
             continue
         start = len(checker.problems)
         project = catalog.projects[project_id]
         _check_project(checker, org, project, catalog.document("project", project_id))
         if state is not None:
             state.found[project_id] = checker.problems[start:]
+    return checker.problems
+
+
+def project_problems(catalog: Catalog, project: Project) -> list[Problem]:
+    """The cross-file problems of one project: the organisation and the practices must
+    have been read."""
+    if catalog.organisation is None:
+        return []
+    checker = _Checker(catalog)
+    doc = catalog.document("project", project.id)
+    _check_project(checker, catalog.organisation, project, doc)
     return checker.problems
 
 

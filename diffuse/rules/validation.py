@@ -28,7 +28,7 @@ def validate_tracker(
     missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
     if missing:
         raise DiffuseError(f"no such file or folder: {', '.join(missing)}")
-    catalog = catalog or load_catalog(root)
+    catalog = catalog or load_catalog(root, keep_models=False)
     places = _Places([p.resolve() if p.is_dir() else _real(p) for p in paths])
     documents = [d.path for d in catalog.documents if places.within(d.path)]
     problems = [places.shown(p) for p in catalog.all_problems() if places.within(p.location.path)]
