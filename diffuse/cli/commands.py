@@ -159,8 +159,8 @@ def status(
     sort: Annotated[
         SortBy,
         typer.Option(
-            help="Row order: worst health first, fewest sites live first, most days since "
-            "approval first, or by project id."
+            help="Row order: by project id (name), worst health first (health), fewest "
+            "sites live first (live) or most days since approval first (days)."
         ),
     ] = SortBy.NAME,
     limit: Annotated[

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING
 
+from diffuse import progress
 from diffuse.models import Health, Organisation, Project, Site, SiteState, SiteStatus
 from diffuse.reports.forecast import forecast
 from diffuse.reports.grid import Cell, Column, Filters, Grid, Row
@@ -71,13 +72,15 @@ def project_rows(
     org = catalog.organisation
     assert org is not None
     rows: dict[str, Row | None] = {}
-    for project_id in sorted(catalog.projects):
-        if known is not None and project_id in known:
-            rows[project_id] = known[project_id]
-            continue
-        project = catalog.projects[project_id]
-        selected = _selected(catalog, project, filters)
-        rows[project_id] = _row(catalog, org, project, columns, as_of) if selected else None
+    with progress.task("working out rows", len(catalog.projects)) as step:
+        for project_id in sorted(catalog.projects):
+            step.advance()
+            if known is not None and project_id in known:
+                rows[project_id] = known[project_id]
+                continue
+            project = catalog.projects[project_id]
+            selected = _selected(catalog, project, filters)
+            rows[project_id] = _row(catalog, org, project, columns, as_of) if selected else None
     return rows
 
 

@@ -5,9 +5,11 @@ A big tracker is mostly project files that did not change since the last run. Re
 means parsing its YAML, converting it and checking it value by value; the result for the
 same bytes, the same file name, the same limits and the same diffuse is the same, so it is
 kept as JSON and read back instead: the file's own problems (line, column, code, message),
-and its model's values, which pydantic's compiled validator turns back into the model far
-faster than the YAML was read. The text is decoded again from the bytes just read, so a
-problem found later is still placed at path:line:col. Rules across files always run again.
+its cross-file problems with a digest of the organisation file and practices they were
+found with (reused only while that digest holds), and its model's values, which pydantic's
+compiled validator turns back into the model only when a command uses it. The text is
+decoded again from the bytes just read, so a problem found later is still placed at
+path:line:col.
 
 Each entry is written to a temporary file and renamed into place, so two processes never
 see half an entry; one that cannot be read or does not look right is a miss, and the file
