@@ -48,19 +48,17 @@ def open_repo(path: Path, hint: str = "or leave out --commit") -> Any:
         ) from None
 
 
-def user_email(path: Path) -> str | None:
-    """git's user.email for the repository at `path`, or None outside a repository."""
+def author_ident_email(path: Path) -> str | None:
+    """The email git will author the next commit with at `path`, as git itself resolves it
+    (`git var GIT_AUTHOR_IDENT`: GIT_AUTHOR_EMAIL, then user.email, then EMAIL); also
+    outside a repository. None when git cannot tell."""
     import git
 
     try:
-        repo = git.Repo(path, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        return None
-    try:
-        value = repo.git.config("--get", "user.email")
+        ident = str(git.Git(str(path)).var("GIT_AUTHOR_IDENT"))
     except git.GitCommandError:
         return None
-    return str(value).strip() or None
+    return _ident_email(ident)
 
 
 def author_email(repo: Any) -> str | None:
@@ -71,6 +69,10 @@ def author_email(repo: Any) -> str | None:
         ident = str(repo.git.var("GIT_AUTHOR_IDENT"))
     except git.GitCommandError:
         return None
+    return _ident_email(ident)
+
+
+def _ident_email(ident: str) -> str | None:
     start, end = ident.find("<"), ident.find(">")
     return ident[start + 1 : end].strip() or None if 0 <= start < end else None
 

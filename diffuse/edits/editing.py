@@ -157,23 +157,11 @@ def _site_changes(request: SiteRequest) -> list[tuple[str, Scalar]]:
 def resolve_person(
     loaded: Loaded, root: Path, given: str | None, required: bool = True
 ) -> str | None:
-    if given is not None:
-        if loaded.org.person(given) is None:
-            raise DiffuseError(f"--by: no person '{given}' in the organisation file")
-        return given
-    from diffuse.repo import user_email
+    from diffuse.edits.identity import current_person, maybe_person
 
-    email = user_email(root)
-    match = next(
-        (p.id for p in loaded.org.people if email and p.email and p.email.lower() == email.lower()),
-        None,
-    )
-    if match is None and required:
-        raise DiffuseError(
-            f"cannot tell who is recording this: git's user.email ({email or 'unset'})"
-            " matches no person in the organisation file; pass --by PERSON"
-        )
-    return match
+    if required:
+        return current_person(loaded.org, root, given)
+    return maybe_person(loaded.org, root, given)
 
 
 def _repo_for(root: Path, commit: bool) -> object | None:
@@ -186,10 +174,14 @@ def _repo_for(root: Path, commit: bool) -> object | None:
 
 
 def edit_file(
-    path: Path, change: object, model: type[BaseModel] = Project, expected: str | None = None
-) -> None:
+    path: Path,
+    change: object,
+    model: type[BaseModel] = Project,
+    expected: str | None = None,
+    dry_run: bool = False,
+) -> tuple[str, str]:
     """Apply `change(text) -> text` to `path`; nothing is written unless the result is a
-    valid `model`.
+    valid `model` (and nothing at all with `dry_run`). Returns the text before and after.
 
     The lock is held from the read to the write, so two diffuse processes editing one file
     apply their changes one after the other and neither is lost. With `expected`, the text
@@ -201,7 +193,9 @@ def edit_file(
                 raise FileChangedError(str(path))
             new_text = change(text)  # type: ignore[operator]
             _must_stay_valid(path, new_text, model)
-            write_text_atomic(path, new_text, fingerprint)
+            if not dry_run:
+                write_text_atomic(path, new_text, fingerprint)
+            return text, new_text
     except EditError as exc:
         raise DiffuseError(f"{path}: cannot edit safely: {exc}") from None
     except (FileChangedError, FileNotFoundError, UnicodeDecodeError):

@@ -159,11 +159,13 @@ def new_project(root: Path, project_id: str, practice_id: str) -> Path:
         "checklist:",
         *_checklist_lines(workflow),
         "",
-        "# The standard risks of every diffusion; likelihood and impact from 1 to 5.",
+        "# The standard risks of every diffusion, unassessed until scored:",
+        "# 'diffuse risk PROJECT CATEGORY --likelihood 1-5 --impact 1-5 --status open'.",
         "risks:",
         *_risk_lines(),
         "",
         "metrics: []   # - {id, name, level, kind, unit, direction, baseline, target, values}",
+        "dissemination: []   # 'diffuse disseminate PROJECT APPROACH': how the word spreads",
         "",
         "# Every site is in scope unless marked not-applicable.",
         "sites:",
@@ -196,7 +198,7 @@ def _site_lines(site_ids: list[str]) -> list[str]:
 
 def _risk_lines() -> list[str]:
     return [
-        f"  - {{category: {category.value}, likelihood: 3, impact: 3, status: open}}"
+        f"  - {{category: {category.value}, status: unassessed}}"
         for category in RiskCategory
         if category is not RiskCategory.OTHER
     ]

@@ -124,6 +124,32 @@ def append_item(text: str, path: Path, item: dict[str, Scalar]) -> str:
     return result
 
 
+def set_list(text: str, path: Path, values: list[Scalar]) -> str:
+    """Return `text` with the list of single values at `path` holding exactly `values`:
+    a single value, `[]` or a flow list is rewritten in flow style, a block list of
+    one-line values keeps its `- ` lines, a missing key is created."""
+    values = [_plain(v) for v in values]
+    doc = _parse(text)
+    spot = _descend(doc, path)
+    flow = "[" + ", ".join(_render(v, flow=True) for v in values) + "]"
+    node = spot.node
+    if spot.rest:
+        body = _create(doc, spot, _NewValue(lambda head, _col: [f"{head} {flow}"], flow))
+    elif _same(_lookup(_load(text), path), values):
+        return text
+    elif isinstance(node, SequenceNode) and not node.flow_style and node.value:
+        body = _replace_block_list(doc, spot, path, values)
+    elif isinstance(node, SequenceNode) or (
+        isinstance(node, ScalarNode) and node.style not in ("|", ">")
+    ):
+        body = _replace_span(doc.body, node, flow)
+    else:
+        raise EditError(f"{_where(path)} {_describe(node, spot.key)}; expected a list")
+    result = doc.bom + body
+    _verify(text, result, path, lambda _old: list(values))
+    return result
+
+
 def render_scalar(value: Scalar) -> str:
     """YAML text that loads back as exactly `value`."""
     return _render(value, flow=False)
@@ -560,6 +586,31 @@ def _append_to_block_list(doc: _Doc, seq: SequenceNode, item: dict[str, Scalar])
     dash = seq.start_mark.column
     lines = _item_lines(item, dash, _item_column(doc.body, seq))
     return _insert_lines(doc, doc.body, _block_end(doc.body, seq, dash), lines)
+
+
+def _replace_block_list(doc: _Doc, spot: _Spot, path: Path, values: list[Scalar]) -> str:
+    seq, body, key = spot.node, doc.body, spot.key
+    assert isinstance(seq, SequenceNode)
+    dash = seq.start_mark.column
+    start = seq.start_mark.index - dash
+    end = _tight_end(body, seq.value[-1])
+    old_lines = body[start:end].splitlines()
+    plain = all(isinstance(item, ScalarNode) and item.style not in ("|", ">") for item in seq.value)
+    if not plain or len(old_lines) != len(seq.value) or any("#" in line for line in old_lines):
+        raise EditError(
+            f"{_where(path)} at line {seq.start_mark.line + 1} is a block list with comments "
+            "or values over several lines; rewrite it as a flow list ([a, b]) first"
+        )
+    if values:
+        prefix = " " * dash + "- "
+        new = doc.newline.join(prefix + _render(v, flow=False) for v in values)
+        return body[:start] + new + body[end:]
+    if key is None:
+        raise EditError(f"{_where(path)} is not under a key; cannot empty it")
+    colon = body.index(":", key.end_mark.index) + 1
+    line_end = _line_end(body, colon)
+    # `key: []` keeps a comment written after the key; the item lines go.
+    return body[:colon] + " []" + body[colon:line_end] + body[end:]
 
 
 def _item_column(body: str, seq: SequenceNode) -> int:
