@@ -1,4 +1,4 @@
-"""Commands over the tracker files: init, new, validate, status, show, advance, site."""
+"""Commands over the tracker files: init, new, validate, status, show, advance."""
 
 from __future__ import annotations
 
@@ -231,45 +231,3 @@ def advance(
     outcome = advance_project(tracker_root(root), request)
     typer.echo(advance_text(outcome))
     raise typer.Exit(0 if outcome.passed else 1)
-
-
-@app.command("site")
-def site_update(
-    project: Annotated[str, typer.Argument(metavar="PROJECT", help="Project id.")],
-    site: Annotated[str, typer.Argument(metavar="SITE", help="Site id.")],
-    status_: Annotated[
-        str | None,
-        typer.Option(
-            "--status",
-            metavar="STATUS",
-            help="not-started, planning, implementing, live, sustained or not-applicable.",
-        ),
-    ] = None,
-    health_: Annotated[
-        str | None,
-        typer.Option("--health", metavar="HEALTH", help="on-track, at-risk or off-track."),
-    ] = None,
-    adkar: Annotated[
-        str | None,
-        typer.Option(
-            metavar="STAGE", help="awareness, desire, knowledge, ability or reinforcement."
-        ),
-    ] = None,
-    note: Annotated[
-        str | None, typer.Option(metavar="TEXT", help="A status note, also added to the dated log.")
-    ] = None,
-    commit: CommitOpt = False,
-    by: ByOpt = None,
-    on: DateOpt = None,
-    root: RootOpt = None,
-) -> None:
-    """Update one site's row of a project.
-
-    Sets status, health, ADKAR stage and note, stamps 'updated', and logs the note in the
-    project's dated updates, changing only those lines."""
-    from diffuse.edits.editing import SiteRequest, update_site
-
-    request = SiteRequest(
-        project, site, status_, health_, adkar, note, parse_day(on, "--date"), by, commit
-    )
-    typer.echo(update_site(tracker_root(root), request))

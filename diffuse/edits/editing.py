@@ -1,4 +1,4 @@
-"""Commands that change a project file: advance a phase, update a site.
+"""Commands that change a project file: advance a phase (`diffuse.edits.site` updates a site).
 
 Edits are surgical (`yamledit`): only the lines that change are touched, the result is
 validated before it is written, and the write is atomic under a lock (`atomic`).
@@ -18,7 +18,7 @@ from diffuse.files.loading import document_from_text, validate
 from diffuse.files.phi import patient_data
 from diffuse.files.yamledit import EditError, Scalar, append_item, set_value
 from diffuse.limits import CEILINGS
-from diffuse.models import Adkar, Health, Project, SiteStatus, Workflow
+from diffuse.models import Project, Workflow
 from diffuse.rules.gates import GateError, GateReport, evaluate, target_phase
 from diffuse.rules.load import Loaded, find_project, load_tracker
 
@@ -45,19 +45,6 @@ class AdvanceOutcome:
     @property
     def passed(self) -> bool:
         return self.report.passed
-
-
-@dataclass(frozen=True)
-class SiteRequest:
-    project: str
-    site: str
-    status: str | None
-    health: str | None
-    adkar: str | None
-    note: str | None
-    on: date
-    by: str | None
-    commit: bool = False
 
 
 def _project(loaded: Loaded, project_id: str) -> tuple[Project, Path]:
@@ -99,59 +86,6 @@ def advance_project(root: Path, request: AdvanceRequest) -> AdvanceOutcome:
         )
         outcome.commit = commit_files(repo, [path], message)
     return outcome
-
-
-def update_site(root: Path, request: SiteRequest) -> str:
-    loaded = load_tracker(root)
-    project, path = _project(loaded, request.project)
-    if loaded.org.site(request.site) is None:
-        known = ", ".join(s.id for s in loaded.org.sites)
-        raise DiffuseError(f"no site '{request.site}' in the organisation; known: {known}")
-    changes = _site_changes(request)
-    if not changes and request.note is None:
-        raise DiffuseError("nothing to change: give --status, --health, --adkar or --note")
-    repo = _repo_for(root, request.commit)
-    by = resolve_person(loaded, root, request.by, required=False)
-
-    def change(text: str) -> str:
-        for field_name, value in [*changes, ("updated", request.on)]:
-            text = set_value(text, ("sites", request.site, field_name), value)
-        if request.note is not None:
-            text = set_value(text, ("sites", request.site, "note"), request.note)
-            entry: dict[str, Scalar] = {
-                "date": request.on,
-                "site": request.site,
-                "text": request.note,
-            }
-            text = append_item(text, ("updates",), {**entry, **({"by": by} if by else {})})
-        return text
-
-    edit_file(path, change)
-    summary = ", ".join(f"{k}={v}" for k, v in changes) or "note added"
-    message = f"{project.id}: site {request.site} updated ({summary})"
-    if repo is not None:
-        from diffuse.repo import commit_files
-
-        sha = commit_files(repo, [path], f"Update {request.site} in {project.id}: {summary}")
-        message += f"; committed {sha}"
-    return message
-
-
-def _site_changes(request: SiteRequest) -> list[tuple[str, Scalar]]:
-    checks: list[tuple[str, str | None, type[SiteStatus] | type[Health] | type[Adkar]]] = [
-        ("status", request.status, SiteStatus),
-        ("health", request.health, Health),
-        ("adkar", request.adkar, Adkar),
-    ]
-    changes: list[tuple[str, Scalar]] = []
-    for field_name, value, choices in checks:
-        if value is None:
-            continue
-        allowed = [c.value for c in choices]
-        if value not in allowed:
-            raise DiffuseError(f"--{field_name}: '{value}' is not one of: {', '.join(allowed)}")
-        changes.append((field_name, value))
-    return changes
 
 
 def resolve_person(
