@@ -102,15 +102,29 @@ def commit_empty(repo: Any, message: str) -> str:
 
 
 def init_repo(path: Path) -> bool:
-    """`git init` unless `path` is already inside a repository; True when one was made."""
+    """`git init` on branch main unless `path` is already inside a repository; True when
+    one was made."""
     import git
 
     try:
         git.Repo(path, search_parent_directories=True)
         return False
     except git.InvalidGitRepositoryError:
-        git.Repo.init(path)
+        git.Repo.init(path, initial_branch="main")
         return True
+
+
+def first_commit(path: Path, message: str) -> str:
+    """Commit everything in the new repository at `path`; the short hash."""
+    import git
+
+    repo = git.Repo(path)
+    try:
+        repo.git.add("-A")
+        repo.git.commit("-q", "-m", message)
+    except git.GitCommandError as exc:
+        raise DiffuseError(f"git commit failed: {_detail(exc)}") from None
+    return str(repo.head.commit.hexsha[:10])
 
 
 def toplevel(repo: Any) -> Path:

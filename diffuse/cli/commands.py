@@ -45,15 +45,36 @@ def init(
     name: Annotated[
         str, typer.Option(metavar="TEXT", help="Name of the organisation.")
     ] = "My Health System",
+    framework: Annotated[
+        str,
+        typer.Option(
+            metavar="NAME",
+            help="Workflow template: mayo (the Mayo Clinic Model of Diffusion), ihi-spread "
+            "(IHI Framework for Spread), ihi-scale-up (IHI Scale-up Framework) or his "
+            "(Healthcare Improvement Scotland).",
+        ),
+    ] = "mayo",
 ) -> None:
     """Create a tracker folder.
 
-    Writes organisation.yaml, practices/, projects/ and a README, and runs git init unless
-    the folder is already in a git repository."""
+    Writes organisation.yaml, practices/, projects/, schemas/ and a README. In a folder
+    not yet under git it also makes the repository ready for pull requests: git on branch
+    main, the CI workflow running 'diffuse check --base ... --verify-signoff', a
+    .pre-commit-config.yaml and CODEOWNERS, all in a first commit.
+
+    \b
+    Example:
+      diffuse init lakeland --name "Lakeland Health" --framework ihi-scale-up
+    """
     from diffuse.edits.scaffold import init_tracker
 
-    for path in init_tracker(directory, name):
+    outcome = init_tracker(directory, name, framework)
+    for path in outcome.created:
         typer.echo(f"created {path}")
+    if outcome.commit:
+        typer.echo(f"committed {outcome.commit} on main")
+    for note in outcome.notes:
+        typer.echo(f"note: {note}")
 
 
 @new_app.command("practice")

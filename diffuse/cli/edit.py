@@ -121,7 +121,9 @@ def site_update(
 @app.command("duty")
 def duty(
     project: ProjectArg,
-    duty_id: Annotated[str, typer.Argument(metavar="DUTY", help="Duty id of the checklist.")],
+    duty_ids: Annotated[
+        list[str], typer.Argument(metavar="DUTY...", help="Duty ids of the checklist.")
+    ],
     done: Annotated[bool, typer.Option("--done", help="Mark it done on --date.")] = False,
     na: Annotated[
         bool, typer.Option("--na", help="Mark it not applicable (needs --reason).")
@@ -140,6 +142,8 @@ def duty(
     root: RootOpt = None,
 ) -> None:
     """Record a checklist duty as done, not applicable, or open again.
+
+    Several duties may be given at once; each gets the same record.
 
     \b
     Example:
@@ -160,7 +164,7 @@ def duty(
     ]
     if len(chosen) != 1:
         raise typer.BadParameter("give exactly one of --done, --na or --open")
-    request = DutyRequest(project, duty_id, chosen[0], evidence, reason)
+    request = DutyRequest(project, tuple(duty_ids), chosen[0], evidence, reason)
     _echo(record_duty(tracker_root(root), request, _options(dry_run, commit, by, on)))
 
 

@@ -18,7 +18,7 @@ from diffuse.vocab import DutyStatus, RiskCategory, RiskStatus
 @dataclass(frozen=True)
 class DutyRequest:
     project: str
-    duty: str
+    duties: tuple[str, ...]
     status: DutyStatus
     evidence: str | None = None
     reason: str | None = None
@@ -27,11 +27,13 @@ class DutyRequest:
 def record_duty(root: Path, request: DutyRequest, options: EditOptions) -> EditResult:
     loaded = record.load(root, options)
     project, path = record.project_path(loaded, request.project)
-    workflow = loaded.catalog.workflow
-    duty = next((d for d in workflow.duties if d.id == request.duty), None)
-    if duty is None:
-        known = ", ".join(d.id for d in workflow.duties)
-        raise DiffuseError(f"no duty '{request.duty}' in the workflow; known: {known}")
+    known = [d.id for d in loaded.catalog.workflow.duties]
+    unknown = [d for d in request.duties if d not in known]
+    if unknown:
+        raise DiffuseError(
+            f"no duty {', '.join(repr(d) for d in unknown)} in the workflow; known: "
+            + ", ".join(known)
+        )
     if request.status is DutyStatus.NOT_APPLICABLE and not (request.reason or "").strip():
         raise DiffuseError("--na needs --reason TEXT saying why the duty does not apply")
     fields: list[tuple[str, Scalar]] = [("status", request.status.value)]
@@ -41,13 +43,15 @@ def record_duty(root: Path, request: DutyRequest, options: EditOptions) -> EditR
         fields += [("evidence", request.evidence)] if request.evidence else []
     elif request.status is DutyStatus.NOT_APPLICABLE:
         fields += [("reason", request.reason)]
+    duties = list(dict.fromkeys(request.duties))
 
     def change(text: str) -> str:
-        for name, value in fields:
-            text = set_value(text, ("checklist", duty.id, name), value)
+        for duty in duties:
+            for name, value in fields:
+                text = set_value(text, ("checklist", duty, name), value)
         return text
 
-    summary = f"{project.id}: duty {duty.id} {request.status.value}"
+    summary = f"{project.id}: duty {', '.join(duties)} {request.status.value}"
     if request.status is DutyStatus.DONE:
         summary += f" on {options.on}"
     return record.apply(root, path, change, summary, options)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from diffuse.edits.newrepo import ready_for_pull_requests, workflow_yaml
 from diffuse.errors import DiffuseError
+from diffuse.frameworks.catalog import DEFAULT, FRAMEWORKS
 from diffuse.layout import ID_PATTERN
 from diffuse.models import RiskCategory, Workflow
 from diffuse.reports.schema import SCHEMA_DIR, write_schemas
@@ -96,29 +99,51 @@ review:
 """
 
 
-def init_tracker(directory: Path, name: str) -> list[Path]:
+@dataclass
+class InitOutcome:
+    created: list[Path] = field(default_factory=list)
+    commit: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def init_tracker(directory: Path, name: str, framework: str = DEFAULT) -> InitOutcome:
+    if framework not in FRAMEWORKS:
+        raise DiffuseError(f"--framework: '{framework}' is not one of: {', '.join(FRAMEWORKS)}")
     if (directory / ORGANISATION_FILE).exists():
         raise DiffuseError(f"{directory / ORGANISATION_FILE} already exists; nothing was changed")
     directory.mkdir(parents=True, exist_ok=True)
-    created = []
+    outcome = InitOutcome()
+    created = outcome.created
     for folder in (PRACTICES_DIR, PROJECTS_DIR):
         (directory / folder).mkdir(exist_ok=True)
         keep = directory / folder / ".gitkeep"
         keep.touch()
         created.append(directory / folder)
-    created.append(
-        _write_new(
-            directory / ORGANISATION_FILE, ORGANISATION_TEMPLATE.format(name=_yaml_text(name))
-        )
-    )
+    text = ORGANISATION_TEMPLATE.format(name=_yaml_text(name))
+    if framework != DEFAULT:
+        text += "\n" + workflow_yaml(FRAMEWORKS[framework]())
+    created.append(_write_new(directory / ORGANISATION_FILE, text))
     if not (directory / "README.md").exists():
         created.append(_write_new(directory / "README.md", README_TEMPLATE.format(name=name)))
-    from diffuse.repo import init_repo
+    from diffuse.repo import first_commit, init_repo
 
     created += write_schemas(directory / SCHEMA_DIR)
-    if init_repo(directory):
-        created.append(directory / ".git")
-    return created
+    if not init_repo(directory):
+        outcome.notes.append(
+            "the folder is inside a git repository already: no CI workflow, pre-commit "
+            "configuration or CODEOWNERS were written and nothing was committed"
+        )
+        return outcome
+    created += ready_for_pull_requests(directory)
+    created.append(directory / ".git")
+    try:
+        outcome.commit = first_commit(directory, "Start the diffusion tracker")
+    except DiffuseError as exc:
+        outcome.notes.append(
+            f"no first commit ({exc.message}); set git's user.name and user.email, then "
+            "run 'git add -A && git commit'"
+        )
+    return outcome
 
 
 def new_practice(root: Path, practice_id: str, title: str | None) -> Path:

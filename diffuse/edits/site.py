@@ -71,6 +71,7 @@ def update_site(root: Path, request: SiteRequest, options: EditOptions) -> EditR
             text = set_value(text, (*where, "adaptations", approved, "approved_by"), approver)
             text = set_value(text, (*where, "adaptations", approved, "date"), options.on)
         if request.note is not None:
+            text = set_value(text, (*where, "note"), request.note)
             entry: dict[str, Scalar] = {"date": options.on, "site": request.site}
             entry |= {"text": request.note, **({"by": by or approver} if by or approver else {})}
             text = append_item(text, ("updates",), entry)
@@ -100,8 +101,6 @@ def _fields(
         fields.append(("go_live_planned", request.planned))
     if request.leader is not None:
         fields.append(("leader", record.person(loaded, "--leader", request.leader)))
-    if request.note is not None:
-        fields.append(("note", request.note))
     return fields
 
 
