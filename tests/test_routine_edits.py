@@ -333,7 +333,8 @@ def test_practice_readiness_then_approval_then_diffused_and_review(tracker: Path
         "-status: diffusing",
         "+status: diffused",
         "-established: null           # date it was established as a best practice, YYYY-MM-DD",
-        "+established: 2026-09-01           # date it was established as a best practice, YYYY-MM-DD",
+        "+established: 2026-09-01           # date it was established as a best practice, "
+        "YYYY-MM-DD",
     ]
     lines = edit(
         tracker,
