@@ -44,7 +44,7 @@ COMMANDS = [
     ["history"],
     ["schema"],
 ]
-BLOCK = re.compile(r"<!-- help: (?P<cmd>[a-z ]*) -->\n```text\n.*?```\n<!-- /help -->", re.S)
+BLOCK = re.compile(r"<!-- help: (?P<cmd>[a-z -]*) -->\n```text\n.*?```\n<!-- /help -->", re.S)
 
 
 def help_text(command: list[str]) -> str:
