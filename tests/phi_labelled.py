@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from diffuse import phi
+from diffuse.files import phi
 
 DATA = Path(__file__).parent / "data" / "phi_labelled.yaml"
 
