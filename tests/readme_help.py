@@ -25,6 +25,7 @@ COMMANDS = [
     ["duty"],
     ["role"],
     ["risk"],
+    ["project"],
     ["practice"],
     ["disseminate"],
     ["org"],

@@ -58,7 +58,7 @@ def test_the_readme_walkthrough_runs_without_editing_yaml(
         "hh-2027",
         "sustain",
         "2/2",
-        "-",
+        "131/181",
         "done",
         "✓",
         "on-track",

@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "duty": ("edit", "Record a checklist duty as done, not applicable, or open again."),
     "role": ("edit", "Assign people to a project role (or --remove them)."),
     "risk": ("edit", "Assess or update one of a project's risks."),
+    "project": ("edit", "Set a project's approval date, target or title."),
     "practice": ("edit", "Fill in a practice, move its status one step, or record its review."),
     "disseminate": (
         "edit",

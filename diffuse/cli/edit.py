@@ -333,6 +333,43 @@ def practice(
     _echo(update_practice(tracker_root(root), request, _options(dry_run, commit, by, on)))
 
 
+@app.command("project")
+def project_update(
+    project: ProjectArg,
+    approved: Annotated[
+        str | None,
+        typer.Option(metavar="DATE", help="Day the sponsoring body approved the diffusion."),
+    ] = None,
+    target_months: Annotated[
+        int | None,
+        typer.Option(metavar="N", min=1, max=120, help="Months to reach every site."),
+    ] = None,
+    title: Annotated[str | None, typer.Option(metavar="TEXT", help="The title.")] = None,
+    dry_run: DryRunOpt = False,
+    commit: CommitOpt = False,
+    by: ByOpt = None,
+    on: DateOpt = None,
+    root: RootOpt = None,
+) -> None:
+    """Set a project's approval date, target or title.
+
+    The approval date starts the clock of the status grid's Days and the target date.
+
+    \b
+    Example:
+      diffuse project hh-2027 --approved 2027-01-21 --target-months 6
+    """
+    from diffuse.edits.plan import update_project
+
+    fields = {
+        "approved": parse_day(approved, "--approved") if approved else None,
+        "target_months": target_months,
+        "title": title,
+    }
+    chosen = {k: v for k, v in fields.items() if v is not None}
+    _echo(update_project(tracker_root(root), project, chosen, _options(dry_run, commit, by, on)))
+
+
 @app.command("disseminate")
 def disseminate(
     project: ProjectArg,
@@ -382,7 +419,12 @@ def disseminate(
 
 org_app = typer.Typer(
     cls=_Group,
-    help="Add sites, people and approving bodies to the organisation file.",
+    help="Add sites, people and approving bodies to the organisation file.\n\n"
+    "\b\n"
+    "Example:\n"
+    '  diffuse org add-site lkw --name "Lakewood Hospital" --region West\n'
+    '  diffuse org add-person dee --name "Dee Owner" --email dee@example.org\n'
+    "  diffuse org add-member cpc dee",
     rich_markup_mode=None,
     no_args_is_help=True,
 )

@@ -1,8 +1,10 @@
-"""`diffuse metrics add` and `diffuse disseminate`: a metric defined on a project, and a line
-of its dissemination plan recorded or marked done."""
+"""`diffuse project`, `diffuse metrics add` and `diffuse disseminate`: a project's approval
+date, target and title; a metric defined on it; a line of its dissemination plan recorded
+or marked done."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -13,6 +15,23 @@ from diffuse.errors import DiffuseError
 from diffuse.files.yamledit import Scalar, append_item, set_value
 from diffuse.layout import ID_PATTERN
 from diffuse.vocab import Approach, Direction, MetricKind, MetricLevel
+
+
+def update_project(
+    root: Path, project_id: str, fields: Mapping[str, Scalar], options: EditOptions
+) -> EditResult:
+    loaded = record.load(root, options)
+    project, path = record.project_path(loaded, project_id)
+    if not fields:
+        raise DiffuseError("nothing to change: give --approved, --target-months or --title")
+
+    def change(text: str) -> str:
+        for name, value in fields.items():
+            text = set_value(text, (name,), value)
+        return text
+
+    said = ", ".join(f"{name}={value}" for name, value in fields.items())
+    return record.apply(root, path, change, f"{project.id}: {said}", options)
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ becoming diffused records the day it was established, which starts its review cy
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from diffuse.edits import record
 from diffuse.edits.record import EditOptions, EditResult
@@ -72,7 +72,7 @@ def _practice(loaded: Loaded, practice_id: str) -> Practice:
     return practice
 
 
-Edit = Any  # Callable[[str], str]
+Edit = Callable[[str], str]
 
 
 def _edits(

@@ -77,7 +77,7 @@ def update_site(root: Path, request: SiteRequest, options: EditOptions) -> EditR
             text = append_item(text, ("updates",), entry)
         return text
 
-    said = _describe(fields, request)
+    said = _describe(fields, request, state)
     summary = f"{project.id}: site {request.site} updated ({said})"
     message = f"Update {request.site} in {project.id}: {said}"
     return record.apply(root, path, change, summary, options, message=message)
@@ -160,14 +160,19 @@ def _recorder(loaded: Loaded, root: Path, options: EditOptions) -> str | None:
     return maybe_person(loaded.org, root, options.by)
 
 
-def _describe(fields: list[tuple[str, Scalar]], request: SiteRequest) -> str:
-    said = [f"{name}={value}" for name, value in fields if name != "note"]
+def _describe(fields: list[tuple[str, Scalar]], request: SiteRequest, state: SiteState) -> str:
+    said = [f"{name}={value}" for name, value in fields]
     said += [f"barrier added: {b}" for b in request.barriers]
-    said += [f"barrier resolved: {b}" for b in request.resolved]
+    resolved = list(state.barriers)
+    said += [
+        f"barrier resolved: {resolved.pop(_find(resolved, b, 'barrier', '--resolve'))}"
+        for b in request.resolved
+    ]
     if request.adaptation:
         said.append(f"adaptation requested: {request.adaptation}")
     if request.approve:
-        said.append(f"adaptation approved: {request.approve}")
+        described = [a.description for a in state.adaptations]
+        said.append(f"adaptation approved: {described[_find(described, request.approve, '', '')]}")
     if request.note is not None:
         said.append("note added")
     return ", ".join(said)
