@@ -31,12 +31,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "role": ("edit", "Assign people to a project role (or --remove them)."),
     "risk": ("edit", "Assess or update one of a project's risks."),
     "project": ("edit", "Set a project's approval date, target or title."),
-    "practice": ("edit", "Fill in a practice, move its status one step, or record its review."),
+    "practice": ("practice", "Fill in a practice, move its status one step, or record its review."),
     "disseminate": (
         "edit",
         "Add to a project's dissemination plan, or update or finish a line of it.",
     ),
-    "org": ("edit", "Add sites, people and approving bodies to the organisation file."),
+    "org": ("organisation", "Add sites, people and approving bodies to the organisation file."),
     "metrics": ("measure", "Chart a project's metrics, or import metric values from a CSV file."),
     "review": (
         "measure",

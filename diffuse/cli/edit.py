@@ -1,6 +1,6 @@
-"""Commands for the routine edits: a site's row, a duty, a role, a risk, a practice, the
-organisation, a project's dissemination plan. Each changes only the lines it must and takes
---dry-run, --commit, --by and --date."""
+"""Commands for the routine edits of a project: a site's row, a duty, a role, a risk, its
+dates, its dissemination plan (`cli.practice` and `cli.organisation` edit the other files).
+Each changes only the lines it must and takes --dry-run, --commit, --by and --date."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from diffuse.cli.app import ByOpt, CommitOpt, DateOpt, RootOpt, _Group, app, parse_day, tracker_root
+from diffuse.cli.app import ByOpt, CommitOpt, DateOpt, RootOpt, app, parse_day, tracker_root
 
 DryRunOpt = Annotated[
     bool, typer.Option("--dry-run", help="Show the lines that would change; write nothing.")
@@ -21,13 +21,13 @@ if TYPE_CHECKING:
     from diffuse.edits.record import EditOptions, EditResult
 
 
-def _options(dry_run: bool, commit: bool, by: str | None, on: str | None) -> EditOptions:
+def edit_options(dry_run: bool, commit: bool, by: str | None, on: str | None) -> EditOptions:
     from diffuse.edits.record import EditOptions
 
     return EditOptions(parse_day(on, "--date"), by, dry_run, commit)
 
 
-def _echo(result: EditResult) -> None:
+def echo_result(result: EditResult) -> None:
     for line in result.lines():
         typer.echo(line)
 
@@ -115,7 +115,7 @@ def site_update(
         adaptation,
         approve_adaptation,
     )
-    _echo(update_site(tracker_root(root), request, _options(dry_run, commit, by, on)))
+    echo_result(update_site(tracker_root(root), request, edit_options(dry_run, commit, by, on)))
 
 
 @app.command("duty")
@@ -165,7 +165,7 @@ def duty(
     if len(chosen) != 1:
         raise typer.BadParameter("give exactly one of --done, --na or --open")
     request = DutyRequest(project, tuple(duty_ids), chosen[0], evidence, reason)
-    _echo(record_duty(tracker_root(root), request, _options(dry_run, commit, by, on)))
+    echo_result(record_duty(tracker_root(root), request, edit_options(dry_run, commit, by, on)))
 
 
 @app.command("role")
@@ -188,8 +188,8 @@ def role(
     """
     from diffuse.edits.checklist import assign_role
 
-    options = _options(dry_run, commit, by, on)
-    _echo(assign_role(tracker_root(root), project, role_id, people, remove, options))
+    options = edit_options(dry_run, commit, by, on)
+    echo_result(assign_role(tracker_root(root), project, role_id, people, remove, options))
 
 
 @app.command("risk")
@@ -236,101 +236,7 @@ def risk(
     request = RiskRequest(
         project, risk_id, likelihood, impact, owner, mitigation, status_, description
     )
-    _echo(update_risk(tracker_root(root), request, _options(dry_run, commit, by, on)))
-
-
-@app.command("practice")
-def practice(
-    practice_id: Annotated[str, typer.Argument(metavar="ID", help="Practice id.")],
-    status_: Annotated[
-        str | None,
-        typer.Option(
-            "--status",
-            metavar="STATUS",
-            help="Next status: proposed, approved (needs readiness met), diffusing, diffused "
-            "(records 'established'), retired or superseded.",
-        ),
-    ] = None,
-    summary: Annotated[str | None, typer.Option(metavar="TEXT", help="What it is.")] = None,
-    goal: Annotated[str | None, typer.Option(metavar="TEXT", help="Goal and aim.")] = None,
-    owner: Annotated[
-        str | None, typer.Option(metavar="PERSON", help="The Best Practice Owner.")
-    ] = None,
-    body: Annotated[
-        str | None, typer.Option(metavar="BODY", help="The approving body's id.")
-    ] = None,
-    champion: Annotated[str | None, typer.Option(metavar="PERSON", help="Champion.")] = None,
-    administrative: Annotated[
-        str | None, typer.Option(metavar="PERSON", help="Administrative leader.")
-    ] = None,
-    physician: Annotated[
-        str | None, typer.Option(metavar="PERSON", help="Physician leader.")
-    ] = None,
-    evidence: Annotated[
-        list[str] | None,
-        typer.Option(metavar="SITE=TEXT", help="Evidence it worked at a site (repeatable)."),
-    ] = None,
-    vetted_by: Annotated[
-        list[str] | None,
-        typer.Option("--vetted-by", metavar="SITE", help="A site that vetted it (repeatable)."),
-    ] = None,
-    principle: Annotated[
-        list[str] | None,
-        typer.Option(metavar="TEXT", help="A fixed key principle (repeatable)."),
-    ] = None,
-    adaptable: Annotated[
-        list[str] | None,
-        typer.Option(metavar="TEXT", help="Where sites may vary (repeatable)."),
-    ] = None,
-    support: Annotated[
-        list[str] | None,
-        typer.Option(
-            metavar="KIND=TITLE",
-            help="A support element, e.g. measurement=Measurement plan (repeatable).",
-        ),
-    ] = None,
-    reviewed: Annotated[
-        bool, typer.Option("--reviewed", help="Record its periodic review as done on --date.")
-    ] = False,
-    outcome: Annotated[
-        str | None, typer.Option(metavar="TEXT", help="What the review found.")
-    ] = None,
-    cadence: Annotated[
-        int | None, typer.Option(metavar="MONTHS", min=1, help="Months between reviews.")
-    ] = None,
-    dry_run: DryRunOpt = False,
-    commit: CommitOpt = False,
-    by: ByOpt = None,
-    on: DateOpt = None,
-    root: RootOpt = None,
-) -> None:
-    """Fill in a practice, move its status one step, or record its review.
-
-    \b
-    Example:
-      diffuse practice hand-hygiene --owner ada --goal "95% compliance at every site"
-      diffuse practice hand-hygiene --status approved
-      diffuse practice hand-hygiene --reviewed --outcome "No change needed"
-    """
-    from diffuse.edits.practice import PracticeRequest, update_practice
-
-    fields = {"summary": summary, "goal": goal, "owner": owner, "approving_body": body}
-    leaders = {"champion": champion, "administrative": administrative, "physician": physician}
-    request = PracticeRequest(
-        practice_id,
-        status_,
-        {k: v for k, v in fields.items() if v is not None},
-        {k: v for k, v in leaders.items() if v is not None},
-        tuple(evidence or ()),
-        tuple(vetted_by or ()),
-        tuple(principle or ()),
-        tuple(adaptable or ()),
-        tuple(support or ()),
-        reviewed,
-        outcome,
-        cadence,
-    )
-    _echo(update_practice(tracker_root(root), request, _options(dry_run, commit, by, on)))
+    echo_result(update_risk(tracker_root(root), request, edit_options(dry_run, commit, by, on)))
 
 
 @app.command("project")
@@ -367,7 +273,9 @@ def project_update(
         "title": title,
     }
     chosen = {k: v for k, v in fields.items() if v is not None}
-    _echo(update_project(tracker_root(root), project, chosen, _options(dry_run, commit, by, on)))
+    echo_result(
+        update_project(tracker_root(root), project, chosen, edit_options(dry_run, commit, by, on))
+    )
 
 
 @app.command("disseminate")
@@ -414,125 +322,4 @@ def disseminate(
         parse_day(end, "--end") if end else None,
         done,
     )
-    _echo(record(tracker_root(root), request, _options(dry_run, commit, by, on)))
-
-
-org_app = typer.Typer(
-    cls=_Group,
-    help="Add sites, people and approving bodies to the organisation file.\n\n"
-    "\b\n"
-    "Example:\n"
-    '  diffuse org add-site lkw --name "Lakewood Hospital" --region West\n'
-    '  diffuse org add-person dee --name "Dee Owner" --email dee@example.org\n'
-    "  diffuse org add-member cpc dee",
-    rich_markup_mode=None,
-    no_args_is_help=True,
-)
-app.add_typer(org_app, name="org")
-
-
-@org_app.command("add-site")
-def add_site(
-    site_id: Annotated[str, typer.Argument(metavar="ID", help="New site id.")],
-    name: Annotated[str, typer.Option(metavar="TEXT", help="Site name.")],
-    region: Annotated[str | None, typer.Option(metavar="TEXT", help="Region.")] = None,
-    kind: Annotated[
-        str | None, typer.Option(metavar="TEXT", help="hospital, clinic, ... (default hospital).")
-    ] = None,
-    dry_run: DryRunOpt = False,
-    commit: CommitOpt = False,
-    by: ByOpt = None,
-    on: DateOpt = None,
-    root: RootOpt = None,
-) -> None:
-    """Add a site; every project then counts it in scope.
-
-    \b
-    Example:
-      diffuse org add-site lkw --name "Lakewood Hospital" --region West
-    """
-    from diffuse.edits.organisation import Entry, add_entry
-
-    entry = Entry("site", site_id, {"name": name, "region": region, "kind": kind})
-    _echo(add_entry(tracker_root(root), entry, _options(dry_run, commit, by, on)))
-
-
-@org_app.command("add-person")
-def add_person(
-    person_id: Annotated[str, typer.Argument(metavar="ID", help="New person id.")],
-    name: Annotated[str, typer.Option(metavar="TEXT", help="Full name.")],
-    email: Annotated[
-        str | None, typer.Option(metavar="EMAIL", help="The email they commit with.")
-    ] = None,
-    title: Annotated[str | None, typer.Option(metavar="TEXT", help="Job title.")] = None,
-    dry_run: DryRunOpt = False,
-    commit: CommitOpt = False,
-    by: ByOpt = None,
-    on: DateOpt = None,
-    root: RootOpt = None,
-) -> None:
-    """Add a person.
-
-    \b
-    Example:
-      diffuse org add-person dee --name "Dee Owner" --email dee@example.org
-    """
-    from diffuse.edits.organisation import Entry, add_entry
-
-    entry = Entry("person", person_id, {"name": name, "email": email, "title": title})
-    _echo(add_entry(tracker_root(root), entry, _options(dry_run, commit, by, on)))
-
-
-@org_app.command("add-body")
-def add_body(
-    body_id: Annotated[str, typer.Argument(metavar="ID", help="New body id.")],
-    name: Annotated[str, typer.Option(metavar="TEXT", help="Body name.")],
-    kind: Annotated[
-        str,
-        typer.Option(
-            metavar="KIND", help="clinical-practice-committee, specialty-council or other."
-        ),
-    ] = "specialty-council",
-    specialty: Annotated[str | None, typer.Option(metavar="TEXT", help="Specialty.")] = None,
-    member: Annotated[
-        list[str] | None, typer.Option(metavar="PERSON", help="A member (repeatable).")
-    ] = None,
-    dry_run: DryRunOpt = False,
-    commit: CommitOpt = False,
-    by: ByOpt = None,
-    on: DateOpt = None,
-    root: RootOpt = None,
-) -> None:
-    """Add an approving body (a change of governance: 'diffuse check' wants it approved).
-
-    \b
-    Example:
-      diffuse org add-body ortho --name "Orthopedics Council" --specialty orthopedics \\
-        --member ada
-    """
-    from diffuse.edits.organisation import Entry, add_entry
-
-    fields = {"name": name, "kind": kind, "specialty": specialty}
-    entry = Entry("body", body_id, fields, tuple(member or ()))
-    _echo(add_entry(tracker_root(root), entry, _options(dry_run, commit, by, on)))
-
-
-@org_app.command("add-member")
-def add_member(
-    body_id: Annotated[str, typer.Argument(metavar="BODY", help="Approving body id.")],
-    person: Annotated[str, typer.Argument(metavar="PERSON", help="Person id.")],
-    dry_run: DryRunOpt = False,
-    commit: CommitOpt = False,
-    by: ByOpt = None,
-    on: DateOpt = None,
-    root: RootOpt = None,
-) -> None:
-    """Add a person to an approving body.
-
-    \b
-    Example:
-      diffuse org add-member cpc dee
-    """
-    from diffuse.edits.organisation import add_member as record
-
-    _echo(record(tracker_root(root), body_id, person, _options(dry_run, commit, by, on)))
+    echo_result(record(tracker_root(root), request, edit_options(dry_run, commit, by, on)))

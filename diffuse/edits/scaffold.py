@@ -59,7 +59,10 @@ This repository tracks how approved best practices spread to every site, with
 - `practices/`: one file per best practice (`diffuse new practice ID`).
 - `projects/`: one file per diffusion project (`diffuse new project ID --practice P`).
 
-Run `diffuse validate` before you commit and `diffuse status` to see the grid.
+Run `diffuse validate` before you commit and `diffuse status` to see the grid. Everyday
+changes have commands (`diffuse site`, `duty`, `role`, `risk`, `practice`, `disseminate`,
+`org`, `metrics add`), each with `--dry-run` and `--commit`; decisions go through pull
+requests, which CI checks with `diffuse check` (`.github/workflows/diffuse.yml`).
 """
 
 PRACTICE_TEMPLATE = """\
