@@ -54,10 +54,10 @@ def test_editing_a_site_whose_row_is_an_alias_is_refused(tracker: Path, run: Run
     project.write_text(text)
     assert run("validate", cwd=tracker).exit_code == 0
     for site, what in (
-        ("sea", "'sites.sea' (line 42) is an alias (*) of the value written at line 31"),
+        ("sea", "'sites.sea' is an alias (*) of the value written at line 31"),
         (
             "nor",
-            "'sites.nor' (line 31) is anchored (&) and used again elsewhere through an alias (*)",
+            "'sites.nor' at line 31 is anchored (&) and used again elsewhere through an alias (*)",
         ),
     ):
         result = run("site", "hh-spread", site, "--status", "planning", cwd=tracker)

@@ -225,7 +225,7 @@ def test_editing_an_anchored_value_is_refused() -> None:
     with pytest.raises(EditError) as caught:
         set_value("base: &b 1\ncopy: *b\n", ("base",), 2)
     assert caught.value.message == (
-        "'base' (line 1) is anchored (&) and used again elsewhere through an alias (*), so "
+        "'base' at line 1 is anchored (&) and used again elsewhere through an alias (*), so "
         "an edit here would change every place that shares it; write each copy out in "
         "full, then run the command again"
     )
@@ -238,7 +238,7 @@ def test_editing_through_an_alias_is_refused_and_names_the_anchor() -> None:
     with pytest.raises(EditError) as caught:
         set_value(ALIASED, ("sites", "sea", "status"), "planning")
     assert caught.value.message == (
-        "'sites.sea' (line 4) is an alias (*) of the value written at line 2, so an edit "
+        "'sites.sea' is an alias (*) of the value written at line 2, so an edit "
         "here would change every place that shares it; write each copy out in full, then "
         "run the command again"
     )
@@ -503,3 +503,13 @@ def test_edits_change_only_the_edited_line(data: st.DataObject) -> None:
     assert sum(b != a for b, a in zip(before, after, strict=True)) == 1
     assert result.count("\r\n") == text.count("\r\n")
     assert result.startswith(bom)
+
+
+def test_a_list_item_that_is_an_alias_is_refused_and_so_is_its_anchor() -> None:
+    text = "a:\n  - &x {v: 1}\n  - *x\n"
+    with pytest.raises(
+        EditError, match=r"^'a\[1\]' is an alias \(\*\) of the value written at line 2"
+    ):
+        set_value(text, ("a", 1, "v"), 2)
+    with pytest.raises(EditError, match=r"^'a\[0\]' at line 2 is anchored"):
+        set_value(text, ("a", 0, "v"), 2)

@@ -321,20 +321,33 @@ def _descend(doc: _Doc, path: Path) -> _Spot:
         else:
             raise EditError(f"{_where(path[:depth])} {_describe(node, key)}; cannot go into it")
         if id(child) in doc.shared:
-            _refuse_shared(path[: depth + 1], key, child)
+            _refuse_shared(path[: depth + 1], _written_at(node, key, part), child)
         in_flow = in_flow or bool(getattr(node, "flow_style", False))
         node = child
     return _Spot(node, key, path, (), in_flow)
 
 
-def _refuse_shared(path: Path, key: Node | None, node: Node) -> None:
-    where = (key or node).start_mark.line + 1
-    if key is not None and node.start_mark.index < key.start_mark.index:
+def _written_at(parent: Node, key: Node | None, part: str | int) -> int:
+    """Where the child named `part` is written: after its key, or after the list item
+    before it. A shared node that starts earlier is written there as an alias."""
+    if key is not None:
+        return int(key.start_mark.index)
+    assert isinstance(part, int) and isinstance(parent, SequenceNode)
+    index = part % len(parent.value)
+    before = parent.value[index - 1].end_mark.index if index else parent.start_mark.index
+    return int(before)
+
+
+def _refuse_shared(path: Path, written: int, node: Node) -> None:
+    if node.start_mark.index < written:
         what = f"is an alias (*) of the value written at line {node.start_mark.line + 1}"
     else:
-        what = "is anchored (&) and used again elsewhere through an alias (*)"
+        what = (
+            f"at line {node.start_mark.line + 1} is anchored (&) and used again elsewhere "
+            "through an alias (*)"
+        )
     raise EditError(
-        f"{_where(path)} (line {where}) {what}, so an edit here would change every place "
+        f"{_where(path)} {what}, so an edit here would change every place "
         "that shares it; write each copy out in full, then run the command again"
     )
 
