@@ -350,6 +350,10 @@ def test_practice_readiness_then_approval_then_diffused_and_review(tracker: Path
     )
     assert "+  last: 2027-09-01                # date of the last periodic review" in lines
     assert "+  outcome: Still current" in lines
+    shown = run("show", "falls", "--as-of", "2027-09-02", cwd=tracker)
+    assert (
+        "review          last 2027-09-01; next due 2028-09-01; found: Still current" in shown.lines
+    )
 
 
 def test_org_additions(tracker: Path, run: Run) -> None:

@@ -63,6 +63,8 @@ def practice_view(
     body = org.body(practice.approving_body)
     due = review_due(practice, org)
     review = f"last {practice.review.last or 'never'}; next due {due or '-'}"
+    if practice.review.outcome:
+        review += f"; found: {practice.review.outcome}"
     if due and due < as_of:
         review += "  ! OVERDUE"
     parts: list[RenderableType] = [
