@@ -344,10 +344,7 @@ def grid_markdown(grid: Grid) -> str:
 # -- gate reports -----------------------------------------------------------------------
 
 
-SITES_HEADING = (
-    "Sites (each goes live, is marked not-applicable with a reason, or gets an exception "
-    "approved by diffusion oversight)"
-)
+SITES_HEADING = "Sites: live, not-applicable with a reason, or excepted by diffusion oversight"
 
 
 def gate_text(report: GateReport, workflow: Workflow) -> str:

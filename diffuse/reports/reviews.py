@@ -15,12 +15,13 @@ AHEAD_DAYS = 30
 
 
 def review_due(practice: Practice, org: Organisation) -> date | None:
-    """The date the next periodic review is due, from the last review or establishment."""
+    """The date the next periodic review is due, from the last review or establishment,
+    whichever is later: becoming diffused dates `established` and starts a new cycle."""
     if practice.status not in REVIEWED:
         return None
     cadence = practice.review.cadence_months or org.settings.review_cadence_months
-    start = practice.review.last or practice.established
-    return add_months(start, cadence) if start else None
+    dates = [d for d in (practice.review.last, practice.established) if d is not None]
+    return add_months(max(dates), cadence) if dates else None
 
 
 class PracticeReview(NamedTuple):
