@@ -27,10 +27,12 @@ def check_invariants(catalog: Catalog) -> list[Problem]:
         return []
     workflow = catalog.workflow
     found: list[Problem] = []
+    by_practice: dict[str, list[Project]] = {}
+    for project in catalog.projects.values():
+        by_practice.setdefault(project.practice, []).append(project)
     for practice in catalog.practices.values():
         doc = catalog.document("practice", practice.id)
-        projects = [p for p in catalog.projects.values() if p.practice == practice.id]
-        found += _practice(workflow, practice, projects, doc)
+        found += _practice(workflow, practice, by_practice.get(practice.id, []), doc)
     for project in catalog.projects.values():
         doc = catalog.document("project", project.id)
         found += _history(workflow, project, doc)
