@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import Run, git
 from lifecycle import set_practice_status, write_project
 
@@ -244,3 +245,23 @@ def test_a_gate_naming_an_unknown_duty_is_a_located_error(tracker: Path, run: Ru
     result = run("validate", cwd=tracker)
     assert result.exit_code == 1
     assert "gates name unknown duty(s) ['hand-off']" in result.stdout
+
+
+def test_an_advance_that_moves_the_practice_passes_check(
+    git_tracker: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(git_tracker)
+    git(git_tracker, "checkout", "-q", "-b", "close")
+    _ready_to_close(git_tracker, ALL_LIVE)
+    git(git_tracker, "commit", "-qam", "Execute done")
+    git(git_tracker, "checkout", "-q", "main")
+    git(git_tracker, "merge", "-q", "close")
+    git(git_tracker, "checkout", "-q", "-b", "advance")
+    assert run("advance", "hh-spread", "--commit", "--date", "2026-07-01").exit_code == 0
+    result = run("check", "--base", "main", cwd=git_tracker)
+    assert result.exit_code == 0, result.stdout
+    assert result.lines[-3:] == [
+        "  ✓ practice hand-hygiene: status diffusing -> diffused",
+        "  ✓ project hh-spread: phase execute -> close",
+        "check passed: 3 file(s) valid, 2 change(s) since main",
+    ]
