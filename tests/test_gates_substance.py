@@ -245,6 +245,12 @@ def test_a_gate_naming_an_unknown_duty_is_a_located_error(tracker: Path, run: Ru
     result = run("validate", cwd=tracker)
     assert result.exit_code == 1
     assert "gates name unknown duty(s) ['hand-off']" in result.stdout
+    org.write_text(
+        org.read_text().replace("sites: sustained, done: [hand-off]", "sites: not-applicable")
+    )
+    result = run("validate", cwd=tracker)
+    assert result.exit_code == 1
+    assert "a gate's 'sites' is how far every site must be" in result.stdout
 
 
 def test_an_advance_that_moves_the_practice_passes_check(

@@ -70,6 +70,8 @@ class Workflow(Base):
         named_duties = {d for g in self.gates.values() for d in g.done}
         if named_duties - duties:
             raise ValueError(f"gates name unknown duty(s) {sorted(named_duties - duties)}")
+        if any(g.sites is SiteStatus.NOT_APPLICABLE for g in self.gates.values()):
+            raise ValueError("a gate's 'sites' is how far every site must be, not not-applicable")
         return self
 
     def index(self, phase: str) -> int:
