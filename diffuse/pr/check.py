@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from diffuse.errors import Location, Problem
+from diffuse.layout import resolved
 from diffuse.models import Organisation, Practice, Project
 from diffuse.pr.context import CheckReport, CheckRequest, Context, StateChange
 from diffuse.rules import lifecycle as lc
@@ -47,7 +48,7 @@ def run_check(root: Path, request: CheckRequest) -> CheckReport:
     org_path = _rel_to(root / ORGANISATION_FILE, report.toplevel)
     old_files = files_at(repo, report.base_commit, sorted({org_path, *paths}))
     ctx = Context(root, report.toplevel, catalog, old_files, report)
-    ctx.docs = {doc.path.resolve(): doc for doc in ctx.catalog.documents}
+    ctx.docs = {resolved(doc.path): doc for doc in ctx.catalog.documents}
     for rel in paths:
         _check_file(ctx, report.toplevel / rel)
     from diffuse.pr.signoff import check_governance, verify_signoff
@@ -64,20 +65,20 @@ _TRACKED = (ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR)
 
 
 def _rel_to(path: Path, top: Path) -> str:
-    return path.resolve().relative_to(top).as_posix()
+    return resolved(path).relative_to(top).as_posix()
 
 
 def _finding(problem: Problem) -> Problem:
     loc = problem.location
-    where = Location((Path.cwd() / loc.path).resolve(), loc.line, loc.col)
+    where = Location(resolved(Path.cwd() / loc.path), loc.line, loc.col)
     fix = "correct the file; 'diffuse validate' lists every problem"
     return Problem(where, problem.code, problem.message, problem.level, fix)
 
 
 def _settle(report: CheckReport) -> None:
-    failing = {f.location.path.resolve() for f in report.errors}
+    failing = {resolved(f.location.path) for f in report.errors}
     for change in report.changes:
-        change.ok = change.path.resolve() not in failing
+        change.ok = resolved(change.path) not in failing
     report.findings.sort()
 
 
@@ -85,7 +86,7 @@ def _check_file(ctx: Context, path: Path) -> None:
     if path.suffix not in SUFFIXES and path.name != ORGANISATION_FILE:
         return
     folder = path.parent.resolve()
-    if path.resolve() == (ctx.root / ORGANISATION_FILE).resolve():
+    if resolved(path) == (ctx.root / ORGANISATION_FILE).resolve():
         _organisation(ctx, path)
     elif folder == (ctx.root / PRACTICES_DIR).resolve():
         _practice(ctx, path)
@@ -97,7 +98,7 @@ def _current(ctx: Context, kind: str, path: Path) -> Any:
     items: dict[str, Any] = ctx.catalog.practices if kind == "practice" else ctx.catalog.projects
     item = items.get(path.stem)
     source = ctx.catalog.sources.get(f"{kind}/{path.stem}")
-    return item if source is not None and source.path.resolve() == path.resolve() else None
+    return item if source is not None and resolved(source.path) == resolved(path) else None
 
 
 # -- practices ------------------------------------------------------------------------------
@@ -160,7 +161,7 @@ def _practice_move(
     elif move.kind == "end" and move.old in lc.APPROVED_STATES and not approved:
         ctx.add(path, _approval_missing(practice.id, f"'{move.new}'", who))
     if move.reaches_approved:
-        present = set(ctx.docs[path.resolve()].data or {}) if path.resolve() in ctx.docs else set()
+        present = set(ctx.docs[resolved(path)].data or {}) if resolved(path) in ctx.docs else set()
         for gap in lc.readiness_gaps(practice, present):
             ctx.add(path, gap)
         if not [a for a in approved if a.gate is None]:
