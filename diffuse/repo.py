@@ -207,14 +207,32 @@ def file_log(repo: Any, path: str) -> list[Commit]:
     return _log(repo, ["log", "--follow", "--topo-order", "--raw"], [path])
 
 
-def verify_commit(repo: Any, sha: str) -> bool:
-    import git
+@dataclass(frozen=True)
+class Signature:
+    """What git found in a commit's signature (see `git log --format=%G?`)."""
 
-    try:
-        _git(repo, "verify-commit", sha)
-    except git.GitCommandError:
-        return False
-    return True
+    status: str  # G good, U good but of unknown trust, N none; B, X, Y, R, E otherwise
+    signer: str  # SSH: the allowed-signers principal; GPG: "Name <email>" of the key
+    key: str  # fingerprint of the signing key
+    primary: str  # GPG: fingerprint of the primary key of a signing subkey
+
+
+def signatures(repo: Any, shas: list[str]) -> dict[str, Signature]:
+    """The signature of each commit, checked by git (gpg or ssh-keygen) in one call."""
+    if not shas:
+        return {}
+    fmt = "--format=%H%x00%G?%x00%GS%x00%GF%x00%GP"
+    out = _git(repo, "log", "--no-walk=unsorted", "-z", fmt, *sorted(set(shas)), "--")
+    tokens = out.decode(errors="surrogateescape").split("\0")
+    found: dict[str, Signature] = {}
+    at = 0
+    while at + 5 <= len(tokens):
+        sha, *fields = tokens[at : at + 5]
+        found[sha.strip()] = Signature(*fields)
+        at += 5
+        while at < len(tokens) and not tokens[at].strip():
+            at += 1
+    return found
 
 
 def _log(repo: Any, args: list[str], paths: list[str] | None) -> list[Commit]:

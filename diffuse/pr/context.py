@@ -65,6 +65,7 @@ class Context:
     report: CheckReport
     docs: dict[Path, Document] = field(default_factory=dict)
     commits: list[Any] | None = None  # base..HEAD, read once when a rule needs it
+    signatures: dict[str, Any] | None = None  # of those commits, read once when needed
 
     def rel(self, path: Path) -> str:
         return resolved(path).relative_to(self.top).as_posix()
