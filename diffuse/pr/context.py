@@ -66,6 +66,7 @@ class Context:
     docs: dict[Path, Document] = field(default_factory=dict)
     commits: list[Any] | None = None  # base..HEAD, read once when a rule needs it
     signatures: dict[str, Any] | None = None  # of those commits, read once when needed
+    repo: Any = None  # the git repository, when comparing with a base
 
     def rel(self, path: Path) -> str:
         return resolved(path).relative_to(self.top).as_posix()

@@ -151,22 +151,17 @@ def _check_approvals(
     approvals: list[Approval],
     doc: Document,
 ) -> None:
-    body = org.body(practice.approving_body)
+    # An approval names the body that gave it: a practice moved to another body keeps the
+    # approvals of the one it left. Only approvals by its current body count at a gate.
     for index, approval in enumerate(approvals):
         loc: Loc = ("approvals", index)
         checker.known(
             doc, (*loc, "body"), approval.body, [b.id for b in org.bodies], "approving body"
         )
+        body = org.body(approval.body)
         if body is None:
             continue
-        if approval.body != body.id:
-            checker.add(
-                doc,
-                (*loc, "body"),
-                "wrong-body",
-                f"'{practice.id}' is approved by '{body.id}', not '{approval.body}'",
-            )
-        elif approval.by not in body.members:
+        if approval.by not in body.members:
             checker.add(
                 doc,
                 (*loc, "by"),
