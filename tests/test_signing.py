@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,88 @@ def test_a_signing_key_must_be_a_fingerprint(tracker: Path, run: Run) -> None:
     spaced = "'ABCD EF01 2345 6789 ABCD  EF01 2345 6789 abcd ef01'"
     edit(org, "signing_keys: [my-laptop]", f"signing_keys: [{spaced}]")
     assert run("validate", cwd=tracker).exit_code == 0
+
+
+def test_the_shipped_workflow_verifies_who_approved() -> None:
+    import yaml
+    from conftest import REPO_ROOT
+
+    workflow = yaml.safe_load((REPO_ROOT / ".github" / "workflows" / "diffuse.yml").read_text())
+    runs = [step.get("run", "") for step in workflow["jobs"]["check"]["steps"]]
+    assert any("diffuse check --base" in run and "--verify-signoff" in run for run in runs)
+
+
+@pytest.fixture
+def gnupg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A keyring of its own holding keys for ben and cy; its agent is stopped afterwards."""
+    if shutil.which("gpg") is None:
+        pytest.skip("needs gpg")
+    home = tmp_path / "gnupg"
+    home.mkdir(mode=0o700)
+    monkeypatch.setenv("GNUPGHOME", str(home))
+    for who in ("Ben Member <ben@example.org>", "Cy Manager <cy@example.org>"):
+        subprocess.run(
+            ["gpg", "--batch", "--passphrase", "", "--quick-gen-key", who, "ed25519"],
+            check=True,
+            capture_output=True,
+        )
+    yield home
+    subprocess.run(["gpgconf", "--kill", "gpg-agent"], check=False, capture_output=True)
+
+
+def _gpg_fingerprint(email: str) -> str:
+    listed = subprocess.run(
+        ["gpg", "--with-colons", "--list-keys", email], check=True, capture_output=True, text=True
+    )
+    return next(line.split(":")[9] for line in listed.stdout.splitlines() if line[:4] == "fpr:")
+
+
+def _gpg_commit(repo: Path, home: Path, signer: str) -> str:
+    env = {
+        "GIT_AUTHOR_NAME": "Ben Member",
+        "GIT_AUTHOR_EMAIL": "ben@example.org",
+        "GIT_COMMITTER_NAME": "Ben Member",
+        "GIT_COMMITTER_EMAIL": "ben@example.org",
+        "GIT_CONFIG_GLOBAL": "/dev/null",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GNUPGHOME": str(home),
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(home),
+    }
+    git(repo, "add", "-A")
+    subprocess.run(
+        ["git", "commit", "-q", f"-S{signer}", "--amend", "--no-edit"],
+        cwd=repo,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    return git(repo, "rev-parse", "--short=10", "HEAD").strip()
+
+
+@pytest.mark.parametrize("registered", [False, True])
+def test_gpg_signatures_are_matched_to_the_approver(
+    repo: Path, run: Run, gnupg: Path, registered: bool
+) -> None:
+    ben_print, cy_print = _gpg_fingerprint("ben@example.org"), _gpg_fingerprint("cy@example.org")
+    # Registered as gpg --fingerprint prints it: groups of four, lower case allowed.
+    spaced = " ".join(ben_print[i : i + 4] for i in range(0, 40, 4)).lower()
+    _require_signing(repo, keys=f"'{spaced}'" if registered else "")
+    practice = with_practice(repo)
+    edit(practice, "status: proposed", "status: approved")
+    edit(practice, "approvals: []", APPROVAL)
+    commit_as(repo, "ben", "Approve")
+    sha = _gpg_commit(repo, gnupg, "cy@example.org")
+    result = run("check", "--base", "main", "--verify-signoff", cwd=repo)
+    why = (
+        f"signed with key {cy_print}, which is not one of the signing_keys of 'ben' in "
+        "organisation.yaml"
+        if registered
+        else "signed by cy@example.org, not by ben@example.org"
+    )
+    assert (
+        f"practices/falls.yaml:19:5: error[signoff-signer] approval: commit {sha} by 'ben' is {why}"
+    ) in result.lines
+    _gpg_commit(repo, gnupg, "ben@example.org")
+    result = run("check", "--base", "main", "--verify-signoff", cwd=repo)
+    assert result.exit_code == 0, result.stdout
