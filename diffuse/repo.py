@@ -222,7 +222,8 @@ def signatures(repo: Any, shas: list[str]) -> dict[str, Signature]:
     if not shas:
         return {}
     fmt = "--format=%H%x00%G?%x00%GS%x00%GF%x00%GP"
-    out = _git(repo, "log", "--no-walk=unsorted", "-z", fmt, *sorted(set(shas)), "--")
+    feed = "".join(f"{sha}\n" for sha in sorted(set(shas))).encode()
+    out = _git(repo, "log", "--no-walk=unsorted", "--stdin", "-z", fmt, stdin=feed)
     tokens = out.decode(errors="surrogateescape").split("\0")
     found: dict[str, Signature] = {}
     at = 0
