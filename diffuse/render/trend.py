@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 from typing import Any
 
 from diffuse.render import clean
+from diffuse.render.csvtext import csv_text
 from diffuse.reports.trend import Trend, Week
 
 LEGEND = (
@@ -95,9 +94,8 @@ def trend_json(trend: Trend) -> str:
 
 
 def trend_csv(trend: Trend) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["week", "date", "live", "in_scope", "target_line"])
-    for w in trend.weeks:
-        writer.writerow([w.week, w.day.isoformat(), w.live, trend.in_scope, f"{w.target_line:.2f}"])
-    return out.getvalue()
+    rows = [
+        [w.week, w.day.isoformat(), w.live, trend.in_scope, f"{w.target_line:.2f}"]
+        for w in trend.weeks
+    ]
+    return csv_text(["week", "date", "live", "in_scope", "target_line"], rows)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from diffuse.errors import Problem
 from diffuse.files.loading import Document
-from diffuse.models import DutyStatus, Organisation, Practice, Project, Workflow
+from diffuse.models import Decision, DutyStatus, Organisation, Practice, Project, Workflow
 from diffuse.rules import lifecycle as lc
 from diffuse.rules.catalog import Catalog
 from diffuse.rules.following import FOLLOWING, allowed_statuses
@@ -123,11 +123,22 @@ def _passed_gates(
         if gate is None or not gate.approval or step.to in checked:
             continue
         checked.add(step.to)
-        if not lc.by_member(project.approvals, org, practice.approving_body, step.to):
+        if not _approved_then(project, org, step.to):
             message = f"entered '{step.to}' on {step.date} with no approval to enter it by {who}"
             fix = f"a member runs 'diffuse approve {project.id} --gate {step.to}'"
             found.append(_at(doc, lc.Gap(("approvals",), "gate-approval", message, fix)))
     return found + _site_conditions(workflow, org, practice, project, doc)
+
+
+def _approved_then(project: Project, org: Organisation, gate: str) -> bool:
+    """An approval to enter `gate` by a member of the body it names: the practice's body
+    when it was given, which may since have passed the practice to another."""
+    return any(
+        approval.gate == gate
+        and approval.decision is Decision.APPROVED
+        and approval.by in getattr(org.body(approval.body), "members", ())
+        for approval in project.approvals
+    )
 
 
 def _site_conditions(
