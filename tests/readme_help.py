@@ -39,6 +39,7 @@ COMMANDS = [
     ["metrics", "add"],
     ["review"],
     ["scorecard"],
+    ["trend"],
     ["check"],
     ["approve"],
     ["codeowners"],

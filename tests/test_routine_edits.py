@@ -512,3 +512,13 @@ def test_refusals_are_clear_and_leave_the_file_untouched(
     tracker: Path, run: Run, args: tuple[str, ...], message: str
 ) -> None:
     assert refused(tracker, run, *args) == message
+
+
+def test_a_practice_status_follows_its_projects(tracker: Path, run: Run) -> None:
+    assert refused(
+        tracker, run, "practice", "hand-hygiene", "--status", "diffusing", file=PRACTICE
+    ) == (
+        "diffuse: 'hand-hygiene' cannot be diffusing: its projects make it approved (a "
+        "practice is diffusing once a project enters execute and diffused once all have "
+        "closed; 'diffuse advance' moves it)"
+    )

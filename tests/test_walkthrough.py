@@ -20,7 +20,8 @@ def walkthrough() -> list[list[str]]:
     block = re.search(r"```sh\n(.*?)```", body, re.S)
     assert block is not None
     joined = block.group(1).replace("\\\n", " ")
-    return [shlex.split(line) for line in joined.splitlines() if line and line[0] != "#"]
+    words = [shlex.split(line, comments=True) for line in joined.splitlines()]
+    return [line for line in words if line]
 
 
 def test_the_readme_walkthrough_runs_without_editing_yaml(
@@ -52,7 +53,7 @@ def test_the_readme_walkthrough_runs_without_editing_yaml(
     assert "    go_live_actual: 2027-04-01" in project
     practice = (root / "practices" / "hand-hygiene.yaml").read_text()
     assert "status: diffused" in practice
-    assert "established: 2027-05-16" in practice
+    assert "established: 2027-04-21" in practice
     assert "  last: 2028-05-10" in practice
     assert result.lines[4].split() == [
         "hh-2027",

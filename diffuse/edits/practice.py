@@ -17,6 +17,7 @@ from diffuse.edits.record import EditOptions, EditResult
 from diffuse.errors import DiffuseError
 from diffuse.files.yamledit import Scalar, append_item, set_list, set_value
 from diffuse.models.practice import Practice
+from diffuse.rules.following import FOLLOWING, allowed_statuses
 from diffuse.rules.lifecycle import TEMPLATE_PRINCIPLE, practice_move, readiness_gaps, skipped
 from diffuse.rules.load import Loaded
 from diffuse.vocab import PracticeStatus, SupportKind
@@ -46,7 +47,7 @@ def update_practice(root: Path, request: PracticeRequest, options: EditOptions) 
     path = loaded.catalog.document("practice", practice.id).path
     edits = _edits(loaded, practice, request, options)
     if request.status is not None:
-        edits += _status_edits(practice, request.status, options)
+        edits += _status_edits(loaded, practice, request.status, options)
     if not edits:
         raise DiffuseError("nothing to change; see 'diffuse practice --help' for the options")
 
@@ -124,7 +125,23 @@ def _principles(practice: Practice, request: PracticeRequest) -> list[Edit]:
     return edits
 
 
-def _status_edits(practice: Practice, wanted: str, options: EditOptions) -> list[Edit]:
+def _must_follow_projects(loaded: Loaded, practice: Practice, new: PracticeStatus) -> None:
+    if new not in FOLLOWING:
+        return
+    projects = [p for p in loaded.catalog.projects.values() if p.practice == practice.id]
+    allowed = allowed_statuses(loaded.catalog.workflow, projects)
+    if new not in allowed:
+        names = " or ".join(sorted(s.value for s in allowed))
+        raise DiffuseError(
+            f"'{practice.id}' cannot be {new.value}: its projects make it {names} (a practice "
+            "is diffusing once a project enters execute and diffused once all have closed; "
+            "'diffuse advance' moves it)"
+        )
+
+
+def _status_edits(
+    loaded: Loaded, practice: Practice, wanted: str, options: EditOptions
+) -> list[Edit]:
     new = PracticeStatus(record.choice("--status", wanted, [s.value for s in PracticeStatus]))
     move = practice_move(practice.status, new)
     if move.kind == "same":
@@ -134,6 +151,7 @@ def _status_edits(practice: Practice, wanted: str, options: EditOptions) -> list
             f"'{practice.id}' cannot go from {practice.status.value} to {new.value} in one "
             f"step; it must pass through {', '.join(skipped(move))} first"
         )
+    _must_follow_projects(loaded, practice, new)
     if move.kind == "back" and not (practice.approvals and practice.approvals[-1].reason):
         raise DiffuseError(
             f"moving '{practice.id}' back from {practice.status.value} to {new.value} is a "

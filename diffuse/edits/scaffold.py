@@ -8,7 +8,7 @@ from pathlib import Path
 from diffuse.edits.newrepo import ready_for_pull_requests, workflow_yaml
 from diffuse.errors import DiffuseError
 from diffuse.frameworks.catalog import DEFAULT, FRAMEWORKS
-from diffuse.layout import ID_PATTERN
+from diffuse.layout import ID_PATTERN, WINDOWS_RESERVED
 from diffuse.models import RiskCategory, Workflow
 from diffuse.reports.schema import SCHEMA_DIR, write_schemas
 from diffuse.reports.schema import header as schema_header
@@ -235,6 +235,8 @@ def _risk_lines() -> list[str]:
 def _check_new_id(item_id: str) -> None:
     if not ID_PATTERN.fullmatch(item_id):
         raise DiffuseError(f"'{item_id}' is not a valid id: use lowercase letters, digits and '-'")
+    if item_id in WINDOWS_RESERVED:
+        raise DiffuseError(f"'{item_id}' is a device name on Windows; choose another id")
 
 
 def _yaml_text(value: str) -> str:
