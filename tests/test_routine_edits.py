@@ -522,3 +522,53 @@ def test_a_practice_status_follows_its_projects(tracker: Path, run: Run) -> None
         "practice is diffusing once a project enters execute and diffused once all have "
         "closed; 'diffuse advance' moves it)"
     )
+
+
+def test_a_site_leaves_the_close_gate_with_a_reason_or_an_exception(
+    tracker: Path, run: Run
+) -> None:
+    assert refused(tracker, run, "site", "hh-spread", "sou", "--status", "not-applicable") == (
+        "diffuse: --status not-applicable needs --reason TEXT saying why"
+    )
+    lines = edit(
+        tracker,
+        run,
+        "site",
+        "hh-spread",
+        "sou",
+        "--status",
+        "not-applicable",
+        "--reason",
+        "no inpatient beds",
+        "--date",
+        "2026-04-02",
+    )
+    assert lines[:3] == [
+        "-    status: planning",
+        "+    status: not-applicable",
+        "+    reason: no inpatient beds",
+    ]
+    message = refused(tracker, run, "site", "hh-spread", "nst", "--except", "rebuild", "--by", "cy")
+    assert message == (
+        "diffuse: --except: 'cy' is not a member of Clinical Practice Committee, whose "
+        "members approve an exception to the close gate"
+    )
+    lines = edit(
+        tracker,
+        run,
+        "site",
+        "hh-spread",
+        "nst",
+        "--except",
+        "ward closed for a rebuild",
+        "--by",
+        "ben",
+        "--date",
+        "2026-06-15",
+    )
+    assert lines[-4:] == [
+        "+    exception:",
+        "+      reason: ward closed for a rebuild",
+        "+      approved_by: ben",
+        "+      date: 2026-06-15",
+    ]

@@ -82,6 +82,19 @@ def site_update(
             "sponsor-oversight role or a member of the approving body).",
         ),
     ] = None,
+    reason: Annotated[
+        str | None,
+        typer.Option(metavar="TEXT", help="Why the site is not-applicable (needed for it)."),
+    ] = None,
+    excepted: Annotated[
+        str | None,
+        typer.Option(
+            "--except",
+            metavar="REASON",
+            help="Let the site off the close gate without going live (a member of the "
+            "approving body; recorded with who and --date).",
+        ),
+    ] = None,
     dry_run: DryRunOpt = False,
     commit: CommitOpt = False,
     by: ByOpt = None,
@@ -90,14 +103,15 @@ def site_update(
 ) -> None:
     """Update one site's row of a project.
 
-    Sets status, health, ADKAR stage, note, go-live dates, local leader, barriers and
-    local adaptations, stamps 'updated', and logs a note in the project's dated updates,
-    changing only those lines.
+    Sets status, health, ADKAR stage, note, go-live dates, local leader, barriers, local
+    adaptations and exceptions to the close gate, stamps 'updated', and logs a note in
+    the project's dated updates, changing only those lines.
 
     \b
     Example:
       diffuse site hh-spread nor --status live --date 2026-05-04
       diffuse site hh-spread sea --barrier "No sinks in bay 3" --go-live 2026-07-01
+      diffuse site hh-spread sou --status not-applicable --reason "No inpatient beds"
     """
     from diffuse.edits.site import SiteRequest, update_site
 
@@ -114,6 +128,8 @@ def site_update(
         tuple(resolve or ()),
         adaptation,
         approve_adaptation,
+        reason,
+        excepted,
     )
     echo_result(update_site(tracker_root(root), request, edit_options(dry_run, commit, by, on)))
 

@@ -3,7 +3,9 @@ local leader, barriers and local adaptations.
 
 Going live records the actual go-live date (the forecast and the scorecard read it). A
 local adaptation is requested by the site and approved by diffusion oversight: a person
-holding the project's oversight role or a member of the practice's approving body.
+holding the project's oversight role or a member of the practice's approving body. A site
+leaves the close gate's count only as not-applicable with a reason, or by an exception a
+member of the approving body records (`--except REASON`).
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ class SiteRequest:
     resolved: tuple[str, ...] = ()
     adaptation: str | None = None
     approve: str | None = None
+    reason: str | None = None  # why the site is not-applicable
+    exception: str | None = None  # why oversight lets the site off the close gate
 
 
 def update_site(root: Path, request: SiteRequest, options: EditOptions) -> EditResult:
@@ -47,10 +51,13 @@ def update_site(root: Path, request: SiteRequest, options: EditOptions) -> EditR
     fields = _fields(loaded, request, state, options.on)
     barriers = _barriers(state.barriers, request)
     approver = _approver(loaded, root, project, request, options)
-    if not (fields or barriers is not None or request.adaptation or approver or request.note):
+    excuser = _excuser(loaded, root, project, request, options)
+    wanted = (fields, barriers is not None, request.adaptation, approver, request.note, excuser)
+    if not any(wanted):
         raise DiffuseError(
             "nothing to change: give --status, --health, --adkar, --note, --leader, "
-            "--go-live, --barrier, --resolve, --adaptation or --approve-adaptation"
+            "--go-live, --reason, --barrier, --resolve, --adaptation, --approve-adaptation "
+            "or --except"
         )
     approved = _adaptation_index(state, request.approve) if request.approve else None
     by = None if approver else _recorder(loaded, root, options)
@@ -67,6 +74,13 @@ def update_site(root: Path, request: SiteRequest, options: EditOptions) -> EditR
                 "requested": options.on,
             }
             text = append_item(text, (*where, "adaptations"), item)
+        if excuser is not None:
+            for name, value in (
+                ("reason", request.exception),
+                ("approved_by", excuser),
+                ("date", options.on),
+            ):
+                text = set_value(text, (*where, "exception", name), value)
         if approved is not None:
             text = set_value(text, (*where, "adaptations", approved, "approved_by"), approver)
             text = set_value(text, (*where, "adaptations", approved, "date"), options.on)
@@ -94,6 +108,11 @@ def _fields(
     ):
         if value is not None:
             fields.append((name, record.choice(f"--{name}", value, [v.value for v in vocab])))
+    if request.reason is not None:
+        fields.append(("reason", request.reason))
+    dropping = request.status == SiteStatus.NOT_APPLICABLE
+    if dropping and not (request.reason or state.reason or "").strip():
+        raise DiffuseError("--status not-applicable needs --reason TEXT saying why")
     going_live = request.status in (SiteStatus.LIVE, SiteStatus.SUSTAINED)
     if going_live and state.go_live_actual is None:
         fields.append(("go_live_actual", on))
@@ -154,6 +173,26 @@ def _approver(
     )
 
 
+def _excuser(
+    loaded: Loaded, root: Path, project: Project, request: SiteRequest, options: EditOptions
+) -> str | None:
+    """Who lets the site off the close gate: a member of the practice's approving body."""
+    if request.exception is None:
+        return None
+    from diffuse.edits.identity import current_person
+
+    person = current_person(loaded.org, root, options.by)
+    practice = loaded.catalog.practices.get(project.practice)
+    body = loaded.org.body(practice.approving_body) if practice else None
+    if body is None or person not in body.members:
+        raise DiffuseError(
+            f"--except: '{person}' is not a member of "
+            f"{body.name if body else 'the approving body'}, whose members approve an "
+            "exception to the close gate"
+        )
+    return person
+
+
 def _recorder(loaded: Loaded, root: Path, options: EditOptions) -> str | None:
     from diffuse.edits.identity import maybe_person
 
@@ -170,6 +209,8 @@ def _describe(fields: list[tuple[str, Scalar]], request: SiteRequest, state: Sit
     ]
     if request.adaptation:
         said.append(f"adaptation requested: {request.adaptation}")
+    if request.exception:
+        said.append(f"excepted from the close gate: {request.exception}")
     if request.approve:
         described = [a.description for a in state.adaptations]
         said.append(f"adaptation approved: {described[_find(described, request.approve, '', '')]}")
