@@ -19,24 +19,24 @@ def changed(before: str, after: str) -> list[str]:
     return [line for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---")]
 
 
-def edit(tracker: Path, run: Run, *args: str, file: Path = PROJECT) -> list[str]:
-    before = (tracker / file).read_text()
-    result = run(*args, cwd=tracker)
+def edit(git_tracker: Path, run: Run, *args: str, file: Path = PROJECT) -> list[str]:
+    before = (git_tracker / file).read_text()
+    result = run(*args, cwd=git_tracker)
     assert result.exit_code == 0, result.stdout + result.stderr
-    return changed(before, (tracker / file).read_text())
+    return changed(before, (git_tracker / file).read_text())
 
 
-def refused(tracker: Path, run: Run, *args: str, file: Path = PROJECT) -> str:
-    before = (tracker / file).read_bytes()
-    result = run(*args, cwd=tracker)
+def refused(git_tracker: Path, run: Run, *args: str, file: Path = PROJECT) -> str:
+    before = (git_tracker / file).read_bytes()
+    result = run(*args, cwd=git_tracker)
     assert result.exit_code == 1, result.stdout + result.stderr
-    assert (tracker / file).read_bytes() == before
+    assert (git_tracker / file).read_bytes() == before
     return result.stderr.strip()
 
 
-def test_going_live_records_the_go_live_date(tracker: Path, run: Run) -> None:
+def test_going_live_records_the_go_live_date(git_tracker: Path, run: Run) -> None:
     lines = edit(
-        tracker, run, "site", "hh-spread", "sou", "--status", "live", "--date", "2026-05-04"
+        git_tracker, run, "site", "hh-spread", "sou", "--status", "live", "--date", "2026-05-04"
     )
     assert lines == [
         "-    status: planning",
@@ -46,14 +46,22 @@ def test_going_live_records_the_go_live_date(tracker: Path, run: Run) -> None:
     ]
     # A site already live keeps the date it went live.
     lines = edit(
-        tracker, run, "site", "hh-spread", "nor", "--status", "sustained", "--date", "2026-09-01"
+        git_tracker,
+        run,
+        "site",
+        "hh-spread",
+        "nor",
+        "--status",
+        "sustained",
+        "--date",
+        "2026-09-01",
     )
     assert "+    go_live_actual: 2026-09-01" not in lines
 
 
-def test_site_plan_leader_and_barriers(tracker: Path, run: Run) -> None:
+def test_site_plan_leader_and_barriers(git_tracker: Path, run: Run) -> None:
     lines = edit(
-        tracker,
+        git_tracker,
         run,
         "site",
         "hh-spread",
@@ -76,15 +84,17 @@ def test_site_plan_leader_and_barriers(tracker: Path, run: Run) -> None:
         "+    leader: cy",
         "+    updated: 2026-04-02",
     ]
-    message = refused(tracker, run, "site", "hh-spread", "nst", "--resolve", "staffing")
+    message = refused(git_tracker, run, "site", "hh-spread", "nst", "--resolve", "staffing")
     assert message == (
         "diffuse: --resolve: no barrier 'staffing' at this site; recorded: 1. no trainer"
     )
 
 
-def test_local_adaptation_is_requested_then_approved_by_oversight(tracker: Path, run: Run) -> None:
+def test_local_adaptation_is_requested_then_approved_by_oversight(
+    git_tracker: Path, run: Run
+) -> None:
     lines = edit(
-        tracker,
+        git_tracker,
         run,
         "site",
         "hh-spread",
@@ -102,7 +112,7 @@ def test_local_adaptation_is_requested_then_approved_by_oversight(tracker: Path,
         "+        requested: 2026-04-01",
     ]
     message = refused(
-        tracker, run, "site", "hh-spread", "sou", "--approve-adaptation", "1", "--by", "cy"
+        git_tracker, run, "site", "hh-spread", "sou", "--approve-adaptation", "1", "--by", "cy"
     )
     assert message == (
         "diffuse: --approve-adaptation: 'cy' is not diffusion oversight for 'hh-spread': "
@@ -110,7 +120,7 @@ def test_local_adaptation_is_requested_then_approved_by_oversight(tracker: Path,
         "Clinical Practice Committee"
     )
     lines = edit(
-        tracker,
+        git_tracker,
         run,
         "site",
         "hh-spread",
@@ -125,9 +135,9 @@ def test_local_adaptation_is_requested_then_approved_by_oversight(tracker: Path,
     assert "+        approved_by: ben" in lines and "+        date: 2026-04-03" in lines
 
 
-def test_duty_done_na_and_refusals(tracker: Path, run: Run) -> None:
+def test_duty_done_na_and_refusals(git_tracker: Path, run: Run) -> None:
     lines = edit(
-        tracker,
+        git_tracker,
         run,
         "duty",
         "hh-spread",
@@ -148,74 +158,81 @@ def test_duty_done_na_and_refusals(tracker: Path, run: Run) -> None:
         "+    evidence: https://intranet/plan",
     ]
     lines = edit(
-        tracker, run, "duty", "hh-spread", "sr-proven", "--na", "--reason", "proven elsewhere"
+        git_tracker, run, "duty", "hh-spread", "sr-proven", "--na", "--reason", "proven elsewhere"
     )
     assert lines == [
         "-  sr-proven: {status: done, date: 2026-01-20}",
         "+  sr-proven: {status: na, date: 2026-01-20, reason: proven elsewhere}",
     ]
-    assert refused(tracker, run, "duty", "hh-spread", "it-approval", "--na") == (
+    assert refused(git_tracker, run, "duty", "hh-spread", "it-approval", "--na") == (
         "diffuse: --na needs --reason TEXT saying why the duty does not apply"
     )
-    assert refused(tracker, run, "duty", "hh-spread", "nope", "--done").startswith(
+    assert refused(git_tracker, run, "duty", "hh-spread", "nope", "--done").startswith(
         "diffuse: no duty 'nope' in the workflow; known: sr-proven,"
     )
 
 
-def test_role_assign_and_remove(tracker: Path, run: Run) -> None:
-    assert edit(tracker, run, "role", "hh-spread", "it-liaison", "cy", "ada") == [
+def test_role_assign_and_remove(git_tracker: Path, run: Run) -> None:
+    assert edit(git_tracker, run, "role", "hh-spread", "it-liaison", "cy", "ada") == [
         "+  it-liaison: [cy, ada]"
     ]
-    assert edit(tracker, run, "role", "hh-spread", "sponsor-oversight", "ben", "--remove") == [
+    assert edit(git_tracker, run, "role", "hh-spread", "sponsor-oversight", "ben", "--remove") == [
         "-  sponsor-oversight: [ada, ben]",
         "+  sponsor-oversight: [ada]",
     ]
-    assert edit(tracker, run, "role", "hh-spread", "diffusion-manager", "ada") == [
+    assert edit(git_tracker, run, "role", "hh-spread", "diffusion-manager", "ada") == [
         "-  diffusion-manager: cy   # the enterprise diffusion manager",
         "+  diffusion-manager: [cy, ada]   # the enterprise diffusion manager",
     ]
-    assert refused(tracker, run, "role", "hh-spread", "it-liaison", "zed") == (
+    assert refused(git_tracker, run, "role", "hh-spread", "it-liaison", "zed") == (
         "diffuse: PERSON: no person 'zed' in organisation.yaml; known: ada, ben, cy"
     )
 
 
-def test_risk_is_scored_added_and_unassessed_risks_show_no_score(tracker: Path, run: Run) -> None:
+def test_risk_is_scored_added_and_unassessed_risks_show_no_score(
+    git_tracker: Path, run: Run
+) -> None:
     assert edit(
-        tracker, run, "risk", "hh-spread", "2", "--owner", "ben", "--status", "mitigated"
+        git_tracker, run, "risk", "hh-spread", "2", "--owner", "ben", "--status", "mitigated"
     ) == [
         "-  - {category: it-changes, likelihood: 2, impact: 3}",
         "+  - {category: it-changes, likelihood: 2, impact: 3, owner: ben, status: mitigated}",
     ]
     assert edit(
-        tracker, run, "risk", "hh-spread", "ownership", "--description", "no owner yet"
+        git_tracker, run, "risk", "hh-spread", "ownership", "--description", "no owner yet"
     ) == [
         "+  - category: ownership",
         "+    description: no owner yet",
         "+    status: unassessed",
     ]
     assert edit(
-        tracker, run, "risk", "hh-spread", "ownership", "--likelihood", "2", "--impact", "5"
+        git_tracker, run, "risk", "hh-spread", "ownership", "--likelihood", "2", "--impact", "5"
     ) == [
         "-    status: unassessed",
         "+    status: open",
         "+    likelihood: 2",
         "+    impact: 5",
     ]
-    message = refused(tracker, run, "risk", "hh-spread", "culture", "--impact", "7")
+    message = refused(git_tracker, run, "risk", "hh-spread", "culture", "--impact", "7")
     assert message == "diffuse: --impact: expected 1 to 5, got 7"
 
 
-def test_new_project_risks_start_unassessed_and_count_as_none_open(tracker: Path, run: Run) -> None:
-    assert run("new", "project", "hh-two", "--practice", "hand-hygiene", cwd=tracker).exit_code == 0
-    shown = run("show", "hh-two", "--format", "json", cwd=tracker)
+def test_new_project_risks_start_unassessed_and_count_as_none_open(
+    git_tracker: Path, run: Run
+) -> None:
+    assert (
+        run("new", "project", "hh-two", "--practice", "hand-hygiene", cwd=git_tracker).exit_code
+        == 0
+    )
+    shown = run("show", "hh-two", "--format", "json", cwd=git_tracker)
     risks = __import__("json").loads(shown.stdout)["risks"]
     assert {r["status"] for r in risks} == {"unassessed"} and len(risks) == 8
-    card = run("scorecard", "--format", "json", "--as-of", "2026-06-01", cwd=tracker)
+    card = run("scorecard", "--format", "json", "--as-of", "2026-06-01", cwd=git_tracker)
     assert card.exit_code == 0
 
 
-def test_dry_run_shows_the_change_and_writes_nothing(tracker: Path, run: Run) -> None:
-    before = (tracker / PROJECT).read_bytes()
+def test_dry_run_shows_the_change_and_writes_nothing(git_tracker: Path, run: Run) -> None:
+    before = (git_tracker / PROJECT).read_bytes()
     result = run(
         "site",
         "hh-spread",
@@ -225,12 +242,12 @@ def test_dry_run_shows_the_change_and_writes_nothing(tracker: Path, run: Run) ->
         "--date",
         "2026-05-04",
         "--dry-run",
-        cwd=tracker,
+        cwd=git_tracker,
     )
     assert result.exit_code == 0
     assert result.lines == [
         "hh-spread: site sou updated (status=live, go_live_actual=2026-05-04) (dry run: "
-        f"{tracker / PROJECT} was not changed)",
+        f"{git_tracker / PROJECT} was not changed)",
         "  @@ -40 +40 @@",
         "  -    status: planning",
         "  +    status: live",
@@ -238,7 +255,7 @@ def test_dry_run_shows_the_change_and_writes_nothing(tracker: Path, run: Run) ->
         "  +    go_live_actual: 2026-05-04",
         "  +    updated: 2026-05-04",
     ]
-    assert (tracker / PROJECT).read_bytes() == before
+    assert (git_tracker / PROJECT).read_bytes() == before
 
 
 def test_commit_commits_just_that_file(git_tracker: Path, run: Run) -> None:
@@ -266,18 +283,21 @@ def test_commit_commits_just_that_file(git_tracker: Path, run: Run) -> None:
     assert "    date: 2026-03-03\n    by: ada\n" in (git_tracker / PROJECT).read_text()
 
 
-def test_practice_readiness_then_approval_then_diffused_and_review(tracker: Path, run: Run) -> None:
+def test_practice_readiness_then_approval_then_diffused_and_review(
+    git_tracker: Path, run: Run
+) -> None:
     assert (
-        run("new", "practice", "falls", "--title", "Falls prevention", cwd=tracker).exit_code == 0
+        run("new", "practice", "falls", "--title", "Falls prevention", cwd=git_tracker).exit_code
+        == 0
     )
     falls = Path("practices") / "falls.yaml"
-    message = refused(tracker, run, "practice", "falls", "--status", "approved", file=falls)
+    message = refused(git_tracker, run, "practice", "falls", "--status", "approved", file=falls)
     assert message.startswith(
         "diffuse: 'falls' is not ready to be approved: no evidence that the practice worked "
         "at a site (add an 'evidence' entry: {site: ID, summary: what improved}); "
     )
     lines = edit(
-        tracker,
+        git_tracker,
         run,
         "practice",
         "falls",
@@ -309,17 +329,17 @@ def test_practice_readiness_then_approval_then_diffused_and_review(tracker: Path
     assert "+    - Risk score on admission" in lines
     assert "+status: approved" in lines
     assert "+  - site: nor" in lines and "+    date: 2026-03-01" in lines
-    assert refused(tracker, run, "practice", "falls", "--status", "diffused", file=falls) == (
+    assert refused(git_tracker, run, "practice", "falls", "--status", "diffused", file=falls) == (
         "diffuse: 'falls' cannot go from approved to diffused in one step; it must pass "
         "through diffusing first"
     )
-    assert refused(tracker, run, "practice", "falls", "--status", "proposed", file=falls) == (
+    assert refused(git_tracker, run, "practice", "falls", "--status", "proposed", file=falls) == (
         "diffuse: moving 'falls' back from approved to proposed is a decision of its "
         "approving body: a member first runs 'diffuse approve falls --reason TEXT'"
     )
-    edit(tracker, run, "practice", "falls", "--status", "diffusing", file=falls)
+    edit(git_tracker, run, "practice", "falls", "--status", "diffusing", file=falls)
     lines = edit(
-        tracker,
+        git_tracker,
         run,
         "practice",
         "falls",
@@ -337,7 +357,7 @@ def test_practice_readiness_then_approval_then_diffused_and_review(tracker: Path
         "YYYY-MM-DD",
     ]
     lines = edit(
-        tracker,
+        git_tracker,
         run,
         "practice",
         "falls",
@@ -350,16 +370,16 @@ def test_practice_readiness_then_approval_then_diffused_and_review(tracker: Path
     )
     assert "+  last: 2027-09-01                # date of the last periodic review" in lines
     assert "+  outcome: Still current" in lines
-    shown = run("show", "falls", "--as-of", "2027-09-02", cwd=tracker)
+    shown = run("show", "falls", "--as-of", "2027-09-02", cwd=git_tracker)
     assert (
         "review          last 2027-09-01; next due 2028-09-01; found: Still current" in shown.lines
     )
 
 
-def test_org_additions(tracker: Path, run: Run) -> None:
+def test_org_additions(git_tracker: Path, run: Run) -> None:
     org = Path("organisation.yaml")
     assert edit(
-        tracker,
+        git_tracker,
         run,
         "org",
         "add-site",
@@ -375,7 +395,7 @@ def test_org_additions(tracker: Path, run: Run) -> None:
         "+    region: West",
     ]
     assert edit(
-        tracker,
+        git_tracker,
         run,
         "org",
         "add-person",
@@ -391,7 +411,7 @@ def test_org_additions(tracker: Path, run: Run) -> None:
         "+    email: dee@example.org",
     ]
     assert edit(
-        tracker,
+        git_tracker,
         run,
         "org",
         "add-body",
@@ -407,21 +427,21 @@ def test_org_additions(tracker: Path, run: Run) -> None:
         "+    kind: specialty-council",
         "+    members: [dee]",
     ]
-    assert edit(tracker, run, "org", "add-member", "cpc", "dee", file=org) == [
+    assert edit(git_tracker, run, "org", "add-member", "cpc", "dee", file=org) == [
         "-    members: [ada, ben]",
         "+    members: [ada, ben, dee]",
     ]
-    assert refused(tracker, run, "org", "add-site", "nor", "--name", "Again", file=org) == (
+    assert refused(git_tracker, run, "org", "add-site", "nor", "--name", "Again", file=org) == (
         "diffuse: organisation.yaml already has a site 'nor'"
     )
     # A new site is in scope of every project: the grid counts it.
-    status = run("status", "--format", "csv", "--as-of", "2026-04-01", cwd=tracker)
+    status = run("status", "--format", "csv", "--as-of", "2026-04-01", cwd=git_tracker)
     assert "hh-spread,hand-hygiene,plan,off-track,lkw,not-started,on-track" in status.stdout
 
 
-def test_metric_add_and_dissemination_plan_with_its_warning(tracker: Path, run: Run) -> None:
+def test_metric_add_and_dissemination_plan_with_its_warning(git_tracker: Path, run: Run) -> None:
     lines = edit(
-        tracker,
+        git_tracker,
         run,
         "metrics",
         "add",
@@ -439,8 +459,8 @@ def test_metric_add_and_dissemination_plan_with_its_warning(tracker: Path, run: 
         "95",
     )
     assert lines[:3] == ["+metrics:", "+  - id: compliance", "+    name: Compliance"]
-    edit(tracker, run, "disseminate", "hh-spread", "written-materials", "--audience", "staff")
-    shown = run("show", "hh-spread", "--as-of", "2026-04-01", cwd=tracker)
+    edit(git_tracker, run, "disseminate", "hh-spread", "written-materials", "--audience", "staff")
+    shown = run("show", "hh-spread", "--as-of", "2026-04-01", cwd=git_tracker)
     assert (
         "written-materials  large amount, good quality  staff     -      -      ○ not yet"
         in shown.lines
@@ -448,7 +468,7 @@ def test_metric_add_and_dissemination_plan_with_its_warning(tracker: Path, run: 
     warning = "! warning: the plan leans only on approaches with weak evidence of changing"
     assert warning in shown.stdout
     edit(
-        tracker,
+        git_tracker,
         run,
         "disseminate",
         "hh-spread",
@@ -459,7 +479,7 @@ def test_metric_add_and_dissemination_plan_with_its_warning(tracker: Path, run: 
         "2026-04-01",
     )
     lines = edit(
-        tracker,
+        git_tracker,
         run,
         "disseminate",
         "hh-spread",
@@ -469,13 +489,13 @@ def test_metric_add_and_dissemination_plan_with_its_warning(tracker: Path, run: 
         "2026-06-01",
     )
     assert lines == ["+    done: 2026-06-01"]
-    shown = run("show", "hh-spread", "--as-of", "2026-07-01", cwd=tracker)
+    shown = run("show", "hh-spread", "--as-of", "2026-07-01", cwd=git_tracker)
     assert warning not in shown.stdout
     assert any(
         line.startswith("change-champions   large amount, medium quality") for line in shown.lines
     )
     data = __import__("json").loads(
-        run("show", "hh-spread", "--format", "json", cwd=tracker).stdout
+        run("show", "hh-spread", "--format", "json", cwd=git_tracker).stdout
     )
     assert data["dissemination"][1]["evidence"] == "large amount, medium quality"
     assert data["dissemination_warnings"] == []
@@ -509,14 +529,14 @@ def test_metric_add_and_dissemination_plan_with_its_warning(tracker: Path, run: 
     ],
 )
 def test_refusals_are_clear_and_leave_the_file_untouched(
-    tracker: Path, run: Run, args: tuple[str, ...], message: str
+    git_tracker: Path, run: Run, args: tuple[str, ...], message: str
 ) -> None:
-    assert refused(tracker, run, *args) == message
+    assert refused(git_tracker, run, *args) == message
 
 
-def test_a_practice_status_follows_its_projects(tracker: Path, run: Run) -> None:
+def test_a_practice_status_follows_its_projects(git_tracker: Path, run: Run) -> None:
     assert refused(
-        tracker, run, "practice", "hand-hygiene", "--status", "diffusing", file=PRACTICE
+        git_tracker, run, "practice", "hand-hygiene", "--status", "diffusing", file=PRACTICE
     ) == (
         "diffuse: 'hand-hygiene' cannot be diffusing: its projects make it approved (a "
         "practice is diffusing once a project enters execute and diffused once all have "
@@ -525,13 +545,13 @@ def test_a_practice_status_follows_its_projects(tracker: Path, run: Run) -> None
 
 
 def test_a_site_leaves_the_close_gate_with_a_reason_or_an_exception(
-    tracker: Path, run: Run
+    git_tracker: Path, run: Run
 ) -> None:
-    assert refused(tracker, run, "site", "hh-spread", "sou", "--status", "not-applicable") == (
+    assert refused(git_tracker, run, "site", "hh-spread", "sou", "--status", "not-applicable") == (
         "diffuse: --status not-applicable needs --reason TEXT saying why"
     )
     lines = edit(
-        tracker,
+        git_tracker,
         run,
         "site",
         "hh-spread",
@@ -548,13 +568,15 @@ def test_a_site_leaves_the_close_gate_with_a_reason_or_an_exception(
         "+    status: not-applicable",
         "+    reason: no inpatient beds",
     ]
-    message = refused(tracker, run, "site", "hh-spread", "nst", "--except", "rebuild", "--by", "cy")
+    message = refused(
+        git_tracker, run, "site", "hh-spread", "nst", "--except", "rebuild", "--by", "cy"
+    )
     assert message == (
         "diffuse: --except: 'cy' is not a member of Clinical Practice Committee, whose "
         "members approve an exception to the close gate"
     )
     lines = edit(
-        tracker,
+        git_tracker,
         run,
         "site",
         "hh-spread",
