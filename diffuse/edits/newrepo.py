@@ -84,13 +84,22 @@ def workflow_yaml(data: dict[str, Any]) -> str:
         "  duties:",
         *(f"    - {_flow(duty)}" for duty in data["duties"]),
         "  gates:",
-        *(
-            f"    {phase}: {{roles: [{', '.join(gate['roles'])}], "
-            f"approval: {str(gate['approval']).lower()}}}"
-            for phase, gate in data["gates"].items()
-        ),
+        *(f"    {phase}: {_gate(gate)}" for phase, gate in data["gates"].items()),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _gate(gate: dict[str, Any]) -> str:
+    parts = []
+    for key, value in gate.items():
+        if isinstance(value, bool):
+            text = str(value).lower()
+        elif isinstance(value, list):
+            text = "[" + ", ".join(value) + "]"
+        else:
+            text = str(value)
+        parts.append(f"{key}: {text}")
+    return "{" + ", ".join(parts) + "}"
 
 
 def _flow(mapping: dict[str, str]) -> str:

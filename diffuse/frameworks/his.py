@@ -30,10 +30,14 @@ DUTIES = [
     ("mm-sustain", "measurement", "implementation", "Measure implementation and its sustainment"),
 ]
 
-GATES = {
-    "spread": (["sponsor", "innovation-lead"], True),
-    "decision-to-adopt": (["spread-team"], False),
-    "implementation": (["adopters", "implementation-support", "measurement"], True),
+GATES: dict[str, dict[str, Any]] = {
+    "spread": {"roles": ["sponsor", "innovation-lead"], "approval": True},
+    "decision-to-adopt": {"roles": ["spread-team"], "approval": False},
+    "implementation": {
+        "roles": ["adopters", "implementation-support", "measurement"],
+        "approval": True,
+        "practice": "diffusing",
+    },
 }
 
 

@@ -32,10 +32,14 @@ DUTIES = [
     ("mm-ongoing", "measurement", "full-scale", "Keep measuring to hold the gains"),
 ]
 
-GATES = {
-    "scalable-unit": (["sponsor", "scale-up-lead"], True),
-    "test-scale-up": (["unit-team", "measurement"], True),
-    "full-scale": ([], True),
+GATES: dict[str, dict[str, Any]] = {
+    "scalable-unit": {"roles": ["sponsor", "scale-up-lead"], "approval": True},
+    "test-scale-up": {
+        "roles": ["unit-team", "measurement"],
+        "approval": True,
+        "done": ["mm-improve"],
+    },
+    "full-scale": {"approval": True, "practice": "diffusing", "done": ["mm-confidence"]},
 }
 
 

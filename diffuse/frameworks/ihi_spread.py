@@ -34,10 +34,14 @@ DUTIES = [
     ("mm-ongoing", "measurement", "sustain", "Hand ongoing measurement to the operating owners"),
 ]
 
-GATES = {
-    "spread-plan": (["executive-sponsor", "spread-lead"], True),
-    "execute-refine": (["adopters", "communications", "measurement"], True),
-    "sustain": ([], True),
+GATES: dict[str, dict[str, Any]] = {
+    "spread-plan": {"roles": ["executive-sponsor", "spread-lead"], "approval": True},
+    "execute-refine": {
+        "roles": ["adopters", "communications", "measurement"],
+        "approval": True,
+        "practice": "diffusing",
+    },
+    "sustain": {"approval": True, "sites": "live", "practice": "diffused", "done": ["mm-report"]},
 }
 
 

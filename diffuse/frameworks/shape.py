@@ -10,7 +10,7 @@ def workflow_data(
     phases: list[str],
     roles: list[tuple[str, str, str]],
     duties: list[tuple[str, str, str, str]],
-    gates: dict[str, tuple[list[str], bool]],
+    gates: dict[str, dict[str, Any]],
 ) -> dict[str, Any]:
     """A workflow in the shape of the organisation file's `workflow:`."""
     return {
@@ -18,5 +18,5 @@ def workflow_data(
         "phases": phases,
         "roles": [{"id": i, "name": n, "summary": s} for i, n, s in roles],
         "duties": [{"id": i, "role": r, "due": p, "text": t} for i, r, p, t in duties],
-        "gates": {phase: {"roles": r, "approval": a} for phase, (r, a) in gates.items()},
+        "gates": {phase: dict(gate) for phase, gate in gates.items()},
     }
