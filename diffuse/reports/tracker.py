@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from diffuse import progress
 from diffuse.models import Health, Organisation, Project, Site, SiteState, SiteStatus
+from diffuse.reports.asof import project_on
 from diffuse.reports.forecast import forecast
 from diffuse.reports.grid import Cell, Column, Filters, Grid, Row
 from diffuse.rules.catalog import Catalog
@@ -78,9 +79,13 @@ def project_rows(
             if known is not None and project_id in known:
                 rows[project_id] = known[project_id]
                 continue
-            project = catalog.projects[project_id]
-            selected = _selected(catalog, project, filters)
-            rows[project_id] = _row(catalog, org, project, columns, as_of) if selected else None
+            # The project as its dated records show it on the report date; one not yet
+            # approved then is left out.
+            project = project_on(catalog.projects[project_id], as_of)
+            selected = project is not None and _selected(catalog, project, filters)
+            rows[project_id] = (
+                _row(catalog, org, project, columns, as_of) if project and selected else None
+            )
     return rows
 
 

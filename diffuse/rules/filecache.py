@@ -33,7 +33,7 @@ from diffuse.files.loading import Document
 from diffuse.limits import Limits
 from diffuse.models import Project
 
-FORMAT = b"diffuse-files-1"
+FORMAT = b"diffuse-files-2"
 MAX_ENTRIES = 40_000
 MAX_BYTES = 1 << 30
 SUFFIX = ".json"
@@ -49,6 +49,7 @@ class Hit:
     doc: Document
     item_id: str | None  # None: the file has problems that leave no model
     practice: str | None
+    phase: str
     context: str
     refs: list[Problem]
 
@@ -98,6 +99,7 @@ class FileCache:
             problems = [_problem(path, p) for p in stored["problems"]]
             refs = [_problem(path, p) for p in stored["refs"]]
             item_id, practice, context = stored["id"], stored["practice"], stored["context"]
+            phase = str(stored["phase"])
             has_text = bool(stored["text"])
         except (OSError, ValueError, TypeError, KeyError):
             return None
@@ -107,7 +109,7 @@ class FileCache:
         if has_text:
             # The bytes decoded before, as read_document decodes them.
             doc.text, doc.released = raw.decode("utf-8-sig"), True
-        return Hit(key, doc, item_id, practice, context, refs)
+        return Hit(key, doc, item_id, practice, phase, context, refs)
 
     def model(self, key: str) -> Project | None:
         """The model stored under `key`, or None when the entry is gone or damaged."""
@@ -132,6 +134,7 @@ class FileCache:
             "problems": [_stored(p) for p in doc.problems],
             "id": None if item is None else item.id,
             "practice": practice if item is None else item.practice,
+            "phase": "" if item is None else item.phase,
             "text": bool(doc.text),
             "context": context,
             "refs": [_stored(p) for p in refs or []],

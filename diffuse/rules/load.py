@@ -9,18 +9,33 @@ from typing import Any
 from diffuse.errors import DiffuseError, Problem
 from diffuse.models import Organisation, Project
 from diffuse.rules.catalog import Catalog, read_catalog
+from diffuse.rules.invariants import check_invariants, project_invariants
 from diffuse.rules.references import check_references, project_problems
 
 
 def load_catalog(root: Path, keep_models: bool = True) -> Catalog:
-    """Every file read and validated, then checked against the others. Without
+    """Every file read and validated, then checked against the others and against the
+    rules that hold at any moment (readiness, history, gates passed). Without
     `keep_models`, a project's model is built again only when it is used: a command that
     reports problems holds none of them."""
-    catalog = read_catalog(root, project_problems, keep_models)
+    catalog = read_catalog(root, project_checks, keep_models)
+    for project_id in catalog.projects:
+        if project_id not in catalog.checked:
+            problems = project_checks(catalog, catalog.projects[project_id])
+            catalog.checked[project_id] = problems
+            if catalog.cache is not None:
+                catalog.cache.found[project_id] = problems
     catalog.problems.extend(check_references(catalog))
+    catalog.problems.extend(check_invariants(catalog))
     if catalog.cache is not None:
         catalog.cache.save(catalog.projects)
     return catalog
+
+
+def project_checks(catalog: Catalog, project: Project) -> list[Problem]:
+    """What one project's files, the organisation and the practices say about it: its
+    cross-file problems and the rules it must keep at any moment."""
+    return project_problems(catalog, project) + project_invariants(catalog, project)
 
 
 @dataclass

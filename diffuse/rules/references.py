@@ -50,17 +50,13 @@ def check_references(catalog: Catalog) -> list[Problem]:
     _check_organisation(checker, org, catalog.sources["organisation"])
     for practice in catalog.practices.values():
         _check_practice(checker, org, practice, catalog.document("practice", practice.id))
-    state = catalog.cache
     for project_id in catalog.projects:
         if project_id in catalog.checked:
             # Found while reading, or before with the same files.
             checker.problems.extend(catalog.checked[project_id])
             continue
-        start = len(checker.problems)
         project = catalog.projects[project_id]
         _check_project(checker, org, project, catalog.document("project", project_id))
-        if state is not None:
-            state.found[project_id] = checker.problems[start:]
     return checker.problems
 
 
@@ -114,7 +110,7 @@ def _check_practice(
             checker.known(doc, (field_name, index), site, sites, "site")
     for index, evidence in enumerate(practice.evidence):
         checker.known(doc, ("evidence", index, "site"), evidence.site, sites, "site")
-    _check_approvals(checker, org, practice, practice.approvals, doc)
+    _check_approvals(checker, org, practice.approvals, doc)
     _check_lineage(checker, practice, doc)
     if practice.status is PracticeStatus.DIFFUSING and not _has_project(
         checker.catalog, practice.id
@@ -174,28 +170,19 @@ def _check_lineage(checker: _Checker, practice: Practice, doc: Document) -> None
 
 
 def _check_approvals(
-    checker: _Checker,
-    org: Organisation,
-    practice: Practice,
-    approvals: list[Approval],
-    doc: Document,
+    checker: _Checker, org: Organisation, approvals: list[Approval], doc: Document
 ) -> None:
-    body = org.body(practice.approving_body)
+    # An approval names the body that gave it: a practice moved to another body keeps the
+    # approvals of the one it left. Only approvals by its current body count at a gate.
     for index, approval in enumerate(approvals):
         loc: Loc = ("approvals", index)
         checker.known(
             doc, (*loc, "body"), approval.body, [b.id for b in org.bodies], "approving body"
         )
+        body = org.body(approval.body)
         if body is None:
             continue
-        if approval.body != body.id:
-            checker.add(
-                doc,
-                (*loc, "body"),
-                "wrong-body",
-                f"'{practice.id}' is approved by '{body.id}', not '{approval.body}'",
-            )
-        elif approval.by not in body.members:
+        if approval.by not in body.members:
             checker.add(
                 doc,
                 (*loc, "by"),
@@ -217,8 +204,7 @@ def _check_project(checker: _Checker, org: Organisation, project: Project, doc: 
         checker.known(doc, ("checklist", duty_id), duty_id, duties, "duty")
     for index, approval in enumerate(project.approvals):
         checker.known(doc, ("approvals", index, "gate"), approval.gate, workflow.phases, "phase")
-    if practice is not None:
-        _check_approvals(checker, org, practice, project.approvals, doc)
+    _check_approvals(checker, org, project.approvals, doc)
     for index, step in enumerate(project.history):
         checker.known(doc, ("history", index, "from"), step.from_phase, workflow.phases, "phase")
         checker.known(doc, ("history", index, "to"), step.to, workflow.phases, "phase")
@@ -245,6 +231,7 @@ def _check_project_people(
         (("checklist", duty, "by"), rec.by) for duty, rec in project.checklist.items()
     ]
     refs += [(("risks", i, "owner"), risk.owner) for i, risk in enumerate(project.risks)]
+    refs += [(("dissemination", i, "owner"), d.owner) for i, d in enumerate(project.dissemination)]
     refs += [(("updates", i, "by"), update.by) for i, update in enumerate(project.updates)]
     refs += [(("history", i, "by"), step.by) for i, step in enumerate(project.history)]
     refs += [(("sites", s, "leader"), state.leader) for s, state in project.sites.items()]
