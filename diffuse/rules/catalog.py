@@ -182,7 +182,7 @@ def _read_item(
         return doc, None
     doc, raw = read_bytes(path, limits)
     state = catalog.cache if kind[0] == "project" and raw is not None else None
-    key = state.store.key("project", path, raw) if state is not None and raw else ""
+    key = state.store.key("project", path, raw) if state is not None and raw is not None else ""
     hit = state.store.get(key, path, raw) if state is not None and raw is not None else None
     if state is not None:
         state.paths[path] = key

@@ -100,15 +100,13 @@ class FileCache:
             refs = [_problem(path, p) for p in stored["refs"]]
             item_id, practice, context = stored["id"], stored["practice"], stored["context"]
             phase = str(stored["phase"])
-            has_text = bool(stored["text"])
+            # The bytes decoded before, as read_document decodes them.
+            text = raw.decode("utf-8-sig") if stored["text"] else ""
         except (OSError, ValueError, TypeError, KeyError):
             return None
         # A broken project keeps only what the cross-file rules read: the practice it names.
         data = {"practice": practice} if item_id is None and practice is not None else None
-        doc = Document(path, data=data, problems=problems)
-        if has_text:
-            # The bytes decoded before, as read_document decodes them.
-            doc.text, doc.released = raw.decode("utf-8-sig"), True
+        doc = Document(path, data=data, problems=problems, text=text, released=bool(text))
         return Hit(key, doc, item_id, practice, phase, context, refs)
 
     def model(self, key: str) -> Project | None:
