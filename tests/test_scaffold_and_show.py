@@ -115,5 +115,5 @@ def test_show_json_carries_the_forecast_beside_the_target(tracker: Path, run: Ru
         run("show", "hh-spread", "--format", "json", "--as-of", "2026-05-01", cwd=tracker).stdout
     )
     assert data["target_date"] == "2026-08-01"
-    assert data["forecast"]["day"] is None and data["forecast"]["done"] is False
+    assert data["forecast"]["date"] is None and data["forecast"]["done"] is False
     assert data["forecast"]["days_after_target"] is None

@@ -12,7 +12,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from rich import box
@@ -22,6 +22,7 @@ from rich.text import Text
 
 from diffuse.errors import Problem
 from diffuse.reports.grid import Cell, Grid, Row
+from diffuse.reports.gridjson import grid_data
 from diffuse.vocab import Health, SiteStatus
 
 if TYPE_CHECKING:
@@ -124,18 +125,6 @@ def forecast_label(row: Row) -> str:
     return row.forecast.label if row.forecast else "n/a"
 
 
-def forecast_record(row: Row) -> dict[str, Any]:
-    outlook = row.forecast
-    if outlook is None:
-        return {"date": None, "done": False, "days_after_target": None, "note": ""}
-    return {
-        "date": outlook.day.isoformat() if outlook.day else None,
-        "done": outlook.done,
-        "days_after_target": outlook.days_after(row.target),
-        "note": outlook.note,
-    }
-
-
 HEADS = ["Project", "Phase", "Live", "Days", "Forecast", "Health"]
 SHORTEST_PROJECT = 14
 
@@ -229,44 +218,8 @@ def grid_fits(grid: Grid, width: int) -> bool:
     return grid_width(grid) <= width
 
 
-def grid_records(grid: Grid) -> list[dict[str, Any]]:
-    return [
-        {
-            "project": row.project,
-            "title": row.title,
-            "practice": row.practice,
-            "phase": row.phase,
-            "health": row.health.value,
-            "reasons": row.reasons,
-            "live": row.live,
-            "in_scope": row.in_scope,
-            "share_live": round(row.share_live, 4),
-            "approved": row.approved.isoformat() if row.approved else None,
-            "days_since_approval": row.days,
-            "target_date": row.target.isoformat() if row.target else None,
-            "forecast": forecast_record(row),
-            "columns": {
-                col.id: {
-                    "status": cell.status.value,
-                    "health": cell.health.value,
-                    "live": cell.live,
-                    "in_scope": cell.in_scope,
-                }
-                for col, cell in zip(grid.columns, row.cells, strict=True)
-            },
-        }
-        for row in grid.rows
-    ]
-
-
 def grid_json(grid: Grid) -> str:
-    payload = {
-        "as_of": grid.as_of.isoformat(),
-        "target_months": grid.target_months,
-        "grouped_by": grid.grouped_by,
-        "projects": grid_records(grid),
-    }
-    return json.dumps(payload, indent=2, ensure_ascii=False)
+    return json.dumps(grid_data(grid), indent=2, ensure_ascii=False)
 
 
 def grid_csv(grid: Grid) -> str:
@@ -355,14 +308,20 @@ def gate_text(report: GateReport, workflow: Workflow) -> str:
     return "\n".join(lines)
 
 
-def grid_output(console: Console, build: Any, group: str, output: str) -> None:
-    """Print the grid; `build(group_by)` makes it. With group 'auto', sites are grouped by
-    region only when one column per site would not fit the console."""
-    group_by = None if group in ("auto", "site") else group
-    grid = build(group_by)
-    auto = group == "auto" and output in ("text", "markdown") and grid.rows
-    if auto and not grid_fits(grid, console.width):
-        grid = build("region")
+def groupings(group: str, output: str) -> tuple[str | None, ...]:
+    """The grids `grid_output` needs for a `--group` choice: with 'auto', text and markdown
+    need the grid by region to fall back on when one column per site would not fit."""
+    if group == "auto" and output in ("text", "markdown"):
+        return (None, "region")
+    return (None if group in ("auto", "site") else group,)
+
+
+def grid_output(console: Console, grids: Sequence[Grid], output: str) -> None:
+    """Print the first of `grids` (as built for `groupings`), or the second when the first
+    does not fit the console."""
+    grid = grids[0]
+    if len(grids) > 1 and grid.rows and not grid_fits(grid, console.width):
+        grid = grids[1]
     if output == "text":
         # A grid too wide for the terminal is printed whole, never with columns dropped.
         needed = grid_width(grid)

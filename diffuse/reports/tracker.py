@@ -6,6 +6,8 @@ Pure computation from a catalog and an as-of date; rendering lives in `render`.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -45,20 +47,30 @@ def site_state(project: Project, site_id: str) -> SiteState:
 def build_grid(
     catalog: Catalog, as_of: date, filters: Filters | None = None, group_by: str | None = None
 ) -> Grid:
+    return build_grids(catalog, as_of, filters, (group_by,))[0]
+
+
+def build_grids(
+    catalog: Catalog, as_of: date, filters: Filters | None, groupings: Sequence[str | None]
+) -> list[Grid]:
+    """One grid per grouping of the sites into columns. Each project's row (its measures,
+    health and forecast) is worked out once; only the cells differ between the grids."""
     org = catalog.organisation
     if org is None:
         raise ValueError("the catalog has no valid organisation file")
     filters = filters or Filters()
     sites = [s for s in org.sites if not filters.sites or s.id in filters.sites]
-    columns = _columns(sites, group_by)
-    rows = [
-        _row(catalog, org, project, columns, as_of)
-        for project in sorted(catalog.projects.values(), key=lambda p: p.id)
-        if _selected(catalog, project, filters)
-    ]
-    if filters.health:
-        rows = [r for r in rows if r.health in filters.health]
-    return Grid(as_of, org.settings.target_months, columns, rows, group_by)
+    grids = [Grid(as_of, org.settings.target_months, _columns(sites, g), [], g) for g in groupings]
+    for project in sorted(catalog.projects.values(), key=lambda p: p.id):
+        if not _selected(catalog, project, filters):
+            continue
+        row, flagged = _row(catalog, org, project, as_of)
+        if filters.health and row.health not in filters.health:
+            continue
+        for grid in grids:
+            cells = [_cell(project, c.site_ids, flagged) for c in grid.columns]
+            grid.rows.append(replace(row, cells=cells, reasons=list(row.reasons)))
+    return grids
 
 
 def _selected(catalog: Catalog, project: Project, filters: Filters) -> bool:
@@ -91,11 +103,11 @@ def _cell(project: Project, site_ids: tuple[str, ...], flagged: frozenset[str]) 
 
 
 def _row(
-    catalog: Catalog, org: Organisation, project: Project, columns: list[Column], as_of: date
-) -> Row:
+    catalog: Catalog, org: Organisation, project: Project, as_of: date
+) -> tuple[Row, frozenset[str]]:
+    """The project's row without its cells, and the sites its measures flag."""
     flags = _measure_flags(project, as_of)
     flagged = frozenset(f.site for f in flags if f.site is not None)
-    cells = [_cell(project, c.site_ids, flagged) for c in columns]
     site_ids = tuple(s.id for s in org.sites)
     whole = _cell(project, site_ids, flagged)
     months = project.target_months or org.settings.target_months
@@ -107,12 +119,12 @@ def _row(
     reasons += [f.text for f in flags]
     practice = catalog.practices.get(project.practice)
     title = practice.title if practice else project.title
-    return Row(
+    row = Row(
         project.id,
         title,
         project.practice,
         project.phase,
-        cells,
+        [],
         whole.in_scope,
         whole.live,
         project.approved,
@@ -122,6 +134,7 @@ def _row(
         reasons,
         forecast(project, site_ids, as_of),
     )
+    return row, flagged
 
 
 def _measure_flags(project: Project, as_of: date) -> list[Flag]:
