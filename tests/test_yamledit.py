@@ -14,7 +14,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from diffuse.files import yamledit
-from diffuse.files.yamledit import EditError, Path, Scalar, append_item, render_scalar, set_value
+from diffuse.files.nodes import plain_data
+from diffuse.files.yamledit import (
+    EditError,
+    Path,
+    Scalar,
+    append_item,
+    as_read,
+    render_scalar,
+    set_value,
+)
 
 SAMPLE = """\
 # Hand hygiene rollout, kept by the infection control team
@@ -425,8 +434,20 @@ def scalar_paths(tree: Any, prefix: Path = ()) -> list[tuple[Path, Any]]:
     return [(prefix, tree)]
 
 
-def strictly_equal(left: Any, right: Any) -> bool:
-    return type(left) is type(right) and left == right
+def read_as_diffuse(text: str, path: Path) -> Any:
+    ok, data = plain_data(text.removeprefix("\ufeff"))
+    assert ok
+    for step in path:
+        data = data[step]
+    return data
+
+
+def test_an_edit_reads_the_file_as_diffuse_does() -> None:
+    text = "code: 0123\nflag: yes\nwhen: 2026-01-05\n"
+    assert set_value(text, ("code",), "0123") == text
+    assert set_value(text, ("flag",), "yes") == text
+    assert set_value(text, ("when",), datetime.date(2026, 1, 5)) == text
+    assert set_value(text, ("flag",), True) == "code: 0123\nflag: true\nwhen: 2026-01-05\n"
 
 
 @settings(
@@ -447,9 +468,12 @@ def test_edits_change_only_the_edited_line(data: st.DataObject) -> None:
     assert yaml.load(text, Loader=LOADER) == tree
 
     path, old = data.draw(st.sampled_from(scalar_paths(tree)), label="target")
-    assert set_value(text, path, old) == text
+    # diffuse reads plain scalars as text: `no` stays "no", and setting False writes `false`.
+    shown = read_as_diffuse(text, path)
+    if shown == as_read(old):
+        assert set_value(text, path, old) == text
 
-    new = data.draw(NEW_VALUES.filter(lambda v: not strictly_equal(v, old)), label="new")
+    new = data.draw(NEW_VALUES.filter(lambda v: as_read(v) != shown), label="new")
     result = set_value(text, path, new)
     before, after = text.splitlines(keepends=True), result.splitlines(keepends=True)
     assert len(before) == len(after)

@@ -3,12 +3,14 @@
 Staff edit these files by hand, so an edit must change only the bytes it needs: comments,
 key order, quoting, line ends and a leading BOM all stay as they were. Edits are splices of
 the original text at positions taken from PyYAML's node marks, and every result is re-parsed
-and compared with the intended data before it is returned.
+and compared with the intended data, read as diffuse reads every file (`nodes`), before it
+is returned.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import math
 import re
@@ -19,7 +21,7 @@ from typing import Any, TypeAlias
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from diffuse.files.nodes import compose, expanded_size
+from diffuse.files.nodes import compose, convert_checked, expanded_size
 from diffuse.limits import CEILINGS
 
 try:
@@ -91,12 +93,12 @@ def set_value(text: str, path: Path, value: Scalar) -> str:
     if spot.rest:
         rendered = render_scalar(value)
         body = _create(doc, spot, lambda head, _col: [f"{head} {rendered}"])
-    elif _same(_lookup(_load(text), path), value):
+    elif _same(_lookup(_data(doc), path), as_read(value)):
         return text
     else:
         body = _replace_scalar(doc, spot, path, value)
     result = doc.bom + body
-    _verify(text, result, path, lambda _old: value)
+    _verify(doc, result, path, lambda _old: as_read(value))
     return result
 
 
@@ -110,13 +112,22 @@ def append_item(text: str, path: Path, item: dict[str, Scalar]) -> str:
     else:
         body = _append_existing(doc, spot, path, item)
     result = doc.bom + body
-    _verify(text, result, path, lambda old: [*(old or []), dict(item)])
+    read = {key: as_read(value) for key, value in item.items()}
+    _verify(doc, result, path, lambda old: [*(old or []), read])
     return result
 
 
 def render_scalar(value: Scalar) -> str:
     """YAML text that loads back as exactly `value`."""
     return _render(value, flow=False)
+
+
+def as_read(value: Scalar) -> str | None:
+    """`value` as diffuse reads it back once written: plain scalars stay text (`nodes`)."""
+    value = _plain(value)
+    if value is None or isinstance(value, str):
+        return value
+    return render_scalar(value)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -162,6 +173,7 @@ def _render_float(value: float) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=256)
 def _plain_ok(text: str, flow: bool) -> bool:
     if not text or text != text.strip(" ") or text[0] in _INDICATORS:
         return False
@@ -170,6 +182,8 @@ def _plain_ok(text: str, flow: bool) -> bool:
     if (flow and not _FLOW_INDICATORS.isdisjoint(text)) or _NUMBER_LIKE.fullmatch(text):
         return False
     # Implicit resolution decides the rest: `yes`, `0123`, `2020-01-01`, `~`, `null` ...
+    # diffuse reads them all as text, but editors and other YAML tools read these files too:
+    # what any of them would take for something else is quoted.
     try:
         return bool(yaml.load(f"{text}: {text}\n", Loader=_Loader) == {text: text})
     except yaml.YAMLError:
@@ -498,8 +512,12 @@ def _item_column(body: str, seq: SequenceNode) -> int:
 # Verification
 
 
-def _load(text: str) -> Any:
-    return yaml.load(text, Loader=_Loader)
+def _data(doc: _Doc) -> Any:
+    """The document as the loader reads it (`nodes`): the one way diffuse reads YAML."""
+    if doc.root is None:
+        return None
+    # `_parse` has bounded the expanded size already.
+    return convert_checked(None, doc.root, CEILINGS, aliases=False).data
 
 
 def _lookup(data: Any, path: Path) -> Any:
@@ -533,14 +551,15 @@ def _same(left: Any, right: Any) -> bool:
     return bool(left == right)
 
 
-def _verify(before: str, after: str, path: Path, change: Callable[[Any], Any]) -> None:
-    expected = _changed(_load(before), path, change)
+def _verify(before: _Doc, after: str, path: Path, change: Callable[[Any], Any]) -> None:
+    expected = _changed(_data(before), path, change)
     try:
-        actual = _load(after)
-    except yaml.YAMLError as exc:
+        # The edit's next step, and validation, read the result again; it is parsed once.
+        actual = _data(_parse(after))
+    except EditError as exc:
         raise EditError(
             f"internal: edit verification failed at {_where(path)}: the result does not parse "
-            f"({exc}); the file was not changed"
+            f"({exc.message}); the file was not changed"
         ) from exc
     if not _same(actual, expected):
         raise EditError(
