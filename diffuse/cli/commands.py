@@ -21,6 +21,7 @@ from diffuse.cli.app import (
     tracker_root,
     warn_problems,
 )
+from diffuse.vocab import Adkar, Health, SiteStatus, spoken
 
 
 class Format(enum.StrEnum):
@@ -244,18 +245,16 @@ def site_update(
         typer.Option(
             "--status",
             metavar="STATUS",
-            help="not-started, planning, implementing, live, sustained or not-applicable.",
+            help=f"{spoken(SiteStatus)}.",
         ),
     ] = None,
     health_: Annotated[
         str | None,
-        typer.Option("--health", metavar="HEALTH", help="on-track, at-risk or off-track."),
+        typer.Option("--health", metavar="HEALTH", help=f"{spoken(Health)}."),
     ] = None,
     adkar: Annotated[
         str | None,
-        typer.Option(
-            metavar="STAGE", help="awareness, desire, knowledge, ability or reinforcement."
-        ),
+        typer.Option(metavar="STAGE", help=f"{spoken(Adkar)}."),
     ] = None,
     note: Annotated[
         str | None, typer.Option(metavar="TEXT", help="A status note, also added to the dated log.")

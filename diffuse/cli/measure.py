@@ -19,7 +19,7 @@ from diffuse.cli.app import (
     tracker_root,
     warn_problems,
 )
-from diffuse.vocab import ChartType
+from diffuse.vocab import ChartType, MeasurePeriod, spoken
 
 
 class _MetricsGroup(TyperGroup):
@@ -161,9 +161,7 @@ def metrics_import(
     ] = False,
     period: Annotated[
         str | None,
-        typer.Option(
-            metavar="PERIOD", help="Record every value as baseline, implementation or ongoing."
-        ),
+        typer.Option(metavar="PERIOD", help=f"Record every value as {spoken(MeasurePeriod)}."),
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Check the file; change nothing.")

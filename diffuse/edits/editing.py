@@ -21,6 +21,7 @@ from diffuse.limits import CEILINGS
 from diffuse.models import Adkar, Health, Project, SiteStatus, Workflow
 from diffuse.rules.gates import GateError, GateReport, evaluate, target_phase
 from diffuse.rules.load import Loaded, find_project, load_tracker
+from diffuse.vocab import pick
 
 
 @dataclass(frozen=True)
@@ -143,15 +144,11 @@ def _site_changes(request: SiteRequest) -> list[tuple[str, Scalar]]:
         ("health", request.health, Health),
         ("adkar", request.adkar, Adkar),
     ]
-    changes: list[tuple[str, Scalar]] = []
-    for field_name, value, choices in checks:
-        if value is None:
-            continue
-        allowed = [c.value for c in choices]
-        if value not in allowed:
-            raise DiffuseError(f"--{field_name}: '{value}' is not one of: {', '.join(allowed)}")
-        changes.append((field_name, value))
-    return changes
+    return [
+        (field_name, pick(choices, value, f"--{field_name}").value)
+        for field_name, value, choices in checks
+        if value is not None
+    ]
 
 
 def resolve_person(
