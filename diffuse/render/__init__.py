@@ -1,7 +1,8 @@
 """Everything the user reads: the grid, problem lists, gate reports, practice and project views.
 
 The only module besides `cli` that imports Rich. Text from YAML files is always passed as
-`rich.text.Text` (never parsed as markup) after control characters are made visible.
+`rich.text.Text` (never parsed as markup) after control characters are made visible
+(`escape.clean`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import csv
 import io
 import json
 import os
-import re
 import sys
 from collections.abc import Iterable, Sequence
 from typing import IO, TYPE_CHECKING, Any
@@ -21,6 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from diffuse.errors import Problem
+from diffuse.escape import clean
 from diffuse.reports.grid import Cell, Grid, Row
 from diffuse.reports.gridjson import grid_data
 from diffuse.vocab import Health, SiteStatus
@@ -42,19 +43,6 @@ HEALTH_SYMBOL = {
     Health.AT_RISK: ("!", "yellow"),
     Health.OFF_TRACK: ("✗", "bold red"),
 }
-# Control characters, and the invisible marks that reorder bidirectional text (which can
-# make a line read differently from what it holds).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def clean(value: object) -> str:
-    """File text made safe for a terminal: escape sequences are shown, never executed."""
-    return _CONTROL.sub(_visible, str(value))
-
-
-def _visible(match: re.Match[str]) -> str:
-    char = match.group()
-    return repr(char)[1:-1] if ord(char) < 0x100 else f"\\u{ord(char):04x}"
 
 
 def make_console(file: IO[str] | None = None, width: int | None = None) -> Console:
