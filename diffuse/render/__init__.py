@@ -21,7 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from diffuse.errors import Problem
-from diffuse.escape import clean
+from diffuse.escape import clean as clean  # re-exported: every view escapes with it
 from diffuse.reports.grid import Cell, Grid, Row
 from diffuse.reports.gridjson import grid_data
 from diffuse.vocab import Health, SiteStatus
