@@ -1,5 +1,5 @@
-"""The status grid for one request: from the result cache when the tracker is unchanged,
-otherwise computed from the files (and then cached).
+"""The status grids for one request, built together: from the result cache when the tracker
+is unchanged, otherwise computed from the files (and then cached).
 
 This module and what it imports on a cache hit stay free of pydantic and YAML, which is
 what keeps a repeated `diffuse status` quick.
