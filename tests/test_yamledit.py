@@ -23,6 +23,7 @@ from diffuse.files.yamledit import (
     as_read,
     render_scalar,
     set_value,
+    set_values,
 )
 
 SAMPLE = """\
@@ -432,6 +433,25 @@ def scalar_paths(tree: Any, prefix: Path = ()) -> list[tuple[Path, Any]]:
     if isinstance(tree, list):
         return [p for index, item in enumerate(tree) for p in scalar_paths(item, (*prefix, index))]
     return [(prefix, tree)]
+
+
+def test_set_values_gives_what_setting_one_by_one_gives() -> None:
+    text = "sites:\n  nor:\n    status: planning  # since May\n    health: on-track\nother: 1\n"
+    changes: dict[Path, Scalar] = {
+        ("sites", "nor", "status"): "live",
+        ("sites", "nor", "health"): "at-risk",
+        ("sites", "nor", "updated"): datetime.date(2026, 5, 2),
+        ("other",): 1,
+    }
+    one_by_one = text
+    for path, value in changes.items():
+        one_by_one = set_value(one_by_one, path, value)
+    assert set_values(text, changes) == one_by_one
+    assert one_by_one == (
+        "sites:\n  nor:\n    status: live  # since May\n    health: at-risk\n"
+        "    updated: 2026-05-02\nother: 1\n"
+    )
+    assert set_values(one_by_one, changes) == one_by_one
 
 
 def read_as_diffuse(text: str, path: Path) -> Any:

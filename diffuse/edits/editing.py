@@ -16,7 +16,7 @@ from diffuse.errors import DiffuseError
 from diffuse.files.atomic import FileChangedError, LockTimeout, lock, read_text, write_text_atomic
 from diffuse.files.loading import document_from_text, validate
 from diffuse.files.phi import patient_data
-from diffuse.files.yamledit import EditError, Scalar, append_item, set_value
+from diffuse.files.yamledit import EditError, Scalar, append_item, set_value, set_values
 from diffuse.limits import CEILINGS
 from diffuse.models import Adkar, Health, Project, SiteStatus, Workflow
 from diffuse.rules.gates import GateError, GateReport, evaluate, target_phase
@@ -114,11 +114,13 @@ def update_site(root: Path, request: SiteRequest) -> str:
     repo = _repo_for(root, request.commit)
     by = resolve_person(loaded, root, request.by, required=False)
 
+    fields: list[tuple[str, Scalar]] = [*changes, ("updated", request.on)]
+    if request.note is not None:
+        fields.append(("note", request.note))
+
     def change(text: str) -> str:
-        for field_name, value in [*changes, ("updated", request.on)]:
-            text = set_value(text, ("sites", request.site, field_name), value)
+        text = set_values(text, {("sites", request.site, name): value for name, value in fields})
         if request.note is not None:
-            text = set_value(text, ("sites", request.site, "note"), request.note)
             entry: dict[str, Scalar] = {
                 "date": request.on,
                 "site": request.site,

@@ -96,9 +96,34 @@ def set_value(text: str, path: Path, value: Scalar) -> str:
     elif _same(_lookup(_data(doc), path), as_read(value)):
         return text
     else:
-        body = _replace_scalar(doc, spot, path, value)
+        body = _splice(doc.body, [_scalar_splice(doc, spot, path, value)])
     result = doc.bom + body
     _verify(doc, result, path, lambda _old: as_read(value))
+    return result
+
+
+def set_values(text: str, changes: dict[Path, Scalar]) -> str:
+    """`set_value` for several paths, from one parse: values already written are replaced
+    together, missing keys are then added in order, and the result is checked once."""
+    doc = _parse(text)
+    wanted = {path: _plain(value) for path, value in changes.items()}
+    splices, missing, data = [], [], _data(doc)
+    for path, value in wanted.items():
+        if not path:
+            raise EditError("cannot set the whole document; give a key path")
+        spot = _descend(doc.root, path)
+        if spot.rest:
+            missing.append((path, value))
+        elif not _same(_lookup(data, path), as_read(value)):
+            splices.append(_scalar_splice(doc, spot, path, value))
+    result = doc.bom + _splice(doc.body, splices)
+    for path, value in missing:
+        result = set_value(result, path, value)
+    if result != text:
+        expected = _data(doc)
+        for path, value in wanted.items():
+            expected = _changed(expected, path, _becomes(value))
+        _check(expected, result, next(iter(wanted)))
     return result
 
 
@@ -389,7 +414,19 @@ def _insert_lines(doc: _Doc, body: str, line_end: int, lines: list[str]) -> str:
 # Edits
 
 
-def _replace_scalar(doc: _Doc, spot: _Spot, path: Path, value: Scalar) -> str:
+def _becomes(value: Scalar) -> Callable[[Any], Any]:
+    read = as_read(value)
+    return lambda _old: read
+
+
+def _splice(body: str, splices: list[tuple[int, int, str]]) -> str:
+    """`body` with each (start, end, text) put in place; the ranges do not overlap."""
+    for start, end, new in sorted(splices, reverse=True):
+        body = body[:start] + new + body[end:]
+    return body
+
+
+def _scalar_splice(doc: _Doc, spot: _Spot, path: Path, value: Scalar) -> tuple[int, int, str]:
     node, body = spot.node, doc.body
     if not isinstance(node, ScalarNode):
         raise EditError(
@@ -403,7 +440,7 @@ def _replace_scalar(doc: _Doc, spot: _Spot, path: Path, value: Scalar) -> str:
         header = body[start : _line_end(body, start)]
         comment = _BLOCK_HEADER_COMMENT.match(header)
         new += comment.group(1) if comment else ""
-    return body[:start] + new + body[end:]
+    return start, end, new
 
 
 def _create(doc: _Doc, spot: _Spot, leaf: _Leaf) -> str:
@@ -552,7 +589,10 @@ def _same(left: Any, right: Any) -> bool:
 
 
 def _verify(before: _Doc, after: str, path: Path, change: Callable[[Any], Any]) -> None:
-    expected = _changed(_data(before), path, change)
+    _check(_changed(_data(before), path, change), after, path)
+
+
+def _check(expected: Any, after: str, path: Path) -> None:
     try:
         # The edit's next step, and validation, read the result again; it is parsed once.
         actual = _data(_parse(after))
