@@ -27,7 +27,7 @@ def test_every_file_is_read_by_id_with_the_default_workflow(tracker: Path) -> No
 
 def test_a_broken_file_is_reported_and_the_others_are_still_read(tracker: Path) -> None:
     practice = tracker / "practices" / "hand-hygiene.yaml"
-    practice.write_text(practice.read_text().replace("status: diffusing", "status: spreading"))
+    practice.write_text(practice.read_text().replace("status: approved", "status: spreading"))
     catalog = read_catalog(tracker)
     assert "hand-hygiene" not in catalog.practices and "hh-spread" in catalog.projects
     assert "practice/hand-hygiene" in catalog.broken

@@ -127,7 +127,8 @@ ByOpt = Annotated[
     typer.Option(
         "--by",
         metavar="PERSON",
-        help="Person id to record (default: the person whose email is git's user.email).",
+        help="Person id to record (default: the person whose email git authors commits "
+        "with, as 'git var GIT_AUTHOR_IDENT' shows).",
         show_default=False,
     ),
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from yaml.nodes import MappingNode, ScalarNode
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from diffuse.files.nodes import compose, convert_checked
 from diffuse.files.yamledit import (
@@ -67,6 +67,9 @@ def _replace(
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     body = text[len(bom) :]
     items = _node(compose(body, CEILINGS)[0], path)
+    if "*" in body:
+        # Anchors and aliases: yamledit refuses an edit of a node used in two places.
+        items = None
     spans, by_hand = [], []
     for at, fields in changes:
         item = items.value[at] if items is not None else None
@@ -104,6 +107,11 @@ def _append(text: str, path: tuple[str | int, ...], added: list[dict[str, Scalar
     empty list), then every other item laid out like the second, right after it."""
     if not added:
         return text
+    if _in_flow(text, path):
+        # Flow style (`{id: m, values: [...]}`) is written on one line: item by item.
+        for item in added:
+            text = append_item(text, path, item)
+        return text
     first = append_item(text, path, added[0])
     if len(added) == 1:
         return first
@@ -120,6 +128,21 @@ def _append(text: str, path: tuple[str | int, ...], added: list[dict[str, Scalar
         spliced = "".join(newline + line for line in rest)
     end = start + len(block)
     return second[:end] + spliced + second[end:]
+
+
+def _in_flow(text: str, path: tuple[str | int, ...]) -> bool:
+    """Whether the list at `path` is written in flow style, or inside a flow collection."""
+    node = compose(text.removeprefix("\ufeff"), CEILINGS)[0]
+    for step in path:
+        if isinstance(node, (MappingNode, SequenceNode)) and node.flow_style:
+            return True
+        if isinstance(step, int) and isinstance(node, SequenceNode):
+            node = node.value[step]
+        elif isinstance(step, str) and isinstance(node, MappingNode):
+            node = _value(node, step)
+        else:
+            return False
+    return isinstance(node, SequenceNode) and node.flow_style and bool(node.value)
 
 
 def _inserted(before: str, after: str) -> tuple[int, str]:

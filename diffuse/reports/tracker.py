@@ -12,6 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from diffuse.models import Health, Organisation, Project, Site, SiteState, SiteStatus
+from diffuse.reports.asof import project_on
 from diffuse.reports.forecast import forecast
 from diffuse.reports.grid import Cell, Column, Filters, Grid, Row
 from diffuse.rules.catalog import Catalog
@@ -61,8 +62,11 @@ def build_grids(
     filters = filters or Filters()
     sites = [s for s in org.sites if not filters.sites or s.id in filters.sites]
     grids = [Grid(as_of, org.settings.target_months, _columns(sites, g), [], g) for g in groupings]
-    for project in sorted(catalog.projects.values(), key=lambda p: p.id):
-        if not _selected(catalog, project, filters):
+    # Each project as its dated records show it on the report date; one not yet approved
+    # then is left out.
+    dated = [project_on(p, as_of) for p in sorted(catalog.projects.values(), key=lambda p: p.id)]
+    for project in dated:
+        if project is None or not _selected(catalog, project, filters):
             continue
         row, flagged = _row(catalog, org, project, as_of)
         if filters.health and row.health not in filters.health:
