@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from diffuse.cli.app import ByOpt, CommitOpt, DateOpt, RootOpt, app, parse_day, tracker_root
-from diffuse.vocab import Adkar, Health, SiteStatus, spoken
+from diffuse.vocab import Adkar, Health, RiskStatus, SiteStatus, spoken
 
 DryRunOpt = Annotated[
     bool, typer.Option("--dry-run", help="Show the lines that would change; write nothing.")
@@ -228,8 +228,7 @@ def risk(
         typer.Option(
             "--status",
             metavar="STATUS",
-            help="unassessed, open, mitigated, accepted or closed (scoring an unassessed "
-            "risk opens it).",
+            help=f"{spoken(RiskStatus)} (scoring an unassessed risk opens it).",
         ),
     ] = None,
     description: Annotated[str | None, typer.Option(metavar="TEXT", help="What it is.")] = None,

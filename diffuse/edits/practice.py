@@ -20,7 +20,7 @@ from diffuse.models.practice import Practice
 from diffuse.rules.following import FOLLOWING, allowed_statuses
 from diffuse.rules.lifecycle import TEMPLATE_PRINCIPLE, practice_move, readiness_gaps, skipped
 from diffuse.rules.load import Loaded
-from diffuse.vocab import PracticeStatus, SupportKind
+from diffuse.vocab import PracticeStatus, SupportKind, pick
 
 LEADERS = ("champion", "administrative", "physician")
 
@@ -142,7 +142,7 @@ def _must_follow_projects(loaded: Loaded, practice: Practice, new: PracticeStatu
 def _status_edits(
     loaded: Loaded, practice: Practice, wanted: str, options: EditOptions
 ) -> list[Edit]:
-    new = PracticeStatus(record.choice("--status", wanted, [s.value for s in PracticeStatus]))
+    new = pick(PracticeStatus, wanted, "--status")
     move = practice_move(practice.status, new)
     if move.kind == "same":
         raise DiffuseError(f"'{practice.id}' is already {new.value}; nothing was changed")
