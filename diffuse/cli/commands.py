@@ -84,6 +84,13 @@ def new_project(
     typer.echo(f"created {create(tracker_root(root), project_id, practice)}")
 
 
+class ValidateFormat(enum.StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    GITHUB = "github"
+    JUNIT = "junit"
+
+
 @app.command()
 def validate(
     paths: Annotated[
@@ -92,19 +99,29 @@ def validate(
             metavar="PATH", help="Files or folders to report on (default: the whole tracker)."
         ),
     ] = None,
+    output: Annotated[
+        ValidateFormat | None,
+        typer.Option(
+            "--format",
+            help="Output format (default: github when GITHUB_ACTIONS=true, else text).",
+            show_default=False,
+        ),
+    ] = None,
     root: RootOpt = None,
 ) -> None:
     """Check every file and report all problems.
 
-    Each file is checked against its schema and every id it names against the other files.
-    Problems print as path:line:col: error[code] message. Exit 0 clean, 1 problems found."""
-    from diffuse.render import problems_summary, problems_text
+    Each file is checked against its schema and every id it names against the other files,
+    including the ids in the fields that parsed of a file with schema errors. Problems print
+    as path:line:col: error[code] message, then a summary line. Exit 0 clean, 1 problems
+    found. Example: diffuse validate --format junit > diffuse.xml"""
+    from diffuse.render.checks import choose_format
+    from diffuse.render.validation import validation_output
     from diffuse.rules.validation import validate_tracker
 
     report = validate_tracker(tracker_root(root or _first_dir(paths)), paths or [])
-    if report.problems:
-        typer.echo(problems_text(report.problems))
-    typer.echo(problems_summary(report.problems, report.files), err=bool(report.problems))
+    fmt = choose_format(output.value if output else None)
+    typer.echo(validation_output(report.problems, report.paths, fmt), nl=False)
     raise typer.Exit(1 if report.errors else 0)
 
 

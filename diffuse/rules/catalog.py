@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from diffuse.errors import Location, Problem
-from diffuse.files.loading import Document, read_document, validate
+from diffuse.files.loading import Document, read_document, salvage, validate
 from diffuse.files.nodes import shown
 from diffuse.files.phi import patient_data
 from diffuse.layout import (
@@ -32,6 +32,8 @@ class Catalog:
     documents: list[Document] = field(default_factory=list)
     sources: dict[str, Document] = field(default_factory=dict)
     broken: dict[str, Document] = field(default_factory=dict)
+    # What parsed of each broken practice and project, so its references are still checked.
+    partial: dict[str, Practice | Project] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -123,6 +125,11 @@ def _register(
     if item is None:
         # Remembered so references to it are not reported a second time as missing.
         catalog.broken[f"{kind}/{doc.path.stem}"] = doc
+        model = Practice if kind == "practice" else Project
+        part = salvage(doc, model)
+        if part is not None:
+            part.id = part.id or doc.path.stem
+            catalog.partial[f"{kind}/{doc.path.stem}"] = part
         return
     path = doc.path
     if item.id in into:
