@@ -65,9 +65,13 @@ def new_practice(
     root: RootOpt = None,
 ) -> None:
     """Create practices/ID.yaml with every field explained."""
+    from diffuse.edits.scaffold import missing_schemas
     from diffuse.edits.scaffold import new_practice as create
 
-    typer.echo(f"created {create(tracker_root(root), practice_id, title)}")
+    where = tracker_root(root)
+    typer.echo(f"created {create(where, practice_id, title)}")
+    for path in missing_schemas(where):
+        typer.echo(f"wrote {path}")
 
 
 @new_app.command("project")
@@ -79,9 +83,13 @@ def new_project(
     root: RootOpt = None,
 ) -> None:
     """Create projects/ID.yaml with the checklist, the standard risks and every site."""
+    from diffuse.edits.scaffold import missing_schemas
     from diffuse.edits.scaffold import new_project as create
 
-    typer.echo(f"created {create(tracker_root(root), project_id, practice)}")
+    where = tracker_root(root)
+    typer.echo(f"created {create(where, project_id, practice)}")
+    for path in missing_schemas(where):
+        typer.echo(f"wrote {path}")
 
 
 class ValidateFormat(enum.StrEnum):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import os
+import stat
 from pathlib import Path
 from typing import Annotated
 
@@ -166,10 +167,11 @@ def history(
 @app.command()
 def schema(
     out: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             metavar="DIR",
-            help="Folder to write to (default: schemas/ in the tracker folder).",
+            help="Folder to write to, or - for standard output (one JSON object keyed by "
+            "file name); default: schemas/ in the tracker folder.",
             show_default=False,
         ),
     ] = None,
@@ -177,9 +179,28 @@ def schema(
 ) -> None:
     """Write JSON Schema files for editors: organisation, practice and project.
 
-    Files from 'diffuse new' start with a yaml-language-server line pointing at them."""
-    from diffuse.reports.schema import SCHEMA_DIR, write_schemas
+    Files from 'diffuse new' start with a yaml-language-server line pointing at them.
+    Example: diffuse schema --out - | jq '."practice.schema.json".required'"""
+    from diffuse.errors import DiffuseError
+    from diffuse.reports.schema import SCHEMA_DIR, all_schemas_json, write_schemas
 
-    target = out or tracker_root(root) / SCHEMA_DIR
+    target = Path(out) if out else tracker_root(root) / SCHEMA_DIR
+    if out == "-":
+        typer.echo(all_schemas_json(), nl=False)
+        return
+    if _is_stream(target):
+        with open(target, "w", encoding="utf-8") as stream:
+            stream.write(all_schemas_json())
+        return
+    if target.exists() and not target.is_dir():
+        raise DiffuseError(f"--out: {target} is a file; give a folder, or - for standard output")
     for path in write_schemas(target):
         typer.echo(f"wrote {path}")
+
+
+def _is_stream(path: Path) -> bool:
+    # /dev/stdout, a pipe or a terminal: written to as standard output is.
+    try:
+        return not stat.S_ISDIR(path.stat().st_mode) and not stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False

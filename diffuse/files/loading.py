@@ -272,7 +272,7 @@ def salvage(doc: Document, model: type[M]) -> M | None:
 @functools.cache
 def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
     info = model.model_fields[name]
-    kind = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+    kind: Any = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
     return TypeAdapter(kind)
 
 

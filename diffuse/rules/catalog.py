@@ -125,8 +125,9 @@ def _register(
     if item is None:
         # Remembered so references to it are not reported a second time as missing.
         catalog.broken[f"{kind}/{doc.path.stem}"] = doc
-        model = Practice if kind == "practice" else Project
-        part = salvage(doc, model)
+        part: Practice | Project | None = (
+            salvage(doc, Practice) if kind == "practice" else salvage(doc, Project)
+        )
         if part is not None:
             part.id = part.id or doc.path.stem
             catalog.partial[f"{kind}/{doc.path.stem}"] = part
