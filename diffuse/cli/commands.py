@@ -179,7 +179,9 @@ def status(
 
     One row per active project (phase, share of sites live, days since approval against the
     target, overall health) and one column per site, each cell a symbol for the site's state
-    and health. Plain text when piped or NO_COLOR is set."""
+    and health. When the sites do not fit, one column per region; when that does not fit
+    either, a line per project with its cells listed below it. Plain text when piped or
+    NO_COLOR is set. Example: diffuse status --phase execute --format markdown"""
     from diffuse.render import grid_output, make_console
     from diffuse.reports.grid import Filters
     from diffuse.reports.gridsource import GridSource

@@ -57,7 +57,6 @@ def _visible(match: re.Match[str]) -> str:
 
 
 def make_console(file: IO[str] | None = None, width: int | None = None) -> Console:
-    # Rich honours NO_COLOR itself and drops colour when output is not a terminal.
     stream = file or sys.stdout
     interactive = stream.isatty()
     return Console(
@@ -66,8 +65,20 @@ def make_console(file: IO[str] | None = None, width: int | None = None) -> Conso
         highlight=False,
         emoji=False,
         soft_wrap=False,
-        no_color="NO_COLOR" in os.environ or None,
+        no_color=colour_off(),
+        force_terminal=True if colour_forced() else None,
     )
+
+
+def colour_off() -> bool:
+    """NO_COLOR turns colour off when it is set and not empty (no-color.org)."""
+    return bool(os.environ.get("NO_COLOR"))
+
+
+def colour_forced() -> bool:
+    """Colour even when piped: FORCE_COLOR set and not empty, or CLICOLOR_FORCE not 0."""
+    force = os.environ.get("CLICOLOR_FORCE", "")
+    return bool(os.environ.get("FORCE_COLOR")) or (force != "" and force != "0")
 
 
 def _piped_width() -> int:
@@ -360,20 +371,17 @@ def grid_output(console: Console, build: Any, group: str, output: str) -> None:
     region only when one column per site would not fit the console."""
     group_by = None if group in ("auto", "site") else group
     grid = build(group_by)
-    auto = group == "auto" and output in ("text", "markdown") and grid.rows
+    auto = group == "auto" and output == "text" and grid.rows
     if auto and not grid_fits(grid, console.width):
         grid = build("region")
     if output == "text":
-        # A grid too wide for the terminal is printed whole, never with columns dropped.
-        needed = grid_width(grid)
-        if needed > console.width:
-            console = Console(
-                file=console.file,
-                width=needed,
-                highlight=False,
-                no_color=console.no_color,
-                force_terminal=console.is_terminal,
-            )
+        # A grid too wide for the terminal becomes a line per project with its cells listed
+        # below it: every figure is kept, none is cut.
+        if grid.rows and not grid_fits(grid, console.width):
+            from diffuse.render.compact import render_compact
+
+            render_compact(console, grid)
+            return
         render_grid_text(console, grid)
         return
     writer = {"json": grid_json, "csv": grid_csv, "markdown": grid_markdown}[output]
