@@ -14,9 +14,12 @@ from diffuse.cli.app import (
     CommitOpt,
     DateOpt,
     DetailFormat,
+    NoPagerOpt,
     RootOpt,
     app,
     new_app,
+    page,
+    pager_command,
     parse_day,
     tracker_root,
     warn_problems,
@@ -204,14 +207,20 @@ def show(
     output: Annotated[
         DetailFormat, typer.Option("--format", help="Output format.")
     ] = DetailFormat.TEXT,
+    no_pager: NoPagerOpt = False,
     as_of: AsOfOpt = None,
     root: RootOpt = None,
 ) -> None:
     """Print one practice or project in full.
 
     A project shows its checklist by role, the next gate, risks by score, metrics and sites;
-    a practice its principles, support elements, approvals and review dates."""
-    from diffuse.render import make_console
+    a practice its principles, support elements, approvals and review dates. On a terminal
+    the text goes through a pager, as git's does: $DIFFUSE_PAGER, $PAGER or less -FRX.
+    Example: diffuse show cvc-standardization --no-pager"""
+    import os
+    import sys
+
+    from diffuse.render import make_console, rendered
     from diffuse.render.show import item_view
     from diffuse.reports.status import item_json, show_data
     from diffuse.rules.load import find_item, load_tracker
@@ -222,7 +231,15 @@ def show(
     if output is DetailFormat.JSON:
         typer.echo(item_json(loaded, kind, item, day), nl=False)
     else:
-        make_console().print(item_view(show_data(loaded, kind, item, day)))
+        console = make_console()
+        view = item_view(show_data(loaded, kind, item, day), console.width)
+        pager = pager_command(no_pager, sys.stdout.isatty(), os.environ)
+        colour = (console.is_terminal or pager is not None) and not console.no_color
+        text = rendered(view, console.width, colour)
+        if pager is None:
+            typer.echo(text, nl=False)
+        else:
+            page(text, pager)
     warn_problems(loaded.problems)
 
 

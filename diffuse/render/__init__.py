@@ -70,6 +70,25 @@ def make_console(file: IO[str] | None = None, width: int | None = None) -> Conso
     )
 
 
+def rendered(view: Any, width: int, colour: bool) -> str:
+    """`view` as text `width` wide, for a pager or a pipe; without colour, the padding
+    Rich adds at the ends of lines is taken off."""
+    out = io.StringIO()
+    console = Console(
+        file=out,
+        width=width,
+        force_terminal=colour,
+        no_color=not colour,
+        color_system="auto" if colour else None,
+        highlight=False,
+        emoji=False,
+        soft_wrap=False,
+    )
+    console.print(view)
+    text = out.getvalue()
+    return text if colour else "".join(line.rstrip() + "\n" for line in text.splitlines())
+
+
 def colour_off() -> bool:
     """NO_COLOR turns colour off when it is set and not empty (no-color.org)."""
     return bool(os.environ.get("NO_COLOR"))
