@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -90,6 +91,23 @@ def metrics_show(
             "(repeatable). Added to the exclusions recorded on values.",
         ),
     ] = None,
+    multiply: Annotated[
+        float | None,
+        typer.Option(
+            metavar="N",
+            help="Chart numerator/denominator values times N (default: 100, percent, for "
+            "proportions; the metric's multiplier for rates); 1 charts plain fractions.",
+            show_default=False,
+        ),
+    ] = None,
+    screen_mr: Annotated[
+        bool,
+        typer.Option(
+            "--screen-mr/--no-screen-mr",
+            help="Leave moving ranges of 3.267 x their average or more out of the I and "
+            "Laney p'/u' limits, as qicharts2 does.",
+        ),
+    ] = True,
     output: Annotated[
         TableFormat, typer.Option("--format", help="Output format.")
     ] = TableFormat.TEXT,
@@ -105,12 +123,18 @@ def metrics_show(
     from diffuse.render.charts import charts_csv, charts_json, print_charts
     from diffuse.reports.measures import ChartOptions, load_charts
 
+    if multiply is not None and not (math.isfinite(multiply) and multiply > 0):
+        raise typer.BadParameter(
+            f"expected a positive number, got {multiply}", param_hint="--multiply"
+        )
     options = ChartOptions(
         None if chart is None else chart.value,
         _splits(split),
         freeze,
         _exclusions(exclude or []),
         tuple(site or ()),
+        multiply,
+        screen_mr,
     )
     charts, problems = load_charts(tracker_root(root), project, metric, options)
     console = make_console()

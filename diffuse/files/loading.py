@@ -25,7 +25,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from diffuse.errors import Location, Problem
 from diffuse.files.nodes import LimitError, compose, convert_checked, shown, where
-from diffuse.limits import DEFAULT_LIMITS, Limits
+from diffuse.limits import CEILINGS, DEFAULT_LIMITS, Limits
 
 _NON_FINITE_HINT = re.compile(r"\b(?:nan|inf|infinity)\b|\d[eE][-+]?\d{3}", re.IGNORECASE)
 _CONFLICT = re.compile(rb"^(<{7}|={7}|>{7})(\s|$)", re.MULTILINE)
@@ -50,11 +50,27 @@ class Document:
     text: str = ""
     # Top-level keys whose values failed the schema: `salvage` leaves them out.
     invalid_keys: set[str] = field(default_factory=set)
+    released: bool = field(default=False, repr=False)
+    _keys: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = field(
+        default_factory=dict, repr=False
+    )
+
+    def release(self, data: bool = False) -> None:
+        """Drop the node tree once the data is read (and the data too, with `data`, once
+        a model holds it): a big tracker would otherwise keep every file's tree. `locate`
+        composes it again, for the few files with problems."""
+        if self.node is not None and self.text:
+            self.node, self.released = None, True
+            self._keys.clear()
+        if data:
+            self.data = None
 
     def locate(self, loc: tuple[str | int, ...], key: bool = False) -> Location:
+        if self.node is None and self.released:
+            self.node, self.released = compose(self.text, CEILINGS)[0], False
         if self.node is None:
             return Location(self.path)
-        return where(self.path, node_at(self.node, loc, key))
+        return where(self.path, node_at(self.node, loc, key, self._keys))
 
 
 def read_document(path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
@@ -301,12 +317,21 @@ def _non_finite_problem(doc: Document, loc: tuple[str | int, ...]) -> Problem:
     )
 
 
-def node_at(root: yaml.Node, loc: tuple[str | int, ...], key: bool = False) -> yaml.Node:
-    """The deepest node along `loc`; with `key`, the key node of the last step."""
+def node_at(
+    root: yaml.Node,
+    loc: tuple[str | int, ...],
+    key: bool = False,
+    keys: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] | None = None,
+) -> yaml.Node:
+    """The deepest node along `loc`; with `key`, the key node of the last step.
+
+    `keys` keeps each mapping's pairs by key between calls, so placing many problems in
+    one file costs one pass over each mapping rather than one per problem.
+    """
     node = root
     for step in loc:
         if isinstance(node, yaml.MappingNode):
-            pair = next(((k, v) for k, v in node.value if str(k.value) == str(step)), None)
+            pair = _pair(node, str(step), keys)
             if pair is None:
                 return node
             if key and step == loc[-1]:
@@ -320,6 +345,20 @@ def node_at(root: yaml.Node, loc: tuple[str | int, ...], key: bool = False) -> y
         else:
             return node
     return node
+
+
+def _pair(
+    node: yaml.MappingNode, step: str, keys: dict[int, dict[str, Any]] | None
+) -> tuple[yaml.Node, yaml.Node] | None:
+    if keys is None:
+        return next(((k, v) for k, v in node.value if str(k.value) == step), None)
+    index = keys.get(id(node))
+    if index is None:
+        index = keys[id(node)] = {}
+        for k, v in node.value:
+            index.setdefault(str(k.value), (k, v))
+    found: tuple[yaml.Node, yaml.Node] | None = index.get(step)
+    return found
 
 
 _CODES = {

@@ -117,14 +117,23 @@ def _check_practice(
 
 
 def _has_project(catalog: Catalog, practice_id: str) -> bool:
-    if any(p.practice == practice_id for p in catalog.projects.values()):
-        return True
-    # A project file that failed validation still says which practice it diffuses.
-    return any(
-        isinstance(doc.data, dict) and doc.data.get("practice") == practice_id
-        for key, doc in catalog.broken.items()
-        if key.startswith("project/")
-    )
+    return practice_id in _diffused(catalog)
+
+
+def _diffused(catalog: Catalog) -> frozenset[str]:
+    """Every practice some project diffuses, computed once per catalog: a check per
+    practice against every project grows with their product."""
+    cached = catalog.memo.get("diffused")
+    if cached is None:
+        found = {p.practice for p in catalog.projects.values()}
+        # A project file that failed validation still says which practice it diffuses.
+        found.update(
+            str(doc.data.get("practice"))
+            for key, doc in catalog.broken.items()
+            if key.startswith("project/") and isinstance(doc.data, dict)
+        )
+        cached = catalog.memo["diffused"] = frozenset(found)
+    return cached
 
 
 def _check_lineage(checker: _Checker, practice: Practice, doc: Document) -> None:
