@@ -124,15 +124,6 @@ DateOpt = Annotated[
         show_default=False,
     ),
 ]
-ByOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--by",
-        metavar="PERSON",
-        help="Person id to record (default: the person whose email is git's user.email).",
-        show_default=False,
-    ),
-]
 CommitOpt = Annotated[bool, typer.Option("--commit", help="Commit the changed file with git.")]
 
 

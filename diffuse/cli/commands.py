@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
+from diffuse.cli import ids as complete
 from diffuse.cli.app import (
     AsOfOpt,
-    ByOpt,
     CommitOpt,
     DateOpt,
     DetailFormat,
@@ -81,7 +81,13 @@ def new_practice(
 def new_project(
     project_id: Annotated[str, typer.Argument(metavar="ID", help="Id of the new project.")],
     practice: Annotated[
-        str, typer.Option("--practice", metavar="ID", help="Id of the practice it diffuses.")
+        str,
+        typer.Option(
+            "--practice",
+            metavar="ID",
+            help="Id of the practice it diffuses.",
+            autocompletion=complete.practices,
+        ),
     ],
     root: RootOpt = None,
 ) -> None:
@@ -147,14 +153,23 @@ def _first_dir(paths: list[Path] | None) -> Path | None:
 def status(
     practice: Annotated[
         list[str] | None,
-        typer.Option(metavar="ID", help="Only projects of this practice (repeatable)."),
+        typer.Option(
+            metavar="ID",
+            help="Only projects of this practice (repeatable).",
+            autocompletion=complete.practices,
+        ),
     ] = None,
     phase: Annotated[
         list[str] | None,
         typer.Option(metavar="PHASE", help="Only projects in this phase (repeatable)."),
     ] = None,
     site: Annotated[
-        list[str] | None, typer.Option(metavar="SITE", help="Only this site's column (repeatable).")
+        list[str] | None,
+        typer.Option(
+            metavar="SITE",
+            help="Only this site's column (repeatable).",
+            autocompletion=complete.sites,
+        ),
     ] = None,
     health: Annotated[
         list[str] | None,
@@ -203,7 +218,12 @@ def status(
 
 @app.command()
 def show(
-    item_id: Annotated[str, typer.Argument(metavar="ID", help="A practice or project id.")],
+    item_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="A practice or project id.", autocompletion=complete.items
+        ),
+    ],
     output: Annotated[
         DetailFormat, typer.Option("--format", help="Output format.")
     ] = DetailFormat.TEXT,
@@ -245,7 +265,9 @@ def show(
 
 @app.command()
 def advance(
-    project: Annotated[str, typer.Argument(metavar="PROJECT", help="Project id.")],
+    project: Annotated[
+        str, typer.Argument(metavar="PROJECT", help="Project id.", autocompletion=complete.projects)
+    ],
     to: Annotated[
         str | None,
         typer.Option("--to", metavar="PHASE", help="Phase to enter (default: the next)."),
@@ -254,7 +276,7 @@ def advance(
         bool, typer.Option("--dry-run", help="Check the gate; change nothing.")
     ] = False,
     commit: CommitOpt = False,
-    by: ByOpt = None,
+    by: complete.ByOpt = None,
     on: DateOpt = None,
     reason: Annotated[
         str | None, typer.Option(metavar="TEXT", help="Why, recorded with the transition.")
@@ -279,8 +301,12 @@ def advance(
 
 @app.command("site")
 def site_update(
-    project: Annotated[str, typer.Argument(metavar="PROJECT", help="Project id.")],
-    site: Annotated[str, typer.Argument(metavar="SITE", help="Site id.")],
+    project: Annotated[
+        str, typer.Argument(metavar="PROJECT", help="Project id.", autocompletion=complete.projects)
+    ],
+    site: Annotated[
+        str, typer.Argument(metavar="SITE", help="Site id.", autocompletion=complete.sites)
+    ],
     status_: Annotated[
         str | None,
         typer.Option(
@@ -303,7 +329,7 @@ def site_update(
         str | None, typer.Option(metavar="TEXT", help="A status note, also added to the dated log.")
     ] = None,
     commit: CommitOpt = False,
-    by: ByOpt = None,
+    by: complete.ByOpt = None,
     on: DateOpt = None,
     root: RootOpt = None,
 ) -> None:

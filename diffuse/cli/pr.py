@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from diffuse.cli import ids as complete
 from diffuse.cli.app import DateOpt, DetailFormat, RootOpt, app, parse_day, tracker_root
 
 
@@ -79,7 +80,9 @@ def approve_item(
     item: Annotated[
         str,
         typer.Argument(
-            metavar="ITEM", help="A practice or project id, or 'organisation' for its bodies."
+            metavar="ITEM",
+            help="A practice or project id, or 'organisation' for its bodies.",
+            autocompletion=complete.items,
         ),
     ],
     gate: Annotated[
@@ -145,7 +148,12 @@ def codeowners(
 
 @app.command()
 def history(
-    item: Annotated[str, typer.Argument(metavar="ID", help="A practice or project id.")],
+    item: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="A practice or project id.", autocompletion=complete.items
+        ),
+    ],
     output: Annotated[
         DetailFormat, typer.Option("--format", help="Output format.")
     ] = DetailFormat.TEXT,
