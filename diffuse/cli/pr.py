@@ -33,6 +33,14 @@ def check(
             show_default=False,
         ),
     ] = None,
+    base_default: Annotated[
+        bool,
+        typer.Option(
+            "--base-default",
+            help="Compare with the default branch: origin/HEAD, else the first of "
+            "origin/main, origin/master, main and master that exists.",
+        ),
+    ] = False,
     verify_signoff: Annotated[
         bool,
         typer.Option(
@@ -57,13 +65,18 @@ def check(
     moving to approved meets its readiness criteria and carries an approval by a member of
     its approving body; a project entering a phase meets its gate; approved records change
     in substance only with a new approval. Each failure names file, line, rule and fix.
-    Exit 0 pass, 1 fail."""
+    Exit 0 pass, 1 fail. Example: diffuse check --base-default --format junit > diffuse.xml"""
     from diffuse.pr.check import run_check
     from diffuse.pr.context import CheckRequest
     from diffuse.render.checks import append_step_summary, check_output, choose_format
 
+    where = tracker_root(root)
     ref = base or (f"origin/{os.environ['GITHUB_BASE_REF']}" if _in_pull_request() else None)
-    report = run_check(tracker_root(root), CheckRequest(ref, verify_signoff))
+    if base_default and not base:
+        from diffuse.repo import default_branch
+
+        ref = default_branch(where)
+    report = run_check(where, CheckRequest(ref, verify_signoff))
     fmt = choose_format(output.value if output else None)
     typer.echo(check_output(report, fmt), nl=False)
     if fmt == "github":
