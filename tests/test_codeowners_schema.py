@@ -93,7 +93,10 @@ def test_pre_commit_hooks_and_the_workflow_run_diffuse() -> None:
     workflow = yaml.safe_load((REPO_ROOT / ".github" / "workflows" / "diffuse.yml").read_text())
     steps = workflow["jobs"]["check"]["steps"]
     assert steps[0]["with"]["fetch-depth"] == 0
-    assert any("diffuse check --base" in step.get("run", "") for step in steps)
+    assert any(step.get("uses") == "./" for step in steps)
+    action = yaml.safe_load((REPO_ROOT / "action.yml").read_text())
+    run = "\n".join(step.get("run", "") for step in action["runs"]["steps"])
+    assert 'args=(check --root "$ROOT" --format "$FORMAT")' in run and "--base" in run
 
 
 def test_schema_out_dash_writes_standard_output(tracker: Path, run: Run) -> None:
