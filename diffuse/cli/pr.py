@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import json
 import os
 import stat
 from pathlib import Path
@@ -196,26 +197,38 @@ def schema(
             show_default=False,
         ),
     ] = None,
+    outputs: Annotated[
+        bool,
+        typer.Option(
+            "--output",
+            help="Write the schemas of every command's --format json output instead "
+            "(COMMAND.output.schema.json).",
+        ),
+    ] = False,
     root: RootOpt = None,
 ) -> None:
     """Write JSON Schema files for editors: organisation, practice and project.
 
     Files from 'diffuse new' start with a yaml-language-server line pointing at them.
-    Example: diffuse schema --out - | jq '."practice.schema.json".required'"""
+    With --output, the shapes of the JSON that validate, check, status, show, history,
+    metrics, review and scorecard print. Example: diffuse schema --output --out -"""
     from diffuse.errors import DiffuseError
-    from diffuse.reports.schema import SCHEMA_DIR, all_schemas_json, write_schemas
+    from diffuse.reports.outputs import all_output_schemas
+    from diffuse.reports.schema import SCHEMA_DIR, all_schemas, write_json_files
 
+    found = all_output_schemas() if outputs else all_schemas()
+    text = json.dumps(found, indent=2, ensure_ascii=False) + "\n"
     target = Path(out) if out else tracker_root(root) / SCHEMA_DIR
     if out == "-":
-        typer.echo(all_schemas_json(), nl=False)
+        typer.echo(text, nl=False)
         return
     if _is_stream(target):
         with open(target, "w", encoding="utf-8") as stream:
-            stream.write(all_schemas_json())
+            stream.write(text)
         return
     if target.exists() and not target.is_dir():
         raise DiffuseError(f"--out: {target} is a file; give a folder, or - for standard output")
-    for path in write_schemas(target):
+    for path in write_json_files(target, found):
         typer.echo(f"wrote {path}")
 
 

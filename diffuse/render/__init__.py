@@ -22,7 +22,7 @@ from rich.text import Text
 
 from diffuse.errors import Problem
 from diffuse.reports.grid import Cell, Grid, Row
-from diffuse.vocab import Health, SiteStatus
+from diffuse.vocab import OUTPUT_SCHEMA_VERSION, Health, SiteStatus
 
 if TYPE_CHECKING:
     from diffuse.models import Workflow
@@ -291,6 +291,7 @@ def grid_records(grid: Grid) -> list[dict[str, Any]]:
 
 def grid_json(grid: Grid) -> str:
     payload = {
+        "schema_version": OUTPUT_SCHEMA_VERSION,
         "as_of": grid.as_of.isoformat(),
         "target_months": grid.target_months,
         "grouped_by": grid.grouped_by,

@@ -90,19 +90,21 @@ def json_schema(kind: str) -> dict[str, Any]:
     }
 
 
-def all_schemas_json() -> str:
-    """Every file kind's schema in one JSON object, keyed by the file name it is saved as."""
-    found = {schema_name(kind): json_schema(kind) for kind in KINDS}
-    return json.dumps(found, indent=2, ensure_ascii=False) + "\n"
+def all_schemas() -> dict[str, dict[str, Any]]:
+    """Every file kind's schema, keyed by the file name it is saved as."""
+    return {schema_name(kind): json_schema(kind) for kind in KINDS}
 
 
 def write_schemas(directory: Path) -> list[Path]:
+    return write_json_files(directory, all_schemas())
+
+
+def write_json_files(directory: Path, files: dict[str, dict[str, Any]]) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-    for kind in KINDS:
-        path = directory / schema_name(kind)
-        text = json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n"
-        path.write_text(text, encoding="utf-8")
+    for name, schema in files.items():
+        path = directory / name
+        path.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         written.append(path)
     return written
 
