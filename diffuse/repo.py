@@ -7,6 +7,7 @@ for the commits and one `git cat-file --batch` for every file content they need.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -204,7 +205,18 @@ def changed_paths(repo: Any, base: str, under: list[str]) -> list[str]:
 
 def files_at(repo: Any, rev: str, paths: list[str]) -> dict[str, bytes]:
     """The content of each path at `rev`; paths absent there are left out."""
-    return _batch(repo, [f"{rev}:{path}" for path in paths], paths)
+    if not paths:
+        return {}
+    # Blobs are asked for by id: a path may hold a line break, which `cat-file --batch`
+    # would read as the end of a request.
+    listing = _git(repo, "ls-tree", "-z", "--full-tree", rev, "--", *paths)
+    ids: dict[str, str] = {}
+    for entry in listing.decode(errors="surrogateescape").split("\0"):
+        meta, _, name = entry.partition("\t")
+        if meta.split()[1:2] == ["blob"]:
+            ids[name] = meta.split()[2]
+    contents = blobs(repo, list(ids.values()))
+    return {name: contents[sha] for name, sha in ids.items() if sha in contents}
 
 
 def blobs(repo: Any, shas: list[str]) -> dict[str, bytes]:
@@ -223,36 +235,62 @@ def file_log(repo: Any, path: str) -> list[Commit]:
     return _log(repo, ["log", "--follow", "--topo-order", "--raw"], [path])
 
 
-def verify_commit(repo: Any, sha: str) -> bool:
-    import git
+@dataclass(frozen=True)
+class Signature:
+    """What git found in a commit's signature (see `git log --format=%G?`)."""
 
-    try:
-        _git(repo, "verify-commit", sha)
-    except git.GitCommandError:
-        return False
-    return True
+    status: str  # G good, U good but of unknown trust, N none; B, X, Y, R, E otherwise
+    signer: str  # SSH: the allowed-signers principal; GPG: "Name <email>" of the key
+    key: str  # fingerprint of the signing key
+    primary: str  # GPG: fingerprint of the primary key of a signing subkey
+
+
+def signatures(repo: Any, shas: list[str]) -> dict[str, Signature]:
+    """The signature of each commit, checked by git (gpg or ssh-keygen) in one call."""
+    if not shas:
+        return {}
+    fmt = "--format=%H%x00%G?%x00%GS%x00%GF%x00%GP"
+    feed = "".join(f"{sha}\n" for sha in sorted(set(shas))).encode()
+    out = _git(repo, "log", "--no-walk=unsorted", "--stdin", "-z", fmt, stdin=feed)
+    tokens = out.decode(errors="surrogateescape").split("\0")
+    found: dict[str, Signature] = {}
+    at = 0
+    while at + 5 <= len(tokens):
+        sha, *fields = tokens[at : at + 5]
+        found[sha.strip()] = Signature(*fields)
+        at += 5
+        while at < len(tokens) and not tokens[at].strip():
+            at += 1
+    return found
 
 
 def _log(repo: Any, args: list[str], paths: list[str] | None) -> list[Commit]:
-    fmt = "--format=%x1e%H%x00%an%x00%ae%x00%aI%x00%B%x00"
+    # Every field ends in NUL, the one byte git never lets into a message, a name or a path,
+    # so no text a user can write moves the fields (see _records).
+    fmt = "--format=%H%x00%an%x00%ae%x00%aI%x00%B"
     tail = ["--", *paths] if paths is not None else []
     out = _git(repo, *args, "--no-abbrev", "-z", "--no-color", fmt, *tail)
-    return [_commit(record) for record in out.decode(errors="surrogateescape").split("\x1e")[1:]]
+    return list(_records(out.decode(errors="surrogateescape").split("\0")))
 
 
-def _commit(record: str) -> Commit:
-    parts = record.split("\0")
-    sha, author, email, day, message = parts[:_FIELDS]
-    commit = Commit(sha, author, email, day, message)
-    tokens = iter(token.lstrip("\n") for token in parts[_FIELDS:])
-    for token in tokens:
-        if not token.startswith(":"):
-            continue
-        meta = token.split()
-        old_path = next(tokens)
-        new_path = next(tokens) if meta[-1][:1] in ("R", "C") else old_path
-        commit.changes.append(Change(new_path, old_path, meta[2], meta[3]))
-    return commit
+def _records(tokens: list[str]) -> Iterator[Commit]:
+    """Commits from `git log -z --raw` split at NUL: the five format fields, then each
+    changed file as a ':meta' token followed by its path (two for a rename or copy)."""
+    at = 0
+    while at + _FIELDS <= len(tokens):
+        sha, author, email, day, message = tokens[at : at + _FIELDS]
+        commit = Commit(sha.lstrip("\n"), author, email, day, message)
+        at += _FIELDS
+        while at < len(tokens) and (tokens[at] == "" or tokens[at].lstrip("\n")[:1] == ":"):
+            meta = tokens[at].lstrip("\n").split()
+            at += 1
+            if not meta:
+                continue
+            paths = 2 if meta[-1][:1] in ("R", "C") else 1
+            names = tokens[at : at + paths]
+            at += paths
+            commit.changes.append(Change(names[-1], names[0], meta[2], meta[3]))
+        yield commit
 
 
 def _batch(repo: Any, requests: list[str], keys: list[str]) -> dict[str, bytes]:
@@ -284,8 +322,12 @@ def _git(repo: Any, *args: str, stdin: bytes | None = None) -> bytes:
 
 
 def _execute(repo: Any, args: list[str], feed: Any) -> bytes:
+    # Paths are passed as themselves, never as patterns: '*' or ':' in a name is just a name.
     out = repo.git.execute(
-        ["git", *args], istream=feed, stdout_as_string=False, strip_newline_in_stdout=False
+        ["git", "--literal-pathspecs", *args],
+        istream=feed,
+        stdout_as_string=False,
+        strip_newline_in_stdout=False,
     )
     return bytes(out)
 

@@ -130,10 +130,15 @@ CommitOpt = Annotated[bool, typer.Option("--commit", help="Commit the changed fi
 def parse_day(value: str | None, option: str) -> date:
     if value is None:
         return date.today()
+    from diffuse.limits import DAY_RANGE, FIRST_DAY, LAST_DAY
+
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise typer.BadParameter(f"expected YYYY-MM-DD, got {value!r}", param_hint=option) from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise typer.BadParameter(f"expected a date {DAY_RANGE}, got {value!r}", param_hint=option)
+    return day
 
 
 def tracker_root(root: Path | None) -> Path:

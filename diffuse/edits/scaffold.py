@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from diffuse.errors import DiffuseError
-from diffuse.layout import ID_PATTERN
+from diffuse.layout import ID_PATTERN, WINDOWS_RESERVED
 from diffuse.models import RiskCategory, Workflow
 from diffuse.reports.schema import KINDS, SCHEMA_DIR, schema_name, write_schemas
 from diffuse.reports.schema import header as schema_header
@@ -212,6 +212,8 @@ def _risk_lines() -> list[str]:
 def _check_new_id(item_id: str) -> None:
     if not ID_PATTERN.fullmatch(item_id):
         raise DiffuseError(f"'{item_id}' is not a valid id: use lowercase letters, digits and '-'")
+    if item_id in WINDOWS_RESERVED:
+        raise DiffuseError(f"'{item_id}' is a device name on Windows; choose another id")
 
 
 def _yaml_text(value: str) -> str:

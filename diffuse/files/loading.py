@@ -125,46 +125,46 @@ def _read_open(doc: Document, fd: int, max_bytes: int) -> bytes | None:
     while size <= max_bytes and (chunk := os.read(fd, max_bytes + 1 - size)):
         chunks.append(chunk)
         size += len(chunk)
+    data = b"".join(chunks)
     if max(size, info.st_size) > max_bytes:
-        _fail(
-            doc,
-            "too-large",
-            f"file is {max(size, info.st_size):,} bytes; the limit is {max_bytes:,}",
-        )
+        # Placed at the first byte past the limit, when the file still reaches that far.
+        line, col = _place(data, max_bytes) if size > max_bytes else (0, 0)
+        message = f"file is {max(size, info.st_size):,} bytes; the limit is {max_bytes:,}"
+        _fail(doc, "too-large", message, line, col)
         return None
-    return b"".join(chunks)
+    return data
 
 
-def _fail(doc: Document, code: str, message: str) -> None:
-    doc.problems.append(Problem(Location(doc.path), code, message))
+def _place(raw: bytes, offset: int) -> tuple[int, int]:
+    """Line and column (both from 1, the column in bytes) of the byte at `offset`."""
+    return raw.count(b"\n", 0, offset) + 1, offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
+
+
+def _fail(doc: Document, code: str, message: str, line: int = 0, col: int = 0) -> None:
+    doc.problems.append(Problem(Location(doc.path, line, col), code, message))
 
 
 def _decode(doc: Document, raw: bytes) -> str | None:
-    def fail(code: str, message: str, line: int = 0, col: int = 0) -> None:
-        doc.problems.append(Problem(Location(doc.path, line, col), code, message))
-
     wide = next((name for bom, name in _WIDE_BOMS.items() if raw.startswith(bom)), None)
     if wide:
-        fail("not-utf8", f"file is saved as {wide}; save it as UTF-8", 1, 1)
-    elif b"\x00" in raw:
-        fail("binary-file", "this is a binary file, not YAML text")
+        _fail(doc, "not-utf8", f"file is saved as {wide}; save it as UTF-8", 1, 1)
+    elif (nul := raw.find(b"\x00")) >= 0:
+        _fail(
+            doc,
+            "binary-file",
+            "this is a binary file (a 0x00 byte), not YAML text",
+            *_place(raw, nul),
+        )
     elif conflict := _CONFLICT.search(raw):
         line = raw.count(b"\n", 0, conflict.start()) + 1
-        fail(
-            "merge-conflict", "unresolved git merge-conflict marker; resolve the conflict", line, 1
-        )
+        message = "unresolved git merge-conflict marker; resolve the conflict"
+        _fail(doc, "merge-conflict", message, line, 1)
     else:
         try:
             return raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            line = raw.count(b"\n", 0, exc.start) + 1
-            col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-            fail(
-                "not-utf8",
-                f"byte 0x{raw[exc.start]:02x} is not UTF-8 text; save as UTF-8",
-                line,
-                col,
-            )
+            message = f"byte 0x{raw[exc.start]:02x} is not UTF-8 text; save as UTF-8"
+            _fail(doc, "not-utf8", message, *_place(raw, exc.start))
     return None
 
 
@@ -187,7 +187,11 @@ def _parse(doc: Document, text: str, limits: Limits) -> None:
         doc.problems.append(Problem(Location(doc.path), "yaml-syntax", first))
         return
     if not nodes:
-        doc.problems.append(Problem(Location(doc.path), "empty-file", "file is empty"))
+        if text.strip():
+            at = Location(doc.path, 1, 1)
+            doc.problems.append(Problem(at, "empty-file", "file holds only comments, no values"))
+        else:
+            doc.problems.append(Problem(Location(doc.path), "empty-file", "file is empty"))
         return
     if len(nodes) > 1:
         doc.problems.append(
@@ -373,6 +377,8 @@ _CODES = {
     "greater_than": "out-of-range",
     "less_than": "out-of-range",
     "int_parsing_size": "out-of-range",
+    "day_range": "out-of-range",
+    "figure_range": "out-of-range",
     "too_short": "too-few",
     "too_long": "too-many",
 }

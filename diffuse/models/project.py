@@ -7,7 +7,8 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from diffuse.models.common import Base, Day, Id, IdList
+from diffuse.limits import MAX_FIGURE
+from diffuse.models.common import Base, Day, Figure, Id, IdList
 from diffuse.models.practice import Approval
 from diffuse.vocab import (
     Adkar,
@@ -24,7 +25,7 @@ from diffuse.vocab import (
 )
 
 Score = Annotated[int, Field(ge=1, le=5)]
-NonNegative = Annotated[float, Field(ge=0)]
+NonNegative = Annotated[Figure, Field(ge=0)]
 
 
 class DutyRecord(Base):
@@ -60,9 +61,9 @@ class Risk(Base):
 class Measure(Base):
     date: Day
     site: Id | None = None
-    value: float | None = None
+    value: Figure | None = None
     numerator: NonNegative | None = None
-    denominator: Annotated[float, Field(gt=0)] | None = None
+    denominator: Annotated[Figure, Field(gt=0)] | None = None
     period: MeasurePeriod | None = None
     excluded: str | None = Field(default=None, description="why this point is left out")
 
@@ -81,10 +82,10 @@ class Metric(Base):
     level: MetricLevel
     kind: MetricKind = MetricKind.MEASUREMENT
     unit: str = ""
-    multiplier: float = Field(default=1.0, gt=0)
+    multiplier: Figure = Field(default=1.0, gt=0)
     direction: Direction
-    baseline: float | None = None
-    target: float | None = None
+    baseline: Figure | None = None
+    target: Figure | None = None
     chart: ChartType | None = Field(
         default=None, description="chart to draw (default: chosen from the kind and the data)"
     )
@@ -107,6 +108,18 @@ class Metric(Base):
             if measure.value is not None and not 0 <= measure.value <= 100:
                 raise ValueError(
                     f"{measure.date}: a proportion must be 0-100% (got {measure.value})"
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _points_usable(self) -> Metric:
+        # A tiny denominator makes a huge rate from usable figures; reject it here rather
+        # than draw a chart of infinities.
+        for measure in self.values:
+            if abs(self.point(measure)) > MAX_FIGURE:
+                raise ValueError(
+                    f"{measure.date}: numerator / denominator x {self.multiplier:g} is "
+                    f"larger than {MAX_FIGURE:,.0f}; check the denominator"
                 )
         return self
 

@@ -6,8 +6,6 @@ The only module besides `cli` that imports Rich. Text from YAML files is always 
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import re
@@ -21,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from diffuse.errors import Problem
+from diffuse.render.csvtext import csv_text
 from diffuse.reports.grid import Cell, Grid, Row
 from diffuse.vocab import OUTPUT_SCHEMA_VERSION, Health, SiteStatus
 
@@ -301,39 +300,35 @@ def grid_json(grid: Grid) -> str:
 
 
 def grid_csv(grid: Grid) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
+    fields = [
+        "project",
+        "practice",
+        "phase",
+        "project_health",
+        "column",
+        "status",
+        "health",
+        "live",
+        "in_scope",
+        "forecast",
+    ]
+    rows = [
         [
-            "project",
-            "practice",
-            "phase",
-            "project_health",
-            "column",
-            "status",
-            "health",
-            "live",
-            "in_scope",
-            "forecast",
+            row.project,
+            row.practice,
+            row.phase,
+            row.health.value,
+            col.id,
+            cell.status.value,
+            cell.health.value,
+            cell.live,
+            cell.in_scope,
+            forecast_label(row),
         ]
-    )
-    for row in grid.rows:
-        for col, cell in zip(grid.columns, row.cells, strict=True):
-            writer.writerow(
-                [
-                    row.project,
-                    row.practice,
-                    row.phase,
-                    row.health.value,
-                    col.id,
-                    cell.status.value,
-                    cell.health.value,
-                    cell.live,
-                    cell.in_scope,
-                    forecast_label(row),
-                ]
-            )
-    return out.getvalue()
+        for row in grid.rows
+        for col, cell in zip(grid.columns, row.cells, strict=True)
+    ]
+    return csv_text(fields, rows)
 
 
 def _md(text: object) -> str:

@@ -9,8 +9,6 @@ Every mark is a symbol, so nothing depends on colour:
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 from typing import Any
@@ -19,6 +17,7 @@ from rich.console import Console
 from rich.text import Text
 
 from diffuse.render import clean
+from diffuse.render.csvtext import csv_text
 from diffuse.reports.measures import CHART_NAMES, SeriesChart, number, sigma_side
 from diffuse.reports.spc import PartResult, PointResult
 from diffuse.vocab import OUTPUT_SCHEMA_VERSION
@@ -364,13 +363,11 @@ CSV_FIELDS = [
 
 def charts_csv(charts: list[SeriesChart]) -> str:
     """One line per point; each line repeats its part's runs figures."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, CSV_FIELDS, lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
+    rows = []
     for drawn in charts:
         record = chart_record(drawn)
         parts = {p["part"]: p for p in record["parts"]}
         for point in record["points"]:
             row = {**parts[point["part"]], **point, "metric": drawn.metric.id}
-            writer.writerow({**row, "chart": drawn.chart, "site": drawn.series.site or ""})
-    return out.getvalue()
+            rows.append({**row, "chart": drawn.chart, "site": drawn.series.site or ""})
+    return csv_text(CSV_FIELDS, rows)

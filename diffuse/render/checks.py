@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree as ET
 
 from diffuse.errors import Level
+from diffuse.layout import resolved
 from diffuse.render import clean
 from diffuse.vocab import OUTPUT_SCHEMA_VERSION
 
@@ -45,7 +46,7 @@ def check_output(report: CheckReport, fmt: str) -> str:
 def _shown(path: Path, base: Path | None = None) -> str:
     base = base or Path.cwd()
     try:
-        return path.resolve().relative_to(base.resolve()).as_posix()
+        return resolved(path).relative_to(base.resolve()).as_posix()
     except ValueError:
         return str(path)
 

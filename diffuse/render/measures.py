@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
@@ -14,6 +12,7 @@ from rich.text import Text
 
 from diffuse.edits.csvimport import ImportOutcome
 from diffuse.render import STATUS_SYMBOL, clean
+from diffuse.render.csvtext import csv_text
 from diffuse.reports.reviews import PracticeReview, ReviewReport, SiteUpdate
 from diffuse.reports.scorecard import Scorecard, SiteScore
 from diffuse.vocab import OUTPUT_SCHEMA_VERSION
@@ -281,11 +280,7 @@ def scorecard_csv(card: Scorecard) -> str:
         "compliance_met",
         "open_risks",
     ]
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fields, lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(scorecard_records(card))
-    return out.getvalue()
+    return csv_text(fields, scorecard_records(card))
 
 
 # -- import -------------------------------------------------------------------------------

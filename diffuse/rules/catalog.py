@@ -17,6 +17,7 @@ from diffuse.layout import (
     PRACTICES_DIR,
     PROJECTS_DIR,
     SUFFIXES,
+    WINDOWS_RESERVED,
     find_root,
     relative,
     tracker_entries,
@@ -74,6 +75,8 @@ def read_catalog(root: Path) -> Catalog:
     catalog.sources["organisation"] = org_doc
     catalog.organisation = validate(org_doc, Organisation)
     limits = _limits(catalog.organisation)
+    for folder in (PRACTICES_DIR, PROJECTS_DIR):
+        _check_folder(catalog, root / folder)
     # Reading makes millions of small objects and frees none of them in cycles; the
     # collector would walk them again and again, for half of the load time.
     paused = gc.isenabled()
@@ -95,6 +98,27 @@ def read_catalog(root: Path) -> Catalog:
     return catalog
 
 
+def _check_folder(catalog: Catalog, folder: Path) -> None:
+    """A folder of records that is something else would otherwise read as no records."""
+    if folder.is_dir():
+        try:
+            next(folder.iterdir(), None)
+        except OSError as exc:
+            why = f"cannot read this folder: {exc.strerror or exc}"
+            catalog.problems.append(Problem(Location(folder), "unreadable", why))
+        return
+    if folder.exists() or folder.is_symlink():
+        kind = "a link that leads to no folder" if folder.is_symlink() else "a file"
+        catalog.problems.append(
+            Problem(
+                Location(folder),
+                "not-a-folder",
+                f"this should be the folder of {folder.name.removesuffix('s')} files, but it "
+                f"is {kind}; move it aside and make the folder",
+            )
+        )
+
+
 def _limits(org: Organisation | None) -> Limits:
     return org.settings.limits.limits() if org is not None else DEFAULT_LIMITS
 
@@ -112,14 +136,18 @@ def _read(catalog: Catalog, base: Path, path: Path, limits: Limits, named: bool 
 
 def _refusal(base: Path, path: Path, named: bool) -> Problem | None:
     """Why `path` is not read at all: a name that is no id, or a place outside the tracker."""
-    if named and not ID_PATTERN.fullmatch(path.stem):
+    name = _name_problem(path) if named else None
+    if name is not None:
+        return name
+    try:
+        real = path.resolve()
+    except (RuntimeError, OSError):
         return Problem(
             Location(path),
-            "bad-file-name",
-            f"the file name {shown(path.name)} is not an id: use lowercase letters, digits "
-            "and '-' (at most 64), and rename the file",
+            "link-loop",
+            "a symbolic link that leads back to itself through a loop of links; point it "
+            "at a file or delete it",
         )
-    real = path.resolve()
     if real.is_relative_to(base):
         return None
     how = "is a symbolic link to" if path.is_symlink() else "resolves to"
@@ -128,6 +156,32 @@ def _refusal(base: Path, path: Path, named: bool) -> Problem | None:
         "outside-tracker",
         f"{how} {shown(str(real), 200)}, outside the tracker folder; refused",
     )
+
+
+def _name_problem(path: Path) -> Problem | None:
+    if not ID_PATTERN.fullmatch(path.stem):
+        return Problem(
+            Location(path),
+            "bad-file-name",
+            f"the file name {shown(path.name)} is not an id: use lowercase letters, digits "
+            "and '-' (at most 64), and rename the file",
+        )
+    if path.suffix not in SUFFIXES:
+        return Problem(
+            Location(path),
+            "bad-file-name",
+            f"the file name {shown(path.name)} ends in {shown(path.suffix)}: only lowercase "
+            f"'.yaml' and '.yml' files are read, so this one is not; rename it to "
+            f"{path.stem}{path.suffix.lower()}",
+        )
+    if path.stem in WINDOWS_RESERVED:
+        return Problem(
+            Location(path),
+            "reserved-file-name",
+            f"the file name {shown(path.name)} is a device name on Windows, where the "
+            "repository cannot be checked out with it; choose another id and rename the file",
+        )
+    return None
 
 
 def _register(

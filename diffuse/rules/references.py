@@ -102,7 +102,7 @@ def _check_practice(
             checker.known(doc, (field_name, index), site, sites, "site")
     for index, evidence in enumerate(practice.evidence):
         checker.known(doc, ("evidence", index, "site"), evidence.site, sites, "site")
-    _check_approvals(checker, org, practice, practice.approvals, doc)
+    _check_approvals(checker, org, practice.approvals, doc)
     _check_lineage(checker, practice, doc)
     if practice.status is PracticeStatus.DIFFUSING and not _has_project(
         checker.catalog, practice.id
@@ -162,28 +162,19 @@ def _check_lineage(checker: _Checker, practice: Practice, doc: Document) -> None
 
 
 def _check_approvals(
-    checker: _Checker,
-    org: Organisation,
-    practice: Practice,
-    approvals: list[Approval],
-    doc: Document,
+    checker: _Checker, org: Organisation, approvals: list[Approval], doc: Document
 ) -> None:
-    body = org.body(practice.approving_body)
+    # An approval names the body that gave it: a practice moved to another body keeps the
+    # approvals of the one it left. Only approvals by its current body count at a gate.
     for index, approval in enumerate(approvals):
         loc: Loc = ("approvals", index)
         checker.known(
             doc, (*loc, "body"), approval.body, [b.id for b in org.bodies], "approving body"
         )
+        body = org.body(approval.body)
         if body is None:
             continue
-        if approval.body != body.id:
-            checker.add(
-                doc,
-                (*loc, "body"),
-                "wrong-body",
-                f"'{practice.id}' is approved by '{body.id}', not '{approval.body}'",
-            )
-        elif approval.by not in body.members:
+        if approval.by not in body.members:
             checker.add(
                 doc,
                 (*loc, "by"),
@@ -205,8 +196,7 @@ def _check_project(checker: _Checker, org: Organisation, project: Project, doc: 
         checker.known(doc, ("checklist", duty_id), duty_id, duties, "duty")
     for index, approval in enumerate(project.approvals):
         checker.known(doc, ("approvals", index, "gate"), approval.gate, workflow.phases, "phase")
-    if practice is not None:
-        _check_approvals(checker, org, practice, project.approvals, doc)
+    _check_approvals(checker, org, project.approvals, doc)
     for index, step in enumerate(project.history):
         checker.known(doc, ("history", index, "from"), step.from_phase, workflow.phases, "phase")
         checker.known(doc, ("history", index, "to"), step.to, workflow.phases, "phase")
