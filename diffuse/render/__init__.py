@@ -6,6 +6,7 @@ The only module besides `cli` that imports Rich. Text from YAML files is always 
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
