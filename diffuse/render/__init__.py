@@ -133,7 +133,7 @@ def cell_label(cell: Cell, grouped: bool) -> str:
     return f"{STATUS_SYMBOL[cell.status][0]}{health}"
 
 
-def _cell_text(cell: Cell, grouped: bool) -> Text:
+def cell_text(cell: Cell, grouped: bool) -> Text:
     style = HEALTH_SYMBOL[cell.health][1] if cell.in_scope else "dim"
     if not grouped and cell.status in (SiteStatus.NOT_STARTED, SiteStatus.NOT_APPLICABLE):
         style = "dim" if cell.health is Health.ON_TRACK else style
@@ -225,7 +225,7 @@ def _row_cells(row: Row, grouped: bool) -> list[Text]:
         Text(days_label(row)),
         Text(forecast_label(row)),
         Text(health_label(row.health), style=HEALTH_SYMBOL[row.health][1]),
-        *(_cell_text(c, grouped) for c in row.cells),
+        *(cell_text(c, grouped) for c in row.cells),
     ]
 
 

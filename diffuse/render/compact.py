@@ -13,7 +13,7 @@ from rich.text import Text
 
 from diffuse.render import (
     HEALTH_SYMBOL,
-    _cell_text,
+    cell_text,
     clean,
     days_label,
     forecast_label,
@@ -65,7 +65,7 @@ def _row_lines(
     items = [Text(f"forecast {forecast_label(row)}")]
     for column, cell in zip(grid.columns, row.cells, strict=True):
         item = Text(f"{clean(column.label)} ")
-        item.append_text(_cell_text(cell, grouped))
+        item.append_text(cell_text(cell, grouped))
         items.append(item)
     lines += _wrapped(items, width)
     return lines
