@@ -27,6 +27,7 @@ COMMANDS = [
     ["metrics", "import"],
     ["review"],
     ["scorecard"],
+    ["trend"],
     ["check"],
     ["approve"],
     ["codeowners"],

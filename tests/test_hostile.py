@@ -245,7 +245,7 @@ def test_file_text_is_shown_as_text_never_run(tracker: Path, run: Run) -> None:
     assert "hh-spread: Hand \\x1b]0;pwned\\x07\\x1b[2J[bold red]everywhere[/]" in show
     assert "[link=http://x]click[/link]" in show.replace("\n", "")
     assert (
-        "practices/hand-hygiene.yaml:19:1: error[unknown-field] bad\\x1b[31m\\nkey: unknown "
+        "practices/hand-hygiene.yaml:21:1: error[unknown-field] bad\\x1b[31m\\nkey: unknown "
         "field 'bad\\x1b[31m\\nkey'" in outputs["validate"].stdout
     )
 

@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "List practice reviews due or overdue, and site rows nobody has updated.",
     ),
     "scorecard": ("measure", "Compare sites across projects, so sites can benchmark each other."),
+    "trend": ("measure", "Show the adoption curve: sites live week by week since approval."),
     "check": ("pr", "Validate everything and check every change of state since a base ref."),
     "approve": ("pr", "Record an approval as the current git user and commit just that file."),
     "codeowners": ("pr", "Write a CODEOWNERS file naming each file's approvers."),

@@ -286,9 +286,12 @@ def advance(
     """Move a project to its next phase if the gate is met.
 
     The gate: every checklist duty due by the current phase done or na, the roles the next
-    phase needs assigned, and its approval recorded. When it is not met, lists what is
-    missing by role and exits 1 with the file unchanged. When it is, records the transition
-    (from, to, date, by) changing only those lines."""
+    phase needs assigned, its approval recorded and, as the workflow asks, every in-scope
+    site live (close) and duties truly done (sustain: measurement handed to the owner).
+    When it is not met, lists what is missing by role and site and exits 1 with the files
+    unchanged. When it is, records the transition (from, to, date, by) changing only those
+    lines, and moves the practice with it (diffusing, diffused) in the same edit and
+    commit. Example: diffuse advance hh-spread --dry-run"""
     from diffuse.edits.editing import AdvanceRequest, advance_project
 
     request = AdvanceRequest(project, to, parse_day(on, "--date"), by, reason, dry_run, commit)

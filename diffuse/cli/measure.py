@@ -243,9 +243,10 @@ def review(
     """List practice reviews due or overdue, and site rows nobody has updated.
 
     A practice is reviewed every review.cadence_months (default: the organisation's
-    review_cadence_months) after its last review or its establishment. A site row of an
-    active project is stale when its 'updated' date is older than N weeks, unless the site
-    records a pause covering the date. Exit 0, or 1 with --strict when anything is overdue."""
+    review_cadence_months) after its last review or its establishment. A site row not yet
+    sustained, in a project of any phase, is stale when its 'updated' date is older than N
+    weeks, unless the site records a pause covering the date. Exit 0, or 1 with --strict
+    when anything is overdue."""
     from diffuse.render import make_console
     from diffuse.render.measures import print_out, review_json, review_view
     from diffuse.reports.reviews import review_report
@@ -296,4 +297,32 @@ def scorecard(
     else:
         writer = scorecard_json if output is TableFormat.JSON else scorecard_csv
         print_out(console, writer(card))
+    warn_problems(loaded.problems)
+
+
+@app.command()
+def trend(
+    project: Annotated[str, typer.Argument(metavar="PROJECT", help="Project id.")],
+    output: Annotated[
+        TableFormat, typer.Option("--format", help="Output format.")
+    ] = TableFormat.TEXT,
+    as_of: AsOfOpt = None,
+    root: RootOpt = None,
+) -> None:
+    """Show the adoption curve: sites live week by week since approval.
+
+    Each week's count of in-scope sites live (from their go-live dates) beside a straight
+    line to every site live on the target date, with the target date and the forecast
+    marked. Example: diffuse trend bcma-rollout --as-of 2026-11-22 --format csv"""
+    from diffuse.render import make_console
+    from diffuse.render.measures import print_out
+    from diffuse.render.trend import trend_csv, trend_json, trend_text
+    from diffuse.reports.trend import adoption_trend
+    from diffuse.rules.load import find_project, load_tracker
+
+    loaded = load_tracker(tracker_root(root))
+    found = find_project(loaded, project)
+    curve = adoption_trend(loaded.catalog, found, parse_day(as_of, "--as-of"))
+    writer = {TableFormat.TEXT: trend_text, TableFormat.JSON: trend_json}.get(output, trend_csv)
+    print_out(make_console(), writer(curve))
     warn_problems(loaded.problems)

@@ -154,8 +154,20 @@ class Pause(Base):
         return (self.since is None or self.since <= day) and day <= self.until
 
 
+class SiteException(Base):
+    """A site let off the close gate by diffusion oversight, without going live."""
+
+    reason: str = Field(min_length=1)
+    approved_by: Id
+    date: Day
+
+
 class SiteState(Base):
     status: SiteStatus = SiteStatus.NOT_STARTED
+    reason: str | None = Field(default=None, description="why the site is not-applicable")
+    exception: SiteException | None = Field(
+        default=None, description="an exception to the close gate approved by diffusion oversight"
+    )
     health: Health = Health.ON_TRACK
     leader: Id | None = None
     go_live_planned: Day | None = None

@@ -71,7 +71,7 @@ def _rel_to(path: Path, top: Path) -> str:
 def _finding(problem: Problem) -> Problem:
     loc = problem.location
     where = Location(resolved(Path.cwd() / loc.path), loc.line, loc.col)
-    fix = "correct the file; 'diffuse validate' lists every problem"
+    fix = problem.fix or "correct the file; 'diffuse validate' lists every problem"
     return Problem(where, problem.code, problem.message, problem.level, fix)
 
 
@@ -205,12 +205,10 @@ def _practice_move(
         )
     elif move.kind == "end" and move.old in lc.APPROVED_STATES and not approved:
         ctx.add(path, _approval_missing(practice.id, f"'{move.new}'", who))
-    if move.reaches_approved:
-        present = set(ctx.docs[resolved(path)].data or {}) if resolved(path) in ctx.docs else set()
-        for gap in lc.readiness_gaps(practice, present):
-            ctx.add(path, gap)
-        if not [a for a in approved if a.gate is None]:
-            ctx.add(path, _approval_missing(practice.id, "approved", who))
+    # Readiness itself holds at any moment, so `validate` checks it; the change needs the
+    # decision recorded in it.
+    if move.reaches_approved and not [a for a in approved if a.gate is None]:
+        ctx.add(path, _approval_missing(practice.id, "approved", who))
 
 
 def _approval_missing(item: str, state: str, who: str) -> lc.Gap:
@@ -287,67 +285,18 @@ def _project(ctx: Context, path: Path) -> None:
 
 
 def _phase_steps(ctx: Context, path: Path, project: Project, start: str, known: int) -> None:
-    steps = [(i, h.from_phase, h.to, h.reason) for i, h in enumerate(project.history)][known:]
+    """The gates of the moves made in this change. Whether the history itself holds
+    together (in order, along declared transitions, back only with a reason) and every
+    passed gate's approval are checked by `validate`, as they need no base."""
+    steps = [(h.from_phase, h.to) for h in project.history][known:]
     if not steps and start != project.phase:
-        ctx.add(
-            path,
-            lc.Gap(
-                ("phase",),
-                "phase-history",
-                f"phase changed from '{start}' to '{project.phase}' with no history entry",
-                f"record the move with 'diffuse advance {project.id}'",
-            ),
-        )
-        steps = [(-1, start, project.phase, None)]
-    current = start
-    for index, frm, to, reason in steps:
-        loc: lc.Loc = ("history", index) if index >= 0 else ("phase",)
-        if frm != current:
-            ctx.add(
-                path,
-                lc.Gap(
-                    loc,
-                    "phase-history",
-                    f"history entry moves from '{frm}', but the phase was '{current}'",
-                    "record each move in order with 'diffuse advance'",
-                ),
-            )
-        _phase_step(ctx, path, project, loc, frm, to, reason)
-        current = to
-
-
-def _phase_step(
-    ctx: Context, path: Path, project: Project, loc: lc.Loc, frm: str, to: str, why: str | None
-) -> None:
+        steps = [(start, project.phase)]
     workflow = ctx.catalog.workflow
-    if frm not in workflow.phases or to not in workflow.phases:
-        return  # an unknown phase is reported by validation
-    if workflow.index(to) < workflow.index(frm):
-        if not why:
-            ctx.add(
-                path,
-                lc.Gap(
-                    loc,
-                    "phase-backward",
-                    f"phase moves back from '{frm}' to '{to}' without a reason",
-                    "give the history entry a 'reason' (diffuse advance --to PHASE --reason)",
-                ),
-            )
-        return
-    if to not in workflow.successors(frm):
-        allowed = ", ".join(workflow.successors(frm)) or "none"
-        ctx.add(
-            path,
-            lc.Gap(
-                loc,
-                "phase-transition",
-                f"phase moves from '{frm}' to '{to}', which the workflow does not allow "
-                f"(allowed next: {allowed})",
-                "move one phase at a time with 'diffuse advance'",
-            ),
-        )
-        return
-    _gate(ctx, path, project, to)
+    for frm, to in steps:
+        if frm not in workflow.phases or to not in workflow.phases:
+            continue
+        if to in workflow.successors(frm) and workflow.index(to) > workflow.index(frm):
+            _gate(ctx, path, project, to)
 
 
 def _gate(ctx: Context, path: Path, project: Project, target: str) -> None:
@@ -356,6 +305,8 @@ def _gate(ctx: Context, path: Path, project: Project, target: str) -> None:
     practice = ctx.catalog.practices.get(project.practice)
     report = evaluate(ctx.catalog.workflow, org, practice, project, target)
     for gap in report.gaps:
+        if gap.kind in ("approval", "site"):
+            continue  # checked by `validate` for every gate passed
         loc: lc.Loc = {
             "duty": ("checklist", gap.item) if gap.item in project.checklist else ("checklist",),
             "role": ("roles", gap.item) if gap.item in project.roles else ("roles",),

@@ -56,7 +56,7 @@ def review_view(report: ReviewReport) -> RenderableType:
     parts.append(_practices(report.practices) if report.practices else Text("  none"))
     parts.append(Text(""))
     weeks = f"{report.weeks} weeks ({report.weeks * 7} days)"
-    parts.append(_title(f"Site rows of active projects not updated for more than {weeks}"))
+    parts.append(_title(f"Site rows not yet sustained and not updated for more than {weeks}"))
     parts.append(_sites(report.stale, paused=False) if report.stale else Text("  none"))
     if report.paused:
         parts += [Text(""), _title("Paused on purpose (not flagged)")]

@@ -70,6 +70,7 @@ class _Places:
             problem.code,
             _one_line(problem.message),
             problem.level,
+            problem.fix,
         )
 
 
