@@ -211,7 +211,7 @@ def schema(
 
     Files from 'diffuse new' start with a yaml-language-server line pointing at them.
     With --output, the shapes of the JSON that validate, check, status, show, history,
-    metrics, review and scorecard print. Example: diffuse schema --output --out -"""
+    metrics, trend, review and scorecard print. Example: diffuse schema --output --out -"""
     from diffuse.errors import DiffuseError
     from diffuse.reports.outputs import all_output_schemas
     from diffuse.reports.schema import SCHEMA_DIR, all_schemas, write_json_files

@@ -148,6 +148,23 @@ OUTPUTS: dict[str, tuple[str, dict[str, Any]]] = {
             }
         ),
     ),
+    "trend": (
+        "diffuse trend --format json: sites live week by week against the target line",
+        _obj(
+            {
+                "project": TEXT,
+                "approved": DAY,
+                "as_of": DAY,
+                "in_scope": WHOLE,
+                "live": WHOLE,
+                "target_date": DAY,
+                "forecast": _FORECAST,
+                "weeks": _list(
+                    _obj({"week": WHOLE, "date": DAY, "live": WHOLE, "target_line": NUMBER})
+                ),
+            }
+        ),
+    ),
     "review": (
         "diffuse review --format json: practice reviews due, stale and paused site rows",
         _obj(
