@@ -278,7 +278,7 @@ _SITE_HEADS = (
     "updated",
     "barriers / note",
 )
-_NOTES_AT_LEAST = 24  # narrower, a note reads one word per line: stack the fields instead
+_NOTES_AT_LEAST = 40  # narrower, a long note runs down the page: stack the fields instead
 
 
 def _sites(project: Project, org: Organisation, width: int | None) -> RenderableType:
