@@ -49,19 +49,17 @@ def open_repo(path: Path, hint: str = "or leave out --commit") -> Any:
         ) from None
 
 
-def user_email(path: Path) -> str | None:
-    """git's user.email for the repository at `path`, or None outside a repository."""
+def author_ident_email(path: Path) -> str | None:
+    """The email git will author the next commit with at `path`, as git itself resolves it
+    (`git var GIT_AUTHOR_IDENT`: GIT_AUTHOR_EMAIL, then user.email, then EMAIL); also
+    outside a repository. None when git cannot tell."""
     import git
 
     try:
-        repo = git.Repo(path, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        return None
-    try:
-        value = repo.git.config("--get", "user.email")
+        ident = str(git.Git(str(path)).var("GIT_AUTHOR_IDENT"))
     except git.GitCommandError:
         return None
-    return str(value).strip() or None
+    return _ident_email(ident)
 
 
 def author_email(repo: Any) -> str | None:
@@ -72,6 +70,10 @@ def author_email(repo: Any) -> str | None:
         ident = str(repo.git.var("GIT_AUTHOR_IDENT"))
     except git.GitCommandError:
         return None
+    return _ident_email(ident)
+
+
+def _ident_email(ident: str) -> str | None:
     start, end = ident.find("<"), ident.find(">")
     return ident[start + 1 : end].strip() or None if 0 <= start < end else None
 
@@ -101,15 +103,29 @@ def commit_empty(repo: Any, message: str) -> str:
 
 
 def init_repo(path: Path) -> bool:
-    """`git init` unless `path` is already inside a repository; True when one was made."""
+    """`git init` on branch main unless `path` is already inside a repository; True when
+    one was made."""
     import git
 
     try:
         git.Repo(path, search_parent_directories=True)
         return False
     except git.InvalidGitRepositoryError:
-        git.Repo.init(path)
+        git.Repo.init(path, initial_branch="main")
         return True
+
+
+def first_commit(path: Path, message: str) -> str:
+    """Commit everything in the new repository at `path`; the short hash."""
+    import git
+
+    repo = git.Repo(path)
+    try:
+        repo.git.add("-A")
+        repo.git.commit("-q", "-m", message)
+    except git.GitCommandError as exc:
+        raise DiffuseError(f"git commit failed: {_detail(exc)}") from None
+    return str(repo.head.commit.hexsha[:10])
 
 
 def toplevel(repo: Any) -> Path:

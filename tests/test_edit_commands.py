@@ -228,7 +228,7 @@ def test_unknown_recorder_is_refused(git_tracker: Path, run: Run) -> None:
     git(git_tracker, "config", "user.email", "stranger@example.org")
     result = run("advance", "hh-spread", "--date", "2026-03-05", cwd=git_tracker)
     assert result.exit_code == 1
-    assert "git's user.email (stranger@example.org) matches no person" in result.stderr
+    assert "git's author email (stranger@example.org) matches no person" in result.stderr
     assert project.read_bytes() == before
 
 

@@ -21,7 +21,7 @@ def test_init_new_practice_new_project_give_a_valid_tracker(tmp_path: Path, run:
     assert run("validate", cwd=root).exit_code == 0
     project = (root / "projects" / "hh.yaml").read_text()
     assert "  dm-charter: {status: open}   # by initiate: Complete the project charter" in project
-    assert "  - {category: physician-time, likelihood: 3, impact: 3, status: open}" in project
+    assert "  - {category: physician-time, status: unassessed}" in project
 
 
 def test_new_refuses_to_overwrite_and_rejects_bad_ids(tracker: Path, run: Run) -> None:

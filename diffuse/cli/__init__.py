@@ -27,7 +27,17 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "status": ("commands", "Show the Status Tracker grid."),
     "show": ("commands", "Print one practice or project in full."),
     "advance": ("commands", "Move a project to its next phase if the gate is met."),
-    "site": ("commands", "Update one site's row of a project."),
+    "site": ("edit", "Update one site's row of a project."),
+    "duty": ("edit", "Record a checklist duty as done, not applicable, or open again."),
+    "role": ("edit", "Assign people to a project role (or --remove them)."),
+    "risk": ("edit", "Assess or update one of a project's risks."),
+    "project": ("edit", "Set a project's approval date, target or title."),
+    "practice": ("practice", "Fill in a practice, move its status one step, or record its review."),
+    "disseminate": (
+        "edit",
+        "Add to a project's dissemination plan, or update or finish a line of it.",
+    ),
+    "org": ("organisation", "Add sites, people and approving bodies to the organisation file."),
     "metrics": ("measure", "Chart a project's metrics, or import metric values from a CSV file."),
     "review": (
         "measure",

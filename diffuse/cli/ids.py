@@ -65,14 +65,3 @@ ProjectArg = Annotated[
     str, typer.Argument(metavar="PROJECT", help="Project id.", autocompletion=projects)
 ]
 SiteArg = Annotated[str, typer.Argument(metavar="SITE", help="Site id.", autocompletion=sites)]
-
-ByOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--by",
-        metavar="PERSON",
-        autocompletion=people,
-        help="Person id to record (default: the person whose email is git's user.email).",
-        show_default=False,
-    ),
-]

@@ -13,6 +13,9 @@ from typer.core import TyperGroup
 from diffuse.cli import ids as complete
 from diffuse.cli.app import (
     AsOfOpt,
+    ByOpt,
+    CommitOpt,
+    DateOpt,
     DetailFormat,
     RootOpt,
     TableFormat,
@@ -38,11 +41,12 @@ metrics_app = typer.Typer(
     cls=_MetricsGroup,
     rich_markup_mode=None,
     no_args_is_help=True,
-    subcommand_metavar="PROJECT [METRIC] | import PROJECT METRIC FILE.csv",
+    subcommand_metavar="PROJECT [METRIC] | import PROJECT METRIC FILE.csv | add PROJECT METRIC",
     help="Chart a project's metrics, or import metric values from a CSV file.\n\n"
     "\b\n"
     "  diffuse metrics PROJECT [METRIC] [--site S]     draw run and control charts\n"
-    "  diffuse metrics import PROJECT METRIC FILE.csv  add values from a CSV file\n\n"
+    "  diffuse metrics import PROJECT METRIC FILE.csv  add values from a CSV file\n"
+    "  diffuse metrics add PROJECT METRIC --name ...    define a metric on a project\n\n"
     "'diffuse metrics PROJECT' is short for 'diffuse metrics show PROJECT'. See the "
     "--help of each command for its options.",
 )
@@ -154,6 +158,53 @@ def metrics_show(
         console.out(text, end="", highlight=False)
     warn_problems(problems)
     raise typer.Exit(1 if any(c.error for c in charts) else 0)
+
+
+@metrics_app.command("add")
+def metrics_add(
+    project: Annotated[str, typer.Argument(metavar="PROJECT", help="Project id.")],
+    metric: Annotated[str, typer.Argument(metavar="METRIC", help="New metric id.")],
+    name: Annotated[str, typer.Option(metavar="TEXT", help="What is measured.")],
+    level: Annotated[
+        str,
+        typer.Option(metavar="LEVEL", help="education, process, outcome, financial or adoption."),
+    ],
+    direction: Annotated[
+        str, typer.Option(metavar="DIRECTION", help="higher or lower: which is better.")
+    ],
+    kind: Annotated[
+        str, typer.Option(metavar="KIND", help="proportion, rate, count or measurement.")
+    ] = "measurement",
+    unit: Annotated[str | None, typer.Option(metavar="TEXT", help="Unit shown.")] = None,
+    multiplier: Annotated[
+        float | None, typer.Option(metavar="N", help="A rate per N units (e.g. 1000).")
+    ] = None,
+    baseline: Annotated[float | None, typer.Option(metavar="N", help="Baseline value.")] = None,
+    target: Annotated[float | None, typer.Option(metavar="N", help="Target value.")] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show the lines that would change; write nothing.")
+    ] = False,
+    commit: CommitOpt = False,
+    by: ByOpt = None,
+    on: DateOpt = None,
+    root: RootOpt = None,
+) -> None:
+    """Define a metric on a project; its values come from 'diffuse metrics import'.
+
+    \b
+    Example:
+      diffuse metrics add hh-spread compliance --name "Hand hygiene compliance" \\
+        --level process --kind proportion --direction higher --target 95
+    """
+    from diffuse.edits.plan import MetricRequest, add_metric
+    from diffuse.edits.record import EditOptions
+
+    request = MetricRequest(
+        project, metric, name, level, kind, direction, unit, multiplier, baseline, target
+    )
+    options = EditOptions(parse_day(on, "--date"), by, dry_run, commit)
+    for line in add_metric(tracker_root(root), request, options).lines():
+        typer.echo(line)
 
 
 def _splits(values: list[str] | None) -> tuple[date, ...] | None:

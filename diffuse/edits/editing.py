@@ -1,4 +1,4 @@
-"""Commands that change a project file: advance a phase, update a site.
+"""Commands that change a project file: advance a phase (`diffuse.edits.site` updates a site).
 
 Edits are surgical (`yamledit`): only the lines that change are touched, the result is
 validated before it is written, and the write is atomic under a lock (`atomic`).
@@ -28,12 +28,9 @@ from diffuse.files.phi import patient_data
 from diffuse.files.yamledit import EditError, Scalar, append_item, set_value
 from diffuse.limits import CEILINGS
 from diffuse.models import (
-    Adkar,
-    Health,
     Practice,
     PracticeStatus,
     Project,
-    SiteStatus,
     Workflow,
 )
 from diffuse.rules.following import followed_status
@@ -65,19 +62,6 @@ class AdvanceOutcome:
     @property
     def passed(self) -> bool:
         return self.report.passed
-
-
-@dataclass(frozen=True)
-class SiteRequest:
-    project: str
-    site: str
-    status: str | None
-    health: str | None
-    adkar: str | None
-    note: str | None
-    on: date
-    by: str | None
-    commit: bool = False
 
 
 def _project(loaded: Loaded, project_id: str) -> tuple[Project, Path]:
@@ -156,79 +140,14 @@ def _practice_follows(
     return Edit(doc.path, change, Practice, doc.text), (practice.id, practice.status, status)
 
 
-def update_site(root: Path, request: SiteRequest) -> str:
-    loaded = load_tracker(root)
-    project, path = _project(loaded, request.project)
-    if loaded.org.site(request.site) is None:
-        known = ", ".join(s.id for s in loaded.org.sites)
-        raise DiffuseError(f"no site '{request.site}' in the organisation; known: {known}")
-    changes = _site_changes(request)
-    if not changes and request.note is None:
-        raise DiffuseError("nothing to change: give --status, --health, --adkar or --note")
-    repo = _repo_for(root, request.commit)
-    by = resolve_person(loaded, root, request.by, required=False)
-
-    def change(text: str) -> str:
-        for field_name, value in [*changes, ("updated", request.on)]:
-            text = set_value(text, ("sites", request.site, field_name), value)
-        if request.note is not None:
-            text = set_value(text, ("sites", request.site, "note"), request.note)
-            entry: dict[str, Scalar] = {
-                "date": request.on,
-                "site": request.site,
-                "text": request.note,
-            }
-            text = append_item(text, ("updates",), {**entry, **({"by": by} if by else {})})
-        return text
-
-    edit_file(path, change)
-    summary = ", ".join(f"{k}={v}" for k, v in changes) or "note added"
-    message = f"{project.id}: site {request.site} updated ({summary})"
-    if repo is not None:
-        from diffuse.repo import commit_files
-
-        sha = commit_files(repo, [path], f"Update {request.site} in {project.id}: {summary}")
-        message += f"; committed {sha}"
-    return message
-
-
-def _site_changes(request: SiteRequest) -> list[tuple[str, Scalar]]:
-    checks: list[tuple[str, str | None, type[SiteStatus] | type[Health] | type[Adkar]]] = [
-        ("status", request.status, SiteStatus),
-        ("health", request.health, Health),
-        ("adkar", request.adkar, Adkar),
-    ]
-    changes: list[tuple[str, Scalar]] = []
-    for field_name, value, choices in checks:
-        if value is None:
-            continue
-        allowed = [c.value for c in choices]
-        if value not in allowed:
-            raise DiffuseError(f"--{field_name}: '{value}' is not one of: {', '.join(allowed)}")
-        changes.append((field_name, value))
-    return changes
-
-
 def resolve_person(
     loaded: Loaded, root: Path, given: str | None, required: bool = True
 ) -> str | None:
-    if given is not None:
-        if loaded.org.person(given) is None:
-            raise DiffuseError(f"--by: no person '{given}' in the organisation file")
-        return given
-    from diffuse.repo import user_email
+    from diffuse.edits.identity import current_person, maybe_person
 
-    email = user_email(root)
-    match = next(
-        (p.id for p in loaded.org.people if email and p.email and p.email.lower() == email.lower()),
-        None,
-    )
-    if match is None and required:
-        raise DiffuseError(
-            f"cannot tell who is recording this: git's user.email ({email or 'unset'})"
-            " matches no person in the organisation file; pass --by PERSON"
-        )
-    return match
+    if required:
+        return current_person(loaded.org, root, given)
+    return maybe_person(loaded.org, root, given)
 
 
 def _repo_for(root: Path, commit: bool) -> object | None:
@@ -252,20 +171,24 @@ class Edit:
 
 
 def edit_file(
-    path: Path, change: object, model: type[BaseModel] = Project, expected: str | None = None
-) -> None:
+    path: Path,
+    change: object,
+    model: type[BaseModel] = Project,
+    expected: str | None = None,
+    dry_run: bool = False,
+) -> tuple[str, str]:
     """Apply `change(text) -> text` to `path`; nothing is written unless the result is a
-    valid `model`.
+    valid `model` (and nothing at all with `dry_run`). Returns the text before and after.
 
     The lock is held from the read to the write, so two diffuse processes editing one file
     apply their changes one after the other and neither is lost. With `expected`, the text
     a decision was made on, the edit is refused if the file no longer holds that text."""
-    edit_files([Edit(path, change, model, expected)])  # type: ignore[arg-type]
+    return edit_files([Edit(path, change, model, expected)], dry_run)[0]  # type: ignore[arg-type]
 
 
-def edit_files(edits: list[Edit]) -> None:
+def edit_files(edits: list[Edit], dry_run: bool = False) -> list[tuple[str, str]]:
     """Apply every edit, or none: all files are locked, read, changed and validated before
-    the first is written."""
+    the first is written. Returns each file's text before and after."""
     edit = edits[0]
     try:
         with contextlib.ExitStack() as stack:
@@ -274,8 +197,10 @@ def edit_files(edits: list[Edit]) -> None:
             planned = []
             for edit in edits:
                 planned.append((edit, *_planned(edit)))
-            for edit, new_text, fingerprint in planned:
-                write_text_atomic(edit.path, new_text, fingerprint)
+            for edit, _old_text, new_text, fingerprint in planned:
+                if not dry_run:
+                    write_text_atomic(edit.path, new_text, fingerprint)
+            return [(old_text, new_text) for _edit, old_text, new_text, _print in planned]
     except EditError as exc:
         raise DiffuseError(f"{edit.path}: cannot edit safely: {exc}") from None
     except (FileChangedError, FileNotFoundError, UnicodeDecodeError):
@@ -292,13 +217,13 @@ def edit_files(edits: list[Edit]) -> None:
         ) from None
 
 
-def _planned(edit: Edit) -> tuple[str, Fingerprint]:
+def _planned(edit: Edit) -> tuple[str, str, Fingerprint]:
     text, fingerprint = read_text(edit.path)
     if edit.expected is not None and text.removeprefix("\ufeff") != edit.expected:
         raise FileChangedError(str(edit.path))
     new_text = edit.change(text)
     _must_stay_valid(edit.path, new_text, edit.model)
-    return new_text, fingerprint
+    return text, new_text, fingerprint
 
 
 def _must_stay_valid(path: Path, text: str, model: type[BaseModel] = Project) -> None:

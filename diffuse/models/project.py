@@ -12,6 +12,7 @@ from diffuse.models.common import Base, Day, Figure, Id, IdList
 from diffuse.models.practice import Approval
 from diffuse.vocab import (
     Adkar,
+    Approach,
     ChartType,
     Direction,
     DutyStatus,
@@ -47,15 +48,26 @@ class DutyRecord(Base):
 class Risk(Base):
     category: RiskCategory
     description: str = ""
-    likelihood: Score
-    impact: Score
+    likelihood: Score | None = None
+    impact: Score | None = None
     owner: Id | None = None
     mitigation: str | None = None
     status: RiskStatus = RiskStatus.OPEN
 
+    @model_validator(mode="after")
+    def _scored(self) -> Risk:
+        assessed = self.status is not RiskStatus.UNASSESSED
+        if assessed and (self.likelihood is None or self.impact is None):
+            raise ValueError(
+                f"a {self.status.value} risk needs 'likelihood' and 'impact' from 1 to 5 "
+                "(a risk nobody has scored yet is 'status: unassessed')"
+            )
+        return self
+
     @property
     def score(self) -> int:
-        return self.likelihood * self.impact
+        """Likelihood times impact; 0 while unscored."""
+        return (self.likelihood or 0) * (self.impact or 0)
 
 
 class Measure(Base):
@@ -132,9 +144,12 @@ class Metric(Base):
 
 
 class Adaptation(Base):
+    """A site's local variation of an adaptable principle; oversight approves it."""
+
     description: str
+    requested: Day | None = None
     approved_by: Id | None = None
-    date: Day | None = None
+    date: Day | None = Field(default=None, description="day it was approved")
 
 
 class Pause(Base):
@@ -180,6 +195,17 @@ class SiteState(Base):
     pause: Pause | None = Field(default=None, description="a planned pause in the work")
 
 
+class Dissemination(Base):
+    """One line of the dissemination plan: an approach, for whom, who leads it, when."""
+
+    approach: Approach
+    audience: str = ""
+    owner: Id | None = None
+    start: Day | None = None
+    end: Day | None = None
+    done: Day | None = None
+
+
 class Update(Base):
     date: Day
     text: str
@@ -206,6 +232,7 @@ class Project(Base):
     checklist: dict[Id, DutyRecord] = Field(default_factory=dict)
     risks: list[Risk] = Field(default_factory=list)
     metrics: list[Metric] = Field(default_factory=list)
+    dissemination: list[Dissemination] = Field(default_factory=list)
     sites: dict[Id, SiteState] = Field(default_factory=dict)
     approvals: list[Approval] = Field(default_factory=list)
     updates: list[Update] = Field(default_factory=list)

@@ -9,6 +9,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from diffuse.frameworks.dissemination import EVIDENCE, plan_warnings
 from diffuse.models import DutyStatus, Metric, Organisation, Practice, Project, Workflow
 from diffuse.render import HEALTH_SYMBOL, STATUS_SYMBOL, clean, gate_text, health_label
 from diffuse.reports.grid import Row
@@ -97,6 +98,8 @@ def practice_view(
     body = org.body(practice.approving_body)
     due = review_due(practice, org)
     review = f"last {practice.review.last or 'never'}; next due {due or '-'}"
+    if practice.review.outcome:
+        review += f"; found: {practice.review.outcome}"
     if due and due < as_of:
         review += "  ! OVERDUE"
     parts: list[RenderableType] = [
@@ -232,18 +235,37 @@ def _risks_and_metrics(project: Project, width: int | None) -> list[RenderableTy
     if project.risks:
         parts.append(_section("Risks (highest score first)"))
         for risk in sorted(project.risks, key=lambda r: -r.score):
+            scored = risk.likelihood is not None and risk.impact is not None
+            score = f"{risk.score:>2}  {risk.likelihood}×{risk.impact}" if scored else " -  -  "
             owner = f", owner {risk.owner}" if risk.owner else ""
             parts.append(
-                _hang(
-                    f"  {risk.score:>2}  {risk.likelihood}×{risk.impact}  ",
-                    f"{risk.category.value} ({risk.status.value}{owner})",
-                )
+                _hang(f"  {score}  ", f"{risk.category.value} ({risk.status.value}{owner})")
             )
             if risk.mitigation or risk.description:
                 parts.append(_hang("            ", risk.mitigation or risk.description))
     if project.metrics:
         parts += [_section("Metrics"), *(_metric(m, width) for m in project.metrics)]
+    if project.dissemination:
+        parts += _dissemination(project)
     return parts
+
+
+def _dissemination(project: Project) -> list[RenderableType]:
+    parts: list[RenderableType] = [
+        _section("Dissemination plan (evidence: Health Foundation scan)")
+    ]
+    for item in project.dissemination:
+        dates = f"{item.start or '?'} to {item.end or '?'}" if item.start or item.end else ""
+        facts = [
+            f"{EVIDENCE[item.approach].strength} evidence",
+            *([f"for {item.audience}"] if item.audience else []),
+            *([f"owner {item.owner}"] if item.owner else []),
+            *([dates] if dates else []),
+            f"✓ done {item.done}" if item.done else "○ not yet",
+        ]
+        parts.append(_hang(f"  {item.approach.value}: ", " · ".join(facts)))
+    warnings = plan_warnings([item.approach for item in project.dissemination])
+    return parts + [_hang("  ! warning: ", text) for text in warnings]
 
 
 def _metric(metric: Metric, width: int | None) -> RenderableType:

@@ -223,6 +223,7 @@ def _check_project_people(
         (("checklist", duty, "by"), rec.by) for duty, rec in project.checklist.items()
     ]
     refs += [(("risks", i, "owner"), risk.owner) for i, risk in enumerate(project.risks)]
+    refs += [(("dissemination", i, "owner"), d.owner) for i, d in enumerate(project.dissemination)]
     refs += [(("updates", i, "by"), update.by) for i, update in enumerate(project.updates)]
     refs += [(("history", i, "by"), step.by) for i, step in enumerate(project.history)]
     refs += [(("sites", s, "leader"), state.leader) for s, state in project.sites.items()]
