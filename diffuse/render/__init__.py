@@ -229,14 +229,32 @@ def _row_cells(row: Row, grouped: bool) -> list[Text]:
     ]
 
 
-def legend(grouped: bool) -> str:
-    statuses = "  ".join(f"{sym} {status.value}" for status, (sym, _) in STATUS_SYMBOL.items())
-    health = "  ".join(f"{sym} {h.value}" for h, (sym, _) in HEALTH_SYMBOL.items())
-    cells = "cells: live/in-scope sites and worst health" if grouped else f"sites: {statuses}"
-    return (
-        f"{cells}\nhealth: {health}\nDays: since approval / to the target date\n"
-        "Forecast: when every site is live at the pace of go-lives so far (n/a: too few)"
+def legend(grouped: bool, width: int | None = None) -> str:
+    """The key to the grid's symbols; with `width`, its lists wrap between entries, so a
+    symbol never ends a line apart from its word."""
+    statuses = [f"{sym} {status.value}" for status, (sym, _) in STATUS_SYMBOL.items()]
+    health = [f"{sym} {h.value}" for h, (sym, _) in HEALTH_SYMBOL.items()]
+    cells = "cells: live/in-scope sites and worst health" if grouped else None
+    lines = [cells] if cells else _entries("sites: ", statuses, width)
+    lines += _entries("health: ", health, width)
+    return "\n".join(
+        [
+            *lines,
+            "Days: since approval / to the target date",
+            "Forecast: when every site is live at the pace of go-lives so far (n/a: too few)",
+        ]
     )
+
+
+def _entries(head: str, entries: list[str], width: int | None) -> list[str]:
+    lines, current = [], head + entries[0]
+    for entry in entries[1:]:
+        if width is not None and len(current) + 2 + len(entry) > width:
+            lines.append(current)
+            current = " " * len(head) + entry
+        else:
+            current += "  " + entry
+    return [*lines, current]
 
 
 def render_grid_text(console: Console, grid: Grid) -> None:
@@ -244,7 +262,7 @@ def render_grid_text(console: Console, grid: Grid) -> None:
         console.print("No projects match.")
         return
     console.print(grid_table(grid, console.width))
-    console.print(Text(legend(grid.grouped_by is not None), style="dim"))
+    console.print(Text(legend(grid.grouped_by is not None, console.width), style="dim"))
 
 
 def grid_width(grid: Grid) -> int:

@@ -40,7 +40,7 @@ def compact_lines(grid: Grid, width: int) -> list[Text]:
         lines += _row_lines(row, grouped, (name, phase, live, days), width, grid)
     lines.append(Text())
     note = "cells: region, live/in-scope sites and worst health" if grouped else ""
-    text = legend(grouped)
+    text = legend(grouped, width)
     if grouped:
         text = text.replace("cells: live/in-scope sites and worst health", note)
     lines.append(Text(text, style="dim"))
