@@ -26,7 +26,8 @@ def completion(
     Completes commands, options, and the ids of practices, projects, sites and people
     from the tracker. Example, in ~/.bashrc: eval "$(diffuse completion bash)"; for fish:
     diffuse completion fish > ~/.config/fish/completions/diffuse.fish"""
-    # Typer's own scripts and completion classes (what `--show-completion` would print).
+    # Typer's own scripts and completion classes (what `--show-completion` would print),
+    # loaded only by this command.
     from typer._completion_classes import completion_init
     from typer._completion_shared import get_completion_script
 

@@ -14,11 +14,11 @@ from typing import Annotated
 
 import typer
 
+from diffuse.errors import DiffuseError
+from diffuse.layout import find_root
+
 
 def _root(ctx: typer.Context) -> Path | None:
-    from diffuse.errors import DiffuseError
-    from diffuse.layout import find_root
-
     given = ctx.params.get("root") or os.environ.get("DIFFUSE_ROOT")
     try:
         return find_root(Path(given) if given else Path.cwd())
@@ -38,7 +38,7 @@ def _ids(read: Callable[[Path], list[str]]) -> Callable[[typer.Context, str], li
 
 def _files(folder: str) -> Callable[[Path], list[str]]:
     def read(root: Path) -> list[str]:
-        from diffuse.files.ids import file_ids
+        from diffuse.files.ids import file_ids  # PyYAML only when a shell asks
 
         return file_ids(root, folder)
 
@@ -47,7 +47,7 @@ def _files(folder: str) -> Callable[[Path], list[str]]:
 
 def _organisation(section: str) -> Callable[[Path], list[str]]:
     def read(root: Path) -> list[str]:
-        from diffuse.files.ids import organisation_ids
+        from diffuse.files.ids import organisation_ids  # PyYAML only when a shell asks
 
         return organisation_ids(root, section)
 
