@@ -55,13 +55,17 @@ def _row_data(grid: Grid, row: Row) -> dict[str, Any]:
 
 
 def forecast_data(row: Row) -> dict[str, Any] | None:
-    outlook = row.forecast
+    return forecast_record(row.forecast, row.target)
+
+
+def forecast_record(outlook: Forecast | None, target: date | None) -> dict[str, Any] | None:
+    """A forecast as every output writes it (`status`, `show`, `trend`)."""
     if outlook is None:
         return None
     return {
         "date": _day(outlook.day),
         "done": outlook.done,
-        "days_after_target": outlook.days_after(row.target),
+        "days_after_target": outlook.days_after(target),
         "note": outlook.note,
     }
 
