@@ -1,0 +1,176 @@
+"""Inline SVG charts for the HTML report: control charts and adoption curves.
+
+Plain strings from numbers already computed elsewhere (`reports.spc`, `reports.portfolio`);
+every piece of text is escaped here. Each chart is an `<svg role="img">` with a title and a
+description, so a screen reader hears what the picture shows. Colour is never the only
+signal: limits are dashed, signals are diamonds, excluded points are hollow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from html import escape
+from typing import NamedTuple
+
+WIDTH, HEIGHT = 640, 240
+LEFT, RIGHT, TOP, BOTTOM = 56, 96, 16, 32
+
+
+class Line(NamedTuple):
+    """A horizontal line from point `start` to point `end` (indices), labelled at its end."""
+
+    kind: str  # centre, ucl, lcl, baseline, target
+    value: float
+    start: int
+    end: int
+    label: str
+
+
+class Mark(NamedTuple):
+    value: float
+    signal: bool
+    excluded: bool
+    title: str
+
+
+def _scale(value: float, low: float, high: float, out_low: float, out_high: float) -> float:
+    if high == low:
+        return (out_low + out_high) / 2
+    return out_low + (value - low) * (out_high - out_low) / (high - low)
+
+
+def _num(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def _frame(title: str, desc: str, ident: str, body: list[str]) -> str:
+    ident = escape(ident)
+    return "".join(
+        [
+            f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+            f'aria-labelledby="{ident}-t {ident}-d" xmlns="http://www.w3.org/2000/svg">',
+            f'<title id="{ident}-t">{escape(title)}</title>',
+            f'<desc id="{ident}-d">{escape(desc)}</desc>',
+            *body,
+            "</svg>",
+        ]
+    )
+
+
+def _axis(low: float, high: float, labels: Sequence[tuple[float, str]]) -> list[str]:
+    bottom = HEIGHT - BOTTOM
+    parts = [
+        f'<line class="axis" x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{bottom}"/>',
+        f'<line class="axis" x1="{LEFT}" y1="{bottom}" x2="{WIDTH - RIGHT}" y2="{bottom}"/>',
+    ]
+    for value in (low, high):
+        y = _scale(value, low, high, bottom, TOP)
+        parts.append(
+            f'<text class="tick" x="{LEFT - 6}" y="{y:.1f}" text-anchor="end" '
+            f'dominant-baseline="middle">{escape(_num(value))}</text>'
+        )
+    for x, text in labels:
+        parts.append(
+            f'<text class="tick" x="{x:.1f}" y="{bottom + 18}" text-anchor="middle">'
+            f"{escape(text)}</text>"
+        )
+    return parts
+
+
+def control_chart(
+    ident: str, title: str, desc: str, marks: Sequence[Mark], lines: Sequence[Line],
+    parts: Sequence[int], dates: Sequence[str],
+) -> str:
+    """Points in order, evenly spaced; `lines` span points; `parts` are the first index of
+    each new part. Limit lines carry their value in `data-value`."""
+    values = [m.value for m in marks] + [line.value for line in lines]
+    if not marks:
+        return _frame(title, desc, ident, [])
+    low, high = min(values), max(values)
+    pad = (high - low) * 0.05 or 1.0
+    low, high = low - pad, high + pad
+    count = len(marks)
+
+    def x(index: float) -> float:
+        return _scale(index, 0, max(count - 1, 1), LEFT + 8, WIDTH - RIGHT - 8)
+
+    def y(value: float) -> float:
+        return _scale(value, low, high, HEIGHT - BOTTOM, TOP)
+
+    step = max(1, count // 6)
+    ticks = [(x(i), dates[i]) for i in range(0, count, step)]
+    body = _axis(low, high, ticks)
+    for start in parts:
+        body.append(
+            f'<line class="part" x1="{x(start - 0.5):.1f}" y1="{TOP}" '
+            f'x2="{x(start - 0.5):.1f}" y2="{HEIGHT - BOTTOM}"/>'
+        )
+    for line in lines:
+        x1, x2 = x(line.start - 0.3), x(line.end + 0.3)
+        body.append(
+            f'<line class="{line.kind}" data-value="{line.value:.6g}" x1="{x1:.1f}" '
+            f'y1="{y(line.value):.1f}" x2="{x2:.1f}" y2="{y(line.value):.1f}"/>'
+        )
+        if line.end == count - 1:
+            body.append(
+                f'<text class="label" x="{WIDTH - RIGHT + 4}" y="{y(line.value):.1f}" '
+                f'dominant-baseline="middle">{escape(line.label)}</text>'
+            )
+    path = " ".join(f"{x(i):.1f},{y(m.value):.1f}" for i, m in enumerate(marks))
+    body.append(f'<polyline class="series" points="{path}"/>')
+    for i, mark in enumerate(marks):
+        body.append(_mark(x(i), y(mark.value), mark))
+    return _frame(title, desc, ident, body)
+
+
+def _mark(cx: float, cy: float, mark: Mark) -> str:
+    tip = f"<title>{escape(mark.title)}</title>"
+    if mark.signal:
+        d = f"M{cx:.1f},{cy - 6:.1f} L{cx + 6:.1f},{cy:.1f} L{cx:.1f},{cy + 6:.1f} L{cx - 6:.1f},{cy:.1f} Z"
+        return f'<path class="signal" d="{d}">{tip}</path>'
+    kind = "excluded" if mark.excluded else "point"
+    return f'<circle class="{kind}" cx="{cx:.1f}" cy="{cy:.1f}" r="3.5">{tip}</circle>'
+
+
+def adoption_chart(
+    ident: str, title: str, desc: str, steps: Sequence[tuple[date, int]], in_scope: int,
+    target: date | None, forecast: date | None, as_of: date,
+) -> str:
+    """Sites live over time as a step line, against every site, the target and the forecast."""
+    days = [d for d, _ in steps] + [as_of] + [d for d in (target, forecast) if d]
+    if not steps:
+        return _frame(title, desc, ident, [])
+    first, last = min(days).toordinal(), max(days).toordinal()
+
+    def x(day: date) -> float:
+        return _scale(day.toordinal(), first, last, LEFT + 8, WIDTH - RIGHT - 8)
+
+    def y(count: float) -> float:
+        return _scale(count, 0, max(in_scope, 1), HEIGHT - BOTTOM, TOP)
+
+    body = _axis(0, max(in_scope, 1), [(x(min(days)), min(days).isoformat()),
+                                       (x(max(days)), max(days).isoformat())])
+    coords, previous = [], None
+    for day, count in steps:
+        if previous is not None:
+            coords.append(f"{x(day):.1f},{y(previous):.1f}")
+        coords.append(f"{x(day):.1f},{y(count):.1f}")
+        previous = count
+    end = max(as_of, steps[-1][0])
+    coords.append(f"{x(end):.1f},{y(steps[-1][1]):.1f}")
+    body.append(
+        f'<line class="target" data-value="{in_scope}" x1="{LEFT}" y1="{y(in_scope):.1f}" '
+        f'x2="{WIDTH - RIGHT}" y2="{y(in_scope):.1f}"/>'
+        f'<text class="label" x="{WIDTH - RIGHT + 4}" y="{y(in_scope):.1f}" '
+        f'dominant-baseline="middle">all {in_scope}</text>'
+    )
+    for kind, day in (("due", target), ("forecast", forecast)):
+        if day:
+            body.append(
+                f'<line class="{kind}" x1="{x(day):.1f}" y1="{TOP}" x2="{x(day):.1f}" '
+                f'y2="{HEIGHT - BOTTOM}"/><text class="label" x="{x(day) + 3:.1f}" '
+                f'y="{TOP + (10 if kind == "due" else 24)}">{kind} {day.isoformat()}</text>'
+            )
+    body.append(f'<polyline class="series" points="{" ".join(coords)}"/>')
+    return _frame(title, desc, ident, body)
