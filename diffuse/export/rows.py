@@ -97,8 +97,7 @@ def tables(loaded: Loaded, as_of: date) -> dict[str, Records]:
         ]
         found["metric_values"] += _values(project)
         found["approvals"] += [
-            {"item_kind": "project", "item": project.id, **_approval(a)}
-            for a in project.approvals
+            {"item_kind": "project", "item": project.id, **_approval(a)} for a in project.approvals
         ]
         found["transitions"] += [
             {
@@ -112,7 +111,13 @@ def tables(loaded: Loaded, as_of: date) -> dict[str, Records]:
             for t in project.history
         ]
         found["site_updates"] += [
-            {"project": project.id, "date": _day(u.date), "site": u.site, "by": u.by, "text": u.text}
+            {
+                "project": project.id,
+                "date": _day(u.date),
+                "site": u.site,
+                "by": u.by,
+                "text": u.text,
+            }
             for u in project.updates
         ]
         for drawn in project_charts(project, None, ChartOptions()):

@@ -59,9 +59,7 @@ def _entry(practice: Practice, org: Organisation) -> Entry:
     return Entry(practice, owner, body, review_due(practice, org), text)
 
 
-def search(
-    catalog: Catalog, query: str, statuses: tuple[str, ...] = ()
-) -> list[Entry]:
+def search(catalog: Catalog, query: str, statuses: tuple[str, ...] = ()) -> list[Entry]:
     """Practices whose text holds every word of `query`, optionally of these statuses."""
     allowed = [s.value for s in PracticeStatus]
     unknown = [s for s in statuses if s not in allowed]
@@ -76,6 +74,5 @@ def search(
     return [
         e
         for e in entries(catalog)
-        if (not statuses or e.practice.status.value in statuses)
-        and all(w in e.text for w in words)
+        if (not statuses or e.practice.status.value in statuses) and all(w in e.text for w in words)
     ]

@@ -79,8 +79,13 @@ def _axis(low: float, high: float, labels: Sequence[tuple[float, str]]) -> list[
 
 
 def control_chart(
-    ident: str, title: str, desc: str, marks: Sequence[Mark], lines: Sequence[Line],
-    parts: Sequence[int], dates: Sequence[str],
+    ident: str,
+    title: str,
+    desc: str,
+    marks: Sequence[Mark],
+    lines: Sequence[Line],
+    parts: Sequence[int],
+    dates: Sequence[str],
 ) -> str:
     """Points in order, evenly spaced; `lines` span points; `parts` are the first index of
     each new part. Limit lines carry their value in `data-value`."""
@@ -107,7 +112,7 @@ def control_chart(
             f'x2="{x(start - 0.5):.1f}" y2="{HEIGHT - BOTTOM}"/>'
         )
     for line in lines:
-        x1, x2 = x(line.start - 0.3), x(line.end + 0.3)
+        x1, x2 = max(LEFT, x(line.start - 0.3)), min(WIDTH - RIGHT, x(line.end + 0.3))
         body.append(
             f'<line class="{line.kind}" data-value="{line.value:.6g}" x1="{x1:.1f}" '
             f'y1="{y(line.value):.1f}" x2="{x2:.1f}" y2="{y(line.value):.1f}"/>'
@@ -127,15 +132,22 @@ def control_chart(
 def _mark(cx: float, cy: float, mark: Mark) -> str:
     tip = f"<title>{escape(mark.title)}</title>"
     if mark.signal:
-        d = f"M{cx:.1f},{cy - 6:.1f} L{cx + 6:.1f},{cy:.1f} L{cx:.1f},{cy + 6:.1f} L{cx - 6:.1f},{cy:.1f} Z"
+        corners = [(cx, cy - 6), (cx + 6, cy), (cx, cy + 6), (cx - 6, cy)]
+        d = "M" + " L".join(f"{a:.1f},{b:.1f}" for a, b in corners) + " Z"
         return f'<path class="signal" d="{d}">{tip}</path>'
     kind = "excluded" if mark.excluded else "point"
     return f'<circle class="{kind}" cx="{cx:.1f}" cy="{cy:.1f}" r="3.5">{tip}</circle>'
 
 
 def adoption_chart(
-    ident: str, title: str, desc: str, steps: Sequence[tuple[date, int]], in_scope: int,
-    target: date | None, forecast: date | None, as_of: date,
+    ident: str,
+    title: str,
+    desc: str,
+    steps: Sequence[tuple[date, int]],
+    in_scope: int,
+    target: date | None,
+    forecast: date | None,
+    as_of: date,
 ) -> str:
     """Sites live over time as a step line, against every site, the target and the forecast."""
     days = [d for d, _ in steps] + [as_of] + [d for d in (target, forecast) if d]
@@ -149,8 +161,11 @@ def adoption_chart(
     def y(count: float) -> float:
         return _scale(count, 0, max(in_scope, 1), HEIGHT - BOTTOM, TOP)
 
-    body = _axis(0, max(in_scope, 1), [(x(min(days)), min(days).isoformat()),
-                                       (x(max(days)), max(days).isoformat())])
+    body = _axis(
+        0,
+        max(in_scope, 1),
+        [(x(min(days)), min(days).isoformat()), (x(max(days)), max(days).isoformat())],
+    )
     coords, previous = [], None
     for day, count in steps:
         if previous is not None:
@@ -165,12 +180,18 @@ def adoption_chart(
         f'<text class="label" x="{WIDTH - RIGHT + 4}" y="{y(in_scope):.1f}" '
         f'dominant-baseline="middle">all {in_scope}</text>'
     )
-    for kind, day in (("due", target), ("forecast", forecast)):
-        if day:
+    lines: list[tuple[str, date | None, str]] = [
+        ("due", target, "target"),
+        ("forecast", forecast, "forecast"),
+    ]
+    for kind, when, word in lines:
+        if when:
+            # Labels sit left of their line, inside the plot, so the right edge never cuts them.
             body.append(
-                f'<line class="{kind}" x1="{x(day):.1f}" y1="{TOP}" x2="{x(day):.1f}" '
-                f'y2="{HEIGHT - BOTTOM}"/><text class="label" x="{x(day) + 3:.1f}" '
-                f'y="{TOP + (10 if kind == "due" else 24)}">{kind} {day.isoformat()}</text>'
+                f'<line class="{kind}" x1="{x(when):.1f}" y1="{TOP}" x2="{x(when):.1f}" '
+                f'y2="{HEIGHT - BOTTOM}"/><text class="label" x="{x(when) - 3:.1f}" '
+                f'y="{TOP + (12 if kind == "due" else 26)}" text-anchor="end">'
+                f"{word} {when.isoformat()}</text>"
             )
     body.append(f'<polyline class="series" points="{" ".join(coords)}"/>')
     return _frame(title, desc, ident, body)
