@@ -6,6 +6,7 @@ browser is downloaded. One `Browser` per test module keeps the suite quick.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -56,7 +57,7 @@ class Browser:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             close_fds=False,
-            preexec_fn=pipes,  # noqa: PLW1509 - a single-threaded test process
+            preexec_fn=pipes,
         )
         os.close(commands_r)
         os.close(replies_w)
@@ -126,10 +127,8 @@ class Browser:
         return reply["result"].get("value")
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(RuntimeError, TimeoutError, OSError):
             self.send("Browser.close")
-        except (RuntimeError, TimeoutError, OSError):
-            pass
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:

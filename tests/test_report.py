@@ -22,7 +22,7 @@ def _hostile(tracker: Path) -> None:
     practice = tracker / "practices" / "hand-hygiene.yaml"
     practice.write_text(
         practice.read_text().replace(
-            "summary: Clean hands before", "summary: \\\"><svg onload=alert(4)> Clean hands before"
+            "summary: Clean hands before", 'summary: \\"><svg onload=alert(4)> Clean hands before'
         )
     )
 

@@ -16,7 +16,9 @@ from browser import Browser, executable
 from conftest import REPO_ROOT
 
 from diffuse.render.html import write_report
+from diffuse.reports.grid import Filters
 from diffuse.reports.measures import ChartOptions, project_charts
+from diffuse.reports.tracker import build_grid
 from diffuse.rules.load import load_tracker
 
 AS_OF = date(2026, 11, 22)
@@ -44,9 +46,6 @@ def browser() -> Iterator[Browser]:
 
 def _demo() -> tuple[list[dict[str, object]], int]:
     loaded = load_tracker(REPO_ROOT)
-    from diffuse.reports.grid import Filters
-    from diffuse.reports.tracker import build_grid
-
     grid = build_grid(loaded.catalog, AS_OF, Filters())
     rows = [{"project": r.project, "health": r.health.value} for r in grid.rows]
     return rows, len(loaded.org.sites)
@@ -153,6 +152,6 @@ def test_axe_finds_no_serious_violation(browser: Browser, site: Path, page: str)
         """axe.run(document, {runOnly: {type: 'tag',
              values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
            .then(r => r.violations.filter(v => ['serious', 'critical'].includes(v.impact))
-             .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')))"""
+             .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' '))))"""
     )
     assert found == []

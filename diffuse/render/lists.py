@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from typing import Any
 
 from diffuse.render import clean
@@ -20,7 +21,9 @@ def search_text(entries: list[Entry], query: str) -> str:
         due = e.review_due.isoformat() if e.review_due else "-"
         lines.append(f"    owner {clean(e.owner or '-')} · {clean(e.body)} · review due {due}")
         if p.summary:
-            lines.append(f"    {clean(' '.join(p.summary.split()))}")
+            lines += textwrap.wrap(
+                clean(p.summary), 80, initial_indent="    ", subsequent_indent="    "
+            )
     lines.append(f"{len(entries)} practice(s) match")
     return "\n".join(lines) + "\n"
 
