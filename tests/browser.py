@@ -34,7 +34,7 @@ TIMEOUT = 30.0
 
 
 def executable() -> str | None:
-    return shutil.which("chromium")
+    return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 class Browser:

@@ -110,3 +110,15 @@ def test_export_refuses_a_folder(run: Run, tracker: Path, tmp_path: Path) -> Non
     result = run("export", "sqlite", str(tmp_path), cwd=tracker)
     assert result.exit_code == 1
     assert "is a folder" in result.stderr
+
+
+def test_every_example_query_in_the_readme_runs(run: Run, tmp_path: Path) -> None:
+    db = tmp_path / "tracker.db"
+    run("export", "sqlite", str(db), "--as-of", AS_OF, "--root", str(REPO_ROOT))
+    readme = (REPO_ROOT / "README.md").read_text()
+    block = readme.split("One query per reader:\n\n```sql\n", 1)[1].split("```", 1)[0]
+    queries = [q.strip() for q in block.split(";") if q.strip()]
+    assert len(queries) == 6
+    with sqlite3.connect(db) as con:
+        answers = [con.execute(q).fetchall() for q in queries]
+    assert answers[0] and all(answers[i] for i in (2, 3, 5))

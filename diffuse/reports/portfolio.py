@@ -42,7 +42,7 @@ class Portfolio:
     by_phase: dict[str, int]
     live: int
     in_scope: int
-    live_by_target: int  # sites that went live on or before their project's target
+    live_by_target: int  # of `live`: went live on or before their project's target
     done_days: list[int]  # approval to every site live, per finished project
     past_target: list[Row]
     reviews: list[PracticeReview]
@@ -67,7 +67,8 @@ def portfolio(catalog: Catalog, as_of: date) -> Portfolio:
     for row in grid.rows:
         project = catalog.projects[row.project]
         days = _go_live_days(project, [s.id for s in org.sites], as_of)
-        live_by_target += sum(1 for d in days if row.target and d <= row.target)
+        if workflow.is_active(row.phase):
+            live_by_target += sum(1 for d in days if row.target and d <= row.target)
         if row.forecast and row.forecast.done and days and project.approved:
             done_days.append((max(days) - project.approved).days)
     reviews = [

@@ -111,22 +111,37 @@ def control_chart(
             f'<line class="part" x1="{x(start - 0.5):.1f}" y1="{TOP}" '
             f'x2="{x(start - 0.5):.1f}" y2="{HEIGHT - BOTTOM}"/>'
         )
+    labels: list[tuple[float, str]] = []
     for line in lines:
-        x1, x2 = max(LEFT, x(line.start - 0.3)), min(WIDTH - RIGHT, x(line.end + 0.3))
+        # Half a step either side, so limits that change from point to point join up.
+        x1, x2 = max(LEFT, x(line.start - 0.5)), min(WIDTH - RIGHT, x(line.end + 0.5))
         body.append(
             f'<line class="{line.kind}" data-value="{line.value:.6g}" x1="{x1:.1f}" '
             f'y1="{y(line.value):.1f}" x2="{x2:.1f}" y2="{y(line.value):.1f}"/>'
         )
         if line.end == count - 1:
-            body.append(
-                f'<text class="label" x="{WIDTH - RIGHT + 4}" y="{y(line.value):.1f}" '
-                f'dominant-baseline="middle">{escape(line.label)}</text>'
-            )
+            labels.append((y(line.value), line.label))
+    for at, text in _spread(labels):
+        body.append(
+            f'<text class="label" x="{WIDTH - RIGHT + 4}" y="{at:.1f}" '
+            f'dominant-baseline="middle">{escape(text)}</text>'
+        )
     path = " ".join(f"{x(i):.1f},{y(m.value):.1f}" for i, m in enumerate(marks))
     body.append(f'<polyline class="series" points="{path}"/>')
     for i, mark in enumerate(marks):
         body.append(_mark(x(i), y(mark.value), mark))
     return _frame(title, desc, ident, body)
+
+
+def _spread(labels: list[tuple[float, str]], gap: float = 12.0) -> list[tuple[float, str]]:
+    """Labels in their given order, moved down just enough that none overlaps the one above."""
+    placed: list[tuple[float, str]] = []
+    for at, text in sorted(labels, key=lambda item: item[0]):
+        if placed and at < placed[-1][0] + gap:
+            at = placed[-1][0] + gap
+        placed.append((at, text))
+    order = {text: n for n, (_, text) in enumerate(labels)}
+    return sorted(placed, key=lambda item: order[item[1]])
 
 
 def _mark(cx: float, cy: float, mark: Mark) -> str:

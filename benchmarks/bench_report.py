@@ -1,0 +1,114 @@
+"""How long `diffuse report` and `diffuse export sqlite` take, beside `diffuse status`.
+
+    python benchmarks/bench_report.py [--runs N] [--sizes 250,500,1000]
+
+On the demo tracker each command runs as a fresh process, interleaved round by round
+after one warm-up round, and the median is compared with `status` measured in the same
+run: `report` should take at most 3x `status`, `export` at most 2x. `status` is timed
+both as a repeat run (its result cache warm) and with DIFFUSE_NO_CACHE=1; `report` and
+`export` keep no cache, so the uncached `status` is the like-for-like baseline.
+
+Then trackers of N generated projects (copies of the demo's projects under new ids, the
+demo's organisation and practices) are timed once per size, to show how each command
+grows with the number of projects: time per project should stay roughly flat.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+AS_OF = "2026-11-22"
+
+
+def diffuse() -> list[str]:
+    return [sys.executable, "-m", "diffuse"]
+
+
+def commands(root: Path, scratch: Path) -> dict[str, list[str]]:
+    base = [*diffuse()]
+    where = ["--root", str(root)]
+    return {
+        "status": [*base, "status", "--as-of", AS_OF, *where],
+        "status (no cache)": [*base, "status", "--as-of", AS_OF, *where],
+        "report": [*base, "report", "--out", str(scratch / "site"), "--as-of", AS_OF, *where],
+        "export": [*base, "export", "sqlite", str(scratch / "t.db"), "--as-of", AS_OF, *where],
+    }
+
+
+def once(key: str, argv: list[str], env: dict[str, str]) -> float:
+    run_env = dict(env)
+    if key != "status":
+        run_env["DIFFUSE_NO_CACHE"] = "1"
+    start = time.perf_counter()
+    done = subprocess.run(argv, env=run_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"{key} exited {done.returncode}: {done.stderr.decode()[-400:]}")
+    return elapsed
+
+
+def timed(root: Path, runs: int, env: dict[str, str]) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as scratch:
+        cmds = commands(root, Path(scratch))
+        times: dict[str, list[float]] = {k: [] for k in cmds}
+        for round_ in range(runs + 1):
+            for key, argv in cmds.items():
+                took = once(key, argv, env)
+                if round_:  # the first round warms caches and is not counted
+                    times[key].append(took)
+    return {k: statistics.median(v) * 1000 for k, v in times.items()}
+
+
+def generate(root: Path, projects: int) -> None:
+    shutil.copy(REPO / "organisation.yaml", root / "organisation.yaml")
+    shutil.copytree(REPO / "practices", root / "practices")
+    (root / "projects").mkdir()
+    sources = sorted((REPO / "projects").glob("*.yaml"))
+    for n in range(projects):
+        source = sources[n % len(sources)]
+        new_id = f"{source.stem}-{n:04d}"
+        text = source.read_text().replace(f"id: {source.stem}\n", f"id: {new_id}\n", 1)
+        (root / "projects" / f"{new_id}.yaml").write_text(text)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--sizes", default="250,500,1000")
+    args = parser.parse_args()
+    env = {**os.environ, "COLUMNS": "200"}
+    cache = tempfile.mkdtemp(prefix="diffuse-bench-cache-")
+    env["DIFFUSE_CACHE_DIR"] = cache
+    try:
+        demo = timed(REPO, args.runs, env)
+        base = demo["status (no cache)"]
+        print(f"demo tracker, median of {args.runs} runs (ms):")
+        for key, ms in demo.items():
+            print(f"  {key:18} {ms:8.0f}  {ms / base:5.2f}x status (no cache)")
+        print(f"  report / status (no cache): {demo['report'] / base:.2f} (target <= 3)")
+        print(f"  export / status (no cache): {demo['export'] / base:.2f} (target <= 2)")
+        print("generated trackers, one run each (ms, and ms per project):")
+        for size in (int(s) for s in args.sizes.split(",")):
+            with tempfile.TemporaryDirectory() as folder:
+                root = Path(folder)
+                generate(root, size)
+                took = timed(root, 1, env)
+            cells = "  ".join(
+                f"{k} {ms:7.0f} ({ms / size:5.1f})" for k, ms in took.items() if k != "status"
+            )
+            print(f"  {size:5} projects: {cells}")
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
