@@ -13,7 +13,7 @@ from datetime import date
 
 from diffuse.models import Project
 from diffuse.reports.grid import Filters, Grid, Row
-from diffuse.reports.reviews import PracticeReview, practice_review
+from diffuse.reports.reviews import AHEAD_DAYS, PracticeReview, practice_review
 from diffuse.reports.tracker import LIVE, build_grid, site_state
 from diffuse.rules.catalog import Catalog
 from diffuse.vocab import Health, SiteStatus
@@ -74,7 +74,7 @@ def portfolio(catalog: Catalog, as_of: date) -> Portfolio:
     reviews = [
         item
         for p in sorted(catalog.practices.values(), key=lambda p: p.id)
-        if (item := practice_review(p, org, as_of)) and item.days_left <= 30
+        if (item := practice_review(p, org, as_of)) and item.days_left <= AHEAD_DAYS
     ]
     return Portfolio(
         grid,

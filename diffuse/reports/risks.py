@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from diffuse.models import Project
 from diffuse.rules.catalog import Catalog
@@ -60,14 +59,13 @@ def project_risks(project: Project) -> list[RiskLine]:
     ]
 
 
-def open_risks(catalog: Catalog, as_of: date | None = None) -> list[RiskLine]:
+def open_risks(catalog: Catalog) -> list[RiskLine]:
     """Open risks of active projects, highest score first (then project, then number)."""
     workflow = catalog.workflow
     lines = [
         line
         for project in catalog.projects.values()
         if workflow.is_active(project.phase)
-        and (as_of is None or project.approved is None or project.approved <= as_of)
         for line in project_risks(project)
         if line.status == RiskStatus.OPEN.value
     ]
