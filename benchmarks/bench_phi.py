@@ -1,18 +1,25 @@
-"""Timings of the patient-data guard on adversarial texts, against a linear baseline.
+"""Timings of the patient-data guard on adversarial texts, and its accuracy on a labelled set.
 
-    python benchmarks/bench_phi.py [--runs N]
+    python benchmarks/bench_phi.py [--runs N]    # timings, then accuracy
+    python benchmarks/bench_phi.py --accuracy    # accuracy only
 
 Each text is a shape that makes a careless expression backtrack, built at two sizes, n and
 2n. The guard's median times on both are measured interleaved in the same run: a ratio near
 2 shows linear work, near 4 quadratic.
+
+Accuracy is measured on tests/data/phi_labelled.yaml (scored by tests/phi_labelled.py, the
+same scoring tests/test_phi.py asserts): recall, precision and their counts, then each
+missed identifier and false alarm, masked.
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from diffuse.files import phi
 
@@ -25,7 +32,13 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "'123-' repeated": lambda n: "123-" * (n // 4),
     "'1 ' repeated": lambda n: "1 " * (n // 2),
     "MRN lines": lambda n: "MRN 12345678\n" * (n // 13),
+    "mrn + line break + spaces": lambda n: "mrn\n" + " " * n + "x",
+    "born + 'Smith, John ' repeated": lambda n: "born\n" + "Smith, John " * (n // 12),
+    "'11/' repeated": lambda n: "11/" * (n // 3),
+    "'d. o. b. ' repeated": lambda n: "d. o. b. " * (n // 9),
+    "lot + '123 45 ' repeated": lambda n: "lot " + "123 45 " * (n // 7),
 }
+TESTS = Path(__file__).resolve().parent.parent / "tests"
 N = 200_000
 
 
@@ -38,19 +51,47 @@ def _time(fn: Callable[[], object]) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="timed rounds (default 7)")
+    parser.add_argument(
+        "--accuracy", action="store_true", help="only recall and precision on the labelled set"
+    )
     args = parser.parse_args(argv)
+    if not args.accuracy:
+        timings(args.runs)
+        print()
+    accuracy()
+    return 0
+
+
+def timings(runs: int) -> None:
     print(f"| text | ms at {N:,} chars | ms at {2 * N:,} chars | ratio |")
     print("|---|---:|---:|---:|")
     for name, shape in SHAPES.items():
         small, large = shape(N), shape(2 * N)
         one: list[float] = []
         two: list[float] = []
-        for _ in range(args.runs):
+        for _ in range(runs):
             one.append(_time(lambda t=small: list(phi.findings(t))))
             two.append(_time(lambda t=large: list(phi.findings(t))))
         a, b = statistics.median(one) * 1000, statistics.median(two) * 1000
         print(f"| {name} | {a:.1f} | {b:.1f} | {b / a:.2f} |")
-    return 0
+
+
+def accuracy() -> None:
+    sys.path.insert(0, str(TESTS))
+    from phi_labelled import DATA, load, score
+
+    cases = load()
+    result = score(cases)
+    print(f"Labelled set: {DATA.relative_to(TESTS.parent)}")
+    print(f"texts: {result.texts} ({sum(not case.ids for case in cases)} with no identifier)")
+    print(f"identifiers: {result.expected}, findings: {result.found}")
+    print(f"recall:    {result.recall:.3f} ({result.hits} of {result.expected} found)")
+    print(f"precision: {result.precision:.3f} ({result.right} of {result.found} right)")
+    for kind, value, text in result.missed:
+        shown = text.replace(value, phi._mask(value, keep=0))
+        print(f"missed {kind}: {' '.join(shown.split())}")
+    for kind, masked, _ in result.false_alarms:
+        print(f"false alarm {kind}: {masked}")
 
 
 if __name__ == "__main__":

@@ -28,12 +28,21 @@ def find_root(start: Path) -> Path:
 
 
 def tracker_entries(root: Path, folder: str) -> list[Path]:
-    """Every entry named like a YAML file, folders and links included: none is skipped
-    silently, so a file that cannot be read is reported rather than quietly left out."""
-    directory = root / folder
-    if not directory.is_dir():
-        return []
-    return sorted(p for p in directory.iterdir() if p.suffix in SUFFIXES)
+    """Every entry named like a YAML file, whatever the case of its suffix, folders and
+    links included: none is skipped silently, so a file that cannot be read (or would be
+    missed as `.YAML`) is reported rather than quietly left out."""
+    try:
+        entries = list((root / folder).iterdir())
+    except OSError:
+        return []  # no folder, or not one: the catalog says which
+    return sorted(p for p in entries if p.suffix.lower() in SUFFIXES)
+
+
+# Names Windows keeps for devices, whatever follows the dot: a file called con.yaml cannot be
+# checked out there. https://learn.microsoft.com/windows/win32/fileio/naming-a-file
+WINDOWS_RESERVED = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"{d}{n}" for d in ("com", "lpt") for n in range(10)]
+)
 
 
 def tracker_paths(root: Path) -> list[Path]:
@@ -43,6 +52,15 @@ def tracker_paths(root: Path) -> list[Path]:
         *tracker_entries(root, PRACTICES_DIR),
         *tracker_entries(root, PROJECTS_DIR),
     ]
+
+
+def resolved(path: Path) -> Path:
+    """`path` with every link followed; a loop of links (which has no end to follow to) is
+    left as its own name in its resolved folder, so it can be reported rather than crash."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):
+        return path.parent.resolve() / path.name
 
 
 def relative(path: Path, base: Path | None = None) -> Path:

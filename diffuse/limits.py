@@ -9,6 +9,7 @@ its limits are not known before it is read.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 MAX_FILE_BYTES = 1_000_000
 MAX_VALUES = 100_000
@@ -32,3 +33,12 @@ DEFAULT_LIMITS = Limits()
 # What an edit's input and result are checked with: the file was read within the configured
 # limits already, so an edit must not refuse a file the tracker accepts.
 CEILINGS = Limits(CEILING_FILE_BYTES, CEILING_VALUES, CEILING_DEPTH)
+
+# Every date a tracker holds or a command is given lies in this range, so every sum done with
+# dates (a target six or 120 months on, a review due, a forecast) stays a real date.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2199, 12, 31)
+DAY_RANGE = f"from {FIRST_DAY} to {LAST_DAY}"
+# The largest figure a measure, target or multiplier may hold: products and sums of squares
+# of figures this size stay far inside a float's range.
+MAX_FIGURE = 1e15

@@ -7,6 +7,7 @@ for the commits and one `git cat-file --batch` for every file content they need.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,19 +49,17 @@ def open_repo(path: Path, hint: str = "or leave out --commit") -> Any:
         ) from None
 
 
-def user_email(path: Path) -> str | None:
-    """git's user.email for the repository at `path`, or None outside a repository."""
+def author_ident_email(path: Path) -> str | None:
+    """The email git will author the next commit with at `path`, as git itself resolves it
+    (`git var GIT_AUTHOR_IDENT`: GIT_AUTHOR_EMAIL, then user.email, then EMAIL); also
+    outside a repository. None when git cannot tell."""
     import git
 
     try:
-        repo = git.Repo(path, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        return None
-    try:
-        value = repo.git.config("--get", "user.email")
+        ident = str(git.Git(str(path)).var("GIT_AUTHOR_IDENT"))
     except git.GitCommandError:
         return None
-    return str(value).strip() or None
+    return _ident_email(ident)
 
 
 def author_email(repo: Any) -> str | None:
@@ -71,6 +70,10 @@ def author_email(repo: Any) -> str | None:
         ident = str(repo.git.var("GIT_AUTHOR_IDENT"))
     except git.GitCommandError:
         return None
+    return _ident_email(ident)
+
+
+def _ident_email(ident: str) -> str | None:
     start, end = ident.find("<"), ident.find(">")
     return ident[start + 1 : end].strip() or None if 0 <= start < end else None
 
@@ -100,15 +103,29 @@ def commit_empty(repo: Any, message: str) -> str:
 
 
 def init_repo(path: Path) -> bool:
-    """`git init` unless `path` is already inside a repository; True when one was made."""
+    """`git init` on branch main unless `path` is already inside a repository; True when
+    one was made."""
     import git
 
     try:
         git.Repo(path, search_parent_directories=True)
         return False
     except git.InvalidGitRepositoryError:
-        git.Repo.init(path)
+        git.Repo.init(path, initial_branch="main")
         return True
+
+
+def first_commit(path: Path, message: str) -> str:
+    """Commit everything in the new repository at `path`; the short hash."""
+    import git
+
+    repo = git.Repo(path)
+    try:
+        repo.git.add("-A")
+        repo.git.commit("-q", "-m", message)
+    except git.GitCommandError as exc:
+        raise DiffuseError(f"git commit failed: {_detail(exc)}") from None
+    return str(repo.head.commit.hexsha[:10])
 
 
 def toplevel(repo: Any) -> Path:
@@ -176,7 +193,18 @@ def changed_paths(repo: Any, base: str, under: list[str]) -> list[str]:
 
 def files_at(repo: Any, rev: str, paths: list[str]) -> dict[str, bytes]:
     """The content of each path at `rev`; paths absent there are left out."""
-    return _batch(repo, [f"{rev}:{path}" for path in paths], paths)
+    if not paths:
+        return {}
+    # Blobs are asked for by id: a path may hold a line break, which `cat-file --batch`
+    # would read as the end of a request.
+    listing = _git(repo, "ls-tree", "-z", "--full-tree", rev, "--", *paths)
+    ids: dict[str, str] = {}
+    for entry in listing.decode(errors="surrogateescape").split("\0"):
+        meta, _, name = entry.partition("\t")
+        if meta.split()[1:2] == ["blob"]:
+            ids[name] = meta.split()[2]
+    contents = blobs(repo, list(ids.values()))
+    return {name: contents[sha] for name, sha in ids.items() if sha in contents}
 
 
 def blobs(repo: Any, shas: list[str]) -> dict[str, bytes]:
@@ -195,36 +223,62 @@ def file_log(repo: Any, path: str) -> list[Commit]:
     return _log(repo, ["log", "--follow", "--topo-order", "--raw"], [path])
 
 
-def verify_commit(repo: Any, sha: str) -> bool:
-    import git
+@dataclass(frozen=True)
+class Signature:
+    """What git found in a commit's signature (see `git log --format=%G?`)."""
 
-    try:
-        _git(repo, "verify-commit", sha)
-    except git.GitCommandError:
-        return False
-    return True
+    status: str  # G good, U good but of unknown trust, N none; B, X, Y, R, E otherwise
+    signer: str  # SSH: the allowed-signers principal; GPG: "Name <email>" of the key
+    key: str  # fingerprint of the signing key
+    primary: str  # GPG: fingerprint of the primary key of a signing subkey
+
+
+def signatures(repo: Any, shas: list[str]) -> dict[str, Signature]:
+    """The signature of each commit, checked by git (gpg or ssh-keygen) in one call."""
+    if not shas:
+        return {}
+    fmt = "--format=%H%x00%G?%x00%GS%x00%GF%x00%GP"
+    feed = "".join(f"{sha}\n" for sha in sorted(set(shas))).encode()
+    out = _git(repo, "log", "--no-walk=unsorted", "--stdin", "-z", fmt, stdin=feed)
+    tokens = out.decode(errors="surrogateescape").split("\0")
+    found: dict[str, Signature] = {}
+    at = 0
+    while at + 5 <= len(tokens):
+        sha, *fields = tokens[at : at + 5]
+        found[sha.strip()] = Signature(*fields)
+        at += 5
+        while at < len(tokens) and not tokens[at].strip():
+            at += 1
+    return found
 
 
 def _log(repo: Any, args: list[str], paths: list[str] | None) -> list[Commit]:
-    fmt = "--format=%x1e%H%x00%an%x00%ae%x00%aI%x00%B%x00"
+    # Every field ends in NUL, the one byte git never lets into a message, a name or a path,
+    # so no text a user can write moves the fields (see _records).
+    fmt = "--format=%H%x00%an%x00%ae%x00%aI%x00%B"
     tail = ["--", *paths] if paths is not None else []
     out = _git(repo, *args, "--no-abbrev", "-z", "--no-color", fmt, *tail)
-    return [_commit(record) for record in out.decode(errors="surrogateescape").split("\x1e")[1:]]
+    return list(_records(out.decode(errors="surrogateescape").split("\0")))
 
 
-def _commit(record: str) -> Commit:
-    parts = record.split("\0")
-    sha, author, email, day, message = parts[:_FIELDS]
-    commit = Commit(sha, author, email, day, message)
-    tokens = iter(token.lstrip("\n") for token in parts[_FIELDS:])
-    for token in tokens:
-        if not token.startswith(":"):
-            continue
-        meta = token.split()
-        old_path = next(tokens)
-        new_path = next(tokens) if meta[-1][:1] in ("R", "C") else old_path
-        commit.changes.append(Change(new_path, old_path, meta[2], meta[3]))
-    return commit
+def _records(tokens: list[str]) -> Iterator[Commit]:
+    """Commits from `git log -z --raw` split at NUL: the five format fields, then each
+    changed file as a ':meta' token followed by its path (two for a rename or copy)."""
+    at = 0
+    while at + _FIELDS <= len(tokens):
+        sha, author, email, day, message = tokens[at : at + _FIELDS]
+        commit = Commit(sha.lstrip("\n"), author, email, day, message)
+        at += _FIELDS
+        while at < len(tokens) and (tokens[at] == "" or tokens[at].lstrip("\n")[:1] == ":"):
+            meta = tokens[at].lstrip("\n").split()
+            at += 1
+            if not meta:
+                continue
+            paths = 2 if meta[-1][:1] in ("R", "C") else 1
+            names = tokens[at : at + paths]
+            at += paths
+            commit.changes.append(Change(names[-1], names[0], meta[2], meta[3]))
+        yield commit
 
 
 def _batch(repo: Any, requests: list[str], keys: list[str]) -> dict[str, bytes]:
@@ -256,8 +310,12 @@ def _git(repo: Any, *args: str, stdin: bytes | None = None) -> bytes:
 
 
 def _execute(repo: Any, args: list[str], feed: Any) -> bytes:
+    # Paths are passed as themselves, never as patterns: '*' or ':' in a name is just a name.
     out = repo.git.execute(
-        ["git", *args], istream=feed, stdout_as_string=False, strip_newline_in_stdout=False
+        ["git", "--literal-pathspecs", *args],
+        istream=feed,
+        stdout_as_string=False,
+        strip_newline_in_stdout=False,
     )
     return bytes(out)
 

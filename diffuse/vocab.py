@@ -106,10 +106,26 @@ class RiskCategory(enum.StrEnum):
 
 
 class RiskStatus(enum.StrEnum):
+    UNASSESSED = "unassessed"
     OPEN = "open"
     MITIGATED = "mitigated"
     ACCEPTED = "accepted"
     CLOSED = "closed"
+
+
+class Approach(enum.StrEnum):
+    """The dissemination approaches of the Health Foundation's evidence scan (its Table 3)."""
+
+    WRITTEN_MATERIALS = "written-materials"
+    CONFERENCES = "conferences"
+    SOCIAL_MEDIA = "social-media"
+    CAMPAIGNS = "campaigns"
+    CHANGE_CHAMPIONS = "change-champions"
+    TRAINING = "training"
+    TRAIN_THE_TRAINER = "train-the-trainer"
+    ACTION_RESEARCH = "action-research"
+    COLLABORATIVES = "collaboratives"
+    NETWORKS = "networks"
 
 
 class MetricLevel(enum.StrEnum):

@@ -22,11 +22,24 @@ COMMANDS = [
     ["show"],
     ["advance"],
     ["site"],
+    ["duty"],
+    ["role"],
+    ["risk"],
+    ["project"],
+    ["practice"],
+    ["disseminate"],
+    ["org"],
+    ["org", "add-site"],
+    ["org", "add-person"],
+    ["org", "add-body"],
+    ["org", "add-member"],
     ["metrics"],
     ["metrics", "show"],
     ["metrics", "import"],
+    ["metrics", "add"],
     ["review"],
     ["scorecard"],
+    ["trend"],
     ["check"],
     ["approve"],
     ["codeowners"],
@@ -38,7 +51,7 @@ COMMANDS = [
     ["export"],
     ["export", "sqlite"],
 ]
-BLOCK = re.compile(r"<!-- help: (?P<cmd>[a-z ]*) -->\n```text\n.*?```\n<!-- /help -->", re.S)
+BLOCK = re.compile(r"<!-- help: (?P<cmd>[a-z -]*) -->\n```text\n.*?```\n<!-- /help -->", re.S)
 
 
 def help_text(command: list[str]) -> str:

@@ -150,7 +150,8 @@ def test_entering_a_phase_reports_the_gate_by_rule(repo: Path, run: Run) -> None
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     rules = {p["rule"] for p in data["problems"]}
-    assert rules == {"gate-duty", "gate-role", "gate-approval"}
+    # The practice did not follow its project into execute: a hand edit, not 'advance'.
+    assert rules == {"gate-duty", "gate-role", "gate-approval", "practice-status"}
     approval = next(p for p in data["problems"] if p["rule"] == "gate-approval")
     assert approval["file"] == "projects/hh-spread.yaml" and approval["line"] == 46
     assert approval["fix"] == "a member runs 'diffuse approve hh-spread --gate execute'"

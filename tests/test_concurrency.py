@@ -3,7 +3,6 @@ writes, and what an edit keeps (permissions, line ends, BOM)."""
 
 from __future__ import annotations
 
-import functools
 import os
 import stat
 import subprocess
@@ -86,23 +85,6 @@ def _passing_gate(evaluate: object) -> object:
         return report
 
     return passing
-
-
-def test_a_lock_held_too_long_is_named_and_nothing_is_written(
-    tracker: Path, run: Run, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    project = tracker / PROJECT
-    before = project.read_bytes()
-    lock_file = project.with_name("hh-spread.yaml.lock")
-    lock_file.write_text("999999\n")  # left by a diffuse that was killed
-    monkeypatch.setattr(editing, "lock", functools.partial(atomic.lock, timeout=0.2))
-    result = run("site", "hh-spread", "nor", "--status", "sustained", "--by", "cy", cwd=tracker)
-    assert result.exit_code == 1
-    assert (
-        f"diffuse: {lock_file} has been held by process 999999 for more than 0.2 s; if no "
-        f"other diffuse is running, delete {lock_file} and try again"
-    ) in result.stderr
-    assert project.read_bytes() == before
 
 
 def test_a_failed_write_leaves_the_file_whole(

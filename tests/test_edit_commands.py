@@ -108,7 +108,9 @@ def test_advance_cannot_skip_phases(tracker: Path, run: Run) -> None:
     assert "'hh-spread' cannot move from 'plan' to 'close'; allowed next: execute" in result.stderr
 
 
-def test_advance_commit_commits_just_that_file_as_the_git_user(git_tracker: Path, run: Run) -> None:
+def test_advance_commit_commits_the_project_and_its_practice_as_the_git_user(
+    git_tracker: Path, run: Run
+) -> None:
     project = git_tracker / "projects" / "hh-spread.yaml"
     _meet_execute_gate(project)
     git(git_tracker, "commit", "-qam", "Complete plan duties")
@@ -122,7 +124,9 @@ def test_advance_commit_commits_just_that_file_as_the_git_user(git_tracker: Path
     head = git(git_tracker, "show", "-s", "--format=%an%n%s", "HEAD").splitlines()
     assert head == ["Ada Chair", "Advance hh-spread from plan to execute"]
     changed = git(git_tracker, "show", "--name-only", "--format=", "HEAD").split()
-    assert changed == ["projects/hh-spread.yaml"]
+    # Entering execute makes the practice diffusing, in the same commit.
+    assert changed == ["practices/hand-hygiene.yaml", "projects/hh-spread.yaml"]
+    assert "status: diffusing" in (git_tracker / "practices" / "hand-hygiene.yaml").read_text()
     assert "organisation.yaml" in git(git_tracker, "status", "--porcelain")
 
 
@@ -224,7 +228,7 @@ def test_unknown_recorder_is_refused(git_tracker: Path, run: Run) -> None:
     git(git_tracker, "config", "user.email", "stranger@example.org")
     result = run("advance", "hh-spread", "--date", "2026-03-05", cwd=git_tracker)
     assert result.exit_code == 1
-    assert "git's user.email (stranger@example.org) matches no person" in result.stderr
+    assert "git's author email (stranger@example.org) matches no person" in result.stderr
     assert project.read_bytes() == before
 
 

@@ -30,10 +30,14 @@ def make_cases(root: Path, outside: Path) -> None:
     (outside / "secret.yaml").write_text("id: secret\ntitle: Not part of the tracker\n")
     (practices / "outside-link.yaml").symlink_to(outside / "secret.yaml")
     (practices / "broken-link.yaml").symlink_to("nowhere.yaml")
+    (practices / "loop-self.yaml").symlink_to("loop-self.yaml")
+    (practices / "loop-a.yaml").symlink_to("loop-b.yaml")
+    (practices / "loop-b.yaml").symlink_to("loop-a.yaml")
     (practices / "folder.yaml").mkdir()
     if hasattr(os, "mkfifo"):
         os.mkfifo(practices / "pipe.yaml")
-    for name in ("Hand Hygiene.yaml", "..yaml", "evil\x1b[2J.yaml", "two\nlines.yaml"):
+    odd = ("Hand Hygiene.yaml", "..yaml", "evil\x1b[2J.yaml", "two\nlines.yaml", "upper.YAML")
+    for name in (*odd, "con.yaml", "com1.yml", "lpt9.yaml"):
         (practices / name).write_text("id: hand-hygiene\ntitle: Odd file name\n")
     (practices / "too-big.yaml").write_bytes(b"id: too-big\nsummary: >\n" + b"  x\n" * 250_000)
     nested = "[" * 50_000 + "]" * 50_000
@@ -171,7 +175,7 @@ def test_limits_are_configurable_for_practices_and_projects(tracker: Path, run: 
     (practices / "many.yaml").write_text("id: many\nsummary: [" + ",".join("a" * 1200) + "]\n")
     (practices / "deep.yaml").write_text("id: deep\nsummary: " + "[" * 10 + "]" * 10 + "\n")
     lines = run("validate", cwd=tracker).stdout
-    assert "big.yaml: error[too-large] file is 24,019 bytes; the limit is 20,000" in lines
+    assert "big.yaml:2500:6: error[too-large] file is 24,019 bytes; the limit is 20,000" in lines
     assert "many.yaml:2:2001: error[too-large] the document expands to more than 1,000" in lines
     assert "deep.yaml:2:18: error[too-deep] values are nested more than 8 levels deep" in lines
     # The organisation file itself is read with the defaults, whatever it says.
@@ -241,7 +245,7 @@ def test_file_text_is_shown_as_text_never_run(tracker: Path, run: Run) -> None:
     assert "hh-spread: Hand \\x1b]0;pwned\\x07\\x1b[2J[bold red]everywhere[/]" in show
     assert "[link=http://x]click[/link]" in show.replace("\n", "")
     assert (
-        "practices/hand-hygiene.yaml:19:1: error[unknown-field] bad\\x1b[31m\\nkey: unknown "
+        "practices/hand-hygiene.yaml:21:1: error[unknown-field] bad\\x1b[31m\\nkey: unknown "
         "field 'bad\\x1b[31m\\nkey'" in outputs["validate"].stdout
     )
 

@@ -156,12 +156,83 @@ def test_unknown_metric_site_or_project_and_bad_options(tracker: Path, run: Run)
 
 def test_a_chart_that_cannot_be_drawn_exits_1(tracker: Path, run: Run) -> None:
     _with_metric(tracker)
-    result = run("metrics", "hh-spread", "--chart", "i", cwd=tracker)
+    result = run("metrics", "hh-spread", "--exclude", "2026-03-01=audit void", cwd=tracker)
     assert result.exit_code == 1
-    assert (
-        "cannot draw an I/MR chart: part 0: an I-chart needs at least 2 baseline points"
-        in result.stdout
+    assert "cannot draw a p-chart: part 1: no non-excluded point in the baseline" in result.stdout
+
+
+def test_a_part_of_one_point_is_drawn_without_limits(tracker: Path, run: Run) -> None:
+    # One point, as on the day a metric starts: the I chart is drawn, without limits.
+    _with_metric(tracker)
+    result = run("metrics", "hh-spread", "--chart", "i", "--format", "json", cwd=tracker)
+    assert result.exit_code == 0, result.stdout
+    (chart,) = json.loads(result.stdout)["charts"]
+    (point,) = chart["points"]
+    assert (point["value"], point["lcl"], point["ucl"]) == (92.0, None, None)
+    assert chart["parts"][0]["mr_centre"] is None
+    text = run("metrics", "hh-spread", "--chart", "i", cwd=tracker)
+    assert text.exit_code == 0
+    assert "  limits: none (the baseline has fewer than two points or does not vary)" in text.lines
+
+
+DOOR_TO_NEEDLE = """metrics:
+  - id: door-to-needle
+    name: Door-to-needle time
+    level: process
+    kind: measurement
+    unit: minutes
+    direction: lower
+    values:
+""" + "".join(
+    f"      - {{date: 2026-{month:02d}-01, site: nor, value: {value}}}\n"
+    for month, value in zip(range(1, 11), (10, 11, 10, 11, 10, 11, 10, 11, 10, 30), strict=True)
+)
+
+
+def test_no_screen_mr_keeps_every_moving_range(tracker: Path, run: Run) -> None:
+    # Mean 12.4; moving ranges eight 1s and one 20, AMR 28 / 9. Screened, the 20 goes
+    # and the limits are 12.4 -+ 3 / 1.128 x 1; unscreened, 12.4 -+ 3 / 1.128 x 28 / 9.
+    _with_metric(tracker, DOOR_TO_NEEDLE)
+
+    def limits(*extra: str) -> tuple[float, float]:
+        result = run("metrics", "hh-spread", "--format", "json", *extra, cwd=tracker)
+        point = json.loads(result.stdout)["charts"][0]["points"][0]
+        return point["lcl"], point["ucl"]
+
+    assert limits() == pytest.approx((12.4 - 3 / 1.128, 12.4 + 3 / 1.128))
+    half = 3 / 1.128 * 28 / 9
+    assert limits("--no-screen-mr") == pytest.approx((12.4 - half, 12.4 + half))
+
+
+def test_multiply_charts_proportions_as_fractions(tracker: Path, run: Run) -> None:
+    path = _with_metric(tracker)
+    path.write_text(
+        path.read_text()
+        + "      - {date: 2026-04-01, site: nor, numerator: 40, denominator: 50}\n"
+        + "      - {date: 2026-05-01, site: nor, numerator: 45, denominator: 50}\n"
     )
+    data = json.loads(run("metrics", "hh-spread", "--format", "json", cwd=tracker).stdout)
+    (percent,) = data["charts"]
+    assert percent["multiplier"] == 100.0
+    assert percent["points"][0]["value"] == pytest.approx(92.0)
+    args = ("metrics", "hh-spread", "--multiply", "1")
+    (plain,) = json.loads(run(*args, "--format", "json", cwd=tracker).stdout)["charts"]
+    assert plain["multiplier"] == 1.0
+    # 131 / 150 either way; the limits scale with the values.
+    assert plain["parts"][0]["centre"] == pytest.approx(131 / 150)
+    for scaled, point in zip(percent["points"], plain["points"], strict=True):
+        assert point["value"] * 100 == pytest.approx(scaled["value"])
+        assert point["ucl"] * 100 == pytest.approx(scaled["ucl"])
+    # In text the scale drops the % sign and the 90% target moves to 0.9: the same place.
+    text = run(*args, env={"COLUMNS": "100"}, cwd=tracker)
+    assert text.exit_code == 0
+    assert "part 1 · 2026-03-01 to 2026-05-01 · 3 point(s) · centre 0.873" in text.lines
+    assert "  limits 0.732 to 1.000 · no point outside ✓" in text.lines
+    in_percent = run("metrics", "hh-spread", env={"COLUMNS": "100"}, cwd=tracker)
+    marks = [next(x for x in t.lines if x.startswith("date")) for t in (text, in_percent)]
+    assert marks[0] == marks[1] and "T" in marks[0]
+    bad = run(*args[:2], "--multiply", "0", cwd=tracker)
+    assert bad.exit_code == 2 and "expected a positive number" in bad.stderr
 
 
 def test_help_explains_both_uses(run: Run) -> None:

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from diffuse.reports.checklist import checklist
-from diffuse.reports.portfolio import adoption_curve, portfolio
+from diffuse.reports.portfolio import portfolio
 from diffuse.rules.load import load_tracker
 
 AS_OF = date(2026, 11, 22)
@@ -20,15 +20,6 @@ def test_the_portfolio_counts_what_leadership_reads(tracker: Path) -> None:
     assert [r.project for r in summary.past_target] == ["hh-spread"]
     assert summary.median_months is None
     assert [r.practice for r in summary.reviews] == []
-
-
-def test_the_adoption_curve_counts_sites_live_after_each_go_live(tracker: Path) -> None:
-    loaded = load_tracker(tracker)
-    row = portfolio(loaded.catalog, AS_OF).active[0]
-    project = loaded.catalog.projects["hh-spread"]
-    curve = adoption_curve(project, row, [s.id for s in loaded.org.sites], AS_OF)
-    assert curve.points == ((date(2026, 2, 1), 0), (date(2026, 3, 1), 1))
-    assert (curve.in_scope, curve.target) == (3, date(2026, 8, 1))
 
 
 def test_an_open_duty_of_a_phase_already_left_is_overdue(tracker: Path) -> None:

@@ -81,8 +81,8 @@ def test_search_finds_every_word_in_any_field(run: Run, tracker: Path) -> None:
     result = run("search", "BEFORE patient", cwd=tracker)
     assert result.exit_code == 0
     assert result.lines == [
-        "hand-hygiene  [diffusing]  Hand hygiene at the bedside",
-        "    owner Ada Chair · Clinical Practice Committee · review due 2027-01-15",
+        "hand-hygiene  [approved]  Hand hygiene at the bedside",
+        "    owner Ada Chair · Clinical Practice Committee · review due -",
         "    Clean hands before and after every patient contact.",
         "1 practice(s) match",
     ]
@@ -93,7 +93,7 @@ def test_search_finds_every_word_in_any_field(run: Run, tracker: Path) -> None:
 
 def test_search_json_and_a_bad_status(run: Run, tracker: Path) -> None:
     found = json.loads(run("search", "hands", "--format", "json", cwd=tracker).stdout)
-    assert [(p["id"], p["review_due"]) for p in found] == [("hand-hygiene", "2027-01-15")]
+    assert [(p["id"], p["status"]) for p in found] == [("hand-hygiene", "approved")]
     bad = run("search", "hands", "--status", "live", cwd=tracker)
     assert bad.exit_code == 1
     assert "--status: unknown value 'live'" in bad.stderr

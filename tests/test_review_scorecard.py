@@ -8,10 +8,11 @@ import json
 from pathlib import Path
 
 from conftest import Run
+from lifecycle import write_project
 
-# The fixture: hand-hygiene is diffusing, established and last reviewed 2026-01-15, with
-# the organisation's 12-month cadence: due 2027-01-15. hh-spread was approved 2026-02-01;
-# nor, nst and sou are in scope (sea is not) and no site row has an 'updated' date.
+# The fixture: hand-hygiene is approved, established and last reviewed 2026-01-15, with
+# the organisation's 12-month cadence. hh-spread was approved 2026-02-01; nor, nst and sou
+# are in scope (sea is not) and no site row has an 'updated' date.
 
 
 def _edit(tracker: Path, name: str, old: str, new: str) -> None:
@@ -28,7 +29,15 @@ def _review(run: Run, tracker: Path, *args: str) -> dict[str, object]:
     return data
 
 
+def _diffused(tracker: Path) -> None:
+    """hand-hygiene diffused before the tracker was kept: no project file, review due
+    2027-01-15."""
+    _edit(tracker, "practices/hand-hygiene.yaml", "status: approved", "status: diffused")
+    (tracker / "projects" / "hh-spread.yaml").unlink()
+
+
 def test_practice_review_due_within_30_days_or_overdue(tracker: Path, run: Run) -> None:
+    _diffused(tracker)
     assert _review(run, tracker, "--as-of", "2026-12-01", "--weeks", "104")["practices"] == []
     (due,) = _review(run, tracker, "--as-of", "2026-12-20", "--weeks", "104")["practices"]  # type: ignore[misc]
     assert (due["due"], due["days_left"], due["overdue"]) == ("2027-01-15", 26, False)
@@ -44,6 +53,7 @@ def test_practice_review_due_within_30_days_or_overdue(tracker: Path, run: Run) 
 
 
 def test_a_practice_cadence_overrides_the_organisation(tracker: Path, run: Run) -> None:
+    _diffused(tracker)
     _edit(
         tracker,
         "practices/hand-hygiene.yaml",
@@ -116,10 +126,19 @@ def test_review_exits_0_and_strict_exits_1_when_anything_is_overdue(
     assert run("review", "--as-of", "2026-03-01", "--strict", cwd=tracker).exit_code == 0
 
 
-def test_inactive_projects_are_not_checked_for_stale_rows(tracker: Path, run: Run) -> None:
-    _edit(tracker, "projects/hh-spread.yaml", "phase: plan", "phase: sustain")
-    _edit(tracker, "projects/hh-spread.yaml", "to: plan,", "to: sustain,")
-    assert _review(run, tracker, "--as-of", "2026-06-01")["stale_sites"] == []
+def test_closed_projects_keep_their_site_rows_watched_until_sustained(
+    tracker: Path, run: Run
+) -> None:
+    sites = {
+        "nor": "{status: sustained, go_live_actual: 2026-03-01}",
+        "nst": "{status: live, go_live_actual: 2026-04-06}",
+        "sou": "{status: live, go_live_actual: 2026-05-04, updated: 2026-08-20}",
+        "sea": "{status: not-applicable, reason: no inpatient beds}",
+    }
+    write_project(tracker, "sustain", sites)
+    assert run("validate", cwd=tracker).exit_code == 0
+    stale = _review(run, tracker, "--as-of", "2026-09-01")["stale_sites"]
+    assert [(s["site"], s["days"]) for s in stale] == [("nst", 212)]  # type: ignore[index]
 
 
 # -- scorecard ----------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ def test_init_new_practice_new_project_give_a_valid_tracker(tmp_path: Path, run:
     assert run("validate", cwd=root).exit_code == 0
     project = (root / "projects" / "hh.yaml").read_text()
     assert "  dm-charter: {status: open}   # by initiate: Complete the project charter" in project
-    assert "  - {category: physician-time, likelihood: 3, impact: 3, status: open}" in project
+    assert "  - {category: physician-time, status: unassessed}" in project
 
 
 def test_new_refuses_to_overwrite_and_rejects_bad_ids(tracker: Path, run: Run) -> None:
@@ -56,6 +56,9 @@ def test_show_project_lists_checklist_by_role_risks_by_score_and_sites(
 
 
 def test_show_practice_flags_an_overdue_review(tracker: Path, run: Run) -> None:
+    practice = tracker / "practices" / "hand-hygiene.yaml"
+    practice.write_text(practice.read_text().replace("status: approved", "status: diffused"))
+    (tracker / "projects" / "hh-spread.yaml").unlink()
     due = run("show", "hand-hygiene", "--as-of", "2027-02-01", cwd=tracker)
     assert "last 2026-01-15; next due 2027-01-15  ! OVERDUE" in due.stdout
     data = json.loads(

@@ -148,10 +148,10 @@ def test_i_chart_by_hand() -> None:
     result = analyse(ys(5, 7, 6, 8, 7), "i")
     centre, lcl, ucl = single(result)
     # Mean 33 / 5 = 6.6; moving ranges 2 1 2 1 -> AMR 1.5 (none >= 3.267 * 1.5).
-    # Limits 6.6 -+ 2.66 * 1.5 = 6.6 -+ 3.99 -> 2.61 and 10.59.
+    # Limits 6.6 -+ 3 / 1.128 * 1.5 = 6.6 -+ 3.989362 -> 2.610638 and 10.589362.
     assert centre == pytest.approx(6.6)
-    assert lcl == pytest.approx([2.61] * 5)
-    assert ucl == pytest.approx([10.59] * 5)
+    assert lcl == pytest.approx([2.610638] * 5)
+    assert ucl == pytest.approx([10.589362] * 5)
     mr = result.parts[0].mr
     assert mr is not None
     assert mr.values == (None, 2.0, 1.0, 2.0, 1.0)
@@ -170,21 +170,24 @@ def test_i_chart_screens_large_moving_ranges_once() -> None:
     # AMR = 28 / 9 = 3.111; 3.267 * 3.111 = 10.16, so 20 is dropped -> AMR = 1.
     centre, lcl, ucl = single(analyse(ys(*values), "i"))
     assert centre == pytest.approx(12.4)
-    assert lcl[0] == pytest.approx(12.4 - 2.66)  # 9.74
-    assert ucl[0] == pytest.approx(12.4 + 2.66)  # 15.06
-    # Unscreened: 12.4 -+ 2.66 * 28 / 9 = 12.4 -+ 8.2756.
+    assert lcl[0] == pytest.approx(12.4 - 3 / 1.128)  # 9.740426
+    assert ucl[0] == pytest.approx(12.4 + 3 / 1.128)  # 15.059574
+    # Unscreened: 12.4 -+ 3 / 1.128 * 28 / 9 = 12.4 -+ 8.274232.
     _, lcl, ucl = single(analyse(ys(*values), "i", screen_mr=False))
-    assert (lcl[0], ucl[0]) == pytest.approx((4.124444, 20.675556))
+    assert (lcl[0], ucl[0]) == pytest.approx((4.125768, 20.674232))
 
 
-def test_i_chart_screened_range_shows_on_mr_chart() -> None:
-    result = analyse(ys(10, 11, 10, 11, 10, 11, 10, 11, 10, 30), "i")
-    mr = result.parts[0].mr
-    assert mr is not None
-    # Screened AMR 1 -> UCL 3.267; the range 20 into the last point is a signal.
-    assert (mr.centre, mr.ucl) == pytest.approx((1.0, 3.267))
-    assert mr.signals == (False,) * 9 + (True,)
-    assert [p.sigma_signal for p in result.points] == [False] * 9 + [True]
+def test_mr_chart_is_not_screened() -> None:
+    # As qicharts2's MR chart: centre the plain AMR 28 / 9 = 3.111, UCL 3.267 times
+    # that = 10.164, whether or not the I chart's limits screen the range 20.
+    for screen in (True, False):
+        result = analyse(ys(10, 11, 10, 11, 10, 11, 10, 11, 10, 30), "i", screen_mr=screen)
+        mr = result.parts[0].mr
+        assert mr is not None
+        assert (mr.centre, mr.ucl) == pytest.approx((28 / 9, 3.267 * 28 / 9))
+        assert mr.signals == (False,) * 9 + (True,)
+        # The I chart signals the last point either way (UCL 15.06 screened, 20.67 not).
+        assert [p.sigma_signal for p in result.points] == [False] * 9 + [True]
 
 
 def test_i_chart_excluded_point_is_removed_before_differencing() -> None:
@@ -193,7 +196,7 @@ def test_i_chart_excluded_point_is_removed_before_differencing() -> None:
     result = analyse(points, "i")
     # Same arithmetic as test_i_chart_by_hand: ranges |7-5| |6-7| |8-6| |7-8|.
     centre, lcl, ucl = single(result)
-    assert (centre, lcl[0], ucl[0]) == pytest.approx((6.6, 2.61, 10.59))
+    assert (centre, lcl[0], ucl[0]) == pytest.approx((6.6, 2.610638, 10.589362))
     flagged = result.points[2]
     assert flagged.excluded and not flagged.baseline and flagged.sigma_signal
     # Runs analysis ignores the excluded point: still N = 5.
@@ -204,11 +207,41 @@ def test_i_chart_excluded_point_is_removed_before_differencing() -> None:
     assert mr.values == (None, 2.0, 43.0, 1.0, 2.0, 1.0)
 
 
-def test_i_chart_needs_two_points() -> None:
-    with pytest.raises(SPCError, match="at least 2"):
-        analyse(ys(4), "i")
-    with pytest.raises(SPCError, match="at least 2"):
-        analyse([Point(y=4), Point(y=5, excluded=True)], "i")
+def test_i_chart_part_of_one_point_has_no_limits() -> None:
+    # A split on the last date: part 1 is charted as usual, part 2 has no spread to
+    # estimate, so no limits, no moving-range chart and no useful point (y = centre).
+    points = [*ys(5, 7, 6, 8, 7), Point(y=30, part=1)]
+    first, last = analyse(points, "i").parts
+    assert first.lcl[0] == pytest.approx(2.610638) and first.mr is not None
+    assert (last.centre, last.lcl, last.ucl, last.mr) == (30.0, (None,), (None,), None)
+    assert not last.points[0].sigma_signal
+    assert (last.n_useful, last.longest_run_max, last.runs_signal) == (0, None, False)
+    # One baseline point left by an exclusion, or by freeze=1: no limits either.
+    one = analyse([Point(y=4), Point(y=5, excluded=True)], "i")
+    assert one.parts[0].ucl == (None, None)
+    frozen = analyse(ys(4, 9, 1), "i", freeze=1)
+    assert frozen.parts[0].lcl == (None, None, None) and not frozen.sigma_signal
+
+
+def test_i_chart_constant_baseline_has_no_limits() -> None:
+    # Every baseline moving range is 0: qicharts2 screens them all away and draws no
+    # limits; the MR chart keeps its centre 0. Screening off changes nothing here.
+    for screen in (True, False):
+        result = analyse(ys(5, 5, 5, 5, 9, 1), "i", freeze=4, screen_mr=screen)
+        centre, lcl, ucl = single(result)
+        assert (centre, lcl, ucl) == (5.0, [None] * 6, [None] * 6)
+        assert not result.sigma_signal
+        mr = result.parts[0].mr
+        assert mr is not None and (mr.centre, mr.ucl) == (0.0, 0.0)
+
+
+def test_i_chart_screened_to_zero_keeps_zero_width_limits() -> None:
+    # Not constant: ranges 0 0 0 0 0 5, AMR 5/6; 5 >= 3.267 * 5/6 is screened out and
+    # the screened AMR is 0. qicharts2 then draws limits on the centre, 40 / 7.
+    result = analyse(ys(5, 5, 5, 5, 5, 5, 10, 6), "i", freeze=7)
+    _, lcl, ucl = single(result)
+    assert lcl == ucl == [pytest.approx(40 / 7)] * 8
+    assert [p.sigma_signal for p in result.points] == [True] * 8
 
 
 # --- p chart ----------------------------------------------------------------------
@@ -335,10 +368,18 @@ def test_laney_screens_z_moving_ranges() -> None:
     assert (lcl[0], ucl[0]) == pytest.approx((0.041258, 0.206742), abs=1e-6)
 
 
-def test_laney_with_zero_centre_collapses_limits() -> None:
-    result = analyse(ratios([0, 0, 0], [10, 20, 30]), "pp")
-    assert result.parts[0].sigma_z is None
-    assert single(result) == (0.0, [0.0] * 3, [0.0] * 3)
+def test_laney_without_an_estimate_of_sigma_z_has_no_limits() -> None:
+    # p-bar 0: every sigma_i is 0 and z undefined; a constant p (z all equal); a part
+    # of one point. Each part has no limits; the plain p chart keeps its limits.
+    for nums, dens in (([0, 0, 0], [10, 20, 30]), ([10, 20, 30], [100, 200, 300])):
+        result = analyse(ratios(nums, dens), "pp")
+        assert result.parts[0].sigma_z is None
+        assert single(result)[1:] == ([None] * 3, [None] * 3)
+    assert single(analyse(ratios([10, 20, 30], [100, 200, 300]), "p"))[1][0] is not None
+    points = [*ratios([10, 14, 9], [100] * 3), Point(num=5, den=100, part=1)]
+    first, last = analyse(points, "up").parts
+    assert first.sigma_z is not None and first.ucl[0] is not None
+    assert (last.sigma_z, last.ucl) == (None, (None,))
 
 
 # --- parts and frozen baseline -----------------------------------------------------
@@ -379,8 +420,8 @@ def test_frozen_baseline_i_chart() -> None:
     centre, lcl, ucl = single(result)
     # Baseline 5 7 6 8 7: as in test_i_chart_by_hand, applied to all 8 points.
     assert centre == pytest.approx(6.6)
-    assert lcl == pytest.approx([2.61] * 8)
-    assert ucl == pytest.approx([10.59] * 8)
+    assert lcl == pytest.approx([2.610638] * 8)
+    assert ucl == pytest.approx([10.589362] * 8)
     assert [p.baseline for p in result.points] == [True] * 5 + [False] * 3
     assert [p.sigma_signal for p in result.points] == [False] * 5 + [True] * 3
     # Runs against 6.6 over all 8 points: - + - + + + + +  -> L = 5, C = 3.
@@ -479,12 +520,18 @@ def test_large_denominators_rate_chart_and_bad_chart() -> None:
         ([Point(y=1)], "xbar", "unknown chart type"),
         ([], "run", "no points"),
         ([Point(y=1, excluded=True)], "run", "no non-excluded point"),
-        ([Point(num=1, den=10)], "pp", "Laney chart needs 2"),
     ],
 )
 def test_invalid_input(points: list[Point], chart: str, message: str) -> None:
     with pytest.raises(SPCError, match=message):
         analyse(points, chart)
+
+
+def test_error_numbers_parts_from_1() -> None:
+    # The part labels 0 and 7 are the caller's; messages count parts as charted.
+    points = [Point(y=1), Point(y=2), Point(y=3, part=7, excluded=True)]
+    with pytest.raises(SPCError, match=r"^part 2: no non-excluded point"):
+        analyse(points, "i")
 
 
 def test_invalid_options() -> None:

@@ -1,6 +1,13 @@
-"""Control limits checked against published textbook examples.
+"""Control limits checked against the reference implementation and textbook examples.
 
-Source: D. C. Montgomery, Introduction to Statistical Quality Control (Wiley): the
+qicharts2: tests/spc_reference/qicharts2.json holds seeded random series of every chart
+type with the centre, limits, sigma signals and runs analysis that the R package
+qicharts2 0.8.1 computes for them (parts, frozen baselines, excluded points, a
+multiplier, screening off, one-point parts, constant baselines). diffuse must agree
+to 1e-9 on every series. The file is made by tests/spc_reference/generate.R; its
+README says how to regenerate it. R is not needed to run these tests.
+
+Montgomery: D. C. Montgomery, Introduction to Statistical Quality Control (Wiley): the
 orange-juice can p-chart, the printed circuit board c-chart, the personal computer
 u-chart and the mortgage loan cost individuals chart. Each test quotes the book's
 figures (rounded as printed) and the points it reports out of control.
@@ -8,9 +15,18 @@ figures (rounded as printed) and the points it reports out of control.
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
 import pytest
 
-from diffuse.reports.spc import ChartResult, Point, analyse
+from diffuse.reports.spc import ChartResult, PartResult, Point, analyse
+
+REFERENCE = Path(__file__).parent / "spc_reference" / "qicharts2.json"
+SERIES: list[dict[str, Any]] = json.loads(REFERENCE.read_text())["series"]
+RATIO_CHARTS = {"p", "u", "pp", "up"}
 
 # 30 samples of 50 cans, nonconforming cans per sample (347 in all).
 CANS = [12, 15, 8, 10, 4, 7, 16, 9, 14, 10, 5, 6, 17, 12, 22, 8, 10, 5, 13, 11, 20, 18, 24]
@@ -59,8 +75,7 @@ def test_u_chart_personal_computers() -> None:
 
 def test_individuals_chart_mortgage_loan_costs() -> None:
     # x-bar = 300.5, average moving range 7.79; with 3 / 1.128 the book prints UCL 321.22
-    # and LCL 279.78. The 2.66 constant gives 321.22 and 279.78 as well (to 0.01), and no
-    # moving range reaches 3.267 x 7.79, so screening changes nothing.
+    # and LCL 279.78. No moving range reaches 3.267 x 7.79, so screening changes nothing.
     result = analyse([Point(y=x) for x in LOAN_COSTS], "i")
     (part,) = result.parts
     assert part.mr is not None
@@ -68,3 +83,103 @@ def test_individuals_chart_mortgage_loan_costs() -> None:
     assert (part.points[0].lcl, part.points[0].ucl) == pytest.approx((279.78, 321.22), abs=0.01)
     assert part.mr.ucl == pytest.approx(25.45, abs=0.01)
     assert outside(result) == []
+
+
+# --- qicharts2 ------------------------------------------------------------------------
+
+
+def reference_points(series: dict[str, Any]) -> list[Point]:
+    """The series as diffuse takes it: qicharts2's `part` lists the positions (from 1)
+    after which a new part starts, `exclude` the positions of excluded points."""
+    cuts = series["part"] or []
+    excluded = set(series["exclude"] or [])
+    points = []
+    for index, y in enumerate(series["y"]):
+        part = sum(cut <= index for cut in cuts)
+        if series["chart"] in RATIO_CHARTS:
+            point = Point(num=y, den=series["n"][index], part=part)
+        else:
+            point = Point(y=y, part=part)
+        points.append(replace(point, excluded=index + 1 in excluded))
+    return points
+
+
+def close(value: float | None, expected: float | None) -> bool:
+    if value is None or expected is None:
+        return value is expected
+    return abs(value - expected) <= 1e-9
+
+
+def runs_figures(part: PartResult) -> list[int | None]:
+    # qicharts2 reports NA (null) for the runs figures of a part without useful points.
+    runs = part.runs
+    useful = runs.n_useful > 0
+    return [
+        runs.n_useful,
+        runs.longest_run if useful else None,
+        runs.longest_run_max,
+        runs.n_crossings if useful else None,
+        runs.n_crossings_min,
+        int(runs.runs_signal),
+    ]
+
+
+@pytest.mark.parametrize("series", SERIES, ids=[s["id"] for s in SERIES])
+def test_agrees_with_qicharts2(series: dict[str, Any]) -> None:
+    result = analyse(
+        reference_points(series),
+        series["chart"],
+        multiply=series["multiply"],
+        freeze=series["freeze"],
+        screen_mr=series["screen"],
+    )
+    points = result.points
+    assert len(points) == len(series["y"])
+    for name, got in (
+        ("cl", [p.centre for p in points]),
+        ("lcl", [p.lcl for p in points]),
+        ("ucl", [p.ucl for p in points]),
+    ):
+        expected = series[name]
+        pairs = enumerate(zip(got, expected, strict=True), 1)
+        wrong = [k for k, (a, b) in pairs if not close(a, b)]
+        assert not wrong, f"{name} differs at points {wrong}: {got} != {expected}"
+    assert [int(p.sigma_signal) for p in points] == series["signal"]
+    assert [runs_figures(part) for part in result.parts] == series["runs"]
+    if "mr" in series:
+        check_mr_chart(result, series["mr"])
+
+
+def check_mr_chart(result: ChartResult, expected: dict[str, list[float | None]]) -> None:
+    start = 0
+    for part in result.parts:
+        size = len(part.points)
+        cl = expected["cl"][start : start + size]
+        if cl[0] is None:  # no baseline moving range: no MR chart
+            assert part.mr is None
+        else:
+            assert part.mr is not None
+            got = [*part.mr.values, part.mr.centre, part.mr.ucl]
+            want = [*expected["y"][start : start + size], cl[0], expected["ucl"][start]]
+            assert all(close(a, b) for a, b in zip(got, want, strict=True)), (got, want)
+        start += size
+
+
+def test_reference_covers_every_case() -> None:
+    # The agreement above means something only if the stored series reach every branch.
+    charts = {s["chart"] for s in SERIES}
+    assert charts == {"run", "i", "c", "p", "u", "pp", "up"}
+    for chart in charts:
+        of_chart = [s for s in SERIES if s["chart"] == chart]
+        assert any(s["part"] for s in of_chart), chart
+        assert any(s["freeze"] for s in of_chart), chart
+        assert any(s["exclude"] for s in of_chart), chart
+        assert any(any(r[-1] for r in s["runs"]) for s in of_chart), chart
+    assert any(s["multiply"] != 1 for s in SERIES)
+    laney_or_i = [s for s in SERIES if s["chart"] in ("i", "pp", "up")]
+    assert any(not s["screen"] for s in laney_or_i)
+    # Parts without limits, one-point parts, and points outside their limits.
+    assert sum(None in s["ucl"] and s["chart"] != "run" for s in SERIES) >= 10
+    assert any(r[0] == 0 for s in SERIES for r in s["runs"])
+    assert sum(any(s["signal"]) for s in SERIES) >= 20
+    assert sum("mr" in s for s in SERIES) >= 20

@@ -50,12 +50,12 @@ def test_point_titles_are_escaped() -> None:
 
 def test_an_adoption_curve_steps_up_at_each_go_live() -> None:
     steps = [(date(2026, 1, 1), 0), (date(2026, 2, 1), 2), (date(2026, 3, 1), 3)]
-    text = adoption_chart(
-        "a", "t", "d", steps, 4, date(2026, 7, 1), date(2026, 5, 1), date(2026, 4, 1)
-    )
+    plan = [(date(2026, 1, 1), 0.0), (date(2026, 7, 1), 4.0)]
+    text = adoption_chart("a", "t", "d", steps, plan, 4, date(2026, 7, 1), date(2026, 5, 1))
     svg = _parse(text)
-    points = svg.find("s:polyline", NS).get("points", "").split()  # type: ignore[union-attr]
-    assert len(points) == 2 * len(steps)  # a rise and a run per go-live, then on to today
+    series = svg.find("s:polyline[@class='series']", NS)
+    points = series.get("points", "").split()  # type: ignore[union-attr]
+    assert len(points) == 2 * len(steps) - 1  # a run then a rise from one count to the next
     ys = [float(p.split(",")[1]) for p in points]
     assert ys == sorted(ys, reverse=True)  # never falls (y grows downwards)
     labels = [t.text for t in svg.findall("s:text[@class='label']", NS)]

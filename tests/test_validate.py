@@ -26,7 +26,7 @@ def test_all_problems_of_all_files_in_one_run(tracker: Path, run: Run, monkeypat
     practice = tracker / "practices" / "hand-hygiene.yaml"
     practice.write_text(
         practice.read_text()
-        .replace("status: diffusing", "status: aproved\ntitel: typo")
+        .replace("status: approved", "status: aproved\ntitel: typo")
         .replace("established: 2026-01-15", "established: 2025-02-30")
     )
     project = tracker / "projects" / "hh-spread.yaml"

@@ -213,7 +213,6 @@ def test_bom_is_kept() -> None:
         (SAMPLE, ("history",), "is a list"),
         (SAMPLE, ("practice", "name"), "is a single value (line 2)"),
         (SAMPLE, ("history", 3, "to"), "has 1 items"),
-        ("sites: {rst: 1}\n", ("sites", "brs"), "flow-style mapping"),
         ("x: [1]\n", ("x", 0, "y"), "cannot go into it"),
     ],
 )
@@ -223,8 +222,55 @@ def test_unsafe_edits_raise(text: str, path: Path, fragment: str) -> None:
 
 
 def test_editing_an_anchored_value_is_refused() -> None:
-    with pytest.raises(EditError, match="internal: edit verification failed"):
+    with pytest.raises(EditError) as caught:
         set_value("base: &b 1\ncopy: *b\n", ("base",), 2)
+    assert caught.value.message == (
+        "'base' at line 1 is anchored (&) and used again elsewhere through an alias (*), so "
+        "an edit here would change every place that shares it; write each copy out in "
+        "full, then run the command again"
+    )
+
+
+ALIASED = "sites:\n  nor: &row\n    status: live\n  sea: *row\n"
+
+
+def test_editing_through_an_alias_is_refused_and_names_the_anchor() -> None:
+    with pytest.raises(EditError) as caught:
+        set_value(ALIASED, ("sites", "sea", "status"), "planning")
+    assert caught.value.message == (
+        "'sites.sea' is an alias (*) of the value written at line 2, so an edit "
+        "here would change every place that shares it; write each copy out in full, then "
+        "run the command again"
+    )
+    with pytest.raises(EditError, match="anchored"):
+        append_item(ALIASED, ("sites", "nor", "barriers"), {"text": "x"})
+
+
+def test_a_merge_key_is_overridden_in_the_row_named() -> None:
+    text = "base: &b {status: live}\nsites:\n  sea: {<<: *b, health: on-track}\n"
+    result = set_value(text, ("sites", "sea", "status"), "planning")
+    assert result.splitlines()[2] == "  sea: {<<: *b, health: on-track, status: planning}"
+
+
+FLOW = (
+    "metrics:\n  - {id: m, values: []}  # kept\n"
+    "  - {id: n, values: [{date: 2020-01-01, value: 1}]}\n"
+)
+
+
+def test_flow_collections_are_edited_in_flow_style() -> None:
+    first = append_item(FLOW, ("metrics", 0, "values"), {"value": 2})
+    assert first.splitlines()[1] == "  - {id: m, values: [{value: 2}]}  # kept"
+    second = append_item(FLOW, ("metrics", 1, "values"), {"value": 2})
+    assert (
+        second.splitlines()[2] == "  - {id: n, values: [{date: 2020-01-01, value: 1}, {value: 2}]}"
+    )
+    named = set_value(FLOW, ("metrics", 0, "name"), "a, b")
+    assert named.splitlines()[1] == '  - {id: m, values: [], name: "a, b"}  # kept'
+    nested = set_value("sites: {rst: 1}\n", ("sites", "brs", "lead"), "x")
+    assert nested == "sites: {rst: 1, brs: {lead: x}}\n"
+    created = append_item("m: {a: 1}\n", ("m", "v"), {"k": 1})
+    assert created == "m: {a: 1, v: [{k: 1}]}\n"
 
 
 def test_wrong_result_is_caught_by_verification(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -285,11 +331,12 @@ def test_append_replaces_an_empty_value(empty: str) -> None:
     assert result == f"name: x\n{head}\n  - from: plan\n    to: execute\nnext: 1\n"
 
 
-def test_append_to_non_empty_flow_list_is_refused_with_line_number() -> None:
-    text = "name: x\nhistory: [{from: plan, to: execute}]\n"
+def test_append_to_non_empty_flow_list_stays_in_flow_style() -> None:
+    text = "name: x\nhistory: [{from: plan, to: execute}]  # moves\n"
 
-    with pytest.raises(EditError, match=r"'history' at line 2 is a flow-style list"):
-        append_item(text, ("history",), {"from": "execute"})
+    result = append_item(text, ("history",), {"from": "execute"})
+
+    assert result == "name: x\nhistory: [{from: plan, to: execute}, {from: execute}]  # moves\n"
 
 
 def test_append_to_a_scalar_is_refused() -> None:
@@ -456,3 +503,13 @@ def test_edits_change_only_the_edited_line(data: st.DataObject) -> None:
     assert sum(b != a for b, a in zip(before, after, strict=True)) == 1
     assert result.count("\r\n") == text.count("\r\n")
     assert result.startswith(bom)
+
+
+def test_a_list_item_that_is_an_alias_is_refused_and_so_is_its_anchor() -> None:
+    text = "a:\n  - &x {v: 1}\n  - *x\n"
+    with pytest.raises(
+        EditError, match=r"^'a\[1\]' is an alias \(\*\) of the value written at line 2"
+    ):
+        set_value(text, ("a", 1, "v"), 2)
+    with pytest.raises(EditError, match=r"^'a\[0\]' at line 2 is anchored"):
+        set_value(text, ("a", 0, "v"), 2)

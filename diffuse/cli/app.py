@@ -127,7 +127,8 @@ ByOpt = Annotated[
     typer.Option(
         "--by",
         metavar="PERSON",
-        help="Person id to record (default: the person whose email is git's user.email).",
+        help="Person id to record (default: the person whose email git authors commits "
+        "with, as 'git var GIT_AUTHOR_IDENT' shows).",
         show_default=False,
     ),
 ]
@@ -137,10 +138,15 @@ CommitOpt = Annotated[bool, typer.Option("--commit", help="Commit the changed fi
 def parse_day(value: str | None, option: str) -> date:
     if value is None:
         return date.today()
+    from diffuse.limits import DAY_RANGE, FIRST_DAY, LAST_DAY
+
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise typer.BadParameter(f"expected YYYY-MM-DD, got {value!r}", param_hint=option) from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise typer.BadParameter(f"expected a date {DAY_RANGE}, got {value!r}", param_hint=option)
+    return day
 
 
 def tracker_root(root: Path | None) -> Path:

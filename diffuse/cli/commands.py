@@ -1,4 +1,4 @@
-"""Commands over the tracker files: init, new, validate, status, show, advance, site."""
+"""Commands over the tracker files: init, new, validate, status, show, advance."""
 
 from __future__ import annotations
 
@@ -45,15 +45,36 @@ def init(
     name: Annotated[
         str, typer.Option(metavar="TEXT", help="Name of the organisation.")
     ] = "My Health System",
+    framework: Annotated[
+        str,
+        typer.Option(
+            metavar="NAME",
+            help="Workflow template: mayo (the Mayo Clinic Model of Diffusion), ihi-spread "
+            "(IHI Framework for Spread), ihi-scale-up (IHI Scale-up Framework) or his "
+            "(Healthcare Improvement Scotland).",
+        ),
+    ] = "mayo",
 ) -> None:
     """Create a tracker folder.
 
-    Writes organisation.yaml, practices/, projects/ and a README, and runs git init unless
-    the folder is already in a git repository."""
+    Writes organisation.yaml, practices/, projects/, schemas/ and a README. In a folder
+    not yet under git it also makes the repository ready for pull requests: git on branch
+    main, the CI workflow running 'diffuse check --base ... --verify-signoff', a
+    .pre-commit-config.yaml and CODEOWNERS, all in a first commit.
+
+    \b
+    Example:
+      diffuse init lakeland --name "Lakeland Health" --framework ihi-scale-up
+    """
     from diffuse.edits.scaffold import init_tracker
 
-    for path in init_tracker(directory, name):
+    outcome = init_tracker(directory, name, framework)
+    for path in outcome.created:
         typer.echo(f"created {path}")
+    if outcome.commit:
+        typer.echo(f"committed {outcome.commit} on main")
+    for note in outcome.notes:
+        typer.echo(f"note: {note}")
 
 
 @new_app.command("practice")
@@ -220,9 +241,12 @@ def advance(
     """Move a project to its next phase if the gate is met.
 
     The gate: every checklist duty due by the current phase done or na, the roles the next
-    phase needs assigned, and its approval recorded. When it is not met, lists what is
-    missing by role and exits 1 with the file unchanged. When it is, records the transition
-    (from, to, date, by) changing only those lines."""
+    phase needs assigned, its approval recorded and, as the workflow asks, every in-scope
+    site live (close) and duties truly done (sustain: measurement handed to the owner).
+    When it is not met, lists what is missing by role and site and exits 1 with the files
+    unchanged. When it is, records the transition (from, to, date, by) changing only those
+    lines, and moves the practice with it (diffusing, diffused) in the same edit and
+    commit. Example: diffuse advance hh-spread --dry-run"""
     from diffuse.edits.editing import AdvanceRequest, advance_project
 
     request = AdvanceRequest(project, to, parse_day(on, "--date"), by, reason, dry_run, commit)
@@ -231,45 +255,3 @@ def advance(
     outcome = advance_project(tracker_root(root), request)
     typer.echo(advance_text(outcome))
     raise typer.Exit(0 if outcome.passed else 1)
-
-
-@app.command("site")
-def site_update(
-    project: Annotated[str, typer.Argument(metavar="PROJECT", help="Project id.")],
-    site: Annotated[str, typer.Argument(metavar="SITE", help="Site id.")],
-    status_: Annotated[
-        str | None,
-        typer.Option(
-            "--status",
-            metavar="STATUS",
-            help="not-started, planning, implementing, live, sustained or not-applicable.",
-        ),
-    ] = None,
-    health_: Annotated[
-        str | None,
-        typer.Option("--health", metavar="HEALTH", help="on-track, at-risk or off-track."),
-    ] = None,
-    adkar: Annotated[
-        str | None,
-        typer.Option(
-            metavar="STAGE", help="awareness, desire, knowledge, ability or reinforcement."
-        ),
-    ] = None,
-    note: Annotated[
-        str | None, typer.Option(metavar="TEXT", help="A status note, also added to the dated log.")
-    ] = None,
-    commit: CommitOpt = False,
-    by: ByOpt = None,
-    on: DateOpt = None,
-    root: RootOpt = None,
-) -> None:
-    """Update one site's row of a project.
-
-    Sets status, health, ADKAR stage and note, stamps 'updated', and logs the note in the
-    project's dated updates, changing only those lines."""
-    from diffuse.edits.editing import SiteRequest, update_site
-
-    request = SiteRequest(
-        project, site, status_, health_, adkar, note, parse_day(on, "--date"), by, commit
-    )
-    typer.echo(update_site(tracker_root(root), request))

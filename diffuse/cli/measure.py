@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,6 +12,9 @@ from typer.core import TyperGroup
 
 from diffuse.cli.app import (
     AsOfOpt,
+    ByOpt,
+    CommitOpt,
+    DateOpt,
     DetailFormat,
     RootOpt,
     TableFormat,
@@ -36,11 +40,12 @@ metrics_app = typer.Typer(
     cls=_MetricsGroup,
     rich_markup_mode=None,
     no_args_is_help=True,
-    subcommand_metavar="PROJECT [METRIC] | import PROJECT METRIC FILE.csv",
+    subcommand_metavar="PROJECT [METRIC] | import PROJECT METRIC FILE.csv | add PROJECT METRIC",
     help="Chart a project's metrics, or import metric values from a CSV file.\n\n"
     "\b\n"
     "  diffuse metrics PROJECT [METRIC] [--site S]     draw run and control charts\n"
-    "  diffuse metrics import PROJECT METRIC FILE.csv  add values from a CSV file\n\n"
+    "  diffuse metrics import PROJECT METRIC FILE.csv  add values from a CSV file\n"
+    "  diffuse metrics add PROJECT METRIC --name ...    define a metric on a project\n\n"
     "'diffuse metrics PROJECT' is short for 'diffuse metrics show PROJECT'. See the "
     "--help of each command for its options.",
 )
@@ -90,6 +95,23 @@ def metrics_show(
             "(repeatable). Added to the exclusions recorded on values.",
         ),
     ] = None,
+    multiply: Annotated[
+        float | None,
+        typer.Option(
+            metavar="N",
+            help="Chart numerator/denominator values times N (default: 100, percent, for "
+            "proportions; the metric's multiplier for rates); 1 charts plain fractions.",
+            show_default=False,
+        ),
+    ] = None,
+    screen_mr: Annotated[
+        bool,
+        typer.Option(
+            "--screen-mr/--no-screen-mr",
+            help="Leave moving ranges of 3.267 x their average or more out of the I and "
+            "Laney p'/u' limits, as qicharts2 does.",
+        ),
+    ] = True,
     output: Annotated[
         TableFormat, typer.Option("--format", help="Output format.")
     ] = TableFormat.TEXT,
@@ -105,12 +127,18 @@ def metrics_show(
     from diffuse.render.charts import charts_csv, charts_json, print_charts
     from diffuse.reports.measures import ChartOptions, load_charts
 
+    if multiply is not None and not (math.isfinite(multiply) and multiply > 0):
+        raise typer.BadParameter(
+            f"expected a positive number, got {multiply}", param_hint="--multiply"
+        )
     options = ChartOptions(
         None if chart is None else chart.value,
         _splits(split),
         freeze,
         _exclusions(exclude or []),
         tuple(site or ()),
+        multiply,
+        screen_mr,
     )
     charts, problems = load_charts(tracker_root(root), project, metric, options)
     console = make_console()
@@ -123,6 +151,53 @@ def metrics_show(
         console.out(text, end="", highlight=False)
     warn_problems(problems)
     raise typer.Exit(1 if any(c.error for c in charts) else 0)
+
+
+@metrics_app.command("add")
+def metrics_add(
+    project: Annotated[str, typer.Argument(metavar="PROJECT", help="Project id.")],
+    metric: Annotated[str, typer.Argument(metavar="METRIC", help="New metric id.")],
+    name: Annotated[str, typer.Option(metavar="TEXT", help="What is measured.")],
+    level: Annotated[
+        str,
+        typer.Option(metavar="LEVEL", help="education, process, outcome, financial or adoption."),
+    ],
+    direction: Annotated[
+        str, typer.Option(metavar="DIRECTION", help="higher or lower: which is better.")
+    ],
+    kind: Annotated[
+        str, typer.Option(metavar="KIND", help="proportion, rate, count or measurement.")
+    ] = "measurement",
+    unit: Annotated[str | None, typer.Option(metavar="TEXT", help="Unit shown.")] = None,
+    multiplier: Annotated[
+        float | None, typer.Option(metavar="N", help="A rate per N units (e.g. 1000).")
+    ] = None,
+    baseline: Annotated[float | None, typer.Option(metavar="N", help="Baseline value.")] = None,
+    target: Annotated[float | None, typer.Option(metavar="N", help="Target value.")] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show the lines that would change; write nothing.")
+    ] = False,
+    commit: CommitOpt = False,
+    by: ByOpt = None,
+    on: DateOpt = None,
+    root: RootOpt = None,
+) -> None:
+    """Define a metric on a project; its values come from 'diffuse metrics import'.
+
+    \b
+    Example:
+      diffuse metrics add hh-spread compliance --name "Hand hygiene compliance" \\
+        --level process --kind proportion --direction higher --target 95
+    """
+    from diffuse.edits.plan import MetricRequest, add_metric
+    from diffuse.edits.record import EditOptions
+
+    request = MetricRequest(
+        project, metric, name, level, kind, direction, unit, multiplier, baseline, target
+    )
+    options = EditOptions(parse_day(on, "--date"), by, dry_run, commit)
+    for line in add_metric(tracker_root(root), request, options).lines():
+        typer.echo(line)
 
 
 def _splits(values: list[str] | None) -> tuple[date, ...] | None:
@@ -210,9 +285,10 @@ def review(
     """List practice reviews due or overdue, and site rows nobody has updated.
 
     A practice is reviewed every review.cadence_months (default: the organisation's
-    review_cadence_months) after its last review or its establishment. A site row of an
-    active project is stale when its 'updated' date is older than N weeks, unless the site
-    records a pause covering the date. Exit 0, or 1 with --strict when anything is overdue."""
+    review_cadence_months) after its last review or its establishment. A site row not yet
+    sustained, in a project of any phase, is stale when its 'updated' date is older than N
+    weeks, unless the site records a pause covering the date. Exit 0, or 1 with --strict
+    when anything is overdue."""
     from diffuse.render import make_console
     from diffuse.render.measures import print_out, review_json, review_view
     from diffuse.reports.reviews import review_report
@@ -259,4 +335,32 @@ def scorecard(
     else:
         writer = scorecard_json if output is TableFormat.JSON else scorecard_csv
         print_out(console, writer(card))
+    warn_problems(loaded.problems)
+
+
+@app.command()
+def trend(
+    project: Annotated[str, typer.Argument(metavar="PROJECT", help="Project id.")],
+    output: Annotated[
+        TableFormat, typer.Option("--format", help="Output format.")
+    ] = TableFormat.TEXT,
+    as_of: AsOfOpt = None,
+    root: RootOpt = None,
+) -> None:
+    """Show the adoption curve: sites live week by week since approval.
+
+    Each week's count of in-scope sites live (from their go-live dates) beside a straight
+    line to every site live on the target date, with the target date and the forecast
+    marked. Example: diffuse trend bcma-rollout --as-of 2026-11-22 --format csv"""
+    from diffuse.render import make_console
+    from diffuse.render.measures import print_out
+    from diffuse.render.trend import trend_csv, trend_json, trend_text
+    from diffuse.reports.trend import adoption_trend
+    from diffuse.rules.load import find_project, load_tracker
+
+    loaded = load_tracker(tracker_root(root))
+    found = find_project(loaded, project)
+    curve = adoption_trend(loaded.catalog, found, parse_day(as_of, "--as-of"))
+    writer = {TableFormat.TEXT: trend_text, TableFormat.JSON: trend_json}.get(output, trend_csv)
+    print_out(make_console(), writer(curve))
     warn_problems(loaded.problems)

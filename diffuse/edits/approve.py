@@ -46,7 +46,9 @@ def approve(root: Path, request: ApproveRequest) -> ApproveOutcome:
 
     loaded = load_tracker(root)
     repo = open_repo(root, "first: an approval is recorded as a commit")
-    person = git_person(loaded.org, repo)
+    from diffuse.edits.identity import current_person
+
+    person = current_person(loaded.org, root, None)
     known = {**loaded.catalog.practices, **loaded.catalog.projects}
     if request.item in (ORGANISATION, ORGANISATION_FILE) and request.item not in known:
         return _approve_organisation(root, loaded.org, repo, person, request)
@@ -72,19 +74,6 @@ def approve(root: Path, request: ApproveRequest) -> ApproveOutcome:
     message = "\n\n".join(filter(None, [title, detail, request.reference, request.reason]))
     sha = commit_files(repo, [path], message)
     return ApproveOutcome(item.id, kind, person, body.id, path, sha, gate)
-
-
-def git_person(org: Organisation, repo: Any) -> str:
-    from diffuse.repo import author_email
-
-    email = author_email(repo)
-    for person in org.people:
-        if email and person.email and person.email.casefold() == email.casefold():
-            return person.id
-    raise DiffuseError(
-        f"your git identity ({email or 'no email set'}) matches no person in "
-        f"{ORGANISATION_FILE}; set 'git config user.email' to the email listed for you there"
-    )
 
 
 def _body(loaded: Loaded, kind: str, item: Any) -> Body:

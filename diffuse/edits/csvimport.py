@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,6 +18,7 @@ from pathlib import Path
 from diffuse.errors import DiffuseError, Location, Problem
 from diffuse.files.yamlbatch import apply_values
 from diffuse.files.yamledit import Scalar
+from diffuse.limits import DAY_RANGE, FIRST_DAY, LAST_DAY, MAX_FIGURE
 from diffuse.models.project import Metric, Project
 from diffuse.rules.catalog import relative
 from diffuse.vocab import MeasurePeriod, MetricKind
@@ -191,19 +191,26 @@ def _day(reader: _Reader, line: int, text: str, col: int) -> date | None:
         reader.add(line, col, "invalid-date", f"expected YYYY-MM or YYYY-MM-DD (got {text!r})")
         return None
     try:
-        return date.fromisoformat(text if _DAY.fullmatch(text) else f"{text}-01")
+        day = date.fromisoformat(text if _DAY.fullmatch(text) else f"{text}-01")
     except ValueError:
         reader.add(line, col, "invalid-date", f"not a real calendar day (got {text!r})")
         return None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        reader.add(line, col, "out-of-range", f"expected a date {DAY_RANGE} (got {text!r})")
+        return None
+    return day
 
 
 def _number(reader: _Reader, line: int, text: str, col: int, name: str) -> int | float | None:
     if not text:
         return None
-    if _INTEGER.fullmatch(text):
-        return int(text)
-    if _FLOAT.fullmatch(text) and math.isfinite(float(text)):
-        return float(text)
+    whole = _INTEGER.fullmatch(text) is not None
+    if whole or _FLOAT.fullmatch(text):
+        # float() first: it reads any length of digits, where int() refuses very long ones.
+        if not abs(float(text)) <= MAX_FIGURE:
+            reader.add(line, col, "out-of-range", f"{name}: larger than {MAX_FIGURE:,.0f}")
+            return None
+        return int(text) if whole else float(text)
     reader.add(
         line, col, "invalid-number", f"{name}: expected a number like 12 or 0.5 (got {text!r})"
     )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from diffuse.edits.newrepo import ready_for_pull_requests, workflow_yaml
 from diffuse.errors import DiffuseError
-from diffuse.layout import ID_PATTERN
+from diffuse.frameworks.catalog import DEFAULT, FRAMEWORKS
+from diffuse.layout import ID_PATTERN, WINDOWS_RESERVED
 from diffuse.models import RiskCategory, Workflow
 from diffuse.reports.schema import SCHEMA_DIR, write_schemas
 from diffuse.reports.schema import header as schema_header
@@ -56,7 +59,10 @@ This repository tracks how approved best practices spread to every site, with
 - `practices/`: one file per best practice (`diffuse new practice ID`).
 - `projects/`: one file per diffusion project (`diffuse new project ID --practice P`).
 
-Run `diffuse validate` before you commit and `diffuse status` to see the grid.
+Run `diffuse validate` before you commit and `diffuse status` to see the grid. Everyday
+changes have commands (`diffuse site`, `duty`, `role`, `risk`, `practice`, `disseminate`,
+`org`, `metrics add`), each with `--dry-run` and `--commit`; decisions go through pull
+requests, which CI checks with `diffuse check` (`.github/workflows/diffuse.yml`).
 """
 
 PRACTICE_TEMPLATE = """\
@@ -96,29 +102,51 @@ review:
 """
 
 
-def init_tracker(directory: Path, name: str) -> list[Path]:
+@dataclass
+class InitOutcome:
+    created: list[Path] = field(default_factory=list)
+    commit: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def init_tracker(directory: Path, name: str, framework: str = DEFAULT) -> InitOutcome:
+    if framework not in FRAMEWORKS:
+        raise DiffuseError(f"--framework: '{framework}' is not one of: {', '.join(FRAMEWORKS)}")
     if (directory / ORGANISATION_FILE).exists():
         raise DiffuseError(f"{directory / ORGANISATION_FILE} already exists; nothing was changed")
     directory.mkdir(parents=True, exist_ok=True)
-    created = []
+    outcome = InitOutcome()
+    created = outcome.created
     for folder in (PRACTICES_DIR, PROJECTS_DIR):
         (directory / folder).mkdir(exist_ok=True)
         keep = directory / folder / ".gitkeep"
         keep.touch()
         created.append(directory / folder)
-    created.append(
-        _write_new(
-            directory / ORGANISATION_FILE, ORGANISATION_TEMPLATE.format(name=_yaml_text(name))
-        )
-    )
+    text = ORGANISATION_TEMPLATE.format(name=_yaml_text(name))
+    if framework != DEFAULT:
+        text += "\n" + workflow_yaml(FRAMEWORKS[framework]())
+    created.append(_write_new(directory / ORGANISATION_FILE, text))
     if not (directory / "README.md").exists():
         created.append(_write_new(directory / "README.md", README_TEMPLATE.format(name=name)))
-    from diffuse.repo import init_repo
+    from diffuse.repo import first_commit, init_repo
 
     created += write_schemas(directory / SCHEMA_DIR)
-    if init_repo(directory):
-        created.append(directory / ".git")
-    return created
+    if not init_repo(directory):
+        outcome.notes.append(
+            "the folder is inside a git repository already: no CI workflow, pre-commit "
+            "configuration or CODEOWNERS were written and nothing was committed"
+        )
+        return outcome
+    created += ready_for_pull_requests(directory)
+    created.append(directory / ".git")
+    try:
+        outcome.commit = first_commit(directory, "Start the diffusion tracker")
+    except DiffuseError as exc:
+        outcome.notes.append(
+            f"no first commit ({exc.message}); set git's user.name and user.email, then "
+            "run 'git add -A && git commit'"
+        )
+    return outcome
 
 
 def new_practice(root: Path, practice_id: str, title: str | None) -> Path:
@@ -159,11 +187,13 @@ def new_project(root: Path, project_id: str, practice_id: str) -> Path:
         "checklist:",
         *_checklist_lines(workflow),
         "",
-        "# The standard risks of every diffusion; likelihood and impact from 1 to 5.",
+        "# The standard risks of every diffusion, unassessed until scored:",
+        "# 'diffuse risk PROJECT CATEGORY --likelihood 1-5 --impact 1-5 --status open'.",
         "risks:",
         *_risk_lines(),
         "",
         "metrics: []   # - {id, name, level, kind, unit, direction, baseline, target, values}",
+        "dissemination: []   # 'diffuse disseminate PROJECT APPROACH': how the word spreads",
         "",
         "# Every site is in scope unless marked not-applicable.",
         "sites:",
@@ -196,7 +226,7 @@ def _site_lines(site_ids: list[str]) -> list[str]:
 
 def _risk_lines() -> list[str]:
     return [
-        f"  - {{category: {category.value}, likelihood: 3, impact: 3, status: open}}"
+        f"  - {{category: {category.value}, status: unassessed}}"
         for category in RiskCategory
         if category is not RiskCategory.OTHER
     ]
@@ -205,6 +235,8 @@ def _risk_lines() -> list[str]:
 def _check_new_id(item_id: str) -> None:
     if not ID_PATTERN.fullmatch(item_id):
         raise DiffuseError(f"'{item_id}' is not a valid id: use lowercase letters, digits and '-'")
+    if item_id in WINDOWS_RESERVED:
+        raise DiffuseError(f"'{item_id}' is a device name on Windows; choose another id")
 
 
 def _yaml_text(value: str) -> str:

@@ -9,6 +9,7 @@ from diffuse.models import Project
 from diffuse.reports.checklist import checklist
 from diffuse.reports.grid import Filters, Row
 from diffuse.reports.measures import ChartOptions, SeriesChart, project_charts
+from diffuse.reports.portfolio import dated
 from diffuse.reports.reviews import review_due
 from diffuse.reports.risks import project_risks
 from diffuse.reports.tracker import build_grid, site_state
@@ -69,7 +70,7 @@ def tables(loaded: Loaded, as_of: date) -> dict[str, Records]:
     ):
         found[name] = []
     for row in grid.rows:
-        project = catalog.projects[row.project]
+        project = dated(catalog, row.project, as_of)
         active = catalog.workflow.is_active(project.phase)
         found["projects"].append(_project(row, active))
         found["project_sites"] += [

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ValidationError
 
 from diffuse.errors import Location, Problem
 from diffuse.files.nodes import LimitError, compose, convert_checked, shown, where
-from diffuse.limits import DEFAULT_LIMITS, Limits
+from diffuse.limits import CEILINGS, DEFAULT_LIMITS, Limits
 
 _NON_FINITE_HINT = re.compile(r"\b(?:nan|inf|infinity)\b|\d[eE][-+]?\d{3}", re.IGNORECASE)
 _CONFLICT = re.compile(rb"^(<{7}|={7}|>{7})(\s|$)", re.MULTILINE)
@@ -47,11 +47,27 @@ class Document:
     data: Any = None
     problems: list[Problem] = field(default_factory=list)
     text: str = ""
+    released: bool = field(default=False, repr=False)
+    _keys: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = field(
+        default_factory=dict, repr=False
+    )
+
+    def release(self, data: bool = False) -> None:
+        """Drop the node tree once the data is read (and the data too, with `data`, once
+        a model holds it): a big tracker would otherwise keep every file's tree. `locate`
+        composes it again, for the few files with problems."""
+        if self.node is not None and self.text:
+            self.node, self.released = None, True
+            self._keys.clear()
+        if data:
+            self.data = None
 
     def locate(self, loc: tuple[str | int, ...], key: bool = False) -> Location:
+        if self.node is None and self.released:
+            self.node, self.released = compose(self.text, CEILINGS)[0], False
         if self.node is None:
             return Location(self.path)
-        return where(self.path, node_at(self.node, loc, key))
+        return where(self.path, node_at(self.node, loc, key, self._keys))
 
 
 def read_document(path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
@@ -106,46 +122,46 @@ def _read_open(doc: Document, fd: int, max_bytes: int) -> bytes | None:
     while size <= max_bytes and (chunk := os.read(fd, max_bytes + 1 - size)):
         chunks.append(chunk)
         size += len(chunk)
+    data = b"".join(chunks)
     if max(size, info.st_size) > max_bytes:
-        _fail(
-            doc,
-            "too-large",
-            f"file is {max(size, info.st_size):,} bytes; the limit is {max_bytes:,}",
-        )
+        # Placed at the first byte past the limit, when the file still reaches that far.
+        line, col = _place(data, max_bytes) if size > max_bytes else (0, 0)
+        message = f"file is {max(size, info.st_size):,} bytes; the limit is {max_bytes:,}"
+        _fail(doc, "too-large", message, line, col)
         return None
-    return b"".join(chunks)
+    return data
 
 
-def _fail(doc: Document, code: str, message: str) -> None:
-    doc.problems.append(Problem(Location(doc.path), code, message))
+def _place(raw: bytes, offset: int) -> tuple[int, int]:
+    """Line and column (both from 1, the column in bytes) of the byte at `offset`."""
+    return raw.count(b"\n", 0, offset) + 1, offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
+
+
+def _fail(doc: Document, code: str, message: str, line: int = 0, col: int = 0) -> None:
+    doc.problems.append(Problem(Location(doc.path, line, col), code, message))
 
 
 def _decode(doc: Document, raw: bytes) -> str | None:
-    def fail(code: str, message: str, line: int = 0, col: int = 0) -> None:
-        doc.problems.append(Problem(Location(doc.path, line, col), code, message))
-
     wide = next((name for bom, name in _WIDE_BOMS.items() if raw.startswith(bom)), None)
     if wide:
-        fail("not-utf8", f"file is saved as {wide}; save it as UTF-8", 1, 1)
-    elif b"\x00" in raw:
-        fail("binary-file", "this is a binary file, not YAML text")
+        _fail(doc, "not-utf8", f"file is saved as {wide}; save it as UTF-8", 1, 1)
+    elif (nul := raw.find(b"\x00")) >= 0:
+        _fail(
+            doc,
+            "binary-file",
+            "this is a binary file (a 0x00 byte), not YAML text",
+            *_place(raw, nul),
+        )
     elif conflict := _CONFLICT.search(raw):
         line = raw.count(b"\n", 0, conflict.start()) + 1
-        fail(
-            "merge-conflict", "unresolved git merge-conflict marker; resolve the conflict", line, 1
-        )
+        message = "unresolved git merge-conflict marker; resolve the conflict"
+        _fail(doc, "merge-conflict", message, line, 1)
     else:
         try:
             return raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            line = raw.count(b"\n", 0, exc.start) + 1
-            col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-            fail(
-                "not-utf8",
-                f"byte 0x{raw[exc.start]:02x} is not UTF-8 text; save as UTF-8",
-                line,
-                col,
-            )
+            message = f"byte 0x{raw[exc.start]:02x} is not UTF-8 text; save as UTF-8"
+            _fail(doc, "not-utf8", message, *_place(raw, exc.start))
     return None
 
 
@@ -168,7 +184,11 @@ def _parse(doc: Document, text: str, limits: Limits) -> None:
         doc.problems.append(Problem(Location(doc.path), "yaml-syntax", first))
         return
     if not nodes:
-        doc.problems.append(Problem(Location(doc.path), "empty-file", "file is empty"))
+        if text.strip():
+            at = Location(doc.path, 1, 1)
+            doc.problems.append(Problem(at, "empty-file", "file holds only comments, no values"))
+        else:
+            doc.problems.append(Problem(Location(doc.path), "empty-file", "file is empty"))
         return
     if len(nodes) > 1:
         doc.problems.append(
@@ -269,12 +289,21 @@ def _non_finite_problem(doc: Document, loc: tuple[str | int, ...]) -> Problem:
     )
 
 
-def node_at(root: yaml.Node, loc: tuple[str | int, ...], key: bool = False) -> yaml.Node:
-    """The deepest node along `loc`; with `key`, the key node of the last step."""
+def node_at(
+    root: yaml.Node,
+    loc: tuple[str | int, ...],
+    key: bool = False,
+    keys: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] | None = None,
+) -> yaml.Node:
+    """The deepest node along `loc`; with `key`, the key node of the last step.
+
+    `keys` keeps each mapping's pairs by key between calls, so placing many problems in
+    one file costs one pass over each mapping rather than one per problem.
+    """
     node = root
     for step in loc:
         if isinstance(node, yaml.MappingNode):
-            pair = next(((k, v) for k, v in node.value if str(k.value) == str(step)), None)
+            pair = _pair(node, str(step), keys)
             if pair is None:
                 return node
             if key and step == loc[-1]:
@@ -290,6 +319,20 @@ def node_at(root: yaml.Node, loc: tuple[str | int, ...], key: bool = False) -> y
     return node
 
 
+def _pair(
+    node: yaml.MappingNode, step: str, keys: dict[int, dict[str, Any]] | None
+) -> tuple[yaml.Node, yaml.Node] | None:
+    if keys is None:
+        return next(((k, v) for k, v in node.value if str(k.value) == step), None)
+    index = keys.get(id(node))
+    if index is None:
+        index = keys[id(node)] = {}
+        for k, v in node.value:
+            index.setdefault(str(k.value), (k, v))
+    found: tuple[yaml.Node, yaml.Node] | None = index.get(step)
+    return found
+
+
 _CODES = {
     "missing": "missing-field",
     "extra_forbidden": "unknown-field",
@@ -302,6 +345,8 @@ _CODES = {
     "greater_than": "out-of-range",
     "less_than": "out-of-range",
     "int_parsing_size": "out-of-range",
+    "day_range": "out-of-range",
+    "figure_range": "out-of-range",
     "too_short": "too-few",
     "too_long": "too-many",
 }

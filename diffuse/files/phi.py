@@ -4,8 +4,9 @@ Tracker files are shared in git, read in pull requests and copied into reports; 
 is a place for a medical record number, a date of birth or a national health number. A few
 substring searches over a file's text find the lines that may hold one (almost always none);
 only those lines are matched with the full expressions, and only a match is checked further
-(NHS numbers by their check digit, SSNs by their number ranges) and placed at its field.
-What is found is shown masked, never in full.
+(NHS numbers by their check digit, SSNs by their number ranges, a name by its words, a bare
+number or a "born" date by the words before it) and placed at its field. What is found is
+shown masked, never in full.
 
 A documented false positive is kept by ending its line with
 `# diffuse: not-patient-data (the reason)`; the reason is required.
@@ -29,25 +30,35 @@ CODE = "patient-data"
 MAX_REPORTED = 50
 MARK = "# diffuse: not-patient-data (reason)"
 
-# Every gap is bounded ({1,3}) so no input makes the expression backtrack for long.
-_GAP = r"\s{1,3}"
-_SEP = r"\s{0,3}[:#=-]?\s{0,3}"
+# Every gap is bounded ({1,3}, or one line break and an indent of up to 40) so no input makes
+# the expression backtrack for long. A line break is allowed where a folded block (`>`) may
+# have wrapped a value onto the next line: "MRN" at the end of one line, the number on the next.
+_BREAK = r"(?:\r?\n[ \t]{0,40})?"
+_GAP = r"(?:[ \t]{1,3}|[ \t]{0,3}\r?\n[ \t]{0,40})"
+_SEP = rf"[ \t]{{0,3}}{_BREAK}[:#=-]?[ \t]{{0,3}}{_BREAK}"
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\.?"
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _DATE = (
     rf"(?:\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}"
+    rf"|\d{{1,2}}[/.-]{_MONTH}[/.-]\d{{2,4}}"
     rf"|{_DAY}{_GAP}{_MONTH},?{_GAP}\d{{4}}|{_MONTH}{_GAP}{_DAY},?{_GAP}\d{{4}})"
 )
-_NUMBER_WORD = rf"(?:{_GAP}(?:number|num|no\.?|nr|id|\#))?"
+_NUMBER_WORD = rf"(?:{_GAP}(?:number|num|no\.?|nr|id|\#)|[ \t]{{0,3}}\#)?"
+# "Surname, Forename" (an optional middle initial) written just before a date, as patient lists
+# print them: "Smith, John 02/03/1954", "JONES, Peter (1961-05-22)". Case matters here only.
+_NAME = r"(?-i:\b[A-Z][A-Za-z'-]{1,30},[ \t]{1,3}[A-Z][a-z][a-z'-]{0,30}(?:[ \t]{1,3}[A-Z]\.?)?)"
 _PATTERN = re.compile(
     rf"(?P<mrn>\b(?:mrn|mr\#|medical{_GAP}record{_NUMBER_WORD}|patient{_GAP}(?:id|number|no\.?)"
-    rf"|hospital{_GAP}(?:number|no\.?)|chart{_GAP}(?:number|no\.?))"
+    rf"|patient[ \t]{{0,3}}\#|unit{_GAP}(?:number|no\.?)"
+    rf"|(?:hosp\.?|hospital|chart)(?:{_GAP}(?:number|no\.?)|[ \t]{{0,3}}\#))"
     rf"{_SEP}(?P<mrn_id>[a-z]{{0,3}}\d{{5,12}})\b)"
-    rf"|(?P<dob>\b(?:dob|d\.o\.b\.?|date{_GAP}of{_GAP}birth|birth\s?date|born(?:{_GAP}on)?)"
-    rf"{_SEP}(?P<dob_date>{_DATE}))"
-    rf"|(?P<ssn>\b(?:ssn|social{_GAP}security{_NUMBER_WORD})"
-    rf"{_SEP}(?P<ssn_id>\d{{3}}-?\d{{2}}-?\d{{4}})\b"
-    r"|(?<![\d-])(?P<ssn_bare>\d{3}-\d{2}-\d{4})(?![\d-]))"
+    rf"|(?P<dob>\b(?:dob|d\.[ \t]?o\.[ \t]?b\.?|date{_GAP}of{_GAP}birth|birth\s?date"
+    rf"|born(?:{_GAP}on)?)(?:{_GAP}(?:is|was))?{_SEP}(?P<dob_date>{_DATE}))"
+    rf"|(?P<name>{_NAME}[ \t,]{{1,3}}\(?(?P<name_date>{_DATE})(?!\d))"
+    rf"|(?P<ssn>\b(?:ssn|ss\#|social{_GAP}security{_NUMBER_WORD})"
+    rf"{_SEP}(?P<ssn_id>\d{{3}}[ -]?\d{{2}}[ -]?\d{{4}})\b"
+    r"|(?<![\d-])(?P<ssn_bare>\d{3}-\d{2}-\d{4})(?![\d-])"
+    r"|(?<![\d-])(?<!\d )(?P<ssn_spaced>\d{3} \d{2} \d{4})(?![\d-])(?! \d))"
     rf"|(?P<nhs>\bnhs{_NUMBER_WORD}{_SEP}(?P<nhs_id>\d{{3}}[ -]?\d{{3}}[ -]?\d{{4}})\b"
     r"|(?<![\d(+-])(?P<nhs_bare>\d{3} \d{3} \d{4})(?![\d-]))",
     re.IGNORECASE,
@@ -57,9 +68,19 @@ _PATTERN = re.compile(
 _FOLD = bytes.maketrans(
     string.ascii_uppercase.encode() + b"123456789", string.ascii_lowercase.encode() + b"0" * 9
 )
-_TRIGGERS = (b"000-00-0000", b"000 000 0000", b"000-000-0000", b"dob", b"d.o.b", b"birth", b"born")
+_TRIGGERS = (
+    *(b"000-00-0000", b"000 00 0000", b"000 000 0000", b"000-000-0000"),
+    *(b"dob", b"d.o.b", b"d. o. b", b"birth", b"born"),
+    # Full dates, the second half of "Surname, Forename 02/03/1954".
+    *(b"0/00/00", b"0/0/00", b"0-00-00", b"0-0-00", b"0.00.00", b"0.0.00", b"-0000", b"/0000"),
+)
 _LONG_NUMBER = b"00000"
-_KEYWORD_NEAR = re.compile(rb"mrn|mr#|record|patient (?:id|n)|hospital n|chart n|ssn|security|nhs")
+_KEYWORD_NEAR = re.compile(
+    rb"mrn|mr#|record|patient ?(?:id|n|#)|hosp|chart ?(?:n|#)|unit n|ssn|ss#|security|nhs"
+)
+# A number that starts its line (after its indent and an up-to-three-letter prefix) may be the
+# end of a value the line before began.
+_STARTS_LINE = re.compile(rb"[ \t]{0,40}[a-z]{0,3}")
 _ALLOW = re.compile(r"#\s*diffuse:\s*not-patient-data\b\s*(?:\((?P<reason>[^)]*)\))?")
 
 _WHAT = {
@@ -67,7 +88,60 @@ _WHAT = {
     "dob": "a date of birth",
     "ssn": "a US social security number",
     "nhs": "an NHS number",
+    "name": "a patient's name and a date",
 }
+
+# A bare number shaped like an SSN or NHS number but labelled as something else.
+_OTHER_NUMBER = re.compile(
+    r"\b(?:lot|batch|catalog(?:ue)?|cat|ref|reference|serial|part|model|item|order|po|invoice"
+    r"|sku|product|kit|device|asset|contract|ticket|policy|claim|version|phone|tel|telephone"
+    r"|fax|call|ext|extension|pager|bleep|mobile|cell|room)\.?"
+    r"(?:[ \t]{1,3}(?:no\.?|number|num|nr|\#))?[ \t]{0,3}[:#=]?[ \t]{0,3}$",
+    re.IGNORECASE,
+)
+# The words before "born" in its sentence say whose birth it is: a patient's, or a practice's
+# ("the early-mobility practice was born 2024-01-15"); the nearer of the two kinds of word wins.
+# With neither, it counts as a patient's: "born 12/01/2024 at 31 weeks" is a baby's.
+_INITIATIVE = (
+    r"practices?|programmes?|programs?|initiatives?|guidelines?|pilots?|bundles?|projects?"
+    r"|polic(?:y|ies)|protocols?|pathways?|ideas?|schemes?|campaigns?|collaboratives?"
+    r"|checklists?|toolkits?|workstreams?|networks?|services?|huddles?|audits?|teams?"
+    r"|committees?|groups?"
+)
+_PERSON = (
+    r"patients?|pts?|bab(?:y|ies)|infants?|neonates?|newborns?|mothers?|mums?|twins?"
+    r"|child(?:ren)?|boys?|girls?|sons?|daughters?|he|she|man|woman|residents?"
+)
+_SUBJECT = re.compile(rf"\b(?:(?P<initiative>{_INITIATIVE})|(?P<person>{_PERSON}))\b", re.I)
+# Where a sentence, a list item or a key ends, so context is read only within its own sentence.
+_SENTENCE_END = re.compile(r"[.;!?](?:\s|$)|\n[ \t]{0,40}(?:-[ \t]|[\w-]{1,40}:)")
+# "Surname, Forename" where either word is a month, a day or a word for a part of a hospital or
+# of a project is a list, not a name ("Surgery, Medicine 2026-01-05"); after "by", "lead:" and
+# the like it names a member of staff, not a patient.
+_NOT_NAME_WORDS = (
+    "jan january feb february mar march apr april may jun june jul july aug august sep sept "
+    "september oct october nov november dec december mon monday tue tues tuesday wed wednesday "
+    "thu thur thurs thursday fri friday sat saturday sun sunday today tomorrow yesterday "
+    "north south east west central main ward wards unit units site sites bay bed floor level "
+    "block wing theatre theatres surgery medicine maternity paediatrics pediatrics neonatal "
+    "cardiology oncology radiology pharmacy outpatients emergency critical care acute general "
+    "community phase wave cohort pilot audit review team trust board committee group version "
+    "draft final update launch baseline target total mean median week month quarter year "
+    "start end morning evening night day the and"
+)
+_NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
+# A capitalised word just before "Surname," makes it the end of a longer proper name, an event's,
+# a body's or a place's ("the Patient Safety Congress, Manchester 14/05/2025"), unless the word
+# says whose name follows ("Patient Smith, John") or leads into it ("Re Smith, John").
+_LEAD_IN = r"the|a|an|re|see|for|with|and|mr|mrs|ms|miss|dr"
+_PROPER_NAME = re.compile(
+    rf"\b(?!(?:{_PERSON}|{_LEAD_IN})\b)(?-i:[A-Z])[A-Za-z'-]{{0,30}}[ \t]{{1,3}}$", re.IGNORECASE
+)
+_STAFF = re.compile(
+    r"\b(?:by|signed(?:[ \t]off)?|approved|reviewed|checked|author|authors|lead|leads|owner"
+    r"|contact|chair|sponsor|champion|from|to|cc)\b[ \t]{0,3}:?[ \t]{0,3}$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -101,24 +175,39 @@ def findings(text: str) -> Iterator[Finding]:
 
 
 def _windows(text: str) -> list[tuple[int, int]]:
-    """The lines (with the line before) that may hold a candidate, merged, in order."""
+    """The lines (with the line before and the line after) that may hold a candidate, merged,
+    in order. The lines either side hold a value a folded block wrapped across lines."""
     folded = text.encode("ascii", "replace").translate(_FOLD)
     hits = [i for token in _TRIGGERS for i in _positions(folded, token)]
-    hits += [
-        i
-        for i in _positions(folded, _LONG_NUMBER)
-        if _KEYWORD_NEAR.search(folded, max(0, i - 30, folded.rfind(b"\n", 0, i)), i)
-    ]
+    hits += [i for i in _positions(folded, _LONG_NUMBER) if _keyword_before(folded, i)]
     windows: list[tuple[int, int]] = []
+    line_end = -1
     for hit in sorted(hits):
+        if hit < line_end:
+            # On the line of the hit before, so in its window: looking for the line's ends
+            # again would read a long line once per hit.
+            continue
         start = text.rfind("\n", 0, max(0, text.rfind("\n", 0, hit))) + 1
-        end = text.find("\n", hit)
+        line_end = text.find("\n", hit)
+        line_end = len(text) if line_end < 0 else line_end
+        end = text.find("\n", line_end + 1)
         end = len(text) if end < 0 else end
         if windows and start <= windows[-1][1]:
             windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
         else:
             windows.append((start, end))
     return windows
+
+
+def _keyword_before(folded: bytes, at: int) -> bool:
+    """Whether an identifier's keyword is in the 30 characters before the number at `at`, on
+    its line, or at the end of the line before when the number starts its line."""
+    # Every look is bounded: a long line of digits has a hit every five characters.
+    line = folded.rfind(b"\n", max(0, at - 45), at)
+    low = max(0, at - 30, line)
+    if line >= 0 and _STARTS_LINE.fullmatch(folded, line + 1, at):
+        low = max(0, line - 30)
+    return _KEYWORD_NEAR.search(folded, low, at) is not None
 
 
 def _positions(folded: bytes, token: bytes) -> Iterator[int]:
@@ -130,28 +219,54 @@ def _positions(folded: bytes, token: bytes) -> Iterator[int]:
 
 def _finding(match: re.Match[str]) -> Finding | None:
     kind = (match.lastgroup or "").split("_")[0]
-    group = next(g for g in (f"{kind}_id", f"{kind}_bare", f"{kind}_date") if _has(match, g))
-    value = match.group(group)
-    if not _plausible(kind, value):
+    group = next(g for g, v in match.groupdict().items() if v and g.startswith(f"{kind}_"))
+    if not _plausible(kind, match, group):
         return None
-    label = match.group(0)[: match.start(group) - match.start()]
-    masked = label + _mask(value, keep=0 if kind == "dob" else 2)
+    # A name is part of the identifier: all of it is masked.
+    start = match.start() if kind == "name" else match.start(group)
+    label = match.string[match.start() : start]
+    value = match.string[start : match.end(group)]
+    masked = label + _mask(value, keep=2 if kind in ("mrn", "ssn", "nhs") else 0)
     return Finding(kind, match.start(), match.end(), " ".join(masked.split()))
 
 
-def _has(match: re.Match[str], group: str) -> bool:
-    return group in match.re.groupindex and match.group(group) is not None
-
-
-def _plausible(kind: str, value: str) -> bool:
-    digits = re.sub(r"\D", "", value)
+def _plausible(kind: str, match: re.Match[str], group: str) -> bool:
+    digits = re.sub(r"\D", "", match.group(group))
+    if group in ("ssn_bare", "ssn_spaced", "nhs_bare") and _OTHER_NUMBER.search(
+        _before(match.string, match.start(), 40)
+    ):
+        return False
     if kind == "nhs":
         return _nhs_checksum(digits)
     if kind == "ssn":
-        area, group, serial = digits[:3], digits[3:5], digits[5:]
-        valid = area not in ("000", "666") and area[0] != "9" and group != "00"
+        area, group_no, serial = digits[:3], digits[3:5], digits[5:]
+        valid = area not in ("000", "666") and area[0] != "9" and group_no != "00"
         return valid and serial != "0000"
+    if kind == "dob" and match.group(0)[:4].lower() == "born":
+        return not _born_of_an_initiative(match)
+    if kind == "name":
+        words = re.findall(r"[a-z'-]+", match.group(0).lower())[:2]
+        before = _before(match.string, match.start(), 40)
+        return not (
+            _STAFF.search(before) or _NOT_NAMES.intersection(words) or _PROPER_NAME.search(before)
+        )
     return True
+
+
+def _before(text: str, at: int, most: int) -> str:
+    """Up to `most` characters before `at` on its line."""
+    low = max(0, at - most)
+    return text[max(low, text.rfind("\n", low, at) + 1) : at]
+
+
+def _born_of_an_initiative(match: re.Match[str]) -> bool:
+    """Whether the nearest subject before "born", within 80 characters and its own sentence,
+    is a practice, programme or the like rather than a person."""
+    before = match.string[max(0, match.start() - 80) : match.start()]
+    ends = list(_SENTENCE_END.finditer(before))
+    before = before[ends[-1].end() :] if ends else before
+    subjects = list(_SUBJECT.finditer(before))
+    return bool(subjects) and subjects[-1].group("initiative") is not None
 
 
 def _nhs_checksum(digits: str) -> bool:

@@ -67,6 +67,9 @@ def _replace(
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     body = text[len(bom) :]
     items = _node(yaml.compose(body, Loader=_loader()), path)
+    if "*" in body:
+        # Anchors and aliases: yamledit refuses an edit of a node used in two places.
+        items = None
     spans, by_hand = [], []
     for at, fields in changes:
         item = items.value[at] if items is not None else None
@@ -108,6 +111,11 @@ def _append(text: str, path: tuple[str | int, ...], added: list[dict[str, Scalar
 
     if not added:
         return text
+    if _in_flow(text, path):
+        # Flow style (`{id: m, values: [...]}`) is written on one line: item by item.
+        for item in added:
+            text = append_item(text, path, item)
+        return text
     first = append_item(text, path, added[0])
     if len(added) == 1:
         return first
@@ -124,6 +132,24 @@ def _append(text: str, path: tuple[str | int, ...], added: list[dict[str, Scalar
         spliced = "".join(newline + line for line in rest)
     end = start + len(block)
     return second[:end] + spliced + second[end:]
+
+
+def _in_flow(text: str, path: tuple[str | int, ...]) -> bool:
+    """Whether the list at `path` is written in flow style, or inside a flow collection."""
+    import yaml
+    from yaml.nodes import MappingNode, SequenceNode
+
+    node = yaml.compose(text.removeprefix("\ufeff"), Loader=_loader())
+    for step in path:
+        if isinstance(node, (MappingNode, SequenceNode)) and node.flow_style:
+            return True
+        if isinstance(step, int) and isinstance(node, SequenceNode):
+            node = node.value[step]
+        elif isinstance(step, str) and isinstance(node, MappingNode):
+            node = _value(node, step)
+        else:
+            return False
+    return isinstance(node, SequenceNode) and node.flow_style and bool(node.value)
 
 
 def _inserted(before: str, after: str) -> tuple[int, str]:

@@ -66,6 +66,15 @@ class _Doc:
     newline: str
     step: int  # indentation of a nested mapping relative to its key
     seq_offset: int  # column of a list's `-` relative to its key
+    shared: frozenset[int]  # ids of nodes that appear more than once (anchor and aliases)
+
+
+@dataclass(frozen=True)
+class _NewValue:
+    """A value to write below a new key: as block lines, or as flow text (`[...]`, `1`)."""
+
+    block: _Leaf
+    flow: str
 
 
 @dataclass(frozen=True)
@@ -87,10 +96,11 @@ def set_value(text: str, path: Path, value: Scalar) -> str:
         raise EditError("cannot set the whole document; give a key path")
     value = _plain(value)
     doc = _parse(text)
-    spot = _descend(doc.root, path)
+    spot = _descend(doc, path)
     if spot.rest:
         rendered = render_scalar(value)
-        body = _create(doc, spot, lambda head, _col: [f"{head} {rendered}"])
+        leaf = _NewValue(lambda head, _col: [f"{head} {rendered}"], _render(value, flow=True))
+        body = _create(doc, spot, leaf)
     elif _same(_lookup(_load(text), path), value):
         return text
     else:
@@ -104,13 +114,39 @@ def append_item(text: str, path: Path, item: dict[str, Scalar]) -> str:
     """Return `text` with `item` appended, in block style, to the list at `path`."""
     item = {key: _plain(value) for key, value in item.items()}
     doc = _parse(text)
-    spot = _descend(doc.root, path)
+    spot = _descend(doc, path)
     if spot.rest:
-        body = _create(doc, spot, _list_leaf(doc, item))
+        body = _create(doc, spot, _NewValue(_list_leaf(doc, item), f"[{_flow_item(item)}]"))
     else:
         body = _append_existing(doc, spot, path, item)
     result = doc.bom + body
     _verify(text, result, path, lambda old: [*(old or []), dict(item)])
+    return result
+
+
+def set_list(text: str, path: Path, values: list[Scalar]) -> str:
+    """Return `text` with the list of single values at `path` holding exactly `values`:
+    a single value, `[]` or a flow list is rewritten in flow style, a block list of
+    one-line values keeps its `- ` lines, a missing key is created."""
+    values = [_plain(v) for v in values]
+    doc = _parse(text)
+    spot = _descend(doc, path)
+    flow = "[" + ", ".join(_render(v, flow=True) for v in values) + "]"
+    node = spot.node
+    if spot.rest:
+        body = _create(doc, spot, _NewValue(lambda head, _col: [f"{head} {flow}"], flow))
+    elif _same(_lookup(_load(text), path), values):
+        return text
+    elif isinstance(node, SequenceNode) and not node.flow_style and node.value:
+        body = _replace_block_list(doc, spot, path, values)
+    elif isinstance(node, SequenceNode) or (
+        isinstance(node, ScalarNode) and node.style not in ("|", ">")
+    ):
+        body = _replace_span(doc.body, node, flow)
+    else:
+        raise EditError(f"{_where(path)} {_describe(node, spot.key)}; expected a list")
+    result = doc.bom + body
+    _verify(text, result, path, lambda _old: list(values))
     return result
 
 
@@ -212,7 +248,27 @@ def _parse(text: str) -> _Doc:
     step, seq_offset = _indent_style(root)
     first_break = body.find("\n")
     newline = "\r\n" if first_break > 0 and body[first_break - 1] == "\r" else "\n"
-    return _Doc(bom, body, root, newline, step, seq_offset)
+    shared = _shared_nodes(root) if "*" in body else frozenset()
+    return _Doc(bom, body, root, newline, step, seq_offset, shared)
+
+
+def _shared_nodes(root: Node | None) -> frozenset[int]:
+    """Nodes reached more than once: an anchored node and every alias of it are one node,
+    so an edit made there would change every place that uses it."""
+    seen: set[int] = set()
+    shared: set[int] = set()
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            shared.add(id(node))
+            continue
+        seen.add(id(node))
+        if isinstance(node, SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, MappingNode):
+            stack.extend(part for pair in node.value for part in pair)
+    return frozenset(shared)
 
 
 def _indent_style(root: Node | None) -> tuple[int, int]:
@@ -250,8 +306,8 @@ def _block_pairs(root: Node | None) -> list[tuple[Node, Node]]:
     return pairs
 
 
-def _descend(root: Node | None, path: Path) -> _Spot:
-    node, key, in_flow = root, None, False
+def _descend(doc: _Doc, path: Path) -> _Spot:
+    node, key, in_flow = doc.root, None, False
     for depth, part in enumerate(path):
         if node is None or (_is_null(node) and isinstance(part, str)):
             return _Spot(node, key, path[:depth], path[depth:], in_flow)
@@ -264,9 +320,36 @@ def _descend(root: Node | None, path: Path) -> _Spot:
             child, key = _sequence_item(node, path[: depth + 1]), None
         else:
             raise EditError(f"{_where(path[:depth])} {_describe(node, key)}; cannot go into it")
+        if id(child) in doc.shared:
+            _refuse_shared(path[: depth + 1], _written_at(node, key, part), child)
         in_flow = in_flow or bool(getattr(node, "flow_style", False))
         node = child
     return _Spot(node, key, path, (), in_flow)
+
+
+def _written_at(parent: Node, key: Node | None, part: str | int) -> int:
+    """Where the child named `part` is written: after its key, or after the list item
+    before it. A shared node that starts earlier is written there as an alias."""
+    if key is not None:
+        return int(key.start_mark.index)
+    assert isinstance(part, int) and isinstance(parent, SequenceNode)
+    index = part % len(parent.value)
+    before = parent.value[index - 1].end_mark.index if index else parent.start_mark.index
+    return int(before)
+
+
+def _refuse_shared(path: Path, written: int, node: Node) -> None:
+    if node.start_mark.index < written:
+        what = f"is an alias (*) of the value written at line {node.start_mark.line + 1}"
+    else:
+        what = (
+            f"at line {node.start_mark.line + 1} is anchored (&) and used again elsewhere "
+            "through an alias (*)"
+        )
+    raise EditError(
+        f"{_where(path)} {what}, so an edit here would change every place "
+        "that shares it; write each copy out in full, then run the command again"
+    )
 
 
 def _find_key(mapping: MappingNode, name: str) -> tuple[Node, Node] | None:
@@ -392,9 +475,13 @@ def _replace_scalar(doc: _Doc, spot: _Spot, path: Path, value: Scalar) -> str:
     return body[:start] + new + body[end:]
 
 
-def _create(doc: _Doc, spot: _Spot, leaf: _Leaf) -> str:
-    """Add the missing keys `spot.rest`, the last one holding what `leaf` writes."""
+def _create(doc: _Doc, spot: _Spot, new: _NewValue) -> str:
+    """Add the missing keys `spot.rest`, the last one holding `new`."""
     node, key = spot.node, spot.key
+    leaf = new.block
+    in_flow_mapping = isinstance(node, MappingNode) and node.flow_style and node.value
+    if node is not None and (spot.in_flow or in_flow_mapping):
+        return _create_in_flow(doc, spot, new)
     if node is None or (not spot.found and _is_null(node) and _is_empty_text(node)):
         return _append_at_end(doc, _entry_lines(doc, spot.rest, 0, leaf))
     if _is_null(node) or _is_empty_flow(node, MappingNode):
@@ -406,11 +493,42 @@ def _create(doc: _Doc, spot: _Spot, leaf: _Leaf) -> str:
         column = node.value[0][0].start_mark.column
         lines = _entry_lines(doc, spot.rest, column, leaf)
         return _insert_lines(doc, doc.body, _block_end(doc.body, node, column), lines)
-    line = node.start_mark.line + 1
-    raise EditError(
-        f"cannot add '{spot.rest[0]}' to the flow-style mapping ({{...}}) at line {line}; "
-        "rewrite it in block style (one key per line) first"
-    )
+    raise EditError(f"{_where(spot.found)} {_describe(node, key)}; cannot add keys to it")
+
+
+def _create_in_flow(doc: _Doc, spot: _Spot, new: _NewValue) -> str:
+    """Add the missing keys inside a flow collection, written in flow style: `, key: value`."""
+    node, body = spot.node, doc.body
+    assert node is not None
+    text = new.flow
+    for name in reversed(spot.rest[1:]):
+        text = f"{{{_flow_key(name)}: {text}}}"
+    pair = f"{_flow_key(spot.rest[0])}: {text}"
+    if isinstance(node, MappingNode) and node.value:
+        at = _tight_end(body, node.value[-1][1])
+        return body[:at] + ", " + pair + body[at:]
+    if _is_null(node) or _is_empty_flow(node, MappingNode):
+        return _replace_span(body, node, f"{{{pair}}}")
+    raise EditError(f"{_where(spot.found)} {_describe(node, spot.key)}; cannot add keys to it")
+
+
+def _flow_key(name: str | int) -> str:
+    if not isinstance(name, str):
+        raise EditError(f"list item [{name}] does not exist; only mapping keys can be created")
+    return _render(name, flow=True)
+
+
+def _flow_item(item: dict[str, Scalar]) -> str:
+    pairs = ", ".join(f"{_render(k, True)}: {_render(v, True)}" for k, v in item.items())
+    return f"{{{pairs}}}"
+
+
+def _replace_span(body: str, node: Node, text: str) -> str:
+    """Put `text` where `node` is written (after `key:` when the node has no text)."""
+    start, end = node.start_mark.index, _tight_end(body, node)
+    if start == end and not body[:start].endswith((" ", "[", "{")):
+        text = " " + text
+    return body[:start] + text + body[end:]
 
 
 def _entry_lines(doc: _Doc, keys: Path, column: int, leaf: _Leaf) -> list[str]:
@@ -462,6 +580,11 @@ def _item_lines(item: dict[str, Scalar], dash: int, column: int) -> list[str]:
 
 def _append_existing(doc: _Doc, spot: _Spot, path: Path, item: dict[str, Scalar]) -> str:
     node, key = spot.node, spot.key
+    if node is not None and spot.in_flow and (_is_null(node) or _is_empty_flow(node, SequenceNode)):
+        return _replace_span(doc.body, node, f"[{_flow_item(item)}]")
+    if isinstance(node, SequenceNode) and node.flow_style and node.value:
+        at = _tight_end(doc.body, node.value[-1])
+        return doc.body[:at] + ", " + _flow_item(item) + doc.body[at:]
     if node is not None and (_is_null(node) or _is_empty_flow(node, SequenceNode)):
         if key is None:
             raise EditError(f"{_where(path)} is empty and is not under a key")
@@ -469,11 +592,6 @@ def _append_existing(doc: _Doc, spot: _Spot, path: Path, item: dict[str, Scalar]
         return _fill_placeholder(doc, node, _item_lines(item, dash, dash + 2))
     if isinstance(node, SequenceNode) and not node.flow_style:
         return _append_to_block_list(doc, node, item)
-    if isinstance(node, SequenceNode):
-        raise EditError(
-            f"{_where(path)} at line {node.start_mark.line + 1} is a flow-style list ([...]); "
-            "rewrite it as a block list (one '- ' item per line) before adding to it"
-        )
     raise EditError(f"{_where(path)} {_describe(node, key)}; expected a list")
 
 
@@ -481,6 +599,31 @@ def _append_to_block_list(doc: _Doc, seq: SequenceNode, item: dict[str, Scalar])
     dash = seq.start_mark.column
     lines = _item_lines(item, dash, _item_column(doc.body, seq))
     return _insert_lines(doc, doc.body, _block_end(doc.body, seq, dash), lines)
+
+
+def _replace_block_list(doc: _Doc, spot: _Spot, path: Path, values: list[Scalar]) -> str:
+    seq, body, key = spot.node, doc.body, spot.key
+    assert isinstance(seq, SequenceNode)
+    dash = seq.start_mark.column
+    start = seq.start_mark.index - dash
+    end = _tight_end(body, seq.value[-1])
+    old_lines = body[start:end].splitlines()
+    plain = all(isinstance(item, ScalarNode) and item.style not in ("|", ">") for item in seq.value)
+    if not plain or len(old_lines) != len(seq.value) or any("#" in line for line in old_lines):
+        raise EditError(
+            f"{_where(path)} at line {seq.start_mark.line + 1} is a block list with comments "
+            "or values over several lines; rewrite it as a flow list ([a, b]) first"
+        )
+    if values:
+        prefix = " " * dash + "- "
+        new = doc.newline.join(prefix + _render(v, flow=False) for v in values)
+        return body[:start] + new + body[end:]
+    if key is None:
+        raise EditError(f"{_where(path)} is not under a key; cannot empty it")
+    colon = body.index(":", key.end_mark.index) + 1
+    line_end = _line_end(body, colon)
+    # `key: []` keeps a comment written after the key; the item lines go.
+    return body[:colon] + " []" + body[colon:line_end] + body[end:]
 
 
 def _item_column(body: str, seq: SequenceNode) -> int:

@@ -171,7 +171,10 @@ DUTIES = [
     ("po-update", "practice-owner", "sustain", "Update the practice, policies and education"),
 ]
 
-# Roles that must be assigned, and whether an oversight approval is needed, to enter a phase.
+# What entering a phase needs: roles assigned, an oversight approval, every in-scope site
+# live (close), duties truly done rather than marked na (sustain: ongoing measurement handed
+# to the owner), and the practice status the move brings (diffusing at the first execute,
+# diffused when every project has closed).
 GATES: dict[str, dict[str, Any]] = {
     "plan": {
         "roles": ["sponsor-readiness", "sponsor-oversight", "diffusion-manager"],
@@ -180,9 +183,15 @@ GATES: dict[str, dict[str, Any]] = {
     "execute": {
         "roles": ["diffusion-team", "it-liaison", "measurement", "operational-owner"],
         "approval": True,
+        "practice": "diffusing",
     },
-    "close": {"roles": ["practice-owner"], "approval": True},
-    "sustain": {"roles": ["practice-owner"], "approval": False},
+    "close": {
+        "roles": ["practice-owner"],
+        "approval": True,
+        "sites": "live",
+        "practice": "diffused",
+    },
+    "sustain": {"roles": ["practice-owner"], "approval": False, "done": ["mc-handoff"]},
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date
 from typing import Annotated, Any
@@ -10,6 +11,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 from pydantic_core import PydanticCustomError
 
 from diffuse.layout import ID_PATTERN
+from diffuse.limits import DAY_RANGE, FIRST_DAY, LAST_DAY, MAX_FIGURE
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -35,14 +37,27 @@ def _check_id(value: str) -> str:
 def _parse_day(value: Any) -> Any:
     # YAML scalars reach the models as text; only an ISO calendar day is a date here, so
     # "2025-02-30", "12/01/2010" or a bare number are reported rather than guessed at.
-    if isinstance(value, date):
-        return value
     if isinstance(value, str) and _ISO_DAY.fullmatch(value):
         try:
-            return date.fromisoformat(value)
+            value = date.fromisoformat(value)
         except ValueError:
             raise PydanticCustomError("invalid_date", "not a real calendar day") from None
-    raise PydanticCustomError("invalid_date", "expected a date as YYYY-MM-DD")
+    if not isinstance(value, date):
+        raise PydanticCustomError("invalid_date", "expected a date as YYYY-MM-DD")
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise PydanticCustomError("day_range", f"expected a date {DAY_RANGE}")
+    return value
+
+
+def _usable_figure(value: float) -> float:
+    # pydantic reads '1e999', 'nan' and a 400-digit number as floats; none can be charted.
+    if math.isnan(value):
+        raise PydanticCustomError("figure_range", "expected a finite number")
+    if not abs(value) <= MAX_FIGURE:
+        raise PydanticCustomError(
+            "figure_range", f"expected a number from -{MAX_FIGURE:,.0f} to {MAX_FIGURE:,.0f}"
+        )
+    return value
 
 
 def _one_or_many(value: Any) -> Any:
@@ -51,4 +66,5 @@ def _one_or_many(value: Any) -> Any:
 
 Id = Annotated[str, AfterValidator(_check_id)]
 Day = Annotated[date, BeforeValidator(_parse_day)]
+Figure = Annotated[float, AfterValidator(_usable_figure)]
 IdList = Annotated[list[Id], BeforeValidator(_one_or_many)]

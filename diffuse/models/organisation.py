@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import enum
+import re
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
 
 from diffuse import limits as lim
 from diffuse.models.common import Base, Id, IdList
@@ -24,11 +27,36 @@ class Site(Base):
     kind: str = "hospital"
 
 
+_SSH_KEY = re.compile(r"SHA256:[A-Za-z0-9+/]{43}")
+_GPG_KEY = re.compile(r"[0-9A-F]{40}|[0-9A-F]{64}")
+
+
+def _signing_key(value: str) -> str:
+    # As `ssh-keygen -lf KEY.pub` prints it, or as `gpg --fingerprint` does (spaces dropped).
+    if _SSH_KEY.fullmatch(value.strip()):
+        return value.strip()
+    hexed = "".join(value.split()).upper()
+    if _GPG_KEY.fullmatch(hexed):
+        return hexed
+    raise PydanticCustomError(
+        "signing_key",
+        "expected an SSH key fingerprint 'SHA256:...' (from ssh-keygen -lf KEY.pub) or a "
+        "GPG key fingerprint of 40 hex digits (from gpg --fingerprint EMAIL)",
+    )
+
+
+SigningKey = Annotated[str, AfterValidator(_signing_key)]
+
+
 class Person(Base):
     id: Id
     name: str
     email: str | None = None
     title: str | None = None
+    signing_keys: list[SigningKey] = Field(
+        default_factory=list,
+        description="fingerprints of the keys this person signs approval commits with",
+    )
 
 
 class Body(Base):

@@ -55,6 +55,7 @@ class Leaders(Base):
 class Review(Base):
     cadence_months: int | None = Field(default=None, ge=1, le=120)
     last: Day | None = None
+    outcome: str | None = Field(default=None, description="what the last review found")
     notes: str | None = None
 
 

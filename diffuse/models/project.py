@@ -7,10 +7,12 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from diffuse.models.common import Base, Day, Id, IdList
+from diffuse.limits import MAX_FIGURE
+from diffuse.models.common import Base, Day, Figure, Id, IdList
 from diffuse.models.practice import Approval
 from diffuse.vocab import (
     Adkar,
+    Approach,
     ChartType,
     Direction,
     DutyStatus,
@@ -24,7 +26,7 @@ from diffuse.vocab import (
 )
 
 Score = Annotated[int, Field(ge=1, le=5)]
-NonNegative = Annotated[float, Field(ge=0)]
+NonNegative = Annotated[Figure, Field(ge=0)]
 
 
 class DutyRecord(Base):
@@ -46,23 +48,34 @@ class DutyRecord(Base):
 class Risk(Base):
     category: RiskCategory
     description: str = ""
-    likelihood: Score
-    impact: Score
+    likelihood: Score | None = None
+    impact: Score | None = None
     owner: Id | None = None
     mitigation: str | None = None
     status: RiskStatus = RiskStatus.OPEN
 
+    @model_validator(mode="after")
+    def _scored(self) -> Risk:
+        assessed = self.status is not RiskStatus.UNASSESSED
+        if assessed and (self.likelihood is None or self.impact is None):
+            raise ValueError(
+                f"a {self.status.value} risk needs 'likelihood' and 'impact' from 1 to 5 "
+                "(a risk nobody has scored yet is 'status: unassessed')"
+            )
+        return self
+
     @property
     def score(self) -> int:
-        return self.likelihood * self.impact
+        """Likelihood times impact; 0 while unscored."""
+        return (self.likelihood or 0) * (self.impact or 0)
 
 
 class Measure(Base):
     date: Day
     site: Id | None = None
-    value: float | None = None
+    value: Figure | None = None
     numerator: NonNegative | None = None
-    denominator: Annotated[float, Field(gt=0)] | None = None
+    denominator: Annotated[Figure, Field(gt=0)] | None = None
     period: MeasurePeriod | None = None
     excluded: str | None = Field(default=None, description="why this point is left out")
 
@@ -81,10 +94,10 @@ class Metric(Base):
     level: MetricLevel
     kind: MetricKind = MetricKind.MEASUREMENT
     unit: str = ""
-    multiplier: float = Field(default=1.0, gt=0)
+    multiplier: Figure = Field(default=1.0, gt=0)
     direction: Direction
-    baseline: float | None = None
-    target: float | None = None
+    baseline: Figure | None = None
+    target: Figure | None = None
     chart: ChartType | None = Field(
         default=None, description="chart to draw (default: chosen from the kind and the data)"
     )
@@ -110,6 +123,18 @@ class Metric(Base):
                 )
         return self
 
+    @model_validator(mode="after")
+    def _points_usable(self) -> Metric:
+        # A tiny denominator makes a huge rate from usable figures; reject it here rather
+        # than draw a chart of infinities.
+        for measure in self.values:
+            if abs(self.point(measure)) > MAX_FIGURE:
+                raise ValueError(
+                    f"{measure.date}: numerator / denominator x {self.multiplier:g} is "
+                    f"larger than {MAX_FIGURE:,.0f}; check the denominator"
+                )
+        return self
+
     def point(self, measure: Measure) -> float:
         """The value as charted: derived from numerator/denominator where given."""
         if measure.numerator is not None and measure.denominator:
@@ -119,9 +144,12 @@ class Metric(Base):
 
 
 class Adaptation(Base):
+    """A site's local variation of an adaptable principle; oversight approves it."""
+
     description: str
+    requested: Day | None = None
     approved_by: Id | None = None
-    date: Day | None = None
+    date: Day | None = Field(default=None, description="day it was approved")
 
 
 class Pause(Base):
@@ -141,8 +169,20 @@ class Pause(Base):
         return (self.since is None or self.since <= day) and day <= self.until
 
 
+class SiteException(Base):
+    """A site let off the close gate by diffusion oversight, without going live."""
+
+    reason: str = Field(min_length=1)
+    approved_by: Id
+    date: Day
+
+
 class SiteState(Base):
     status: SiteStatus = SiteStatus.NOT_STARTED
+    reason: str | None = Field(default=None, description="why the site is not-applicable")
+    exception: SiteException | None = Field(
+        default=None, description="an exception to the close gate approved by diffusion oversight"
+    )
     health: Health = Health.ON_TRACK
     leader: Id | None = None
     go_live_planned: Day | None = None
@@ -153,6 +193,17 @@ class SiteState(Base):
     updated: Day | None = None
     note: str | None = None
     pause: Pause | None = Field(default=None, description="a planned pause in the work")
+
+
+class Dissemination(Base):
+    """One line of the dissemination plan: an approach, for whom, who leads it, when."""
+
+    approach: Approach
+    audience: str = ""
+    owner: Id | None = None
+    start: Day | None = None
+    end: Day | None = None
+    done: Day | None = None
 
 
 class Update(Base):
@@ -181,6 +232,7 @@ class Project(Base):
     checklist: dict[Id, DutyRecord] = Field(default_factory=dict)
     risks: list[Risk] = Field(default_factory=list)
     metrics: list[Metric] = Field(default_factory=list)
+    dissemination: list[Dissemination] = Field(default_factory=list)
     sites: dict[Id, SiteState] = Field(default_factory=dict)
     approvals: list[Approval] = Field(default_factory=list)
     updates: list[Update] = Field(default_factory=list)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from diffuse.models.common import Base, Id
+from diffuse.vocab import PracticeStatus, SiteStatus
 
 
 class RoleDef(Base):
@@ -25,8 +26,23 @@ class DutyDef(Base):
 
 
 class GateDef(Base):
+    """What entering a phase needs, beyond the duties due by the phases before it."""
+
     roles: list[Id] = Field(default_factory=list)
     approval: bool = False
+    sites: SiteStatus | None = Field(
+        default=None,
+        description="every in-scope site at least this far (live: live or sustained), "
+        "unless not-applicable with a reason or excepted by diffusion oversight",
+    )
+    done: list[Id] = Field(
+        default_factory=list, description="duties that must be done: marking them na is not enough"
+    )
+    practice: PracticeStatus | None = Field(
+        default=None,
+        description="the status the practice takes when its projects enter this phase "
+        "(diffusing: the first one; diffused: all of them)",
+    )
 
 
 class Workflow(Base):
@@ -50,6 +66,12 @@ class Workflow(Base):
         needed = {d.role for d in self.duties} | {r for g in self.gates.values() for r in g.roles}
         if needed - roles:
             raise ValueError(f"unknown role(s) {sorted(needed - roles)}; declared: {sorted(roles)}")
+        duties = {d.id for d in self.duties}
+        named_duties = {d for g in self.gates.values() for d in g.done}
+        if named_duties - duties:
+            raise ValueError(f"gates name unknown duty(s) {sorted(named_duties - duties)}")
+        if any(g.sites is SiteStatus.NOT_APPLICABLE for g in self.gates.values()):
+            raise ValueError("a gate's 'sites' is how far every site must be, not not-applicable")
         return self
 
     def index(self, phase: str) -> int:
@@ -65,6 +87,10 @@ class Workflow(Base):
         if self.active is not None:
             return phase in self.active
         return phase != self.phases[-1]
+
+    def practice_phase(self, status: PracticeStatus) -> str | None:
+        """The phase whose entry moves a project's practice to `status`, if any."""
+        return next((p for p, g in self.gates.items() if g.practice is status), None)
 
     def role_name(self, role: str) -> str:
         return next((r.name for r in self.roles if r.id == role), role)

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from diffuse.errors import Location, Problem
+from diffuse.layout import resolved
 from diffuse.models import Organisation, Practice, Project
 from diffuse.pr.context import CheckReport, CheckRequest, Context, StateChange
 from diffuse.rules import lifecycle as lc
@@ -46,8 +47,8 @@ def run_check(root: Path, request: CheckRequest) -> CheckReport:
     paths = changed_paths(repo, report.base_commit, under)
     org_path = _rel_to(root / ORGANISATION_FILE, report.toplevel)
     old_files = files_at(repo, report.base_commit, sorted({org_path, *paths}))
-    ctx = Context(root, report.toplevel, catalog, old_files, report)
-    ctx.docs = {doc.path.resolve(): doc for doc in ctx.catalog.documents}
+    ctx = Context(root, report.toplevel, catalog, old_files, report, repo=repo)
+    ctx.docs = {resolved(doc.path): doc for doc in ctx.catalog.documents}
     for rel in paths:
         _check_file(ctx, report.toplevel / rel)
     from diffuse.pr.signoff import check_governance, verify_signoff
@@ -64,20 +65,20 @@ _TRACKED = (ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR)
 
 
 def _rel_to(path: Path, top: Path) -> str:
-    return path.resolve().relative_to(top).as_posix()
+    return resolved(path).relative_to(top).as_posix()
 
 
 def _finding(problem: Problem) -> Problem:
     loc = problem.location
-    where = Location((Path.cwd() / loc.path).resolve(), loc.line, loc.col)
-    fix = "correct the file; 'diffuse validate' lists every problem"
+    where = Location(resolved(Path.cwd() / loc.path), loc.line, loc.col)
+    fix = problem.fix or "correct the file; 'diffuse validate' lists every problem"
     return Problem(where, problem.code, problem.message, problem.level, fix)
 
 
 def _settle(report: CheckReport) -> None:
-    failing = {f.location.path.resolve() for f in report.errors}
+    failing = {resolved(f.location.path) for f in report.errors}
     for change in report.changes:
-        change.ok = change.path.resolve() not in failing
+        change.ok = resolved(change.path) not in failing
     report.findings.sort()
 
 
@@ -85,7 +86,7 @@ def _check_file(ctx: Context, path: Path) -> None:
     if path.suffix not in SUFFIXES and path.name != ORGANISATION_FILE:
         return
     folder = path.parent.resolve()
-    if path.resolve() == (ctx.root / ORGANISATION_FILE).resolve():
+    if resolved(path) == (ctx.root / ORGANISATION_FILE).resolve():
         _organisation(ctx, path)
     elif folder == (ctx.root / PRACTICES_DIR).resolve():
         _practice(ctx, path)
@@ -97,7 +98,7 @@ def _current(ctx: Context, kind: str, path: Path) -> Any:
     items: dict[str, Any] = ctx.catalog.practices if kind == "practice" else ctx.catalog.projects
     item = items.get(path.stem)
     source = ctx.catalog.sources.get(f"{kind}/{path.stem}")
-    return item if source is not None and source.path.resolve() == path.resolve() else None
+    return item if source is not None and resolved(source.path) == resolved(path) else None
 
 
 # -- practices ------------------------------------------------------------------------------
@@ -117,15 +118,60 @@ def _practice(ctx: Context, path: Path) -> None:
     org = ctx.catalog.organisation
     assert org is not None
     added = lc.added_approvals(old.approvals if old else [], new.approvals)
-    approved = lc.by_member(added, org, new.approving_body)
+    # Moving a practice to another body is the decision of the body it leaves.
+    body = old.approving_body if old is not None else new.approving_body
+    approved = lc.by_member(added, org, body)
     if old is not None and lc.removed_approvals(old.approvals, new.approvals):
         ctx.add(path, _rewritten("approvals"))
+    if body != new.approving_body and not approved:
+        ctx.add(path, _body_moved(new, body, org))
+        return
     _practice_move(ctx, path, new, move, approved)
     if old is not None and (old.status in lc.APPROVED_STATES or old.status in lc.ENDED):
         before, after = lc.practice_substance(old), lc.practice_substance(new)
         changed = lc.changed_fields(before, after)
         if changed and not approved:
-            ctx.add(path, _unapproved(changed, "practice", new.id, org, new.approving_body))
+            ctx.add(path, _unapproved(changed, "practice", new.id, org, body))
+    _covered(ctx, path, new, approved, lc.practice_substance, body)
+
+
+def _body_moved(practice: Practice, old_body: str, org: Organisation) -> lc.Gap:
+    found = org.body(old_body)
+    name = found.name if found else f"'{old_body}'"
+    return lc.Gap(
+        ("approving_body",),
+        "approving-body-moved",
+        f"approving_body moves from '{old_body}' to '{practice.approving_body}' without an "
+        f"approval by a member of {name}, the body it leaves",
+        f"a member of {name} adds '{{body: {old_body}, by: ID, date: YYYY-MM-DD}}' to "
+        "approvals and commits it from their own git identity",
+    )
+
+
+def _covered(
+    ctx: Context, path: Path, item: Any, approved: list[Any], substance: Any, body: str
+) -> None:
+    from diffuse.pr.covered import uncovered_change
+
+    found = uncovered_change(ctx, path, item, approved, substance)
+    if found is None:
+        return
+    changed, sha = found
+    org = ctx.catalog.organisation
+    assert org is not None
+    gap = _unapproved(
+        changed, "practice" if isinstance(item, Practice) else "project", item.id, org, body
+    )
+    ctx.add(
+        path,
+        lc.Gap(
+            gap.loc,
+            "substance-after-approval",
+            f"{', '.join(changed)} changed after the approval in commit {sha[:10]}, which "
+            "approved the content as it was then",
+            gap.fix,
+        ),
+    )
 
 
 def _practice_move(
@@ -159,12 +205,10 @@ def _practice_move(
         )
     elif move.kind == "end" and move.old in lc.APPROVED_STATES and not approved:
         ctx.add(path, _approval_missing(practice.id, f"'{move.new}'", who))
-    if move.reaches_approved:
-        present = set(ctx.docs[path.resolve()].data or {}) if path.resolve() in ctx.docs else set()
-        for gap in lc.readiness_gaps(practice, present):
-            ctx.add(path, gap)
-        if not [a for a in approved if a.gate is None]:
-            ctx.add(path, _approval_missing(practice.id, "approved", who))
+    # Readiness itself holds at any moment, so `validate` checks it; the change needs the
+    # decision recorded in it.
+    if move.reaches_approved and not [a for a in approved if a.gate is None]:
+        ctx.add(path, _approval_missing(practice.id, "approved", who))
 
 
 def _approval_missing(item: str, state: str, who: str) -> lc.Gap:
@@ -241,67 +285,18 @@ def _project(ctx: Context, path: Path) -> None:
 
 
 def _phase_steps(ctx: Context, path: Path, project: Project, start: str, known: int) -> None:
-    steps = [(i, h.from_phase, h.to, h.reason) for i, h in enumerate(project.history)][known:]
+    """The gates of the moves made in this change. Whether the history itself holds
+    together (in order, along declared transitions, back only with a reason) and every
+    passed gate's approval are checked by `validate`, as they need no base."""
+    steps = [(h.from_phase, h.to) for h in project.history][known:]
     if not steps and start != project.phase:
-        ctx.add(
-            path,
-            lc.Gap(
-                ("phase",),
-                "phase-history",
-                f"phase changed from '{start}' to '{project.phase}' with no history entry",
-                f"record the move with 'diffuse advance {project.id}'",
-            ),
-        )
-        steps = [(-1, start, project.phase, None)]
-    current = start
-    for index, frm, to, reason in steps:
-        loc: lc.Loc = ("history", index) if index >= 0 else ("phase",)
-        if frm != current:
-            ctx.add(
-                path,
-                lc.Gap(
-                    loc,
-                    "phase-history",
-                    f"history entry moves from '{frm}', but the phase was '{current}'",
-                    "record each move in order with 'diffuse advance'",
-                ),
-            )
-        _phase_step(ctx, path, project, loc, frm, to, reason)
-        current = to
-
-
-def _phase_step(
-    ctx: Context, path: Path, project: Project, loc: lc.Loc, frm: str, to: str, why: str | None
-) -> None:
+        steps = [(start, project.phase)]
     workflow = ctx.catalog.workflow
-    if frm not in workflow.phases or to not in workflow.phases:
-        return  # an unknown phase is reported by validation
-    if workflow.index(to) < workflow.index(frm):
-        if not why:
-            ctx.add(
-                path,
-                lc.Gap(
-                    loc,
-                    "phase-backward",
-                    f"phase moves back from '{frm}' to '{to}' without a reason",
-                    "give the history entry a 'reason' (diffuse advance --to PHASE --reason)",
-                ),
-            )
-        return
-    if to not in workflow.successors(frm):
-        allowed = ", ".join(workflow.successors(frm)) or "none"
-        ctx.add(
-            path,
-            lc.Gap(
-                loc,
-                "phase-transition",
-                f"phase moves from '{frm}' to '{to}', which the workflow does not allow "
-                f"(allowed next: {allowed})",
-                "move one phase at a time with 'diffuse advance'",
-            ),
-        )
-        return
-    _gate(ctx, path, project, to)
+    for frm, to in steps:
+        if frm not in workflow.phases or to not in workflow.phases:
+            continue
+        if to in workflow.successors(frm) and workflow.index(to) > workflow.index(frm):
+            _gate(ctx, path, project, to)
 
 
 def _gate(ctx: Context, path: Path, project: Project, target: str) -> None:
@@ -310,6 +305,8 @@ def _gate(ctx: Context, path: Path, project: Project, target: str) -> None:
     practice = ctx.catalog.practices.get(project.practice)
     report = evaluate(ctx.catalog.workflow, org, practice, project, target)
     for gap in report.gaps:
+        if gap.kind in ("approval", "site"):
+            continue  # checked by `validate` for every gate passed
         loc: lc.Loc = {
             "duty": ("checklist", gap.item) if gap.item in project.checklist else ("checklist",),
             "role": ("roles", gap.item) if gap.item in project.roles else ("roles",),
@@ -330,9 +327,12 @@ def _project_substance(ctx: Context, path: Path, old: Project, new: Project) -> 
     changed = lc.changed_fields(before, after)
     practice = ctx.catalog.practices.get(new.practice)
     body = practice.approving_body if practice else ""
-    added = lc.added_approvals(old.approvals, new.approvals)
-    if changed and not lc.by_member(added, org, body):
+    approved = lc.by_member(lc.added_approvals(old.approvals, new.approvals), org, body)
+    if changed and not approved:
         ctx.add(path, _unapproved(changed, "project", new.id, org, body))
+    elif changed:
+        since = old.phase
+        _covered(ctx, path, new, approved, lambda p: lc.project_substance(p, workflow, since), body)
 
 
 # -- organisation ---------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from diffuse.errors import Level, Location, Problem
 from diffuse.files.loading import Document, model_from_bytes
+from diffuse.layout import resolved
 from diffuse.models import Organisation
 from diffuse.rules import lifecycle as lc
 from diffuse.rules.catalog import ORGANISATION_FILE, Catalog
@@ -64,16 +65,18 @@ class Context:
     report: CheckReport
     docs: dict[Path, Document] = field(default_factory=dict)
     commits: list[Any] | None = None  # base..HEAD, read once when a rule needs it
+    signatures: dict[str, Any] | None = None  # of those commits, read once when needed
+    repo: Any = None  # the git repository, when comparing with a base
 
     def rel(self, path: Path) -> str:
-        return path.resolve().relative_to(self.top).as_posix()
+        return resolved(path).relative_to(self.top).as_posix()
 
     def old(self, path: Path, model: type[M]) -> M | None:
         raw = self.old_files.get(self.rel(path))
         return None if raw is None else model_from_bytes(path, raw, model)
 
     def at(self, path: Path, loc: lc.Loc) -> Location:
-        doc = self.docs.get(path.resolve())
+        doc = self.docs.get(resolved(path))
         return doc.locate(loc) if doc is not None else Location(path)
 
     def add(self, path: Path, gap: lc.Gap) -> None:

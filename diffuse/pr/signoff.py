@@ -3,7 +3,9 @@
 - An approval entry added since the base counts, under `--verify-signoff`, only when every
   commit that added it was authored by the approver (matched by the approver's email in the
   base version of organisation.yaml, so a pull request cannot redirect it) and, when
-  `settings.signed_approvals` is true, carries a signature `git verify-commit` accepts.
+  `settings.signed_approvals` is true, carries a good signature by the approver's own key:
+  one of their `signing_keys` in the base organisation file, or, when they have none, a key
+  git trusts for their email.
 - The organisation's governance (its approving bodies, its workflow and the signing setting)
   changes only with an approval commit by existing members: a commit whose message carries
   `Diffuse-Approval: organisation FINGERPRINT` and `Approved-by: PERSON`, where FINGERPRINT
@@ -219,31 +221,84 @@ def _verify_entry(ctx: Context, repo: Any, path: Path, entry: _Entry, adders: li
     for commit in adders:
         problem = _author_problem(ctx, repo, commit, entry.by)
         if problem:
-            rule = "signoff-unsigned" if "signature" in problem else "signoff-author"
-            fix = (
-                f"'{entry.by}' signs the commit that adds it (git commit -S)"
-                if rule == "signoff-unsigned"
-                else f"remove the entry; '{entry.by}' records it from their own git "
-                f"identity with 'diffuse approve {item}'"
+            rule = _rule(problem)
+            fix = {
+                "signoff-unsigned": f"'{entry.by}' signs the commit that adds it (git commit -S)",
+                "signoff-signer": f"'{entry.by}' signs the commit that adds it with their own "
+                "key, registered under signing_keys in organisation.yaml",
+            }.get(
+                rule,
+                f"remove the entry; '{entry.by}' records it from their own git identity with "
+                f"'diffuse approve {item}'",
             )
             ctx.report.findings.append(Problem(loc, rule, f"approval: {problem}", fix=fix))
 
 
-def _author_problem(ctx: Context, repo: Any, commit: Any, person: str) -> str | None:
-    from diffuse.repo import verify_commit
+def _rule(problem: str) -> str:
+    if "no valid signature" in problem:
+        return "signoff-unsigned"
+    return "signoff-signer" if " is signed " in problem else "signoff-author"
 
+
+def _author_problem(ctx: Context, repo: Any, commit: Any, person: str) -> str | None:
     email = _email(ctx, person)
     short = commit.sha[:10]
     if email is None:
         return f"'{person}' has no email in organisation.yaml, so commit {short} cannot be theirs"
     if commit.email.casefold() != email.casefold():
         return f"commit {short} that adds it was authored by {commit.email}, not by '{person}'"
-    if _signing_required(ctx) and not verify_commit(repo, commit.sha):
+    if _signing_required(ctx):
+        return _signer_problem(ctx, repo, commit, person, email)
+    return None
+
+
+def _signer_problem(ctx: Context, repo: Any, commit: Any, person: str, email: str) -> str | None:
+    """Whether the commit is signed by `person`: with a key registered for them in the
+    base organisation file, or, when none is registered, by a key git trusts for their
+    email (the allowed-signers principal, or the GPG key's user id)."""
+    signature = _signature(ctx, repo, commit.sha)
+    short = commit.sha[:10]
+    if signature is None or signature.status not in ("G", "U"):
         return (
             f"commit {short} by '{person}' has no valid signature, and organisation.yaml "
             "requires signed approvals"
         )
-    return None
+    keys = _signing_keys(ctx, person)
+    if keys:
+        if {signature.key, signature.primary} & keys:
+            return None
+        return (
+            f"commit {short} by '{person}' is signed with key {signature.key or '(unknown)'}, "
+            f"which is not one of the signing_keys of '{person}' in organisation.yaml"
+        )
+    signer = _signer_email(signature.signer)
+    if signature.status == "G" and signer.casefold() == email.casefold():
+        return None
+    by = f"by {signer}" if signer else "with a key git does not trust for any email"
+    return f"commit {short} by '{person}' is signed {by}, not by {email}"
+
+
+def _signature(ctx: Context, repo: Any, sha: str) -> Any:
+    if ctx.signatures is None:
+        from diffuse.repo import signatures
+
+        ctx.signatures = signatures(repo, [c.sha for c in commits(ctx, repo)])
+    return ctx.signatures.get(sha)
+
+
+def _signer_email(signer: str) -> str:
+    start, end = signer.rfind("<"), signer.rfind(">")
+    return signer[start + 1 : end].strip() if 0 <= start < end else signer.strip()
+
+
+def _signing_keys(ctx: Context, person: str) -> set[str]:
+    # As for emails, the base version decides: a key added in the same pull request does
+    # not sign for it.
+    for org in (ctx.old_org, ctx.catalog.organisation):
+        found = org.person(person) if org is not None else None
+        if found is not None:
+            return set(found.signing_keys)
+    return set()
 
 
 def _email(ctx: Context, person: str) -> str | None:

@@ -6,8 +6,6 @@ The only module besides `cli` that imports Rich. Text from YAML files is always 
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import re
@@ -21,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from diffuse.errors import Problem
+from diffuse.render.csvtext import csv_text
 from diffuse.reports.grid import Cell, Grid, Row
 from diffuse.vocab import Health, SiteStatus
 
@@ -270,39 +269,35 @@ def grid_json(grid: Grid) -> str:
 
 
 def grid_csv(grid: Grid) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
+    fields = [
+        "project",
+        "practice",
+        "phase",
+        "project_health",
+        "column",
+        "status",
+        "health",
+        "live",
+        "in_scope",
+        "forecast",
+    ]
+    rows = [
         [
-            "project",
-            "practice",
-            "phase",
-            "project_health",
-            "column",
-            "status",
-            "health",
-            "live",
-            "in_scope",
-            "forecast",
+            row.project,
+            row.practice,
+            row.phase,
+            row.health.value,
+            col.id,
+            cell.status.value,
+            cell.health.value,
+            cell.live,
+            cell.in_scope,
+            forecast_label(row),
         ]
-    )
-    for row in grid.rows:
-        for col, cell in zip(grid.columns, row.cells, strict=True):
-            writer.writerow(
-                [
-                    row.project,
-                    row.practice,
-                    row.phase,
-                    row.health.value,
-                    col.id,
-                    cell.status.value,
-                    cell.health.value,
-                    cell.live,
-                    cell.in_scope,
-                    forecast_label(row),
-                ]
-            )
-    return out.getvalue()
+        for row in grid.rows
+        for col, cell in zip(grid.columns, row.cells, strict=True)
+    ]
+    return csv_text(fields, rows)
 
 
 def _md(text: object) -> str:
@@ -344,13 +339,17 @@ def grid_markdown(grid: Grid) -> str:
 # -- gate reports -----------------------------------------------------------------------
 
 
+SITES_HEADING = "Sites: live, not-applicable with a reason, or excepted by diffusion oversight"
+
+
 def gate_text(report: GateReport, workflow: Workflow) -> str:
     head = f"{report.project}: {report.current} -> {report.target}"
     if report.passed:
         return f"{head}: gate met"
     lines = [f"{head}: gate NOT met, {len(report.gaps)} item(s) missing"]
     for role, gaps in report.by_role().items():
-        lines.append(f"  {clean(workflow.role_name(role))}:")
+        heading = workflow.role_name(role) if role else SITES_HEADING
+        lines.append(f"  {clean(heading)}:")
         lines += [f"    ✗ [{gap.kind}] {clean(gap.item)}: {clean(gap.text)}" for gap in gaps]
     return "\n".join(lines)
 
@@ -387,6 +386,9 @@ def advance_text(outcome: Any) -> str:
         lines.append("dry run: nothing was changed")
     elif outcome.path is not None:
         lines.append(f"recorded in {clean(outcome.path)}")
+        if outcome.practice is not None:
+            practice, old, new = outcome.practice
+            lines.append(f"practice {clean(practice)}: {old} -> {new}")
     if outcome.commit:
         lines.append(f"committed {outcome.commit}")
     return "\n".join(lines)

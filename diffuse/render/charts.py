@@ -9,8 +9,6 @@ Every mark is a symbol, so nothing depends on colour:
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 from typing import Any
@@ -19,9 +17,9 @@ from rich.console import Console
 from rich.text import Text
 
 from diffuse.render import clean
+from diffuse.render.csvtext import csv_text
 from diffuse.reports.measures import CHART_NAMES, SeriesChart, number, sigma_side
 from diffuse.reports.spc import PartResult, PointResult
-from diffuse.vocab import MetricKind
 
 POINT, SIGNAL, EXCLUDED = "●", "◆", "○"
 CENTRE, LOWER, UPPER, TARGET = "│", "[", "]", "┆"
@@ -99,12 +97,11 @@ class _Scale:
         for point in drawn.result.points:
             marks += [point.value, point.centre]
             marks += [v for v in (point.lcl, point.ucl) if v is not None]
-        marks += [v for v in (drawn.metric.target, drawn.metric.baseline) if v is not None]
+        marks += [v for v in (drawn.target, drawn.baseline) if v is not None]
         low, high = min(marks), max(marks)
         if high == low:
             low, high = low - (abs(low) or 1) * 0.1, high + (abs(high) or 1) * 0.1
-        percent = drawn.metric.kind is MetricKind.PROPORTION
-        return cls(low, high, width, percent)
+        return cls(low, high, width, drawn.percent)
 
     def at(self, value: float) -> int:
         return round((value - self.low) / (self.high - self.low) * (self.width - 1))
@@ -124,7 +121,7 @@ def _scale_line(drawn: SeriesChart, scale: _Scale) -> Text:
 
 def _marks_line(drawn: SeriesChart, scale: _Scale) -> Text:
     cells = ["─"] * scale.width
-    for value, mark in ((drawn.metric.baseline, "B"), (drawn.metric.target, "T")):
+    for value, mark in ((drawn.baseline, "B"), (drawn.target, "T")):
         if value is not None:
             cells[scale.at(value)] = mark
     return Text("date".ljust(_DATE + 2) + "value".rjust(_VALUE) + "  " + "".join(cells))
@@ -140,7 +137,7 @@ def _part_title(drawn: SeriesChart, part: PartResult, number_: int, scale: _Scal
 
 def _point_line(drawn: SeriesChart, point: PointResult, scale: _Scale, width: int) -> Text:
     cells = [" "] * scale.width
-    target = drawn.metric.target
+    target = drawn.target
     if target is not None:
         cells[scale.at(target)] = TARGET
     cells[scale.at(point.centre)] = CENTRE
@@ -217,8 +214,10 @@ def _runs_text(drawn: SeriesChart, part: PartResult) -> list[str]:
 
 def _sigma_text(drawn: SeriesChart, part: PartResult, scale: _Scale) -> str:
     lows, highs = {p.lcl for p in part.points}, {p.ucl for p in part.points}
-    if highs == {None}:
+    if highs == {None} and drawn.chart == "run":
         return "limits: none on a run chart (centre: the median)"
+    if highs == {None}:
+        return "limits: none (the baseline has fewer than two points or does not vary)"
     if len(lows) == 1 and len(highs) == 1:
         span = f"limits {scale.fmt(next(iter(lows)))} to {scale.fmt(next(iter(highs)))}"
     else:
@@ -359,13 +358,11 @@ CSV_FIELDS = [
 
 def charts_csv(charts: list[SeriesChart]) -> str:
     """One line per point; each line repeats its part's runs figures."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, CSV_FIELDS, lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
+    rows = []
     for drawn in charts:
         record = chart_record(drawn)
         parts = {p["part"]: p for p in record["parts"]}
         for point in record["points"]:
             row = {**parts[point["part"]], **point, "metric": drawn.metric.id}
-            writer.writerow({**row, "chart": drawn.chart, "site": drawn.series.site or ""})
-    return out.getvalue()
+            rows.append({**row, "chart": drawn.chart, "site": drawn.series.site or ""})
+    return csv_text(CSV_FIELDS, rows)

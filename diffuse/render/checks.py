@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree as ET
 
+from diffuse.layout import resolved
 from diffuse.render import clean
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ def check_output(report: CheckReport, fmt: str) -> str:
 def _shown(path: Path, base: Path | None = None) -> str:
     base = base or Path.cwd()
     try:
-        return path.resolve().relative_to(base.resolve()).as_posix()
+        return resolved(path).relative_to(base.resolve()).as_posix()
     except ValueError:
         return str(path)
 

@@ -47,7 +47,7 @@ def search_json(entries: list[Entry]) -> str:
 def _risk_line(r: RiskLine) -> str:
     text = " ".join((r.description or r.mitigation or "-").split())
     return (
-        f"{r.score:>3}  {r.likelihood}×{r.impact}  {clean(r.project)} R{r.number}  "
+        f"{r.score:>3}  {r.rating}  {clean(r.project)} R{r.number}  "
         f"{r.category}  owner {clean(r.owner or '-')}: {clean(text)}"
     )
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
@@ -14,6 +12,7 @@ from rich.text import Text
 
 from diffuse.edits.csvimport import ImportOutcome
 from diffuse.render import STATUS_SYMBOL, clean
+from diffuse.render.csvtext import csv_text
 from diffuse.reports.reviews import PracticeReview, ReviewReport, SiteUpdate
 from diffuse.reports.scorecard import Scorecard, SiteScore
 
@@ -56,7 +55,7 @@ def review_view(report: ReviewReport) -> RenderableType:
     parts.append(_practices(report.practices) if report.practices else Text("  none"))
     parts.append(Text(""))
     weeks = f"{report.weeks} weeks ({report.weeks * 7} days)"
-    parts.append(_title(f"Site rows of active projects not updated for more than {weeks}"))
+    parts.append(_title(f"Site rows not yet sustained and not updated for more than {weeks}"))
     parts.append(_sites(report.stale, paused=False) if report.stale else Text("  none"))
     if report.paused:
         parts += [Text(""), _title("Paused on purpose (not flagged)")]
@@ -272,11 +271,7 @@ def scorecard_csv(card: Scorecard) -> str:
         "compliance_met",
         "open_risks",
     ]
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fields, lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(scorecard_records(card))
-    return out.getvalue()
+    return csv_text(fields, scorecard_records(card))
 
 
 # -- import -------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from diffuse.frameworks.dissemination import EVIDENCE, plan_warnings
 from diffuse.models import DutyStatus, Metric, Organisation, Practice, Project, Workflow
 from diffuse.render import HEALTH_SYMBOL, STATUS_SYMBOL, clean, gate_text, health_label
 from diffuse.reports.grid import Row
@@ -62,6 +63,8 @@ def practice_view(
     body = org.body(practice.approving_body)
     due = review_due(practice, org)
     review = f"last {practice.review.last or 'never'}; next due {due or '-'}"
+    if practice.review.outcome:
+        review += f"; found: {practice.review.outcome}"
     if due and due < as_of:
         review += "  ! OVERDUE"
     parts: list[RenderableType] = [
@@ -199,9 +202,10 @@ def _risks_and_metrics(project: Project) -> list[RenderableType]:
             "score", "L×I", "category", "status", "owner", "mitigation", box=None, pad_edge=False
         )
         for risk in sorted(project.risks, key=lambda r: -r.score):
+            scored = risk.likelihood is not None and risk.impact is not None
             table.add_row(
-                str(risk.score),
-                f"{risk.likelihood}×{risk.impact}",
+                str(risk.score) if scored else "-",
+                f"{risk.likelihood}×{risk.impact}" if scored else "-",
                 risk.category.value,
                 risk.status.value,
                 _t(risk.owner),
@@ -210,7 +214,28 @@ def _risks_and_metrics(project: Project) -> list[RenderableType]:
         parts += [_section("Risks (highest score first)"), table]
     if project.metrics:
         parts += [_section("Metrics"), *(_metric(m) for m in project.metrics)]
+    if project.dissemination:
+        parts += _dissemination(project)
     return parts
+
+
+def _dissemination(project: Project) -> list[RenderableType]:
+    table = Table(
+        "approach", "evidence", "audience", "owner", "dates", "done", box=None, pad_edge=False
+    )
+    for item in project.dissemination:
+        dates = f"{item.start or '?'} to {item.end or '?'}" if item.start or item.end else "-"
+        table.add_row(
+            item.approach.value,
+            EVIDENCE[item.approach].strength,
+            _t(item.audience or "-"),
+            _t(item.owner),
+            dates,
+            f"✓ {item.done}" if item.done else "○ not yet",
+        )
+    warnings = plan_warnings([item.approach for item in project.dissemination])
+    notes = [_t(f"! warning: {text}") for text in warnings]
+    return [_section("Dissemination plan (evidence: Health Foundation scan)"), table, *notes]
 
 
 def _metric(metric: Metric) -> RenderableType:

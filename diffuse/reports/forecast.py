@@ -18,6 +18,7 @@ import math
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from diffuse.limits import LAST_DAY
 from diffuse.models import Project, SiteState
 from diffuse.reports.grid import Forecast
 from diffuse.vocab import SiteStatus
@@ -43,10 +44,13 @@ def forecast(project: Project, site_ids: Sequence[str], as_of: date) -> Forecast
         points.append((as_of, len(live)))
     # The count rises from each go-live day to the next, so the slope is positive.
     slope, intercept = least_squares([((d - days[0]).days, n) for d, n in points])
-    reach = math.ceil((len(scoped) - intercept) / slope - 1e-9)
-    day = max(days[0] + timedelta(days=reach), as_of)
     pace = slope * 30.4375
     note = f"least-squares line through {len(days)} go-live days: {pace:.2f} sites a month"
+    reach = (len(scoped) - intercept) / slope - 1e-9 if slope > 0 else math.inf
+    if not reach <= (LAST_DAY - days[0]).days:
+        # A pace that slow reaches the last site beyond any date a tracker holds.
+        return Forecast(None, False, *counts, f"{note}, which reaches every site after {LAST_DAY}")
+    day = max(days[0] + timedelta(days=math.ceil(reach)), as_of)
     return Forecast(day, False, *counts, note)
 
 

@@ -43,6 +43,8 @@ class ChartOptions(NamedTuple):
     freeze: int | None = None  # 0: no frozen baseline
     exclude: tuple[tuple[date, str], ...] = ()  # added to the recorded exclusions
     sites: tuple[str, ...] = ()
+    multiply: float | None = None  # numerator/denominator charts: x N instead of % or multiplier
+    screen_mr: bool = True  # leave out moving ranges of 3.267 x their average or more
 
 
 class Series(NamedTuple):
@@ -75,10 +77,26 @@ class SeriesChart(NamedTuple):
     excluded: tuple[str | None, ...]  # the reason, per point
     result: ChartResult | None = None
     error: str | None = None
+    units: float = 1.0  # chart units per unit of the metric's values, target and baseline
 
     @property
     def metric(self) -> Metric:
         return self.series.metric
+
+    @property
+    def target(self) -> float | None:
+        """The metric's target in chart units."""
+        return None if self.metric.target is None else self.metric.target * self.units
+
+    @property
+    def baseline(self) -> float | None:
+        """The metric's baseline value in chart units."""
+        return None if self.metric.baseline is None else self.metric.baseline * self.units
+
+    @property
+    def percent(self) -> bool:
+        """Whether the chart is in percent: a proportion in the units it is recorded in."""
+        return self.metric.kind is MetricKind.PROPORTION and self.units == 1.0
 
     def worse(self, above: bool) -> bool:
         """Whether a point above (or below) the centre is the unfavourable side."""
@@ -131,12 +149,12 @@ def chart(series: Series, options: ChartOptions | None = None) -> SeriesChart:
     kind, why = choose_chart(series, options.chart, parts, excluded)
     base = SeriesChart(series, kind, why, parts, freeze, excluded)
     try:
-        points, multiply = chart_points(series, kind, parts, excluded)
-        result = analyse(points, kind, multiply, freeze)
+        points, multiply = chart_points(series, kind, parts, excluded, options.multiply)
+        result = analyse(points, kind, multiply, freeze, options.screen_mr)
     except SPCError as exc:
         name = CHART_NAMES[kind]
         return base._replace(error=f"cannot draw {'an' if name[0] == 'I' else 'a'} {name}: {exc}")
-    return base._replace(result=result)
+    return base._replace(result=result, units=multiply / _recorded_scale(series, kind))
 
 
 def _excluded(series: Series, extra: dict[date, str]) -> tuple[str | None, ...]:
@@ -156,7 +174,7 @@ def choose_chart(
         return asked, "as asked"
     if metric.chart is not None:
         return metric.chart.value, "as the metric records"
-    from diffuse.reports.spc import has_large_denominators, suggest_chart
+    from diffuse.reports.spc import SPCError, has_large_denominators, suggest_chart
 
     kind = suggest_chart(metric.kind.value)
     if kind in RATIO_CHARTS and not _has_ratios(series):
@@ -165,20 +183,31 @@ def choose_chart(
         return "run", "fewer than two points for an I chart"
     if kind in RATIO_CHARTS:
         points, _ = chart_points(series, kind, parts, excluded)
-        if has_large_denominators(points, kind):
+        try:
+            large = has_large_denominators(points, kind)
+        except SPCError:  # no chart can be drawn; analyse says why
+            large = False
+        if large:
             return LANEY[kind], "denominators so large that most points fall outside p/u limits"
     return kind, f"{metric.kind.value} metric"
 
 
 def chart_points(
-    series: Series, kind: str, parts: tuple[date, ...], excluded: tuple[str | None, ...]
+    series: Series,
+    kind: str,
+    parts: tuple[date, ...],
+    excluded: tuple[str | None, ...],
+    multiply: float | None = None,
 ) -> tuple[list[Point], float]:
-    """Points for `spc.analyse` and the multiplier that puts them in display units."""
+    """Points for `spc.analyse` and the multiplier that puts them in display units.
+
+    Numerator/denominator pairs are charted times `multiply`, by default 100 for a
+    proportion (percent) and the metric's multiplier otherwise; values recorded without
+    them are charted as recorded."""
     from diffuse.reports.spc import Point
 
     metric = series.metric
-    ratio = _has_ratios(series) and (kind in RATIO_CHARTS or kind in ("run", "i"))
-    scale = 100.0 if metric.kind is MetricKind.PROPORTION else metric.multiplier
+    ratio = _charts_ratios(series, kind)
     points = []
     for measure, reason in zip(series.measures, excluded, strict=True):
         part = bisect.bisect_right(parts, measure.date)
@@ -187,7 +216,20 @@ def chart_points(
         else:
             point = Point(y=metric.point(measure), part=part)
         points.append(_excluding(point, reason))
-    return points, scale if ratio else 1.0
+    if not ratio or multiply is None:
+        return points, _recorded_scale(series, kind)
+    return points, multiply
+
+
+def _charts_ratios(series: Series, kind: str) -> bool:
+    return _has_ratios(series) and (kind in RATIO_CHARTS or kind in ("run", "i"))
+
+
+def _recorded_scale(series: Series, kind: str) -> float:
+    """The multiplier that charts values in the units the metric records them in."""
+    if not _charts_ratios(series, kind):
+        return 1.0
+    return 100.0 if series.metric.kind is MetricKind.PROPORTION else series.metric.multiplier
 
 
 def _excluding(point: Point, reason: str | None) -> Point:

@@ -1,7 +1,7 @@
 """The portfolio as leadership reads it: projects by health and phase, sites live against
 the target, time from approval to every site live, what is late and what is due.
 
-Also each project's adoption curve: the count of sites live after each go-live day.
+Every figure is read from each project as its dated records show it on the report date.
 """
 
 from __future__ import annotations
@@ -12,26 +12,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from diffuse.models import Project
+from diffuse.reports.asof import project_on
 from diffuse.reports.grid import Filters, Grid, Row
 from diffuse.reports.reviews import AHEAD_DAYS, PracticeReview, practice_review
 from diffuse.reports.tracker import LIVE, build_grid, site_state
 from diffuse.rules.catalog import Catalog
-from diffuse.vocab import Health, SiteStatus
+from diffuse.vocab import Health
 
 REPORTED_AVERAGE_MONTHS = 18  # the model's reported average until a practice is entrenched
 DAYS_PER_MONTH = 30.4375
-
-
-@dataclass(frozen=True)
-class Curve:
-    """Sites live over time: (day, live at the end of that day), from the approval."""
-
-    points: tuple[tuple[date, int], ...]
-    in_scope: int
-    approved: date | None
-    target: date | None
-    forecast: date | None
-    as_of: date
 
 
 @dataclass
@@ -65,7 +54,7 @@ def portfolio(catalog: Catalog, as_of: date) -> Portfolio:
     by_phase = Counter(r.phase for r in active)
     live_by_target, done_days = 0, []
     for row in grid.rows:
-        project = catalog.projects[row.project]
+        project = dated(catalog, row.project, as_of)
         days = _go_live_days(project, [s.id for s in org.sites], as_of)
         if workflow.is_active(row.phase):
             live_by_target += sum(1 for d in days if row.target and d <= row.target)
@@ -90,6 +79,13 @@ def portfolio(catalog: Catalog, as_of: date) -> Portfolio:
     )
 
 
+def dated(catalog: Catalog, project_id: str, as_of: date) -> Project:
+    """A project of the grid as of its date (the grid shows only those approved by then)."""
+    project = project_on(catalog.projects[project_id], as_of)
+    assert project is not None, f"{project_id} is not in the grid of {as_of}"
+    return project
+
+
 def _go_live_days(project: Project, site_ids: list[str], as_of: date) -> list[date]:
     states = [site_state(project, s) for s in site_ids]
     return [
@@ -97,22 +93,3 @@ def _go_live_days(project: Project, site_ids: list[str], as_of: date) -> list[da
         for s in states
         if s.status in LIVE and s.go_live_actual and s.go_live_actual <= as_of
     ]
-
-
-def adoption_curve(project: Project, row: Row, site_ids: list[str], as_of: date) -> Curve:
-    days = sorted(_go_live_days(project, site_ids, as_of))
-    states = [site_state(project, s) for s in site_ids]
-    undated = sum(
-        s.status in LIVE and not (s.go_live_actual and s.go_live_actual <= as_of) for s in states
-    )
-    points: list[tuple[date, int]] = []
-    if project.approved:
-        points.append((project.approved, undated))
-    for index, day in enumerate(days, 1):
-        if points and points[-1][0] == day:
-            points[-1] = (day, undated + index)
-        else:
-            points.append((day, undated + index))
-    in_scope = sum(s.status is not SiteStatus.NOT_APPLICABLE for s in states)
-    outlook = row.forecast.day if row.forecast and not row.forecast.done else None
-    return Curve(tuple(points), in_scope, project.approved, row.target, outlook, as_of)

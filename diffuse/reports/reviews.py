@@ -10,16 +10,18 @@ from diffuse.reports.tracker import add_months, site_state
 from diffuse.rules.catalog import Catalog
 
 REVIEWED = frozenset({PracticeStatus.DIFFUSING, PracticeStatus.DIFFUSED})
+SETTLED = frozenset({SiteStatus.NOT_APPLICABLE, SiteStatus.SUSTAINED})
 AHEAD_DAYS = 30
 
 
 def review_due(practice: Practice, org: Organisation) -> date | None:
-    """The date the next periodic review is due, from the last review or establishment."""
+    """The date the next periodic review is due, from the last review or establishment,
+    whichever is later: becoming diffused dates `established` and starts a new cycle."""
     if practice.status not in REVIEWED:
         return None
     cadence = practice.review.cadence_months or org.settings.review_cadence_months
-    start = practice.review.last or practice.established
-    return add_months(start, cadence) if start else None
+    dates = [d for d in (practice.review.last, practice.established) if d is not None]
+    return add_months(max(dates), cadence) if dates else None
 
 
 class PracticeReview(NamedTuple):
@@ -101,17 +103,16 @@ def practice_review(practice: Practice, org: Organisation, as_of: date) -> Pract
 def site_updates(
     catalog: Catalog, as_of: date, weeks: int
 ) -> tuple[list[SiteUpdate], list[SiteUpdate]]:
-    """In-scope sites of active projects not updated for more than `weeks` weeks, and
-    those of them whose recorded pause covers `as_of` (not an alarm)."""
+    """In-scope sites not updated for more than `weeks` weeks, and those of them whose
+    recorded pause covers `as_of` (not an alarm). A site row is watched in every phase of
+    its project, closed and sustaining too, until the site itself is sustained."""
     org = catalog.organisation
     assert org is not None
     stale, paused = [], []
     for project in sorted(catalog.projects.values(), key=lambda p: p.id):
-        if not catalog.workflow.is_active(project.phase):
-            continue
         for site in org.sites:
             state = site_state(project, site.id)
-            if state.status is SiteStatus.NOT_APPLICABLE:
+            if state.status in SETTLED:
                 continue
             since = state.updated or project.approved
             days = (as_of - since).days if since else None

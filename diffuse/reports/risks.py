@@ -29,12 +29,18 @@ class RiskLine:
     number: int  # 1-based position in the project's risk register
     category: str
     description: str
-    likelihood: int
-    impact: int
-    score: int
+    likelihood: int | None  # None while the risk is unassessed
+    impact: int | None
+    score: int  # 0 while unassessed
     owner: str | None
     mitigation: str | None
     status: str
+
+    @property
+    def rating(self) -> str:
+        if self.likelihood is None or self.impact is None:
+            return "unscored"
+        return f"{self.likelihood}×{self.impact}"
 
     @property
     def group(self) -> tuple[int, str]:
@@ -81,8 +87,9 @@ def by_category(lines: list[RiskLine]) -> list[tuple[int, str, list[RiskLine]]]:
 
 
 def heat_map(lines: list[RiskLine]) -> list[list[list[RiskLine]]]:
-    """Risks by likelihood (rows, 5 down to 1) and impact (columns, 1 to 5)."""
+    """Scored risks by likelihood (rows, 5 down to 1) and impact (columns, 1 to 5)."""
     cells: list[list[list[RiskLine]]] = [[[] for _ in range(5)] for _ in range(5)]
     for line in lines:
-        cells[5 - line.likelihood][line.impact - 1].append(line)
+        if line.likelihood is not None and line.impact is not None:
+            cells[5 - line.likelihood][line.impact - 1].append(line)
     return cells

@@ -14,8 +14,18 @@ The reference implementation is the R package qicharts2 (Jacob Anhøj). Conventi
   Nelson 1982, Provost & Murray p. 156): moving ranges of at least 3.267 times
   their average are dropped and the average recomputed once. Since qicharts2
   0.7.4 the same screening also applies to the z-scores of Laney's p'/u' charts.
-* I-chart limits use the customary constant 2.66 (3 / 1.128 rounded); qicharts2
-  itself uses 3 / 1.128 = 2.6596, a relative difference of 0.015 %.
+  The moving-range chart itself is not screened: its centre is the plain average
+  moving range and its upper limit 3.267 times that, as qicharts2 draws it.
+* I-chart limits are the mean -+ 3 / 1.128 (= 2.6596) times the average moving
+  range, qicharts2's factor, not the rounded textbook constant 2.66.
+* A part whose baseline cannot estimate the spread has no limits (None) while the
+  other parts are still charted: an I or Laney p'/u' part with fewer than two
+  baseline points (a part of one point, ``freeze=1``), a baseline that does not
+  vary (every moving range 0: qicharts2 screens them all away), or a Laney
+  baseline with p-bar 0 or 1 (or u-bar 0). With screening on, qicharts2 gets
+  no limits in exactly these cases. With screening off it draws zero-width
+  limits for a constant baseline; diffuse draws none either way.
+* Parts are numbered from 1 in messages, in input order, as they are charted.
 """
 
 from __future__ import annotations
@@ -27,9 +37,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 CHART_TYPES: tuple[str, ...] = ("run", "i", "p", "u", "c", "pp", "up")
-I_LIMIT_FACTOR = 2.66  # 3 / d2, d2 = 1.128 for moving ranges of two points
+D2 = 1.128  # d2 for moving ranges of two points; Laney (2002) uses it for z too
+I_LIMIT_FACTOR = 3 / D2  # 2.6596..., as qicharts2 (not the rounded 2.66)
 MR_UCL_FACTOR = 3.267  # D4 for subgroups of two points
-D2 = 1.128  # Laney (2002) rescales the z-scores with the same d2
 
 _PROPORTIONS = frozenset({"p", "pp"})
 _RATES = frozenset({"u", "up"})
@@ -84,7 +94,7 @@ class PointResult:
 
 @dataclass(frozen=True)
 class MRChart:
-    """Moving-range chart of an I-chart part; the centre is the (screened) AMR."""
+    """Moving-range chart of an I-chart part; the centre is the unscreened AMR."""
 
     values: tuple[float | None, ...]
     centre: float
@@ -104,7 +114,7 @@ class PartResult:
     points: tuple[PointResult, ...]
     runs: RunsResult
     mr: MRChart | None = None  # I-charts only
-    sigma_z: float | None = None  # Laney charts only; None when p̄ is 0 or 1 (ū is 0)
+    sigma_z: float | None = None  # Laney charts only; None when the part has no limits
 
     @property
     def lcl(self) -> tuple[float | None, ...]:
@@ -163,6 +173,7 @@ class ChartResult:
 @dataclass(frozen=True)
 class _Part:
     part: int
+    number: int  # position among the parts, from 1, as messages and output count them
     indices: tuple[int, ...]
     values: tuple[float, ...]  # unscaled: proportions, rates per unit, counts
     nums: tuple[float, ...]  # ratio charts only
@@ -179,7 +190,7 @@ class _Limits:
     centre: float
     lcl: tuple[float | None, ...]
     ucl: tuple[float | None, ...]
-    amr: float | None = None
+    mr_centre: float | None = None  # I charts: unscreened AMR, the MR chart's centre
     sigma_z: float | None = None
 
 
@@ -324,7 +335,7 @@ def _analyse_part(part: _Part, chart: str, multiply: float, screen_mr: bool) -> 
         )
         for k in range(len(part.values))
     )
-    mr = None if limits.amr is None else _mr_chart(part, limits.amr, multiply)
+    mr = None if limits.mr_centre is None else _mr_chart(part, limits.mr_centre, multiply)
     centre = limits.centre * multiply
     return PartResult(part.part, centre, points, runs, mr, limits.sigma_z)
 
@@ -367,11 +378,11 @@ def _split(points: Sequence[Point], chart: str, freeze: int | None) -> list[_Par
             )
         else:
             groups.append([index])
-    return [_make_part(points, group, chart, freeze) for group in groups]
+    return [_make_part(points, group, n, chart, freeze) for n, group in enumerate(groups, 1)]
 
 
 def _make_part(
-    points: Sequence[Point], indices: list[int], chart: str, freeze: int | None
+    points: Sequence[Point], indices: list[int], number: int, chart: str, freeze: int | None
 ) -> _Part:
     part = points[indices[0]].part
     nums: tuple[float, ...] = ()
@@ -387,8 +398,8 @@ def _make_part(
     size = len(indices) if freeze is None else freeze
     base = tuple(k < size and not ex for k, ex in enumerate(excluded))
     if not any(base):
-        raise SPCError(f"part {part}: no non-excluded point in the baseline")
-    return _Part(part, tuple(indices), values, nums, dens, excluded, base)
+        raise SPCError(f"part {number}: no non-excluded point in the baseline")
+    return _Part(part, number, tuple(indices), values, nums, dens, excluded, base)
 
 
 def _ratio_terms(point: Point, chart: str, index: int) -> tuple[float, float]:
@@ -439,32 +450,40 @@ def _mean(values: Sequence[float]) -> float:
     return math.fsum(values) / len(values)
 
 
-def _average_moving_range(values: Sequence[float], screen: bool) -> float:
-    ranges = [abs(b - a) for a, b in itertools.pairwise(values)]
+def _moving_ranges(values: Sequence[float]) -> list[float]:
+    return [abs(b - a) for a, b in itertools.pairwise(values)]
+
+
+def _screened_average(ranges: Sequence[float], screen: bool) -> float:
+    # qicharts2: amr <- mean(mr[mr < 3.267 * amr]), once. Ranges that are all 0
+    # (a constant baseline) keep none: callers treat that case before screening.
     amr = _mean(ranges)
     if screen:
-        # qicharts2: amr <- mean(mr[mr < 3.267 * amr]). Nothing is kept only when
-        # every range is 0, and then the AMR is 0 either way.
-        kept = [r for r in ranges if r < MR_UCL_FACTOR * amr]
-        if kept:
-            amr = _mean(kept)
+        amr = _mean([r for r in ranges if r < MR_UCL_FACTOR * amr])
     return amr
 
 
-def _run_limits(part: _Part, chart: str, screen_mr: bool) -> _Limits:
+def _no_limits(part: _Part, centre: float, **extra: float | None) -> _Limits:
     none: tuple[float | None, ...] = (None,) * len(part.values)
-    return _Limits(statistics.median(part.base_values()), none, none)
+    return _Limits(centre, none, none, **extra)
+
+
+def _run_limits(part: _Part, chart: str, screen_mr: bool) -> _Limits:
+    return _no_limits(part, statistics.median(part.base_values()))
 
 
 def _i_limits(part: _Part, chart: str, screen_mr: bool) -> _Limits:
     base = part.base_values()
-    if len(base) < 2:
-        raise SPCError(f"part {part.part}: an I-chart needs at least 2 baseline points")
     centre = _mean(base)
-    amr = _average_moving_range(base, screen_mr)
+    ranges = _moving_ranges(base)
+    if not ranges:
+        return _no_limits(part, centre)  # one baseline point: no spread to estimate
+    mr_centre = _mean(ranges)
+    if mr_centre == 0:
+        return _no_limits(part, centre, mr_centre=0.0)  # constant baseline
+    half = I_LIMIT_FACTOR * _screened_average(ranges, screen_mr)
     n = len(part.values)
-    half = I_LIMIT_FACTOR * amr
-    return _Limits(centre, (centre - half,) * n, (centre + half,) * n, amr=amr)
+    return _Limits(centre, (centre - half,) * n, (centre + half,) * n, mr_centre=mr_centre)
 
 
 def _c_limits(part: _Part, chart: str, screen_mr: bool) -> _Limits:
@@ -486,8 +505,9 @@ def _ratio_limits(part: _Part, chart: str, screen_mr: bool) -> _Limits:
     sigma_z = None
     if chart in _LANEY:
         sigma_z = _laney_sigma_z(part, centre, sigmas, screen_mr)
-        if sigma_z is not None:
-            sigmas = [s * sigma_z for s in sigmas]
+        if sigma_z is None:
+            return _no_limits(part, centre)
+        sigmas = [s * sigma_z for s in sigmas]
     top = 1.0 if chart in _PROPORTIONS else math.inf
     lcl = tuple(max(0.0, centre - 3 * s) for s in sigmas)
     ucl = tuple(min(top, centre + 3 * s) for s in sigmas)
@@ -499,13 +519,16 @@ def _laney_sigma_z(
 ) -> float | None:
     # Laney (2002): z_i = (y_i - centre) / sigma_i; sigma_z = AMR(z) / d2 measures
     # the between-point variation the binomial/Poisson sigma does not account for.
+    # None (no limits) when it cannot be estimated: fewer than two baseline points,
+    # centre 0 or 1 (every sigma_i is 0, z undefined), or z constant (AMR 0).
     base = [k for k, b in enumerate(part.base) if b]
-    if len(base) < 2:
-        raise SPCError(f"part {part.part}: a Laney chart needs 2 baseline points")
-    if any(sigmas[k] == 0.0 for k in base):
-        return None  # centre 0 or 1: every sigma_i is 0, limits equal the centre
+    if len(base) < 2 or any(sigmas[k] == 0.0 for k in base):
+        return None
     z = [(part.values[k] - centre) / sigmas[k] for k in base]
-    return _average_moving_range(z, screen_mr) / D2
+    ranges = _moving_ranges(z)
+    if _mean(ranges) == 0:
+        return None
+    return _screened_average(ranges, screen_mr) / D2
 
 
 _LIMITS: dict[str, Callable[[_Part, str, bool], _Limits]] = {

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from diffuse.errors import DiffuseError
+from diffuse.frameworks.dissemination import EVIDENCE, plan_warnings
 from diffuse.models import Health, Organisation, Project, Workflow
 from diffuse.reports.grid import Filters, Grid, Row
 from diffuse.reports.reviews import review_due
@@ -116,4 +117,7 @@ def item_json(loaded: Loaded, kind: str, item: Any, as_of: date) -> str:
         )
         for risk, dumped in zip(item.risks, data["risks"], strict=True):
             dumped["score"] = risk.score
+        for plan, dumped in zip(item.dissemination, data["dissemination"], strict=True):
+            dumped["evidence"] = EVIDENCE[plan.approach].strength
+        data["dissemination_warnings"] = plan_warnings([p.approach for p in item.dissemination])
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

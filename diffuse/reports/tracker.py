@@ -10,6 +10,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from diffuse.models import Health, Organisation, Project, Site, SiteState, SiteStatus
+from diffuse.reports.asof import project_on
 from diffuse.reports.forecast import forecast
 from diffuse.reports.grid import Cell, Column, Filters, Grid, Row
 from diffuse.rules.catalog import Catalog
@@ -51,10 +52,13 @@ def build_grid(
     filters = filters or Filters()
     sites = [s for s in org.sites if not filters.sites or s.id in filters.sites]
     columns = _columns(sites, group_by)
+    # Each project as its dated records show it on the report date; one not yet approved
+    # then is left out.
+    dated = [project_on(p, as_of) for p in sorted(catalog.projects.values(), key=lambda p: p.id)]
     rows = [
         _row(catalog, org, project, columns, as_of)
-        for project in sorted(catalog.projects.values(), key=lambda p: p.id)
-        if _selected(catalog, project, filters)
+        for project in dated
+        if project is not None and _selected(catalog, project, filters)
     ]
     if filters.health:
         rows = [r for r in rows if r.health in filters.health]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from diffuse.errors import Location, Problem
 from diffuse.files.loading import Document, read_document, validate
@@ -15,6 +17,7 @@ from diffuse.layout import (
     PRACTICES_DIR,
     PROJECTS_DIR,
     SUFFIXES,
+    WINDOWS_RESERVED,
     find_root,
     relative,
     tracker_entries,
@@ -33,6 +36,7 @@ class Catalog:
     sources: dict[str, Document] = field(default_factory=dict)
     broken: dict[str, Document] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def workflow(self) -> Workflow:
@@ -69,13 +73,48 @@ def read_catalog(root: Path) -> Catalog:
     catalog.sources["organisation"] = org_doc
     catalog.organisation = validate(org_doc, Organisation)
     limits = _limits(catalog.organisation)
-    for path in tracker_entries(root, PRACTICES_DIR):
-        doc = _read(catalog, base, path, limits)
-        _register(catalog, "practice", doc, validate(doc, Practice), catalog.practices)
-    for path in tracker_entries(root, PROJECTS_DIR):
-        doc = _read(catalog, base, path, limits)
-        _register(catalog, "project", doc, validate(doc, Project), catalog.projects)
+    for folder in (PRACTICES_DIR, PROJECTS_DIR):
+        _check_folder(catalog, root / folder)
+    # Reading makes millions of small objects and frees none of them in cycles; the
+    # collector would walk them again and again, for half of the load time.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        for kind, folder, model, into in (
+            ("practice", PRACTICES_DIR, Practice, catalog.practices),
+            ("project", PROJECTS_DIR, Project, catalog.projects),
+        ):
+            for path in tracker_entries(root, folder):
+                doc = _read(catalog, base, path, limits)
+                item = validate(doc, model)
+                _register(catalog, kind, doc, item, into)  # type: ignore[arg-type]
+                # A practice's keys are read again by `check`; a project's data is in its model.
+                doc.release(data=kind == "project" and item is not None)
+    finally:
+        if paused:
+            gc.enable()
     return catalog
+
+
+def _check_folder(catalog: Catalog, folder: Path) -> None:
+    """A folder of records that is something else would otherwise read as no records."""
+    if folder.is_dir():
+        try:
+            next(folder.iterdir(), None)
+        except OSError as exc:
+            why = f"cannot read this folder: {exc.strerror or exc}"
+            catalog.problems.append(Problem(Location(folder), "unreadable", why))
+        return
+    if folder.exists() or folder.is_symlink():
+        kind = "a link that leads to no folder" if folder.is_symlink() else "a file"
+        catalog.problems.append(
+            Problem(
+                Location(folder),
+                "not-a-folder",
+                f"this should be the folder of {folder.name.removesuffix('s')} files, but it "
+                f"is {kind}; move it aside and make the folder",
+            )
+        )
 
 
 def _limits(org: Organisation | None) -> Limits:
@@ -95,14 +134,18 @@ def _read(catalog: Catalog, base: Path, path: Path, limits: Limits, named: bool 
 
 def _refusal(base: Path, path: Path, named: bool) -> Problem | None:
     """Why `path` is not read at all: a name that is no id, or a place outside the tracker."""
-    if named and not ID_PATTERN.fullmatch(path.stem):
+    name = _name_problem(path) if named else None
+    if name is not None:
+        return name
+    try:
+        real = path.resolve()
+    except (RuntimeError, OSError):
         return Problem(
             Location(path),
-            "bad-file-name",
-            f"the file name {shown(path.name)} is not an id: use lowercase letters, digits "
-            "and '-' (at most 64), and rename the file",
+            "link-loop",
+            "a symbolic link that leads back to itself through a loop of links; point it "
+            "at a file or delete it",
         )
-    real = path.resolve()
     if real.is_relative_to(base):
         return None
     how = "is a symbolic link to" if path.is_symlink() else "resolves to"
@@ -111,6 +154,32 @@ def _refusal(base: Path, path: Path, named: bool) -> Problem | None:
         "outside-tracker",
         f"{how} {shown(str(real), 200)}, outside the tracker folder; refused",
     )
+
+
+def _name_problem(path: Path) -> Problem | None:
+    if not ID_PATTERN.fullmatch(path.stem):
+        return Problem(
+            Location(path),
+            "bad-file-name",
+            f"the file name {shown(path.name)} is not an id: use lowercase letters, digits "
+            "and '-' (at most 64), and rename the file",
+        )
+    if path.suffix not in SUFFIXES:
+        return Problem(
+            Location(path),
+            "bad-file-name",
+            f"the file name {shown(path.name)} ends in {shown(path.suffix)}: only lowercase "
+            f"'.yaml' and '.yml' files are read, so this one is not; rename it to "
+            f"{path.stem}{path.suffix.lower()}",
+        )
+    if path.stem in WINDOWS_RESERVED:
+        return Problem(
+            Location(path),
+            "reserved-file-name",
+            f"the file name {shown(path.name)} is a device name on Windows, where the "
+            "repository cannot be checked out with it; choose another id and rename the file",
+        )
+    return None
 
 
 def _register(

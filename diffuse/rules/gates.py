@@ -10,16 +10,26 @@ from diffuse.models import (
     Organisation,
     Practice,
     Project,
+    SiteState,
+    SiteStatus,
     Workflow,
 )
+
+PROGRESS = [
+    SiteStatus.NOT_STARTED,
+    SiteStatus.PLANNING,
+    SiteStatus.IMPLEMENTING,
+    SiteStatus.LIVE,
+    SiteStatus.SUSTAINED,
+]
 
 
 @dataclass(frozen=True)
 class Gap:
     """One unmet condition of a gate, grouped by the role that must act."""
 
-    role: str
-    kind: str  # "duty", "role" or "approval"
+    role: str  # "" for a site, which no one role answers for
+    kind: str  # "duty", "role", "approval" or "site"
     item: str
     text: str
 
@@ -69,8 +79,10 @@ def evaluate(
     """Every gap between `project` and entry into `target`, in checklist order."""
     report = GateReport(project.id, project.phase, target)
     report.gaps += _duty_gaps(workflow, project, target)
+    report.gaps += _done_gaps(workflow, project, target, report.gaps)
     report.gaps += _role_gaps(workflow, project, target)
     report.gaps += _approval_gaps(workflow, org, practice, project, target)
+    report.gaps += site_gaps(workflow, org, practice, project, target)
     return report
 
 
@@ -85,6 +97,58 @@ def _duty_gaps(workflow: Workflow, project: Project, target: str) -> list[Gap]:
         if record is None or record.status is DutyStatus.OPEN:
             gaps.append(Gap(duty.role, "duty", duty.id, duty.text))
     return gaps
+
+
+def _done_gaps(workflow: Workflow, project: Project, target: str, found: list[Gap]) -> list[Gap]:
+    gate = workflow.gates.get(target)
+    if gate is None:
+        return []
+    listed = {g.item for g in found if g.kind == "duty"}
+    gaps = []
+    for duty in workflow.duties:
+        record = project.checklist.get(duty.id)
+        if duty.id not in gate.done or duty.id in listed:
+            continue
+        if record is None or record.status is not DutyStatus.DONE:
+            text = f"{duty.text} (must be done: marking it na is not enough)"
+            gaps.append(Gap(duty.role, "duty", duty.id, text))
+    return gaps
+
+
+def site_gaps(
+    workflow: Workflow, org: Organisation, practice: Practice | None, project: Project, target: str
+) -> list[Gap]:
+    """The sites that keep a project out of `target`: in scope and not yet as far as the
+    gate asks, not-applicable without a reason, or excepted by a non-member."""
+    gate = workflow.gates.get(target)
+    if gate is None or gate.sites is None:
+        return []
+    need = PROGRESS.index(gate.sites)
+    body = org.body(practice.approving_body) if practice else None
+    members = set(body.members) if body else set()
+    gaps = []
+    for site in org.sites:
+        state = project.sites.get(site.id) or SiteState()
+        text = _site_shortfall(state, need, gate.sites, members)
+        if text:
+            gaps.append(Gap("", "site", site.id, text))
+    return gaps
+
+
+def _site_shortfall(state: SiteState, need: int, wanted: str, members: set[str]) -> str | None:
+    if state.status is SiteStatus.NOT_APPLICABLE:
+        return None if (state.reason or "").strip() else "not-applicable without a 'reason'"
+    if PROGRESS.index(state.status) >= need:
+        return None
+    exception = state.exception
+    if exception is None:
+        return f"{state.status}, not {wanted}"
+    if exception.approved_by not in members:
+        return (
+            f"{state.status}; its exception is approved by '{exception.approved_by}', who is "
+            "not a member of the approving body"
+        )
+    return None
 
 
 def _role_gaps(workflow: Workflow, project: Project, target: str) -> list[Gap]:

@@ -211,10 +211,16 @@ def practice_substance(practice: Practice) -> dict[str, Any]:
 def project_substance(project: Project, workflow: Workflow, since: str) -> dict[str, Any]:
     """What may not change once the project has left its first phase; `since` is the phase
     it was in, so duties of phases already left are settled. Once closed (an inactive
-    phase), its roles and site rows are settled too."""
+    phase), its roles and each site's go-live, reason and exception are settled too; a
+    site's progress (sustained, updated, notes) is still recorded without an approval."""
     data = project.model_dump(mode="json", include=set(PROJECT_SUBSTANCE))
     if since in workflow.phases and not workflow.is_active(since):
-        data |= project.model_dump(mode="json", include={"roles", "sites"})
+        data |= project.model_dump(mode="json", include={"roles"})
+        settled = {"go_live_actual", "reason", "exception"}
+        data["sites"] = {
+            site: state.model_dump(mode="json", include=settled)
+            for site, state in sorted(project.sites.items())
+        }
     data["scope"] = sorted(s for s, st in project.sites.items() if st.status == "not-applicable")
     left = workflow.index(since) if since in workflow.phases else 0
     due = {d.id for d in workflow.duties if d.due in workflow.phases[:left]}

@@ -9,13 +9,16 @@ from typing import Any
 from diffuse.errors import DiffuseError, Problem
 from diffuse.models import Organisation, Project
 from diffuse.rules.catalog import Catalog, read_catalog
+from diffuse.rules.invariants import check_invariants
 from diffuse.rules.references import check_references
 
 
 def load_catalog(root: Path) -> Catalog:
-    """Every file read and validated, then checked against the others."""
+    """Every file read and validated, then checked against the others and against the
+    rules that hold at any moment (readiness, history, gates passed)."""
     catalog = read_catalog(root)
     catalog.problems.extend(check_references(catalog))
+    catalog.problems.extend(check_invariants(catalog))
     return catalog
 
 

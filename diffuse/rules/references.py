@@ -94,7 +94,7 @@ def _check_practice(
             checker.known(doc, (field_name, index), site, sites, "site")
     for index, evidence in enumerate(practice.evidence):
         checker.known(doc, ("evidence", index, "site"), evidence.site, sites, "site")
-    _check_approvals(checker, org, practice, practice.approvals, doc)
+    _check_approvals(checker, org, practice.approvals, doc)
     _check_lineage(checker, practice, doc)
     if practice.status is PracticeStatus.DIFFUSING and not _has_project(
         checker.catalog, practice.id
@@ -109,14 +109,23 @@ def _check_practice(
 
 
 def _has_project(catalog: Catalog, practice_id: str) -> bool:
-    if any(p.practice == practice_id for p in catalog.projects.values()):
-        return True
-    # A project file that failed validation still says which practice it diffuses.
-    return any(
-        isinstance(doc.data, dict) and doc.data.get("practice") == practice_id
-        for key, doc in catalog.broken.items()
-        if key.startswith("project/")
-    )
+    return practice_id in _diffused(catalog)
+
+
+def _diffused(catalog: Catalog) -> frozenset[str]:
+    """Every practice some project diffuses, computed once per catalog: a check per
+    practice against every project grows with their product."""
+    cached = catalog.memo.get("diffused")
+    if cached is None:
+        found = {p.practice for p in catalog.projects.values()}
+        # A project file that failed validation still says which practice it diffuses.
+        found.update(
+            str(doc.data.get("practice"))
+            for key, doc in catalog.broken.items()
+            if key.startswith("project/") and isinstance(doc.data, dict)
+        )
+        cached = catalog.memo["diffused"] = frozenset(found)
+    return cached
 
 
 def _check_lineage(checker: _Checker, practice: Practice, doc: Document) -> None:
@@ -145,28 +154,19 @@ def _check_lineage(checker: _Checker, practice: Practice, doc: Document) -> None
 
 
 def _check_approvals(
-    checker: _Checker,
-    org: Organisation,
-    practice: Practice,
-    approvals: list[Approval],
-    doc: Document,
+    checker: _Checker, org: Organisation, approvals: list[Approval], doc: Document
 ) -> None:
-    body = org.body(practice.approving_body)
+    # An approval names the body that gave it: a practice moved to another body keeps the
+    # approvals of the one it left. Only approvals by its current body count at a gate.
     for index, approval in enumerate(approvals):
         loc: Loc = ("approvals", index)
         checker.known(
             doc, (*loc, "body"), approval.body, [b.id for b in org.bodies], "approving body"
         )
+        body = org.body(approval.body)
         if body is None:
             continue
-        if approval.body != body.id:
-            checker.add(
-                doc,
-                (*loc, "body"),
-                "wrong-body",
-                f"'{practice.id}' is approved by '{body.id}', not '{approval.body}'",
-            )
-        elif approval.by not in body.members:
+        if approval.by not in body.members:
             checker.add(
                 doc,
                 (*loc, "by"),
@@ -188,8 +188,7 @@ def _check_project(checker: _Checker, org: Organisation, project: Project, doc: 
         checker.known(doc, ("checklist", duty_id), duty_id, duties, "duty")
     for index, approval in enumerate(project.approvals):
         checker.known(doc, ("approvals", index, "gate"), approval.gate, workflow.phases, "phase")
-    if practice is not None:
-        _check_approvals(checker, org, practice, project.approvals, doc)
+    _check_approvals(checker, org, project.approvals, doc)
     for index, step in enumerate(project.history):
         checker.known(doc, ("history", index, "from"), step.from_phase, workflow.phases, "phase")
         checker.known(doc, ("history", index, "to"), step.to, workflow.phases, "phase")
@@ -216,6 +215,7 @@ def _check_project_people(
         (("checklist", duty, "by"), rec.by) for duty, rec in project.checklist.items()
     ]
     refs += [(("risks", i, "owner"), risk.owner) for i, risk in enumerate(project.risks)]
+    refs += [(("dissemination", i, "owner"), d.owner) for i, d in enumerate(project.dissemination)]
     refs += [(("updates", i, "by"), update.by) for i, update in enumerate(project.updates)]
     refs += [(("history", i, "by"), step.by) for i, step in enumerate(project.history)]
     refs += [(("sites", s, "leader"), state.leader) for s, state in project.sites.items()]

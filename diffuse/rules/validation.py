@@ -68,6 +68,7 @@ class _Places:
             problem.code,
             _one_line(problem.message),
             problem.level,
+            problem.fix,
         )
 
 

@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from diffuse.errors import DiffuseError
 from diffuse.render.html import pages
-from diffuse.reports.portfolio import portfolio
+from diffuse.reports.portfolio import dated, portfolio
 from diffuse.rules.load import Loaded
 
 HERE = Path(__file__).parent
@@ -36,7 +36,7 @@ def _environment() -> Environment:
 def site_pages(loaded: Loaded, as_of: date) -> list[pages.Page]:
     summary = portfolio(loaded.catalog, as_of)
     rows = {row.project: row for row in summary.grid.rows}
-    projects = [loaded.catalog.projects[p] for p in sorted(rows)]
+    projects = [dated(loaded.catalog, p, as_of) for p in sorted(rows)]
     return [
         pages.index_page(summary, loaded.org),
         pages.portfolio_page(summary),

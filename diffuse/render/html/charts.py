@@ -9,8 +9,8 @@ from markupsafe import Markup
 
 from diffuse.render.html import svg
 from diffuse.reports.measures import CHART_NAMES, SeriesChart, number
-from diffuse.reports.portfolio import Curve
 from diffuse.reports.spc import PointResult
+from diffuse.reports.trend import Trend
 
 
 @dataclass(frozen=True)
@@ -100,14 +100,24 @@ def _summary(drawn: SeriesChart) -> str:
     )
 
 
-def curve_figure(ident: str, project: str, curve: Curve) -> Figure:
-    live = curve.points[-1][1] if curve.points else 0
+def curve_figure(ident: str, project: str, trend: Trend | None) -> Figure:
+    """The adoption curve of `diffuse trend`: sites live week by week since approval."""
+    if trend is None:
+        return Figure(Markup(""), "No adoption curve: the project has no approval date.")
+    outlook = trend.forecast
+    ahead = "every site live" if outlook.done else f"forecast {outlook.day or 'n/a'}"
     text = (
-        f"{live} of {curve.in_scope} sites live as of {curve.as_of}; target "
-        f"{curve.target or '-'}; forecast {curve.forecast or '-'}"
+        f"{trend.live} of {trend.in_scope} sites live as of {trend.as_of}, "
+        f"{len(trend.weeks)} week(s) since approval; target {trend.target}; {ahead}"
     )
-    title = f"Sites live over time, {project}"
     drawn = svg.adoption_chart(
-        ident, title, text, curve.points, curve.in_scope, curve.target, curve.forecast, curve.as_of
+        ident,
+        f"Sites live week by week, {project}",
+        text,
+        [(w.day, w.live) for w in trend.weeks],
+        [(trend.approved, 0.0), (trend.target, float(trend.in_scope))],
+        trend.in_scope,
+        trend.target,
+        None if outlook.done else outlook.day,
     )
     return Figure(Markup(drawn), text)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from diffuse.errors import DiffuseError
 from diffuse.models import Organisation, Project, Site
 from diffuse.render import HEALTH_SYMBOL, STATUS_SYMBOL, health_label
 from diffuse.render.html.charts import curve_figure, metric_figure
@@ -13,10 +14,11 @@ from diffuse.reports import catalogue, risks
 from diffuse.reports.checklist import checklist
 from diffuse.reports.grid import Cell, Row
 from diffuse.reports.measures import ChartOptions, project_charts
-from diffuse.reports.portfolio import REPORTED_AVERAGE_MONTHS, Portfolio, adoption_curve
+from diffuse.reports.portfolio import REPORTED_AVERAGE_MONTHS, Portfolio
 from diffuse.reports.reviews import practice_review
 from diffuse.reports.scorecard import build_scorecard
 from diffuse.reports.tracker import site_state
+from diffuse.reports.trend import adoption_trend
 from diffuse.rules.load import Loaded
 from diffuse.vocab import Health, PracticeStatus, SiteStatus
 
@@ -116,8 +118,11 @@ def project_page(loaded: Loaded, project: Project, row: Row, as_of: date) -> Pag
         }
         for site in org.sites
     ]
-    site_ids = [s.id for s in org.sites]
-    curve = curve_figure("curve", project.id, adoption_curve(project, row, site_ids, as_of))
+    try:
+        trend = adoption_trend(loaded.catalog, project, as_of)
+    except DiffuseError:  # no approval date: no weeks to count from
+        trend = None
+    curve = curve_figure("curve", project.id, trend)
     drawn = project_charts(project, None, ChartOptions())
     values = {
         "project": project,

@@ -159,15 +159,16 @@ def adoption_chart(
     title: str,
     desc: str,
     steps: Sequence[tuple[date, int]],
+    plan: Sequence[tuple[date, float]],
     in_scope: int,
     target: date | None,
     forecast: date | None,
-    as_of: date,
 ) -> str:
-    """Sites live over time as a step line, against every site, the target and the forecast."""
-    days = [d for d, _ in steps] + [as_of] + [d for d in (target, forecast) if d]
+    """Sites live over time as a step line, against the planned line to every site live by
+    the target (dotted), every site (the ceiling), the target date and the forecast."""
     if not steps:
         return _frame(title, desc, ident, [])
+    days = [d for d, _ in steps] + [d for d, _ in plan] + [d for d in (target, forecast) if d]
     first, last = min(days).toordinal(), max(days).toordinal()
 
     def x(day: date) -> float:
@@ -176,25 +177,23 @@ def adoption_chart(
     def y(count: float) -> float:
         return _scale(count, 0, max(in_scope, 1), HEIGHT - BOTTOM, TOP)
 
-    body = _axis(
-        0,
-        max(in_scope, 1),
-        [(x(min(days)), min(days).isoformat()), (x(max(days)), max(days).isoformat())],
-    )
+    ends = [(x(min(days)), min(days).isoformat()), (x(max(days)), max(days).isoformat())]
+    body = _axis(0, max(in_scope, 1), ends)
     coords, previous = [], None
     for day, count in steps:
         if previous is not None:
             coords.append(f"{x(day):.1f},{y(previous):.1f}")
         coords.append(f"{x(day):.1f},{y(count):.1f}")
         previous = count
-    end = max(as_of, steps[-1][0])
-    coords.append(f"{x(end):.1f},{y(steps[-1][1]):.1f}")
     body.append(
         f'<line class="target" data-value="{in_scope}" x1="{LEFT}" y1="{y(in_scope):.1f}" '
         f'x2="{WIDTH - RIGHT}" y2="{y(in_scope):.1f}"/>'
         f'<text class="label" x="{WIDTH - RIGHT + 4}" y="{y(in_scope):.1f}" '
         f'dominant-baseline="middle">all {in_scope}</text>'
     )
+    if plan:
+        line = " ".join(f"{x(d):.1f},{y(n):.1f}" for d, n in plan)
+        body.append(f'<polyline class="plan" points="{line}"/>')
     lines: list[tuple[str, date | None, str]] = [
         ("due", target, "target"),
         ("forecast", forecast, "forecast"),

@@ -1,0 +1,341 @@
+"""Commands for the routine edits of a project: a site's row, a duty, a role, a risk, its
+dates, its dissemination plan (`cli.practice` and `cli.organisation` edit the other files).
+Each changes only the lines it must and takes --dry-run, --commit, --by and --date."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from diffuse.cli.app import ByOpt, CommitOpt, DateOpt, RootOpt, app, parse_day, tracker_root
+
+DryRunOpt = Annotated[
+    bool, typer.Option("--dry-run", help="Show the lines that would change; write nothing.")
+]
+ProjectArg = Annotated[str, typer.Argument(metavar="PROJECT", help="Project id.")]
+TextOpt = Annotated[str | None, typer.Option(metavar="TEXT", show_default=False)]
+
+
+if TYPE_CHECKING:
+    from diffuse.edits.record import EditOptions, EditResult
+
+
+def edit_options(dry_run: bool, commit: bool, by: str | None, on: str | None) -> EditOptions:
+    from diffuse.edits.record import EditOptions
+
+    return EditOptions(parse_day(on, "--date"), by, dry_run, commit)
+
+
+def echo_result(result: EditResult) -> None:
+    for line in result.lines():
+        typer.echo(line)
+
+
+@app.command("site")
+def site_update(
+    project: ProjectArg,
+    site: Annotated[str, typer.Argument(metavar="SITE", help="Site id.")],
+    status_: Annotated[
+        str | None,
+        typer.Option(
+            "--status",
+            metavar="STATUS",
+            help="not-started, planning, implementing, live, sustained or not-applicable; "
+            "live or sustained records the go-live date (--date) if none is recorded.",
+        ),
+    ] = None,
+    health_: Annotated[
+        str | None,
+        typer.Option("--health", metavar="HEALTH", help="on-track, at-risk or off-track."),
+    ] = None,
+    adkar: Annotated[
+        str | None,
+        typer.Option(
+            metavar="STAGE", help="awareness, desire, knowledge, ability or reinforcement."
+        ),
+    ] = None,
+    note: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="A status note, also added to the dated log.")
+    ] = None,
+    go_live: Annotated[
+        str | None, typer.Option("--go-live", metavar="DATE", help="Planned go-live date.")
+    ] = None,
+    leader: Annotated[
+        str | None, typer.Option(metavar="PERSON", help="The site's local leader.")
+    ] = None,
+    barrier: Annotated[
+        list[str] | None, typer.Option(metavar="TEXT", help="Add a barrier (repeatable).")
+    ] = None,
+    resolve: Annotated[
+        list[str] | None,
+        typer.Option(metavar="TEXT|N", help="Remove a resolved barrier, by text or number."),
+    ] = None,
+    adaptation: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="Request a local adaptation.")
+    ] = None,
+    approve_adaptation: Annotated[
+        str | None,
+        typer.Option(
+            metavar="TEXT|N",
+            help="Approve a requested adaptation (diffusion oversight: the project's "
+            "sponsor-oversight role or a member of the approving body).",
+        ),
+    ] = None,
+    reason: Annotated[
+        str | None,
+        typer.Option(metavar="TEXT", help="Why the site is not-applicable (needed for it)."),
+    ] = None,
+    excepted: Annotated[
+        str | None,
+        typer.Option(
+            "--except",
+            metavar="REASON",
+            help="Let the site off the close gate without going live (a member of the "
+            "approving body; recorded with who and --date).",
+        ),
+    ] = None,
+    dry_run: DryRunOpt = False,
+    commit: CommitOpt = False,
+    by: ByOpt = None,
+    on: DateOpt = None,
+    root: RootOpt = None,
+) -> None:
+    """Update one site's row of a project.
+
+    Sets status, health, ADKAR stage, note, go-live dates, local leader, barriers, local
+    adaptations and exceptions to the close gate, stamps 'updated', and logs a note in
+    the project's dated updates, changing only those lines.
+
+    \b
+    Example:
+      diffuse site hh-spread nor --status live --date 2026-05-04
+      diffuse site hh-spread sea --barrier "No sinks in bay 3" --go-live 2026-07-01
+      diffuse site hh-spread sou --status not-applicable --reason "No inpatient beds"
+    """
+    from diffuse.edits.site import SiteRequest, update_site
+
+    request = SiteRequest(
+        project,
+        site,
+        status_,
+        health_,
+        adkar,
+        note,
+        leader,
+        parse_day(go_live, "--go-live") if go_live else None,
+        tuple(barrier or ()),
+        tuple(resolve or ()),
+        adaptation,
+        approve_adaptation,
+        reason,
+        excepted,
+    )
+    echo_result(update_site(tracker_root(root), request, edit_options(dry_run, commit, by, on)))
+
+
+@app.command("duty")
+def duty(
+    project: ProjectArg,
+    duty_ids: Annotated[
+        list[str], typer.Argument(metavar="DUTY...", help="Duty ids of the checklist.")
+    ],
+    done: Annotated[bool, typer.Option("--done", help="Mark it done on --date.")] = False,
+    na: Annotated[
+        bool, typer.Option("--na", help="Mark it not applicable (needs --reason).")
+    ] = False,
+    reopen: Annotated[bool, typer.Option("--open", help="Mark it open again.")] = False,
+    evidence: Annotated[
+        str | None, typer.Option(metavar="URL", help="Where the work can be seen.")
+    ] = None,
+    reason: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="Why the duty does not apply.")
+    ] = None,
+    dry_run: DryRunOpt = False,
+    commit: CommitOpt = False,
+    by: ByOpt = None,
+    on: DateOpt = None,
+    root: RootOpt = None,
+) -> None:
+    """Record a checklist duty as done, not applicable, or open again.
+
+    Several duties may be given at once; each gets the same record.
+
+    \b
+    Example:
+      diffuse duty hh-spread dm-charter --done --evidence https://intranet/charter
+      diffuse duty hh-spread it-requirements --na --reason "No system changes needed"
+    """
+    from diffuse.edits.checklist import DutyRequest, record_duty
+    from diffuse.vocab import DutyStatus
+
+    chosen = [
+        s
+        for s, flag in (
+            (DutyStatus.DONE, done),
+            (DutyStatus.NOT_APPLICABLE, na),
+            (DutyStatus.OPEN, reopen),
+        )
+        if flag
+    ]
+    if len(chosen) != 1:
+        raise typer.BadParameter("give exactly one of --done, --na or --open")
+    request = DutyRequest(project, tuple(duty_ids), chosen[0], evidence, reason)
+    echo_result(record_duty(tracker_root(root), request, edit_options(dry_run, commit, by, on)))
+
+
+@app.command("role")
+def role(
+    project: ProjectArg,
+    role_id: Annotated[str, typer.Argument(metavar="ROLE", help="Role id of the workflow.")],
+    people: Annotated[list[str], typer.Argument(metavar="PERSON...", help="Person ids.")],
+    remove: Annotated[bool, typer.Option("--remove", help="Take them off the role.")] = False,
+    dry_run: DryRunOpt = False,
+    commit: CommitOpt = False,
+    by: ByOpt = None,
+    on: DateOpt = None,
+    root: RootOpt = None,
+) -> None:
+    """Assign people to a project role (or --remove them).
+
+    \b
+    Example:
+      diffuse role hh-spread diffusion-manager cy
+    """
+    from diffuse.edits.checklist import assign_role
+
+    options = edit_options(dry_run, commit, by, on)
+    echo_result(assign_role(tracker_root(root), project, role_id, people, remove, options))
+
+
+@app.command("risk")
+def risk(
+    project: ProjectArg,
+    risk_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="RISK",
+            help="A risk category (documentation, ownership, measurement, it-approval, "
+            "it-changes, physician-time, competing-priorities, culture, other) or the "
+            "risk's number from 1; a category the project lacks adds a risk.",
+        ),
+    ],
+    likelihood: Annotated[int | None, typer.Option(metavar="1-5", help="Likelihood.")] = None,
+    impact: Annotated[int | None, typer.Option(metavar="1-5", help="Impact.")] = None,
+    owner: Annotated[str | None, typer.Option(metavar="PERSON", help="Who owns it.")] = None,
+    mitigation: Annotated[str | None, typer.Option(metavar="TEXT", help="The plan.")] = None,
+    status_: Annotated[
+        str | None,
+        typer.Option(
+            "--status",
+            metavar="STATUS",
+            help="unassessed, open, mitigated, accepted or closed (scoring an unassessed "
+            "risk opens it).",
+        ),
+    ] = None,
+    description: Annotated[str | None, typer.Option(metavar="TEXT", help="What it is.")] = None,
+    dry_run: DryRunOpt = False,
+    commit: CommitOpt = False,
+    by: ByOpt = None,
+    on: DateOpt = None,
+    root: RootOpt = None,
+) -> None:
+    """Assess or update one of a project's risks.
+
+    \b
+    Example:
+      diffuse risk hh-spread physician-time --likelihood 4 --impact 3 --owner cy \\
+        --mitigation "Book FTE 90 days ahead"
+    """
+    from diffuse.edits.checklist import RiskRequest, update_risk
+
+    request = RiskRequest(
+        project, risk_id, likelihood, impact, owner, mitigation, status_, description
+    )
+    echo_result(update_risk(tracker_root(root), request, edit_options(dry_run, commit, by, on)))
+
+
+@app.command("project")
+def project_update(
+    project: ProjectArg,
+    approved: Annotated[
+        str | None,
+        typer.Option(metavar="DATE", help="Day the sponsoring body approved the diffusion."),
+    ] = None,
+    target_months: Annotated[
+        int | None,
+        typer.Option(metavar="N", min=1, max=120, help="Months to reach every site."),
+    ] = None,
+    title: Annotated[str | None, typer.Option(metavar="TEXT", help="The title.")] = None,
+    dry_run: DryRunOpt = False,
+    commit: CommitOpt = False,
+    by: ByOpt = None,
+    on: DateOpt = None,
+    root: RootOpt = None,
+) -> None:
+    """Set a project's approval date, target or title.
+
+    The approval date starts the clock of the status grid's Days and the target date.
+
+    \b
+    Example:
+      diffuse project hh-2027 --approved 2027-01-21 --target-months 6
+    """
+    from diffuse.edits.plan import update_project
+
+    fields = {
+        "approved": parse_day(approved, "--approved") if approved else None,
+        "target_months": target_months,
+        "title": title,
+    }
+    chosen = {k: v for k, v in fields.items() if v is not None}
+    echo_result(
+        update_project(tracker_root(root), project, chosen, edit_options(dry_run, commit, by, on))
+    )
+
+
+@app.command("disseminate")
+def disseminate(
+    project: ProjectArg,
+    approach: Annotated[
+        str,
+        typer.Argument(
+            metavar="APPROACH",
+            help="written-materials, conferences, social-media, campaigns, change-champions, "
+            "training, train-the-trainer, action-research, collaboratives or networks.",
+        ),
+    ],
+    audience: Annotated[str | None, typer.Option(metavar="TEXT", help="Who it reaches.")] = None,
+    owner: Annotated[str | None, typer.Option(metavar="PERSON", help="Who leads it.")] = None,
+    start: Annotated[str | None, typer.Option(metavar="DATE", help="Start date.")] = None,
+    end: Annotated[str | None, typer.Option(metavar="DATE", help="End date.")] = None,
+    done: Annotated[bool, typer.Option("--done", help="Mark it done on --date.")] = False,
+    dry_run: DryRunOpt = False,
+    commit: CommitOpt = False,
+    by: ByOpt = None,
+    on: DateOpt = None,
+    root: RootOpt = None,
+) -> None:
+    """Add to a project's dissemination plan, or update or finish a line of it.
+
+    'diffuse show PROJECT' lists the plan with the strength of the evidence behind each
+    approach (Health Foundation evidence scan) and warns when it leans only on weak ones.
+
+    \b
+    Example:
+      diffuse disseminate hh-spread change-champions --audience "ward nurses" --owner cy \\
+        --start 2026-04-01 --end 2026-06-30
+    """
+    from diffuse.edits.plan import DisseminationRequest
+    from diffuse.edits.plan import disseminate as record
+
+    request = DisseminationRequest(
+        project,
+        approach,
+        audience,
+        owner,
+        parse_day(start, "--start") if start else None,
+        parse_day(end, "--end") if end else None,
+        done,
+    )
+    echo_result(record(tracker_root(root), request, edit_options(dry_run, commit, by, on)))

@@ -1,0 +1,104 @@
+"""`diffuse practice`: fill in a practice, move its status one step, record its review."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from diffuse.cli.app import ByOpt, CommitOpt, DateOpt, RootOpt, app, tracker_root
+from diffuse.cli.edit import DryRunOpt, echo_result, edit_options
+
+
+@app.command("practice")
+def practice(
+    practice_id: Annotated[str, typer.Argument(metavar="ID", help="Practice id.")],
+    status_: Annotated[
+        str | None,
+        typer.Option(
+            "--status",
+            metavar="STATUS",
+            help="Next status: proposed, approved (needs readiness met), diffusing, diffused "
+            "(records 'established'), retired or superseded.",
+        ),
+    ] = None,
+    summary: Annotated[str | None, typer.Option(metavar="TEXT", help="What it is.")] = None,
+    goal: Annotated[str | None, typer.Option(metavar="TEXT", help="Goal and aim.")] = None,
+    owner: Annotated[
+        str | None, typer.Option(metavar="PERSON", help="The Best Practice Owner.")
+    ] = None,
+    body: Annotated[
+        str | None, typer.Option(metavar="BODY", help="The approving body's id.")
+    ] = None,
+    champion: Annotated[str | None, typer.Option(metavar="PERSON", help="Champion.")] = None,
+    administrative: Annotated[
+        str | None, typer.Option(metavar="PERSON", help="Administrative leader.")
+    ] = None,
+    physician: Annotated[
+        str | None, typer.Option(metavar="PERSON", help="Physician leader.")
+    ] = None,
+    evidence: Annotated[
+        list[str] | None,
+        typer.Option(metavar="SITE=TEXT", help="Evidence it worked at a site (repeatable)."),
+    ] = None,
+    vetted_by: Annotated[
+        list[str] | None,
+        typer.Option("--vetted-by", metavar="SITE", help="A site that vetted it (repeatable)."),
+    ] = None,
+    principle: Annotated[
+        list[str] | None,
+        typer.Option(metavar="TEXT", help="A fixed key principle (repeatable)."),
+    ] = None,
+    adaptable: Annotated[
+        list[str] | None,
+        typer.Option(metavar="TEXT", help="Where sites may vary (repeatable)."),
+    ] = None,
+    support: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="KIND=TITLE",
+            help="A support element, e.g. measurement=Measurement plan (repeatable).",
+        ),
+    ] = None,
+    reviewed: Annotated[
+        bool, typer.Option("--reviewed", help="Record its periodic review as done on --date.")
+    ] = False,
+    outcome: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="What the review found.")
+    ] = None,
+    cadence: Annotated[
+        int | None, typer.Option(metavar="MONTHS", min=1, help="Months between reviews.")
+    ] = None,
+    dry_run: DryRunOpt = False,
+    commit: CommitOpt = False,
+    by: ByOpt = None,
+    on: DateOpt = None,
+    root: RootOpt = None,
+) -> None:
+    """Fill in a practice, move its status one step, or record its review.
+
+    \b
+    Example:
+      diffuse practice hand-hygiene --owner ada --goal "95% compliance at every site"
+      diffuse practice hand-hygiene --status approved
+      diffuse practice hand-hygiene --reviewed --outcome "No change needed"
+    """
+    from diffuse.edits.practice import PracticeRequest, update_practice
+
+    fields = {"summary": summary, "goal": goal, "owner": owner, "approving_body": body}
+    leaders = {"champion": champion, "administrative": administrative, "physician": physician}
+    request = PracticeRequest(
+        practice_id,
+        status_,
+        {k: v for k, v in fields.items() if v is not None},
+        {k: v for k, v in leaders.items() if v is not None},
+        tuple(evidence or ()),
+        tuple(vetted_by or ()),
+        tuple(principle or ()),
+        tuple(adaptable or ()),
+        tuple(support or ()),
+        reviewed,
+        outcome,
+        cadence,
+    )
+    echo_result(update_practice(tracker_root(root), request, edit_options(dry_run, commit, by, on)))

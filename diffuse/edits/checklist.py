@@ -1,0 +1,167 @@
+"""`diffuse duty`, `diffuse role` and `diffuse risk`: a project's checklist, the people in
+its roles and its risks, each changed without touching any other line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from diffuse.edits import record
+from diffuse.edits.record import EditOptions, EditResult
+from diffuse.errors import DiffuseError
+from diffuse.files.yamledit import Scalar, append_item, set_list, set_value
+from diffuse.models.project import Project
+from diffuse.rules.load import Loaded
+from diffuse.vocab import DutyStatus, RiskCategory, RiskStatus
+
+
+@dataclass(frozen=True)
+class DutyRequest:
+    project: str
+    duties: tuple[str, ...]
+    status: DutyStatus
+    evidence: str | None = None
+    reason: str | None = None
+
+
+def record_duty(root: Path, request: DutyRequest, options: EditOptions) -> EditResult:
+    loaded = record.load(root, options)
+    project, path = record.project_path(loaded, request.project)
+    known = [d.id for d in loaded.catalog.workflow.duties]
+    unknown = [d for d in request.duties if d not in known]
+    if unknown:
+        raise DiffuseError(
+            f"no duty {', '.join(repr(d) for d in unknown)} in the workflow; known: "
+            + ", ".join(known)
+        )
+    if request.status is DutyStatus.NOT_APPLICABLE and not (request.reason or "").strip():
+        raise DiffuseError("--na needs --reason TEXT saying why the duty does not apply")
+    fields: list[tuple[str, Scalar]] = [("status", request.status.value)]
+    if request.status is DutyStatus.DONE:
+        by = _recorder(loaded, root, options)
+        fields += [("date", options.on), *([("by", by)] if by else [])]
+        fields += [("evidence", request.evidence)] if request.evidence else []
+    elif request.status is DutyStatus.NOT_APPLICABLE:
+        fields += [("reason", request.reason)]
+    duties = list(dict.fromkeys(request.duties))
+
+    def change(text: str) -> str:
+        for duty in duties:
+            for name, value in fields:
+                text = set_value(text, ("checklist", duty, name), value)
+        return text
+
+    summary = f"{project.id}: duty {', '.join(duties)} {request.status.value}"
+    if request.status is DutyStatus.DONE:
+        summary += f" on {options.on}"
+    return record.apply(root, path, change, summary, options)
+
+
+def assign_role(
+    root: Path, project_id: str, role: str, people: list[str], remove: bool, options: EditOptions
+) -> EditResult:
+    loaded = record.load(root, options)
+    project, path = record.project_path(loaded, project_id)
+    roles = [r.id for r in loaded.catalog.workflow.roles]
+    record.choice("ROLE", role, roles)
+    current = list(project.roles.get(role, []))
+    for person in people:
+        record.person(loaded, "PERSON", person)
+    if remove:
+        missing = [p for p in people if p not in current]
+        if missing:
+            held = ", ".join(current) or "nobody"
+            raise DiffuseError(f"{', '.join(missing)} not in role '{role}' (held by {held})")
+        holders = [p for p in current if p not in people]
+    else:
+        holders = current + [p for p in people if p not in current]
+
+    def change(text: str) -> str:
+        return set_list(text, ("roles", role), list(holders))
+
+    verb = "removed from" if remove else "assigned to"
+    summary = f"{project.id}: {', '.join(people)} {verb} {role}"
+    return record.apply(root, path, change, summary, options)
+
+
+@dataclass(frozen=True)
+class RiskRequest:
+    project: str
+    risk: str
+    likelihood: int | None = None
+    impact: int | None = None
+    owner: str | None = None
+    mitigation: str | None = None
+    status: str | None = None
+    description: str | None = None
+
+
+def update_risk(root: Path, request: RiskRequest, options: EditOptions) -> EditResult:
+    loaded = record.load(root, options)
+    project, path = record.project_path(loaded, request.project)
+    fields: list[tuple[str, Scalar]] = []
+    for name, value in (("likelihood", request.likelihood), ("impact", request.impact)):
+        if value is not None:
+            if not 1 <= value <= 5:
+                raise DiffuseError(f"--{name}: expected 1 to 5, got {value}")
+            fields.append((name, value))
+    if request.owner is not None:
+        fields.append(("owner", record.person(loaded, "--owner", request.owner)))
+    fields += [(k, v) for k, v in _texts(request) if v is not None]
+    if request.status is not None:
+        statuses = [s.value for s in RiskStatus]
+        fields.append(("status", record.choice("--status", request.status, statuses)))
+    if not fields:
+        raise DiffuseError(
+            "nothing to change: give --likelihood, --impact, --owner, --mitigation, "
+            "--status or --description"
+        )
+    index = _risk_index(project, request.risk)
+    scored = {name for name, _ in fields} & {"likelihood", "impact"}
+    unassessed = index is not None and project.risks[index].status is RiskStatus.UNASSESSED
+    if unassessed and scored and request.status is None:
+        # Scoring an unassessed risk makes it an open one.
+        fields.append(("status", RiskStatus.OPEN.value))
+
+    def change(text: str) -> str:
+        if index is None:
+            item: dict[str, Scalar] = {"category": request.risk, **dict(fields)}
+            if "status" not in item and not scored >= {"likelihood", "impact"}:
+                item["status"] = RiskStatus.UNASSESSED.value
+            return append_item(text, ("risks",), item)
+        for name, value in fields:
+            text = set_value(text, ("risks", index, name), value)
+        return text
+
+    said = ", ".join(f"{name}={value}" for name, value in fields)
+    verb = "added" if index is None else "updated"
+    return record.apply(
+        root, path, change, f"{project.id}: risk {request.risk} {verb} ({said})", options
+    )
+
+
+def _texts(request: RiskRequest) -> list[tuple[str, str | None]]:
+    return [("mitigation", request.mitigation), ("description", request.description)]
+
+
+def _risk_index(project: Project, risk: str) -> int | None:
+    """The risk named by its category or its number from 1; None adds a new one."""
+    if risk.isdigit():
+        if 1 <= int(risk) <= len(project.risks):
+            return int(risk) - 1
+        raise DiffuseError(f"no risk number {risk}; the project has {len(project.risks)}")
+    categories = [c.value for c in RiskCategory]
+    record.choice("RISK", risk, categories)
+    found = [i for i, r in enumerate(project.risks) if r.category.value == risk]
+    if len(found) > 1:
+        numbers = ", ".join(str(i + 1) for i in found)
+        raise DiffuseError(
+            f"{len(found)} risks of category '{risk}' (numbers {numbers}); give the number"
+        )
+    return found[0] if found else None
+
+
+def _recorder(loaded: Loaded, root: Path, options: EditOptions) -> str | None:
+    from diffuse.edits.identity import maybe_person
+
+    return maybe_person(loaded.org, root, options.by)

@@ -1,0 +1,46 @@
+"""Who is recording a change: one rule for every command.
+
+`--by PERSON` when given; otherwise the email git will author the next commit with, as git
+itself resolves it (`git var GIT_AUTHOR_IDENT`: GIT_AUTHOR_EMAIL, then user.email, then
+EMAIL), matched without regard to case to a person's email in the organisation file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from diffuse.errors import DiffuseError
+from diffuse.models import Organisation
+from diffuse.rules.catalog import ORGANISATION_FILE
+
+
+def current_person(org: Organisation, root: Path, given: str | None) -> str:
+    """The person id recording this change; refuses when it cannot be told."""
+    person, email = _find(org, root, given)
+    if person is None:
+        raise DiffuseError(
+            f"cannot tell who is recording this: git's author email ({email or 'unset'}) "
+            f"matches no person in {ORGANISATION_FILE}; pass --by PERSON, or set "
+            "'git config user.email' to the email listed for you there"
+        )
+    return person
+
+
+def maybe_person(org: Organisation, root: Path, given: str | None) -> str | None:
+    """The person recording this change, or None when git's identity names nobody."""
+    return _find(org, root, given)[0]
+
+
+def _find(org: Organisation, root: Path, given: str | None) -> tuple[str | None, str | None]:
+    if given is not None:
+        if org.person(given) is None:
+            known = ", ".join(p.id for p in org.people) or "none"
+            raise DiffuseError(f"--by: no person '{given}' in {ORGANISATION_FILE}; known: {known}")
+        return given, None
+    from diffuse.repo import author_ident_email
+
+    email = author_ident_email(root)
+    for person in org.people:
+        if email and person.email and person.email.casefold() == email.casefold():
+            return person.id, email
+    return None, email

@@ -1,0 +1,219 @@
+"""`diffuse site`: one site's row of a project: status, health, ADKAR stage, go-live dates,
+local leader, barriers and local adaptations.
+
+Going live records the actual go-live date (the forecast and the scorecard read it). A
+local adaptation is requested by the site and approved by diffusion oversight: a person
+holding the project's oversight role or a member of the practice's approving body. A site
+leaves the close gate's count only as not-applicable with a reason, or by an exception a
+member of the approving body records (`--except REASON`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from diffuse.edits import record
+from diffuse.edits.record import EditOptions, EditResult
+from diffuse.errors import DiffuseError
+from diffuse.files.yamledit import Scalar, append_item, set_list, set_value
+from diffuse.models.project import Project, SiteState
+from diffuse.rules.load import Loaded
+from diffuse.vocab import Adkar, Health, SiteStatus
+
+OVERSIGHT_ROLE = "sponsor-oversight"
+
+
+@dataclass(frozen=True)
+class SiteRequest:
+    project: str
+    site: str
+    status: str | None = None
+    health: str | None = None
+    adkar: str | None = None
+    note: str | None = None
+    leader: str | None = None
+    planned: date | None = None
+    barriers: tuple[str, ...] = ()
+    resolved: tuple[str, ...] = ()
+    adaptation: str | None = None
+    approve: str | None = None
+    reason: str | None = None  # why the site is not-applicable
+    exception: str | None = None  # why oversight lets the site off the close gate
+
+
+def update_site(root: Path, request: SiteRequest, options: EditOptions) -> EditResult:
+    loaded = record.load(root, options)
+    project, path = record.project_path(loaded, request.project)
+    record.site(loaded, request.site)
+    state = project.sites.get(request.site, SiteState())
+    fields = _fields(loaded, request, state, options.on)
+    barriers = _barriers(state.barriers, request)
+    approver = _approver(loaded, root, project, request, options)
+    excuser = _excuser(loaded, root, project, request, options)
+    wanted = (fields, barriers is not None, request.adaptation, approver, request.note, excuser)
+    if not any(wanted):
+        raise DiffuseError(
+            "nothing to change: give --status, --health, --adkar, --note, --leader, "
+            "--go-live, --reason, --barrier, --resolve, --adaptation, --approve-adaptation "
+            "or --except"
+        )
+    approved = _adaptation_index(state, request.approve) if request.approve else None
+    by = None if approver else _recorder(loaded, root, options)
+    where = ("sites", request.site)
+
+    def change(text: str) -> str:
+        for name, value in [*fields, ("updated", options.on)]:
+            text = set_value(text, (*where, name), value)
+        if barriers is not None:
+            text = set_list(text, (*where, "barriers"), list(barriers))
+        if request.adaptation:
+            item: dict[str, Scalar] = {
+                "description": request.adaptation,
+                "requested": options.on,
+            }
+            text = append_item(text, (*where, "adaptations"), item)
+        if excuser is not None:
+            for name, value in (
+                ("reason", request.exception),
+                ("approved_by", excuser),
+                ("date", options.on),
+            ):
+                text = set_value(text, (*where, "exception", name), value)
+        if approved is not None:
+            text = set_value(text, (*where, "adaptations", approved, "approved_by"), approver)
+            text = set_value(text, (*where, "adaptations", approved, "date"), options.on)
+        if request.note is not None:
+            text = set_value(text, (*where, "note"), request.note)
+            entry: dict[str, Scalar] = {"date": options.on, "site": request.site}
+            entry |= {"text": request.note, **({"by": by or approver} if by or approver else {})}
+            text = append_item(text, ("updates",), entry)
+        return text
+
+    said = _describe(fields, request, state)
+    summary = f"{project.id}: site {request.site} updated ({said})"
+    message = f"Update {request.site} in {project.id}: {said}"
+    return record.apply(root, path, change, summary, options, message=message)
+
+
+def _fields(
+    loaded: Loaded, request: SiteRequest, state: SiteState, on: date
+) -> list[tuple[str, Scalar]]:
+    fields: list[tuple[str, Scalar]] = []
+    for name, value, vocab in (
+        ("status", request.status, SiteStatus),
+        ("health", request.health, Health),
+        ("adkar", request.adkar, Adkar),
+    ):
+        if value is not None:
+            fields.append((name, record.choice(f"--{name}", value, [v.value for v in vocab])))
+    if request.reason is not None:
+        fields.append(("reason", request.reason))
+    dropping = request.status == SiteStatus.NOT_APPLICABLE
+    if dropping and not (request.reason or state.reason or "").strip():
+        raise DiffuseError("--status not-applicable needs --reason TEXT saying why")
+    going_live = request.status in (SiteStatus.LIVE, SiteStatus.SUSTAINED)
+    if going_live and state.go_live_actual is None:
+        fields.append(("go_live_actual", on))
+    if request.planned is not None:
+        fields.append(("go_live_planned", request.planned))
+    if request.leader is not None:
+        fields.append(("leader", record.person(loaded, "--leader", request.leader)))
+    return fields
+
+
+def _barriers(current: list[str], request: SiteRequest) -> list[str] | None:
+    if not request.barriers and not request.resolved:
+        return None
+    barriers = list(current)
+    for text in request.resolved:
+        barriers.pop(_find(barriers, text, "barrier", "--resolve"))
+    barriers += [b for b in request.barriers if b not in barriers]
+    return barriers
+
+
+def _find(items: list[str], wanted: str, what: str, option: str) -> int:
+    """The position of `wanted` among `items`: its exact text or its number from 1."""
+    if wanted.isdigit() and 1 <= int(wanted) <= len(items):
+        return int(wanted) - 1
+    if wanted in items:
+        return items.index(wanted)
+    listed = "; ".join(f"{n}. {text}" for n, text in enumerate(items, 1)) or "none"
+    raise DiffuseError(f"{option}: no {what} '{wanted}' at this site; recorded: {listed}")
+
+
+def _adaptation_index(state: SiteState, wanted: str) -> int:
+    index = _find([a.description for a in state.adaptations], wanted, "adaptation", "--approve")
+    if state.adaptations[index].approved_by:
+        done = state.adaptations[index]
+        raise DiffuseError(
+            f"--approve-adaptation: '{done.description}' was approved by {done.approved_by} "
+            f"on {done.date}; nothing was changed"
+        )
+    return index
+
+
+def _approver(
+    loaded: Loaded, root: Path, project: Project, request: SiteRequest, options: EditOptions
+) -> str | None:
+    if request.approve is None:
+        return None
+    from diffuse.edits.identity import current_person
+
+    person = current_person(loaded.org, root, options.by)
+    practice = loaded.catalog.practices.get(project.practice)
+    body = loaded.org.body(practice.approving_body) if practice else None
+    if person in project.roles.get(OVERSIGHT_ROLE, []) or (body and person in body.members):
+        return person
+    raise DiffuseError(
+        f"--approve-adaptation: '{person}' is not diffusion oversight for '{project.id}': "
+        f"local adaptations are approved by the '{OVERSIGHT_ROLE}' role or a member of "
+        f"{body.name if body else 'the approving body'}"
+    )
+
+
+def _excuser(
+    loaded: Loaded, root: Path, project: Project, request: SiteRequest, options: EditOptions
+) -> str | None:
+    """Who lets the site off the close gate: a member of the practice's approving body."""
+    if request.exception is None:
+        return None
+    from diffuse.edits.identity import current_person
+
+    person = current_person(loaded.org, root, options.by)
+    practice = loaded.catalog.practices.get(project.practice)
+    body = loaded.org.body(practice.approving_body) if practice else None
+    if body is None or person not in body.members:
+        raise DiffuseError(
+            f"--except: '{person}' is not a member of "
+            f"{body.name if body else 'the approving body'}, whose members approve an "
+            "exception to the close gate"
+        )
+    return person
+
+
+def _recorder(loaded: Loaded, root: Path, options: EditOptions) -> str | None:
+    from diffuse.edits.identity import maybe_person
+
+    return maybe_person(loaded.org, root, options.by)
+
+
+def _describe(fields: list[tuple[str, Scalar]], request: SiteRequest, state: SiteState) -> str:
+    said = [f"{name}={value}" for name, value in fields]
+    said += [f"barrier added: {b}" for b in request.barriers]
+    resolved = list(state.barriers)
+    said += [
+        f"barrier resolved: {resolved.pop(_find(resolved, b, 'barrier', '--resolve'))}"
+        for b in request.resolved
+    ]
+    if request.adaptation:
+        said.append(f"adaptation requested: {request.adaptation}")
+    if request.exception:
+        said.append(f"excepted from the close gate: {request.exception}")
+    if request.approve:
+        described = [a.description for a in state.adaptations]
+        said.append(f"adaptation approved: {described[_find(described, request.approve, '', '')]}")
+    if request.note is not None:
+        said.append("note added")
+    return ", ".join(said)

@@ -1,0 +1,80 @@
+"""The adoption curve: how many in-scope sites were live each week since approval, against
+a straight line to every site live on the target date, and the forecast.
+
+Each week's count is what `status --as-of` that day shows (`reports.asof`): a site is live
+from its `go_live_actual`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from diffuse.errors import DiffuseError
+from diffuse.models import Project, SiteState, SiteStatus
+from diffuse.reports.asof import LIVE, project_on, site_on
+from diffuse.reports.forecast import forecast
+from diffuse.reports.grid import Forecast
+from diffuse.reports.tracker import add_months
+from diffuse.rules.catalog import Catalog
+
+
+@dataclass(frozen=True)
+class Week:
+    week: int
+    day: date  # the count is at the end of this day
+    live: int
+    target_line: float  # sites live by then on a straight line to the target
+
+
+@dataclass(frozen=True)
+class Trend:
+    project: str
+    title: str
+    approved: date
+    as_of: date
+    in_scope: int
+    live: int
+    target_months: int
+    target: date
+    forecast: Forecast
+    weeks: list[Week]
+
+
+def adoption_trend(catalog: Catalog, project: Project, as_of: date) -> Trend:
+    org = catalog.organisation
+    assert org is not None
+    if project.approved is None:
+        raise DiffuseError(
+            f"'{project.id}' has no 'approved' date; the trend counts weeks from approval"
+        )
+    dated = project_on(project, as_of)
+    if dated is None:
+        raise DiffuseError(
+            f"'{project.id}' was approved on {project.approved}, after {as_of}; "
+            "there is no trend yet"
+        )
+    site_ids = [s.id for s in org.sites]
+    rows = [dated.sites.get(s) or SiteState() for s in site_ids]
+    scoped = [r for r in rows if r.status is not SiteStatus.NOT_APPLICABLE]
+    months = project.target_months or org.settings.target_months
+    target = add_months(project.approved, months)
+    span = (target - project.approved).days
+    weeks = []
+    for number in range((as_of - project.approved).days // 7 + 1):
+        day = project.approved + timedelta(weeks=number)
+        live = sum(site_on(r, day).status in LIVE for r in scoped)
+        line = len(scoped) * min(1.0, (day - project.approved).days / span) if span else 0.0
+        weeks.append(Week(number, day, live, line))
+    return Trend(
+        project.id,
+        project.title,
+        project.approved,
+        as_of,
+        len(scoped),
+        sum(r.status in LIVE for r in scoped),
+        months,
+        target,
+        forecast(dated, site_ids, as_of),
+        weeks,
+    )

@@ -1,0 +1,167 @@
+"""Rules every tracker must keep at any moment, whatever its history in git.
+
+- an approved practice (approved, diffusing, diffused) meets its readiness criteria;
+- a practice's status agrees with its projects (`rules.following`);
+- a project's phase is where its transition history leads, one declared step at a time;
+- a project holds an approval for every gate it has passed that asks for one, and still
+  meets the site and done-duty conditions of every gate it has passed (a closed project
+  has every in-scope site live or excepted; a sustaining one has handed measurement over).
+
+Who changed what, and whether they could, needs a base to compare with: `pr.check`.
+"""
+
+from __future__ import annotations
+
+from diffuse.errors import Problem
+from diffuse.files.loading import Document
+from diffuse.models import Decision, DutyStatus, Organisation, Practice, Project, Workflow
+from diffuse.rules import lifecycle as lc
+from diffuse.rules.catalog import Catalog
+from diffuse.rules.following import FOLLOWING, allowed_statuses
+from diffuse.rules.gates import site_gaps
+
+
+def check_invariants(catalog: Catalog) -> list[Problem]:
+    org = catalog.organisation
+    if org is None:
+        return []
+    workflow = catalog.workflow
+    found: list[Problem] = []
+    by_practice: dict[str, list[Project]] = {}
+    for project in catalog.projects.values():
+        by_practice.setdefault(project.practice, []).append(project)
+    for practice in catalog.practices.values():
+        doc = catalog.document("practice", practice.id)
+        found += _practice(workflow, practice, by_practice.get(practice.id, []), doc)
+    for project in catalog.projects.values():
+        doc = catalog.document("project", project.id)
+        found += _history(workflow, project, doc)
+        owner = catalog.practices.get(project.practice)
+        if owner is not None:
+            found += _passed_gates(workflow, org, owner, project, doc)
+    return found
+
+
+def _at(doc: Document, gap: lc.Gap) -> Problem:
+    return Problem(doc.locate(gap.loc), gap.rule, gap.message, fix=gap.fix)
+
+
+def _practice(
+    workflow: Workflow, practice: Practice, projects: list[Project], doc: Document
+) -> list[Problem]:
+    found = []
+    if practice.status in lc.APPROVED_STATES:
+        present = set(doc.data) if isinstance(doc.data, dict) else set()
+        found += [_at(doc, gap) for gap in lc.readiness_gaps(practice, present)]
+    allowed = allowed_statuses(workflow, projects)
+    if practice.status in FOLLOWING and practice.status not in allowed:
+        phases = ", ".join(f"{p.id} in '{p.phase}'" for p in sorted(projects, key=lambda p: p.id))
+        want = " or ".join(sorted(allowed))
+        message = f"status is '{practice.status}' but its projects ({phases}) make it {want}"
+        fix = f"set status: {want}; 'diffuse advance' keeps it in step from then on"
+        found.append(_at(doc, lc.Gap(("status",), "practice-status", message, fix)))
+    return found
+
+
+def _history(workflow: Workflow, project: Project, doc: Document) -> list[Problem]:
+    phases = workflow.phases
+    current, found = phases[0], list[Problem]()
+    for index, step in enumerate(project.history):
+        if step.from_phase not in phases or step.to not in phases:
+            return found  # an unknown phase is reported with the references
+        gap = _step_gap(workflow, index, current, step.from_phase, step.to, step.reason)
+        if gap is not None:
+            found.append(_at(doc, gap))
+        current = step.to
+    if not project.history and project.phase in phases and project.phase != phases[0]:
+        message = f"phase is '{project.phase}' but the history records no move from '{phases[0]}'"
+        fix = f"record each move in turn with 'diffuse advance {project.id}'"
+        found.append(_at(doc, lc.Gap(("phase",), "phase-history", message, fix)))
+    return found
+
+
+def _step_gap(
+    workflow: Workflow, index: int, current: str, frm: str, to: str, reason: str | None
+) -> lc.Gap | None:
+    loc: lc.Loc = ("history", index)
+    if frm != current:
+        return lc.Gap(
+            (*loc, "from"),
+            "phase-history",
+            f"history entry moves from '{frm}', but the phase was then '{current}'",
+            "record each move in order with 'diffuse advance'",
+        )
+    if workflow.index(to) < workflow.index(frm):
+        if reason:
+            return None
+        return lc.Gap(
+            loc,
+            "phase-backward",
+            f"phase moves back from '{frm}' to '{to}' without a reason",
+            "give the history entry a 'reason' (diffuse advance --to PHASE --reason)",
+        )
+    if to not in workflow.successors(frm):
+        allowed = ", ".join(workflow.successors(frm)) or "none"
+        return lc.Gap(
+            loc,
+            "phase-transition",
+            f"phase moves from '{frm}' to '{to}', which the workflow does not allow "
+            f"(allowed next: {allowed})",
+            "move one phase at a time with 'diffuse advance'",
+        )
+    return None
+
+
+def _passed_gates(
+    workflow: Workflow, org: Organisation, practice: Practice, project: Project, doc: Document
+) -> list[Problem]:
+    body = org.body(practice.approving_body)
+    who = f"a member of {body.name}" if body else "a member of its approving body"
+    found, checked = [], set()
+    for step in project.history:
+        gate = workflow.gates.get(step.to)
+        if gate is None or not gate.approval or step.to in checked:
+            continue
+        checked.add(step.to)
+        if not _approved_then(project, org, step.to):
+            message = f"entered '{step.to}' on {step.date} with no approval to enter it by {who}"
+            fix = f"a member runs 'diffuse approve {project.id} --gate {step.to}'"
+            found.append(_at(doc, lc.Gap(("approvals",), "gate-approval", message, fix)))
+    return found + _site_conditions(workflow, org, practice, project, doc)
+
+
+def _approved_then(project: Project, org: Organisation, gate: str) -> bool:
+    """An approval to enter `gate` by a member of the body it names: the practice's body
+    when it was given, which may since have passed the practice to another."""
+    return any(
+        approval.gate == gate
+        and approval.decision is Decision.APPROVED
+        and approval.by in getattr(org.body(approval.body), "members", ())
+        for approval in project.approvals
+    )
+
+
+def _site_conditions(
+    workflow: Workflow, org: Organisation, practice: Practice, project: Project, doc: Document
+) -> list[Problem]:
+    if project.phase not in workflow.phases:
+        return []
+    passed = workflow.phases[1 : workflow.index(project.phase) + 1]
+    found = []
+    for phase in passed:
+        for duty in workflow.gates[phase].done if phase in workflow.gates else []:
+            record = project.checklist.get(duty)
+            if record is None or record.status is not DutyStatus.DONE:
+                loc: lc.Loc = ("checklist", duty) if record else ("checklist",)
+                message = f"the project is past '{phase}' but duty {duty} is not done"
+                fix = f"mark {duty} done with its date (na is not enough to enter '{phase}')"
+                found.append(_at(doc, lc.Gap(loc, "gate-duty", message, fix)))
+        for gap in site_gaps(workflow, org, practice, project, phase):
+            loc = ("sites", gap.item) if gap.item in project.sites else ("sites",)
+            message = f"the project is past '{phase}' but site {gap.item} is {gap.text}"
+            fix = (
+                "take the site live, mark it not-applicable with a reason, or record an "
+                "exception approved by diffusion oversight"
+            )
+            found.append(_at(doc, lc.Gap(loc, "gate-sites", message, fix)))
+    return found
