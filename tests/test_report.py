@@ -117,3 +117,17 @@ def test_risks_by_score_and_by_standard_risk(run: Run, tracker: Path) -> None:
         ("hh-spread", 1, 16, 7),
         ("hh-spread", 2, 6, 4),
     ]
+
+
+def test_report_and_export_keep_going_past_the_hostile_corpus(run: Run, tmp_path: Path) -> None:
+    from test_hostile import build
+
+    root, _ = build(tmp_path)
+    site, db = tmp_path / "site", tmp_path / "t.db"
+    for argv in (("report", "--out", str(site)), ("export", "sqlite", str(db))):
+        result = run(*argv, "--as-of", AS_OF, cwd=root)
+        assert result.exit_code == 1  # every valid file reported, the broken ones counted
+        assert "internal error" not in result.stderr
+        assert "run 'diffuse validate'" in result.stderr
+    assert (site / "project-hh-spread.html").exists()
+    assert db.stat().st_size > 0
