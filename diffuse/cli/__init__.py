@@ -9,6 +9,7 @@ modules are then imported inside the command itself).
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from typing import Annotated, Any
 
@@ -53,6 +54,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "search": ("report", "Find practices whose text holds every word of QUERY."),
     "risks": ("report", "List every open risk of the active projects, highest score first."),
     "export": ("report", "Write the tracker to a file other tools read."),
+    "completion": ("complete", "Print the shell completion script for bash, zsh or fish."),
 }
 
 
@@ -103,8 +105,13 @@ def _main(
 
 
 def main() -> None:
+    if "_DIFFUSE_COMPLETE" in os.environ:
+        # A tab press in a shell set up by `diffuse completion`: answer with Typer's classes.
+        from typer._completion_classes import completion_init
+
+        completion_init()
     try:
-        app()
+        app(prog_name="diffuse")
     except BrokenPipeError:
         sys.stderr.close()
         sys.exit(1)
