@@ -22,7 +22,9 @@ from diffuse.cli.app import (
 
 export_app = typer.Typer(
     cls=_Group,
-    help="Write the tracker to a file other tools read.",
+    help="Write the tracker to a file other tools read.\n\n"
+    "\b\n"
+    "Example: diffuse export sqlite tracker.db",
     rich_markup_mode=None,
     no_args_is_help=True,
 )
