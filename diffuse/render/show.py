@@ -16,8 +16,9 @@ from diffuse.reports.grid import Row
 from diffuse.reports.measures import metric_summary, number
 from diffuse.reports.reviews import review_due
 from diffuse.reports.status import ShowData
-from diffuse.reports.tracker import add_months, site_state
+from diffuse.reports.tracker import add_months
 from diffuse.rules.gates import GateReport
+from diffuse.rules.scope import site_state
 
 DUTY_SYMBOL = {
     DutyStatus.DONE: "✓ done",
