@@ -143,8 +143,8 @@ def site_updates(
 
 
 def _last_heard(project: Project, site: str) -> date | None:
-    """The row's `updated`, or the latest update logged for the site when the row was
-    updated later (`project_on` then clears it, and leaves out later updates)."""
+    """The row's `updated`, or the latest update logged for the site: a row updated after
+    the report date has no `updated` in `project_on`, which leaves out later updates."""
     row = site_state(project, site).updated
     logged = [u.date for u in project.updates if u.site == site]
     known = [d for d in (row, *logged) if d is not None]
