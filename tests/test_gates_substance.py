@@ -271,3 +271,42 @@ def test_an_advance_that_moves_the_practice_passes_check(
         "  ✓ project hh-spread: phase execute -> close",
         "check passed: 3 file(s) valid, 2 change(s) since main",
     ]
+
+
+def test_a_diffused_practice_spreads_again_with_a_new_project(
+    git_tracker: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(git_tracker)
+    closed = write_project(git_tracker, "close", ALL_LIVE, duties_before="close").read_text()
+    planned = write_project(git_tracker, "plan", duties_before="execute").read_text()
+    planned = planned.replace("id: hh-spread", "id: hh-clinics").replace(
+        "approvals:\n", "approvals:\n  - {gate: execute, body: cpc, by: ben, date: 2026-08-01}\n"
+    )
+    (git_tracker / "projects" / "hh-clinics.yaml").write_text(planned)
+    (git_tracker / "projects" / "hh-spread.yaml").write_text(closed)
+    set_practice_status(git_tracker, "diffused")
+    # A new project in plan leaves the practice diffused ...
+    assert run("validate", cwd=git_tracker).lines == ["ok: 4 file(s) valid"]
+    git(git_tracker, "add", "-A")
+    git(git_tracker, "commit", "-qm", "Plan the clinics")
+    git(git_tracker, "checkout", "-q", "-b", "spread-again")
+    # ... and entering execute makes it diffusing again, in the same commit.
+    result = run("advance", "hh-clinics", "--commit", "--date", "2026-08-02")
+    assert result.exit_code == 0, result.stdout
+    assert result.lines[::2] == [
+        "hh-clinics: plan -> execute: gate met",
+        "practice hand-hygiene: diffused -> diffusing",
+    ]
+    check = run("check", "--base", "main", cwd=git_tracker)
+    assert check.exit_code == 0, check.stdout
+    assert check.lines[-3:] == [
+        "  ✓ practice hand-hygiene: status diffused -> diffusing",
+        "  ✓ project hh-clinics: phase plan -> execute",
+        "check passed: 4 file(s) valid, 2 change(s) since main",
+    ]
+    # Until the new project closes, the practice is not diffused.
+    refused = run("practice", "hand-hygiene", "--status", "diffused", cwd=git_tracker)
+    assert refused.exit_code == 1
+    assert refused.stderr.splitlines()[-1].startswith(
+        "diffuse: 'hand-hygiene' cannot be diffused: its projects make it diffusing"
+    )
