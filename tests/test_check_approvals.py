@@ -96,8 +96,8 @@ def test_moving_a_practice_to_another_body_needs_the_old_body(repo: Path, run: R
         "practices/hand-hygiene.yaml:5:17: error[approving-body-moved] approving_body moves "
         "from 'cpc' to 'ortho' without an approval by a member of Clinical Practice "
         "Committee, the body it leaves",
-        "    fix: a member of Clinical Practice Committee adds '{body: cpc, by: ID, date: "
-        "YYYY-MM-DD}' to approvals and commits it from their own git identity",
+        "    fix: a member of Clinical Practice Committee runs 'diffuse approve hand-hygiene "
+        "--body cpc' on this branch",
     ]
     edit(
         practice,
@@ -107,3 +107,40 @@ def test_moving_a_practice_to_another_body_needs_the_old_body(repo: Path, run: R
     commit_as(repo, "ben", "Release the practice to the orthopaedics council")
     result = run("check", "--base", "main", "--verify-signoff", cwd=repo)
     assert result.exit_code == 0, result.stdout
+
+
+def test_a_member_of_the_body_a_practice_leaves_approves_with_body(repo: Path, run: Run) -> None:
+    _with_council(repo)
+    git(repo, "checkout", "-q", "-b", "change")
+    practice = repo / "practices" / "hand-hygiene.yaml"
+    edit(practice, "approving_body: cpc", "approving_body: ortho")
+    commit_as(repo, "cy", "Move the practice to the orthopaedics council")
+    act_as(repo, "ben")
+    # Without --body the approval would be the new council's, which ben does not sit on.
+    plain = run("approve", "hand-hygiene", "--date", "2026-03-02", cwd=repo)
+    assert plain.exit_code == 1
+    assert plain.stderr.splitlines()[-1] == (
+        "diffuse: 'ben' is not a member of Orthopaedics Council ('ortho'), which approves "
+        "'hand-hygiene'; its members are: cy (for a body you sit on, give --body cpc)"
+    )
+    done = run("approve", "hand-hygiene", "--body", "cpc", "--date", "2026-03-02", cwd=repo)
+    assert done.exit_code == 0, done.stderr
+    assert done.stdout.startswith("approved practice hand-hygiene for cpc as ben; committed ")
+    assert practice.read_text().endswith(
+        "  - body: cpc\n    by: ben\n    date: 2026-03-02\nreview:\n  last: 2026-01-15\n"
+        "leaders: {champion: ada, administrative: ben, physician: cy}\n"
+        "support_elements: [{kind: measurement, title: Observation audit plan}]\n"
+    )
+    result = run("check", "--base", "main", "--verify-signoff", cwd=repo)
+    assert result.exit_code == 0, result.stdout
+    act_as(repo, "cy")
+    stranger = run("approve", "hand-hygiene", "--body", "cpc", cwd=repo)
+    assert stranger.stderr.splitlines()[-1] == (
+        "diffuse: 'cy' is not a member of Clinical Practice Committee ('cpc'); its members "
+        "are: ada, ben (for a body you sit on, give --body ortho)"
+    )
+    project = run("approve", "hh-spread", "--body", "cpc", cwd=repo)
+    assert project.stderr.splitlines()[-1] == (
+        "diffuse: --body: the gates of 'hh-spread' are approved by its practice's body "
+        "('ortho'); --body is for a practice leaving a body"
+    )

@@ -144,8 +144,8 @@ def _body_moved(practice: Practice, old_body: str, org: Organisation) -> lc.Gap:
         "approving-body-moved",
         f"approving_body moves from '{old_body}' to '{practice.approving_body}' without an "
         f"approval by a member of {name}, the body it leaves",
-        f"a member of {name} adds '{{body: {old_body}, by: ID, date: YYYY-MM-DD}}' to "
-        "approvals and commits it from their own git identity",
+        f"a member of {name} runs 'diffuse approve {practice.id} --body {old_body}' on this "
+        "branch",
     )
 
 
