@@ -68,7 +68,8 @@ def test_an_uncommitted_approval_covers_the_working_tree(repo: Path, run: Run) -
     assert run("check", "--base", "main", cwd=repo).exit_code == 0
 
 
-def _with_council(repo: Path) -> None:
+def _move_to_council(repo: Path) -> Path:
+    """A new orthopaedics council (of cy) on main; on branch 'change', the practice moved to it."""
     org = repo / "organisation.yaml"
     text = org.read_text()
     org.write_text(
@@ -76,13 +77,14 @@ def _with_council(repo: Path) -> None:
         "    members: [cy]\n"
     )
     commit_as(repo, "ada", "Add the orthopaedics council")
-
-
-def test_moving_a_practice_to_another_body_needs_the_old_body(repo: Path, run: Run) -> None:
-    _with_council(repo)
     git(repo, "checkout", "-q", "-b", "change")
     practice = repo / "practices" / "hand-hygiene.yaml"
     edit(practice, "approving_body: cpc", "approving_body: ortho")
+    return practice
+
+
+def test_moving_a_practice_to_another_body_needs_the_old_body(repo: Path, run: Run) -> None:
+    practice = _move_to_council(repo)
     edit(practice, "goal: Every site at 90%", "goal: Every site at 50%")
     edit(
         practice,
@@ -110,10 +112,7 @@ def test_moving_a_practice_to_another_body_needs_the_old_body(repo: Path, run: R
 
 
 def test_a_member_of_the_body_a_practice_leaves_approves_with_body(repo: Path, run: Run) -> None:
-    _with_council(repo)
-    git(repo, "checkout", "-q", "-b", "change")
-    practice = repo / "practices" / "hand-hygiene.yaml"
-    edit(practice, "approving_body: cpc", "approving_body: ortho")
+    practice = _move_to_council(repo)
     commit_as(repo, "cy", "Move the practice to the orthopaedics council")
     act_as(repo, "ben")
     # Without --body the approval would be the new council's, which ben does not sit on.

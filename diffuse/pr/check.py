@@ -144,8 +144,7 @@ def _body_moved(practice: Practice, old_body: str, org: Organisation) -> lc.Gap:
         "approving-body-moved",
         f"approving_body moves from '{old_body}' to '{practice.approving_body}' without an "
         f"approval by a member of {name}, the body it leaves",
-        f"a member of {name} runs 'diffuse approve {practice.id} --body {old_body}' on this "
-        "branch",
+        f"a member of {name} runs 'diffuse approve {practice.id} --body {old_body}' on this branch",
     )
 
 
