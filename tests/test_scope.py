@@ -100,3 +100,17 @@ def test_review_as_of_reads_the_site_updates_dated_by_then(tracker: Path, run: R
     ]
     later = run("review", "--as-of", "2026-05-20", "--weeks", "4", cwd=tracker)
     assert later.lines[6] == "hh-spread  ● live  2026-04-10                    40 days  sou"
+
+
+def test_review_as_of_leaves_out_a_practice_review_recorded_later(tracker: Path, run: Run) -> None:
+    write_project(tracker, "close", {**EXCEPTED, "sou": "{status: live}"})
+    practice = tracker / "practices" / "hand-hygiene.yaml"
+    text = practice.read_text().replace("  last: 2026-01-15", "  last: 2026-09-01")
+    practice.write_text(text.replace("review:\n", "review:\n  cadence_months: 6\n"))
+    # On 2026-08-01 the September review had not happened: the one due from establishment
+    # (2026-01-15) was overdue.
+    result = run("review", "--as-of", "2026-08-01", "--weeks", "104", cwd=tracker)
+    assert result.lines[:2] == [
+        "Practice reviews as of 2026-08-01 (overdue, or due within 30 days)",
+        "✗ 17 days overdue  hand-hygiene: Hand hygiene at the bedside",
+    ]
