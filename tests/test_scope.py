@@ -114,3 +114,11 @@ def test_review_as_of_leaves_out_a_practice_review_recorded_later(tracker: Path,
         "Practice reviews as of 2026-08-01 (overdue, or due within 30 days)",
         "✗ 17 days overdue  hand-hygiene: Hand hygiene at the bedside",
     ]
+
+
+def test_show_says_why_a_site_is_out_of_scope(tracker: Path, run: Run) -> None:
+    write_project(tracker, "execute", EXCEPTED)
+    result = run("show", "hh-spread", cwd=tracker, env={"COLUMNS": "160"})
+    rows = {line.split()[0]: line for line in result.lines if line[:4] in ("sou ", "sea ")}
+    assert rows["sou"].endswith("excepted by ben: ward closed for a rebuild")
+    assert rows["sea"].endswith("no inpatient beds")

@@ -10,7 +10,16 @@ from rich.table import Table
 from rich.text import Text
 
 from diffuse.frameworks.dissemination import EVIDENCE, plan_warnings
-from diffuse.models import DutyStatus, Metric, Organisation, Practice, Project, Workflow
+from diffuse.models import (
+    DutyStatus,
+    Metric,
+    Organisation,
+    Practice,
+    Project,
+    SiteState,
+    SiteStatus,
+    Workflow,
+)
 from diffuse.render import HEALTH_SYMBOL, STATUS_SYMBOL, clean, gate_text, health_label
 from diffuse.reports.grid import Row
 from diffuse.reports.measures import metric_summary, number
@@ -285,9 +294,17 @@ def _sites(project: Project, org: Organisation) -> RenderableType:
             _t(state.go_live_actual),
             _t(state.leader),
             _t(state.updated),
-            _t("; ".join([*state.barriers, *([state.note] if state.note else [])]) or "-"),
+            _t("; ".join(_site_notes(state)) or "-"),
         )
     return Group(_section("Sites"), table)
+
+
+def _site_notes(state: SiteState) -> list[str]:
+    """Why a site is out of scope first, then its barriers and note."""
+    exception = state.exception
+    scope = [f"excepted by {exception.approved_by}: {exception.reason}"] if exception else []
+    scope += [state.reason] if state.reason and state.status is SiteStatus.NOT_APPLICABLE else []
+    return [*scope, *state.barriers, *([state.note] if state.note else [])]
 
 
 def _history(project: Project, org: Organisation) -> list[RenderableType]:
