@@ -175,3 +175,9 @@ class MeasurePeriod(enum.StrEnum):
     BASELINE = "baseline"
     IMPLEMENTATION = "implementation"
     ONGOING = "ongoing"
+
+
+# Every `--format json` output carries this as `schema_version`; it grows by one when a
+# field is renamed or removed (adding a field keeps it). `diffuse schema --output` writes
+# the shapes.
+OUTPUT_SCHEMA_VERSION = 1

@@ -51,7 +51,16 @@ def test_a_row_updated_after_the_date_shows_no_later_health(tracker: Path, run: 
 
 
 def test_the_demo_as_of_march_shows_bcma_in_plan_and_no_unapproved_project(run: Run) -> None:
-    result = run("status", "--as-of", "2026-03-01", "--group", "region", cwd=REPO_ROOT)
+    # Wide enough for the region grid (narrower, each project takes a line of its own).
+    result = run(
+        "status",
+        "--as-of",
+        "2026-03-01",
+        "--group",
+        "region",
+        cwd=REPO_ROOT,
+        env={"COLUMNS": "200"},
+    )
     assert result.exit_code == 0, result.stderr
     rows = [line.split()[:4] for line in result.lines if line.startswith(" ") and "/" in line]
     assert rows == [["bcma-rollout", "plan", "0/24", "40/181"]]

@@ -462,7 +462,7 @@ def test_metric_add_and_dissemination_plan_with_its_warning(git_tracker: Path, r
     edit(git_tracker, run, "disseminate", "hh-spread", "written-materials", "--audience", "staff")
     shown = run("show", "hh-spread", "--as-of", "2026-04-01", cwd=git_tracker)
     assert (
-        "written-materials  large amount, good quality  staff     -      -      ○ not yet"
+        "  written-materials: large amount, good quality evidence · for staff · ○ not yet"
         in shown.lines
     )
     warning = "! warning: the plan leans only on approaches with weak evidence of changing"
@@ -492,7 +492,7 @@ def test_metric_add_and_dissemination_plan_with_its_warning(git_tracker: Path, r
     shown = run("show", "hh-spread", "--as-of", "2026-07-01", cwd=git_tracker)
     assert warning not in shown.stdout
     assert any(
-        line.startswith("change-champions   large amount, medium quality") for line in shown.lines
+        line.startswith("  change-champions: large amount, medium quality") for line in shown.lines
     )
     data = __import__("json").loads(
         run("show", "hh-spread", "--format", "json", cwd=git_tracker).stdout

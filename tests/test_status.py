@@ -124,7 +124,9 @@ def test_a_broken_project_file_is_reported_not_hidden(tracker: Path, run: Run) -
     assert "1 problem(s) in 1 file(s) are not shown above; run 'diffuse validate'" in result.stderr
 
 
-def test_narrow_terminal_shortens_project_names_never_figures(tracker: Path, run: Run) -> None:
+def test_narrow_terminal_lists_cells_below_each_project_and_cuts_nothing(
+    tracker: Path, run: Run
+) -> None:
     long_id = "hand-hygiene-spread-to-every-site"
     old = tracker / "projects" / "hh-spread.yaml"
     (tracker / "projects" / f"{long_id}.yaml").write_text(
@@ -134,10 +136,10 @@ def test_narrow_terminal_shortens_project_names_never_figures(tracker: Path, run
     result = run(
         "status", "--as-of", "2026-05-01", "--group", "region", cwd=tracker, env={"COLUMNS": "72"}
     )
-    row = next(line for line in result.lines if line.strip().startswith("hand-hygiene"))
-    assert row.split()[1:7] == ["plan", "1/3", "89/181", "n/a", "✗", "off-track"]
-    assert row.split()[0].endswith("…")
-    assert max(len(line) for line in result.lines) <= 85
+    at = next(i for i, line in enumerate(result.lines) if line.startswith("hand-hygiene"))
+    assert result.lines[at].split() == [long_id, "plan", "1/3", "89/181", "✗", "off-track"]
+    assert result.lines[at + 1] == "    forecast n/a  North 1/2!  South 0/1✗"
+    assert max(len(line) for line in result.lines) <= 72
 
 
 def test_no_color_wins_over_a_colour_terminal_and_symbols_remain(tracker: Path, run: Run) -> None:

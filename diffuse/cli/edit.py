@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from diffuse.cli import ids as complete
 from diffuse.cli.app import ByOpt, CommitOpt, DateOpt, RootOpt, app, parse_day, tracker_root
 
 DryRunOpt = Annotated[
     bool, typer.Option("--dry-run", help="Show the lines that would change; write nothing.")
 ]
-ProjectArg = Annotated[str, typer.Argument(metavar="PROJECT", help="Project id.")]
+ProjectArg = complete.ProjectArg
 TextOpt = Annotated[str | None, typer.Option(metavar="TEXT", show_default=False)]
 
 
@@ -35,7 +36,7 @@ def echo_result(result: EditResult) -> None:
 @app.command("site")
 def site_update(
     project: ProjectArg,
-    site: Annotated[str, typer.Argument(metavar="SITE", help="Site id.")],
+    site: complete.SiteArg,
     status_: Annotated[
         str | None,
         typer.Option(

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
+from diffuse.cli import ids as complete
 from diffuse.cli.app import (
     AsOfOpt,
     ByOpt,
@@ -54,13 +55,19 @@ app.add_typer(metrics_app, name="metrics")
 
 @metrics_app.command("show")
 def metrics_show(
-    project: Annotated[str, typer.Argument(metavar="PROJECT", help="Project id.")],
+    project: Annotated[
+        str, typer.Argument(metavar="PROJECT", help="Project id.", autocompletion=complete.projects)
+    ],
     metric: Annotated[
         str | None, typer.Argument(metavar="[METRIC]", help="Metric id (default: every metric).")
     ] = None,
     site: Annotated[
         list[str] | None,
-        typer.Option(metavar="SITE", help="Only this site's values (repeatable)."),
+        typer.Option(
+            metavar="SITE",
+            help="Only this site's values (repeatable).",
+            autocompletion=complete.sites,
+        ),
     ] = None,
     chart: Annotated[
         ChartType | None,
@@ -220,7 +227,9 @@ def _exclusions(values: list[str]) -> tuple[tuple[date, str], ...]:
 
 @metrics_app.command("import")
 def metrics_import(
-    project: Annotated[str, typer.Argument(metavar="PROJECT", help="Project id.")],
+    project: Annotated[
+        str, typer.Argument(metavar="PROJECT", help="Project id.", autocompletion=complete.projects)
+    ],
     metric: Annotated[str, typer.Argument(metavar="METRIC", help="Metric id.")],
     file: Annotated[
         Path,
@@ -309,7 +318,11 @@ def review(
 def scorecard(
     site: Annotated[
         list[str] | None,
-        typer.Option(metavar="SITE", help="Only this site, with its project detail (repeatable)."),
+        typer.Option(
+            metavar="SITE",
+            help="Only this site, with its project detail (repeatable).",
+            autocompletion=complete.sites,
+        ),
     ] = None,
     output: Annotated[
         TableFormat, typer.Option("--format", help="Output format.")

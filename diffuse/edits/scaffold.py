@@ -10,7 +10,7 @@ from diffuse.errors import DiffuseError
 from diffuse.frameworks.catalog import DEFAULT, FRAMEWORKS
 from diffuse.layout import ID_PATTERN, WINDOWS_RESERVED
 from diffuse.models import RiskCategory, Workflow
-from diffuse.reports.schema import SCHEMA_DIR, write_schemas
+from diffuse.reports.schema import KINDS, SCHEMA_DIR, schema_name, write_schemas
 from diffuse.reports.schema import header as schema_header
 from diffuse.rules.catalog import ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR
 from diffuse.rules.load import load_tracker
@@ -147,6 +147,13 @@ def init_tracker(directory: Path, name: str, framework: str = DEFAULT) -> InitOu
             "run 'git add -A && git commit'"
         )
     return outcome
+
+
+def missing_schemas(root: Path) -> list[Path]:
+    """The schemas the new file's yaml-language-server line names, written when missing."""
+    if all((root / SCHEMA_DIR / schema_name(kind)).is_file() for kind in KINDS):
+        return []
+    return write_schemas(root / SCHEMA_DIR)
 
 
 def new_practice(root: Path, practice_id: str, title: str | None) -> Path:

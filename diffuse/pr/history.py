@@ -20,6 +20,7 @@ from typing import Any
 from diffuse.errors import DiffuseError
 from diffuse.files.nodes import plain_data
 from diffuse.layout import ID_PATTERN
+from diffuse.vocab import OUTPUT_SCHEMA_VERSION
 
 # The catalog's folders and suffixes; importing `catalog` here would load every model,
 # which `history` never needs (tests/test_history.py keeps the two in step).
@@ -349,6 +350,7 @@ def history_text(history: History) -> str:
 
 def history_json(history: History) -> str:
     data = {
+        "schema_version": OUTPUT_SCHEMA_VERSION,
         "id": history.item,
         "kind": history.kind,
         "file": history.path,

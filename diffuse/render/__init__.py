@@ -6,6 +6,7 @@ The only module besides `cli` that imports Rich. Text from YAML files is always 
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -21,7 +22,7 @@ from rich.text import Text
 from diffuse.errors import Problem
 from diffuse.render.csvtext import csv_text
 from diffuse.reports.grid import Cell, Grid, Row
-from diffuse.vocab import Health, SiteStatus
+from diffuse.vocab import OUTPUT_SCHEMA_VERSION, Health, SiteStatus
 
 if TYPE_CHECKING:
     from diffuse.models import Workflow
@@ -56,7 +57,6 @@ def _visible(match: re.Match[str]) -> str:
 
 
 def make_console(file: IO[str] | None = None, width: int | None = None) -> Console:
-    # Rich honours NO_COLOR itself and drops colour when output is not a terminal.
     stream = file or sys.stdout
     interactive = stream.isatty()
     return Console(
@@ -65,8 +65,39 @@ def make_console(file: IO[str] | None = None, width: int | None = None) -> Conso
         highlight=False,
         emoji=False,
         soft_wrap=False,
-        no_color="NO_COLOR" in os.environ or None,
+        no_color=colour_off(),
+        force_terminal=True if colour_forced() else None,
     )
+
+
+def rendered(view: Any, width: int, colour: bool) -> str:
+    """`view` as text `width` wide, for a pager or a pipe; without colour, the padding
+    Rich adds at the ends of lines is taken off."""
+    out = io.StringIO()
+    console = Console(
+        file=out,
+        width=width,
+        force_terminal=colour,
+        no_color=not colour,
+        color_system="auto" if colour else None,
+        highlight=False,
+        emoji=False,
+        soft_wrap=False,
+    )
+    console.print(view)
+    text = out.getvalue()
+    return text if colour else "".join(line.rstrip() + "\n" for line in text.splitlines())
+
+
+def colour_off() -> bool:
+    """NO_COLOR turns colour off when it is set and not empty (no-color.org)."""
+    return bool(os.environ.get("NO_COLOR"))
+
+
+def colour_forced() -> bool:
+    """Colour even when piped: FORCE_COLOR set and not empty, or CLICOLOR_FORCE not 0."""
+    force = os.environ.get("CLICOLOR_FORCE", "")
+    return bool(os.environ.get("FORCE_COLOR")) or (force != "" and force != "0")
 
 
 def _piped_width() -> int:
@@ -102,7 +133,7 @@ def cell_label(cell: Cell, grouped: bool) -> str:
     return f"{STATUS_SYMBOL[cell.status][0]}{health}"
 
 
-def _cell_text(cell: Cell, grouped: bool) -> Text:
+def cell_text(cell: Cell, grouped: bool) -> Text:
     style = HEALTH_SYMBOL[cell.health][1] if cell.in_scope else "dim"
     if not grouped and cell.status in (SiteStatus.NOT_STARTED, SiteStatus.NOT_APPLICABLE):
         style = "dim" if cell.health is Health.ON_TRACK else style
@@ -194,18 +225,36 @@ def _row_cells(row: Row, grouped: bool) -> list[Text]:
         Text(days_label(row)),
         Text(forecast_label(row)),
         Text(health_label(row.health), style=HEALTH_SYMBOL[row.health][1]),
-        *(_cell_text(c, grouped) for c in row.cells),
+        *(cell_text(c, grouped) for c in row.cells),
     ]
 
 
-def legend(grouped: bool) -> str:
-    statuses = "  ".join(f"{sym} {status.value}" for status, (sym, _) in STATUS_SYMBOL.items())
-    health = "  ".join(f"{sym} {h.value}" for h, (sym, _) in HEALTH_SYMBOL.items())
-    cells = "cells: live/in-scope sites and worst health" if grouped else f"sites: {statuses}"
-    return (
-        f"{cells}\nhealth: {health}\nDays: since approval / to the target date\n"
-        "Forecast: when every site is live at the pace of go-lives so far (n/a: too few)"
+def legend(grouped: bool, width: int | None = None) -> str:
+    """The key to the grid's symbols; with `width`, its lists wrap between entries, so a
+    symbol never ends a line apart from its word."""
+    statuses = [f"{sym} {status.value}" for status, (sym, _) in STATUS_SYMBOL.items()]
+    health = [f"{sym} {h.value}" for h, (sym, _) in HEALTH_SYMBOL.items()]
+    cells = "cells: live/in-scope sites and worst health" if grouped else None
+    lines = [cells] if cells else _entries("sites: ", statuses, width)
+    lines += _entries("health: ", health, width)
+    return "\n".join(
+        [
+            *lines,
+            "Days: since approval / to the target date",
+            "Forecast: when every site is live at the pace of go-lives so far (n/a: too few)",
+        ]
     )
+
+
+def _entries(head: str, entries: list[str], width: int | None) -> list[str]:
+    lines, current = [], head + entries[0]
+    for entry in entries[1:]:
+        if width is not None and len(current) + 2 + len(entry) > width:
+            lines.append(current)
+            current = " " * len(head) + entry
+        else:
+            current += "  " + entry
+    return [*lines, current]
 
 
 def render_grid_text(console: Console, grid: Grid) -> None:
@@ -213,7 +262,7 @@ def render_grid_text(console: Console, grid: Grid) -> None:
         console.print("No projects match.")
         return
     console.print(grid_table(grid, console.width))
-    console.print(Text(legend(grid.grouped_by is not None), style="dim"))
+    console.print(Text(legend(grid.grouped_by is not None, console.width), style="dim"))
 
 
 def grid_width(grid: Grid) -> int:
@@ -260,6 +309,7 @@ def grid_records(grid: Grid) -> list[dict[str, Any]]:
 
 def grid_json(grid: Grid) -> str:
     payload = {
+        "schema_version": OUTPUT_SCHEMA_VERSION,
         "as_of": grid.as_of.isoformat(),
         "target_months": grid.target_months,
         "grouped_by": grid.grouped_by,
@@ -359,20 +409,17 @@ def grid_output(console: Console, build: Any, group: str, output: str) -> None:
     region only when one column per site would not fit the console."""
     group_by = None if group in ("auto", "site") else group
     grid = build(group_by)
-    auto = group == "auto" and output in ("text", "markdown") and grid.rows
+    auto = group == "auto" and output == "text" and grid.rows
     if auto and not grid_fits(grid, console.width):
         grid = build("region")
     if output == "text":
-        # A grid too wide for the terminal is printed whole, never with columns dropped.
-        needed = grid_width(grid)
-        if needed > console.width:
-            console = Console(
-                file=console.file,
-                width=needed,
-                highlight=False,
-                no_color=console.no_color,
-                force_terminal=console.is_terminal,
-            )
+        # A grid too wide for the terminal becomes a line per project with its cells listed
+        # below it: every figure is kept, none is cut.
+        if grid.rows and not grid_fits(grid, console.width):
+            from diffuse.render.compact import render_compact
+
+            render_compact(console, grid)
+            return
         render_grid_text(console, grid)
         return
     writer = {"json": grid_json, "csv": grid_csv, "markdown": grid_markdown}[output]

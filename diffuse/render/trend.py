@@ -9,6 +9,7 @@ from typing import Any
 from diffuse.render import clean
 from diffuse.render.csvtext import csv_text
 from diffuse.reports.trend import Trend, Week
+from diffuse.vocab import OUTPUT_SCHEMA_VERSION
 
 LEGEND = (
     "live: in-scope sites live at the end of that day  █ live  · not yet  ┆ target line\n"
@@ -90,7 +91,8 @@ def trend_record(trend: Trend) -> dict[str, Any]:
 
 
 def trend_json(trend: Trend) -> str:
-    return json.dumps(trend_record(trend), indent=2, ensure_ascii=False) + "\n"
+    payload = {"schema_version": OUTPUT_SCHEMA_VERSION, **trend_record(trend)}
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 
 def trend_csv(trend: Trend) -> str:

@@ -15,6 +15,7 @@ from diffuse.reports.reviews import review_due
 from diffuse.reports.tracker import build_grid
 from diffuse.rules.gates import GateError, GateReport, evaluate, target_phase
 from diffuse.rules.load import Loaded
+from diffuse.vocab import OUTPUT_SCHEMA_VERSION
 
 
 def check_filters(loaded: Loaded, request: Filters) -> None:
@@ -84,7 +85,11 @@ def show_data(loaded: Loaded, kind: str, item: Any, as_of: date) -> ShowData:
 
 
 def item_json(loaded: Loaded, kind: str, item: Any, as_of: date) -> str:
-    data: dict[str, Any] = {"kind": kind, **item.model_dump(mode="json", by_alias=True)}
+    data: dict[str, Any] = {
+        "schema_version": OUTPUT_SCHEMA_VERSION,
+        "kind": kind,
+        **item.model_dump(mode="json", by_alias=True),
+    }
     if kind == "practice":
         due = review_due(item, loaded.org)
         data["review_due"] = due.isoformat() if due else None

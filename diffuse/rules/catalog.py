@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from diffuse.errors import Location, Problem
-from diffuse.files.loading import Document, read_document, validate
+from diffuse.files.loading import Document, read_document, salvage, validate
 from diffuse.files.nodes import shown
 from diffuse.files.phi import patient_data
 from diffuse.layout import (
@@ -35,6 +35,8 @@ class Catalog:
     documents: list[Document] = field(default_factory=list)
     sources: dict[str, Document] = field(default_factory=dict)
     broken: dict[str, Document] = field(default_factory=dict)
+    # What parsed of each broken practice and project, so its references are still checked.
+    partial: dict[str, Practice | Project] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -192,6 +194,12 @@ def _register(
     if item is None:
         # Remembered so references to it are not reported a second time as missing.
         catalog.broken[f"{kind}/{doc.path.stem}"] = doc
+        part: Practice | Project | None = (
+            salvage(doc, Practice) if kind == "practice" else salvage(doc, Project)
+        )
+        if part is not None:
+            part.id = part.id or doc.path.stem
+            catalog.partial[f"{kind}/{doc.path.stem}"] = part
         return
     path = doc.path
     if item.id in into:
