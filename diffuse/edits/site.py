@@ -21,7 +21,7 @@ from diffuse.files.yamledit import Scalar, append_item, set_list, set_value
 from diffuse.models.organisation import Body
 from diffuse.models.project import Project, SiteState
 from diffuse.rules.load import Loaded
-from diffuse.vocab import Adkar, Health, SiteStatus
+from diffuse.vocab import LIVE, Adkar, Health, SiteStatus
 
 OVERSIGHT_ROLE = "sponsor-oversight"
 
@@ -114,7 +114,7 @@ def _fields(
     dropping = request.status == SiteStatus.NOT_APPLICABLE
     if dropping and not (request.reason or state.reason or "").strip():
         raise DiffuseError("--status not-applicable needs --reason TEXT saying why")
-    going_live = request.status in (SiteStatus.LIVE, SiteStatus.SUSTAINED)
+    going_live = request.status in LIVE
     if going_live and state.go_live_actual is None:
         fields.append(("go_live_actual", on))
     if request.planned is not None:
