@@ -32,6 +32,8 @@ def test_an_excepted_site_leaves_the_grid_figures_from_its_exception_date(
         "hh-spread", "execute", "2/3", "120/181", "2026-08-25", "✗", "off-track",
         "●✓", "●✓", "◑✗", "–",
     ]  # fmt: skip
+    legend = run("status", "--as-of", "2026-07-01", cwd=tracker).lines[-4]
+    assert legend.endswith("★ sustained  – not-applicable or excepted")
     assert _row(run, tracker, "2026-07-01") == [
         "hh-spread", "execute", "2/2", "150/181", "done", "✓", "on-track", "●✓", "●✓", "–", "–"
     ]  # fmt: skip
