@@ -18,8 +18,24 @@ def load_catalog(root: Path) -> Catalog:
     rules that hold at any moment (readiness, history, gates passed)."""
     catalog = read_catalog(root)
     catalog.problems.extend(check_references(catalog))
+    _set_aside_off_workflow(catalog)
     catalog.problems.extend(check_invariants(catalog))
     return catalog
+
+
+def _set_aside_off_workflow(catalog: Catalog) -> None:
+    """Projects whose phase or history names a phase the workflow lacks join the broken
+    files: every rule and report counts phases along the workflow, and the reference
+    problem already says what to fix."""
+    phases = set(catalog.workflow.phases)
+    for project_id, project in list(catalog.projects.items()):
+        named = {project.phase} | {t.to for t in project.history}
+        named |= {t.from_phase for t in project.history}
+        if named <= phases:
+            continue
+        key = f"project/{project_id}"
+        catalog.broken[key] = catalog.sources.pop(key)
+        del catalog.projects[project_id]
 
 
 @dataclass
