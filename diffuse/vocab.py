@@ -100,6 +100,17 @@ class SiteStatus(enum.StrEnum):
     NOT_APPLICABLE = "not-applicable"
 
 
+# The in-scope site statuses in the order a site passes through them.
+SITE_PROGRESS = (
+    SiteStatus.NOT_STARTED,
+    SiteStatus.PLANNING,
+    SiteStatus.IMPLEMENTING,
+    SiteStatus.LIVE,
+    SiteStatus.SUSTAINED,
+)
+LIVE = frozenset({SiteStatus.LIVE, SiteStatus.SUSTAINED})
+
+
 class Health(enum.StrEnum):
     ON_TRACK = "on-track"
     AT_RISK = "at-risk"

@@ -292,10 +292,10 @@ def review(
     """List practice reviews due or overdue, and site rows nobody has updated.
 
     A practice is reviewed every review.cadence_months (default: the organisation's
-    review_cadence_months) after its last review or its establishment. A site row not yet
-    sustained, in a project of any phase, is stale when its 'updated' date is older than N
-    weeks, unless the site records a pause covering the date. Exit 0, or 1 with --strict
-    when anything is overdue."""
+    review_cadence_months) after its last review or its establishment. An in-scope site
+    row not yet sustained, in a project of any phase, is stale when its 'updated' date is
+    older than N weeks, unless the site records a pause covering the date. --as-of reads
+    the records dated by then. Exit 0, or 1 with --strict when anything is overdue."""
     from diffuse.render import make_console
     from diffuse.render.measures import print_out, review_json, review_view
     from diffuse.reports.reviews import review_report

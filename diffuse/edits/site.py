@@ -18,9 +18,10 @@ from diffuse.edits import record
 from diffuse.edits.record import EditOptions, EditResult
 from diffuse.errors import DiffuseError
 from diffuse.files.yamledit import Scalar, append_item, set_list, set_value, set_values
+from diffuse.models.organisation import Body
 from diffuse.models.project import Project, SiteState
 from diffuse.rules.load import Loaded
-from diffuse.vocab import Adkar, Health, SiteStatus, pick
+from diffuse.vocab import LIVE, Adkar, Health, SiteStatus, pick
 
 OVERSIGHT_ROLE = "sponsor-oversight"
 
@@ -115,7 +116,7 @@ def _fields(
     dropping = request.status == SiteStatus.NOT_APPLICABLE
     if dropping and not (request.reason or state.reason or "").strip():
         raise DiffuseError("--status not-applicable needs --reason TEXT saying why")
-    going_live = request.status in (SiteStatus.LIVE, SiteStatus.SUSTAINED)
+    going_live = request.status in LIVE
     if going_live and state.go_live_actual is None:
         fields.append(("go_live_actual", on))
     if request.planned is not None:
@@ -161,11 +162,7 @@ def _approver(
 ) -> str | None:
     if request.approve is None:
         return None
-    from diffuse.edits.identity import current_person
-
-    person = current_person(loaded.org, root, options.by)
-    practice = loaded.catalog.practices.get(project.practice)
-    body = loaded.org.body(practice.approving_body) if practice else None
+    person, body = _oversight(loaded, root, project, options)
     if person in project.roles.get(OVERSIGHT_ROLE, []) or (body and person in body.members):
         return person
     raise DiffuseError(
@@ -181,11 +178,7 @@ def _excuser(
     """Who lets the site off the close gate: a member of the practice's approving body."""
     if request.exception is None:
         return None
-    from diffuse.edits.identity import current_person
-
-    person = current_person(loaded.org, root, options.by)
-    practice = loaded.catalog.practices.get(project.practice)
-    body = loaded.org.body(practice.approving_body) if practice else None
+    person, body = _oversight(loaded, root, project, options)
     if body is None or person not in body.members:
         raise DiffuseError(
             f"--except: '{person}' is not a member of "
@@ -193,6 +186,17 @@ def _excuser(
             "exception to the close gate"
         )
     return person
+
+
+def _oversight(
+    loaded: Loaded, root: Path, project: Project, options: EditOptions
+) -> tuple[str, Body | None]:
+    """The person recording, and the practice's approving body, whose members oversee."""
+    from diffuse.edits.identity import current_person
+
+    person = current_person(loaded.org, root, options.by)
+    practice = loaded.catalog.practices.get(project.practice)
+    return person, loaded.org.body(practice.approving_body) if practice else None
 
 
 def _recorder(loaded: Loaded, root: Path, options: EditOptions) -> str | None:

@@ -209,7 +209,11 @@ def _row_cells(row: Row, grouped: bool) -> list[Text]:
 def legend(grouped: bool, width: int | None = None) -> str:
     """The key to the grid's symbols; with `width`, its lists wrap between entries, so a
     symbol never ends a line apart from its word."""
-    statuses = [f"{sym} {status.value}" for status, (sym, _) in STATUS_SYMBOL.items()]
+    # A site excepted by diffusion oversight is out of scope too: shown alike, counted by neither.
+    statuses = [
+        f"{sym} {status.value}" + (" or excepted" if status is SiteStatus.NOT_APPLICABLE else "")
+        for status, (sym, _) in STATUS_SYMBOL.items()
+    ]
     health = [f"{sym} {h.value}" for h, (sym, _) in HEALTH_SYMBOL.items()]
     cells = "cells: live/in-scope sites and worst health" if grouped else None
     lines = [cells] if cells else _entries("sites: ", statuses, width)
