@@ -1,7 +1,7 @@
 """Text from files and git made safe to show: escape sequences are shown, never executed.
 
-Every output that prints such text (the terminal, history, HTML, Markdown) escapes it with
-`clean`, so a name or note cannot move the cursor, change colours or reorder a line.
+The terminal views, `history` and Markdown escape such text with `clean`, so a name or a
+note cannot move the cursor, change colours or reorder a line.
 """
 
 from __future__ import annotations
