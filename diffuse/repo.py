@@ -173,8 +173,36 @@ def _must_exist(repo: Any, ref: str) -> None:
             "set 'fetch-depth: 0' on actions/checkout"
         )
     raise DiffuseError(
-        f"no branch, tag or commit '{ref}' in this repository; give one that exists, "
-        "e.g. --base origin/main (run 'git fetch origin' if it is a remote branch)"
+        f"no branch, tag or commit '{ref}' in this repository; give one that exists "
+        "('git branch -a' lists them; run 'git fetch origin' if it is a remote branch), "
+        "or use --base-default to compare with the default branch"
+    )
+
+
+_DEFAULT_CANDIDATES = ("origin/main", "origin/master", "main", "master")
+
+
+def default_branch(path: Path) -> str:
+    """The branch a change is compared with when none is named: the remote's default
+    (origin/HEAD), else the first of origin/main, origin/master, main, master that exists."""
+    import git
+
+    repo = open_repo(path, "or pass --base REF")
+    try:
+        head = _git(repo, "symbolic-ref", "--quiet", "refs/remotes/origin/HEAD").decode()
+        return head.strip().removeprefix("refs/remotes/")
+    except git.GitCommandError:
+        pass
+    for candidate in _DEFAULT_CANDIDATES:
+        try:
+            _git(repo, "rev-parse", "--verify", "--quiet", f"{candidate}^{{commit}}")
+            return candidate
+        except git.GitCommandError:
+            continue
+    raise DiffuseError(
+        "no default branch to compare with: this repository has no origin/HEAD and none of "
+        f"{', '.join(_DEFAULT_CANDIDATES)}; after adding the remote run 'git remote set-head "
+        "origin --auto', or pass --base REF"
     )
 
 

@@ -45,7 +45,15 @@ def _isolated_env(
     monkeypatch.setenv("COLUMNS", "120")
     monkeypatch.setenv("TZ", "UTC")
     monkeypatch.setenv("DIFFUSE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
-    for name in ("NO_COLOR", "FORCE_COLOR", "DIFFUSE_ROOT", "GITHUB_ACTIONS", "DIFFUSE_NO_CACHE"):
+    for name in (
+        "NO_COLOR",
+        "FORCE_COLOR",
+        "CLICOLOR_FORCE",
+        "PAGER",
+        "DIFFUSE_ROOT",
+        "GITHUB_ACTIONS",
+        "DIFFUSE_NO_CACHE",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 

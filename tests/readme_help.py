@@ -45,6 +45,11 @@ COMMANDS = [
     ["codeowners"],
     ["history"],
     ["schema"],
+    ["report"],
+    ["search"],
+    ["risks"],
+    ["export"],
+    ["export", "sqlite"],
 ]
 BLOCK = re.compile(r"<!-- help: (?P<cmd>[a-z -]*) -->\n```text\n.*?```\n<!-- /help -->", re.S)
 

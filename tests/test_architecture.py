@@ -26,6 +26,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("diffuse.files", "diffuse.repo"),
     ("diffuse.rules",),
     ("diffuse.reports",),
+    ("diffuse.export",),
     ("diffuse.pr",),
     ("diffuse.edits",),
     ("diffuse.render",),

@@ -51,7 +51,16 @@ def test_a_row_updated_after_the_date_shows_no_later_health(tracker: Path, run: 
 
 
 def test_the_demo_as_of_march_shows_bcma_in_plan_and_no_unapproved_project(run: Run) -> None:
-    result = run("status", "--as-of", "2026-03-01", "--group", "region", cwd=REPO_ROOT)
+    # Wide enough for the region grid (narrower, each project takes a line of its own).
+    result = run(
+        "status",
+        "--as-of",
+        "2026-03-01",
+        "--group",
+        "region",
+        cwd=REPO_ROOT,
+        env={"COLUMNS": "200"},
+    )
     assert result.exit_code == 0, result.stderr
     rows = [line.split()[:4] for line in result.lines if line.startswith(" ") and "/" in line]
     assert rows == [["bcma-rollout", "plan", "0/24", "40/181"]]
@@ -96,7 +105,7 @@ def test_trend_json_and_csv_carry_every_week(tracker: Path, run: Run) -> None:
         run("trend", "hh-spread", "--format", "json", "--as-of", "2026-04-20", cwd=tracker).stdout
     )
     assert (data["in_scope"], data["live"], data["target_date"]) == (3, 2, "2026-08-01")
-    assert data["forecast"]["day"] == "2026-05-31" and data["forecast"]["days_after_target"] == -62
+    assert data["forecast"]["date"] == "2026-05-31" and data["forecast"]["days_after_target"] == -62
     assert data["weeks"][4] == {"week": 4, "date": "2026-03-01", "live": 1, "target_line": 0.46}
     assert len(data["weeks"]) == 12
     text = run("trend", "hh-spread", "--format", "csv", "--as-of", "2026-04-20", cwd=tracker)

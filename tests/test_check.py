@@ -38,7 +38,8 @@ def test_a_base_that_does_not_exist_is_a_clear_error(repo: Path, run: Run) -> No
     assert result.exit_code == 1
     assert result.stderr.strip() == (
         "diffuse: no branch, tag or commit 'origin/nope' in this repository; give one that "
-        "exists, e.g. --base origin/main (run 'git fetch origin' if it is a remote branch)"
+        "exists ('git branch -a' lists them; run 'git fetch origin' if it is a remote "
+        "branch), or use --base-default to compare with the default branch"
     )
 
 

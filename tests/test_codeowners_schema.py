@@ -58,7 +58,7 @@ def test_schema_writes_one_file_per_kind_that_describes_the_models(tracker: Path
     assert practice["properties"]["id"]["pattern"] == "^[a-z0-9][a-z0-9-]{0,63}$"
     # A list of ids may be written as one id, as the loader accepts.
     vetted = practice["properties"]["vetted_by"]["anyOf"]
-    assert [v["type"] for v in vetted] == ["string", "array"]
+    assert [v["type"] for v in vetted] == [["string", "number", "boolean"], "array"]
     project = json.loads((tracker / "schemas" / "project.schema.json").read_text())
     assert "from" in project["$defs"]["Transition"]["properties"]
 
@@ -93,4 +93,36 @@ def test_pre_commit_hooks_and_the_workflow_run_diffuse() -> None:
     workflow = yaml.safe_load((REPO_ROOT / ".github" / "workflows" / "diffuse.yml").read_text())
     steps = workflow["jobs"]["check"]["steps"]
     assert steps[0]["with"]["fetch-depth"] == 0
-    assert any("diffuse check --base" in step.get("run", "") for step in steps)
+    assert any(step.get("uses") == "./" for step in steps)
+    action = yaml.safe_load((REPO_ROOT / "action.yml").read_text())
+    run = "\n".join(step.get("run", "") for step in action["runs"]["steps"])
+    assert 'args=(check --root "$ROOT" --format "$FORMAT")' in run and "--base" in run
+
+
+def test_schema_out_dash_writes_standard_output(tracker: Path, run: Run) -> None:
+    result = run("schema", "--out", "-", cwd=tracker)
+    assert result.exit_code == 0
+    found = json.loads(result.stdout)
+    assert sorted(found) == [
+        "organisation.schema.json",
+        "practice.schema.json",
+        "project.schema.json",
+    ]
+    assert not (tracker / "-").exists() and not (Path.cwd() / "-").exists()
+
+
+def test_schema_out_a_file_is_a_clear_error(tracker: Path, run: Run) -> None:
+    (tracker / "taken").write_text("x")
+    result = run("schema", "--out", str(tracker / "taken"), cwd=tracker)
+    assert result.exit_code == 1
+    assert "is a file; give a folder, or - for standard output" in result.stderr
+
+
+def test_new_writes_the_schemas_its_header_names(tracker: Path, run: Run) -> None:
+    assert not (tracker / "schemas").exists()
+    result = run("new", "practice", "falls", cwd=tracker)
+    assert result.exit_code == 0
+    header = (tracker / "practices" / "falls.yaml").read_text().splitlines()[0]
+    named = header.split("$schema=")[1]
+    assert (tracker / "practices" / named).resolve().is_file()
+    assert result.lines[-1].endswith("schemas/project.schema.json")

@@ -462,7 +462,7 @@ def test_metric_add_and_dissemination_plan_with_its_warning(git_tracker: Path, r
     edit(git_tracker, run, "disseminate", "hh-spread", "written-materials", "--audience", "staff")
     shown = run("show", "hh-spread", "--as-of", "2026-04-01", cwd=git_tracker)
     assert (
-        "written-materials  large amount, good quality  staff     -      -      ○ not yet"
+        "  written-materials: large amount, good quality evidence · for staff · ○ not yet"
         in shown.lines
     )
     warning = "! warning: the plan leans only on approaches with weak evidence of changing"
@@ -492,7 +492,7 @@ def test_metric_add_and_dissemination_plan_with_its_warning(git_tracker: Path, r
     shown = run("show", "hh-spread", "--as-of", "2026-07-01", cwd=git_tracker)
     assert warning not in shown.stdout
     assert any(
-        line.startswith("change-champions   large amount, medium quality") for line in shown.lines
+        line.startswith("  change-champions: large amount, medium quality") for line in shown.lines
     )
     data = __import__("json").loads(
         run("show", "hh-spread", "--format", "json", cwd=git_tracker).stdout
@@ -539,8 +539,8 @@ def test_a_practice_status_follows_its_projects(git_tracker: Path, run: Run) -> 
         git_tracker, run, "practice", "hand-hygiene", "--status", "diffusing", file=PRACTICE
     ) == (
         "diffuse: 'hand-hygiene' cannot be diffusing: its projects make it approved (a "
-        "practice is diffusing once a project enters execute and diffused once all have "
-        "closed; 'diffuse advance' moves it)"
+        "practice is diffusing while a project is in execute and diffused once its projects "
+        "have closed; 'diffuse advance' moves it)"
     )
 
 

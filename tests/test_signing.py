@@ -165,8 +165,12 @@ def test_the_shipped_workflow_verifies_who_approved() -> None:
     from conftest import REPO_ROOT
 
     workflow = yaml.safe_load((REPO_ROOT / ".github" / "workflows" / "diffuse.yml").read_text())
-    runs = [step.get("run", "") for step in workflow["jobs"]["check"]["steps"]]
-    assert any("diffuse check --base" in run and "--verify-signoff" in run for run in runs)
+    steps = workflow["jobs"]["check"]["steps"]
+    # The workflow runs the composite action at the root, which passes --verify-signoff.
+    assert any(s.get("uses") == "./" and s["with"]["verify-signoff"] == "true" for s in steps)
+    action = yaml.safe_load((REPO_ROOT / "action.yml").read_text())
+    runs = "\n".join(step.get("run", "") for step in action["runs"]["steps"])
+    assert "args+=(--verify-signoff)" in runs and 'diffuse "${args[@]}"' in runs
 
 
 @pytest.fixture

@@ -6,8 +6,12 @@ import csv
 import io
 import json
 import re
+from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
 from conftest import Run
 
 
@@ -47,6 +51,36 @@ def test_auto_grouping_switches_to_regions_when_sites_do_not_fit(tracker: Path, 
     narrow = run("status", "--as-of", "2026-05-01", cwd=tracker, env={"COLUMNS": "68"})
     assert "nst" in wide.stdout and "North" not in wide.stdout
     assert "North" in narrow.stdout and "nst" not in narrow.stdout
+
+
+def test_status_reads_the_tracker_and_works_out_each_row_once(
+    tracker: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import diffuse.reports.resultcache
+    import diffuse.reports.tracker
+    import diffuse.rules.load
+
+    calls: Counter[str] = Counter()
+    for module, name in [
+        (diffuse.rules.load, "load_tracker"),
+        (diffuse.reports.tracker, "build_grids"),
+        (diffuse.reports.tracker, "_row"),
+        (diffuse.reports.resultcache, "key"),
+    ]:
+        monkeypatch.setattr(module, name, _counted(calls, name, getattr(module, name)))
+    # Too narrow for a column per site: the grid by region is printed, built in the same pass.
+    result = run("status", "--as-of", "2026-05-01", cwd=tracker, env={"COLUMNS": "68"})
+    assert result.exit_code == 0, result.stderr
+    assert "North" in result.stdout
+    assert calls == {"load_tracker": 1, "build_grids": 1, "_row": 1, "key": 1}
+
+
+def _counted(calls: Counter[str], name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls[name] += 1
+        return function(*args, **kwargs)
+
+    return counting
 
 
 def test_json_has_every_number_a_reader_needs(tracker: Path, run: Run) -> None:
@@ -124,7 +158,9 @@ def test_a_broken_project_file_is_reported_not_hidden(tracker: Path, run: Run) -
     assert "1 problem(s) in 1 file(s) are not shown above; run 'diffuse validate'" in result.stderr
 
 
-def test_narrow_terminal_shortens_project_names_never_figures(tracker: Path, run: Run) -> None:
+def test_narrow_terminal_lists_cells_below_each_project_and_cuts_nothing(
+    tracker: Path, run: Run
+) -> None:
     long_id = "hand-hygiene-spread-to-every-site"
     old = tracker / "projects" / "hh-spread.yaml"
     (tracker / "projects" / f"{long_id}.yaml").write_text(
@@ -134,10 +170,10 @@ def test_narrow_terminal_shortens_project_names_never_figures(tracker: Path, run
     result = run(
         "status", "--as-of", "2026-05-01", "--group", "region", cwd=tracker, env={"COLUMNS": "72"}
     )
-    row = next(line for line in result.lines if line.strip().startswith("hand-hygiene"))
-    assert row.split()[1:7] == ["plan", "1/3", "89/181", "n/a", "✗", "off-track"]
-    assert row.split()[0].endswith("…")
-    assert max(len(line) for line in result.lines) <= 85
+    at = next(i for i, line in enumerate(result.lines) if line.startswith("hand-hygiene"))
+    assert result.lines[at].split() == [long_id, "plan", "1/3", "89/181", "✗", "off-track"]
+    assert result.lines[at + 1] == "    forecast n/a  North 1/2!  South 0/1✗"
+    assert max(len(line) for line in result.lines) <= 72
 
 
 def test_no_color_wins_over_a_colour_terminal_and_symbols_remain(tracker: Path, run: Run) -> None:

@@ -7,6 +7,8 @@ Core modules are imported inside each command so `diffuse --help` stays fast.
 from __future__ import annotations
 
 import enum
+import os
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -133,6 +135,14 @@ DateOpt = Annotated[
         show_default=False,
     ),
 ]
+
+
+def _complete_people(ctx: typer.Context, incomplete: str) -> list[str]:
+    from diffuse.cli.ids import people  # only when a shell asks, to keep --help light
+
+    return people(ctx, incomplete)
+
+
 ByOpt = Annotated[
     str | None,
     typer.Option(
@@ -141,6 +151,7 @@ ByOpt = Annotated[
         help="Person id to record (default: the person whose email git authors commits "
         "with, as 'git var GIT_AUTHOR_IDENT' shows).",
         show_default=False,
+        autocompletion=_complete_people,
     ),
 ]
 CommitOpt = Annotated[bool, typer.Option("--commit", help="Commit the changed file with git.")]
@@ -166,6 +177,35 @@ def tracker_root(root: Path | None) -> Path:
     return find_root(root or Path.cwd())
 
 
+NoPagerOpt = Annotated[
+    bool, typer.Option("--no-pager", help="Print straight to the terminal, without a pager.")
+]
+
+
+def pager_command(no_pager: bool, interactive: bool, env: Mapping[str, str]) -> str | None:
+    """The pager to pipe output through, chosen as git chooses: none when output is not a
+    terminal or --no-pager is given; else $DIFFUSE_PAGER, $PAGER, or `less -FRX` (which
+    quits at once when the text fits the screen). An empty value or `cat` means none."""
+    if no_pager or not interactive:
+        return None
+    command = env.get("DIFFUSE_PAGER", env.get("PAGER", "less -FRX")).strip()
+    return None if command in ("", "cat") else command
+
+
+def page(text: str, command: str) -> None:
+    import shlex  # only when a pager runs
+    import subprocess
+
+    # As git does: less without its own settings quits when the text fits (F), shows
+    # colour (R) and leaves the text on the screen (X). The command is split as a shell
+    # would split it, but no shell runs it.
+    env = {**os.environ, "LESS": os.environ.get("LESS", "FRX")}
+    try:
+        subprocess.run(shlex.split(command), input=text, text=True, env=env, check=False)
+    except (OSError, ValueError):
+        typer.echo(text, nl=False)
+
+
 def warn_problems(problems: list[Any]) -> None:
     # The report still shows every valid file, but an invalid one must not go unnoticed.
     if problems:
@@ -178,4 +218,12 @@ def warn_problems(problems: list[Any]) -> None:
         raise typer.Exit(1)
 
 
-__all__ = ["app", "new_app", "parse_day", "tracker_root", "warn_problems"]
+__all__ = [
+    "app",
+    "new_app",
+    "page",
+    "pager_command",
+    "parse_day",
+    "tracker_root",
+    "warn_problems",
+]

@@ -8,15 +8,19 @@ from typing import Annotated
 
 import typer
 
+from diffuse.cli import ids as complete
 from diffuse.cli.app import (
     AsOfOpt,
     ByOpt,
     CommitOpt,
     DateOpt,
     DetailFormat,
+    NoPagerOpt,
     RootOpt,
     app,
     new_app,
+    page,
+    pager_command,
     parse_day,
     tracker_root,
     warn_problems,
@@ -96,23 +100,44 @@ def new_practice(
     root: RootOpt = None,
 ) -> None:
     """Create practices/ID.yaml with every field explained."""
+    from diffuse.edits.scaffold import missing_schemas
     from diffuse.edits.scaffold import new_practice as create
 
-    typer.echo(f"created {create(tracker_root(root), practice_id, title)}")
+    where = tracker_root(root)
+    typer.echo(f"created {create(where, practice_id, title)}")
+    for path in missing_schemas(where):
+        typer.echo(f"wrote {path}")
 
 
 @new_app.command("project")
 def new_project(
     project_id: Annotated[str, typer.Argument(metavar="ID", help="Id of the new project.")],
     practice: Annotated[
-        str, typer.Option("--practice", metavar="ID", help="Id of the practice it diffuses.")
+        str,
+        typer.Option(
+            "--practice",
+            metavar="ID",
+            help="Id of the practice it diffuses.",
+            autocompletion=complete.practices,
+        ),
     ],
     root: RootOpt = None,
 ) -> None:
     """Create projects/ID.yaml with the checklist, the standard risks and every site."""
+    from diffuse.edits.scaffold import missing_schemas
     from diffuse.edits.scaffold import new_project as create
 
-    typer.echo(f"created {create(tracker_root(root), project_id, practice)}")
+    where = tracker_root(root)
+    typer.echo(f"created {create(where, project_id, practice)}")
+    for path in missing_schemas(where):
+        typer.echo(f"wrote {path}")
+
+
+class ValidateFormat(enum.StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    GITHUB = "github"
+    JUNIT = "junit"
 
 
 @app.command()
@@ -123,19 +148,29 @@ def validate(
             metavar="PATH", help="Files or folders to report on (default: the whole tracker)."
         ),
     ] = None,
+    output: Annotated[
+        ValidateFormat | None,
+        typer.Option(
+            "--format",
+            help="Output format (default: github when GITHUB_ACTIONS=true, else text).",
+            show_default=False,
+        ),
+    ] = None,
     root: RootOpt = None,
 ) -> None:
     """Check every file and report all problems.
 
-    Each file is checked against its schema and every id it names against the other files.
-    Problems print as path:line:col: error[code] message. Exit 0 clean, 1 problems found."""
-    from diffuse.render import problems_summary, problems_text
+    Each file is checked against its schema and every id it names against the other files,
+    including the ids in the fields that parsed of a file with schema errors. Problems print
+    as path:line:col: error[code] message, then a summary line. Exit 0 clean, 1 problems
+    found. Example: diffuse validate --format junit > diffuse.xml"""
+    from diffuse.render.checks import choose_format
+    from diffuse.render.validation import validation_output
     from diffuse.rules.validation import validate_tracker
 
     report = validate_tracker(tracker_root(root or _first_dir(paths)), paths or [])
-    if report.problems:
-        typer.echo(problems_text(report.problems))
-    typer.echo(problems_summary(report.problems, report.files), err=bool(report.problems))
+    fmt = choose_format(output.value if output else None)
+    typer.echo(validation_output(report.problems, report.paths, fmt), nl=False)
     raise typer.Exit(1 if report.errors else 0)
 
 
@@ -150,14 +185,23 @@ def _first_dir(paths: list[Path] | None) -> Path | None:
 def status(
     practice: Annotated[
         list[str] | None,
-        typer.Option(metavar="ID", help="Only projects of this practice (repeatable)."),
+        typer.Option(
+            metavar="ID",
+            help="Only projects of this practice (repeatable).",
+            autocompletion=complete.practices,
+        ),
     ] = None,
     phase: Annotated[
         list[str] | None,
         typer.Option(metavar="PHASE", help="Only projects in this phase (repeatable)."),
     ] = None,
     site: Annotated[
-        list[str] | None, typer.Option(metavar="SITE", help="Only this site's column (repeatable).")
+        list[str] | None,
+        typer.Option(
+            metavar="SITE",
+            help="Only this site's column (repeatable).",
+            autocompletion=complete.sites,
+        ),
     ] = None,
     health: Annotated[
         list[str] | None,
@@ -202,12 +246,14 @@ def status(
 
     One row per active project (phase, share of sites live, days since approval against the
     target, overall health) and one column per site, each cell a symbol for the site's state
-    and health. Plain text when piped or NO_COLOR is set. When rows are cut, a last line
-    says how many are shown (on stderr for json and csv). Example, the 20 projects most in
-    trouble: diffuse status --sort health --limit 20"""
-    from diffuse.render import grid_output, make_console
-    from diffuse.reports.grid import Filters, Grid, cut, cut_note
-    from diffuse.reports.gridsource import GridSource
+    and health. When the sites do not fit, one column per region; when that does not fit
+    either, a line per project with its cells listed below it. Plain text when piped or
+    NO_COLOR is set. When rows are cut, a last line says how many are shown (on stderr for
+    json and csv). Example, the 20 projects most in trouble: diffuse status --sort health
+    --limit 20"""
+    from diffuse.render import grid_output, groupings, make_console
+    from diffuse.reports.grid import Filters, cut, cut_note
+    from diffuse.reports.gridsource import status_grids
 
     filters = Filters(
         tuple(practice or ()),
@@ -216,36 +262,43 @@ def status(
         tuple(health or ()),
         all_projects,
     )
-    source = GridSource(tracker_root(root), parse_day(as_of, "--as-of"), filters)
+    day = parse_day(as_of, "--as-of")
+    wanted = groupings(group.value, output.value)
+    grids, problems = status_grids(tracker_root(root), day, filters, wanted)
     rows = limit if limit is not None else TEXT_LIMIT if output is Format.TEXT else 0
-    counts: list[int] = []
-
-    def build(group_by: str | None) -> Grid:
-        grid, total = cut(source.grid(group_by), sort.value, rows)
-        counts[:] = [len(grid.rows), total]
-        return grid
-
-    grid_output(make_console(), build, group.value, output.value)
-    note = cut_note(*counts)
+    cuts = [cut(grid, sort.value, rows) for grid in grids]
+    grid_output(make_console(), [grid for grid, _ in cuts], output.value)
+    note = cut_note(len(cuts[0][0].rows), cuts[0][1]) if cuts else None
     if note:
         typer.echo(note, err=output in (Format.JSON, Format.CSV))
-    warn_problems(source.problems)
+    warn_problems(problems)
 
 
 @app.command()
 def show(
-    item_id: Annotated[str, typer.Argument(metavar="ID", help="A practice or project id.")],
+    item_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="A practice or project id.", autocompletion=complete.items
+        ),
+    ],
     output: Annotated[
         DetailFormat, typer.Option("--format", help="Output format.")
     ] = DetailFormat.TEXT,
+    no_pager: NoPagerOpt = False,
     as_of: AsOfOpt = None,
     root: RootOpt = None,
 ) -> None:
     """Print one practice or project in full.
 
     A project shows its checklist by role, the next gate, risks by score, metrics and sites;
-    a practice its principles, support elements, approvals and review dates."""
-    from diffuse.render import make_console
+    a practice its principles, support elements, approvals and review dates. On a terminal
+    the text goes through a pager, as git's does: $DIFFUSE_PAGER, $PAGER or less -FRX.
+    Example: diffuse show cvc-standardization --no-pager"""
+    import os
+    import sys
+
+    from diffuse.render import make_console, rendered
     from diffuse.render.show import item_view
     from diffuse.reports.status import item_json, show_data
     from diffuse.rules.load import find_item, load_tracker
@@ -256,13 +309,23 @@ def show(
     if output is DetailFormat.JSON:
         typer.echo(item_json(loaded, kind, item, day), nl=False)
     else:
-        make_console().print(item_view(show_data(loaded, kind, item, day)))
+        console = make_console()
+        view = item_view(show_data(loaded, kind, item, day), console.width)
+        pager = pager_command(no_pager, sys.stdout.isatty(), os.environ)
+        colour = (console.is_terminal or pager is not None) and not console.no_color
+        text = rendered(view, console.width, colour)
+        if pager is None:
+            typer.echo(text, nl=False)
+        else:
+            page(text, pager)
     warn_problems(loaded.problems)
 
 
 @app.command()
 def advance(
-    project: Annotated[str, typer.Argument(metavar="PROJECT", help="Project id.")],
+    project: Annotated[
+        str, typer.Argument(metavar="PROJECT", help="Project id.", autocompletion=complete.projects)
+    ],
     to: Annotated[
         str | None,
         typer.Option("--to", metavar="PHASE", help="Phase to enter (default: the next)."),

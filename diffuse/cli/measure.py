@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
+from diffuse.cli import ids as complete
 from diffuse.cli.app import (
     AsOfOpt,
     ByOpt,
@@ -23,7 +24,7 @@ from diffuse.cli.app import (
     tracker_root,
     warn_problems,
 )
-from diffuse.vocab import ChartType
+from diffuse.vocab import ChartType, MeasurePeriod, spoken
 
 
 class _MetricsGroup(TyperGroup):
@@ -54,13 +55,19 @@ app.add_typer(metrics_app, name="metrics")
 
 @metrics_app.command("show")
 def metrics_show(
-    project: Annotated[str, typer.Argument(metavar="PROJECT", help="Project id.")],
+    project: Annotated[
+        str, typer.Argument(metavar="PROJECT", help="Project id.", autocompletion=complete.projects)
+    ],
     metric: Annotated[
         str | None, typer.Argument(metavar="[METRIC]", help="Metric id (default: every metric).")
     ] = None,
     site: Annotated[
         list[str] | None,
-        typer.Option(metavar="SITE", help="Only this site's values (repeatable)."),
+        typer.Option(
+            metavar="SITE",
+            help="Only this site's values (repeatable).",
+            autocompletion=complete.sites,
+        ),
     ] = None,
     chart: Annotated[
         ChartType | None,
@@ -220,7 +227,9 @@ def _exclusions(values: list[str]) -> tuple[tuple[date, str], ...]:
 
 @metrics_app.command("import")
 def metrics_import(
-    project: Annotated[str, typer.Argument(metavar="PROJECT", help="Project id.")],
+    project: Annotated[
+        str, typer.Argument(metavar="PROJECT", help="Project id.", autocompletion=complete.projects)
+    ],
     metric: Annotated[str, typer.Argument(metavar="METRIC", help="Metric id.")],
     file: Annotated[
         Path,
@@ -236,9 +245,7 @@ def metrics_import(
     ] = False,
     period: Annotated[
         str | None,
-        typer.Option(
-            metavar="PERIOD", help="Record every value as baseline, implementation or ongoing."
-        ),
+        typer.Option(metavar="PERIOD", help=f"Record every value as {spoken(MeasurePeriod)}."),
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Check the file; change nothing.")
@@ -285,10 +292,10 @@ def review(
     """List practice reviews due or overdue, and site rows nobody has updated.
 
     A practice is reviewed every review.cadence_months (default: the organisation's
-    review_cadence_months) after its last review or its establishment. A site row not yet
-    sustained, in a project of any phase, is stale when its 'updated' date is older than N
-    weeks, unless the site records a pause covering the date. Exit 0, or 1 with --strict
-    when anything is overdue."""
+    review_cadence_months) after its last review or its establishment. An in-scope site
+    row not yet sustained, in a project of any phase, is stale when its 'updated' date is
+    older than N weeks, unless the site records a pause covering the date. --as-of reads
+    the records dated by then. Exit 0, or 1 with --strict when anything is overdue."""
     from diffuse.render import make_console
     from diffuse.render.measures import print_out, review_json, review_view
     from diffuse.reports.reviews import review_report
@@ -309,7 +316,11 @@ def review(
 def scorecard(
     site: Annotated[
         list[str] | None,
-        typer.Option(metavar="SITE", help="Only this site, with its project detail (repeatable)."),
+        typer.Option(
+            metavar="SITE",
+            help="Only this site, with its project detail (repeatable).",
+            autocompletion=complete.sites,
+        ),
     ] = None,
     output: Annotated[
         TableFormat, typer.Option("--format", help="Output format.")

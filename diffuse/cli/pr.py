@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import enum
+import json
 import os
+import stat
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from diffuse.cli import ids as complete
 from diffuse.cli.app import DateOpt, DetailFormat, RootOpt, app, parse_day, tracker_root
 
 
@@ -31,6 +34,14 @@ def check(
             show_default=False,
         ),
     ] = None,
+    base_default: Annotated[
+        bool,
+        typer.Option(
+            "--base-default",
+            help="Compare with the default branch: origin/HEAD, else the first of "
+            "origin/main, origin/master, main and master that exists.",
+        ),
+    ] = False,
     verify_signoff: Annotated[
         bool,
         typer.Option(
@@ -55,13 +66,18 @@ def check(
     moving to approved meets its readiness criteria and carries an approval by a member of
     its approving body; a project entering a phase meets its gate; approved records change
     in substance only with a new approval. Each failure names file, line, rule and fix.
-    Exit 0 pass, 1 fail."""
+    Exit 0 pass, 1 fail. Example: diffuse check --base-default --format junit > diffuse.xml"""
     from diffuse.pr.check import run_check
     from diffuse.pr.context import CheckRequest
     from diffuse.render.checks import append_step_summary, check_output, choose_format
 
+    where = tracker_root(root)
     ref = base or (f"origin/{os.environ['GITHUB_BASE_REF']}" if _in_pull_request() else None)
-    report = run_check(tracker_root(root), CheckRequest(ref, verify_signoff))
+    if base_default and not base:
+        from diffuse.repo import default_branch
+
+        ref = default_branch(where)
+    report = run_check(where, CheckRequest(ref, verify_signoff))
     fmt = choose_format(output.value if output else None)
     typer.echo(check_output(report, fmt), nl=False)
     if fmt == "github":
@@ -78,7 +94,9 @@ def approve_item(
     item: Annotated[
         str,
         typer.Argument(
-            metavar="ITEM", help="A practice or project id, or 'organisation' for its bodies."
+            metavar="ITEM",
+            help="A practice or project id, or 'organisation' for its bodies.",
+            autocompletion=complete.items,
         ),
     ],
     gate: Annotated[
@@ -99,20 +117,37 @@ def approve_item(
             metavar="TEXT", help="Why (needed to move a practice back).", show_default=False
         ),
     ] = None,
+    body: Annotated[
+        str | None,
+        typer.Option(
+            metavar="BODY",
+            help="For a practice: approve for this body instead of its approving body (a "
+            "practice moving to another body needs the approval of the body it leaves).",
+            show_default=False,
+        ),
+    ] = None,
     on: DateOpt = None,
     root: RootOpt = None,
 ) -> None:
     """Record an approval as the current git user and commit just that file.
 
     The approver is the person in organisation.yaml whose email is git's author email,
-    and must be a member of the approving body. 'diffuse approve organisation' makes an
-    empty commit approving the current approving bodies and workflow."""
+    and must be a member of the approving body (or of --body). 'diffuse approve
+    organisation' makes an empty commit approving the current approving bodies and
+    workflow.
+
+    \b
+    Examples:
+      diffuse approve hh-2027 --gate execute --reference "CPC minutes 2027-02-16"
+      diffuse approve hand-hygiene --body cpc   # release it to the council it moves to
+    """
     from diffuse.edits.approve import ApproveRequest, approve
     from diffuse.render import clean
 
-    request = ApproveRequest(item, parse_day(on, "--date"), gate, reference, reason)
+    request = ApproveRequest(item, parse_day(on, "--date"), gate, reference, reason, body)
     done = approve(tracker_root(root), request)
     what = f"{done.kind} {done.item}" + (f" to enter {done.gate}" if done.gate else "")
+    what += f" for {done.body}" if body else ""
     typer.echo(f"approved {clean(what)} as {clean(done.person)}; committed {done.commit}")
 
 
@@ -144,7 +179,12 @@ def codeowners(
 
 @app.command()
 def history(
-    item: Annotated[str, typer.Argument(metavar="ID", help="A practice or project id.")],
+    item: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="A practice or project id.", autocompletion=complete.items
+        ),
+    ],
     output: Annotated[
         DetailFormat, typer.Option("--format", help="Output format.")
     ] = DetailFormat.TEXT,
@@ -166,20 +206,52 @@ def history(
 @app.command()
 def schema(
     out: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             metavar="DIR",
-            help="Folder to write to (default: schemas/ in the tracker folder).",
+            help="Folder to write to, or - for standard output (one JSON object keyed by "
+            "file name); default: schemas/ in the tracker folder.",
             show_default=False,
         ),
     ] = None,
+    outputs: Annotated[
+        bool,
+        typer.Option(
+            "--output",
+            help="Write the schemas of every command's --format json output instead "
+            "(COMMAND.output.schema.json).",
+        ),
+    ] = False,
     root: RootOpt = None,
 ) -> None:
     """Write JSON Schema files for editors: organisation, practice and project.
 
-    Files from 'diffuse new' start with a yaml-language-server line pointing at them."""
-    from diffuse.reports.schema import SCHEMA_DIR, write_schemas
+    Files from 'diffuse new' start with a yaml-language-server line pointing at them.
+    With --output, the shapes of the JSON that validate, check, status, show, history,
+    metrics, trend, review and scorecard print. Example: diffuse schema --output --out -"""
+    from diffuse.errors import DiffuseError
+    from diffuse.reports.outputs import all_output_schemas
+    from diffuse.reports.schema import SCHEMA_DIR, all_schemas, write_json_files
 
-    target = out or tracker_root(root) / SCHEMA_DIR
-    for path in write_schemas(target):
+    found = all_output_schemas() if outputs else all_schemas()
+    text = json.dumps(found, indent=2, ensure_ascii=False) + "\n"
+    target = Path(out) if out else tracker_root(root) / SCHEMA_DIR
+    if out == "-":
+        typer.echo(text, nl=False)
+        return
+    if _is_stream(target):
+        with open(target, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        return
+    if target.exists() and not target.is_dir():
+        raise DiffuseError(f"--out: {target} is a file; give a folder, or - for standard output")
+    for path in write_json_files(target, found):
         typer.echo(f"wrote {path}")
+
+
+def _is_stream(path: Path) -> bool:
+    # /dev/stdout, a pipe or a terminal: written to as standard output is.
+    try:
+        return not stat.S_ISDIR(path.stat().st_mode) and not stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False

@@ -6,13 +6,16 @@ from typing import Annotated
 
 import typer
 
+from diffuse.cli import ids as complete
 from diffuse.cli.app import ByOpt, CommitOpt, DateOpt, RootOpt, app, tracker_root
 from diffuse.cli.edit import DryRunOpt, echo_result, edit_options
 
 
 @app.command("practice")
 def practice(
-    practice_id: Annotated[str, typer.Argument(metavar="ID", help="Practice id.")],
+    practice_id: Annotated[
+        str, typer.Argument(metavar="ID", help="Practice id.", autocompletion=complete.practices)
+    ],
     status_: Annotated[
         str | None,
         typer.Option(

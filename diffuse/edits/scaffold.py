@@ -10,7 +10,7 @@ from diffuse.errors import DiffuseError
 from diffuse.frameworks.catalog import DEFAULT, FRAMEWORKS
 from diffuse.layout import ID_PATTERN, WINDOWS_RESERVED
 from diffuse.models import RiskCategory, Workflow
-from diffuse.reports.schema import SCHEMA_DIR, write_schemas
+from diffuse.reports.schema import KINDS, SCHEMA_DIR, schema_name, write_schemas
 from diffuse.reports.schema import header as schema_header
 from diffuse.rules.catalog import ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR
 from diffuse.rules.load import load_tracker
@@ -149,6 +149,13 @@ def init_tracker(directory: Path, name: str, framework: str = DEFAULT) -> InitOu
     return outcome
 
 
+def missing_schemas(root: Path) -> list[Path]:
+    """The schemas the new file's yaml-language-server line names, written when missing."""
+    if all((root / SCHEMA_DIR / schema_name(kind)).is_file() for kind in KINDS):
+        return []
+    return write_schemas(root / SCHEMA_DIR)
+
+
 def new_practice(root: Path, practice_id: str, title: str | None) -> Path:
     _check_new_id(practice_id)
     org = load_tracker(root).org
@@ -195,7 +202,9 @@ def new_project(root: Path, project_id: str, practice_id: str) -> Path:
         "metrics: []   # - {id, name, level, kind, unit, direction, baseline, target, values}",
         "dissemination: []   # 'diffuse disseminate PROJECT APPROACH': how the word spreads",
         "",
-        "# Every site is in scope unless marked not-applicable.",
+        "# Every site is in scope, unless marked not-applicable with a reason",
+        "# ('diffuse site PROJECT SITE --status not-applicable --reason TEXT') or excepted",
+        "# by diffusion oversight ('diffuse site PROJECT SITE --except REASON').",
         "sites:",
         *_site_lines([site.id for site in loaded.org.sites]),
         "",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import difflib
+import functools
 import math
 import os
 import re
@@ -17,10 +18,10 @@ import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from diffuse.errors import Location, Problem
 from diffuse.files.nodes import LimitError, compose, convert_checked, shown, where
@@ -47,6 +48,8 @@ class Document:
     data: Any = None
     problems: list[Problem] = field(default_factory=list)
     text: str = ""
+    # Top-level keys whose values failed the schema: `salvage` leaves them out.
+    invalid_keys: set[str] = field(default_factory=set)
     released: bool = field(default=False, repr=False)
     _keys: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = field(
         default_factory=dict, repr=False
@@ -264,7 +267,9 @@ def validate(doc: Document, model: type[M]) -> M | None:
     try:
         item = model.model_validate(doc.data)
     except ValidationError as exc:
-        doc.problems.extend(schema_problem(doc, model, err) for err in exc.errors())
+        errors = exc.errors()
+        doc.problems.extend(schema_problem(doc, model, err) for err in errors)
+        doc.invalid_keys.update(str(err["loc"][0]) for err in errors if err["loc"])
         return None
     if not doc.text or _NON_FINITE_HINT.search(doc.text):
         found = [_non_finite_problem(doc, loc) for loc in _non_finite(item, ())]
@@ -272,6 +277,33 @@ def validate(doc: Document, model: type[M]) -> M | None:
             doc.problems.extend(found)
             return None
     return item
+
+
+def salvage(doc: Document, model: type[M]) -> M | None:
+    """The fields of a file that failed validation which are valid on their own, so the
+    ids they name can still be checked in the same run. Fields that failed, and required
+    ones that are missing, are None: the result is for reading references only."""
+    if not isinstance(doc.data, dict):
+        return None
+    values: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        if key in doc.data and key not in doc.invalid_keys:
+            try:
+                values[name] = _field_adapter(model, name).validate_python(doc.data[key])
+                continue
+            except ValidationError:
+                pass
+        if info.is_required():
+            values[name] = None
+    return model.model_construct(**values)
+
+
+@functools.cache
+def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    info = model.model_fields[name]
+    kind: Any = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+    return TypeAdapter(kind)
 
 
 def _non_finite(value: Any, loc: tuple[str | int, ...]) -> Iterator[tuple[str | int, ...]]:

@@ -1,16 +1,17 @@
 """Everything the user reads: the grid, problem lists, gate reports, practice and project views.
 
 The only module besides `cli` that imports Rich. Text from YAML files is always passed as
-`rich.text.Text` (never parsed as markup) after control characters are made visible.
+`rich.text.Text` (never parsed as markup) after control characters are made visible
+(`escape.clean`).
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
-import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from rich import box
@@ -19,9 +20,11 @@ from rich.table import Table
 from rich.text import Text
 
 from diffuse.errors import Problem
+from diffuse.escape import clean as clean  # re-exported: every view escapes with it
 from diffuse.render.csvtext import csv_text
 from diffuse.reports.grid import Cell, Grid, Row
-from diffuse.vocab import Health, SiteStatus
+from diffuse.reports.gridjson import grid_data
+from diffuse.vocab import OUTPUT_SCHEMA_VERSION, Health, SiteStatus
 
 if TYPE_CHECKING:
     from diffuse.models import Workflow
@@ -40,23 +43,9 @@ HEALTH_SYMBOL = {
     Health.AT_RISK: ("!", "yellow"),
     Health.OFF_TRACK: ("✗", "bold red"),
 }
-# Control characters, and the invisible marks that reorder bidirectional text (which can
-# make a line read differently from what it holds).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def clean(value: object) -> str:
-    """File text made safe for a terminal: escape sequences are shown, never executed."""
-    return _CONTROL.sub(_visible, str(value))
-
-
-def _visible(match: re.Match[str]) -> str:
-    char = match.group()
-    return repr(char)[1:-1] if ord(char) < 0x100 else f"\\u{ord(char):04x}"
 
 
 def make_console(file: IO[str] | None = None, width: int | None = None) -> Console:
-    # Rich honours NO_COLOR itself and drops colour when output is not a terminal.
     stream = file or sys.stdout
     interactive = stream.isatty()
     return Console(
@@ -65,8 +54,39 @@ def make_console(file: IO[str] | None = None, width: int | None = None) -> Conso
         highlight=False,
         emoji=False,
         soft_wrap=False,
-        no_color="NO_COLOR" in os.environ or None,
+        no_color=colour_off(),
+        force_terminal=True if colour_forced() else None,
     )
+
+
+def rendered(view: Any, width: int, colour: bool) -> str:
+    """`view` as text `width` wide, for a pager or a pipe; without colour, the padding
+    Rich adds at the ends of lines is taken off."""
+    out = io.StringIO()
+    console = Console(
+        file=out,
+        width=width,
+        force_terminal=colour,
+        no_color=not colour,
+        color_system="auto" if colour else None,
+        highlight=False,
+        emoji=False,
+        soft_wrap=False,
+    )
+    console.print(view)
+    text = out.getvalue()
+    return text if colour else "".join(line.rstrip() + "\n" for line in text.splitlines())
+
+
+def colour_off() -> bool:
+    """NO_COLOR turns colour off when it is set and not empty (no-color.org)."""
+    return bool(os.environ.get("NO_COLOR"))
+
+
+def colour_forced() -> bool:
+    """Colour even when piped: FORCE_COLOR set and not empty, or CLICOLOR_FORCE not 0."""
+    force = os.environ.get("CLICOLOR_FORCE", "")
+    return bool(os.environ.get("FORCE_COLOR")) or (force != "" and force != "0")
 
 
 def _piped_width() -> int:
@@ -102,7 +122,7 @@ def cell_label(cell: Cell, grouped: bool) -> str:
     return f"{STATUS_SYMBOL[cell.status][0]}{health}"
 
 
-def _cell_text(cell: Cell, grouped: bool) -> Text:
+def cell_text(cell: Cell, grouped: bool) -> Text:
     style = HEALTH_SYMBOL[cell.health][1] if cell.in_scope else "dim"
     if not grouped and cell.status in (SiteStatus.NOT_STARTED, SiteStatus.NOT_APPLICABLE):
         style = "dim" if cell.health is Health.ON_TRACK else style
@@ -121,18 +141,6 @@ def days_label(row: Row) -> str:
 
 def forecast_label(row: Row) -> str:
     return row.forecast.label if row.forecast else "n/a"
-
-
-def forecast_record(row: Row) -> dict[str, Any]:
-    outlook = row.forecast
-    if outlook is None:
-        return {"date": None, "done": False, "days_after_target": None, "note": ""}
-    return {
-        "date": outlook.day.isoformat() if outlook.day else None,
-        "done": outlook.done,
-        "days_after_target": outlook.days_after(row.target),
-        "note": outlook.note,
-    }
 
 
 HEADS = ["Project", "Phase", "Live", "Days", "Forecast", "Health"]
@@ -194,18 +202,40 @@ def _row_cells(row: Row, grouped: bool) -> list[Text]:
         Text(days_label(row)),
         Text(forecast_label(row)),
         Text(health_label(row.health), style=HEALTH_SYMBOL[row.health][1]),
-        *(_cell_text(c, grouped) for c in row.cells),
+        *(cell_text(c, grouped) for c in row.cells),
     ]
 
 
-def legend(grouped: bool) -> str:
-    statuses = "  ".join(f"{sym} {status.value}" for status, (sym, _) in STATUS_SYMBOL.items())
-    health = "  ".join(f"{sym} {h.value}" for h, (sym, _) in HEALTH_SYMBOL.items())
-    cells = "cells: live/in-scope sites and worst health" if grouped else f"sites: {statuses}"
-    return (
-        f"{cells}\nhealth: {health}\nDays: since approval / to the target date\n"
-        "Forecast: when every site is live at the pace of go-lives so far (n/a: too few)"
+def legend(grouped: bool, width: int | None = None) -> str:
+    """The key to the grid's symbols; with `width`, its lists wrap between entries, so a
+    symbol never ends a line apart from its word."""
+    # A site excepted by diffusion oversight is out of scope too: shown alike, counted by neither.
+    statuses = [
+        f"{sym} {status.value}" + (" or excepted" if status is SiteStatus.NOT_APPLICABLE else "")
+        for status, (sym, _) in STATUS_SYMBOL.items()
+    ]
+    health = [f"{sym} {h.value}" for h, (sym, _) in HEALTH_SYMBOL.items()]
+    cells = "cells: live/in-scope sites and worst health" if grouped else None
+    lines = [cells] if cells else _entries("sites: ", statuses, width)
+    lines += _entries("health: ", health, width)
+    return "\n".join(
+        [
+            *lines,
+            "Days: since approval / to the target date",
+            "Forecast: when every site is live at the pace of go-lives so far (n/a: too few)",
+        ]
     )
+
+
+def _entries(head: str, entries: list[str], width: int | None) -> list[str]:
+    lines, current = [], head + entries[0]
+    for entry in entries[1:]:
+        if width is not None and len(current) + 2 + len(entry) > width:
+            lines.append(current)
+            current = " " * len(head) + entry
+        else:
+            current += "  " + entry
+    return [*lines, current]
 
 
 def render_grid_text(console: Console, grid: Grid) -> None:
@@ -213,7 +243,7 @@ def render_grid_text(console: Console, grid: Grid) -> None:
         console.print("No projects match.")
         return
     console.print(grid_table(grid, console.width))
-    console.print(Text(legend(grid.grouped_by is not None), style="dim"))
+    console.print(Text(legend(grid.grouped_by is not None, console.width), style="dim"))
 
 
 def grid_width(grid: Grid) -> int:
@@ -228,43 +258,8 @@ def grid_fits(grid: Grid, width: int) -> bool:
     return grid_width(grid) <= width
 
 
-def grid_records(grid: Grid) -> list[dict[str, Any]]:
-    return [
-        {
-            "project": row.project,
-            "title": row.title,
-            "practice": row.practice,
-            "phase": row.phase,
-            "health": row.health.value,
-            "reasons": row.reasons,
-            "live": row.live,
-            "in_scope": row.in_scope,
-            "share_live": round(row.share_live, 4),
-            "approved": row.approved.isoformat() if row.approved else None,
-            "days_since_approval": row.days,
-            "target_date": row.target.isoformat() if row.target else None,
-            "forecast": forecast_record(row),
-            "columns": {
-                col.id: {
-                    "status": cell.status.value,
-                    "health": cell.health.value,
-                    "live": cell.live,
-                    "in_scope": cell.in_scope,
-                }
-                for col, cell in zip(grid.columns, row.cells, strict=True)
-            },
-        }
-        for row in grid.rows
-    ]
-
-
 def grid_json(grid: Grid) -> str:
-    payload = {
-        "as_of": grid.as_of.isoformat(),
-        "target_months": grid.target_months,
-        "grouped_by": grid.grouped_by,
-        "projects": grid_records(grid),
-    }
+    payload = {"schema_version": OUTPUT_SCHEMA_VERSION, **grid_data(grid)}
     return json.dumps(payload, indent=2, ensure_ascii=False)
 
 
@@ -354,25 +349,28 @@ def gate_text(report: GateReport, workflow: Workflow) -> str:
     return "\n".join(lines)
 
 
-def grid_output(console: Console, build: Any, group: str, output: str) -> None:
-    """Print the grid; `build(group_by)` makes it. With group 'auto', sites are grouped by
-    region only when one column per site would not fit the console."""
-    group_by = None if group in ("auto", "site") else group
-    grid = build(group_by)
-    auto = group == "auto" and output in ("text", "markdown") and grid.rows
-    if auto and not grid_fits(grid, console.width):
-        grid = build("region")
+def groupings(group: str, output: str) -> tuple[str | None, ...]:
+    """The grids `grid_output` needs for a `--group` choice: with 'auto', text needs the
+    grid by region to fall back on when one column per site would not fit."""
+    if group == "auto" and output == "text":
+        return (None, "region")
+    return (None if group in ("auto", "site") else group,)
+
+
+def grid_output(console: Console, grids: Sequence[Grid], output: str) -> None:
+    """Print the first of `grids` (as built for `groupings`), or the second when the first
+    does not fit the console."""
+    grid = grids[0]
+    if len(grids) > 1 and grid.rows and not grid_fits(grid, console.width):
+        grid = grids[1]
     if output == "text":
-        # A grid too wide for the terminal is printed whole, never with columns dropped.
-        needed = grid_width(grid)
-        if needed > console.width:
-            console = Console(
-                file=console.file,
-                width=needed,
-                highlight=False,
-                no_color=console.no_color,
-                force_terminal=console.is_terminal,
-            )
+        # A grid too wide for the terminal becomes a line per project with its cells listed
+        # below it: every figure is kept, none is cut.
+        if grid.rows and not grid_fits(grid, console.width):
+            from diffuse.render.compact import render_compact
+
+            render_compact(console, grid)
+            return
         render_grid_text(console, grid)
         return
     writer = {"json": grid_json, "csv": grid_csv, "markdown": grid_markdown}[output]

@@ -20,6 +20,7 @@ from diffuse.render import clean
 from diffuse.render.csvtext import csv_text
 from diffuse.reports.measures import CHART_NAMES, SeriesChart, number, sigma_side
 from diffuse.reports.spc import PartResult, PointResult
+from diffuse.vocab import OUTPUT_SCHEMA_VERSION
 
 POINT, SIGNAL, EXCLUDED = "●", "◆", "○"
 CENTRE, LOWER, UPPER, TARGET = "│", "[", "]", "┆"
@@ -233,7 +234,11 @@ def _sigma_text(drawn: SeriesChart, part: PartResult, scale: _Scale) -> str:
 
 
 def charts_json(project: str, charts: list[SeriesChart]) -> str:
-    payload = {"project": project, "charts": [chart_record(c) for c in charts]}
+    payload = {
+        "schema_version": OUTPUT_SCHEMA_VERSION,
+        "project": project,
+        "charts": [chart_record(c) for c in charts],
+    }
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree as ET
 
+from diffuse.errors import Level
 from diffuse.layout import resolved
 from diffuse.render import clean
+from diffuse.vocab import OUTPUT_SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from diffuse.errors import Problem
@@ -91,6 +93,7 @@ def _change_line(change: StateChange) -> str:
 
 def check_json(report: CheckReport) -> str:
     data: dict[str, Any] = {
+        "schema_version": OUTPUT_SCHEMA_VERSION,
         "passed": report.passed,
         "base": report.base,
         "base_commit": report.base_commit,
@@ -106,18 +109,7 @@ def check_json(report: CheckReport) -> str:
             }
             for c in report.changes
         ],
-        "problems": [
-            {
-                "file": _shown(f.location.path),
-                "line": f.location.line,
-                "col": f.location.col,
-                "rule": f.code,
-                "level": str(f.level),
-                "message": f.message,
-                "fix": f.fix,
-            }
-            for f in report.findings
-        ],
+        "problems": [problem_record(f, _shown(f.location.path)) for f in report.findings],
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
@@ -132,36 +124,53 @@ def _prop(text: str) -> str:
 
 def check_github(report: CheckReport) -> str:
     """Workflow commands: each finding becomes an annotation on its line of the diff."""
-    lines = []
-    for f in report.findings:
-        loc = f.location
-        props = [f"file={_prop(_shown(loc.path, report.toplevel))}"]
-        if loc.line > 0:
-            props += [f"line={loc.line}", f"col={loc.col}"]
-        props.append(f"title={_prop(f'diffuse {f.code}')}")
-        text = clean(f.message) + (f" (fix: {clean(f.fix)})" if f.fix else "")
-        lines.append(f"::{f.level} {','.join(props)}::{_data(text)}")
+    lines = [annotation(f, _shown(f.location.path, report.toplevel)) for f in report.findings]
     lines.append(_summary(report))
     return "\n".join(lines) + "\n"
 
 
-def check_junit(report: CheckReport) -> str:
-    """One test case per file checked, failed with every finding in that file."""
+def annotation(finding: Problem, path: str) -> str:
+    """One GitHub workflow command: an annotation on the finding's line of `path`."""
+    loc = finding.location
+    props = [f"file={_prop(path)}"]
+    if loc.line > 0:
+        props += [f"line={loc.line}", f"col={loc.col}"]
+    props.append(f"title={_prop(f'diffuse {finding.code}')}")
+    text = clean(finding.message) + (f" (fix: {clean(finding.fix)})" if finding.fix else "")
+    return f"::{finding.level} {','.join(props)}::{_data(text)}"
+
+
+def problem_record(finding: Problem, path: str) -> dict[str, Any]:
+    """A finding in JSON: the same fields in `check` and `validate`."""
+    loc = finding.location
+    return {
+        "file": path,
+        "line": loc.line,
+        "col": loc.col,
+        "rule": finding.code,
+        "level": str(finding.level),
+        "message": finding.message,
+        "fix": finding.fix,
+    }
+
+
+def junit_suite(name: str, files: list[str], findings: list[tuple[str, Problem]]) -> str:
+    """One test case per file, failed with every error found in it."""
     by_file: dict[str, list[Problem]] = {}
-    for f in report.findings:
-        by_file.setdefault(_shown(f.location.path), []).append(f)
-    checked = {_shown(c.path) for c in report.changes} | set(by_file)
-    errors = report.errors
+    for path, f in findings:
+        if f.level is Level.ERROR:
+            by_file.setdefault(path, []).append(f)
+    checked = set(files) | {path for path, _ in findings}
     suite = ET.Element(
         "testsuite",
-        name="diffuse check",
+        name=name,
         tests=str(max(len(checked), 1)),
-        failures=str(len({_shown(f.location.path) for f in errors})),
+        failures=str(len(by_file)),
         errors="0",
     )
-    for name in sorted(checked) or ["tracker"]:
-        case = ET.SubElement(suite, "testcase", classname="diffuse", name=clean(name))
-        found = [f for f in by_file.get(name, []) if f in errors]
+    for path in sorted(checked) or ["tracker"]:
+        case = ET.SubElement(suite, "testcase", classname="diffuse", name=clean(path))
+        found = by_file.get(path, [])
         if found:
             failure = ET.SubElement(
                 case, "failure", message=f"{len(found)} problem(s)", type=found[0].code
@@ -171,6 +180,13 @@ def check_junit(report: CheckReport) -> str:
     root.append(suite)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
+
+
+def check_junit(report: CheckReport) -> str:
+    """One test case per file checked, failed with every finding in that file."""
+    findings = [(_shown(f.location.path), f) for f in report.findings]
+    files = [_shown(c.path) for c in report.changes]
+    return junit_suite("diffuse check", files, findings)
 
 
 def _finding_line(f: Problem) -> str:

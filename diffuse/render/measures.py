@@ -15,6 +15,7 @@ from diffuse.render import STATUS_SYMBOL, clean
 from diffuse.render.csvtext import csv_text
 from diffuse.reports.reviews import PracticeReview, ReviewReport, SiteUpdate
 from diffuse.reports.scorecard import Scorecard, SiteScore
+from diffuse.vocab import OUTPUT_SCHEMA_VERSION
 
 
 def _table(
@@ -134,6 +135,7 @@ def review_summary(report: ReviewReport) -> str:
 
 def review_json(report: ReviewReport) -> str:
     payload = {
+        "schema_version": OUTPUT_SCHEMA_VERSION,
         "as_of": report.as_of.isoformat(),
         "weeks": report.weeks,
         "ahead_days": report.ahead_days,
@@ -243,15 +245,22 @@ def _score_record(score: SiteScore) -> dict[str, Any]:
         "projects": [
             {
                 **_plain({k: v for k, v in vars(line).items() if k != "compliance"}),
-                "compliance": [_plain(vars(c)) for c in line.compliance],
+                "compliance": [_compliance_record(c) for c in line.compliance],
             }
             for line in score.lines
         ],
     }
 
 
+def _compliance_record(check: Any) -> dict[str, Any]:
+    # `date`, as every other output names a day.
+    record = _plain(vars(check))
+    return {("date" if key == "day" else key): value for key, value in record.items()}
+
+
 def scorecard_json(card: Scorecard) -> str:
     payload = {
+        "schema_version": OUTPUT_SCHEMA_VERSION,
         "as_of": card.as_of.isoformat(),
         "projects": card.projects,
         "sites": scorecard_records(card),

@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from rich.console import Console, Group, RenderableType
-from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
 from diffuse.frameworks.dissemination import EVIDENCE, plan_warnings
-from diffuse.models import DutyStatus, Metric, Organisation, Practice, Project, Workflow
+from diffuse.models import (
+    DutyStatus,
+    Metric,
+    Organisation,
+    Practice,
+    Project,
+    SiteState,
+    SiteStatus,
+    Workflow,
+)
 from diffuse.render import HEALTH_SYMBOL, STATUS_SYMBOL, clean, gate_text, health_label
 from diffuse.reports.grid import Row
 from diffuse.reports.measures import metric_summary, number
 from diffuse.reports.reviews import review_due
 from diffuse.reports.status import ShowData
-from diffuse.reports.tracker import add_months, site_state
+from diffuse.reports.tracker import add_months
 from diffuse.rules.gates import GateReport
+from diffuse.rules.scope import site_state
 
 DUTY_SYMBOL = {
     DutyStatus.DONE: "✓ done",
@@ -28,6 +38,41 @@ DUTY_SYMBOL = {
 
 def _t(value: object) -> Text:
     return Text(clean(value if value is not None else "-"))
+
+
+def _hang(prefix: str, value: object) -> Table:
+    """`prefix` then `value`, its wrapped lines starting under the value, not at column 0."""
+    table = Table.grid()
+    table.add_column(no_wrap=True)
+    table.add_column(overflow="fold")
+    table.add_row(Text(clean(prefix)), _t(value))
+    return table
+
+
+def _hang_lines(text: str) -> list[RenderableType]:
+    """Each line of `text` hung after its indent and leading mark."""
+    found: list[RenderableType] = []
+    for line in text.splitlines():
+        lead = re.match(r"\s*(?:[✗✓] )?", line)
+        cut = lead.end() if lead else 0
+        found.append(_hang(line[:cut], line[cut:]) if cut else _t(line))
+    return found
+
+
+def _facts(facts: list[str], width: int | None, indent: str = "    ") -> list[Text]:
+    """`facts` joined by ' · ' and wrapped between facts, never inside one (a label and
+    its date stay together), each line under `indent`."""
+    lines: list[Text] = []
+    current = ""
+    for fact in (clean(f) for f in facts):
+        joined = f"{current} · {fact}" if current else fact
+        if current and width is not None and len(indent) + len(joined) > width:
+            lines.append(Text(indent + current))
+            joined = fact
+        current = joined
+    if current:
+        lines.append(Text(indent + current))
+    return lines
 
 
 def _kv(pairs: list[tuple[str, object]]) -> Table:
@@ -88,13 +133,13 @@ def practice_view(
         ),
     ]
     if practice.summary:
-        parts += [_section("Summary"), _t(practice.summary.strip())]
+        parts += [_section("Summary"), _hang("  ", practice.summary.strip())]
     if practice.goal:
-        parts += [_section("Goal"), _t(practice.goal.strip())]
+        parts += [_section("Goal"), _hang("  ", practice.goal.strip())]
     if practice.key_principles:
         parts.append(_section("Key principles"))
-        parts += [_t(f"  fixed:     {p}") for p in practice.key_principles.fixed]
-        parts += [_t(f"  adaptable: {p}") for p in practice.key_principles.adaptable]
+        parts += [_hang("  fixed:     ", p) for p in practice.key_principles.fixed]
+        parts += [_hang("  adaptable: ", p) for p in practice.key_principles.adaptable]
     parts += _support_and_approvals(practice, org)
     return Group(*parts)
 
@@ -103,19 +148,18 @@ def _support_and_approvals(practice: Practice, org: Organisation) -> list[Render
     parts: list[RenderableType] = []
     if practice.evidence:
         parts.append(_section("Evidence"))
-        parts += [_t(f"  {e.site}: {e.summary.strip()}") for e in practice.evidence]
+        parts += [_hang(f"  {e.site}: ", e.summary.strip()) for e in practice.evidence]
     if practice.support_elements:
-        table = Table("kind", "title", "status", "link", box=None, pad_edge=False)
+        parts.append(_section("Support elements"))
         for el in practice.support_elements:
-            table.add_row(el.kind.value, _t(el.title), el.status.value, _t(el.link))
-        parts += [_section("Support elements"), table]
+            parts.append(_hang(f"  {el.kind.value} · {el.status.value}: ", el.title))
+            if el.link:
+                parts.append(_hang("      ", el.link))
     if practice.approvals:
-        table = Table("date", "body", "by", "decision", "reference", box=None, pad_edge=False)
+        parts.append(_section("Approvals"))
         for a in practice.approvals:
-            table.add_row(
-                str(a.date), _t(a.body), _t(_person(org, a.by)), a.decision.value, _t(a.reference)
-            )
-        parts += [_section("Approvals"), table]
+            who = f"{a.body} by {_person(org, a.by)}, {a.decision.value}"
+            parts.append(_hang(f"  {a.date}  ", who + (f"; {a.reference}" if a.reference else "")))
     return parts
 
 
@@ -125,6 +169,7 @@ def project_view(
     workflow: Workflow,
     row: Row | None,
     gate: GateReport | None,
+    width: int | None = None,
 ) -> RenderableType:
     months = project.target_months or org.settings.target_months
     target = add_months(project.approved, months) if project.approved else None
@@ -144,12 +189,12 @@ def project_view(
     if row is not None:
         style = HEALTH_SYMBOL[row.health][1]
         parts.append(Text(f"health: {health_label(row.health)}", style=style))
-        parts += [_t(f"  - {reason}") for reason in row.reasons]
+        parts += [_hang("  - ", reason) for reason in row.reasons]
     if gate is not None:
-        parts += [_section("Next gate"), _t(gate_text(gate, workflow))]
+        parts += [_section("Next gate"), *_hang_lines(gate_text(gate, workflow))]
     parts += _roles_and_checklist(project, org, workflow)
-    parts += _risks_and_metrics(project)
-    parts.append(_sites(project, org))
+    parts += _risks_and_metrics(project, width)
+    parts.append(_sites(project, org, width))
     parts += _history(project, org)
     return Group(*parts)
 
@@ -187,58 +232,53 @@ def _roles_and_checklist(
             status = rec.status if rec else DutyStatus.OPEN
             extra = (rec.reason if status is DutyStatus.NOT_APPLICABLE else rec.date) if rec else ""
             parts.append(
-                _t(
-                    f"  {DUTY_SYMBOL[status]:7} {duty.id:20} (by {duty.due}) "
-                    f"{duty.text}{f'  [{extra}]' if extra else ''}"
+                _hang(
+                    f"  {DUTY_SYMBOL[status]:7} {duty.id:20} ",
+                    f"(by {duty.due}) {duty.text}{f'  [{extra}]' if extra else ''}",
                 )
             )
     return parts
 
 
-def _risks_and_metrics(project: Project) -> list[RenderableType]:
+def _risks_and_metrics(project: Project, width: int | None) -> list[RenderableType]:
     parts: list[RenderableType] = []
     if project.risks:
-        table = Table(
-            "score", "L×I", "category", "status", "owner", "mitigation", box=None, pad_edge=False
-        )
+        parts.append(_section("Risks (highest score first)"))
         for risk in sorted(project.risks, key=lambda r: -r.score):
             scored = risk.likelihood is not None and risk.impact is not None
-            table.add_row(
-                str(risk.score) if scored else "-",
-                f"{risk.likelihood}×{risk.impact}" if scored else "-",
-                risk.category.value,
-                risk.status.value,
-                _t(risk.owner),
-                _t(risk.mitigation or risk.description),
+            score = f"{risk.score:>2}  {risk.likelihood}×{risk.impact}" if scored else " -  -  "
+            owner = f", owner {risk.owner}" if risk.owner else ""
+            parts.append(
+                _hang(f"  {score}  ", f"{risk.category.value} ({risk.status.value}{owner})")
             )
-        parts += [_section("Risks (highest score first)"), table]
+            if risk.mitigation or risk.description:
+                parts.append(_hang("            ", risk.mitigation or risk.description))
     if project.metrics:
-        parts += [_section("Metrics"), *(_metric(m) for m in project.metrics)]
+        parts += [_section("Metrics"), *(_metric(m, width) for m in project.metrics)]
     if project.dissemination:
         parts += _dissemination(project)
     return parts
 
 
 def _dissemination(project: Project) -> list[RenderableType]:
-    table = Table(
-        "approach", "evidence", "audience", "owner", "dates", "done", box=None, pad_edge=False
-    )
+    parts: list[RenderableType] = [
+        _section("Dissemination plan (evidence: Health Foundation scan)")
+    ]
     for item in project.dissemination:
-        dates = f"{item.start or '?'} to {item.end or '?'}" if item.start or item.end else "-"
-        table.add_row(
-            item.approach.value,
-            EVIDENCE[item.approach].strength,
-            _t(item.audience or "-"),
-            _t(item.owner),
-            dates,
-            f"✓ {item.done}" if item.done else "○ not yet",
-        )
+        dates = f"{item.start or '?'} to {item.end or '?'}" if item.start or item.end else ""
+        facts = [
+            f"{EVIDENCE[item.approach].strength} evidence",
+            *([f"for {item.audience}"] if item.audience else []),
+            *([f"owner {item.owner}"] if item.owner else []),
+            *([dates] if dates else []),
+            f"✓ done {item.done}" if item.done else "○ not yet",
+        ]
+        parts.append(_hang(f"  {item.approach.value}: ", " · ".join(facts)))
     warnings = plan_warnings([item.approach for item in project.dissemination])
-    notes = [_t(f"! warning: {text}") for text in warnings]
-    return [_section("Dissemination plan (evidence: Health Foundation scan)"), table, *notes]
+    return parts + [_hang("  ! warning: ", text) for text in warnings]
 
 
-def _metric(metric: Metric) -> RenderableType:
+def _metric(metric: Metric, width: int | None) -> RenderableType:
     latest = max(metric.values, key=lambda v: v.date, default=None)
     shown = f"{number(metric.point(latest), metric)} ({latest.date})" if latest else "-"
     chart, signals = metric_summary(metric)
@@ -254,39 +294,81 @@ def _metric(metric: Metric) -> RenderableType:
     ]
     return Group(
         Text(clean(f"{metric.id}  {' · '.join(h for h in head if h)}"), style="bold"),
-        Padding(_t(metric.name), (0, 0, 0, 2)),
-        Padding(_t(" · ".join(facts)), (0, 0, 0, 2)),
+        _hang("  ", metric.name),
+        *_facts(facts, width, "  "),
     )
 
 
-def _sites(project: Project, org: Organisation) -> RenderableType:
-    table = Table(
-        "site",
-        "status",
-        "health",
-        "ADKAR",
-        "go-live planned",
-        "actual",
-        "leader",
-        "updated",
-        "barriers / note",
-        box=None,
-        pad_edge=False,
-    )
-    for site in org.sites:
-        state = site_state(project, site.id)
-        table.add_row(
-            _t(site.id),
-            f"{STATUS_SYMBOL[state.status][0]} {state.status.value}",
-            Text(health_label(state.health), style=HEALTH_SYMBOL[state.health][1]),
-            state.adkar.value if state.adkar else "-",
-            _t(state.go_live_planned),
-            _t(state.go_live_actual),
-            _t(state.leader),
-            _t(state.updated),
-            _t("; ".join([*state.barriers, *([state.note] if state.note else [])]) or "-"),
-        )
+_SITE_HEADS = (
+    "site",
+    "status",
+    "health",
+    "ADKAR",
+    "go-live planned",
+    "actual",
+    "leader",
+    "updated",
+    "barriers / note",
+)
+_NOTES_AT_LEAST = 40  # narrower, a long note runs down the page: stack the fields instead
+
+
+def _sites(project: Project, org: Organisation, width: int | None) -> RenderableType:
+    rows = [_site_cells(project, site.id) for site in org.sites]
+    widths = [
+        max([len(h.split()[0]), *(len(r[i].plain) for r in rows)])
+        for i, h in enumerate(_SITE_HEADS[:-1])
+    ]
+    needed = sum(widths) + 2 * len(widths) + _NOTES_AT_LEAST
+    if width is not None and needed > width:
+        return Group(_section("Sites"), *(_site_block(cells, width) for cells in rows))
+    table = Table(box=None, pad_edge=False)
+    for index, head in enumerate(_SITE_HEADS):
+        last = index == len(_SITE_HEADS) - 1
+        table.add_column(head, no_wrap=not last, min_width=None if last else widths[index])
+    for cells in rows:
+        table.add_row(*cells)
     return Group(_section("Sites"), table)
+
+
+def _site_cells(project: Project, site_id: str) -> list[Text]:
+    state = site_state(project, site_id)
+    notes = "; ".join(_site_notes(state)) or "-"
+    return [
+        _t(site_id),
+        Text(f"{STATUS_SYMBOL[state.status][0]} {state.status.value}"),
+        Text(health_label(state.health), style=HEALTH_SYMBOL[state.health][1]),
+        Text(state.adkar.value if state.adkar else "-"),
+        _t(state.go_live_planned),
+        _t(state.go_live_actual),
+        _t(state.leader),
+        _t(state.updated),
+        _t(notes),
+    ]
+
+
+def _site_block(cells: list[Text], width: int | None) -> RenderableType:
+    """One site's fields stacked: its state on one line, the rest wrapped below it."""
+    head = Text("  ").join([cells[0], cells[1], cells[2]])
+    facts = [
+        f"{name} {cell.plain}"
+        for name, cell in zip(
+            ("ADKAR", "go-live planned", "actual", "leader", "updated"), cells[3:8], strict=True
+        )
+        if cell.plain != "-"
+    ]
+    parts: list[RenderableType] = [head, *_facts(facts, width)]
+    if cells[8].plain != "-":
+        parts.append(_hang("    ", cells[8].plain))
+    return Group(*parts)
+
+
+def _site_notes(state: SiteState) -> list[str]:
+    """Why a site is out of scope first, then its barriers and note."""
+    exception = state.exception
+    scope = [f"excepted by {exception.approved_by}: {exception.reason}"] if exception else []
+    scope += [state.reason] if state.reason and state.status is SiteStatus.NOT_APPLICABLE else []
+    return [*scope, *state.barriers, *([state.note] if state.note else [])]
 
 
 def _history(project: Project, org: Organisation) -> list[RenderableType]:
@@ -294,13 +376,13 @@ def _history(project: Project, org: Organisation) -> list[RenderableType]:
     if project.history:
         parts.append(_section("Phase history"))
         parts += [
-            _t(f"  {h.date}  {h.from_phase} -> {h.to}  by {_person(org, h.by)}")
+            _hang(f"  {h.date}  ", f"{h.from_phase} -> {h.to}  by {_person(org, h.by)}")
             for h in project.history
         ]
     if project.updates:
         parts.append(_section("Latest updates"))
         recent = sorted(project.updates, key=lambda u: u.date, reverse=True)[:5]
-        parts += [_t(f"  {u.date}  {u.site or 'all'}: {u.text.strip()}") for u in recent]
+        parts += [_hang(f"  {u.date}  {u.site or 'all'}: ", u.text.strip()) for u in recent]
     return parts
 
 
@@ -308,7 +390,8 @@ def print_view(console: Console, view: RenderableType) -> None:
     console.print(view)
 
 
-def item_view(data: ShowData) -> RenderableType:
+def item_view(data: ShowData, width: int | None = None) -> RenderableType:
+    """The view of one item; `width`, when known, decides whether site rows fit a table."""
     if data.kind == "practice":
         return practice_view(data.item, data.org, data.projects, data.as_of)
-    return project_view(data.item, data.org, data.workflow, data.row, data.gate)
+    return project_view(data.item, data.org, data.workflow, data.row, data.gate, width)

@@ -8,7 +8,9 @@ from typing import Any
 
 from diffuse.render import clean
 from diffuse.render.csvtext import csv_text
+from diffuse.reports.gridjson import forecast_record
 from diffuse.reports.trend import Trend, Week
+from diffuse.vocab import OUTPUT_SCHEMA_VERSION
 
 LEGEND = (
     "live: in-scope sites live at the end of that day  █ live  · not yet  ┆ target line\n"
@@ -61,7 +63,6 @@ def _forecast(trend: Trend) -> list[str]:
 
 
 def trend_record(trend: Trend) -> dict[str, Any]:
-    outlook = trend.forecast
     return {
         "project": trend.project,
         "title": trend.title,
@@ -71,12 +72,7 @@ def trend_record(trend: Trend) -> dict[str, Any]:
         "live": trend.live,
         "target_months": trend.target_months,
         "target_date": trend.target.isoformat(),
-        "forecast": {
-            "day": outlook.day.isoformat() if outlook.day else None,
-            "done": outlook.done,
-            "days_after_target": outlook.days_after(trend.target),
-            "note": outlook.note,
-        },
+        "forecast": forecast_record(trend.forecast, trend.target),
         "weeks": [
             {
                 "week": w.week,
@@ -90,7 +86,8 @@ def trend_record(trend: Trend) -> dict[str, Any]:
 
 
 def trend_json(trend: Trend) -> str:
-    return json.dumps(trend_record(trend), indent=2, ensure_ascii=False) + "\n"
+    payload = {"schema_version": OUTPUT_SCHEMA_VERSION, **trend_record(trend)}
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 
 def trend_csv(trend: Trend) -> str:

@@ -1,5 +1,5 @@
-"""The status grid for one request: from the result cache when the tracker is unchanged,
-otherwise computed from the files (and then cached).
+"""The status grids for one request, built together: from the result cache when the tracker
+is unchanged, otherwise computed from the files (and then cached).
 
 This module and what it imports on a cache hit stay free of pydantic and YAML, which is
 what keeps a repeated `diffuse status` quick.
@@ -7,7 +7,7 @@ what keeps a repeated `diffuse status` quick.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,89 +15,78 @@ from typing import TYPE_CHECKING, Any
 from diffuse.errors import Level, Location, Problem
 from diffuse.reports import resultcache
 from diffuse.reports.grid import Filters, Grid, Row
+from diffuse.reports.gridjson import _row_data, _row_from_data, grid_data, grid_from_data
 
 if TYPE_CHECKING:
     from diffuse.rules.load import Loaded
 
 
-@dataclass
-class GridSource:
-    root: Path
-    as_of: date
-    filters: Filters
-    problems: list[Problem] = field(default_factory=list)
-    _loaded: Loaded | None = None
-    _files: str = ""
-    _encoded: dict[int, tuple[Row, Any]] = field(default_factory=dict)
-
-    def grid(self, group_by: str | None) -> Grid:
-        # Read once: `status` may ask for the grid twice (per site, then per region).
-        self._files = self._files or resultcache.files_digest(self.root)
-        entry = resultcache.key(
-            self.root, "status-grid", self.as_of, self.filters, group_by, files=self._files
-        )
-        cached = resultcache.get(entry)
-        if cached is not None:
-            self.problems = [_problem(self.root, p) for p in cached["problems"]]
-            grid: Grid = resultcache.decode(Grid, cached["grid"])
-            return grid
-        grid = self._compute(group_by)
-        stored = [_stored(self.root, p) for p in self.problems]
-        # The rows were encoded once already, for the next grid after an edit.
-        encoded = resultcache.encode(replace(grid, rows=[]))
-        encoded["rows"] = [self._encoding(r) for r in grid.rows]
-        resultcache.put(entry, {"grid": encoded, "problems": stored})
-        return grid
-
-    def _compute(self, group_by: str | None) -> Grid:
-        from diffuse.reports.status import check_filters
-        from diffuse.reports.tracker import grid_columns, grid_of, project_rows
-        from diffuse.rules.load import load_tracker
-
-        self._encoded = {}
-        if self._loaded is None:
-            self._loaded = load_tracker(self.root)
-            check_filters(self._loaded, self.filters)
-        self.problems = self._loaded.problems
-        loaded, options = self._loaded, (self.as_of, self.filters, group_by)
-        # The rows of the last grid for the same options, kept with the state of the files
-        # each came from: after an edit, only the rows of changed projects are worked out.
-        latest = resultcache.key(self.root, "status-rows", *options, files=_place(self.root))
-        sources = _sources(loaded)
-        columns = grid_columns(loaded.org, self.filters, group_by)
-        known = _known(resultcache.get(latest), sources)
-        rows = project_rows(loaded.catalog, self.as_of, self.filters, columns, known)
-        if sources:
-            encoded = {k: resultcache.encode(r) for k, r in rows.items() if k in sources}
-            resultcache.put(latest, {"sources": sources, "rows": encoded})
-            self._encoded = {id(r): (r, encoded[k]) for k, r in rows.items() if r and k in encoded}
-        return grid_of(loaded.org, self.as_of, self.filters, columns, rows, group_by)
-
-    def _encoding(self, row: Row) -> Any:
-        known = self._encoded.get(id(row))
-        return known[1] if known is not None and known[0] is row else resultcache.encode(row)
+def status_grids(
+    root: Path, as_of: date, filters: Filters, groupings: Sequence[str | None]
+) -> tuple[list[Grid], list[Problem]]:
+    """One grid per grouping, built together from one reading of the tracker, and the
+    tracker's problems."""
+    entry = resultcache.key(root, "status-grid", as_of, filters, *groupings)
+    cached = resultcache.get(entry)
+    if cached is not None:
+        problems = [_problem(root, p) for p in cached["problems"]]
+        return [grid_from_data(g) for g in cached["grids"]], problems
+    grids, problems = _compute(root, as_of, filters, groupings)
+    stored = [_stored(root, p) for p in problems]
+    resultcache.put(entry, {"grids": [grid_data(g) for g in grids], "problems": stored})
+    return grids, problems
 
 
-def _place(root: Path) -> str:
-    return f"latest rows of {root.resolve()}"
+def _compute(
+    root: Path, as_of: date, filters: Filters, groupings: Sequence[str | None]
+) -> tuple[list[Grid], list[Problem]]:
+    # Imported here: loading the tracker needs pydantic and PyYAML, a cached run does not.
+    from diffuse.reports.status import check_filters
+    from diffuse.reports.tracker import build_grids, empty_grids
+    from diffuse.rules.load import load_tracker
+
+    loaded = load_tracker(root)
+    check_filters(loaded, filters)
+    # The rows of the last grids for the same request, kept with the state of the files
+    # each came from: after an edit, only the rows of changed projects are worked out.
+    latest = resultcache.options_key("status-rows", root.resolve(), as_of, filters, *groupings)
+    sources = _sources(loaded)
+    empty = empty_grids(loaded.org, as_of, filters, groupings)
+    known = _known(resultcache.get(latest), sources, empty)
+    grids = build_grids(loaded.catalog, as_of, filters, groupings, known)
+    if sources:
+        rows = {
+            pid: None
+            if rows is None
+            else [_row_data(g, r) for g, r in zip(grids, rows, strict=True)]
+            for pid, rows in known.items()
+            if pid in sources
+        }
+        resultcache.put(latest, {"sources": sources, "rows": rows})
+    return grids, loaded.problems
 
 
 def _sources(loaded: Loaded) -> dict[str, str]:
-    """The state of the files each project's row comes from, where the file cache knows
-    it: the project file's entry and the organisation and practices it was read with."""
+    """The state of the files each project's rows come from, where the file cache knows
+    it: the project file's entry, and the organisation and practices it was read with."""
     state = loaded.catalog.cache
     if state is None:
         return {}
     return {pid: f"{key} {state.context}" for pid, key in state.keys.items()}
 
 
-def _known(previous: Any, sources: dict[str, str]) -> dict[str, Row | None]:
+def _known(
+    previous: Any, sources: dict[str, str], grids: list[Grid]
+) -> dict[str, list[Row] | None]:
+    """The rows kept for projects whose files have not changed since."""
     if not isinstance(previous, dict):
         return {}
     try:
         rows, before = previous["rows"], previous["sources"]
         return {
-            pid: resultcache.decode(Row | None, rows[pid])
+            pid: None
+            if rows[pid] is None
+            else [_row_from_data(g.columns, d) for g, d in zip(grids, rows[pid], strict=True)]
             for pid, source in sources.items()
             if before.get(pid) == source and pid in rows
         }

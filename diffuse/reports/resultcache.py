@@ -9,17 +9,11 @@ to the options gives a different key. Set DIFFUSE_NO_CACHE=1 to bypass it.
 
 from __future__ import annotations
 
-import dataclasses
-import enum
-import functools
 import hashlib
 import json
 import os
 import stat
 import tempfile
-import types
-import typing
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +32,14 @@ def key(root: Path, *options: object, files: str | None = None) -> str:
     digest.update(code_fingerprint().encode())
     digest.update(json.dumps([str(o) for o in options]).encode())
     digest.update((files or files_digest(root)).encode())
+    return digest.hexdigest()
+
+
+def options_key(*options: object) -> str:
+    """An entry for `options` alone, whatever the files hold (its value says which)."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(code_fingerprint().encode())
+    digest.update(json.dumps([str(o) for o in options]).encode())
     return digest.hexdigest()
 
 
@@ -100,79 +102,3 @@ def _prune(folder: Path) -> None:
     entries = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
     for stale in entries[:-MAX_ENTRIES]:
         stale.unlink(missing_ok=True)
-
-
-def encode(value: Any) -> Any:
-    """Dataclasses, enums, dates, lists and dicts as JSON values."""
-    kind = type(value)
-    encoder = _ENCODERS.get(kind)
-    if encoder is None:
-        encoder = _ENCODERS[kind] = _encoder(kind)
-    return encoder(value)
-
-
-# Worked out once per type: a big grid has hundreds of thousands of cells.
-_ENCODERS: dict[type, typing.Callable[[Any], Any]] = {}
-
-
-def _encoder(kind: type) -> typing.Callable[[Any], Any]:
-    if dataclasses.is_dataclass(kind):
-        names = [f.name for f in dataclasses.fields(kind)]
-        return lambda value: {n: encode(getattr(value, n)) for n in names}
-    if issubclass(kind, enum.Enum):
-        return lambda value: value.value
-    if issubclass(kind, date):
-        return lambda value: value.isoformat()
-    if issubclass(kind, Path):
-        return str
-    if issubclass(kind, (list, tuple)):
-        return lambda value: [encode(v) for v in value]
-    if issubclass(kind, dict):
-        return lambda value: {k: encode(v) for k, v in value.items()}
-    return lambda value: value
-
-
-def decode(kind: Any, data: Any) -> Any:
-    """The inverse of `encode`, guided by the type annotation `kind`."""
-    return _decoder(kind)(data)
-
-
-Decoder = typing.Callable[[Any], Any]
-
-
-@functools.cache
-def _decoder(kind: Any) -> Decoder:
-    """A function decoding values of type `kind`, worked out once per type: looking the
-    type hints up again for each of a big grid's rows and cells cost seconds."""
-    inner = _inner(kind)
-    return lambda data: None if data is None else inner(data)
-
-
-def _inner(kind: Any) -> Decoder:
-    origin = typing.get_origin(kind)
-    args = typing.get_args(kind)
-    if origin in (typing.Union, types.UnionType):
-        return _decoder(next(a for a in args if a is not type(None)))
-    if origin in (list, tuple):
-        item = _decoder(args[0] if args else Any)
-        if origin is list:
-            return lambda data: [item(v) for v in data]
-        return lambda data: tuple(item(v) for v in data)
-    if origin is dict:
-        value = _decoder(args[1])
-        return lambda data: {k: value(v) for k, v in data.items()}
-    if isinstance(kind, type) and issubclass(kind, tuple) and hasattr(kind, "_fields"):
-        hints = typing.get_type_hints(kind)
-        parts = [_decoder(hints[name]) for name in kind._fields]
-        return lambda data: kind(*(f(v) for f, v in zip(parts, data, strict=True)))
-    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
-        hints = typing.get_type_hints(kind)
-        fields = [(f.name, _decoder(hints[f.name])) for f in dataclasses.fields(kind) if f.init]
-        return lambda data: kind(**{n: f(data[n]) for n, f in fields if n in data})
-    if isinstance(kind, type) and issubclass(kind, enum.Enum):
-        return kind
-    if kind is date:
-        return date.fromisoformat
-    if kind is Path:
-        return Path
-    return lambda data: data

@@ -16,6 +16,7 @@ from diffuse.files.loading import (
     parse_bytes,
     read_bytes,
     read_document,
+    salvage,
     validate,
 )
 from diffuse.files.nodes import shown
@@ -77,11 +78,14 @@ class Catalog:
     documents: list[Document] = field(default_factory=list)
     sources: dict[str, Document] = field(default_factory=dict)
     broken: dict[str, Document] = field(default_factory=dict)
+    # What parsed of each broken practice and project, so its references are still checked.
+    partial: dict[str, Practice | Project] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     memo: dict[str, Any] = field(default_factory=dict, repr=False)
     # Project id -> its practice and phase, known without building the model.
     practice_of: dict[str, str] = field(default_factory=dict)
     phase_of: dict[str, str] = field(default_factory=dict)
+    phases_named: dict[str, frozenset[str]] = field(default_factory=dict)  # phase, history
     cache: CacheState | None = field(default=None, repr=False)
     # Project id -> its cross-file problems, found while reading or kept in the file cache.
     checked: dict[str, list[Problem]] = field(default_factory=dict, repr=False)
@@ -111,6 +115,12 @@ def _order(problem: Problem) -> tuple[object, ...]:
 
 
 Check = Callable[["Catalog", Project], list[Problem]]
+
+
+def named_phases(project: Project) -> frozenset[str]:
+    """Every phase the project names: its own, and those of its history."""
+    named = {project.phase} | {t.to for t in project.history}
+    return frozenset(named | {t.from_phase for t in project.history})
 
 
 def read_catalog(root: Path, check: Check | None = None, keep_models: bool = True) -> Catalog:
@@ -186,14 +196,15 @@ def _read_item(
     hit = state.store.get(key, path, raw) if state is not None and raw is not None else None
     if state is not None:
         state.paths[path] = key
-    if hit is not None:
+    # A broken project is read again: what parses of it is still checked (`salvage`).
+    if hit is not None and hit.item_id is not None:
         catalog.documents.append(hit.doc)
-        return hit.doc, hit if hit.item_id is not None else None
+        return hit.doc, hit
     if raw is not None:
         parse_bytes(doc, raw, limits)
     doc.problems.extend(patient_data(doc))
     item = validate(doc, kind[1])
-    if state is not None:
+    if state is not None and item is not None:
         state.pending[key] = (doc, item)  # type: ignore[assignment]
     # A practice's keys are read again by `check`; a valid project's data is in its model.
     doc.release(data=kind[0] == "project" and item is not None)
@@ -343,6 +354,12 @@ def _register(
     if item_id is None:
         # Remembered so references to it are not reported a second time as missing.
         catalog.broken[f"{kind}/{doc.path.stem}"] = doc
+        part: Practice | Project | None = (
+            salvage(doc, Practice) if kind == "practice" else salvage(doc, Project)
+        )
+        if part is not None:
+            part.id = part.id or doc.path.stem
+            catalog.partial[f"{kind}/{doc.path.stem}"] = part
         return
     path = doc.path
     if item_id in into:
@@ -368,11 +385,13 @@ def _register(
         catalog.projects.later(item_id, _reload(catalog, item.key, doc, limits))
         catalog.practice_of[item_id] = str(item.practice)
         catalog.phase_of[item_id] = item.phase
+        catalog.phases_named[item_id] = frozenset(item.phases)
     else:
         into[item_id] = item  # type: ignore[assignment]
         if isinstance(item, Project):
             catalog.practice_of[item_id] = item.practice
             catalog.phase_of[item_id] = item.phase
+            catalog.phases_named[item_id] = named_phases(item)
     state = catalog.cache
     if kind == "project" and state is not None and path in state.paths:
         state.keys[item_id] = state.paths[path]

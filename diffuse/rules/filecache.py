@@ -33,7 +33,7 @@ from diffuse.files.loading import Document
 from diffuse.limits import Limits
 from diffuse.models import Project
 
-FORMAT = b"diffuse-files-2"
+FORMAT = b"diffuse-files-3"
 MAX_ENTRIES = 40_000
 MAX_BYTES = 1 << 30
 SUFFIX = ".json"
@@ -50,6 +50,7 @@ class Hit:
     item_id: str | None  # None: the file has problems that leave no model
     practice: str | None
     phase: str
+    phases: list[str]  # every phase the project names (its phase and its history's)
     context: str
     refs: list[Problem]
 
@@ -99,7 +100,7 @@ class FileCache:
             problems = [_problem(path, p) for p in stored["problems"]]
             refs = [_problem(path, p) for p in stored["refs"]]
             item_id, practice, context = stored["id"], stored["practice"], stored["context"]
-            phase = str(stored["phase"])
+            phase, phases = str(stored["phase"]), [str(p) for p in stored["phases"]]
             # The bytes decoded before, as read_document decodes them.
             text = raw.decode("utf-8-sig") if stored["text"] else ""
         except (OSError, ValueError, TypeError, KeyError):
@@ -107,7 +108,7 @@ class FileCache:
         # A broken project keeps only what the cross-file rules read: the practice it names.
         data = {"practice": practice} if item_id is None and practice is not None else None
         doc = Document(path, data=data, problems=problems, text=text, released=bool(text))
-        return Hit(key, doc, item_id, practice, phase, context, refs)
+        return Hit(key, doc, item_id, practice, phase, phases, context, refs)
 
     def model(self, key: str) -> Project | None:
         """The model stored under `key`, or None when the entry is gone or damaged."""
@@ -133,6 +134,7 @@ class FileCache:
             "id": None if item is None else item.id,
             "practice": practice if item is None else item.practice,
             "phase": "" if item is None else item.phase,
+            "phases": [] if item is None else sorted(_named(item)),
             "text": bool(doc.text),
             "context": context,
             "refs": [_stored(p) for p in refs or []],
@@ -192,6 +194,12 @@ class CacheState:
             if key and key not in self.pending and project_id in projects:
                 self.store.set_refs(key, self.context, refs)
         self.store.close()
+
+
+def _named(project: Project) -> set[str]:
+    return (
+        {project.phase} | {t.to for t in project.history} | {t.from_phase for t in project.history}
+    )
 
 
 def prune(folder: Path, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from diffuse.errors import DiffuseError, Problem
 from diffuse.models import Organisation, Project
-from diffuse.rules.catalog import Catalog, read_catalog
+from diffuse.rules.catalog import Catalog, named_phases, read_catalog
 from diffuse.rules.invariants import check_invariants, project_invariants
 from diffuse.rules.references import check_references, project_problems
 
@@ -26,6 +26,7 @@ def load_catalog(root: Path, keep_models: bool = True) -> Catalog:
             if catalog.cache is not None:
                 catalog.cache.found[project_id] = problems
     catalog.problems.extend(check_references(catalog))
+    _set_aside_off_workflow(catalog)
     catalog.problems.extend(check_invariants(catalog))
     if catalog.cache is not None:
         catalog.cache.save(catalog.projects)
@@ -34,8 +35,26 @@ def load_catalog(root: Path, keep_models: bool = True) -> Catalog:
 
 def project_checks(catalog: Catalog, project: Project) -> list[Problem]:
     """What one project's files, the organisation and the practices say about it: its
-    cross-file problems and the rules it must keep at any moment."""
-    return project_problems(catalog, project) + project_invariants(catalog, project)
+    cross-file problems and, when it keeps to the workflow's phases, the rules it must keep
+    at any moment."""
+    found = project_problems(catalog, project)
+    if named_phases(project) <= set(catalog.workflow.phases):
+        found += project_invariants(catalog, project)
+    return found
+
+
+def _set_aside_off_workflow(catalog: Catalog) -> None:
+    """Projects whose phase or history names a phase the workflow lacks join the broken
+    files: every rule and report counts phases along the workflow, and the reference
+    problem already says what to fix."""
+    phases = set(catalog.workflow.phases)
+    for project_id in list(catalog.projects):
+        # Known without building the model (see `Catalog.phases_named`).
+        if catalog.phases_named[project_id] <= phases:
+            continue
+        key = f"project/{project_id}"
+        catalog.broken[key] = catalog.sources.pop(key)
+        del catalog.projects[project_id]
 
 
 @dataclass

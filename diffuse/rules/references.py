@@ -57,6 +57,14 @@ def check_references(catalog: Catalog) -> list[Problem]:
             continue
         project = catalog.projects[project_id]
         _check_project(checker, org, project, catalog.document("project", project_id))
+    # A file that failed its schema still names ids in the fields that parsed: report
+    # those in the same run rather than after the schema error is fixed.
+    for key, part in catalog.partial.items():
+        doc = catalog.broken[key]
+        if isinstance(part, Practice):
+            _check_practice(checker, org, part, doc)
+        else:
+            _check_project(checker, org, part, doc)
     return checker.problems
 
 
@@ -208,7 +216,7 @@ def _check_project(checker: _Checker, org: Organisation, project: Project, doc: 
     for index, step in enumerate(project.history):
         checker.known(doc, ("history", index, "from"), step.from_phase, workflow.phases, "phase")
         checker.known(doc, ("history", index, "to"), step.to, workflow.phases, "phase")
-    if project.history and project.history[-1].to != project.phase:
+    if project.phase and project.history and project.history[-1].to != project.phase:
         checker.add(
             doc,
             ("phase",),

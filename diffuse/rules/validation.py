@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from diffuse.errors import DiffuseError, Level, Location, Problem
@@ -14,6 +14,7 @@ from diffuse.rules.load import load_catalog
 class ValidationReport:
     problems: list[Problem]
     files: int
+    paths: list[Path] = field(default_factory=list)  # the files checked, as shown
 
     @property
     def errors(self) -> int:
@@ -32,7 +33,8 @@ def validate_tracker(
     places = _Places([p.resolve() if p.is_dir() else _real(p) for p in paths])
     documents = [d.path for d in catalog.documents if places.within(d.path)]
     problems = [places.shown(p) for p in catalog.all_problems() if places.within(p.location.path)]
-    return ValidationReport(problems, len(documents))
+    shown = [Path(_one_line(str(relative(path)))) for path in documents]
+    return ValidationReport(problems, len(documents), shown)
 
 
 def _real(path: Path) -> Path:

@@ -1,0 +1,138 @@
+"""Commands for readers outside the terminal: the HTML report, practice search, the
+portfolio's risks and the SQLite export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from diffuse.cli.app import (
+    AsOfOpt,
+    DetailFormat,
+    DetailOpt,
+    RootOpt,
+    _Group,
+    app,
+    parse_day,
+    tracker_root,
+    warn_problems,
+)
+
+export_app = typer.Typer(
+    cls=_Group,
+    help="Write the tracker to a file other tools read.\n\n"
+    "\b\n"
+    "Example: diffuse export sqlite tracker.db",
+    rich_markup_mode=None,
+    no_args_is_help=True,
+)
+app.add_typer(export_app, name="export")
+
+
+@app.command()
+def report(
+    out: Annotated[
+        Path, typer.Option("--out", metavar="DIR", help="Folder to write the site into.")
+    ],
+    as_of: AsOfOpt = None,
+    root: RootOpt = None,
+) -> None:
+    """Write the tracker as a static HTML site for leadership.
+
+    The Status Tracker, a portfolio summary, a page per project (timeline, checklist,
+    risk heat map, sites, adoption curve, control charts), the practice catalogue with
+    search, portfolio risks, site scorecards and the review calendar. No server and
+    nothing from the network: open DIR/index.html, or publish DIR. DIR is replaced whole.
+
+    \b
+    Example: diffuse report --out site --as-of 2026-11-22"""
+    from diffuse.render.html import write_report
+    from diffuse.rules.load import load_tracker
+
+    loaded = load_tracker(tracker_root(root))
+    count = write_report(loaded, parse_day(as_of, "--as-of"), out)
+    typer.echo(f"wrote {count} pages to {out}")
+    warn_problems(loaded.problems)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(metavar="QUERY", help="Words to find, all of them.")],
+    status: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--status",
+            metavar="STATUS",
+            help="Only practices with this status, e.g. diffused (repeatable).",
+        ),
+    ] = None,
+    output: DetailOpt = DetailFormat.TEXT,
+    root: RootOpt = None,
+) -> None:
+    """Find practices whose text holds every word of QUERY.
+
+    Searches id, title, summary, goal, principles, evidence, support elements, owner and
+    approving body, ignoring case; the report's catalogue page searches the same way.
+
+    \b
+    Example: diffuse search "central line" --status diffused"""
+    from diffuse.render.lists import search_json, search_text
+    from diffuse.reports.catalogue import search as find
+    from diffuse.rules.load import load_tracker
+
+    loaded = load_tracker(tracker_root(root))
+    hits = find(loaded.catalog, query, tuple(status or ()))
+    json_out = output is DetailFormat.JSON
+    typer.echo(search_json(hits) if json_out else search_text(hits, query), nl=False)
+    warn_problems(loaded.problems)
+
+
+@app.command()
+def risks(
+    by_category: Annotated[
+        bool,
+        typer.Option("--by-category", help="Group by the model's seven standard risks."),
+    ] = False,
+    output: DetailOpt = DetailFormat.TEXT,
+    root: RootOpt = None,
+) -> None:
+    """List every open risk of the active projects, highest score first.
+
+    Score is likelihood × impact (1-25).
+
+    \b
+    Example: diffuse risks --by-category"""
+    from diffuse.render.lists import risks_json, risks_text
+    from diffuse.reports.risks import open_risks
+    from diffuse.rules.load import load_tracker
+
+    loaded = load_tracker(tracker_root(root))
+    lines = open_risks(loaded.catalog)
+    json_out = output is DetailFormat.JSON
+    typer.echo(risks_json(lines) if json_out else risks_text(lines, by_category), nl=False)
+    warn_problems(loaded.problems)
+
+
+@export_app.command("sqlite")
+def export_sqlite(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="Database file to write.")],
+    as_of: AsOfOpt = None,
+    root: RootOpt = None,
+) -> None:
+    """Write the tracker to one SQLite database for BI tools.
+
+    Tables of practices, projects, sites, their states, duties, risks, metric values,
+    approvals, transitions and updates, with views of the grid and the SPC results (the
+    schema is in the README). FILE is replaced whole: a reader never sees half of it.
+
+    \b
+    Example: diffuse export sqlite tracker.db --as-of 2026-11-22"""
+    from diffuse.export.sqlite import export
+    from diffuse.rules.load import load_tracker
+
+    loaded = load_tracker(tracker_root(root))
+    counts = export(loaded, parse_day(as_of, "--as-of"), file)
+    typer.echo(f"wrote {file}: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
+    warn_problems(loaded.problems)

@@ -1,0 +1,250 @@
+"""The rows of each exported table, as plain dicts keyed by column name."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from diffuse.models import Project
+from diffuse.reports.checklist import checklist
+from diffuse.reports.grid import Filters, Row
+from diffuse.reports.measures import ChartOptions, SeriesChart, project_charts
+from diffuse.reports.portfolio import dated
+from diffuse.reports.reviews import review_due
+from diffuse.reports.risks import project_risks
+from diffuse.reports.tracker import build_grid
+from diffuse.rules.load import Loaded
+from diffuse.rules.scope import site_state
+
+Records = list[dict[str, Any]]
+
+
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def tables(loaded: Loaded, as_of: date) -> dict[str, Records]:
+    catalog, org = loaded.catalog, loaded.org
+    grid = build_grid(catalog, as_of, Filters(include_inactive=True))
+    found: dict[str, Records] = {
+        "meta": [
+            {"key": "as_of", "value": as_of.isoformat()},
+            {"key": "organisation", "value": org.name},
+            {"key": "target_months", "value": str(org.settings.target_months)},
+        ],
+        "practices": [
+            {
+                "id": p.id,
+                "title": p.title,
+                "summary": p.summary,
+                "status": p.status.value,
+                "approving_body": p.approving_body,
+                "owner": p.owner,
+                "established": _day(p.established),
+                "review_last": _day(p.review.last),
+                "review_due": _day(review_due(p, org)),
+                "supersedes": p.supersedes,
+                "superseded_by": p.superseded_by,
+            }
+            for p in sorted(catalog.practices.values(), key=lambda p: p.id)
+        ],
+        "sites": [
+            {"id": s.id, "name": s.name, "region": s.region, "kind": s.kind, "position": n}
+            for n, s in enumerate(org.sites)
+        ],
+        "approvals": [
+            {"item_kind": "practice", "item": p.id, **_approval(a)}
+            for p in sorted(catalog.practices.values(), key=lambda p: p.id)
+            for a in p.approvals
+        ],
+    }
+    for name in (
+        "projects",
+        "project_sites",
+        "duties",
+        "risks",
+        "metric_values",
+        "transitions",
+        "site_updates",
+        "spc_points",
+        "spc_parts",
+    ):
+        found[name] = []
+    for row in grid.rows:
+        project = dated(catalog, row.project, as_of)
+        active = catalog.workflow.is_active(project.phase)
+        found["projects"].append(_project(row, active))
+        found["project_sites"] += [
+            _site(project, site.id, cell.status.value, cell.health.value)
+            for site, cell in zip(org.sites, row.cells, strict=True)
+        ]
+        found["duties"] += [
+            {
+                "project": project.id,
+                "duty": d.id,
+                "role": role.id,
+                "due_phase": d.due,
+                "text": d.text,
+                "state": d.state,
+                "date": _day(rec.date) if (rec := project.checklist.get(d.id)) else None,
+                "by": rec.by if rec else None,
+                "reason": rec.reason if rec else None,
+            }
+            for role in checklist(project, catalog.workflow)
+            for d in role.duties
+        ]
+        found["risks"] += [
+            {**vars(r), "standard_risk": r.group[0] if r.group[0] < 8 else None}
+            for r in project_risks(project)
+        ]
+        found["metric_values"] += _values(project)
+        found["approvals"] += [
+            {"item_kind": "project", "item": project.id, **_approval(a)} for a in project.approvals
+        ]
+        found["transitions"] += [
+            {
+                "project": project.id,
+                "from_phase": t.from_phase,
+                "to_phase": t.to,
+                "date": _day(t.date),
+                "by": t.by,
+                "reason": t.reason,
+            }
+            for t in project.history
+        ]
+        found["site_updates"] += [
+            {
+                "project": project.id,
+                "date": _day(u.date),
+                "site": u.site,
+                "by": u.by,
+                "text": u.text,
+            }
+            for u in project.updates
+        ]
+        for drawn in project_charts(project, None, ChartOptions()):
+            points, parts = _spc(project.id, drawn)
+            found["spc_points"] += points
+            found["spc_parts"] += parts
+    return found
+
+
+def _approval(a: Any) -> dict[str, Any]:
+    return {
+        "body": a.body,
+        "by": a.by,
+        "date": _day(a.date),
+        "decision": a.decision.value,
+        "gate": a.gate,
+        "reference": a.reference,
+        "reason": a.reason,
+    }
+
+
+def _project(row: Row, active: bool) -> dict[str, Any]:
+    outlook = row.forecast
+    return {
+        "id": row.project,
+        "practice": row.practice,
+        "title": row.title,
+        "phase": row.phase,
+        "active": int(active),
+        "approved": _day(row.approved),
+        "target_date": _day(row.target),
+        "days_since_approval": row.days,
+        "live": row.live,
+        "in_scope": row.in_scope,
+        "share_live": round(row.share_live, 4),
+        "health": row.health.value,
+        "reasons": "\n".join(row.reasons),
+        "forecast_date": _day(outlook.day) if outlook else None,
+        "forecast_done": int(outlook.done) if outlook else 0,
+    }
+
+
+def _site(project: Project, site: str, status: str, health: str) -> dict[str, Any]:
+    state = site_state(project, site)
+    return {
+        "project": project.id,
+        "site": site,
+        "status": status,
+        "health": health,
+        "recorded_health": state.health.value,
+        "adkar": state.adkar.value if state.adkar else None,
+        "go_live_planned": _day(state.go_live_planned),
+        "go_live_actual": _day(state.go_live_actual),
+        "leader": state.leader,
+        "updated": _day(state.updated),
+        "note": state.note,
+        "barriers": "\n".join(state.barriers),
+        "pause_until": _day(state.pause.until) if state.pause else None,
+    }
+
+
+def _values(project: Project) -> Records:
+    return [
+        {
+            "project": project.id,
+            "metric": m.id,
+            "name": m.name,
+            "level": m.level.value,
+            "kind": m.kind.value,
+            "unit": m.unit,
+            "direction": m.direction.value,
+            "baseline": m.baseline,
+            "target": m.target,
+            "site": v.site,
+            "date": _day(v.date),
+            "value": v.value,
+            "numerator": v.numerator,
+            "denominator": v.denominator,
+            "charted": m.point(v),
+            "period": v.period.value if v.period else None,
+            "excluded": v.excluded,
+        }
+        for m in project.metrics
+        for v in sorted(m.values, key=lambda v: v.date)
+    ]
+
+
+def _spc(project: str, drawn: SeriesChart) -> tuple[Records, Records]:
+    if drawn.result is None:
+        return [], []
+    key = {
+        "project": project,
+        "metric": drawn.metric.id,
+        "site": drawn.series.site,
+        "chart": drawn.chart,
+    }
+    measures = drawn.series.measures
+    points = [
+        {
+            **key,
+            "part": p.part,
+            "position": p.index,
+            "date": _day(measures[p.index].date),
+            "value": p.value,
+            "centre": p.centre,
+            "lcl": p.lcl,
+            "ucl": p.ucl,
+            "excluded": int(p.excluded),
+            "baseline": int(p.baseline),
+            "outside_limits": int(p.sigma_signal),
+        }
+        for p in drawn.result.points
+    ]
+    parts = [
+        {
+            **key,
+            "part": part.part,
+            "centre": part.centre,
+            "useful_points": part.n_useful,
+            "longest_run": part.longest_run,
+            "longest_run_max": part.longest_run_max,
+            "crossings": part.n_crossings,
+            "crossings_min": part.n_crossings_min,
+            "runs_signal": int(part.runs_signal),
+        }
+        for part in drawn.result.parts
+    ]
+    return points, parts

@@ -1,0 +1,106 @@
+"""The HTML report: a static site rendered from Jinja2 templates with autoescaping on.
+
+The only importer of Jinja2, imported by `diffuse report` alone so no other command pays
+for it. The site needs no server and loads nothing from the network: one stylesheet and
+one script sit beside the pages, and every chart is inline SVG.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from diffuse.errors import DiffuseError
+from diffuse.escape import clean
+from diffuse.render.html import pages
+from diffuse.reports.portfolio import dated, portfolio
+from diffuse.rules.load import Loaded
+
+HERE = Path(__file__).parent
+MARKER = ".diffuse-report"  # written into every report folder; only such a folder is replaced
+
+
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        finalize=_shown,
+    )
+
+
+def _shown(value: object) -> object:
+    """Text from the files with control and reordering characters written as escapes, as
+    the terminal shows it: autoescaping stops markup, not a line that reads backwards.
+    Markup the templates made (SVG, JSON for the search) is left as it is."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return clean(value)
+    return value
+
+
+def site_pages(loaded: Loaded, as_of: date) -> list[pages.Page]:
+    summary = portfolio(loaded.catalog, as_of)
+    rows = {row.project: row for row in summary.grid.rows}
+    projects = [dated(loaded.catalog, p, as_of) for p in sorted(rows)]
+    return [
+        pages.index_page(summary, loaded.org),
+        pages.portfolio_page(summary),
+        *(pages.project_page(loaded, p, rows[p.id], as_of) for p in projects),
+        pages.catalogue_page(loaded),
+        pages.risks_page(loaded),
+        pages.sites_page(loaded, as_of),
+    ]
+
+
+def write_report(loaded: Loaded, as_of: date, out: Path) -> int:
+    """Write the site into `out`, replacing it whole; returns the number of pages.
+
+    The pages are written into a sibling folder first, so a reader of `out` sees the old
+    report or the new one, never a half-written mix. A folder that exists, holds files and
+    was not written by this command is refused rather than replaced."""
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
+        raise DiffuseError(
+            f"{out}: exists and is not a report folder written by 'diffuse report'; "
+            "choose an empty or new folder"
+        )
+    env = _environment()
+    built = site_pages(loaded, as_of)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        for page in built:
+            template = env.get_template(page.template)
+            html = template.render(
+                **page.values,
+                title=page.title,
+                page=page.file,
+                nav=pages.NAV,
+                org=loaded.org.name,
+                as_of=as_of.isoformat(),
+            )
+            (staging / page.file).write_text(html, encoding="utf-8")
+        for name in ("style.css", "report.js"):
+            shutil.copyfile(HERE / "static" / name, staging / name)
+        (staging / MARKER).write_text("written by diffuse report\n", encoding="utf-8")
+        _swap(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return len(built)
+
+
+def _swap(staging: Path, out: Path) -> None:
+    if not out.exists():
+        staging.rename(out)
+        return
+    old = out.with_name(f".{out.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    out.rename(old)
+    staging.rename(out)
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,211 @@
+"""Inline SVG charts for the HTML report: control charts and adoption curves.
+
+Plain strings from numbers already computed elsewhere (`reports.spc`, `reports.portfolio`);
+every piece of text is escaped here. Each chart is an `<svg role="img">` with a title and a
+description, so a screen reader hears what the picture shows. Colour is never the only
+signal: limits are dashed, signals are diamonds, excluded points are hollow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from html import escape
+from typing import NamedTuple
+
+WIDTH, HEIGHT = 640, 240
+LEFT, RIGHT, TOP, BOTTOM = 56, 96, 16, 32
+
+
+class Line(NamedTuple):
+    """A horizontal line from point `start` to point `end` (indices), labelled at its end."""
+
+    kind: str  # centre, ucl, lcl, baseline, target
+    value: float
+    start: int
+    end: int
+    label: str
+
+
+class Mark(NamedTuple):
+    value: float
+    signal: bool
+    excluded: bool
+    title: str
+
+
+def _scale(value: float, low: float, high: float, out_low: float, out_high: float) -> float:
+    if high == low:
+        return (out_low + out_high) / 2
+    return out_low + (value - low) * (out_high - out_low) / (high - low)
+
+
+def _num(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def _frame(title: str, desc: str, ident: str, body: list[str]) -> str:
+    ident = escape(ident)
+    return "".join(
+        [
+            f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+            f'aria-labelledby="{ident}-t {ident}-d" xmlns="http://www.w3.org/2000/svg">',
+            f'<title id="{ident}-t">{escape(title)}</title>',
+            f'<desc id="{ident}-d">{escape(desc)}</desc>',
+            *body,
+            "</svg>",
+        ]
+    )
+
+
+def _axis(low: float, high: float, labels: Sequence[tuple[float, str]]) -> list[str]:
+    bottom = HEIGHT - BOTTOM
+    parts = [
+        f'<line class="axis" x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{bottom}"/>',
+        f'<line class="axis" x1="{LEFT}" y1="{bottom}" x2="{WIDTH - RIGHT}" y2="{bottom}"/>',
+    ]
+    for value in (low, high):
+        y = _scale(value, low, high, bottom, TOP)
+        parts.append(
+            f'<text class="tick" x="{LEFT - 6}" y="{y:.1f}" text-anchor="end" '
+            f'dominant-baseline="middle">{escape(_num(value))}</text>'
+        )
+    for x, text in labels:
+        parts.append(
+            f'<text class="tick" x="{x:.1f}" y="{bottom + 18}" text-anchor="middle">'
+            f"{escape(text)}</text>"
+        )
+    return parts
+
+
+def control_chart(
+    ident: str,
+    title: str,
+    desc: str,
+    marks: Sequence[Mark],
+    lines: Sequence[Line],
+    parts: Sequence[int],
+    dates: Sequence[str],
+) -> str:
+    """Points in order, evenly spaced; `lines` span points; `parts` are the first index of
+    each new part. Limit lines carry their value in `data-value`."""
+    values = [m.value for m in marks] + [line.value for line in lines]
+    if not marks:
+        return _frame(title, desc, ident, [])
+    low, high = min(values), max(values)
+    pad = (high - low) * 0.05 or 1.0
+    low, high = low - pad, high + pad
+    count = len(marks)
+
+    def x(index: float) -> float:
+        return _scale(index, 0, max(count - 1, 1), LEFT + 8, WIDTH - RIGHT - 8)
+
+    def y(value: float) -> float:
+        return _scale(value, low, high, HEIGHT - BOTTOM, TOP)
+
+    step = max(1, count // 6)
+    ticks = [(x(i), dates[i]) for i in range(0, count, step)]
+    body = _axis(low, high, ticks)
+    for start in parts:
+        body.append(
+            f'<line class="part" x1="{x(start - 0.5):.1f}" y1="{TOP}" '
+            f'x2="{x(start - 0.5):.1f}" y2="{HEIGHT - BOTTOM}"/>'
+        )
+    labels: list[tuple[float, str]] = []
+    for line in lines:
+        # Half a step either side, so limits that change from point to point join up.
+        x1, x2 = max(LEFT, x(line.start - 0.5)), min(WIDTH - RIGHT, x(line.end + 0.5))
+        body.append(
+            f'<line class="{line.kind}" data-value="{line.value:.6g}" x1="{x1:.1f}" '
+            f'y1="{y(line.value):.1f}" x2="{x2:.1f}" y2="{y(line.value):.1f}"/>'
+        )
+        if line.end == count - 1:
+            labels.append((y(line.value), line.label))
+    for at, text in _spread(labels):
+        body.append(
+            f'<text class="label" x="{WIDTH - RIGHT + 4}" y="{at:.1f}" '
+            f'dominant-baseline="middle">{escape(text)}</text>'
+        )
+    path = " ".join(f"{x(i):.1f},{y(m.value):.1f}" for i, m in enumerate(marks))
+    body.append(f'<polyline class="series" points="{path}"/>')
+    for i, mark in enumerate(marks):
+        body.append(_mark(x(i), y(mark.value), mark))
+    return _frame(title, desc, ident, body)
+
+
+def _spread(labels: list[tuple[float, str]], gap: float = 12.0) -> list[tuple[float, str]]:
+    """Labels in their given order, moved down just enough that none overlaps the one above."""
+    placed: list[tuple[float, str]] = []
+    for at, text in sorted(labels, key=lambda item: item[0]):
+        if placed and at < placed[-1][0] + gap:
+            at = placed[-1][0] + gap
+        placed.append((at, text))
+    order = {text: n for n, (_, text) in enumerate(labels)}
+    return sorted(placed, key=lambda item: order[item[1]])
+
+
+def _mark(cx: float, cy: float, mark: Mark) -> str:
+    tip = f"<title>{escape(mark.title)}</title>"
+    if mark.signal:
+        corners = [(cx, cy - 6), (cx + 6, cy), (cx, cy + 6), (cx - 6, cy)]
+        d = "M" + " L".join(f"{a:.1f},{b:.1f}" for a, b in corners) + " Z"
+        return f'<path class="signal" d="{d}">{tip}</path>'
+    kind = "excluded" if mark.excluded else "point"
+    return f'<circle class="{kind}" cx="{cx:.1f}" cy="{cy:.1f}" r="3.5">{tip}</circle>'
+
+
+def adoption_chart(
+    ident: str,
+    title: str,
+    desc: str,
+    steps: Sequence[tuple[date, int]],
+    plan: Sequence[tuple[date, float]],
+    in_scope: int,
+    target: date | None,
+    forecast: date | None,
+) -> str:
+    """Sites live over time as a step line, against the planned line to every site live by
+    the target (dotted), every site (the ceiling), the target date and the forecast."""
+    if not steps:
+        return _frame(title, desc, ident, [])
+    days = [d for d, _ in steps] + [d for d, _ in plan] + [d for d in (target, forecast) if d]
+    first, last = min(days).toordinal(), max(days).toordinal()
+
+    def x(day: date) -> float:
+        return _scale(day.toordinal(), first, last, LEFT + 8, WIDTH - RIGHT - 8)
+
+    def y(count: float) -> float:
+        return _scale(count, 0, max(in_scope, 1), HEIGHT - BOTTOM, TOP)
+
+    ends = [(x(min(days)), min(days).isoformat()), (x(max(days)), max(days).isoformat())]
+    body = _axis(0, max(in_scope, 1), ends)
+    coords, previous = [], None
+    for day, count in steps:
+        if previous is not None:
+            coords.append(f"{x(day):.1f},{y(previous):.1f}")
+        coords.append(f"{x(day):.1f},{y(count):.1f}")
+        previous = count
+    body.append(
+        f'<line class="target" data-value="{in_scope}" x1="{LEFT}" y1="{y(in_scope):.1f}" '
+        f'x2="{WIDTH - RIGHT}" y2="{y(in_scope):.1f}"/>'
+        f'<text class="label" x="{WIDTH - RIGHT + 4}" y="{y(in_scope):.1f}" '
+        f'dominant-baseline="middle">all {in_scope}</text>'
+    )
+    if plan:
+        line = " ".join(f"{x(d):.1f},{y(n):.1f}" for d, n in plan)
+        body.append(f'<polyline class="plan" points="{line}"/>')
+    lines: list[tuple[str, date | None, str]] = [
+        ("due", target, "target"),
+        ("forecast", forecast, "forecast"),
+    ]
+    for kind, when, word in lines:
+        if when:
+            # Labels sit left of their line, inside the plot, so the right edge never cuts them.
+            body.append(
+                f'<line class="{kind}" x1="{x(when):.1f}" y1="{TOP}" x2="{x(when):.1f}" '
+                f'y2="{HEIGHT - BOTTOM}"/><text class="label" x="{x(when) - 3:.1f}" '
+                f'y="{TOP + (12 if kind == "due" else 26)}" text-anchor="end">'
+                f"{word} {when.isoformat()}</text>"
+            )
+    body.append(f'<polyline class="series" points="{" ".join(coords)}"/>')
+    return _frame(title, desc, ident, body)

@@ -1,0 +1,74 @@
+"""Plain lists for the terminal and for tools: practice search hits and portfolio risks."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from typing import Any
+
+from diffuse.render import clean
+from diffuse.reports.catalogue import Entry
+from diffuse.reports.risks import RiskLine, by_category
+
+
+def search_text(entries: list[Entry], query: str) -> str:
+    if not entries:
+        return f"no practice matches {clean(query)!r}\n"
+    lines = []
+    for e in entries:
+        p = e.practice
+        lines.append(f"{clean(p.id)}  [{p.status.value}]  {clean(p.title)}")
+        due = e.review_due.isoformat() if e.review_due else "-"
+        lines.append(f"    owner {clean(e.owner or '-')} · {clean(e.body)} · review due {due}")
+        if p.summary:
+            lines += textwrap.wrap(
+                clean(p.summary), 80, initial_indent="    ", subsequent_indent="    "
+            )
+    lines.append(f"{len(entries)} practice(s) match")
+    return "\n".join(lines) + "\n"
+
+
+def search_json(entries: list[Entry]) -> str:
+    records = [
+        {
+            "id": e.practice.id,
+            "title": e.practice.title,
+            "status": e.practice.status.value,
+            "summary": e.practice.summary,
+            "owner": e.owner or None,
+            "approving_body": e.body,
+            "review_due": e.review_due.isoformat() if e.review_due else None,
+        }
+        for e in entries
+    ]
+    return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+
+
+def _risk_line(r: RiskLine) -> str:
+    text = " ".join((r.description or r.mitigation or "-").split())
+    return (
+        f"{r.score:>3}  {r.rating}  {clean(r.project)} R{r.number}  "
+        f"{r.category}  owner {clean(r.owner or '-')}: {clean(text)}"
+    )
+
+
+def risks_text(lines: list[RiskLine], grouped: bool) -> str:
+    if not lines:
+        return "no open risk in an active project\n"
+    out: list[str] = []
+    if grouped:
+        for number, name, found in by_category(lines):
+            out.append(f"{number if number < 8 else '-'}. {name}: {len(found)} open")
+            out += [f"  {_risk_line(r)}" for r in found]
+    else:
+        out.append("score L×I  project risk  category  owner: description")
+        out += [_risk_line(r) for r in lines]
+    out.append(f"{len(lines)} open risk(s)")
+    return "\n".join(out) + "\n"
+
+
+def risks_json(lines: list[RiskLine]) -> str:
+    records: list[dict[str, Any]] = [
+        {**vars(r), "standard_risk": r.group[0] if r.group[0] < 8 else None} for r in lines
+    ]
+    return json.dumps(records, indent=2, ensure_ascii=False) + "\n"

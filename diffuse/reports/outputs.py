@@ -1,0 +1,245 @@
+"""The shapes of every `--format json` output, as JSON Schema: the contract tools build on.
+
+Each output carries `schema_version` (vocab.OUTPUT_SCHEMA_VERSION). Adding a field keeps
+the version; renaming or removing one raises it. The schemas list the fields every output
+has and leave room for new ones (no `additionalProperties: false`). Field names are the
+same across commands: `date` for a day, `file`/`line`/`col` for a place, `rule` for a
+problem's code, `project`/`practice`/`site` for ids.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from diffuse.vocab import OUTPUT_SCHEMA_VERSION
+
+TEXT: dict[str, Any] = {"type": "string"}
+WHOLE: dict[str, Any] = {"type": "integer"}
+NUMBER: dict[str, Any] = {"type": "number"}
+FLAG: dict[str, Any] = {"type": "boolean"}
+DAY: dict[str, Any] = {"type": "string", "format": "date"}
+
+
+def _or_null(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def _obj(fields: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"type": "object", "required": sorted(fields), "properties": fields, **extra}
+
+
+def _list(item: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "array", "items": item}
+
+
+_PROBLEM = _obj(
+    {
+        "file": TEXT,
+        "line": WHOLE,
+        "col": WHOLE,
+        "rule": TEXT,
+        "level": {"enum": ["error", "warning"]},
+        "message": TEXT,
+        "fix": TEXT,
+    }
+)
+_CHANGE = _obj({"kind": TEXT, "id": TEXT, "file": TEXT, "change": TEXT, "ok": FLAG})
+_FORECAST = _obj(
+    {"date": _or_null(DAY), "done": FLAG, "days_after_target": _or_null(WHOLE), "note": TEXT}
+)
+_CELL = _obj({"status": TEXT, "health": TEXT, "live": WHOLE, "in_scope": WHOLE})
+
+OUTPUTS: dict[str, tuple[str, dict[str, Any]]] = {
+    "validate": (
+        "diffuse validate --format json: every problem of every file",
+        _obj({"valid": FLAG, "files": WHOLE, "problems": _list(_PROBLEM)}),
+    ),
+    "check": (
+        "diffuse check --format json: the problems and the changes of state since the base",
+        _obj(
+            {
+                "passed": FLAG,
+                "base": _or_null(TEXT),
+                "base_commit": _or_null(TEXT),
+                "verified_signoff": FLAG,
+                "files": WHOLE,
+                "changes": _list(
+                    _obj({"kind": TEXT, "id": TEXT, "file": TEXT, "change": TEXT, "ok": FLAG})
+                ),
+                "problems": _list(_PROBLEM),
+            }
+        ),
+    ),
+    "status": (
+        "diffuse status --format json: one record per project, its cells by column id",
+        _obj(
+            {
+                "as_of": DAY,
+                "target_months": WHOLE,
+                "grouped_by": _or_null(TEXT),
+                "columns": _list(_obj({"id": TEXT, "label": TEXT, "sites": _list(TEXT)})),
+                "projects": _list(
+                    _obj(
+                        {
+                            "project": TEXT,
+                            "title": TEXT,
+                            "practice": TEXT,
+                            "phase": TEXT,
+                            "health": {"enum": ["on-track", "at-risk", "off-track"]},
+                            "reasons": _list(TEXT),
+                            "live": WHOLE,
+                            "in_scope": WHOLE,
+                            "share_live": NUMBER,
+                            "approved": _or_null(DAY),
+                            "target_date": _or_null(DAY),
+                            "forecast": _FORECAST,
+                            "columns": {"type": "object", "additionalProperties": _CELL},
+                        }
+                    )
+                ),
+            }
+        ),
+    ),
+    "show": (
+        "diffuse show --format json: the practice or project file's fields, with `kind` and "
+        "what is computed (a practice's review due date; a project's health, target date, "
+        "forecast and next gate); the file's fields are described by practice.schema.json "
+        "and project.schema.json",
+        _obj(
+            {"kind": {"enum": ["practice", "project"]}, "id": TEXT, "title": TEXT},
+        ),
+    ),
+    "history": (
+        "diffuse history --format json: the events of one item, newest first",
+        _obj(
+            {
+                "id": TEXT,
+                "kind": TEXT,
+                "file": TEXT,
+                "commits": WHOLE,
+                "events": _list(
+                    _obj(
+                        {
+                            "date": TEXT,
+                            "commit": TEXT,
+                            "author": TEXT,
+                            "email": TEXT,
+                            "kind": TEXT,
+                            "change": TEXT,
+                        }
+                    )
+                ),
+            }
+        ),
+    ),
+    "metrics": (
+        "diffuse metrics --format json: one chart per metric and site, every point's numbers",
+        _obj(
+            {
+                "project": TEXT,
+                "charts": _list(
+                    _obj(
+                        {
+                            "metric": TEXT,
+                            "site": _or_null(TEXT),
+                            "chart": _or_null(TEXT),
+                            "parts": _list({"type": "object"}),
+                            "points": _list(_obj({"date": DAY, "part": WHOLE})),
+                        }
+                    )
+                ),
+            }
+        ),
+    ),
+    "trend": (
+        "diffuse trend --format json: sites live week by week against the target line",
+        _obj(
+            {
+                "project": TEXT,
+                "approved": DAY,
+                "as_of": DAY,
+                "in_scope": WHOLE,
+                "live": WHOLE,
+                "target_date": DAY,
+                "forecast": _FORECAST,
+                "weeks": _list(
+                    _obj({"week": WHOLE, "date": DAY, "live": WHOLE, "target_line": NUMBER})
+                ),
+            }
+        ),
+    ),
+    "review": (
+        "diffuse review --format json: practice reviews due, stale and paused site rows",
+        _obj(
+            {
+                "as_of": DAY,
+                "weeks": WHOLE,
+                "ahead_days": WHOLE,
+                "overdue": FLAG,
+                "practices": _list(_obj({"practice": TEXT, "due": _or_null(DAY), "overdue": FLAG})),
+                "stale_sites": _list(_obj({"project": TEXT, "site": TEXT, "status": TEXT})),
+                "paused_sites": _list(_obj({"project": TEXT, "site": TEXT, "status": TEXT})),
+            }
+        ),
+    ),
+    "scorecard": (
+        "diffuse scorecard --format json: sites compared across projects",
+        _obj(
+            {
+                "as_of": DAY,
+                "projects": _list(TEXT),
+                "sites": _list(
+                    _obj(
+                        {
+                            "site": TEXT,
+                            "in_scope": WHOLE,
+                            "live": WHOLE,
+                            "open_risks": WHOLE,
+                            "projects": _list(
+                                _obj(
+                                    {
+                                        "project": TEXT,
+                                        "site": TEXT,
+                                        "status": TEXT,
+                                        "compliance": _list(
+                                            _obj({"metric": TEXT, "date": DAY, "met": FLAG})
+                                        ),
+                                    }
+                                )
+                            ),
+                        }
+                    )
+                ),
+            }
+        ),
+    ),
+}
+
+
+def output_schema_name(command: str) -> str:
+    return f"{command}.output.schema.json"
+
+
+def output_schema(command: str) -> dict[str, Any]:
+    description, shape = OUTPUTS[command]
+    shape = {
+        **shape,
+        "required": sorted({"schema_version", *shape["required"]}),
+        "properties": {"schema_version": {"const": OUTPUT_SCHEMA_VERSION}, **shape["properties"]},
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": output_schema_name(command),
+        "title": f"diffuse {command} output, version {OUTPUT_SCHEMA_VERSION}",
+        "description": description,
+        **shape,
+    }
+
+
+def all_output_schemas() -> dict[str, dict[str, Any]]:
+    return {output_schema_name(command): output_schema(command) for command in OUTPUTS}
+
+
+def output_schemas_json() -> str:
+    return json.dumps(all_output_schemas(), indent=2, ensure_ascii=False) + "\n"

