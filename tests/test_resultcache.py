@@ -12,6 +12,7 @@ from conftest import Run
 
 from diffuse.reports.grid import Cell, Column, Forecast, Grid, Row
 from diffuse.reports.gridjson import grid_data, grid_from_data
+from diffuse.reports.gridpack import pack_grids, unpack_grids
 from diffuse.vocab import Health, SiteStatus
 
 
@@ -66,7 +67,7 @@ def test_no_cache_setting_and_an_unwritable_folder_are_honoured(
     assert run("status", "--as-of", "2026-05-01", cwd=tracker).exit_code == 0
 
 
-def test_grid_round_trips_through_the_json_status_prints() -> None:
+def _grid() -> Grid:
     outlook = Forecast(date(2026, 9, 3), False, 1, 2, "least-squares line")
     cells = [Cell(2, 1, SiteStatus.PLANNING, Health.AT_RISK)]
     row = Row(
@@ -84,8 +85,31 @@ def test_grid_round_trips_through_the_json_status_prints() -> None:
         ["why"],
         outlook,
     )
-    grid = Grid(date(2026, 5, 1), 6, [Column("north", "north", ("nor", "hil"))], [row], "region")
+    return Grid(date(2026, 5, 1), 6, [Column("north", "north", ("nor", "hil"))], [row], "region")
+
+
+def test_grid_round_trips_through_the_json_status_prints() -> None:
+    grid = _grid()
     data = json.loads(json.dumps(grid_data(grid)))
     assert data["projects"][0]["forecast"]["date"] == "2026-09-03"
     assert data["projects"][0]["reasons"] == ["why"]
     assert grid_from_data(data) == grid
+
+
+def test_grid_round_trips_through_the_packed_cache_form() -> None:
+    grid = _grid()
+    packed = json.loads(json.dumps(pack_grids([grid, grid])))
+    assert len(packed["cells"]) == 1  # the same cell is kept once
+    assert unpack_grids(packed) == [grid, grid]
+
+
+def test_a_damaged_status_entry_is_worked_out_again(tracker: Path, run: Run) -> None:
+    first = run("status", "--as-of", "2026-05-01", cwd=tracker)
+    damaged = 0
+    for entry in Path(os.environ["DIFFUSE_CACHE_DIR"]).glob("*.json"):
+        text = entry.read_text(encoding="utf-8")
+        damaged += '"cells": [[' in text
+        entry.write_text(text.replace('"cells": [[', '"cells": [[7, '), encoding="utf-8")
+    assert damaged
+    again = run("status", "--as-of", "2026-05-01", cwd=tracker)
+    assert (again.exit_code, again.stdout) == (first.exit_code, first.stdout)

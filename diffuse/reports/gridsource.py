@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from diffuse.errors import Level, Location, Problem
 from diffuse.reports import resultcache
 from diffuse.reports.grid import Filters, Grid, Row
-from diffuse.reports.gridjson import _row_data, _row_from_data, grid_data, grid_from_data
+from diffuse.reports.gridpack import Packer, cell_table, pack_grids, unpack_grids, unpack_row
 
 if TYPE_CHECKING:
     from diffuse.rules.load import Loaded
@@ -29,11 +29,14 @@ def status_grids(
     entry = resultcache.key(root, "status-grid", as_of, filters, *groupings)
     cached = resultcache.get(entry)
     if cached is not None:
-        problems = [_problem(root, p) for p in cached["problems"]]
-        return [grid_from_data(g) for g in cached["grids"]], problems
+        try:
+            problems = [_problem(root, p) for p in cached["problems"]]
+            return unpack_grids(cached["grids"]), problems
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+            pass  # not what this diffuse writes: worked out again
     grids, problems = _compute(root, as_of, filters, groupings)
     stored = [_stored(root, p) for p in problems]
-    resultcache.put(entry, {"grids": [grid_data(g) for g in grids], "problems": stored})
+    resultcache.put(entry, {"grids": pack_grids(grids), "problems": stored})
     return grids, problems
 
 
@@ -55,14 +58,17 @@ def _compute(
     known = _known(resultcache.get(latest), sources, empty)
     grids = build_grids(loaded.catalog, as_of, filters, groupings, known)
     if sources:
+        packer = Packer()
         rows = {
-            pid: None
-            if rows is None
-            else [_row_data(g, r) for g, r in zip(grids, rows, strict=True)]
+            pid: None if rows is None else [packer.row(r) for r in rows]
             for pid, rows in known.items()
             if pid in sources
         }
-        resultcache.put(latest, {"sources": sources, "rows": rows})
+        columns = [[c.id for c in g.columns] for g in grids]
+        table = packer.table()
+        resultcache.put(
+            latest, {"sources": sources, "columns": columns, "cells": table, "rows": rows}
+        )
     return grids, loaded.problems
 
 
@@ -82,15 +88,18 @@ def _known(
     if not isinstance(previous, dict):
         return {}
     try:
-        rows, before = previous["rows"], previous["sources"]
+        rows, before, table = previous["rows"], previous["sources"], cell_table(previous["cells"])
+        widths = [len(g.columns) for g in grids]
+        if previous["columns"] != [[c.id for c in g.columns] for g in grids]:
+            return {}  # rows of other sites
         return {
             pid: None
             if rows[pid] is None
-            else [_row_from_data(g.columns, d) for g, d in zip(grids, rows[pid], strict=True)]
+            else [unpack_row(table, n, d) for n, d in zip(widths, rows[pid], strict=True)]
             for pid, source in sources.items()
             if before.get(pid) == source and pid in rows
         }
-    except (KeyError, TypeError, ValueError, AttributeError):
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
         return {}
 
 

@@ -1,0 +1,117 @@
+"""Status rows as the result cache keeps them: short lists rather than `gridjson`'s named
+fields, and each distinct cell once.
+
+A tracker of thousands of projects has hundreds of thousands of cells but only a few
+hundred distinct ones (a status, a health and two counts), so rows name cells by their
+place in one table. Reading ten thousand rows back is then a list lookup per cell instead of
+a dictionary and two enumeration look-ups, and the text to decode is a fraction of the size.
+Anything that does not look right raises ValueError, KeyError, TypeError or IndexError: the
+caller treats the entry as missing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from diffuse.reports.grid import Cell, Column, Forecast, Grid, Row
+from diffuse.vocab import Health, SiteStatus
+
+_STATUS = {s.value: s for s in SiteStatus}
+_HEALTH = {h.value: h for h in Health}
+
+
+class Packer:
+    """Packs rows, collecting the table of their distinct cells."""
+
+    def __init__(self) -> None:
+        self.cells: dict[Cell, int] = {}
+
+    def row(self, row: Row) -> list[Any]:
+        cells = [self.cells.setdefault(cell, len(self.cells)) for cell in row.cells]
+        outlook = row.forecast
+        forecast = None if outlook is None else [_day(outlook.day), outlook.done, outlook.note]
+        return [
+            row.project,
+            row.title,
+            row.practice,
+            row.phase,
+            row.health.value,
+            row.reasons,
+            row.live,
+            row.in_scope,
+            _day(row.approved),
+            row.days,
+            _day(row.target),
+            forecast,
+            cells,
+        ]
+
+    def table(self) -> list[list[Any]]:
+        return [[c.status.value, c.health.value, c.live, c.in_scope] for c in self.cells]
+
+
+def cell_table(data: list[list[Any]]) -> list[Cell]:
+    """The inverse of `Packer.table`."""
+    return [Cell(int(i), int(n), _STATUS[s], _HEALTH[h]) for s, h, n, i in data]
+
+
+def unpack_row(table: list[Cell], columns: int, data: list[Any]) -> Row:
+    """The inverse of `Packer.row`, for a grid of `columns` columns."""
+    project, title, practice, phase, health, reasons, live, in_scope = data[:8]
+    approved, days, target, outlook, cells = data[8:]
+    if len(cells) != columns or (cells and min(cells) < 0):
+        raise ValueError("a row that does not fit its grid")
+    forecast = None
+    if outlook is not None:
+        forecast = Forecast(_from_day(outlook[0]), outlook[1], live, in_scope, outlook[2])
+    return Row(
+        project,
+        title,
+        practice,
+        phase,
+        [table[i] for i in cells],
+        in_scope,
+        live,
+        _from_day(approved),
+        days,
+        _from_day(target),
+        _HEALTH[health],
+        list(reasons),
+        forecast,
+    )
+
+
+def pack_grids(grids: list[Grid]) -> dict[str, Any]:
+    packer = Packer()
+    packed = [
+        {
+            "as_of": grid.as_of.isoformat(),
+            "target_months": grid.target_months,
+            "grouped_by": grid.grouped_by,
+            "columns": [[c.id, c.label, list(c.site_ids)] for c in grid.columns],
+            "rows": [packer.row(row) for row in grid.rows],
+        }
+        for grid in grids
+    ]
+    return {"cells": packer.table(), "grids": packed}
+
+
+def unpack_grids(data: dict[str, Any]) -> list[Grid]:
+    """The inverse of `pack_grids`."""
+    table = cell_table(data["cells"])
+    grids = []
+    for grid in data["grids"]:
+        columns = [Column(i, label, tuple(sites)) for i, label, sites in grid["columns"]]
+        rows = [unpack_row(table, len(columns), r) for r in grid["rows"]]
+        as_of = date.fromisoformat(grid["as_of"])
+        grids.append(Grid(as_of, grid["target_months"], columns, rows, grid["grouped_by"]))
+    return grids
+
+
+def _day(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _from_day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
