@@ -26,9 +26,13 @@ class Packer:
 
     def __init__(self) -> None:
         self.cells: dict[Cell, int] = {}
+        # Rows read back share their table's cells: most are found by identity, without
+        # hashing their fields (the cells stay referenced by `cells`, so ids are not reused).
+        self.seen: dict[int, int] = {}
 
     def row(self, row: Row) -> list[Any]:
-        cells = [self.cells.setdefault(cell, len(self.cells)) for cell in row.cells]
+        seen = self.seen
+        cells = [seen[id(c)] if id(c) in seen else self._add(c) for c in row.cells]
         outlook = row.forecast
         forecast = None if outlook is None else [_day(outlook.day), outlook.done, outlook.note]
         return [
@@ -46,6 +50,10 @@ class Packer:
             forecast,
             cells,
         ]
+
+    def _add(self, cell: Cell) -> int:
+        index = self.seen[id(cell)] = self.cells.setdefault(cell, len(self.cells))
+        return index
 
     def table(self) -> list[list[Any]]:
         return [[c.status.value, c.health.value, c.live, c.in_scope] for c in self.cells]

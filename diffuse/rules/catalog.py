@@ -285,9 +285,13 @@ def _resolved(path: Path, folders: dict[Path, Path]) -> Path:
     # is no link is where its resolved folder is (each folder resolved once per read).
     if path.is_symlink():
         return path.resolve()
+    return _resolved_folder(path, folders) / path.name
+
+
+def _resolved_folder(path: Path, folders: dict[Path, Path]) -> Path:
     if path.parent not in folders:
         folders[path.parent] = path.parent.resolve()
-    return folders[path.parent] / path.name
+    return folders[path.parent]
 
 
 def _refusal(
@@ -297,8 +301,11 @@ def _refusal(
     name = _name_problem(path) if named else None
     if name is not None:
         return name
+    folders = {} if folders is None else folders
     try:
-        real = _resolved(path, {} if folders is None else folders)
+        if not path.is_symlink() and _resolved_folder(path, folders).is_relative_to(base):
+            return None  # each folder's place worked out once, not each file's
+        real = _resolved(path, folders)
     except (RuntimeError, OSError):
         return Problem(
             Location(path),

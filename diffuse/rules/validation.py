@@ -33,17 +33,19 @@ def validate_tracker(
     places = _Places([p.resolve() if p.is_dir() else _real(p) for p in paths])
     documents = [d.path for d in catalog.documents if places.within(d.path)]
     problems = [places.shown(p) for p in catalog.all_problems() if places.within(p.location.path)]
-    here, folders = Path.cwd().resolve(), dict[Path, Path]()  # each folder resolved once
-    shown = [Path(_one_line(str(_relative(path, here, folders)))) for path in documents]
+    here, folders = Path.cwd().resolve(), dict[Path, str | None]()
+    shown = [Path(_one_line(_relative(path, here, folders))) for path in documents]
     return ValidationReport(problems, len(documents), shown)
 
 
-def _relative(path: Path, here: Path, folders: dict[Path, Path]) -> Path:
-    # As `relative` shows it: the folder resolved, the name kept.
+def _relative(path: Path, here: Path, folders: dict[Path, str | None]) -> str:
+    # As `relative` shows it (the folder resolved, the name kept), each folder worked out once.
     if path.parent not in folders:
-        folders[path.parent] = path.parent.resolve()
-    real = folders[path.parent] / path.name
-    return real.relative_to(here) if real.is_relative_to(here) else path
+        real = path.parent.resolve()
+        inside = real.is_relative_to(here)
+        folders[path.parent] = f"{real.relative_to(here)}/".removeprefix("./") if inside else None
+    prefix = folders[path.parent]
+    return str(path) if prefix is None else prefix + path.name
 
 
 def _real(path: Path) -> Path:
