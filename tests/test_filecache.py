@@ -3,6 +3,7 @@ read again, and no change, deletion or rename is ever missed."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -99,6 +100,18 @@ def test_a_damaged_entry_is_ignored(tracker: Path, run: Run) -> None:
     for damage in (b"{not json", b'{"problems": 3}', b'{"problems": [], "item": {"id": 1}}'):
         for entry in _entries():
             entry.write_bytes(damage)
+        again = run("validate", cwd=tracker)
+        assert (again.exit_code, again.stdout) == (1, first.stdout)
+
+
+def test_a_damaged_pack_of_headers_is_ignored(tracker: Path, run: Run) -> None:
+    _broken(tracker)
+    first = run("validate", cwd=tracker)
+    packs = list((Path(os.environ["DIFFUSE_CACHE_DIR"]) / "files").glob("pack-*"))
+    assert len(packs) == 1
+    keys = list(json.loads(packs[0].read_bytes()))
+    for damage in (b"{not json", b"[]", json.dumps({k: {"problems": 3} for k in keys}).encode()):
+        packs[0].write_bytes(damage)
         again = run("validate", cwd=tracker)
         assert (again.exit_code, again.stdout) == (1, first.stdout)
 

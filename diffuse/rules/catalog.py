@@ -147,7 +147,7 @@ def read_catalog(root: Path, check: Check | None = None, keep_models: bool = Tru
         ("practice", tracker_entries(root, PRACTICES_DIR), Practice, catalog.practices),
         ("project", tracker_entries(root, PROJECTS_DIR), Project, catalog.projects),
     )
-    store = FileCache.open(limits)
+    store = FileCache.open(limits, base)
     catalog.cache = None if store is None else CacheState(store)
     try:
         with progress.task("reading files", sum(len(k[1]) for k in kinds)) as step:

@@ -14,6 +14,12 @@ path:line:col.
 Each entry is written to a temporary file and renamed into place, so two processes never
 see half an entry; one that cannot be read or does not look right is a miss, and the file
 is read as if there were no cache. The folder is kept under a bounded size, oldest first.
+
+The headers a read of a tracker used are also kept together in one file for that tracker,
+read in one go next time instead of one file per project; each header is keyed by the
+same bytes as its entry, so a header from an older pack is still true of those bytes (its
+cross-file problems are reused only while their digest holds). A pack that cannot be read
+is no pack; it is written again, whole and atomically, after a run that changed anything.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from diffuse.limits import Limits
 from diffuse.models import Project
 
 FORMAT = b"diffuse-files-3"
+PACK = "pack-{}.index"
 MAX_ENTRIES = 40_000
 MAX_BYTES = 1 << 30
 SUFFIX = ".json"
@@ -59,17 +66,23 @@ class FileCache:
     """Entries are a JSON header line (problems, id, the cross-file problems and the state
     of the other files they were found with) and the model's values as JSON."""
 
-    def __init__(self, folder: Path, limits: Limits) -> None:
+    def __init__(self, folder: Path, limits: Limits, root: Path | None = None) -> None:
         self.folder = folder
         salt = hashlib.sha256(FORMAT)
         salt.update(code_fingerprint().encode())
         salt.update(repr(limits).encode())
         self.salt = salt.digest()
         self.written = 0
+        place = hashlib.sha256(self.salt + str(root).encode()).hexdigest()[:32]
+        self.pack = None if root is None else folder / PACK.format(place)
+        self.heads: dict[str, Any] | None = None  # the pack, read on first use
+        self.used: dict[str, Any] = {}  # the headers this run read or wrote
+        self.changed = False
 
     @classmethod
-    def open(cls, limits: Limits) -> FileCache | None:
-        """The cache, or None when caching is off or the folder cannot be made."""
+    def open(cls, limits: Limits, root: Path | None = None) -> FileCache | None:
+        """The cache, or None when caching is off or the folder cannot be made; `root`,
+        the tracker read, names its pack of headers."""
         base = cache_dir()
         if base is None:
             return None
@@ -78,7 +91,7 @@ class FileCache:
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError:
             return None
-        return cls(folder, limits)
+        return cls(folder, limits, root)
 
     def key(self, kind: str, path: Path, raw: bytes) -> str:
         digest = hashlib.sha256(self.salt)
@@ -95,8 +108,7 @@ class FileCache:
     def get(self, key: str, path: Path, raw: bytes) -> Hit | None:
         """What is stored under `key`, rebuilt for `path`; None on a miss."""
         try:
-            head, _, _ = self._entry(key).partition(b"\n")
-            stored = json.loads(head)
+            stored = self._head(key)
             problems = [_problem(path, p) for p in stored["problems"]]
             refs = [_problem(path, p) for p in stored["refs"]]
             item_id, practice, context = stored["id"], stored["practice"], stored["context"]
@@ -104,6 +116,7 @@ class FileCache:
             # The bytes decoded before, as read_document decodes them.
             text = raw.decode("utf-8-sig") if stored["text"] else ""
         except (OSError, ValueError, TypeError, KeyError):
+            self.used.pop(key, None)
             return None
         # A broken project keeps only what the cross-file rules read: the practice it names.
         data = {"practice": practice} if item_id is None and practice is not None else None
@@ -152,6 +165,17 @@ class FileCache:
         stored["context"], stored["refs"] = context, [_stored(p) for p in refs]
         self._write(key, stored, body)
 
+    def _head(self, key: str) -> Any:
+        if self.heads is None:
+            self.heads = _read_pack(self.pack)
+        stored = self.heads.get(key)
+        if stored is None:
+            head, _, _ = self._entry(key).partition(b"\n")
+            stored = json.loads(head)
+            self.changed = True
+        self.used[key] = stored
+        return stored
+
     def _entry(self, key: str) -> bytes:
         return (self.folder / f"{key}{SUFFIX}").read_bytes()
 
@@ -163,10 +187,13 @@ class FileCache:
                 out.write(payload)
             os.replace(temp, self.folder / f"{key}{SUFFIX}")
             self.written += 1
+            self.used[key], self.changed = head, True
         except (OSError, ValueError):
             return
 
     def close(self) -> None:
+        if self.changed and self.pack is not None:
+            _write_pack(self.pack, self.used)
         if self.written:
             prune(self.folder)
 
@@ -223,6 +250,24 @@ def prune(folder: Path, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYT
             break
         Path(name).unlink(missing_ok=True)
         count, total = count - 1, total - size
+
+
+def _read_pack(pack: Path | None) -> dict[str, Any]:
+    try:
+        heads = json.loads(pack.read_bytes()) if pack is not None else {}
+    except (OSError, ValueError):
+        return {}
+    return heads if isinstance(heads, dict) else {}
+
+
+def _write_pack(pack: Path, heads: dict[str, Any]) -> None:
+    try:
+        handle, temp = tempfile.mkstemp(dir=pack.parent, suffix=".tmp")
+        with os.fdopen(handle, "wb") as out:
+            out.write(json.dumps(heads, ensure_ascii=False).encode())
+        os.replace(temp, pack)
+    except (OSError, ValueError):
+        return
 
 
 def _stored(problem: Problem) -> Stored:
