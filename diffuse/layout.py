@@ -35,7 +35,8 @@ def tracker_entries(root: Path, folder: str) -> list[Path]:
         entries = list((root / folder).iterdir())
     except OSError:
         return []  # no folder, or not one: the catalog says which
-    return sorted(p for p in entries if p.suffix.lower() in SUFFIXES)
+    # One folder's entries: ordered by name, as paths are, without comparing their parts.
+    return sorted((p for p in entries if p.suffix.lower() in SUFFIXES), key=lambda p: p.name)
 
 
 # Names Windows keeps for devices, whatever follows the dot: a file called con.yaml cannot be
