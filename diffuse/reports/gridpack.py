@@ -29,13 +29,16 @@ class Packer:
         # Rows read back share their table's cells: most are found by identity, without
         # hashing their fields (the cells stay referenced by `cells`, so ids are not reused).
         self.seen: dict[int, int] = {}
+        self.rows: dict[int, tuple[Row, list[Any]]] = {}  # a row packed once per request
 
     def row(self, row: Row) -> list[Any]:
+        if id(row) in self.rows:
+            return self.rows[id(row)][1]
         seen = self.seen
         cells = [seen[id(c)] if id(c) in seen else self._add(c) for c in row.cells]
         outlook = row.forecast
         forecast = None if outlook is None else [_day(outlook.day), outlook.done, outlook.note]
-        return [
+        packed = [
             row.project,
             row.title,
             row.practice,
@@ -50,6 +53,8 @@ class Packer:
             forecast,
             cells,
         ]
+        self.rows[id(row)] = (row, packed)  # the row kept, so its id is not reused
+        return packed
 
     def _add(self, cell: Cell) -> int:
         index = self.seen[id(cell)] = self.cells.setdefault(cell, len(self.cells))
@@ -90,8 +95,8 @@ def unpack_row(table: list[Cell], columns: int, data: list[Any]) -> Row:
     )
 
 
-def pack_grids(grids: list[Grid]) -> dict[str, Any]:
-    packer = Packer()
+def pack_grids(grids: list[Grid], packer: Packer | None = None) -> dict[str, Any]:
+    packer = packer or Packer()
     packed = [
         {
             "as_of": grid.as_of.isoformat(),

@@ -34,14 +34,15 @@ def status_grids(
             return unpack_grids(cached["grids"]), problems
         except (KeyError, TypeError, ValueError, IndexError, AttributeError):
             pass  # not what this diffuse writes: worked out again
-    grids, problems = _compute(root, as_of, filters, groupings)
+    packer = Packer()  # the rows of both entries packed once
+    grids, problems = _compute(root, as_of, filters, groupings, packer)
     stored = [_stored(root, p) for p in problems]
-    resultcache.put(entry, {"grids": pack_grids(grids), "problems": stored})
+    resultcache.put(entry, {"grids": pack_grids(grids, packer), "problems": stored})
     return grids, problems
 
 
 def _compute(
-    root: Path, as_of: date, filters: Filters, groupings: Sequence[str | None]
+    root: Path, as_of: date, filters: Filters, groupings: Sequence[str | None], packer: Packer
 ) -> tuple[list[Grid], list[Problem]]:
     # Imported here: loading the tracker needs pydantic and PyYAML, a cached run does not.
     from diffuse.reports.status import check_filters
@@ -58,7 +59,6 @@ def _compute(
     known = _known(resultcache.get(latest), sources, empty)
     grids = build_grids(loaded.catalog, as_of, filters, groupings, known)
     if sources:
-        packer = Packer()
         rows = {
             pid: None if rows is None else [packer.row(r) for r in rows]
             for pid, rows in known.items()
