@@ -31,13 +31,23 @@ class _Group(TyperGroup):
             raise
         except DiffuseError as exc:
             _fail(exc)
+        except OSError as exc:
+            if exc.filename is None:
+                _bug(exc)
+            # The system refused a path the user chose (a folder that cannot be made, a
+            # file in the way, no permission, a full disk): theirs to fix, not a bug.
+            _fail(DiffuseError(f"{exc.filename}: {exc.strerror or exc}"))
         except Exception as exc:  # noqa: BLE001 - the last line of defence for a bug
-            typer.echo(
-                f"diffuse: internal error ({type(exc).__name__}: {exc}); this is a bug, "
-                f"please report it at {ISSUES_URL} with the command you ran",
-                err=True,
-            )
-            raise typer.Exit(3) from None
+            _bug(exc)
+
+
+def _bug(exc: Exception) -> NoReturn:
+    typer.echo(
+        f"diffuse: internal error ({type(exc).__name__}: {exc}); this is a bug, "
+        f"please report it at {ISSUES_URL} with the command you ran",
+        err=True,
+    )
+    raise typer.Exit(3) from None
 
 
 def _fail(exc: Any) -> NoReturn:
