@@ -231,8 +231,10 @@ def test_multiply_charts_proportions_as_fractions(tracker: Path, run: Run) -> No
     in_percent = run("metrics", "hh-spread", env={"COLUMNS": "100"}, cwd=tracker)
     marks = [next(x for x in t.lines if x.startswith("date")) for t in (text, in_percent)]
     assert marks[0] == marks[1] and "T" in marks[0]
-    bad = run(*args[:2], "--multiply", "0", cwd=tracker)
-    assert bad.exit_code == 2 and "expected a positive number" in bad.stderr
+    for given in ("0", "1e300", "nan"):
+        bad = run(*args[:2], "--multiply", given, cwd=tracker)
+        assert bad.exit_code == 2
+        assert "expected a number above 0 and at most 1,000,000,000,000,000" in bad.stderr
 
 
 def test_help_explains_both_uses(run: Run) -> None:

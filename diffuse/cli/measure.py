@@ -134,9 +134,12 @@ def metrics_show(
     from diffuse.render.charts import charts_csv, charts_json, print_charts
     from diffuse.reports.measures import ChartOptions, load_charts
 
-    if multiply is not None and not (math.isfinite(multiply) and multiply > 0):
+    from diffuse.limits import MAX_FIGURE
+
+    if multiply is not None and not (math.isfinite(multiply) and 0 < multiply <= MAX_FIGURE):
         raise typer.BadParameter(
-            f"expected a positive number, got {multiply}", param_hint="--multiply"
+            f"expected a number above 0 and at most {MAX_FIGURE:,.0f}, got {multiply:g}",
+            param_hint="--multiply",
         )
     options = ChartOptions(
         None if chart is None else chart.value,
