@@ -130,11 +130,10 @@ def metrics_show(
     counts, I/MR chart for measurements, Laney p'/u' when denominators are very large,
     and a run chart when values lack what a control chart needs. Signals: Anhøj runs
     rules and points outside 3-sigma limits. Exit 1 when a chart cannot be drawn."""
+    from diffuse.limits import MAX_FIGURE
     from diffuse.render import make_console
     from diffuse.render.charts import charts_csv, charts_json, print_charts
     from diffuse.reports.measures import ChartOptions, load_charts
-
-    from diffuse.limits import MAX_FIGURE
 
     if multiply is not None and not (math.isfinite(multiply) and 0 < multiply <= MAX_FIGURE):
         raise typer.BadParameter(
