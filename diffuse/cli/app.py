@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import os
+import re
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -17,10 +18,22 @@ import typer
 from typer.core import TyperGroup
 
 ISSUES_URL = "https://github.com/diffuse-tracker/diffuse/issues"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class _Group(TyperGroup):
     """One error handler for every command: user problems exit 1, bugs exit 3 in one line."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        for arg in args:
+            # Bytes that are not UTF-8 reach Python as lone surrogates, which no file,
+            # YAML scalar or terminal can hold: refused here, once for every command.
+            if not arg.isascii() and _SURROGATE.search(arg):
+                shown = arg.encode("utf-8", "surrogateescape").decode("ascii", "backslashreplace")
+                raise typer.BadParameter(
+                    f"'{shown}' is not UTF-8 text; set the terminal or script to UTF-8"
+                )
+        return list(super().parse_args(ctx, args))
 
     def invoke(self, ctx: Any) -> Any:
         from diffuse.errors import DiffuseError
@@ -171,8 +184,13 @@ def parse_day(value: str | None, option: str) -> date:
 
 
 def tracker_root(root: Path | None) -> Path:
+    from diffuse.errors import DiffuseError
     from diffuse.layout import find_root
 
+    if root is not None and not root.is_dir():
+        # Else a mistyped --root (or DIFFUSE_ROOT) would quietly find the tracker around
+        # the working folder instead.
+        raise DiffuseError(f"--root: {root} is not a folder")
     return find_root(root or Path.cwd())
 
 

@@ -1,5 +1,6 @@
-"""Where a command writes is the user's choice: a path the system refuses is a located
-error (exit 1), never a crash, and an existing file is not replaced by something else."""
+"""What the user types: a path the system refuses is an error naming it (exit 1), never a
+crash; an existing file is not replaced by something else; a --root that is not a folder
+is refused; an argument that is not UTF-8 is a usage error (exit 2)."""
 
 from __future__ import annotations
 
@@ -59,3 +60,39 @@ def test_export_never_replaces_what_is_not_its_database(run: Run, tracker: Path,
             "sqlite'; choose a new file name"
         ]
         assert target.read_bytes() == before
+
+
+@pytest.mark.parametrize("command", [["validate"], ["status"], ["history", "hand-hygiene"]])
+def test_a_root_that_is_not_a_folder_is_refused(
+    run: Run, tracker: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    # Not the tracker around the working folder: a mistyped --root must not go unnoticed.
+    monkeypatch.chdir(tracker)
+    for given in ("no-such-folder", "organisation.yaml"):
+        result = run(*command, "--root", given)
+        assert result.exit_code == 1
+        assert result.stderr.splitlines() == [f"diffuse: --root: {given} is not a folder"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["show", "x\udcff"],
+        ["site", "hh-spread", "nor", "--barrier", "gel\udc85", "--by", "cy"],
+        ["org", "add-person", "zz", "--name", "Z\udcff"],
+        ["export", "sqlite", "t\udcff.db"],
+    ],
+)
+def test_an_argument_that_is_not_utf8_is_a_usage_error(
+    run: Run, tracker: Path, args: list[str]
+) -> None:
+    # What `diffuse show $'x\xff'` passes when the shell's bytes are not UTF-8.
+    before = {p: p.read_bytes() for p in tracker.rglob("*.yaml")}
+    result = run(*args, cwd=tracker)
+    assert result.exit_code == 2
+    bad = next(a for a in args if not a.isascii())
+    shown = bad.encode("utf-8", "surrogateescape").decode("ascii", "backslashreplace")
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: Invalid value: '{shown}' is not UTF-8 text; set the terminal or script to UTF-8"
+    )
+    assert {p: p.read_bytes() for p in tracker.rglob("*.yaml")} == before
