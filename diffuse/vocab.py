@@ -1,11 +1,34 @@
 """The fixed vocabularies of the tracker files: statuses, health, kinds, levels.
 
-Plain enums with no pydantic, so reports read from the result cache need only this.
+Plain enums with no pydantic, so reports read from the result cache need only this. The
+models, the command-line help and the commands' checks of an option all take their
+choices from here.
 """
 
 from __future__ import annotations
 
 import enum
+from typing import TypeVar
+
+from diffuse.errors import DiffuseError
+
+V = TypeVar("V", bound=enum.StrEnum)
+
+
+def spoken(vocabulary: type[enum.StrEnum]) -> str:
+    """The choices as help text lists them: 'a, b or c'."""
+    values = [member.value for member in vocabulary]
+    return " or ".join([", ".join(values[:-1]), values[-1]] if len(values) > 1 else values)
+
+
+def pick(vocabulary: type[V], value: str, option: str) -> V:
+    """`value` as a member of `vocabulary`, or a DiffuseError that names `option` and lists
+    the choices."""
+    try:
+        return vocabulary(value)
+    except ValueError:
+        allowed = ", ".join(member.value for member in vocabulary)
+        raise DiffuseError(f"{option}: '{value}' is not one of: {allowed}") from None
 
 
 class PracticeStatus(enum.StrEnum):
@@ -75,6 +98,17 @@ class SiteStatus(enum.StrEnum):
     LIVE = "live"
     SUSTAINED = "sustained"
     NOT_APPLICABLE = "not-applicable"
+
+
+# The in-scope site statuses in the order a site passes through them.
+SITE_PROGRESS = (
+    SiteStatus.NOT_STARTED,
+    SiteStatus.PLANNING,
+    SiteStatus.IMPLEMENTING,
+    SiteStatus.LIVE,
+    SiteStatus.SUSTAINED,
+)
+LIVE = frozenset({SiteStatus.LIVE, SiteStatus.SUSTAINED})
 
 
 class Health(enum.StrEnum):

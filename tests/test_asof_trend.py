@@ -105,7 +105,7 @@ def test_trend_json_and_csv_carry_every_week(tracker: Path, run: Run) -> None:
         run("trend", "hh-spread", "--format", "json", "--as-of", "2026-04-20", cwd=tracker).stdout
     )
     assert (data["in_scope"], data["live"], data["target_date"]) == (3, 2, "2026-08-01")
-    assert data["forecast"]["day"] == "2026-05-31" and data["forecast"]["days_after_target"] == -62
+    assert data["forecast"]["date"] == "2026-05-31" and data["forecast"]["days_after_target"] == -62
     assert data["weeks"][4] == {"week": 4, "date": "2026-03-01", "live": 1, "target_line": 0.46}
     assert len(data["weeks"]) == 12
     text = run("trend", "hh-spread", "--format", "csv", "--as-of", "2026-04-20", cwd=tracker)

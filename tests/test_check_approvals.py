@@ -68,7 +68,8 @@ def test_an_uncommitted_approval_covers_the_working_tree(repo: Path, run: Run) -
     assert run("check", "--base", "main", cwd=repo).exit_code == 0
 
 
-def _with_council(repo: Path) -> None:
+def _move_to_council(repo: Path) -> Path:
+    """A new orthopaedics council (of cy) on main; on branch 'change', the practice moved to it."""
     org = repo / "organisation.yaml"
     text = org.read_text()
     org.write_text(
@@ -76,13 +77,14 @@ def _with_council(repo: Path) -> None:
         "    members: [cy]\n"
     )
     commit_as(repo, "ada", "Add the orthopaedics council")
-
-
-def test_moving_a_practice_to_another_body_needs_the_old_body(repo: Path, run: Run) -> None:
-    _with_council(repo)
     git(repo, "checkout", "-q", "-b", "change")
     practice = repo / "practices" / "hand-hygiene.yaml"
     edit(practice, "approving_body: cpc", "approving_body: ortho")
+    return practice
+
+
+def test_moving_a_practice_to_another_body_needs_the_old_body(repo: Path, run: Run) -> None:
+    practice = _move_to_council(repo)
     edit(practice, "goal: Every site at 90%", "goal: Every site at 50%")
     edit(
         practice,
@@ -96,8 +98,8 @@ def test_moving_a_practice_to_another_body_needs_the_old_body(repo: Path, run: R
         "practices/hand-hygiene.yaml:5:17: error[approving-body-moved] approving_body moves "
         "from 'cpc' to 'ortho' without an approval by a member of Clinical Practice "
         "Committee, the body it leaves",
-        "    fix: a member of Clinical Practice Committee adds '{body: cpc, by: ID, date: "
-        "YYYY-MM-DD}' to approvals and commits it from their own git identity",
+        "    fix: a member of Clinical Practice Committee runs 'diffuse approve hand-hygiene "
+        "--body cpc' on this branch",
     ]
     edit(
         practice,
@@ -107,3 +109,37 @@ def test_moving_a_practice_to_another_body_needs_the_old_body(repo: Path, run: R
     commit_as(repo, "ben", "Release the practice to the orthopaedics council")
     result = run("check", "--base", "main", "--verify-signoff", cwd=repo)
     assert result.exit_code == 0, result.stdout
+
+
+def test_a_member_of_the_body_a_practice_leaves_approves_with_body(repo: Path, run: Run) -> None:
+    practice = _move_to_council(repo)
+    commit_as(repo, "cy", "Move the practice to the orthopaedics council")
+    act_as(repo, "ben")
+    # Without --body the approval would be the new council's, which ben does not sit on.
+    plain = run("approve", "hand-hygiene", "--date", "2026-03-02", cwd=repo)
+    assert plain.exit_code == 1
+    assert plain.stderr.splitlines()[-1] == (
+        "diffuse: 'ben' is not a member of Orthopaedics Council ('ortho'), which approves "
+        "'hand-hygiene'; its members are: cy (for a body you sit on, give --body cpc)"
+    )
+    done = run("approve", "hand-hygiene", "--body", "cpc", "--date", "2026-03-02", cwd=repo)
+    assert done.exit_code == 0, done.stderr
+    assert done.stdout.startswith("approved practice hand-hygiene for cpc as ben; committed ")
+    assert practice.read_text().endswith(
+        "  - body: cpc\n    by: ben\n    date: 2026-03-02\nreview:\n  last: 2026-01-15\n"
+        "leaders: {champion: ada, administrative: ben, physician: cy}\n"
+        "support_elements: [{kind: measurement, title: Observation audit plan}]\n"
+    )
+    result = run("check", "--base", "main", "--verify-signoff", cwd=repo)
+    assert result.exit_code == 0, result.stdout
+    act_as(repo, "cy")
+    stranger = run("approve", "hand-hygiene", "--body", "cpc", cwd=repo)
+    assert stranger.stderr.splitlines()[-1] == (
+        "diffuse: 'cy' is not a member of Clinical Practice Committee ('cpc'); its members "
+        "are: ada, ben (for a body you sit on, give --body ortho)"
+    )
+    project = run("approve", "hh-spread", "--body", "cpc", cwd=repo)
+    assert project.stderr.splitlines()[-1] == (
+        "diffuse: --body: the gates of 'hh-spread' are approved by its practice's body "
+        "('ortho'); --body is for a practice leaving a body"
+    )

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from conftest import Run, git
+
+from diffuse.files import nodes
 
 PLAN_DUTIES = [
     "sr-announce",
@@ -166,6 +171,30 @@ def test_site_update_changes_only_that_site_and_logs_the_note(tracker: Path, run
         '+    text: "Agency staff trained: 40 of 55"',
         "+    by: cy",
     ]
+
+
+def test_a_site_update_reads_the_tracker_once_and_parses_the_project_twice(
+    tracker: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = ("site", "hh-spread", "nst")
+    assert run(*site, "--status", "live", "--date", "2026-05-02", cwd=tracker).exit_code == 0
+    parsed: Counter[str] = Counter()
+    compose_all = yaml.compose_all
+
+    def counting(text: str, *args: Any, **kwargs: Any) -> Any:
+        parsed[text] += 1
+        return compose_all(text, *args, **kwargs)
+
+    nodes._composed.cache_clear()
+    monkeypatch.setattr(yaml, "compose_all", counting)
+    project = tracker / "projects" / "hh-spread.yaml"
+    before = project.read_text()
+    result = run(*site, "--health", "at-risk", "--date", "2026-05-03", cwd=tracker)
+    assert result.exit_code == 0, result.stderr
+    # Every file once as the tracker is read; the project again as the edit starts, and its
+    # result once, to check it and to validate it.
+    assert parsed[before] == 2 and parsed[project.read_text()] == 1
+    assert sorted(parsed.values()) == [1, 1, 1, 2]
 
 
 def test_site_update_refuses_bad_values_and_leaves_file_alone(tracker: Path, run: Run) -> None:

@@ -253,6 +253,16 @@ def test_a_gate_naming_an_unknown_duty_is_a_located_error(tracker: Path, run: Ru
     assert "a gate's 'sites' is how far every site must be" in result.stdout
 
 
+def _advance_and_check(run: Run, repo: Path, project: str, day: str) -> tuple[list[str], ...]:
+    """`advance --commit` on a new branch, then `check --base main`: both lines, both pass."""
+    git(repo, "checkout", "-q", "-b", f"advance-{project}")
+    advanced = run("advance", project, "--commit", "--date", day)
+    assert advanced.exit_code == 0, advanced.stdout
+    checked = run("check", "--base", "main", cwd=repo)
+    assert checked.exit_code == 0, checked.stdout
+    return advanced.lines, checked.lines
+
+
 def test_an_advance_that_moves_the_practice_passes_check(
     git_tracker: Path, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -262,12 +272,44 @@ def test_an_advance_that_moves_the_practice_passes_check(
     git(git_tracker, "commit", "-qam", "Execute done")
     git(git_tracker, "checkout", "-q", "main")
     git(git_tracker, "merge", "-q", "close")
-    git(git_tracker, "checkout", "-q", "-b", "advance")
-    assert run("advance", "hh-spread", "--commit", "--date", "2026-07-01").exit_code == 0
-    result = run("check", "--base", "main", cwd=git_tracker)
-    assert result.exit_code == 0, result.stdout
-    assert result.lines[-3:] == [
+    _, checked = _advance_and_check(run, git_tracker, "hh-spread", "2026-07-01")
+    assert checked[-3:] == [
         "  ✓ practice hand-hygiene: status diffusing -> diffused",
         "  ✓ project hh-spread: phase execute -> close",
         "check passed: 3 file(s) valid, 2 change(s) since main",
     ]
+
+
+def test_a_diffused_practice_spreads_again_with_a_new_project(
+    git_tracker: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(git_tracker)
+    closed = write_project(git_tracker, "close", ALL_LIVE, duties_before="close").read_text()
+    planned = write_project(git_tracker, "plan", duties_before="execute").read_text()
+    planned = planned.replace("id: hh-spread", "id: hh-clinics").replace(
+        "approvals:\n", "approvals:\n  - {gate: execute, body: cpc, by: ben, date: 2026-08-01}\n"
+    )
+    (git_tracker / "projects" / "hh-clinics.yaml").write_text(planned)
+    (git_tracker / "projects" / "hh-spread.yaml").write_text(closed)
+    set_practice_status(git_tracker, "diffused")
+    # A new project in plan leaves the practice diffused ...
+    assert run("validate", cwd=git_tracker).lines == ["ok: 4 file(s) valid"]
+    git(git_tracker, "add", "-A")
+    git(git_tracker, "commit", "-qm", "Plan the clinics")
+    # ... and entering execute makes it diffusing again, in the same commit.
+    advanced, checked = _advance_and_check(run, git_tracker, "hh-clinics", "2026-08-02")
+    assert advanced[::2] == [
+        "hh-clinics: plan -> execute: gate met",
+        "practice hand-hygiene: diffused -> diffusing",
+    ]
+    assert checked[-3:] == [
+        "  ✓ practice hand-hygiene: status diffused -> diffusing",
+        "  ✓ project hh-clinics: phase plan -> execute",
+        "check passed: 4 file(s) valid, 2 change(s) since main",
+    ]
+    # Until the new project closes, the practice is not diffused.
+    refused = run("practice", "hand-hygiene", "--status", "diffused", cwd=git_tracker)
+    assert refused.exit_code == 1
+    assert refused.stderr.splitlines()[-1].startswith(
+        "diffuse: 'hand-hygiene' cannot be diffused: its projects make it diffusing"
+    )

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import Run, git
-from prflow import act_as, commit_as, edit, with_practice
+from prflow import READY_PRACTICE, act_as, commit_as, edit, with_practice
 
 from diffuse.pr.history import SectionReader
 
@@ -114,9 +114,17 @@ def test_history_looks_in_the_catalogs_folders() -> None:
     assert history.SUFFIXES == catalog.SUFFIXES
 
 
-def test_history_shows_control_characters_as_render_does() -> None:
-    from diffuse import render
-    from diffuse.pr import history
-
-    text = "Eve\x1b[31m\x07\x9b"
-    assert history.visible(text) == render.clean(text)
+def test_history_shows_control_and_reordering_characters_escaped(
+    git_tracker: Path, run: Run
+) -> None:
+    # An author name that would colour the terminal and reverse the rest of the line.
+    with_practice(git_tracker)
+    (git_tracker / "practices" / "falls.yaml").write_text(
+        READY_PRACTICE.replace("status: proposed", "status: approved")
+    )
+    git(git_tracker, "add", "-A")
+    git(git_tracker, "commit", "-q", "-m", "Approve", author="Eve\x1b[31m\u202edesrever\u2066")
+    result = run("history", "falls", cwd=git_tracker)
+    assert result.exit_code == 0, result.stderr
+    assert "Eve\\x1b[31m\\u202edesrever\\u2066" in result.stdout
+    assert not any(char in result.stdout for char in "\x1b\u202a\u202e\u2066\u2069")

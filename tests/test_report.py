@@ -59,6 +59,21 @@ def test_text_from_yaml_is_escaped_on_every_page(run: Run, tracker: Path, tmp_pa
     assert "&lt;img src=x onerror=alert(2)&gt;" in html
 
 
+def test_reordering_characters_are_shown_not_obeyed(
+    run: Run, tracker: Path, tmp_path: Path
+) -> None:
+    project = tracker / "projects" / "hh-spread.yaml"
+    text = project.read_text().replace(
+        "title: Hand hygiene everywhere", 'title: "Hand hygiene \\u202eereh\\u2066"'
+    )
+    project.write_text(text)
+    out = tmp_path / "site"
+    assert run("report", "--out", str(out), "--as-of", AS_OF, cwd=tracker).exit_code == 0
+    page = (out / "project-hh-spread.html").read_text()
+    assert "\u202e" not in page and "\u2066" not in page
+    assert "Hand hygiene \\u202eereh\\u2066" in page
+
+
 def test_report_replaces_its_own_folder_but_no_other(
     run: Run, tracker: Path, tmp_path: Path
 ) -> None:

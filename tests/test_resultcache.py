@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import date
 from pathlib import Path
@@ -9,8 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import Run
 
-from diffuse.reports import resultcache
-from diffuse.reports.grid import Cell, Column, Filters, Grid, Row
+from diffuse.reports.grid import Cell, Column, Forecast, Grid, Row
+from diffuse.reports.gridjson import grid_data, grid_from_data
 from diffuse.vocab import Health, SiteStatus
 
 
@@ -65,27 +66,26 @@ def test_no_cache_setting_and_an_unwritable_folder_are_honoured(
     assert run("status", "--as-of", "2026-05-01", cwd=tracker).exit_code == 0
 
 
-def test_grid_round_trips_through_json() -> None:
-    grid = Grid(
-        date(2026, 5, 1),
-        6,
-        [Column("nor", "nor", ("nor",))],
-        [
-            Row(
-                "p",
-                "T",
-                "pr",
-                "plan",
-                [Cell(1, 0, SiteStatus.PLANNING, Health.AT_RISK)],
-                1,
-                0,
-                date(2026, 2, 1),
-                89,
-                date(2026, 8, 1),
-                Health.AT_RISK,
-                ["why"],
-            )
-        ],
+def test_grid_round_trips_through_the_json_status_prints() -> None:
+    outlook = Forecast(date(2026, 9, 3), False, 1, 2, "least-squares line")
+    cells = [Cell(2, 1, SiteStatus.PLANNING, Health.AT_RISK)]
+    row = Row(
+        "p",
+        "T",
+        "pr",
+        "plan",
+        cells,
+        2,
+        1,
+        date(2026, 2, 1),
+        89,
+        date(2026, 8, 1),
+        Health.AT_RISK,
+        ["why"],
+        outlook,
     )
-    assert resultcache.decode(Grid, resultcache.encode(grid)) == grid
-    assert Filters(("a",)) == resultcache.decode(Filters, resultcache.encode(Filters(("a",))))
+    grid = Grid(date(2026, 5, 1), 6, [Column("north", "north", ("nor", "hil"))], [row], "region")
+    data = json.loads(json.dumps(grid_data(grid)))
+    assert data["projects"][0]["forecast"]["date"] == "2026-09-03"
+    assert data["projects"][0]["reasons"] == ["why"]
+    assert grid_from_data(data) == grid

@@ -539,8 +539,8 @@ def test_a_practice_status_follows_its_projects(git_tracker: Path, run: Run) -> 
         git_tracker, run, "practice", "hand-hygiene", "--status", "diffusing", file=PRACTICE
     ) == (
         "diffuse: 'hand-hygiene' cannot be diffusing: its projects make it approved (a "
-        "practice is diffusing once a project enters execute and diffused once all have "
-        "closed; 'diffuse advance' moves it)"
+        "practice is diffusing while a project is in execute and diffused once its projects "
+        "have closed; 'diffuse advance' moves it)"
     )
 
 

@@ -22,6 +22,11 @@ def test_init_new_practice_new_project_give_a_valid_tracker(tmp_path: Path, run:
     project = (root / "projects" / "hh.yaml").read_text()
     assert "  dm-charter: {status: open}   # by initiate: Complete the project charter" in project
     assert "  - {category: physician-time, status: unassessed}" in project
+    assert project.splitlines()[project.splitlines().index("sites:") - 3 :][:3] == [
+        "# Every site is in scope, unless marked not-applicable with a reason",
+        "# ('diffuse site PROJECT SITE --status not-applicable --reason TEXT') or excepted",
+        "# by diffusion oversight ('diffuse site PROJECT SITE --except REASON').",
+    ]
 
 
 def test_new_refuses_to_overwrite_and_rejects_bad_ids(tracker: Path, run: Run) -> None:
@@ -118,5 +123,5 @@ def test_show_json_carries_the_forecast_beside_the_target(tracker: Path, run: Ru
         run("show", "hh-spread", "--format", "json", "--as-of", "2026-05-01", cwd=tracker).stdout
     )
     assert data["target_date"] == "2026-08-01"
-    assert data["forecast"]["day"] is None and data["forecast"]["done"] is False
+    assert data["forecast"]["date"] is None and data["forecast"]["done"] is False
     assert data["forecast"]["days_after_target"] is None

@@ -6,8 +6,12 @@ import csv
 import io
 import json
 import re
+from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
 from conftest import Run
 
 
@@ -47,6 +51,36 @@ def test_auto_grouping_switches_to_regions_when_sites_do_not_fit(tracker: Path, 
     narrow = run("status", "--as-of", "2026-05-01", cwd=tracker, env={"COLUMNS": "68"})
     assert "nst" in wide.stdout and "North" not in wide.stdout
     assert "North" in narrow.stdout and "nst" not in narrow.stdout
+
+
+def test_status_reads_the_tracker_and_works_out_each_row_once(
+    tracker: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import diffuse.reports.resultcache
+    import diffuse.reports.tracker
+    import diffuse.rules.load
+
+    calls: Counter[str] = Counter()
+    for module, name in [
+        (diffuse.rules.load, "load_tracker"),
+        (diffuse.reports.tracker, "build_grids"),
+        (diffuse.reports.tracker, "_row"),
+        (diffuse.reports.resultcache, "key"),
+    ]:
+        monkeypatch.setattr(module, name, _counted(calls, name, getattr(module, name)))
+    # Too narrow for a column per site: the grid by region is printed, built in the same pass.
+    result = run("status", "--as-of", "2026-05-01", cwd=tracker, env={"COLUMNS": "68"})
+    assert result.exit_code == 0, result.stderr
+    assert "North" in result.stdout
+    assert calls == {"load_tracker": 1, "build_grids": 1, "_row": 1, "key": 1}
+
+
+def _counted(calls: Counter[str], name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls[name] += 1
+        return function(*args, **kwargs)
+
+    return counting
 
 
 def test_json_has_every_number_a_reader_needs(tracker: Path, run: Run) -> None:

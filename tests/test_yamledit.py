@@ -14,7 +14,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from diffuse.files import yamledit
-from diffuse.files.yamledit import EditError, Path, Scalar, append_item, render_scalar, set_value
+from diffuse.files.nodes import plain_data
+from diffuse.files.yamledit import (
+    EditError,
+    Path,
+    Scalar,
+    append_item,
+    as_read,
+    render_scalar,
+    set_value,
+    set_values,
+)
 
 SAMPLE = """\
 # Hand hygiene rollout, kept by the infection control team
@@ -472,8 +482,39 @@ def scalar_paths(tree: Any, prefix: Path = ()) -> list[tuple[Path, Any]]:
     return [(prefix, tree)]
 
 
-def strictly_equal(left: Any, right: Any) -> bool:
-    return type(left) is type(right) and left == right
+def test_set_values_gives_what_setting_one_by_one_gives() -> None:
+    text = "sites:\n  nor:\n    status: planning  # since May\n    health: on-track\nother: 1\n"
+    changes: dict[Path, Scalar] = {
+        ("sites", "nor", "status"): "live",
+        ("sites", "nor", "health"): "at-risk",
+        ("sites", "nor", "updated"): datetime.date(2026, 5, 2),
+        ("other",): 1,
+    }
+    one_by_one = text
+    for path, value in changes.items():
+        one_by_one = set_value(one_by_one, path, value)
+    assert set_values(text, changes) == one_by_one
+    assert one_by_one == (
+        "sites:\n  nor:\n    status: live  # since May\n    health: at-risk\n"
+        "    updated: 2026-05-02\nother: 1\n"
+    )
+    assert set_values(one_by_one, changes) == one_by_one
+
+
+def read_as_diffuse(text: str, path: Path) -> Any:
+    ok, data = plain_data(text.removeprefix("\ufeff"))
+    assert ok
+    for step in path:
+        data = data[step]
+    return data
+
+
+def test_an_edit_reads_the_file_as_diffuse_does() -> None:
+    text = "code: 0123\nflag: yes\nwhen: 2026-01-05\n"
+    assert set_value(text, ("code",), "0123") == text
+    assert set_value(text, ("flag",), "yes") == text
+    assert set_value(text, ("when",), datetime.date(2026, 1, 5)) == text
+    assert set_value(text, ("flag",), True) == "code: 0123\nflag: true\nwhen: 2026-01-05\n"
 
 
 @settings(
@@ -494,9 +535,12 @@ def test_edits_change_only_the_edited_line(data: st.DataObject) -> None:
     assert yaml.load(text, Loader=LOADER) == tree
 
     path, old = data.draw(st.sampled_from(scalar_paths(tree)), label="target")
-    assert set_value(text, path, old) == text
+    # diffuse reads plain scalars as text: `no` stays "no", and setting False writes `false`.
+    shown = read_as_diffuse(text, path)
+    if shown == as_read(old):
+        assert set_value(text, path, old) == text
 
-    new = data.draw(NEW_VALUES.filter(lambda v: not strictly_equal(v, old)), label="new")
+    new = data.draw(NEW_VALUES.filter(lambda v: as_read(v) != shown), label="new")
     result = set_value(text, path, new)
     before, after = text.splitlines(keepends=True), result.splitlines(keepends=True)
     assert len(before) == len(after)

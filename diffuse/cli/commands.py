@@ -222,9 +222,9 @@ def status(
     and health. When the sites do not fit, one column per region; when that does not fit
     either, a line per project with its cells listed below it. Plain text when piped or
     NO_COLOR is set. Example: diffuse status --phase execute --format markdown"""
-    from diffuse.render import grid_output, make_console
+    from diffuse.render import grid_output, groupings, make_console
     from diffuse.reports.grid import Filters
-    from diffuse.reports.gridsource import GridSource
+    from diffuse.reports.gridsource import status_grids
 
     filters = Filters(
         tuple(practice or ()),
@@ -233,9 +233,11 @@ def status(
         tuple(health or ()),
         all_projects,
     )
-    source = GridSource(tracker_root(root), parse_day(as_of, "--as-of"), filters)
-    grid_output(make_console(), source.grid, group.value, output.value)
-    warn_problems(source.problems)
+    day = parse_day(as_of, "--as-of")
+    wanted = groupings(group.value, output.value)
+    grids, problems = status_grids(tracker_root(root), day, filters, wanted)
+    grid_output(make_console(), grids, output.value)
+    warn_problems(problems)
 
 
 @app.command()

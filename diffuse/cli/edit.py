@@ -10,6 +10,7 @@ import typer
 
 from diffuse.cli import ids as complete
 from diffuse.cli.app import ByOpt, CommitOpt, DateOpt, RootOpt, app, parse_day, tracker_root
+from diffuse.vocab import Adkar, Health, RiskStatus, SiteStatus, spoken
 
 DryRunOpt = Annotated[
     bool, typer.Option("--dry-run", help="Show the lines that would change; write nothing.")
@@ -42,19 +43,17 @@ def site_update(
         typer.Option(
             "--status",
             metavar="STATUS",
-            help="not-started, planning, implementing, live, sustained or not-applicable; "
-            "live or sustained records the go-live date (--date) if none is recorded.",
+            help=f"{spoken(SiteStatus)}; live or sustained records the go-live date "
+            "(--date) if none is recorded.",
         ),
     ] = None,
     health_: Annotated[
         str | None,
-        typer.Option("--health", metavar="HEALTH", help="on-track, at-risk or off-track."),
+        typer.Option("--health", metavar="HEALTH", help=f"{spoken(Health)}."),
     ] = None,
     adkar: Annotated[
         str | None,
-        typer.Option(
-            metavar="STAGE", help="awareness, desire, knowledge, ability or reinforcement."
-        ),
+        typer.Option(metavar="STAGE", help=f"{spoken(Adkar)}."),
     ] = None,
     note: Annotated[
         str | None, typer.Option(metavar="TEXT", help="A status note, also added to the dated log.")
@@ -230,8 +229,7 @@ def risk(
         typer.Option(
             "--status",
             metavar="STATUS",
-            help="unassessed, open, mitigated, accepted or closed (scoring an unassessed "
-            "risk opens it).",
+            help=f"{spoken(RiskStatus)} (scoring an unassessed risk opens it).",
         ),
     ] = None,
     description: Annotated[str | None, typer.Option(metavar="TEXT", help="What it is.")] = None,

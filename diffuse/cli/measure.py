@@ -24,7 +24,7 @@ from diffuse.cli.app import (
     tracker_root,
     warn_problems,
 )
-from diffuse.vocab import ChartType
+from diffuse.vocab import ChartType, MeasurePeriod, spoken
 
 
 class _MetricsGroup(TyperGroup):
@@ -247,9 +247,7 @@ def metrics_import(
     ] = False,
     period: Annotated[
         str | None,
-        typer.Option(
-            metavar="PERIOD", help="Record every value as baseline, implementation or ongoing."
-        ),
+        typer.Option(metavar="PERIOD", help=f"Record every value as {spoken(MeasurePeriod)}."),
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Check the file; change nothing.")
@@ -296,10 +294,10 @@ def review(
     """List practice reviews due or overdue, and site rows nobody has updated.
 
     A practice is reviewed every review.cadence_months (default: the organisation's
-    review_cadence_months) after its last review or its establishment. A site row not yet
-    sustained, in a project of any phase, is stale when its 'updated' date is older than N
-    weeks, unless the site records a pause covering the date. Exit 0, or 1 with --strict
-    when anything is overdue."""
+    review_cadence_months) after its last review or its establishment. An in-scope site
+    row not yet sustained, in a project of any phase, is stale when its 'updated' date is
+    older than N weeks, unless the site records a pause covering the date. --as-of reads
+    the records dated by then. Exit 0, or 1 with --strict when anything is overdue."""
     from diffuse.render import make_console
     from diffuse.render.measures import print_out, review_json, review_view
     from diffuse.reports.reviews import review_report

@@ -117,20 +117,37 @@ def approve_item(
             metavar="TEXT", help="Why (needed to move a practice back).", show_default=False
         ),
     ] = None,
+    body: Annotated[
+        str | None,
+        typer.Option(
+            metavar="BODY",
+            help="For a practice: approve for this body instead of its approving body (a "
+            "practice moving to another body needs the approval of the body it leaves).",
+            show_default=False,
+        ),
+    ] = None,
     on: DateOpt = None,
     root: RootOpt = None,
 ) -> None:
     """Record an approval as the current git user and commit just that file.
 
     The approver is the person in organisation.yaml whose email is git's author email,
-    and must be a member of the approving body. 'diffuse approve organisation' makes an
-    empty commit approving the current approving bodies and workflow."""
+    and must be a member of the approving body (or of --body). 'diffuse approve
+    organisation' makes an empty commit approving the current approving bodies and
+    workflow.
+
+    \b
+    Examples:
+      diffuse approve hh-2027 --gate execute --reference "CPC minutes 2027-02-16"
+      diffuse approve hand-hygiene --body cpc   # release it to the council it moves to
+    """
     from diffuse.edits.approve import ApproveRequest, approve
     from diffuse.render import clean
 
-    request = ApproveRequest(item, parse_day(on, "--date"), gate, reference, reason)
+    request = ApproveRequest(item, parse_day(on, "--date"), gate, reference, reason, body)
     done = approve(tracker_root(root), request)
     what = f"{done.kind} {done.item}" + (f" to enter {done.gate}" if done.gate else "")
+    what += f" for {done.body}" if body else ""
     typer.echo(f"approved {clean(what)} as {clean(done.person)}; committed {done.commit}")
 
 

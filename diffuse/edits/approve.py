@@ -2,7 +2,9 @@
 
 The approver is whoever git will author the commit as (its email looked up among the
 organisation's people), so the commit that adds the entry is the approver's own: what
-`diffuse check --verify-signoff` later requires.
+`diffuse check --verify-signoff` later requires. The approval is for the practice's
+approving body, or with `body` for another body the approver sits on: a practice moving
+to another approving body needs the approval of the body it leaves.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ class ApproveRequest:
     gate: str | None = None
     reference: str | None = None
     reason: str | None = None
+    body: str | None = None
 
 
 @dataclass
@@ -53,11 +56,14 @@ def approve(root: Path, request: ApproveRequest) -> ApproveOutcome:
     if request.item in (ORGANISATION, ORGANISATION_FILE) and request.item not in known:
         return _approve_organisation(root, loaded.org, repo, person, request)
     kind, item = find_item(loaded, request.item)
-    body = _body(loaded, kind, item)
+    body = _body(loaded, kind, item, request.body)
     if person not in body.members:
+        which = "" if request.body else f", which approves '{item.id}'"
+        others = [b.id for b in loaded.org.bodies if person in b.members and b.id != body.id]
+        hint = f" (for a body you sit on, give --body {others[0]})" if others else ""
         raise DiffuseError(
-            f"'{person}' is not a member of {body.name} ('{body.id}'), which approves "
-            f"'{item.id}'; its members are: {', '.join(body.members) or 'none'}"
+            f"'{person}' is not a member of {body.name} ('{body.id}'){which}; its members "
+            f"are: {', '.join(body.members) or 'none'}{hint}"
         )
     gate = _gate(loaded.catalog.workflow, kind, item, request.gate)
     entry = _entry(body.id, person, request, gate)
@@ -76,10 +82,21 @@ def approve(root: Path, request: ApproveRequest) -> ApproveOutcome:
     return ApproveOutcome(item.id, kind, person, body.id, path, sha, gate)
 
 
-def _body(loaded: Loaded, kind: str, item: Any) -> Body:
+def _body(loaded: Loaded, kind: str, item: Any, given: str | None) -> Body:
     practice = item if kind == "practice" else loaded.catalog.practices.get(item.practice)
     if practice is None:
         raise DiffuseError(f"the practice '{item.practice}' of '{item.id}' is not valid")
+    if given is not None and given != practice.approving_body:
+        if kind != "practice":
+            raise DiffuseError(
+                f"--body: the gates of '{item.id}' are approved by its practice's body "
+                f"('{practice.approving_body}'); --body is for a practice leaving a body"
+            )
+        found = loaded.org.body(given)
+        if found is None:
+            known = ", ".join(b.id for b in loaded.org.bodies)
+            raise DiffuseError(f"--body: no body '{given}' in the organisation; bodies: {known}")
+        return found
     body = loaded.org.body(practice.approving_body)
     if body is None:
         raise DiffuseError(f"no approving body '{practice.approving_body}' in the organisation")

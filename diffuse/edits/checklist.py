@@ -12,7 +12,7 @@ from diffuse.errors import DiffuseError
 from diffuse.files.yamledit import Scalar, append_item, set_list, set_value
 from diffuse.models.project import Project
 from diffuse.rules.load import Loaded
-from diffuse.vocab import DutyStatus, RiskCategory, RiskStatus
+from diffuse.vocab import DutyStatus, RiskCategory, RiskStatus, pick
 
 
 @dataclass(frozen=True)
@@ -109,8 +109,7 @@ def update_risk(root: Path, request: RiskRequest, options: EditOptions) -> EditR
         fields.append(("owner", record.person(loaded, "--owner", request.owner)))
     fields += [(k, v) for k, v in _texts(request) if v is not None]
     if request.status is not None:
-        statuses = [s.value for s in RiskStatus]
-        fields.append(("status", record.choice("--status", request.status, statuses)))
+        fields.append(("status", pick(RiskStatus, request.status, "--status").value))
     if not fields:
         raise DiffuseError(
             "nothing to change: give --likelihood, --impact, --owner, --mitigation, "

@@ -21,7 +21,7 @@ from diffuse.files.yamledit import Scalar
 from diffuse.limits import DAY_RANGE, FIRST_DAY, LAST_DAY, MAX_FIGURE
 from diffuse.models.project import Metric, Project
 from diffuse.rules.catalog import relative
-from diffuse.vocab import MeasurePeriod, MetricKind
+from diffuse.vocab import MeasurePeriod, MetricKind, pick
 
 COLUMNS = ("site", "period", "value", "numerator", "denominator", "excluded")
 _MONTH = re.compile(r"\d{4}-\d{2}")
@@ -326,10 +326,7 @@ def _metric(project: Project, metric_id: str) -> tuple[int, Metric]:
 
 
 def _period(period: str | None) -> str | None:
-    allowed = [p.value for p in MeasurePeriod]
-    if period is not None and period not in allowed:
-        raise DiffuseError(f"--period: '{period}' is not one of: {', '.join(allowed)}")
-    return period
+    return None if period is None else pick(MeasurePeriod, period, "--period").value
 
 
 def _clash(request: ImportRequest, old: object, row: Row, where: Location) -> Problem | None:

@@ -17,10 +17,11 @@ from diffuse.edits.record import EditOptions, EditResult
 from diffuse.errors import DiffuseError
 from diffuse.files.yamledit import Scalar, append_item, set_list, set_value
 from diffuse.models.practice import Practice
-from diffuse.rules.following import FOLLOWING, allowed_statuses
+from diffuse.models.project import Project
+from diffuse.rules.following import FOLLOWING, allowed_statuses, follows
 from diffuse.rules.lifecycle import TEMPLATE_PRINCIPLE, practice_move, readiness_gaps, skipped
 from diffuse.rules.load import Loaded
-from diffuse.vocab import PracticeStatus, SupportKind
+from diffuse.vocab import PracticeStatus, SupportKind, pick
 
 LEADERS = ("champion", "administrative", "physician")
 
@@ -125,24 +126,23 @@ def _principles(practice: Practice, request: PracticeRequest) -> list[Edit]:
     return edits
 
 
-def _must_follow_projects(loaded: Loaded, practice: Practice, new: PracticeStatus) -> None:
-    if new not in FOLLOWING:
-        return
+def _must_follow_projects(loaded: Loaded, practice: Practice, new: PracticeStatus) -> list[Project]:
     projects = [p for p in loaded.catalog.projects.values() if p.practice == practice.id]
     allowed = allowed_statuses(loaded.catalog.workflow, projects)
-    if new not in allowed:
+    if new in FOLLOWING and new not in allowed:
         names = " or ".join(sorted(s.value for s in allowed))
         raise DiffuseError(
             f"'{practice.id}' cannot be {new.value}: its projects make it {names} (a practice "
-            "is diffusing once a project enters execute and diffused once all have closed; "
-            "'diffuse advance' moves it)"
+            "is diffusing while a project is in execute and diffused once its projects have "
+            "closed; 'diffuse advance' moves it)"
         )
+    return projects
 
 
 def _status_edits(
     loaded: Loaded, practice: Practice, wanted: str, options: EditOptions
 ) -> list[Edit]:
-    new = PracticeStatus(record.choice("--status", wanted, [s.value for s in PracticeStatus]))
+    new = pick(PracticeStatus, wanted, "--status")
     move = practice_move(practice.status, new)
     if move.kind == "same":
         raise DiffuseError(f"'{practice.id}' is already {new.value}; nothing was changed")
@@ -151,8 +151,10 @@ def _status_edits(
             f"'{practice.id}' cannot go from {practice.status.value} to {new.value} in one "
             f"step; it must pass through {', '.join(skipped(move))} first"
         )
-    _must_follow_projects(loaded, practice, new)
-    if move.kind == "back" and not (practice.approvals and practice.approvals[-1].reason):
+    projects = _must_follow_projects(loaded, practice, new)
+    following = follows(loaded.catalog.workflow, (practice.status, new), projects)
+    reasoned = practice.approvals and practice.approvals[-1].reason
+    if move.kind == "back" and not following and not reasoned:
         raise DiffuseError(
             f"moving '{practice.id}' back from {practice.status.value} to {new.value} is a "
             f"decision of its approving body: a member first runs 'diffuse approve "

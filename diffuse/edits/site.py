@@ -17,10 +17,11 @@ from pathlib import Path
 from diffuse.edits import record
 from diffuse.edits.record import EditOptions, EditResult
 from diffuse.errors import DiffuseError
-from diffuse.files.yamledit import Scalar, append_item, set_list, set_value
+from diffuse.files.yamledit import Scalar, append_item, set_list, set_value, set_values
+from diffuse.models.organisation import Body
 from diffuse.models.project import Project, SiteState
 from diffuse.rules.load import Loaded
-from diffuse.vocab import Adkar, Health, SiteStatus
+from diffuse.vocab import LIVE, Adkar, Health, SiteStatus, pick
 
 OVERSIGHT_ROLE = "sponsor-oversight"
 
@@ -64,8 +65,9 @@ def update_site(root: Path, request: SiteRequest, options: EditOptions) -> EditR
     where = ("sites", request.site)
 
     def change(text: str) -> str:
-        for name, value in [*fields, ("updated", options.on)]:
-            text = set_value(text, (*where, name), value)
+        text = set_values(
+            text, {(*where, name): v for name, v in [*fields, ("updated", options.on)]}
+        )
         if barriers is not None:
             text = set_list(text, (*where, "barriers"), list(barriers))
         if request.adaptation:
@@ -101,19 +103,20 @@ def _fields(
     loaded: Loaded, request: SiteRequest, state: SiteState, on: date
 ) -> list[tuple[str, Scalar]]:
     fields: list[tuple[str, Scalar]] = []
-    for name, value, vocab in (
+    choices: tuple[tuple[str, str | None, type[SiteStatus | Health | Adkar]], ...] = (
         ("status", request.status, SiteStatus),
         ("health", request.health, Health),
         ("adkar", request.adkar, Adkar),
-    ):
+    )
+    for name, value, vocab in choices:
         if value is not None:
-            fields.append((name, record.choice(f"--{name}", value, [v.value for v in vocab])))
+            fields.append((name, pick(vocab, value, f"--{name}").value))
     if request.reason is not None:
         fields.append(("reason", request.reason))
     dropping = request.status == SiteStatus.NOT_APPLICABLE
     if dropping and not (request.reason or state.reason or "").strip():
         raise DiffuseError("--status not-applicable needs --reason TEXT saying why")
-    going_live = request.status in (SiteStatus.LIVE, SiteStatus.SUSTAINED)
+    going_live = request.status in LIVE
     if going_live and state.go_live_actual is None:
         fields.append(("go_live_actual", on))
     if request.planned is not None:
@@ -159,11 +162,7 @@ def _approver(
 ) -> str | None:
     if request.approve is None:
         return None
-    from diffuse.edits.identity import current_person
-
-    person = current_person(loaded.org, root, options.by)
-    practice = loaded.catalog.practices.get(project.practice)
-    body = loaded.org.body(practice.approving_body) if practice else None
+    person, body = _oversight(loaded, root, project, options)
     if person in project.roles.get(OVERSIGHT_ROLE, []) or (body and person in body.members):
         return person
     raise DiffuseError(
@@ -179,11 +178,7 @@ def _excuser(
     """Who lets the site off the close gate: a member of the practice's approving body."""
     if request.exception is None:
         return None
-    from diffuse.edits.identity import current_person
-
-    person = current_person(loaded.org, root, options.by)
-    practice = loaded.catalog.practices.get(project.practice)
-    body = loaded.org.body(practice.approving_body) if practice else None
+    person, body = _oversight(loaded, root, project, options)
     if body is None or person not in body.members:
         raise DiffuseError(
             f"--except: '{person}' is not a member of "
@@ -191,6 +186,17 @@ def _excuser(
             "exception to the close gate"
         )
     return person
+
+
+def _oversight(
+    loaded: Loaded, root: Path, project: Project, options: EditOptions
+) -> tuple[str, Body | None]:
+    """The person recording, and the practice's approving body, whose members oversee."""
+    from diffuse.edits.identity import current_person
+
+    person = current_person(loaded.org, root, options.by)
+    practice = loaded.catalog.practices.get(project.practice)
+    return person, loaded.org.body(practice.approving_body) if practice else None
 
 
 def _recorder(loaded: Loaded, root: Path, options: EditOptions) -> str | None:

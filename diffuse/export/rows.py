@@ -12,8 +12,9 @@ from diffuse.reports.measures import ChartOptions, SeriesChart, project_charts
 from diffuse.reports.portfolio import dated
 from diffuse.reports.reviews import review_due
 from diffuse.reports.risks import project_risks
-from diffuse.reports.tracker import build_grid, site_state
+from diffuse.reports.tracker import build_grid
 from diffuse.rules.load import Loaded
+from diffuse.rules.scope import site_state
 
 Records = list[dict[str, Any]]
 

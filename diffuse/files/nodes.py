@@ -9,6 +9,7 @@ small file can neither blow up memory nor overflow the parser's stack.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,10 +71,20 @@ class Converted:
 
 
 def compose(text: str, limits: Limits = DEFAULT_LIMITS) -> list[yaml.Node]:
-    """Every document in `text`; raises yaml.YAMLError (LimitError over a limit)."""
+    """Every document in `text`; raises yaml.YAMLError (LimitError over a limit).
+
+    The last few texts composed are remembered, so each is parsed once: an edit parses the
+    text it makes to check it, its next step reads that text again, and validation reads
+    the final one. Nothing in diffuse changes a node once composed.
+    """
+    return list(_composed(text, limits))
+
+
+@functools.lru_cache(maxsize=4)
+def _composed(text: str, limits: Limits) -> tuple[yaml.Node, ...]:
     if may_exceed(text, limits):
         _measure(text, limits)
-    return list(yaml.compose_all(text, Loader=_Loader))
+    return tuple(yaml.compose_all(text, Loader=_Loader))
 
 
 def may_exceed(text: str, limits: Limits = DEFAULT_LIMITS) -> bool:

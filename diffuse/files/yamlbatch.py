@@ -10,7 +10,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from diffuse.files.yamledit import Scalar
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from diffuse.files.nodes import compose, convert_checked
+from diffuse.files.yamledit import (
+    EditError,
+    Scalar,
+    append_item,
+    as_read,
+    render_scalar,
+    set_value,
+)
+from diffuse.limits import CEILINGS
 
 
 def apply_values(
@@ -20,8 +31,6 @@ def apply_values(
     added: list[dict[str, Scalar]],
 ) -> str:
     """`text` with the listed items of the list at `path` changed and `added` appended."""
-    from diffuse.files.yamledit import EditError
-
     before = _load(text)
     result = _append(_replace(text, path, changes), path, added)
     expected = parent = before
@@ -31,42 +40,33 @@ def apply_values(
         parent[path[-1]] = []
     items = parent[path[-1]]
     for at, fields in changes:
-        items[at].update(fields)
-    items.extend(dict(item) for item in added)
+        items[at].update(_as_read(fields))
+    items.extend(_as_read(item) for item in added)
     if repr(_load(result)) != repr(expected):
         raise EditError("internal: the values would not be written as intended")
     return result
 
 
-def _loader() -> Any:
-    try:
-        from yaml import CSafeLoader
-    except ImportError:  # PyYAML built without libyaml
-        from yaml import SafeLoader
-
-        return SafeLoader
-    return CSafeLoader
-
-
 def _load(text: str) -> Any:
-    import yaml
+    """`text` read as diffuse reads every file (`nodes`): plain scalars stay text."""
+    nodes = compose(text.removeprefix("\ufeff"), CEILINGS)
+    if len(nodes) != 1:
+        raise EditError("cannot edit a file that does not hold exactly one YAML document")
+    return convert_checked(None, nodes[0], CEILINGS).data
 
-    return yaml.load(text, Loader=_loader())
+
+def _as_read(item: dict[str, Scalar]) -> dict[str, str | None]:
+    return {key: as_read(value) for key, value in item.items()}
 
 
 def _replace(
     text: str, path: tuple[str | int, ...], changes: list[tuple[int, dict[str, Scalar]]]
 ) -> str:
-    import yaml
-    from yaml.nodes import MappingNode, ScalarNode
-
-    from diffuse.files.yamledit import set_value
-
     if not changes:
         return text
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     body = text[len(bom) :]
-    items = _node(yaml.compose(body, Loader=_loader()), path)
+    items = _node(compose(body, CEILINGS)[0], path)
     if "*" in body:
         # Anchors and aliases: yamledit refuses an edit of a node used in two places.
         items = None
@@ -98,8 +98,6 @@ def _value(mapping: Any, key: str) -> Any:
 
 
 def _scalar(value: Scalar) -> str:
-    from diffuse.files.yamledit import render_scalar
-
     # Quoted text reads the same inside a flow mapping ({a: "x, y"}) as in a block one.
     return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else render_scalar(value)
 
@@ -107,8 +105,6 @@ def _scalar(value: Scalar) -> str:
 def _append(text: str, path: tuple[str | int, ...], added: list[dict[str, Scalar]]) -> str:
     """The first two items through `yamledit.append_item` (which also creates or fills an
     empty list), then every other item laid out like the second, right after it."""
-    from diffuse.files.yamledit import append_item
-
     if not added:
         return text
     if _in_flow(text, path):
@@ -136,10 +132,7 @@ def _append(text: str, path: tuple[str | int, ...], added: list[dict[str, Scalar
 
 def _in_flow(text: str, path: tuple[str | int, ...]) -> bool:
     """Whether the list at `path` is written in flow style, or inside a flow collection."""
-    import yaml
-    from yaml.nodes import MappingNode, SequenceNode
-
-    node = yaml.compose(text.removeprefix("\ufeff"), Loader=_loader())
+    node = compose(text.removeprefix("\ufeff"), CEILINGS)[0]
     for step in path:
         if isinstance(node, (MappingNode, SequenceNode)) and node.flow_style:
             return True
@@ -155,8 +148,6 @@ def _in_flow(text: str, path: tuple[str | int, ...]) -> bool:
 def _inserted(before: str, after: str) -> tuple[int, str]:
     """Where `after` holds text that `before` lacks, and that text: whole lines where
     possible, else (at the end of a file without a final newline) right after `before`."""
-    from diffuse.files.yamledit import EditError
-
     size = len(after) - len(before)
     prefix = 0
     while prefix < len(before) and before[prefix] == after[prefix]:
@@ -172,8 +163,6 @@ def _inserted(before: str, after: str) -> tuple[int, str]:
 
 
 def _item_lines(item: dict[str, Scalar], dash: int, column: int) -> list[str]:
-    from diffuse.files.yamledit import render_scalar
-
     return [
         ((" " * dash + "-").ljust(column) if i == 0 else " " * column)
         + f"{render_scalar(key)}: {render_scalar(value)}"

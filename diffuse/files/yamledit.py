@@ -3,12 +3,14 @@
 Staff edit these files by hand, so an edit must change only the bytes it needs: comments,
 key order, quoting, line ends and a leading BOM all stay as they were. Edits are splices of
 the original text at positions taken from PyYAML's node marks, and every result is re-parsed
-and compared with the intended data before it is returned.
+and compared with the intended data, read as diffuse reads every file (`nodes`), before it
+is returned.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import math
 import re
@@ -19,7 +21,7 @@ from typing import Any, TypeAlias
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from diffuse.files.nodes import compose, expanded_size
+from diffuse.files.nodes import compose, convert_checked, expanded_size
 from diffuse.limits import CEILINGS
 
 try:
@@ -101,12 +103,37 @@ def set_value(text: str, path: Path, value: Scalar) -> str:
         rendered = render_scalar(value)
         leaf = _NewValue(lambda head, _col: [f"{head} {rendered}"], _render(value, flow=True))
         body = _create(doc, spot, leaf)
-    elif _same(_lookup(_load(text), path), value):
+    elif _same(_lookup(_data(doc), path), as_read(value)):
         return text
     else:
-        body = _replace_scalar(doc, spot, path, value)
+        body = _splice(doc.body, [_scalar_splice(doc, spot, path, value)])
     result = doc.bom + body
-    _verify(text, result, path, lambda _old: value)
+    _verify(doc, result, path, lambda _old: as_read(value))
+    return result
+
+
+def set_values(text: str, changes: dict[Path, Scalar]) -> str:
+    """`set_value` for several paths, from one parse: values already written are replaced
+    together, missing keys are then added in order, and the result is checked once."""
+    doc = _parse(text)
+    wanted = {path: _plain(value) for path, value in changes.items()}
+    splices, missing, data = [], [], _data(doc)
+    for path, value in wanted.items():
+        if not path:
+            raise EditError("cannot set the whole document; give a key path")
+        spot = _descend(doc, path)
+        if spot.rest:
+            missing.append((path, value))
+        elif not _same(_lookup(data, path), as_read(value)):
+            splices.append(_scalar_splice(doc, spot, path, value))
+    result = doc.bom + _splice(doc.body, splices)
+    for path, value in missing:
+        result = set_value(result, path, value)
+    if result != text:
+        expected = _data(doc)
+        for path, value in wanted.items():
+            expected = _changed(expected, path, _becomes(value))
+        _check(expected, result, next(iter(wanted)))
     return result
 
 
@@ -120,7 +147,8 @@ def append_item(text: str, path: Path, item: dict[str, Scalar]) -> str:
     else:
         body = _append_existing(doc, spot, path, item)
     result = doc.bom + body
-    _verify(text, result, path, lambda old: [*(old or []), dict(item)])
+    read = {key: as_read(value) for key, value in item.items()}
+    _verify(doc, result, path, lambda old: [*(old or []), read])
     return result
 
 
@@ -135,7 +163,7 @@ def set_list(text: str, path: Path, values: list[Scalar]) -> str:
     node = spot.node
     if spot.rest:
         body = _create(doc, spot, _NewValue(lambda head, _col: [f"{head} {flow}"], flow))
-    elif _same(_lookup(_load(text), path), values):
+    elif _same(_lookup(_data(doc), path), [as_read(v) for v in values]):
         return text
     elif isinstance(node, SequenceNode) and not node.flow_style and node.value:
         body = _replace_block_list(doc, spot, path, values)
@@ -146,13 +174,21 @@ def set_list(text: str, path: Path, values: list[Scalar]) -> str:
     else:
         raise EditError(f"{_where(path)} {_describe(node, spot.key)}; expected a list")
     result = doc.bom + body
-    _verify(text, result, path, lambda _old: list(values))
+    _verify(doc, result, path, lambda _old: [as_read(v) for v in values])
     return result
 
 
 def render_scalar(value: Scalar) -> str:
     """YAML text that loads back as exactly `value`."""
     return _render(value, flow=False)
+
+
+def as_read(value: Scalar) -> str | None:
+    """`value` as diffuse reads it back once written: plain scalars stay text (`nodes`)."""
+    value = _plain(value)
+    if value is None or isinstance(value, str):
+        return value
+    return render_scalar(value)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -198,6 +234,7 @@ def _render_float(value: float) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=256)
 def _plain_ok(text: str, flow: bool) -> bool:
     if not text or text != text.strip(" ") or text[0] in _INDICATORS:
         return False
@@ -206,6 +243,8 @@ def _plain_ok(text: str, flow: bool) -> bool:
     if (flow and not _FLOW_INDICATORS.isdisjoint(text)) or _NUMBER_LIKE.fullmatch(text):
         return False
     # Implicit resolution decides the rest: `yes`, `0123`, `2020-01-01`, `~`, `null` ...
+    # diffuse reads them all as text, but editors and other YAML tools read these files too:
+    # what any of them would take for something else is quoted.
     try:
         return bool(yaml.load(f"{text}: {text}\n", Loader=_Loader) == {text: text})
     except yaml.YAMLError:
@@ -458,7 +497,19 @@ def _insert_lines(doc: _Doc, body: str, line_end: int, lines: list[str]) -> str:
 # Edits
 
 
-def _replace_scalar(doc: _Doc, spot: _Spot, path: Path, value: Scalar) -> str:
+def _becomes(value: Scalar) -> Callable[[Any], Any]:
+    read = as_read(value)
+    return lambda _old: read
+
+
+def _splice(body: str, splices: list[tuple[int, int, str]]) -> str:
+    """`body` with each (start, end, text) put in place; the ranges do not overlap."""
+    for start, end, new in sorted(splices, reverse=True):
+        body = body[:start] + new + body[end:]
+    return body
+
+
+def _scalar_splice(doc: _Doc, spot: _Spot, path: Path, value: Scalar) -> tuple[int, int, str]:
     node, body = spot.node, doc.body
     if not isinstance(node, ScalarNode):
         raise EditError(
@@ -472,7 +523,7 @@ def _replace_scalar(doc: _Doc, spot: _Spot, path: Path, value: Scalar) -> str:
         header = body[start : _line_end(body, start)]
         comment = _BLOCK_HEADER_COMMENT.match(header)
         new += comment.group(1) if comment else ""
-    return body[:start] + new + body[end:]
+    return start, end, new
 
 
 def _create(doc: _Doc, spot: _Spot, new: _NewValue) -> str:
@@ -641,8 +692,12 @@ def _item_column(body: str, seq: SequenceNode) -> int:
 # Verification
 
 
-def _load(text: str) -> Any:
-    return yaml.load(text, Loader=_Loader)
+def _data(doc: _Doc) -> Any:
+    """The document as the loader reads it (`nodes`): the one way diffuse reads YAML."""
+    if doc.root is None:
+        return None
+    # `_parse` has bounded the expanded size already.
+    return convert_checked(None, doc.root, CEILINGS, aliases=False).data
 
 
 def _lookup(data: Any, path: Path) -> Any:
@@ -676,14 +731,18 @@ def _same(left: Any, right: Any) -> bool:
     return bool(left == right)
 
 
-def _verify(before: str, after: str, path: Path, change: Callable[[Any], Any]) -> None:
-    expected = _changed(_load(before), path, change)
+def _verify(before: _Doc, after: str, path: Path, change: Callable[[Any], Any]) -> None:
+    _check(_changed(_data(before), path, change), after, path)
+
+
+def _check(expected: Any, after: str, path: Path) -> None:
     try:
-        actual = _load(after)
-    except yaml.YAMLError as exc:
+        # The edit's next step, and validation, read the result again; it is parsed once.
+        actual = _data(_parse(after))
+    except EditError as exc:
         raise EditError(
             f"internal: edit verification failed at {_where(path)}: the result does not parse "
-            f"({exc}); the file was not changed"
+            f"({exc.message}); the file was not changed"
         ) from exc
     if not _same(actual, expected):
         raise EditError(

@@ -23,6 +23,7 @@ from diffuse.rules.catalog import (
     PROJECTS_DIR,
     SUFFIXES,
 )
+from diffuse.rules.following import follows
 from diffuse.rules.gates import evaluate
 from diffuse.rules.load import load_catalog
 
@@ -148,8 +149,7 @@ def _body_moved(practice: Practice, old_body: str, org: Organisation) -> lc.Gap:
         "approving-body-moved",
         f"approving_body moves from '{old_body}' to '{practice.approving_body}' without an "
         f"approval by a member of {name}, the body it leaves",
-        f"a member of {name} adds '{{body: {old_body}, by: ID, date: YYYY-MM-DD}}' to "
-        "approvals and commits it from their own git identity",
+        f"a member of {name} runs 'diffuse approve {practice.id} --body {old_body}' on this branch",
     )
 
 
@@ -197,7 +197,11 @@ def _practice_move(
                 f"move one step at a time: '{move.old}' -> '{lc.skipped(move)[0]}'",
             ),
         )
-    elif move.kind == "back" and not any(a.reason for a in approved):
+    elif (
+        move.kind == "back"
+        and not _follows(ctx, practice, move)
+        and not any(a.reason for a in approved)
+    ):
         ctx.add(
             path,
             lc.Gap(
@@ -214,6 +218,14 @@ def _practice_move(
     # decision recorded in it.
     if move.reaches_approved and not [a for a in approved if a.gate is None]:
         ctx.add(path, _approval_missing(practice.id, "approved", who))
+
+
+def _follows(ctx: Context, practice: Practice, move: lc.Move) -> bool:
+    """A move its projects make (diffused to diffusing again as a new project enters
+    execute) is the gate's decision, approved there, not the practice's own."""
+    assert move.old is not None
+    projects = [p for p in ctx.catalog.projects.values() if p.practice == practice.id]
+    return follows(ctx.catalog.workflow, (move.old, move.new), projects)
 
 
 def _approval_missing(item: str, state: str, who: str) -> lc.Gap:

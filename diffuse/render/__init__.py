@@ -1,7 +1,8 @@
 """Everything the user reads: the grid, problem lists, gate reports, practice and project views.
 
 The only module besides `cli` that imports Rich. Text from YAML files is always passed as
-`rich.text.Text` (never parsed as markup) after control characters are made visible.
+`rich.text.Text` (never parsed as markup) after control characters are made visible
+(`escape.clean`).
 """
 
 from __future__ import annotations
@@ -9,9 +10,8 @@ from __future__ import annotations
 import io
 import json
 import os
-import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from rich import box
@@ -20,8 +20,10 @@ from rich.table import Table
 from rich.text import Text
 
 from diffuse.errors import Problem
+from diffuse.escape import clean as clean  # re-exported: every view escapes with it
 from diffuse.render.csvtext import csv_text
 from diffuse.reports.grid import Cell, Grid, Row
+from diffuse.reports.gridjson import grid_data
 from diffuse.vocab import OUTPUT_SCHEMA_VERSION, Health, SiteStatus
 
 if TYPE_CHECKING:
@@ -41,19 +43,6 @@ HEALTH_SYMBOL = {
     Health.AT_RISK: ("!", "yellow"),
     Health.OFF_TRACK: ("✗", "bold red"),
 }
-# Control characters, and the invisible marks that reorder bidirectional text (which can
-# make a line read differently from what it holds).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def clean(value: object) -> str:
-    """File text made safe for a terminal: escape sequences are shown, never executed."""
-    return _CONTROL.sub(_visible, str(value))
-
-
-def _visible(match: re.Match[str]) -> str:
-    char = match.group()
-    return repr(char)[1:-1] if ord(char) < 0x100 else f"\\u{ord(char):04x}"
 
 
 def make_console(file: IO[str] | None = None, width: int | None = None) -> Console:
@@ -154,18 +143,6 @@ def forecast_label(row: Row) -> str:
     return row.forecast.label if row.forecast else "n/a"
 
 
-def forecast_record(row: Row) -> dict[str, Any]:
-    outlook = row.forecast
-    if outlook is None:
-        return {"date": None, "done": False, "days_after_target": None, "note": ""}
-    return {
-        "date": outlook.day.isoformat() if outlook.day else None,
-        "done": outlook.done,
-        "days_after_target": outlook.days_after(row.target),
-        "note": outlook.note,
-    }
-
-
 HEADS = ["Project", "Phase", "Live", "Days", "Forecast", "Health"]
 SHORTEST_PROJECT = 14
 
@@ -232,7 +209,11 @@ def _row_cells(row: Row, grouped: bool) -> list[Text]:
 def legend(grouped: bool, width: int | None = None) -> str:
     """The key to the grid's symbols; with `width`, its lists wrap between entries, so a
     symbol never ends a line apart from its word."""
-    statuses = [f"{sym} {status.value}" for status, (sym, _) in STATUS_SYMBOL.items()]
+    # A site excepted by diffusion oversight is out of scope too: shown alike, counted by neither.
+    statuses = [
+        f"{sym} {status.value}" + (" or excepted" if status is SiteStatus.NOT_APPLICABLE else "")
+        for status, (sym, _) in STATUS_SYMBOL.items()
+    ]
     health = [f"{sym} {h.value}" for h, (sym, _) in HEALTH_SYMBOL.items()]
     cells = "cells: live/in-scope sites and worst health" if grouped else None
     lines = [cells] if cells else _entries("sites: ", statuses, width)
@@ -277,44 +258,8 @@ def grid_fits(grid: Grid, width: int) -> bool:
     return grid_width(grid) <= width
 
 
-def grid_records(grid: Grid) -> list[dict[str, Any]]:
-    return [
-        {
-            "project": row.project,
-            "title": row.title,
-            "practice": row.practice,
-            "phase": row.phase,
-            "health": row.health.value,
-            "reasons": row.reasons,
-            "live": row.live,
-            "in_scope": row.in_scope,
-            "share_live": round(row.share_live, 4),
-            "approved": row.approved.isoformat() if row.approved else None,
-            "days_since_approval": row.days,
-            "target_date": row.target.isoformat() if row.target else None,
-            "forecast": forecast_record(row),
-            "columns": {
-                col.id: {
-                    "status": cell.status.value,
-                    "health": cell.health.value,
-                    "live": cell.live,
-                    "in_scope": cell.in_scope,
-                }
-                for col, cell in zip(grid.columns, row.cells, strict=True)
-            },
-        }
-        for row in grid.rows
-    ]
-
-
 def grid_json(grid: Grid) -> str:
-    payload = {
-        "schema_version": OUTPUT_SCHEMA_VERSION,
-        "as_of": grid.as_of.isoformat(),
-        "target_months": grid.target_months,
-        "grouped_by": grid.grouped_by,
-        "projects": grid_records(grid),
-    }
+    payload = {"schema_version": OUTPUT_SCHEMA_VERSION, **grid_data(grid)}
     return json.dumps(payload, indent=2, ensure_ascii=False)
 
 
@@ -404,14 +349,20 @@ def gate_text(report: GateReport, workflow: Workflow) -> str:
     return "\n".join(lines)
 
 
-def grid_output(console: Console, build: Any, group: str, output: str) -> None:
-    """Print the grid; `build(group_by)` makes it. With group 'auto', sites are grouped by
-    region only when one column per site would not fit the console."""
-    group_by = None if group in ("auto", "site") else group
-    grid = build(group_by)
-    auto = group == "auto" and output == "text" and grid.rows
-    if auto and not grid_fits(grid, console.width):
-        grid = build("region")
+def groupings(group: str, output: str) -> tuple[str | None, ...]:
+    """The grids `grid_output` needs for a `--group` choice: with 'auto', text needs the
+    grid by region to fall back on when one column per site would not fit."""
+    if group == "auto" and output == "text":
+        return (None, "region")
+    return (None if group in ("auto", "site") else group,)
+
+
+def grid_output(console: Console, grids: Sequence[Grid], output: str) -> None:
+    """Print the first of `grids` (as built for `groupings`), or the second when the first
+    does not fit the console."""
+    grid = grids[0]
+    if len(grids) > 1 and grid.rows and not grid_fits(grid, console.width):
+        grid = grids[1]
     if output == "text":
         # A grid too wide for the terminal becomes a line per project with its cells listed
         # below it: every figure is kept, none is cut.

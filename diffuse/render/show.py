@@ -10,14 +10,24 @@ from rich.table import Table
 from rich.text import Text
 
 from diffuse.frameworks.dissemination import EVIDENCE, plan_warnings
-from diffuse.models import DutyStatus, Metric, Organisation, Practice, Project, Workflow
+from diffuse.models import (
+    DutyStatus,
+    Metric,
+    Organisation,
+    Practice,
+    Project,
+    SiteState,
+    SiteStatus,
+    Workflow,
+)
 from diffuse.render import HEALTH_SYMBOL, STATUS_SYMBOL, clean, gate_text, health_label
 from diffuse.reports.grid import Row
 from diffuse.reports.measures import metric_summary, number
 from diffuse.reports.reviews import review_due
 from diffuse.reports.status import ShowData
-from diffuse.reports.tracker import add_months, site_state
+from diffuse.reports.tracker import add_months
 from diffuse.rules.gates import GateReport
+from diffuse.rules.scope import site_state
 
 DUTY_SYMBOL = {
     DutyStatus.DONE: "✓ done",
@@ -323,7 +333,7 @@ def _sites(project: Project, org: Organisation, width: int | None) -> Renderable
 
 def _site_cells(project: Project, site_id: str) -> list[Text]:
     state = site_state(project, site_id)
-    notes = "; ".join([*state.barriers, *([state.note] if state.note else [])]) or "-"
+    notes = "; ".join(_site_notes(state)) or "-"
     return [
         _t(site_id),
         Text(f"{STATUS_SYMBOL[state.status][0]} {state.status.value}"),
@@ -351,6 +361,14 @@ def _site_block(cells: list[Text], width: int | None) -> RenderableType:
     if cells[8].plain != "-":
         parts.append(_hang("    ", cells[8].plain))
     return Group(*parts)
+
+
+def _site_notes(state: SiteState) -> list[str]:
+    """Why a site is out of scope first, then its barriers and note."""
+    exception = state.exception
+    scope = [f"excepted by {exception.approved_by}: {exception.reason}"] if exception else []
+    scope += [state.reason] if state.reason and state.status is SiteStatus.NOT_APPLICABLE else []
+    return [*scope, *state.barriers, *([state.note] if state.note else [])]
 
 
 def _history(project: Project, org: Organisation) -> list[RenderableType]:

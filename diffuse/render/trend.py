@@ -8,6 +8,7 @@ from typing import Any
 
 from diffuse.render import clean
 from diffuse.render.csvtext import csv_text
+from diffuse.reports.gridjson import forecast_record
 from diffuse.reports.trend import Trend, Week
 from diffuse.vocab import OUTPUT_SCHEMA_VERSION
 
@@ -62,7 +63,6 @@ def _forecast(trend: Trend) -> list[str]:
 
 
 def trend_record(trend: Trend) -> dict[str, Any]:
-    outlook = trend.forecast
     return {
         "project": trend.project,
         "title": trend.title,
@@ -72,12 +72,7 @@ def trend_record(trend: Trend) -> dict[str, Any]:
         "live": trend.live,
         "target_months": trend.target_months,
         "target_date": trend.target.isoformat(),
-        "forecast": {
-            "day": outlook.day.isoformat() if outlook.day else None,
-            "done": outlook.done,
-            "days_after_target": outlook.days_after(trend.target),
-            "note": outlook.note,
-        },
+        "forecast": forecast_record(trend.forecast, trend.target),
         "weeks": [
             {
                 "week": w.week,

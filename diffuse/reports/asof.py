@@ -2,10 +2,10 @@
 
 The records read: the approval date (`approved`: before it the project is not shown),
 the transition history (the phase is where the entries dated on or before the day lead),
-each site's `go_live_actual` (live only from that day) and `updated` (a row updated
-later held something else on the day), the dates of approvals, checklist duties, updates
-and metric values (later ones left out). Git history is not read: the files say enough,
-and reports stay as quick as the files are to read.
+each site's `go_live_actual` (live only from that day), `updated` (a row updated later
+held something else on the day) and the date of its exception, the dates of approvals,
+checklist duties, updates and metric values (later ones left out). Git history is not
+read: the files say enough, and reports stay as quick as the files are to read.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from __future__ import annotations
 from datetime import date
 
 from diffuse.models import DutyRecord, Health, Project, SiteState, SiteStatus
-
-LIVE = frozenset({SiteStatus.LIVE, SiteStatus.SUSTAINED})
+from diffuse.vocab import LIVE
 
 
 def project_on(project: Project, day: date) -> Project | None:
@@ -56,6 +55,8 @@ def site_on(state: SiteState, day: date) -> SiteState:
     shows its status short of live and no recorded health, as nothing dated says more."""
     if state.status is SiteStatus.NOT_APPLICABLE:
         return state
+    if state.exception is not None and state.exception.date > day:
+        state = state.model_copy(update={"exception": None})
     later = state.updated is not None and state.updated > day
     went_live = state.go_live_actual
     if went_live is not None and went_live > day:

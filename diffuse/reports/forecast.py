@@ -21,13 +21,13 @@ from datetime import date, timedelta
 from diffuse.limits import LAST_DAY
 from diffuse.models import Project, SiteState
 from diffuse.reports.grid import Forecast
-from diffuse.vocab import SiteStatus
+from diffuse.vocab import LIVE, SiteStatus
 
-LIVE = frozenset({SiteStatus.LIVE, SiteStatus.SUSTAINED})
 MIN_GO_LIVE_DAYS = 2
 
 
 def forecast(project: Project, site_ids: Sequence[str], as_of: date) -> Forecast:
+    """The forecast over `site_ids`, the project's in-scope sites (`rules.scope`)."""
     states = [project.sites.get(s) or SiteState() for s in site_ids]
     scoped = [s for s in states if s.status is not SiteStatus.NOT_APPLICABLE]
     live = [s for s in scoped if s.status in LIVE]

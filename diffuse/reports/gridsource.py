@@ -1,5 +1,5 @@
-"""The status grid for one request: from the result cache when the tracker is unchanged,
-otherwise computed from the files (and then cached).
+"""The status grids for one request, built together: from the result cache when the tracker
+is unchanged, otherwise computed from the files (and then cached).
 
 This module and what it imports on a cache hit stay free of pydantic and YAML, which is
 what keeps a repeated `diffuse status` quick.
@@ -7,48 +7,44 @@ what keeps a repeated `diffuse status` quick.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from diffuse.errors import Level, Location, Problem
 from diffuse.reports import resultcache
 from diffuse.reports.grid import Filters, Grid
-
-if TYPE_CHECKING:
-    from diffuse.rules.load import Loaded
+from diffuse.reports.gridjson import grid_data, grid_from_data
 
 
-@dataclass
-class GridSource:
-    root: Path
-    as_of: date
-    filters: Filters
-    problems: list[Problem] = field(default_factory=list)
-    _loaded: Loaded | None = None
+def status_grids(
+    root: Path, as_of: date, filters: Filters, groupings: Sequence[str | None]
+) -> tuple[list[Grid], list[Problem]]:
+    """One grid per grouping, built together from one reading of the tracker, and the
+    tracker's problems."""
+    entry = resultcache.key(root, "status-grid", as_of, filters, *groupings)
+    cached = resultcache.get(entry)
+    if cached is not None:
+        problems = [_problem(root, p) for p in cached["problems"]]
+        return [grid_from_data(g) for g in cached["grids"]], problems
+    grids, problems = _compute(root, as_of, filters, groupings)
+    stored = [_stored(root, p) for p in problems]
+    resultcache.put(entry, {"grids": [grid_data(g) for g in grids], "problems": stored})
+    return grids, problems
 
-    def grid(self, group_by: str | None) -> Grid:
-        entry = resultcache.key(self.root, "status-grid", self.as_of, self.filters, group_by)
-        cached = resultcache.get(entry)
-        if cached is not None:
-            self.problems = [_problem(self.root, p) for p in cached["problems"]]
-            grid: Grid = resultcache.decode(Grid, cached["grid"])
-            return grid
-        grid = self._compute(group_by)
-        stored = [_stored(self.root, p) for p in self.problems]
-        resultcache.put(entry, {"grid": resultcache.encode(grid), "problems": stored})
-        return grid
 
-    def _compute(self, group_by: str | None) -> Grid:
-        from diffuse.reports.status import check_filters, status_grid
-        from diffuse.rules.load import load_tracker
+def _compute(
+    root: Path, as_of: date, filters: Filters, groupings: Sequence[str | None]
+) -> tuple[list[Grid], list[Problem]]:
+    # Imported here: loading the tracker needs pydantic and PyYAML, a cached run does not.
+    from diffuse.reports.status import check_filters
+    from diffuse.reports.tracker import build_grids
+    from diffuse.rules.load import load_tracker
 
-        if self._loaded is None:
-            self._loaded = load_tracker(self.root)
-            check_filters(self._loaded, self.filters)
-        self.problems = self._loaded.problems
-        return status_grid(self._loaded, self.as_of, self.filters, group_by)
+    loaded = load_tracker(root)
+    check_filters(loaded, filters)
+    return build_grids(loaded.catalog, as_of, filters, groupings), loaded.problems
 
 
 def _stored(root: Path, problem: Problem) -> list[Any]:

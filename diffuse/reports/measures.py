@@ -15,14 +15,13 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from diffuse.errors import DiffuseError, Problem
 from diffuse.models.project import Measure, Metric, Project
-from diffuse.vocab import Direction, MetricKind, MetricLevel, SiteStatus
+from diffuse.vocab import LIVE, Direction, MetricKind, MetricLevel, SiteStatus
 
 if TYPE_CHECKING:
     from diffuse.reports.spc import ChartResult, PartResult, Point, PointResult
 
 RATIO_CHARTS = frozenset({"p", "u", "pp", "up"})
 LANEY = {"p": "pp", "u": "up"}
-LIVE = frozenset({SiteStatus.LIVE, SiteStatus.SUSTAINED})
 RECENT_POINTS = 3  # a point outside the limits counts for health while among the latest 3
 CHART_NAMES = {
     "run": "run chart",

@@ -45,7 +45,9 @@ _PROBLEM = _obj(
     }
 )
 _CHANGE = _obj({"kind": TEXT, "id": TEXT, "file": TEXT, "change": TEXT, "ok": FLAG})
-_FORECAST = _obj({"done": FLAG, "days_after_target": _or_null(WHOLE), "note": TEXT})
+_FORECAST = _obj(
+    {"date": _or_null(DAY), "done": FLAG, "days_after_target": _or_null(WHOLE), "note": TEXT}
+)
 _CELL = _obj({"status": TEXT, "health": TEXT, "live": WHOLE, "in_scope": WHOLE})
 
 OUTPUTS: dict[str, tuple[str, dict[str, Any]]] = {
@@ -76,6 +78,7 @@ OUTPUTS: dict[str, tuple[str, dict[str, Any]]] = {
                 "as_of": DAY,
                 "target_months": WHOLE,
                 "grouped_by": _or_null(TEXT),
+                "columns": _list(_obj({"id": TEXT, "label": TEXT, "sites": _list(TEXT)})),
                 "projects": _list(
                     _obj(
                         {
@@ -84,6 +87,7 @@ OUTPUTS: dict[str, tuple[str, dict[str, Any]]] = {
                             "practice": TEXT,
                             "phase": TEXT,
                             "health": {"enum": ["on-track", "at-risk", "off-track"]},
+                            "reasons": _list(TEXT),
                             "live": WHOLE,
                             "in_scope": WHOLE,
                             "share_live": NUMBER,

@@ -15,9 +15,10 @@ from diffuse.models import Project
 from diffuse.reports.asof import project_on
 from diffuse.reports.grid import Filters, Grid, Row
 from diffuse.reports.reviews import AHEAD_DAYS, PracticeReview, practice_review
-from diffuse.reports.tracker import LIVE, build_grid, site_state
+from diffuse.reports.tracker import build_grid
 from diffuse.rules.catalog import Catalog
-from diffuse.vocab import Health
+from diffuse.rules.scope import site_state
+from diffuse.vocab import LIVE, Health
 
 REPORTED_AVERAGE_MONTHS = 18  # the model's reported average until a practice is entrenched
 DAYS_PER_MONTH = 30.4375

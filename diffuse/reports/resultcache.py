@@ -9,17 +9,12 @@ to the options gives a different key. Set DIFFUSE_NO_CACHE=1 to bypass it.
 
 from __future__ import annotations
 
-import dataclasses
-import enum
 import hashlib
 import json
 import os
 import stat
 import sys
 import tempfile
-import types
-import typing
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -106,56 +101,3 @@ def _prune(folder: Path) -> None:
     entries = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
     for stale in entries[:-MAX_ENTRIES]:
         stale.unlink(missing_ok=True)
-
-
-def encode(value: Any) -> Any:
-    """Dataclasses, enums, dates, lists and dicts as JSON values."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Path):
-        return str(value)
-    if isinstance(value, (list, tuple)):
-        return [encode(v) for v in value]
-    if isinstance(value, dict):
-        return {k: encode(v) for k, v in value.items()}
-    return value
-
-
-def decode(kind: Any, data: Any) -> Any:
-    """The inverse of `encode`, guided by the type annotation `kind`."""
-    origin = typing.get_origin(kind)
-    args = typing.get_args(kind)
-    if data is None:
-        return None
-    if origin in (typing.Union, types.UnionType):
-        option = next(a for a in args if a is not type(None))
-        return decode(option, data)
-    if origin in (list, tuple):
-        item = args[0] if args else Any
-        items = [decode(item, v) for v in data]
-        return items if origin is list else tuple(items)
-    if origin is dict:
-        return {k: decode(args[1], v) for k, v in data.items()}
-    if isinstance(kind, type) and issubclass(kind, tuple) and hasattr(kind, "_fields"):
-        hints = typing.get_type_hints(kind)
-        return kind(*(decode(hints[name], v) for name, v in zip(kind._fields, data, strict=True)))
-    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
-        hints = typing.get_type_hints(kind)
-        return kind(
-            **{
-                f.name: decode(hints[f.name], data[f.name])
-                for f in dataclasses.fields(kind)
-                if f.init and f.name in data
-            }
-        )
-    if isinstance(kind, type) and issubclass(kind, enum.Enum):
-        return kind(data)
-    if kind is date:
-        return date.fromisoformat(data)
-    if kind is Path:
-        return Path(data)
-    return data

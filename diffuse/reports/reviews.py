@@ -1,26 +1,36 @@
-"""Periodic review of practices after diffusion, and site rows nobody keeps up to date."""
+"""Periodic review of practices after diffusion, and site rows nobody keeps up to date.
+
+Both are read as the dated records show them on the report date (`reports.asof`): a
+review, establishment, site update or exception dated later is not yet known then.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import NamedTuple
 
-from diffuse.models import Organisation, Practice, PracticeStatus, SiteStatus
-from diffuse.reports.tracker import add_months, site_state
+from diffuse.models import Organisation, Practice, PracticeStatus, Project, SiteStatus
+from diffuse.reports.asof import project_on
+from diffuse.reports.tracker import add_months
 from diffuse.rules.catalog import Catalog
+from diffuse.rules.scope import in_scope, oversight, site_state
 
 REVIEWED = frozenset({PracticeStatus.DIFFUSING, PracticeStatus.DIFFUSED})
-SETTLED = frozenset({SiteStatus.NOT_APPLICABLE, SiteStatus.SUSTAINED})
 AHEAD_DAYS = 30
 
 
-def review_due(practice: Practice, org: Organisation) -> date | None:
+def review_due(practice: Practice, org: Organisation, as_of: date | None = None) -> date | None:
     """The date the next periodic review is due, from the last review or establishment,
-    whichever is later: becoming diffused dates `established` and starts a new cycle."""
+    whichever is later (of those on or before `as_of`): becoming diffused dates
+    `established` and starts the cycle."""
     if practice.status not in REVIEWED:
         return None
     cadence = practice.review.cadence_months or org.settings.review_cadence_months
-    dates = [d for d in (practice.review.last, practice.established) if d is not None]
+    dates = [
+        d
+        for d in (practice.review.last, practice.established)
+        if d is not None and (as_of is None or d <= as_of)
+    ]
     return add_months(max(dates), cadence) if dates else None
 
 
@@ -82,7 +92,7 @@ def review_report(
 
 
 def practice_review(practice: Practice, org: Organisation, as_of: date) -> PracticeReview | None:
-    due = review_due(practice, org)
+    due = review_due(practice, org, as_of)
     if due is None:
         return None
     own = practice.review.cadence_months
@@ -94,7 +104,7 @@ def practice_review(practice: Practice, org: Organisation, as_of: date) -> Pract
         owner.name if owner else None,
         own or org.settings.review_cadence_months,
         "practice" if own else "organisation",
-        practice.review.last,
+        last if (last := practice.review.last) and last <= as_of else None,
         due,
         (due - as_of).days,
     )
@@ -109,22 +119,36 @@ def site_updates(
     org = catalog.organisation
     assert org is not None
     stale, paused = [], []
-    for project in sorted(catalog.projects.values(), key=lambda p: p.id):
+    for current in sorted(catalog.projects.values(), key=lambda p: p.id):
+        project = project_on(current, as_of)
+        if project is None:
+            continue
+        members = oversight(org, catalog.practices.get(project.practice))
         for site in org.sites:
             state = site_state(project, site.id)
-            if state.status in SETTLED:
+            if state.status is SiteStatus.SUSTAINED or not in_scope(state, members):
                 continue
-            since = state.updated or project.approved
+            heard = _last_heard(project, site.id)
+            since = heard or project.approved
             days = (as_of - since).days if since else None
             if days is not None and days <= weeks * 7:
                 continue
-            item = SiteUpdate(project.id, site.id, state.status, state.updated, since, days)
+            item = SiteUpdate(project.id, site.id, state.status, heard, since, days)
             if state.pause is not None and state.pause.covers(as_of):
                 pause = state.pause
                 paused.append(_paused(item, pause.until, pause.reason))
             else:
                 stale.append(item)
     return stale, paused
+
+
+def _last_heard(project: Project, site: str) -> date | None:
+    """The row's `updated`, or the latest update logged for the site: a row updated after
+    the report date has no `updated` in `project_on`, which leaves out later updates."""
+    row = site_state(project, site).updated
+    logged = [u.date for u in project.updates if u.site == site]
+    known = [d for d in (row, *logged) if d is not None]
+    return max(known) if known else None
 
 
 def _paused(item: SiteUpdate, until: date, reason: str) -> SiteUpdate:

@@ -15,10 +15,11 @@ from datetime import date
 
 from diffuse.errors import DiffuseError
 from diffuse.models import Organisation, Project, SiteStatus
+from diffuse.reports.asof import site_on
 from diffuse.reports.measures import is_compliance, latest_since_go_live, misses_target, series_of
-from diffuse.reports.tracker import LIVE, site_state
 from diffuse.rules.catalog import Catalog
-from diffuse.vocab import RiskStatus
+from diffuse.rules.scope import in_scope, oversight, site_state
+from diffuse.vocab import LIVE, RiskStatus
 
 ALL = "all"
 
@@ -102,9 +103,10 @@ def build_scorecard(catalog: Catalog, as_of: date, sites: tuple[str, ...] = ()) 
     ]
     scores = [SiteScore(s.id, s.name) for s in org.sites if not sites or s.id in sites]
     overall = SiteScore(ALL, "all sites shown")
+    members = {p.id: oversight(org, catalog.practices.get(p.practice)) for p in projects}
     for score in scores:
         for project in projects:
-            line = site_line(project, score.site, as_of)
+            line = site_line(project, score.site, as_of, members[project.id])
             if line is not None:
                 score.lines.append(line)
                 overall.lines.append(line)
@@ -121,10 +123,10 @@ def _check_sites(org: Organisation, sites: tuple[str, ...]) -> None:
         )
 
 
-def site_line(project: Project, site: str, as_of: date) -> SiteLine | None:
-    """The site's standing in the project, or None when the project does not include it."""
+def site_line(project: Project, site: str, as_of: date, members: frozenset[str]) -> SiteLine | None:
+    """The site's standing in the project, or None when the site is out of its scope."""
     state = site_state(project, site)
-    if state.status is SiteStatus.NOT_APPLICABLE:
+    if not in_scope(site_on(state, as_of), members):
         return None
     went = state.go_live_actual if state.go_live_actual and state.go_live_actual <= as_of else None
     live = state.status in LIVE and (state.go_live_actual is None or went is not None)

@@ -10,7 +10,8 @@ from typing import Any
 from diffuse.errors import DiffuseError
 from diffuse.frameworks.dissemination import EVIDENCE, plan_warnings
 from diffuse.models import Health, Organisation, Project, Workflow
-from diffuse.reports.grid import Filters, Grid, Row
+from diffuse.reports.grid import Filters, Row
+from diffuse.reports.gridjson import forecast_data
 from diffuse.reports.reviews import review_due
 from diffuse.reports.tracker import build_grid
 from diffuse.rules.gates import GateError, GateReport, evaluate, target_phase
@@ -32,10 +33,6 @@ def check_filters(loaded: Loaded, request: Filters) -> None:
                 f"{option}: unknown value {', '.join(map(repr, unknown))}; "
                 f"expected one of: {', '.join(sorted(allowed))}"
             )
-
-
-def status_grid(loaded: Loaded, as_of: date, filters: Filters, group_by: str | None) -> Grid:
-    return build_grid(loaded.catalog, as_of, filters, group_by)
 
 
 def project_row(loaded: Loaded, project_id: str, as_of: date) -> Row | None:
@@ -98,19 +95,9 @@ def item_json(loaded: Loaded, kind: str, item: Any, as_of: date) -> str:
         row = project_row(loaded, item.id, as_of)
         gate = next_gate(loaded, item.id)
         data["health"] = row.health.value if row else None
-        data["health_reasons"] = row.reasons if row else []
-        outlook = row.forecast if row else None
+        data["reasons"] = row.reasons if row else []
         data["target_date"] = row.target.isoformat() if row and row.target else None
-        data["forecast"] = (
-            None
-            if outlook is None
-            else {
-                "day": outlook.day.isoformat() if outlook.day else None,
-                "done": outlook.done,
-                "days_after_target": outlook.days_after(row.target if row else None),
-                "note": outlook.note,
-            }
-        )
+        data["forecast"] = forecast_data(row) if row else None
         data["next_gate"] = (
             None
             if gate is None

@@ -6,26 +6,22 @@ Pure computation from a catalog and an as-of date; rendering lives in `render`.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from diffuse.models import Health, Organisation, Project, Site, SiteState, SiteStatus
+from diffuse.models import Health, Organisation, Project, Site
 from diffuse.reports.asof import project_on
 from diffuse.reports.forecast import forecast
 from diffuse.reports.grid import Cell, Column, Filters, Grid, Row
 from diffuse.rules.catalog import Catalog
+from diffuse.rules.scope import oversight, scoped_sites, site_state
+from diffuse.vocab import LIVE, SITE_PROGRESS, SiteStatus
 
 if TYPE_CHECKING:
     from diffuse.reports.measures import Flag
 
-LIVE = frozenset({SiteStatus.LIVE, SiteStatus.SUSTAINED})
-PROGRESS = [
-    SiteStatus.NOT_STARTED,
-    SiteStatus.PLANNING,
-    SiteStatus.IMPLEMENTING,
-    SiteStatus.LIVE,
-    SiteStatus.SUSTAINED,
-]
 SEVERITY = [Health.ON_TRACK, Health.AT_RISK, Health.OFF_TRACK]
 OFF_TRACK_SHARE = 0.25
 LATE_SHARE = 0.75
@@ -37,32 +33,36 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def site_state(project: Project, site_id: str) -> SiteState:
-    # A site the project file does not list has simply not started: every site is in
-    # scope unless it is marked not-applicable, so no site is forgotten by omission.
-    return project.sites.get(site_id) or SiteState()
-
-
 def build_grid(
     catalog: Catalog, as_of: date, filters: Filters | None = None, group_by: str | None = None
 ) -> Grid:
+    return build_grids(catalog, as_of, filters, (group_by,))[0]
+
+
+def build_grids(
+    catalog: Catalog, as_of: date, filters: Filters | None, groupings: Sequence[str | None]
+) -> list[Grid]:
+    """One grid per grouping of the sites into columns. Each project's row (its measures,
+    health and forecast) is worked out once; only the cells differ between the grids."""
     org = catalog.organisation
     if org is None:
         raise ValueError("the catalog has no valid organisation file")
     filters = filters or Filters()
     sites = [s for s in org.sites if not filters.sites or s.id in filters.sites]
-    columns = _columns(sites, group_by)
+    grids = [Grid(as_of, org.settings.target_months, _columns(sites, g), [], g) for g in groupings]
     # Each project as its dated records show it on the report date; one not yet approved
     # then is left out.
     dated = [project_on(p, as_of) for p in sorted(catalog.projects.values(), key=lambda p: p.id)]
-    rows = [
-        _row(catalog, org, project, columns, as_of)
-        for project in dated
-        if project is not None and _selected(catalog, project, filters)
-    ]
-    if filters.health:
-        rows = [r for r in rows if r.health in filters.health]
-    return Grid(as_of, org.settings.target_months, columns, rows, group_by)
+    for project in dated:
+        if project is None or not _selected(catalog, project, filters):
+            continue
+        row, scope, flagged = _row(catalog, org, project, as_of)
+        if filters.health and row.health not in filters.health:
+            continue
+        for grid in grids:
+            cells = [_cell(project, c.site_ids, scope, flagged) for c in grid.columns]
+            grid.rows.append(replace(row, cells=cells, reasons=list(row.reasons)))
+    return grids
 
 
 def _selected(catalog: Catalog, project: Project, filters: Filters) -> bool:
@@ -83,40 +83,44 @@ def _columns(sites: list[Site], group_by: str | None) -> list[Column]:
     return [Column(key, key, tuple(ids)) for key, ids in groups.items()]
 
 
-def _cell(project: Project, site_ids: tuple[str, ...], flagged: frozenset[str]) -> Cell:
-    states = [site_state(project, s) for s in site_ids]
-    scoped = [s for s in states if s.status is not SiteStatus.NOT_APPLICABLE]
-    if not scoped:
+def _cell(
+    project: Project, site_ids: tuple[str, ...], scope: frozenset[str], flagged: frozenset[str]
+) -> Cell:
+    """The column's in-scope sites: the least advanced status and the worst health."""
+    ids = [s for s in site_ids if s in scope]
+    if not ids:
         return Cell(0, 0, SiteStatus.NOT_APPLICABLE, Health.ON_TRACK)
-    least = min((s.status for s in scoped), key=PROGRESS.index)
-    healths = [_site_health(project, s, flagged) for s in site_ids]
-    worst = max(healths, key=SEVERITY.index)
-    return Cell(len(scoped), sum(s.status in LIVE for s in scoped), least, worst)
+    states = [site_state(project, s) for s in ids]
+    least = min((s.status for s in states), key=SITE_PROGRESS.index)
+    worst = max((_site_health(project, s, flagged) for s in ids), key=SEVERITY.index)
+    return Cell(len(ids), sum(s.status in LIVE for s in states), least, worst)
 
 
 def _row(
-    catalog: Catalog, org: Organisation, project: Project, columns: list[Column], as_of: date
-) -> Row:
-    flags = _measure_flags(project, as_of)
+    catalog: Catalog, org: Organisation, project: Project, as_of: date
+) -> tuple[Row, frozenset[str], frozenset[str]]:
+    """The project's row without its cells, its in-scope sites and the sites its measures
+    flag (what each grouping's cells are made from)."""
+    practice = catalog.practices.get(project.practice)
+    scoped = scoped_sites(project, (s.id for s in org.sites), oversight(org, practice))
+    scope = frozenset(scoped)
+    flags = [f for f in _measure_flags(project, as_of) if f.site is None or f.site in scope]
     flagged = frozenset(f.site for f in flags if f.site is not None)
-    cells = [_cell(project, c.site_ids, flagged) for c in columns]
-    site_ids = tuple(s.id for s in org.sites)
-    whole = _cell(project, site_ids, flagged)
+    whole = _cell(project, tuple(scoped), scope, flagged)
     months = project.target_months or org.settings.target_months
     target = add_months(project.approved, months) if project.approved else None
     days = (as_of - project.approved).days if project.approved else None
-    health, reasons = _health(project, org, whole, target, days, as_of, flagged)
+    health, reasons = _health(project, scoped, whole, target, days, as_of, flagged)
     if flags and health is Health.ON_TRACK:
         health = Health.AT_RISK
     reasons += [f.text for f in flags]
-    practice = catalog.practices.get(project.practice)
     title = practice.title if practice else project.title
-    return Row(
+    row = Row(
         project.id,
         title,
         project.practice,
         project.phase,
-        cells,
+        [],
         whole.in_scope,
         whole.live,
         project.approved,
@@ -124,8 +128,9 @@ def _row(
         target,
         health,
         reasons,
-        forecast(project, site_ids, as_of),
+        forecast(project, scoped, as_of),
     )
+    return row, scope, flagged
 
 
 def _measure_flags(project: Project, as_of: date) -> list[Flag]:
@@ -140,8 +145,6 @@ def _measure_flags(project: Project, as_of: date) -> list[Flag]:
 def _site_health(project: Project, site_id: str, flagged: frozenset[str]) -> Health:
     """The recorded health, made at least at-risk when the site's measures say so."""
     state = site_state(project, site_id)
-    if state.status is SiteStatus.NOT_APPLICABLE:
-        return Health.ON_TRACK
     if site_id in flagged and state.health is Health.ON_TRACK:
         return Health.AT_RISK
     return state.health
@@ -149,7 +152,7 @@ def _site_health(project: Project, site_id: str, flagged: frozenset[str]) -> Hea
 
 def _health(
     project: Project,
-    org: Organisation,
+    scoped_ids: list[str],
     whole: Cell,
     target: date | None,
     days: int | None,
@@ -157,11 +160,7 @@ def _health(
     flagged: frozenset[str] = frozenset(),
 ) -> tuple[Health, list[str]]:
     """Overall health: the rules leadership reads, stated as reasons."""
-    scoped = [
-        _site_health(project, s.id, flagged)
-        for s in org.sites
-        if site_state(project, s.id).status is not SiteStatus.NOT_APPLICABLE
-    ]
+    scoped = [_site_health(project, s, flagged) for s in scoped_ids]
     off = sum(h is Health.OFF_TRACK for h in scoped)
     risky = sum(h is Health.AT_RISK for h in scoped)
     all_live = whole.live == whole.in_scope

@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from diffuse.errors import DiffuseError
-from diffuse.models import Project, SiteState, SiteStatus
-from diffuse.reports.asof import LIVE, project_on, site_on
+from diffuse.models import Project
+from diffuse.reports.asof import project_on, site_on
 from diffuse.reports.forecast import forecast
 from diffuse.reports.grid import Forecast
 from diffuse.reports.tracker import add_months
 from diffuse.rules.catalog import Catalog
+from diffuse.rules.scope import oversight, scoped_sites, site_state
+from diffuse.vocab import LIVE
 
 
 @dataclass(frozen=True)
@@ -54,9 +56,9 @@ def adoption_trend(catalog: Catalog, project: Project, as_of: date) -> Trend:
             f"'{project.id}' was approved on {project.approved}, after {as_of}; "
             "there is no trend yet"
         )
-    site_ids = [s.id for s in org.sites]
-    rows = [dated.sites.get(s) or SiteState() for s in site_ids]
-    scoped = [r for r in rows if r.status is not SiteStatus.NOT_APPLICABLE]
+    members = oversight(org, catalog.practices.get(project.practice))
+    site_ids = scoped_sites(dated, (s.id for s in org.sites), members)
+    scoped = [site_state(dated, s) for s in site_ids]
     months = project.target_months or org.settings.target_months
     target = add_months(project.approved, months)
     span = (target - project.approved).days

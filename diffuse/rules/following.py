@@ -2,8 +2,11 @@
 
 The workflow says which phase moves the practice on (`practice` in a gate): in the Mayo
 model a practice becomes diffusing when its first project enters execute, and diffused
-when every one of its projects has closed (a close the gate allows only with every
-in-scope site live). Pure rules, shared by `validate` and `advance`.
+when its projects have closed (a close the gate allows only with every in-scope site live).
+A diffused practice can be spread again (to new sites, or after a review changed it): its
+new project leaves it diffused through initiate and plan, and makes it diffusing again
+from execute until that project closes. Pure rules, shared by `validate`, `advance`,
+`practice --status` and `check`.
 """
 
 from __future__ import annotations
@@ -23,25 +26,41 @@ def reached(workflow: Workflow, project: Project, phase: str) -> bool:
 
 
 def allowed_statuses(workflow: Workflow, projects: Iterable[Project]) -> set[PracticeStatus]:
-    """The statuses a practice may have with these projects (all of them: no project)."""
+    """The statuses a practice may have with these projects (all of them: no project).
+
+    A project under way (entered execute, not yet closed) makes the practice diffusing;
+    one not yet in execute decides nothing once another has closed, so a diffused practice
+    that takes on a new project stays diffused until that project enters execute, and a
+    practice whose other project is still to start may stay diffusing or be diffused."""
     projects = list(projects)
-    allowed = set(FOLLOWING)
     if not projects:
-        return allowed
-    diffused_at = workflow.practice_phase(PracticeStatus.DIFFUSED)
+        return set(FOLLOWING)
     diffusing_at = workflow.practice_phase(PracticeStatus.DIFFUSING)
-    if diffused_at is not None:
-        if all(reached(workflow, p, diffused_at) for p in projects):
-            return {PracticeStatus.DIFFUSED}
-        allowed.discard(PracticeStatus.DIFFUSED)
-    if diffusing_at is not None:
-        started = any(reached(workflow, p, diffusing_at) for p in projects)
-        allowed &= (
-            {PracticeStatus.DIFFUSING, PracticeStatus.DIFFUSED}
-            if started
-            else {PracticeStatus.APPROVED}
-        )
-    return allowed
+    diffused_at = workflow.practice_phase(PracticeStatus.DIFFUSED)
+    closed = [p for p in projects if diffused_at is not None and reached(workflow, p, diffused_at)]
+    open_ = [p for p in projects if p not in closed]
+    if diffusing_at is None:
+        # Nothing tells a project under way from one still to start.
+        allowed = {PracticeStatus.APPROVED, PracticeStatus.DIFFUSING} if open_ else set()
+        if closed:
+            allowed = (allowed - {PracticeStatus.APPROVED}) | {PracticeStatus.DIFFUSED}
+        return allowed
+    if any(reached(workflow, p, diffusing_at) for p in open_):
+        running = {PracticeStatus.DIFFUSING}
+        return running if diffused_at is not None else running | {PracticeStatus.DIFFUSED}
+    if closed and open_:
+        return {PracticeStatus.DIFFUSING, PracticeStatus.DIFFUSED}
+    return {PracticeStatus.DIFFUSED} if closed else {PracticeStatus.APPROVED}
+
+
+def follows(
+    workflow: Workflow, move: tuple[PracticeStatus, PracticeStatus], projects: Iterable[Project]
+) -> bool:
+    """Whether the projects move the practice from the first status to the second: the
+    first no longer agrees with them and the second does (e.g. diffusing again)."""
+    allowed = allowed_statuses(workflow, projects)
+    old, new = move
+    return old in FOLLOWING and old not in allowed and new in allowed
 
 
 def followed_status(

@@ -14,14 +14,8 @@ from diffuse.models import (
     SiteStatus,
     Workflow,
 )
-
-PROGRESS = [
-    SiteStatus.NOT_STARTED,
-    SiteStatus.PLANNING,
-    SiteStatus.IMPLEMENTING,
-    SiteStatus.LIVE,
-    SiteStatus.SUSTAINED,
-]
+from diffuse.rules.scope import excepted, oversight, site_state
+from diffuse.vocab import SITE_PROGRESS
 
 
 @dataclass(frozen=True)
@@ -123,32 +117,30 @@ def site_gaps(
     gate = workflow.gates.get(target)
     if gate is None or gate.sites is None:
         return []
-    need = PROGRESS.index(gate.sites)
-    body = org.body(practice.approving_body) if practice else None
-    members = set(body.members) if body else set()
+    need = SITE_PROGRESS.index(gate.sites)
+    members = oversight(org, practice)
     gaps = []
     for site in org.sites:
-        state = project.sites.get(site.id) or SiteState()
+        state = site_state(project, site.id)
         text = _site_shortfall(state, need, gate.sites, members)
         if text:
             gaps.append(Gap("", "site", site.id, text))
     return gaps
 
 
-def _site_shortfall(state: SiteState, need: int, wanted: str, members: set[str]) -> str | None:
+def _site_shortfall(
+    state: SiteState, need: int, wanted: str, members: frozenset[str]
+) -> str | None:
     if state.status is SiteStatus.NOT_APPLICABLE:
         return None if (state.reason or "").strip() else "not-applicable without a 'reason'"
-    if PROGRESS.index(state.status) >= need:
+    if SITE_PROGRESS.index(state.status) >= need or excepted(state, members):
         return None
-    exception = state.exception
-    if exception is None:
+    if state.exception is None:
         return f"{state.status}, not {wanted}"
-    if exception.approved_by not in members:
-        return (
-            f"{state.status}; its exception is approved by '{exception.approved_by}', who is "
-            "not a member of the approving body"
-        )
-    return None
+    return (
+        f"{state.status}; its exception is approved by '{state.exception.approved_by}', who "
+        "is not a member of the approving body"
+    )
 
 
 def _role_gaps(workflow: Workflow, project: Project, target: str) -> list[Gap]:
@@ -169,7 +161,7 @@ def _approval_gaps(
     if gate is None or not gate.approval:
         return []
     body = org.body(practice.approving_body) if practice else None
-    members = set(body.members) if body else set()
+    members = oversight(org, practice)
     approved = any(
         a.gate == target and a.decision is Decision.APPROVED and a.by in members
         for a in project.approvals

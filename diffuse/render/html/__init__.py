@@ -13,8 +13,10 @@ from datetime import date
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
 from diffuse.errors import DiffuseError
+from diffuse.escape import clean
 from diffuse.render.html import pages
 from diffuse.reports.portfolio import dated, portfolio
 from diffuse.rules.load import Loaded
@@ -30,7 +32,17 @@ def _environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_shown,
     )
+
+
+def _shown(value: object) -> object:
+    """Text from the files with control and reordering characters written as escapes, as
+    the terminal shows it: autoescaping stops markup, not a line that reads backwards.
+    Markup the templates made (SVG, JSON for the search) is left as it is."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return clean(value)
+    return value
 
 
 def site_pages(loaded: Loaded, as_of: date) -> list[pages.Page]:

@@ -17,9 +17,9 @@ from diffuse.reports.measures import ChartOptions, project_charts
 from diffuse.reports.portfolio import REPORTED_AVERAGE_MONTHS, Portfolio
 from diffuse.reports.reviews import practice_review
 from diffuse.reports.scorecard import build_scorecard
-from diffuse.reports.tracker import site_state
 from diffuse.reports.trend import adoption_trend
 from diffuse.rules.load import Loaded
+from diffuse.rules.scope import site_state
 from diffuse.vocab import Health, PracticeStatus, SiteStatus
 
 NAV = [

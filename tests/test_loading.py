@@ -1,0 +1,59 @@
+"""files/loading: a file's bytes to a validated model, every problem at its path:line:col."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from diffuse.files.loading import document_from_text, read_document, validate
+from diffuse.models import Organisation
+
+ORG = """\
+name: T
+settings:
+  target_months: 6
+sites:
+  - {id: nor, name: North}
+people: []
+bodies: []
+"""
+
+
+def _problems(text: str, name: str = "organisation.yaml") -> list[tuple[str, str]]:
+    doc = document_from_text(Path(name), text)
+    if doc.node is not None:
+        validate(doc, Organisation)
+    return [(str(p.location), p.code) for p in doc.problems]
+
+
+def test_a_valid_file_gives_its_model_and_text_stays_text() -> None:
+    doc = document_from_text(Path("organisation.yaml"), ORG.replace("name: T", "name: no"))
+    org = validate(doc, Organisation)
+    assert org is not None and doc.problems == []
+    assert (org.name, org.settings.target_months, org.sites[0].id) == ("no", 6, "nor")
+
+
+def test_every_schema_problem_is_reported_at_its_place() -> None:
+    text = ORG.replace("target_months: 6", "target_months: six").replace(
+        "name: North}", "name: North, colour: red}"
+    )
+    assert _problems(text) == [
+        ("organisation.yaml:3:18", "wrong-type"),
+        ("organisation.yaml:5:28", "unknown-field"),
+    ]
+
+
+def test_syntax_empty_and_extra_documents_are_problems_not_exceptions() -> None:
+    assert _problems("a: [1\n") == [("organisation.yaml:2:1", "yaml-syntax")]
+    assert _problems("") == [("organisation.yaml", "empty-file")]
+    assert _problems("a: 1\n---\nb: 2\n") == [("organisation.yaml:3:1", "multiple-documents")]
+
+
+def test_reading_a_file_keeps_its_text_and_reports_what_is_wrong(tmp_path: Path) -> None:
+    path = tmp_path / "organisation.yaml"
+    path.write_text(ORG, encoding="utf-8")
+    doc = read_document(path)
+    assert doc.text == ORG and doc.problems == []
+    assert validate(doc, Organisation) is not None
+    path.write_bytes(b"name: \xff\n")
+    (problem,) = read_document(path).problems
+    assert problem.location.path == path and problem.location.line == 1

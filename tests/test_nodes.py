@@ -1,0 +1,83 @@
+"""files/nodes: YAML text -> nodes -> plain data, with every value text until a schema reads it."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from diffuse.files.nodes import LimitError, compose, convert_checked, plain_data, to_data
+from diffuse.limits import Limits
+
+
+def _data(text: str) -> object:
+    (root,) = compose(text)
+    converted = to_data("f.yaml", root)
+    assert converted.problems == []
+    return converted.data
+
+
+def test_plain_scalars_stay_text_and_only_empty_tilde_or_null_are_null() -> None:
+    text = "a: no\nb: 0123\nc: 2026-01-05\nd: 1e3\ne: ~\nf:\ng: null\nh: ''\ni: 'null'\n"
+    assert _data(text) == {
+        "a": "no",
+        "b": "0123",
+        "c": "2026-01-05",
+        "d": "1e3",
+        "e": None,
+        "f": None,
+        "g": None,
+        "h": "",
+        "i": "null",
+    }
+
+
+def test_a_duplicate_key_is_a_located_problem_and_the_first_value_is_kept() -> None:
+    (root,) = compose("a: 1\nb: 2\na: 3\n")
+    converted = to_data("f.yaml", root)
+    assert converted.data == {"a": "1", "b": "2"}
+    assert [(str(p.location), p.code) for p in converted.problems] == [
+        ("f.yaml:3:1", "duplicate-key")
+    ]
+
+
+def test_a_non_standard_tag_is_refused_where_it_stands() -> None:
+    (root,) = compose("safe: yes\nrun: !!python/object/apply:os.system [ls]\n")
+    converted = to_data("f.yaml", root)
+    assert converted.data["safe"] == "yes"
+    assert [(str(p.location), p.code) for p in converted.problems] == [("f.yaml:2:6", "unsafe-tag")]
+
+
+def test_aliases_that_expand_past_the_limit_are_refused() -> None:
+    text = "a: &a [x, x, x]\nb: &b [*a, *a, *a]\nc: [*b, *b, *b]\n"
+    (root,) = compose(text)
+    small = Limits(max_values=20)
+    (problem,) = convert_checked("f.yaml", root, small).problems
+    assert problem.code == "too-large"
+    assert convert_checked("f.yaml", root).problems == []
+
+
+def test_nesting_past_the_limit_is_refused_at_the_first_level_too_deep() -> None:
+    (root,) = compose("a: [[[[x]]]]\n")
+    (problem,) = convert_checked("f.yaml", root, Limits(max_depth=3)).problems
+    assert (problem.code, problem.location.line, problem.location.col) == ("too-deep", 1, 7)
+
+
+def test_a_document_too_deep_to_compose_is_refused_before_it_is_built() -> None:
+    with pytest.raises(LimitError) as refused:
+        compose("[" * 5000 + "]" * 5000)
+    assert refused.value.code == "too-deep"
+
+
+def test_plain_data_says_whether_a_text_is_one_good_document() -> None:
+    assert plain_data("a: [1, 2]\n") == (True, {"a": ["1", "2"]})
+    assert plain_data("a: [1\n") == (False, None)
+    assert plain_data("a: 1\n---\nb: 2\n") == (False, None)
+
+
+def test_composing_the_same_text_again_gives_the_same_nodes() -> None:
+    # An edit checks its result, and its next step reads that text again: one parse.
+    text = "a: [1, 2]\n"
+    first, again = compose(text), compose(text)
+    assert first == again and first[0] is again[0]
+    first.clear()
+    assert isinstance(compose(text)[0], yaml.MappingNode)
