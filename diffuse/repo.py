@@ -248,6 +248,8 @@ def log_range(repo: Any, base: str, paths: list[str] | None = None) -> list[Comm
 
 def file_log(repo: Any, path: str) -> list[Commit]:
     """Every commit that changed `path`, newest first, following renames."""
+    if not repo.head.is_valid():
+        return []  # no commit yet, so no history (git log would fail)
     return _log(repo, ["log", "--follow", "--topo-order", "--raw"], [path])
 
 
