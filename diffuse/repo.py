@@ -15,6 +15,19 @@ from typing import Any
 from diffuse.errors import DiffuseError
 
 EMPTY_BLOB = "0" * 40
+
+
+def _gitpython() -> Any:
+    """GitPython, imported when a command first needs git (start-up stays fast). It fails
+    to import when no git executable can be found: the user's to fix, not a bug."""
+    try:
+        import git
+    except ImportError:
+        raise DiffuseError(
+            "git was not found: install git or put it on PATH (or set "
+            "GIT_PYTHON_GIT_EXECUTABLE to its full path)"
+        ) from None
+    return git
 _FIELDS = 5  # sha, author name, author email, author date, message
 
 
@@ -39,7 +52,7 @@ class Commit:
 
 
 def open_repo(path: Path, hint: str = "or leave out --commit") -> Any:
-    import git
+    git = _gitpython()
 
     try:
         return git.Repo(path, search_parent_directories=True)
@@ -53,8 +66,10 @@ def author_ident_email(path: Path) -> str | None:
     """The email git will author the next commit with at `path`, as git itself resolves it
     (`git var GIT_AUTHOR_IDENT`: GIT_AUTHOR_EMAIL, then user.email, then EMAIL); also
     outside a repository. None when git cannot tell."""
-    import git
-
+    try:
+        git = _gitpython()
+    except DiffuseError:
+        return None  # without git, nobody's identity can be told
     try:
         ident = str(git.Git(str(path)).var("GIT_AUTHOR_IDENT"))
     except git.GitCommandError:
@@ -64,7 +79,7 @@ def author_ident_email(path: Path) -> str | None:
 
 def author_email(repo: Any) -> str | None:
     """The email the next commit will be authored with (config and GIT_AUTHOR_* alike)."""
-    import git
+    git = _gitpython()
 
     try:
         ident = str(repo.git.var("GIT_AUTHOR_IDENT"))
@@ -80,7 +95,7 @@ def _ident_email(ident: str) -> str | None:
 
 def commit_files(repo: Any, paths: list[Path], message: str) -> str:
     """Commit exactly `paths` (other staged changes stay staged); returns the short hash."""
-    import git
+    git = _gitpython()
 
     names = [str(p.resolve()) for p in paths]
     try:
@@ -93,7 +108,7 @@ def commit_files(repo: Any, paths: list[Path], message: str) -> str:
 
 def commit_empty(repo: Any, message: str) -> str:
     """A commit that changes no file: a decision recorded in git itself."""
-    import git
+    git = _gitpython()
 
     try:
         repo.git.commit("--allow-empty", "--only", "-m", message)
@@ -105,7 +120,7 @@ def commit_empty(repo: Any, message: str) -> str:
 def init_repo(path: Path) -> bool:
     """`git init` on branch main unless `path` is already inside a repository; True when
     one was made."""
-    import git
+    git = _gitpython()
 
     try:
         git.Repo(path, search_parent_directories=True)
@@ -117,7 +132,7 @@ def init_repo(path: Path) -> bool:
 
 def first_commit(path: Path, message: str) -> str:
     """Commit everything in the new repository at `path`; the short hash."""
-    import git
+    git = _gitpython()
 
     repo = git.Repo(path)
     try:
@@ -139,7 +154,7 @@ def is_dirty(repo: Any, path: str) -> bool:
 
 def merge_base(repo: Any, ref: str) -> str:
     """Where HEAD's branch left `ref`: the commit a pull request is compared against."""
-    import git
+    git = _gitpython()
 
     if ref.startswith("-"):
         raise DiffuseError(f"'{ref}' is not a branch, tag or commit")
@@ -158,7 +173,7 @@ def merge_base(repo: Any, ref: str) -> str:
 
 
 def _must_exist(repo: Any, ref: str) -> None:
-    import git
+    git = _gitpython()
 
     try:
         _git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
@@ -185,7 +200,7 @@ _DEFAULT_CANDIDATES = ("origin/main", "origin/master", "main", "master")
 def default_branch(path: Path) -> str:
     """The branch a change is compared with when none is named: the remote's default
     (origin/HEAD), else the first of origin/main, origin/master, main, master that exists."""
-    import git
+    git = _gitpython()
 
     repo = open_repo(path, "or pass --base REF")
     try:

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import errno
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from conftest import Run
+from conftest import REPO_ROOT, Run
 
 AS_OF = "2026-05-01"
 
@@ -96,3 +98,26 @@ def test_an_argument_that_is_not_utf8_is_a_usage_error(
         f"Error: Invalid value: '{shown}' is not UTF-8 text; set the terminal or script to UTF-8"
     )
     assert {p: p.read_bytes() for p in tracker.rglob("*.yaml")} == before
+
+
+def test_without_git_on_path_a_command_needing_it_says_so(
+    git_tracker: Path, tmp_path: Path
+) -> None:
+    # GitPython cannot be imported without a git executable; only a fresh process shows it.
+    env = {k: v for k, v in os.environ.items() if k != "GIT_PYTHON_GIT_EXECUTABLE"}
+    env.update(PATH=str(tmp_path / "empty"), PYTHONPATH=str(REPO_ROOT))
+    missing = "git was not found: install git or put it on PATH (or set "
+    missing += "GIT_PYTHON_GIT_EXECUTABLE to its full path)"
+
+    def diffuse(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "diffuse", *args]
+        return subprocess.run(command, cwd=git_tracker, env=env, capture_output=True, text=True)
+
+    checked = diffuse("check", "--base", "main")
+    assert (checked.returncode, checked.stderr) == (1, f"diffuse: {missing}\n")
+    made = diffuse("init", "new", "--name", "X")
+    assert made.returncode == 0
+    assert made.stdout.splitlines()[-1] == (
+        f"note: {missing}; the folder is not a git repository, so no CI workflow, pre-commit "
+        "configuration or CODEOWNERS were written"
+    )
