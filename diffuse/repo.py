@@ -24,8 +24,8 @@ def _gitpython() -> Any:
         import git
     except ImportError:
         raise DiffuseError(
-            "git was not found: install git or put it on PATH (or set "
-            "GIT_PYTHON_GIT_EXECUTABLE to its full path)"
+            "git could not be run: 'git version' must work (install git, put it on PATH or "
+            "set GIT_PYTHON_GIT_EXECUTABLE to its full path, and fix any error it prints)"
         ) from None
     return git
 _FIELDS = 5  # sha, author name, author email, author date, message
@@ -261,10 +261,21 @@ def log_range(repo: Any, base: str, paths: list[str] | None = None) -> list[Comm
     return _log(repo, args, paths)
 
 
+def _has_commits(repo: Any) -> bool:
+    git = _gitpython()
+    try:
+        _git(repo, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+    except git.GitCommandError as exc:
+        if exc.status == 1:  # --quiet: HEAD names no commit yet
+            return False
+        raise
+    return True
+
+
 def file_log(repo: Any, path: str) -> list[Commit]:
     """Every commit that changed `path`, newest first, following renames."""
-    if not repo.head.is_valid():
-        return []  # no commit yet, so no history (git log would fail)
+    if not _has_commits(repo):
+        return []  # git log would fail
     return _log(repo, ["log", "--follow", "--topo-order", "--raw"], [path])
 
 
@@ -367,4 +378,23 @@ def _execute(repo: Any, args: list[str], feed: Any) -> bytes:
 
 def _detail(exc: Any) -> str:
     detail = (exc.stderr or str(exc)).strip().splitlines()
-    return str(detail[-1]) if detail else str(exc)
+    if not detail:
+        return str(exc)
+    # GitPython wraps git's words as "stderr: '...'"; the user needs only git's.
+    last = str(detail[-1]).strip()
+    if last.startswith("stderr: '") and last.endswith("'"):
+        last = last[len("stderr: '") : -1]
+    return last
+
+
+def git_failure(exc: BaseException) -> str | None:
+    """What to tell the user when a git command failed and nothing above expected it (a
+    broken config, a damaged repository): git's own last word, which is theirs to act on.
+    None when `exc` is not a git failure."""
+    import sys
+
+    git = sys.modules.get("git")  # not imported, no git command has run
+    if git is None or not isinstance(exc, git.GitCommandError):
+        return None
+    command = " ".join(str(part) for part in exc.command[1:3] if not str(part).startswith("-"))
+    return f"git {command} failed: {_detail(exc)}"

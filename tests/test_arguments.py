@@ -106,8 +106,8 @@ def test_without_git_on_path_a_command_needing_it_says_so(
     # GitPython cannot be imported without a git executable; only a fresh process shows it.
     env = {k: v for k, v in os.environ.items() if k != "GIT_PYTHON_GIT_EXECUTABLE"}
     env.update(PATH=str(tmp_path / "empty"), PYTHONPATH=str(REPO_ROOT))
-    missing = "git was not found: install git or put it on PATH (or set "
-    missing += "GIT_PYTHON_GIT_EXECUTABLE to its full path)"
+    missing = "git could not be run: 'git version' must work (install git, put it on PATH or "
+    missing += "set GIT_PYTHON_GIT_EXECUTABLE to its full path, and fix any error it prints)"
 
     def diffuse(*args: str) -> subprocess.CompletedProcess[str]:
         command = [sys.executable, "-m", "diffuse", *args]
@@ -121,3 +121,25 @@ def test_without_git_on_path_a_command_needing_it_says_so(
         f"note: {missing}; the folder is not a git repository, so no CI workflow, pre-commit "
         "configuration or CODEOWNERS were written"
     )
+
+
+@pytest.mark.parametrize(
+    ("command", "failed"),
+    [
+        (["history", "hh-spread"], "git rev-parse failed: "),
+        (["check", "--base", "main"], "git rev-parse failed: "),
+        (
+            ["site", "hh-spread", "nor", "--note", "x", "--by", "cy", "--commit"],
+            "git commit failed: ",
+        ),
+    ],
+)
+def test_a_damaged_repository_is_reported_in_gits_words(
+    git_tracker: Path, run: Run, command: list[str], failed: str
+) -> None:
+    with (git_tracker / ".git" / "config").open("a") as config:
+        config.write("[core\nbroken")
+    result = run(*command, cwd=git_tracker)
+    assert result.exit_code == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"diffuse: {failed}fatal: ")
