@@ -13,7 +13,14 @@ PACKAGE = Path(__file__).resolve().parents[1] / "diffuse"
 
 # Bottom to top: a module may import its own layer and those below it, never one above.
 LAYERS: list[tuple[str, ...]] = [
-    ("diffuse", "diffuse.errors", "diffuse.vocab", "diffuse.layout", "diffuse.limits"),
+    (
+        "diffuse",
+        "diffuse.errors",
+        "diffuse.vocab",
+        "diffuse.layout",
+        "diffuse.limits",
+        "diffuse.progress",
+    ),
     ("diffuse.models",),
     ("diffuse.frameworks",),
     ("diffuse.files", "diffuse.repo"),

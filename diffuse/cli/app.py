@@ -36,8 +36,10 @@ class _Group(TyperGroup):
         return list(super().parse_args(ctx, args))
 
     def invoke(self, ctx: Any) -> Any:
+        from diffuse import progress
         from diffuse.errors import DiffuseError
 
+        previous = progress.install(_progress_bar)
         try:
             return super().invoke(ctx)
         except (typer.TyperException, typer.Exit, typer.Abort, KeyboardInterrupt):
@@ -57,6 +59,8 @@ class _Group(TyperGroup):
             if failed is None:
                 _bug(exc)
             _fail(DiffuseError(failed))
+        finally:
+            progress.install(previous)
 
 
 def _bug(exc: Exception) -> NoReturn:
@@ -66,6 +70,13 @@ def _bug(exc: Exception) -> NoReturn:
         err=True,
     )
     raise typer.Exit(3) from None
+
+
+def _progress_bar(what: str, total: int) -> Any:
+    # Rich is loaded only when long work starts, not by every command.
+    from diffuse.render.progress import stderr_bar
+
+    return stderr_bar(what, total)
 
 
 def _fail(exc: Any) -> NoReturn:

@@ -34,6 +34,16 @@ class Format(enum.StrEnum):
     MARKDOWN = "markdown"
 
 
+class SortBy(enum.StrEnum):
+    NAME = "name"
+    HEALTH = "health"
+    LIVE = "live"
+    DAYS = "days"
+
+
+TEXT_LIMIT = 50
+
+
 class GroupBy(enum.StrEnum):
     AUTO = "auto"
     SITE = "site"
@@ -211,6 +221,23 @@ def status(
     all_projects: Annotated[
         bool, typer.Option("--all", help="Include closed and sustained projects.")
     ] = False,
+    sort: Annotated[
+        SortBy,
+        typer.Option(
+            help="Row order: by project id (name), worst health first (health), fewest "
+            "sites live first (live) or most days since approval first (days)."
+        ),
+    ] = SortBy.NAME,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            metavar="N",
+            help=f"Show at most N rows, after sorting; 0 shows all (default: {TEXT_LIMIT} "
+            "for text, all for the other formats).",
+            show_default=False,
+        ),
+    ] = None,
     output: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.TEXT,
     as_of: AsOfOpt = None,
     root: RootOpt = None,
@@ -221,9 +248,11 @@ def status(
     target, overall health) and one column per site, each cell a symbol for the site's state
     and health. When the sites do not fit, one column per region; when that does not fit
     either, a line per project with its cells listed below it. Plain text when piped or
-    NO_COLOR is set. Example: diffuse status --phase execute --format markdown"""
+    NO_COLOR is set. When rows are cut, a last line says how many are shown (on stderr for
+    json and csv). Example, the 20 projects most in trouble: diffuse status --sort health
+    --limit 20"""
     from diffuse.render import grid_output, groupings, make_console
-    from diffuse.reports.grid import Filters
+    from diffuse.reports.grid import Filters, cut, cut_note
     from diffuse.reports.gridsource import status_grids
 
     filters = Filters(
@@ -236,7 +265,12 @@ def status(
     day = parse_day(as_of, "--as-of")
     wanted = groupings(group.value, output.value)
     grids, problems = status_grids(tracker_root(root), day, filters, wanted)
-    grid_output(make_console(), grids, output.value)
+    rows = limit if limit is not None else TEXT_LIMIT if output is Format.TEXT else 0
+    cuts = [cut(grid, sort.value, rows) for grid in grids]
+    grid_output(make_console(), [grid for grid, _ in cuts], output.value)
+    note = cut_note(len(cuts[0][0].rows), cuts[0][1]) if cuts else None
+    if note:
+        typer.echo(note, err=output in (Format.JSON, Format.CSV))
     warn_problems(problems)
 
 

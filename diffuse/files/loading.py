@@ -74,13 +74,23 @@ class Document:
 
 
 def read_document(path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
+    doc, raw = read_bytes(path, limits)
+    if raw is not None:
+        parse_bytes(doc, raw, limits)
+    return doc
+
+
+def read_bytes(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Document, bytes | None]:
+    """The file's bytes, or None with the reason in the document's problems."""
     doc = Document(path)
-    raw = _read_bytes(doc, limits.max_file_bytes)
-    text = None if raw is None else _decode(doc, raw)
+    return doc, _read_bytes(doc, limits.max_file_bytes)
+
+
+def parse_bytes(doc: Document, raw: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
+    text = _decode(doc, raw)
     if text is not None:
         doc.text = text
         _parse(doc, text, limits)
-    return doc
 
 
 def document_from_text(path: Path, text: str, limits: Limits = DEFAULT_LIMITS) -> Document:

@@ -7,6 +7,7 @@ has a stable id; each finding says where, what and what would fix it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -101,7 +102,7 @@ def _check_file(ctx: Context, path: Path) -> None:
 
 
 def _current(ctx: Context, kind: str, path: Path) -> Any:
-    items: dict[str, Any] = ctx.catalog.practices if kind == "practice" else ctx.catalog.projects
+    items: Mapping[str, Any] = ctx.catalog.practices if kind == "practice" else ctx.catalog.projects
     item = items.get(path.stem)
     source = ctx.catalog.sources.get(f"{kind}/{path.stem}")
     return item if source is not None and resolved(source.path) == resolved(path) else None

@@ -6,7 +6,8 @@ without loading them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import NamedTuple
 
@@ -85,3 +86,35 @@ class Grid:
     columns: list[Column]
     rows: list[Row]
     grouped_by: str | None = None
+
+
+SORTS = ("name", "health", "live", "days")
+_WORST_FIRST = {Health.OFF_TRACK: 0, Health.AT_RISK: 1, Health.ON_TRACK: 2}
+
+
+def sort_key(by: str) -> Callable[[Row], tuple[object, ...]]:
+    """Rows in the order a reader looks for: the worst health, the fewest sites live, the
+    most days since approval first; ties, and `name`, by project id."""
+    keys: dict[str, Callable[[Row], tuple[object, ...]]] = {
+        "name": lambda r: (r.project,),
+        "health": lambda r: (_WORST_FIRST[r.health], r.project),
+        "live": lambda r: (r.share_live, r.project),
+        "days": lambda r: (r.days is None, -(r.days or 0), r.project),
+    }
+    return keys[by]
+
+
+def cut(grid: Grid, by: str = "name", limit: int = 0) -> tuple[Grid, int]:
+    """The grid with its rows sorted and at most `limit` of them (0: all), and how many
+    rows there were."""
+    rows = sorted(grid.rows, key=sort_key(by))
+    total = len(rows)
+    if limit > 0:
+        rows = rows[:limit]
+    return replace(grid, rows=rows), total
+
+
+def cut_note(shown: int, total: int) -> str | None:
+    if shown >= total:
+        return None
+    return f"showing {shown:,} of {total:,} projects; --limit 0 shows all"

@@ -10,12 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from diffuse.errors import Level, Location, Problem
 from diffuse.reports import resultcache
-from diffuse.reports.grid import Filters, Grid
-from diffuse.reports.gridjson import grid_data, grid_from_data
+from diffuse.reports.grid import Filters, Grid, Row
+from diffuse.reports.gridjson import _row_data, _row_from_data, grid_data, grid_from_data
+
+if TYPE_CHECKING:
+    from diffuse.rules.load import Loaded
 
 
 def status_grids(
@@ -39,12 +42,56 @@ def _compute(
 ) -> tuple[list[Grid], list[Problem]]:
     # Imported here: loading the tracker needs pydantic and PyYAML, a cached run does not.
     from diffuse.reports.status import check_filters
-    from diffuse.reports.tracker import build_grids
+    from diffuse.reports.tracker import build_grids, empty_grids
     from diffuse.rules.load import load_tracker
 
     loaded = load_tracker(root)
     check_filters(loaded, filters)
-    return build_grids(loaded.catalog, as_of, filters, groupings), loaded.problems
+    # The rows of the last grids for the same request, kept with the state of the files
+    # each came from: after an edit, only the rows of changed projects are worked out.
+    latest = resultcache.options_key("status-rows", root.resolve(), as_of, filters, *groupings)
+    sources = _sources(loaded)
+    empty = empty_grids(loaded.org, as_of, filters, groupings)
+    known = _known(resultcache.get(latest), sources, empty)
+    grids = build_grids(loaded.catalog, as_of, filters, groupings, known)
+    if sources:
+        rows = {
+            pid: None
+            if rows is None
+            else [_row_data(g, r) for g, r in zip(grids, rows, strict=True)]
+            for pid, rows in known.items()
+            if pid in sources
+        }
+        resultcache.put(latest, {"sources": sources, "rows": rows})
+    return grids, loaded.problems
+
+
+def _sources(loaded: Loaded) -> dict[str, str]:
+    """The state of the files each project's rows come from, where the file cache knows
+    it: the project file's entry, and the organisation and practices it was read with."""
+    state = loaded.catalog.cache
+    if state is None:
+        return {}
+    return {pid: f"{key} {state.context}" for pid, key in state.keys.items()}
+
+
+def _known(
+    previous: Any, sources: dict[str, str], grids: list[Grid]
+) -> dict[str, list[Row] | None]:
+    """The rows kept for projects whose files have not changed since."""
+    if not isinstance(previous, dict):
+        return {}
+    try:
+        rows, before = previous["rows"], previous["sources"]
+        return {
+            pid: None
+            if rows[pid] is None
+            else [_row_from_data(g.columns, d) for g, d in zip(grids, rows[pid], strict=True)]
+            for pid, source in sources.items()
+            if before.get(pid) == source and pid in rows
+        }
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return {}
 
 
 def _stored(root: Path, problem: Problem) -> list[Any]:

@@ -13,35 +13,45 @@ import hashlib
 import json
 import os
 import stat
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
+from diffuse import progress
+from diffuse.files.cachedir import cache_dir, code_fingerprint
 from diffuse.layout import tracker_paths
 
-PACKAGE = Path(__file__).resolve().parent
 MAX_ENTRIES = 64
 MAX_READ = 16 * 1024 * 1024
 
 
-def cache_dir() -> Path | None:
-    if os.environ.get("DIFFUSE_NO_CACHE"):
-        return None
-    explicit = os.environ.get("DIFFUSE_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "diffuse"
-
-
-def key(root: Path, *options: object) -> str:
+def key(root: Path, *options: object, files: str | None = None) -> str:
+    """The entry for `options` on the tracker at `root`; `files`, its `files_digest` when
+    the caller already has it, saves reading every file again."""
     digest = hashlib.blake2b(digest_size=20)
-    digest.update(_code_fingerprint().encode())
+    digest.update(code_fingerprint().encode())
     digest.update(json.dumps([str(o) for o in options]).encode())
-    for path in tracker_paths(root):
-        digest.update(str(path.relative_to(root)).encode() + b"\0")
-        digest.update(_content(path) + b"\0")
+    digest.update((files or files_digest(root)).encode())
+    return digest.hexdigest()
+
+
+def options_key(*options: object) -> str:
+    """An entry for `options` alone, whatever the files hold (its value says which)."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(code_fingerprint().encode())
+    digest.update(json.dumps([str(o) for o in options]).encode())
+    return digest.hexdigest()
+
+
+def files_digest(root: Path) -> str:
+    """A digest of every tracker file's name and content."""
+    digest = hashlib.blake2b(digest_size=20)
+    paths = tracker_paths(root)
+    with progress.task("checking files", len(paths)) as step:
+        for path in paths:
+            digest.update(str(path.relative_to(root)).encode() + b"\0")
+            digest.update(_content(path) + b"\0")
+            step.advance()
     return digest.hexdigest()
 
 
@@ -59,16 +69,6 @@ def _content(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         return f"unreadable {exc.errno}".encode()
-
-
-def _code_fingerprint() -> str:
-    # Editable installs change code without changing the version, so the modules' own
-    # sizes and modification times are part of the key.
-    parts = [sys.version]
-    for module in sorted(PACKAGE.rglob("*.py")):
-        info = module.stat()
-        parts.append(f"{module.relative_to(PACKAGE)}:{info.st_size}:{info.st_mtime_ns}")
-    return "|".join(parts)
 
 
 def get(entry: str) -> Any | None:
@@ -90,7 +90,8 @@ def put(entry: str, value: Any) -> None:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         handle, temp = tempfile.mkstemp(dir=folder, suffix=".tmp")
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(value, out)
+            # One string: json.dump writes piece by piece, many times slower on a big grid.
+            out.write(json.dumps(value))
         os.replace(temp, folder / f"{entry}.json")
         _prune(folder)
     except OSError:

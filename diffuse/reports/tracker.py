@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
+from diffuse import progress
 from diffuse.models import Health, Organisation, Project, Site
 from diffuse.reports.asof import project_on
 from diffuse.reports.forecast import forecast
@@ -40,29 +41,68 @@ def build_grid(
 
 
 def build_grids(
-    catalog: Catalog, as_of: date, filters: Filters | None, groupings: Sequence[str | None]
+    catalog: Catalog,
+    as_of: date,
+    filters: Filters | None,
+    groupings: Sequence[str | None],
+    known: Rows | None = None,
 ) -> list[Grid]:
     """One grid per grouping of the sites into columns. Each project's row (its measures,
-    health and forecast) is worked out once; only the cells differ between the grids."""
+    health and forecast) is worked out once; only the cells differ between the grids.
+
+    `known` gives the rows (one per grid, or None: not shown) of projects worked out before
+    from the same files; the rows of every project are put in it."""
     org = catalog.organisation
     if org is None:
         raise ValueError("the catalog has no valid organisation file")
     filters = filters or Filters()
-    sites = [s for s in org.sites if not filters.sites or s.id in filters.sites]
-    grids = [Grid(as_of, org.settings.target_months, _columns(sites, g), [], g) for g in groupings]
-    # Each project as its dated records show it on the report date; one not yet approved
-    # then is left out.
-    dated = [project_on(p, as_of) for p in sorted(catalog.projects.values(), key=lambda p: p.id)]
-    for project in dated:
-        if project is None or not _selected(catalog, project, filters):
-            continue
-        row, scope, flagged = _row(catalog, org, project, as_of)
-        if filters.health and row.health not in filters.health:
-            continue
-        for grid in grids:
-            cells = [_cell(project, c.site_ids, scope, flagged) for c in grid.columns]
-            grid.rows.append(replace(row, cells=cells, reasons=list(row.reasons)))
+    grids = empty_grids(org, as_of, filters, groupings)
+    known = {} if known is None else known
+    with progress.task("working out rows", len(catalog.projects)) as step:
+        for project_id in sorted(catalog.projects):
+            step.advance()
+            if project_id not in known:
+                known[project_id] = _rows(catalog, org, grids, project_id, (as_of, filters))
+            for grid, row in zip(grids, known[project_id] or [], strict=False):
+                grid.rows.append(row)
     return grids
+
+
+def empty_grids(
+    org: Organisation, as_of: date, filters: Filters, groupings: Sequence[str | None]
+) -> list[Grid]:
+    sites = [s for s in org.sites if not filters.sites or s.id in filters.sites]
+    return [Grid(as_of, org.settings.target_months, _columns(sites, g), [], g) for g in groupings]
+
+
+# Project id -> its row in each grid, or None when the project is not shown.
+Rows = dict[str, "list[Row] | None"]
+
+
+def _rows(
+    catalog: Catalog,
+    org: Organisation,
+    grids: list[Grid],
+    project_id: str,
+    request: tuple[date, Filters],
+) -> list[Row] | None:
+    as_of, filters = request
+    # The project as its dated records show it on the report date; one not yet approved
+    # then is left out.
+    project = project_on(catalog.projects[project_id], as_of)
+    if project is None or not _selected(catalog, project, filters):
+        return None
+    row, scope, flagged = _row(catalog, org, project, as_of)
+    if filters.health and row.health not in filters.health:
+        return None
+    return [
+        replace(
+            row,
+            cells=[_cell(project, c.site_ids, scope, flagged) for c in grid.columns],
+            reasons=list(row.reasons),
+        )
+        for grid in grids
+    ]
 
 
 def _selected(catalog: Catalog, project: Project, filters: Filters) -> bool:

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from diffuse import progress
 from diffuse.errors import Location, Problem
-from diffuse.files.loading import Document, read_document, salvage, validate
+from diffuse.files.loading import (
+    Document,
+    document_from_text,
+    parse_bytes,
+    read_bytes,
+    read_document,
+    salvage,
+    validate,
+)
 from diffuse.files.nodes import shown
 from diffuse.files.phi import patient_data
 from diffuse.layout import (
@@ -24,6 +34,39 @@ from diffuse.layout import (
 )
 from diffuse.limits import DEFAULT_LIMITS, Limits
 from diffuse.models import Organisation, Practice, Project, Workflow
+from diffuse.rules.filecache import CacheState, FileCache, Hit
+
+
+class Projects(MutableMapping[str, Project]):
+    """Project models by id. One read back from the file cache is built on first use: a
+    command that needs only its problems, like `validate`, never builds it."""
+
+    def __init__(self) -> None:
+        self._items: dict[str, Project | Callable[[], Project]] = {}
+
+    def __getitem__(self, key: str) -> Project:
+        value = self._items[key]
+        if not isinstance(value, Project):
+            value = self._items[key] = value()
+        return value
+
+    def __setitem__(self, key: str, value: Project) -> None:
+        self._items[key] = value
+
+    def later(self, key: str, load: Callable[[], Project]) -> None:
+        self._items[key] = load
+
+    def __delitem__(self, key: str) -> None:
+        del self._items[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
 
 
 @dataclass
@@ -31,7 +74,7 @@ class Catalog:
     root: Path
     organisation: Organisation | None = None
     practices: dict[str, Practice] = field(default_factory=dict)
-    projects: dict[str, Project] = field(default_factory=dict)
+    projects: Projects = field(default_factory=lambda: Projects())
     documents: list[Document] = field(default_factory=list)
     sources: dict[str, Document] = field(default_factory=dict)
     broken: dict[str, Document] = field(default_factory=dict)
@@ -39,6 +82,13 @@ class Catalog:
     partial: dict[str, Practice | Project] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     memo: dict[str, Any] = field(default_factory=dict, repr=False)
+    # Project id -> its practice and phase, known without building the model.
+    practice_of: dict[str, str] = field(default_factory=dict)
+    phase_of: dict[str, str] = field(default_factory=dict)
+    phases_named: dict[str, frozenset[str]] = field(default_factory=dict)  # phase, history
+    cache: CacheState | None = field(default=None, repr=False)
+    # Project id -> its cross-file problems, found while reading or kept in the file cache.
+    checked: dict[str, list[Problem]] = field(default_factory=dict, repr=False)
 
     @property
     def workflow(self) -> Workflow:
@@ -64,10 +114,22 @@ def _order(problem: Problem) -> tuple[object, ...]:
     return (loc.path.parts, loc.line, loc.col, problem.code, problem.message, problem.level)
 
 
-def read_catalog(root: Path) -> Catalog:
+Check = Callable[["Catalog", Project], list[Problem]]
+
+
+def named_phases(project: Project) -> frozenset[str]:
+    """Every phase the project names: its own, and those of its history."""
+    named = {project.phase} | {t.to for t in project.history}
+    return frozenset(named | {t.from_phase for t in project.history})
+
+
+def read_catalog(root: Path, check: Check | None = None, keep_models: bool = True) -> Catalog:
     """Read and validate every file on its own; problems are collected, never raised.
 
     Rules across files are `rules.references`; `rules.load.load_catalog` applies both.
+    `check(catalog, project)`, the cross-file rules of one project, runs as each project is
+    read (the organisation and practices come first); without `keep_models` its model is
+    then dropped, and built again only if a command asks for it.
     """
     catalog = Catalog(root)
     base = root.resolve()
@@ -81,21 +143,105 @@ def read_catalog(root: Path) -> Catalog:
     # collector would walk them again and again, for half of the load time.
     paused = gc.isenabled()
     gc.disable()
+    kinds = (
+        ("practice", tracker_entries(root, PRACTICES_DIR), Practice, catalog.practices),
+        ("project", tracker_entries(root, PROJECTS_DIR), Project, catalog.projects),
+    )
+    store = FileCache.open(limits)
+    catalog.cache = None if store is None else CacheState(store)
     try:
-        for kind, folder, model, into in (
-            ("practice", PRACTICES_DIR, Practice, catalog.practices),
-            ("project", PROJECTS_DIR, Project, catalog.projects),
-        ):
-            for path in tracker_entries(root, folder):
-                doc = _read(catalog, base, path, limits)
-                item = validate(doc, model)
-                _register(catalog, kind, doc, item, into)  # type: ignore[arg-type]
-                # A practice's keys are read again by `check`; a project's data is in its model.
-                doc.release(data=kind == "project" and item is not None)
+        with progress.task("reading files", sum(len(k[1]) for k in kinds)) as step:
+            for kind, paths, model, into in kinds:
+                if kind == "project" and catalog.cache is not None:
+                    catalog.cache.context = _context(catalog, store)  # type: ignore[arg-type]
+                for path in paths:
+                    doc, item = _read_item(catalog, base, path, limits, (kind, model))
+                    _register(catalog, kind, doc, item, into, limits)
+                    if check is not None and isinstance(item, Project):
+                        _check(catalog, doc, item, (check, keep_models), limits)
+                    step.advance()
     finally:
         if paused:
             gc.enable()
     return catalog
+
+
+def _context(catalog: Catalog, store: FileCache) -> str:
+    """The state of every file a project's cross-file problems depend on: the organisation
+    file and every practice, read or refused."""
+    parts = [catalog.sources["organisation"].text]
+    for doc in catalog.documents[1:]:
+        registered = catalog.sources.get(f"practice/{doc.path.stem}") is doc
+        parts += [doc.path.name, doc.text, str(registered), str(len(doc.problems))]
+    return store.context(parts)
+
+
+def _read_item(
+    catalog: Catalog,
+    base: Path,
+    path: Path,
+    limits: Limits,
+    kind: tuple[str, type[Practice] | type[Project]],
+) -> tuple[Document, Practice | Project | Hit | None]:
+    """One practice or project file; a project from the file cache when its bytes were
+    seen before (practices are few, and `check` reads their data again)."""
+    refusal = _refusal(base, path, True, catalog.memo.setdefault("folders", {}))
+    if refusal is not None:
+        doc = Document(path, problems=[refusal])
+        catalog.documents.append(doc)
+        return doc, None
+    doc, raw = read_bytes(path, limits)
+    state = catalog.cache if kind[0] == "project" and raw is not None else None
+    key = state.store.key("project", path, raw) if state is not None and raw is not None else ""
+    hit = state.store.get(key, path, raw) if state is not None and raw is not None else None
+    if state is not None:
+        state.paths[path] = key
+    # A broken project is read again: what parses of it is still checked (`salvage`).
+    if hit is not None and hit.item_id is not None:
+        catalog.documents.append(hit.doc)
+        return hit.doc, hit
+    if raw is not None:
+        parse_bytes(doc, raw, limits)
+    doc.problems.extend(patient_data(doc))
+    item = validate(doc, kind[1])
+    if state is not None and item is not None:
+        state.pending[key] = (doc, item)  # type: ignore[assignment]
+    # A practice's keys are read again by `check`; a valid project's data is in its model.
+    doc.release(data=kind[0] == "project" and item is not None)
+    catalog.documents.append(doc)
+    return doc, item
+
+
+def _check(
+    catalog: Catalog, doc: Document, project: Project, how: tuple[Check, bool], limits: Limits
+) -> None:
+    """The project's cross-file problems, found while its model is at hand, and kept with
+    it in the file cache."""
+    if catalog.sources.get(f"project/{project.id}") is not doc:
+        return
+    check, keep_model = how
+    problems = catalog.checked[project.id] = check(catalog, project)
+    state = catalog.cache
+    key = state.paths.get(doc.path, "") if state is not None else ""
+    if state is not None and key:
+        state.store.put(key, doc, project, state.context, problems)
+        state.pending.pop(key, None)
+    if not keep_model:
+        catalog.projects.later(project.id, _reload(catalog, key, doc, limits))
+
+
+def _reload(catalog: Catalog, key: str, doc: Document, limits: Limits) -> Callable[[], Project]:
+    def load() -> Project:
+        state = catalog.cache
+        model = state.store.model(key) if state is not None and key else None
+        if model is None:
+            # No entry (no cache, or pruned by another run): read the text again.
+            model = validate(document_from_text(doc.path, doc.text, limits), Project)
+        if model is None:
+            raise RuntimeError(f"{doc.path} was valid and no longer is")
+        return model
+
+    return load
 
 
 def _check_folder(catalog: Catalog, folder: Path) -> None:
@@ -134,13 +280,25 @@ def _read(catalog: Catalog, base: Path, path: Path, limits: Limits, named: bool 
     return doc
 
 
-def _refusal(base: Path, path: Path, named: bool) -> Problem | None:
+def _resolved(path: Path, folders: dict[Path, Path]) -> Path:
+    # Resolving each of thousands of files walks every folder above it again: a file that
+    # is no link is where its resolved folder is (each folder resolved once per read).
+    if path.is_symlink():
+        return path.resolve()
+    if path.parent not in folders:
+        folders[path.parent] = path.parent.resolve()
+    return folders[path.parent] / path.name
+
+
+def _refusal(
+    base: Path, path: Path, named: bool, folders: dict[Path, Path] | None = None
+) -> Problem | None:
     """Why `path` is not read at all: a name that is no id, or a place outside the tracker."""
     name = _name_problem(path) if named else None
     if name is not None:
         return name
     try:
-        real = path.resolve()
+        real = _resolved(path, {} if folders is None else folders)
     except (RuntimeError, OSError):
         return Problem(
             Location(path),
@@ -188,10 +346,12 @@ def _register(
     catalog: Catalog,
     kind: str,
     doc: Document,
-    item: Practice | Project | None,
-    into: dict[str, Practice] | dict[str, Project],
+    item: Practice | Project | Hit | None,
+    into: dict[str, Practice] | Projects,
+    limits: Limits,
 ) -> None:
-    if item is None:
+    item_id = item.item_id if isinstance(item, Hit) else None if item is None else item.id
+    if item_id is None:
         # Remembered so references to it are not reported a second time as missing.
         catalog.broken[f"{kind}/{doc.path.stem}"] = doc
         part: Practice | Project | None = (
@@ -202,26 +362,41 @@ def _register(
             catalog.partial[f"{kind}/{doc.path.stem}"] = part
         return
     path = doc.path
-    if item.id in into:
-        first = catalog.sources[f"{kind}/{item.id}"].path.relative_to(catalog.root)
+    if item_id in into:
+        first = catalog.sources[f"{kind}/{item_id}"].path.relative_to(catalog.root)
         catalog.problems.append(
             Problem(
-                doc.locate(("id",)), "duplicate-id", f"id: '{item.id}' is already used by {first}"
+                doc.locate(("id",)), "duplicate-id", f"id: '{item_id}' is already used by {first}"
             )
         )
         return
-    if item.id != path.stem:
+    if item_id != path.stem:
         catalog.problems.append(
             Problem(
                 doc.locate(("id",)),
                 "id-mismatch",
-                f"id: '{item.id}' does not match the file name; rename the file to "
-                f"{item.id}{path.suffix} or set id: {path.stem}",
+                f"id: '{item_id}' does not match the file name; rename the file to "
+                f"{item_id}{path.suffix} or set id: {path.stem}",
             )
         )
         return
-    into[item.id] = item  # type: ignore[assignment]
-    catalog.sources[f"{kind}/{item.id}"] = doc
+    catalog.sources[f"{kind}/{item_id}"] = doc
+    if isinstance(item, Hit):
+        catalog.projects.later(item_id, _reload(catalog, item.key, doc, limits))
+        catalog.practice_of[item_id] = str(item.practice)
+        catalog.phase_of[item_id] = item.phase
+        catalog.phases_named[item_id] = frozenset(item.phases)
+    else:
+        into[item_id] = item  # type: ignore[assignment]
+        if isinstance(item, Project):
+            catalog.practice_of[item_id] = item.practice
+            catalog.phase_of[item_id] = item.phase
+            catalog.phases_named[item_id] = named_phases(item)
+    state = catalog.cache
+    if kind == "project" and state is not None and path in state.paths:
+        state.keys[item_id] = state.paths[path]
+        if isinstance(item, Hit) and item.context == state.context:
+            catalog.checked[item_id] = item.refs
 
 
 def problem_at(doc: Document, loc: tuple[str | int, ...], code: str, message: str) -> Problem:

@@ -12,6 +12,7 @@ from execute until that project closes. Pure rules, shared by `validate`, `advan
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Protocol
 
 from diffuse.models import PracticeStatus, Project, Workflow
 
@@ -19,13 +20,23 @@ from diffuse.models import PracticeStatus, Project, Workflow
 FOLLOWING = frozenset({PracticeStatus.APPROVED, PracticeStatus.DIFFUSING, PracticeStatus.DIFFUSED})
 
 
-def reached(workflow: Workflow, project: Project, phase: str) -> bool:
+class Phased(Protocol):
+    """What these rules read of a project: a model, or its id and phase alone."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def phase(self) -> str: ...
+
+
+def reached(workflow: Workflow, project: Phased, phase: str) -> bool:
     if project.phase not in workflow.phases:
         return False
     return workflow.index(project.phase) >= workflow.index(phase)
 
 
-def allowed_statuses(workflow: Workflow, projects: Iterable[Project]) -> set[PracticeStatus]:
+def allowed_statuses(workflow: Workflow, projects: Iterable[Phased]) -> set[PracticeStatus]:
     """The statuses a practice may have with these projects (all of them: no project).
 
     A project under way (entered execute, not yet closed) makes the practice diffusing;

@@ -12,12 +12,14 @@ Who changed what, and whether they could, needs a base to compare with: `pr.chec
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from diffuse.errors import Problem
 from diffuse.files.loading import Document
 from diffuse.models import Decision, DutyStatus, Organisation, Practice, Project, Workflow
 from diffuse.rules import lifecycle as lc
 from diffuse.rules.catalog import Catalog
-from diffuse.rules.following import FOLLOWING, allowed_statuses
+from diffuse.rules.following import FOLLOWING, Phased, allowed_statuses
 from diffuse.rules.gates import site_gaps
 
 
@@ -27,18 +29,35 @@ def check_invariants(catalog: Catalog) -> list[Problem]:
         return []
     workflow = catalog.workflow
     found: list[Problem] = []
-    by_practice: dict[str, list[Project]] = {}
-    for project in catalog.projects.values():
-        by_practice.setdefault(project.practice, []).append(project)
+    # Each project's phase, known without building its model (see `Catalog.phase_of`).
+    by_practice: dict[str, list[Phased]] = {}
+    for project_id in catalog.projects:
+        phased = _Phased(project_id, catalog.phase_of[project_id])
+        by_practice.setdefault(catalog.practice_of[project_id], []).append(phased)
     for practice in catalog.practices.values():
         doc = catalog.document("practice", practice.id)
         found += _practice(workflow, practice, by_practice.get(practice.id, []), doc)
-    for project in catalog.projects.values():
-        doc = catalog.document("project", project.id)
-        found += _history(workflow, project, doc)
-        owner = catalog.practices.get(project.practice)
-        if owner is not None:
-            found += _passed_gates(workflow, org, owner, project, doc)
+    for project_id in catalog.projects:
+        if project_id not in catalog.checked:  # else found with its cross-file problems
+            found += project_invariants(catalog, catalog.projects[project_id])
+    return found
+
+
+class _Phased(NamedTuple):
+    id: str
+    phase: str
+
+
+def project_invariants(catalog: Catalog, project: Project) -> list[Problem]:
+    """The rules one project keeps at any moment: its history, and the gates it passed."""
+    org = catalog.organisation
+    if org is None:
+        return []
+    doc = catalog.document("project", project.id)
+    found = _history(catalog.workflow, project, doc)
+    owner = catalog.practices.get(project.practice)
+    if owner is not None:
+        found += _passed_gates(catalog.workflow, org, owner, project, doc)
     return found
 
 
@@ -47,7 +66,7 @@ def _at(doc: Document, gap: lc.Gap) -> Problem:
 
 
 def _practice(
-    workflow: Workflow, practice: Practice, projects: list[Project], doc: Document
+    workflow: Workflow, practice: Practice, projects: list[Phased], doc: Document
 ) -> list[Problem]:
     found = []
     if practice.status in lc.APPROVED_STATES:

@@ -8,20 +8,40 @@ from typing import Any
 
 from diffuse.errors import DiffuseError, Problem
 from diffuse.models import Organisation, Project
-from diffuse.rules.catalog import Catalog, read_catalog
-from diffuse.rules.invariants import check_invariants
-from diffuse.rules.references import check_references
+from diffuse.rules.catalog import Catalog, named_phases, read_catalog
+from diffuse.rules.invariants import check_invariants, project_invariants
+from diffuse.rules.references import check_references, project_problems
 
 
-def load_catalog(root: Path) -> Catalog:
+def load_catalog(root: Path, keep_models: bool = True) -> Catalog:
     """Every file read and validated, then checked against the others and against the
-    rules that hold at any moment (readiness, history, gates passed)."""
-    catalog = read_catalog(root)
+    rules that hold at any moment (readiness, history, gates passed). Without
+    `keep_models`, a project's model is built again only when it is used: a command that
+    reports problems holds none of them."""
+    catalog = read_catalog(root, project_checks, keep_models)
+    for project_id in catalog.projects:
+        if project_id not in catalog.checked:
+            problems = project_checks(catalog, catalog.projects[project_id])
+            catalog.checked[project_id] = problems
+            if catalog.cache is not None:
+                catalog.cache.found[project_id] = problems
     catalog.problems.extend(check_references(catalog))
     _set_aside_off_workflow(catalog)
     catalog.problems.extend(check_invariants(catalog))
+    if catalog.cache is not None:
+        catalog.cache.save(catalog.projects)
     _set_aside_ambiguous_organisation(catalog)
     return catalog
+
+
+def project_checks(catalog: Catalog, project: Project) -> list[Problem]:
+    """What one project's files, the organisation and the practices say about it: its
+    cross-file problems and, when it keeps to the workflow's phases, the rules it must keep
+    at any moment."""
+    found = project_problems(catalog, project)
+    if named_phases(project) <= set(catalog.workflow.phases):
+        found += project_invariants(catalog, project)
+    return found
 
 
 def _set_aside_ambiguous_organisation(catalog: Catalog) -> None:
@@ -39,10 +59,9 @@ def _set_aside_off_workflow(catalog: Catalog) -> None:
     files: every rule and report counts phases along the workflow, and the reference
     problem already says what to fix."""
     phases = set(catalog.workflow.phases)
-    for project_id, project in list(catalog.projects.items()):
-        named = {project.phase} | {t.to for t in project.history}
-        named |= {t.from_phase for t in project.history}
-        if named <= phases:
+    for project_id in list(catalog.projects):
+        # Known without building the model (see `Catalog.phases_named`).
+        if catalog.phases_named[project_id] <= phases:
             continue
         key = f"project/{project_id}"
         catalog.broken[key] = catalog.sources.pop(key)

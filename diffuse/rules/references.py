@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from diffuse.errors import Problem
@@ -19,9 +19,9 @@ class _Checker:
     problems: list[Problem] = field(default_factory=list)
 
     def known(
-        self, doc: Document, loc: Loc, value: str | None, ids: Iterable[str], what: str
+        self, doc: Document, loc: Loc, value: str | None, ids: Collection[str], what: str
     ) -> None:
-        if value is None:
+        if value is None or value in ids:
             return
         ids = sorted(ids)
         if value not in ids:
@@ -50,8 +50,13 @@ def check_references(catalog: Catalog) -> list[Problem]:
     _check_organisation(checker, org, catalog.sources["organisation"])
     for practice in catalog.practices.values():
         _check_practice(checker, org, practice, catalog.document("practice", practice.id))
-    for project in catalog.projects.values():
-        _check_project(checker, org, project, catalog.document("project", project.id))
+    for project_id in catalog.projects:
+        if project_id in catalog.checked:
+            # Found while reading, or before with the same files.
+            checker.problems.extend(catalog.checked[project_id])
+            continue
+        project = catalog.projects[project_id]
+        _check_project(checker, org, project, catalog.document("project", project_id))
     # A file that failed its schema still names ids in the fields that parsed: report
     # those in the same run rather than after the schema error is fixed.
     for key, part in catalog.partial.items():
@@ -60,6 +65,17 @@ def check_references(catalog: Catalog) -> list[Problem]:
             _check_practice(checker, org, part, doc)
         else:
             _check_project(checker, org, part, doc)
+    return checker.problems
+
+
+def project_problems(catalog: Catalog, project: Project) -> list[Problem]:
+    """The cross-file problems of one project: the organisation and the practices must
+    have been read."""
+    if catalog.organisation is None:
+        return []
+    checker = _Checker(catalog)
+    doc = catalog.document("project", project.id)
+    _check_project(checker, catalog.organisation, project, doc)
     return checker.problems
 
 
@@ -130,7 +146,7 @@ def _diffused(catalog: Catalog) -> frozenset[str]:
     practice against every project grows with their product."""
     cached = catalog.memo.get("diffused")
     if cached is None:
-        found = {p.practice for p in catalog.projects.values()}
+        found = set(catalog.practice_of.values())
         # A project file that failed validation still says which practice it diffuses.
         found.update(
             str(doc.data.get("practice"))

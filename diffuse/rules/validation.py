@@ -29,7 +29,7 @@ def validate_tracker(
     missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
     if missing:
         raise DiffuseError(f"no such file or folder: {', '.join(missing)}")
-    catalog = catalog or load_catalog(root)
+    catalog = catalog or load_catalog(root, keep_models=False)
     places = _Places([p.resolve() if p.is_dir() else _real(p) for p in paths])
     documents = [d.path for d in catalog.documents if places.within(d.path)]
     problems = [places.shown(p) for p in catalog.all_problems() if places.within(p.location.path)]
@@ -52,11 +52,11 @@ class _Places:
         self._shown: dict[Path, Path] = {}
 
     def within(self, path: Path) -> bool:
+        if not self.selected:
+            return True
         if path not in self._within:
             real = _real(path)
-            self._within[path] = not self.selected or any(
-                real == s or s in real.parents for s in self.selected
-            )
+            self._within[path] = any(real == s or s in real.parents for s in self.selected)
         return self._within[path]
 
     def shown(self, problem: Problem) -> Problem:

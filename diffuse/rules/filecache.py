@@ -1,0 +1,235 @@
+"""Each project file's validated result, kept in the user's cache folder and keyed by its
+bytes.
+
+A big tracker is mostly project files that did not change since the last run. Reading one
+means parsing its YAML, converting it and checking it value by value; the result for the
+same bytes, the same file name, the same limits and the same diffuse is the same, so it is
+kept as JSON and read back instead: the file's own problems (line, column, code, message),
+its cross-file problems with a digest of the organisation file and practices they were
+found with (reused only while that digest holds), and its model's values, which pydantic's
+compiled validator turns back into the model only when a command uses it. The text is
+decoded again from the bytes just read, so a problem found later is still placed at
+path:line:col.
+
+Each entry is written to a temporary file and renamed into place, so two processes never
+see half an entry; one that cannot be read or does not look right is a miss, and the file
+is read as if there were no cache. The folder is kept under a bounded size, oldest first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from diffuse.errors import Level, Location, Problem
+from diffuse.files.cachedir import cache_dir, code_fingerprint
+from diffuse.files.loading import Document
+from diffuse.limits import Limits
+from diffuse.models import Project
+
+FORMAT = b"diffuse-files-3"
+MAX_ENTRIES = 40_000
+MAX_BYTES = 1 << 30
+SUFFIX = ".json"
+
+Stored = tuple[int, int, str, str, str, str]
+
+
+@dataclass
+class Hit:
+    """What the cache knows of one project file, without building its model."""
+
+    key: str
+    doc: Document
+    item_id: str | None  # None: the file has problems that leave no model
+    practice: str | None
+    phase: str
+    phases: list[str]  # every phase the project names (its phase and its history's)
+    context: str
+    refs: list[Problem]
+
+
+class FileCache:
+    """Entries are a JSON header line (problems, id, the cross-file problems and the state
+    of the other files they were found with) and the model's values as JSON."""
+
+    def __init__(self, folder: Path, limits: Limits) -> None:
+        self.folder = folder
+        salt = hashlib.sha256(FORMAT)
+        salt.update(code_fingerprint().encode())
+        salt.update(repr(limits).encode())
+        self.salt = salt.digest()
+        self.written = 0
+
+    @classmethod
+    def open(cls, limits: Limits) -> FileCache | None:
+        """The cache, or None when caching is off or the folder cannot be made."""
+        base = cache_dir()
+        if base is None:
+            return None
+        folder = base / "files"
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError:
+            return None
+        return cls(folder, limits)
+
+    def key(self, kind: str, path: Path, raw: bytes) -> str:
+        digest = hashlib.sha256(self.salt)
+        digest.update(f"{kind}/{path.name}\0".encode())
+        digest.update(raw)
+        return digest.hexdigest()
+
+    def context(self, parts: list[str]) -> str:
+        digest = hashlib.sha256(self.salt)
+        for part in parts:
+            digest.update(part.encode() + b"\0")
+        return digest.hexdigest()
+
+    def get(self, key: str, path: Path, raw: bytes) -> Hit | None:
+        """What is stored under `key`, rebuilt for `path`; None on a miss."""
+        try:
+            head, _, _ = self._entry(key).partition(b"\n")
+            stored = json.loads(head)
+            problems = [_problem(path, p) for p in stored["problems"]]
+            refs = [_problem(path, p) for p in stored["refs"]]
+            item_id, practice, context = stored["id"], stored["practice"], stored["context"]
+            phase, phases = str(stored["phase"]), [str(p) for p in stored["phases"]]
+            # The bytes decoded before, as read_document decodes them.
+            text = raw.decode("utf-8-sig") if stored["text"] else ""
+        except (OSError, ValueError, TypeError, KeyError):
+            return None
+        # A broken project keeps only what the cross-file rules read: the practice it names.
+        data = {"practice": practice} if item_id is None and practice is not None else None
+        doc = Document(path, data=data, problems=problems, text=text, released=bool(text))
+        return Hit(key, doc, item_id, practice, phase, phases, context, refs)
+
+    def model(self, key: str) -> Project | None:
+        """The model stored under `key`, or None when the entry is gone or damaged."""
+        try:
+            _, _, body = self._entry(key).partition(b"\n")
+            return Project.model_validate_json(body)
+        except (OSError, ValueError):
+            return None
+
+    def put(
+        self,
+        key: str,
+        doc: Document,
+        item: Project | None,
+        context: str = "",
+        refs: list[Problem] | None = None,
+    ) -> None:
+        if any(p.location.path != doc.path for p in doc.problems):
+            return
+        practice = str(doc.data.get("practice")) if isinstance(doc.data, dict) else None
+        head = {
+            "problems": [_stored(p) for p in doc.problems],
+            "id": None if item is None else item.id,
+            "practice": practice if item is None else item.practice,
+            "phase": "" if item is None else item.phase,
+            "phases": [] if item is None else sorted(_named(item)),
+            "text": bool(doc.text),
+            "context": context,
+            "refs": [_stored(p) for p in refs or []],
+        }
+        body = b"null" if item is None else item.model_dump_json(by_alias=True).encode()
+        self._write(key, head, body)
+
+    def set_refs(self, key: str, context: str, refs: list[Problem]) -> None:
+        """Store the cross-file problems found with the other files in state `context`."""
+        try:
+            head, _, body = self._entry(key).partition(b"\n")
+            stored = json.loads(head)
+        except (OSError, ValueError):
+            return
+        stored["context"], stored["refs"] = context, [_stored(p) for p in refs]
+        self._write(key, stored, body)
+
+    def _entry(self, key: str) -> bytes:
+        return (self.folder / f"{key}{SUFFIX}").read_bytes()
+
+    def _write(self, key: str, head: dict[str, Any], body: bytes) -> None:
+        try:
+            payload = json.dumps(head, ensure_ascii=False).encode() + b"\n" + body
+            handle, temp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+            with os.fdopen(handle, "wb") as out:
+                out.write(payload)
+            os.replace(temp, self.folder / f"{key}{SUFFIX}")
+            self.written += 1
+        except (OSError, ValueError):
+            return
+
+    def close(self) -> None:
+        if self.written:
+            prune(self.folder)
+
+
+@dataclass
+class CacheState:
+    """The file cache during one read of a tracker: which projects came from it, and the
+    cross-file problems still valid for them."""
+
+    store: FileCache
+    context: str = ""
+    paths: dict[Path, str] = field(default_factory=dict)  # project file -> its entry
+    keys: dict[str, str] = field(default_factory=dict)  # project id -> its entry
+    found: dict[str, list[Problem]] = field(default_factory=dict)  # to keep with old entries
+    pending: dict[str, tuple[Document, Project | None]] = field(default_factory=dict)
+
+    def save(self, projects: Mapping[str, Any]) -> None:
+        """Write the new entries and the cross-file problems found for the old ones."""
+        by_key = {key: project_id for project_id, key in self.keys.items()}
+        for key, (doc, item) in self.pending.items():
+            refs = self.found.get(by_key.get(key, ""))
+            self.store.put(key, doc, item, self.context if refs is not None else "", refs)
+        for project_id, refs in self.found.items():
+            key = self.keys.get(project_id, "")
+            if key and key not in self.pending and project_id in projects:
+                self.store.set_refs(key, self.context, refs)
+        self.store.close()
+
+
+def _named(project: Project) -> set[str]:
+    return (
+        {project.phase} | {t.to for t in project.history} | {t.from_phase for t in project.history}
+    )
+
+
+def prune(folder: Path, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES) -> None:
+    """Remove the oldest entries once there are too many or they take too much room,
+    down to three quarters of either bound."""
+    try:
+        entries = []
+        with os.scandir(folder) as found:
+            for entry in found:
+                info = entry.stat(follow_symlinks=False)
+                entries.append((info.st_mtime_ns, info.st_size, entry.path))
+    except OSError:
+        return
+    total = sum(size for _, size, _ in entries)
+    if len(entries) <= max_entries and total <= max_bytes:
+        return
+    entries.sort()
+    count = len(entries)
+    for _, size, name in entries:
+        if count <= max_entries * 3 // 4 and total <= max_bytes * 3 // 4:
+            break
+        Path(name).unlink(missing_ok=True)
+        count, total = count - 1, total - size
+
+
+def _stored(problem: Problem) -> Stored:
+    loc = problem.location
+    return (loc.line, loc.col, problem.code, problem.message, problem.level.value, problem.fix)
+
+
+def _problem(path: Path, stored: list[Any]) -> Problem:
+    line, col, code, message, level, fix = stored
+    return Problem(Location(path, line, col), code, message, Level(level), fix)
