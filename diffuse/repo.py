@@ -28,6 +28,8 @@ def _gitpython() -> Any:
             "set GIT_PYTHON_GIT_EXECUTABLE to its full path, and fix any error it prints)"
         ) from None
     return git
+
+
 _FIELDS = 5  # sha, author name, author email, author date, message
 
 
