@@ -15,6 +15,21 @@ from typing import Any
 from diffuse.errors import DiffuseError
 
 EMPTY_BLOB = "0" * 40
+
+
+def _gitpython() -> Any:
+    """GitPython, imported when a command first needs git (start-up stays fast). It fails
+    to import when no git executable can be found: the user's to fix, not a bug."""
+    try:
+        import git
+    except ImportError:
+        raise DiffuseError(
+            "git could not be run: 'git version' must work (install git, put it on PATH or "
+            "set GIT_PYTHON_GIT_EXECUTABLE to its full path, and fix any error it prints)"
+        ) from None
+    return git
+
+
 _FIELDS = 5  # sha, author name, author email, author date, message
 
 
@@ -39,7 +54,7 @@ class Commit:
 
 
 def open_repo(path: Path, hint: str = "or leave out --commit") -> Any:
-    import git
+    git = _gitpython()
 
     try:
         return git.Repo(path, search_parent_directories=True)
@@ -53,8 +68,10 @@ def author_ident_email(path: Path) -> str | None:
     """The email git will author the next commit with at `path`, as git itself resolves it
     (`git var GIT_AUTHOR_IDENT`: GIT_AUTHOR_EMAIL, then user.email, then EMAIL); also
     outside a repository. None when git cannot tell."""
-    import git
-
+    try:
+        git = _gitpython()
+    except DiffuseError:
+        return None  # without git, nobody's identity can be told
     try:
         ident = str(git.Git(str(path)).var("GIT_AUTHOR_IDENT"))
     except git.GitCommandError:
@@ -64,7 +81,7 @@ def author_ident_email(path: Path) -> str | None:
 
 def author_email(repo: Any) -> str | None:
     """The email the next commit will be authored with (config and GIT_AUTHOR_* alike)."""
-    import git
+    git = _gitpython()
 
     try:
         ident = str(repo.git.var("GIT_AUTHOR_IDENT"))
@@ -80,7 +97,7 @@ def _ident_email(ident: str) -> str | None:
 
 def commit_files(repo: Any, paths: list[Path], message: str) -> str:
     """Commit exactly `paths` (other staged changes stay staged); returns the short hash."""
-    import git
+    git = _gitpython()
 
     names = [str(p.resolve()) for p in paths]
     try:
@@ -93,7 +110,7 @@ def commit_files(repo: Any, paths: list[Path], message: str) -> str:
 
 def commit_empty(repo: Any, message: str) -> str:
     """A commit that changes no file: a decision recorded in git itself."""
-    import git
+    git = _gitpython()
 
     try:
         repo.git.commit("--allow-empty", "--only", "-m", message)
@@ -105,7 +122,7 @@ def commit_empty(repo: Any, message: str) -> str:
 def init_repo(path: Path) -> bool:
     """`git init` on branch main unless `path` is already inside a repository; True when
     one was made."""
-    import git
+    git = _gitpython()
 
     try:
         git.Repo(path, search_parent_directories=True)
@@ -117,7 +134,7 @@ def init_repo(path: Path) -> bool:
 
 def first_commit(path: Path, message: str) -> str:
     """Commit everything in the new repository at `path`; the short hash."""
-    import git
+    git = _gitpython()
 
     repo = git.Repo(path)
     try:
@@ -139,7 +156,7 @@ def is_dirty(repo: Any, path: str) -> bool:
 
 def merge_base(repo: Any, ref: str) -> str:
     """Where HEAD's branch left `ref`: the commit a pull request is compared against."""
-    import git
+    git = _gitpython()
 
     if ref.startswith("-"):
         raise DiffuseError(f"'{ref}' is not a branch, tag or commit")
@@ -158,7 +175,7 @@ def merge_base(repo: Any, ref: str) -> str:
 
 
 def _must_exist(repo: Any, ref: str) -> None:
-    import git
+    git = _gitpython()
 
     try:
         _git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
@@ -185,7 +202,7 @@ _DEFAULT_CANDIDATES = ("origin/main", "origin/master", "main", "master")
 def default_branch(path: Path) -> str:
     """The branch a change is compared with when none is named: the remote's default
     (origin/HEAD), else the first of origin/main, origin/master, main, master that exists."""
-    import git
+    git = _gitpython()
 
     repo = open_repo(path, "or pass --base REF")
     try:
@@ -246,8 +263,21 @@ def log_range(repo: Any, base: str, paths: list[str] | None = None) -> list[Comm
     return _log(repo, args, paths)
 
 
+def _has_commits(repo: Any) -> bool:
+    git = _gitpython()
+    try:
+        _git(repo, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+    except git.GitCommandError as exc:
+        if exc.status == 1:  # --quiet: HEAD names no commit yet
+            return False
+        raise
+    return True
+
+
 def file_log(repo: Any, path: str) -> list[Commit]:
     """Every commit that changed `path`, newest first, following renames."""
+    if not _has_commits(repo):
+        return []  # git log would fail
     return _log(repo, ["log", "--follow", "--topo-order", "--raw"], [path])
 
 
@@ -350,4 +380,23 @@ def _execute(repo: Any, args: list[str], feed: Any) -> bytes:
 
 def _detail(exc: Any) -> str:
     detail = (exc.stderr or str(exc)).strip().splitlines()
-    return str(detail[-1]) if detail else str(exc)
+    if not detail:
+        return str(exc)
+    # GitPython wraps git's words as "stderr: '...'"; the user needs only git's.
+    last = str(detail[-1]).strip()
+    if last.startswith("stderr: '") and last.endswith("'"):
+        last = last[len("stderr: '") : -1]
+    return last
+
+
+def git_failure(exc: BaseException) -> str | None:
+    """What to tell the user when a git command failed and nothing above expected it (a
+    broken config, a damaged repository): git's own last word, which is theirs to act on.
+    None when `exc` is not a git failure."""
+    import sys
+
+    git = sys.modules.get("git")  # not imported, no git command has run
+    if git is None or not isinstance(exc, git.GitCommandError):
+        return None
+    command = " ".join(str(part) for part in exc.command[1:3] if not str(part).startswith("-"))
+    return f"git {command} failed: {_detail(exc)}"

@@ -293,3 +293,24 @@ def test_practice_moves(old: str | None, new: str, kind: str, reaches_approved: 
 
     move = practice_move(PracticeStatus(old) if old else None, PracticeStatus(new))
     assert (move.kind, move.reaches_approved) == (kind, reaches_approved)
+
+
+@pytest.mark.parametrize(
+    ("changed", "old", "new"),
+    [
+        ("practices/hand-hygiene.yaml", "goal: Every site", "goal: Each site"),
+        ("projects/hh-spread.yaml", "title: Hand hygiene everywhere", "title: Hand hygiene"),
+    ],
+)
+def test_a_broken_organisation_with_other_changes_fails_on_its_own_problems(
+    repo: Path, run: Run, changed: str, old: str, new: str
+) -> None:
+    edit(repo / "organisation.yaml", "name: Test Health", "name: [Test Health]")
+    edit(repo / changed, old, new)
+    result = run("check", "--base", "main", cwd=repo)
+    assert result.exit_code == 1
+    assert result.lines[:2] == [
+        "organisation.yaml:2:7: error[wrong-type] name: expected text (got a list of 1)",
+        "    fix: correct the file; 'diffuse validate' lists every problem",
+    ]
+    assert result.lines[-1].startswith("check FAILED: ")

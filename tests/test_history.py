@@ -80,6 +80,15 @@ def test_history_of_an_unknown_item_is_a_clear_error(git_tracker: Path, run: Run
     assert "no practice or project 'nothing'" in result.stderr
 
 
+def test_history_in_a_repository_without_commits_is_empty(tracker: Path, run: Run) -> None:
+    git(tracker, "init", "-q", "-b", "main")
+    result = run("history", "hh-spread", cwd=tracker)
+    assert (result.exit_code, result.lines) == (
+        0,
+        ["hh-spread (project, projects/hh-spread.yaml): 0 event(s) in 0 commit(s), newest first"],
+    )
+
+
 DOCUMENTS = [
     "status: live\nsites:\n  nor: {status: live}\n  sou:\n    status: planning\n",
     "approvals:\n- body: cpc\n  by: ada\n- {body: cpc, by: ben}\n# end\n",

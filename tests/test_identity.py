@@ -57,3 +57,17 @@ def test_by_wins_over_git(git_tracker: Path, run: Run, monkeypatch: pytest.Monke
     assert result.exit_code == 0, result.stderr
     text = (git_tracker / "projects" / "hh-spread.yaml").read_text()
     assert "    site: sou\n    text: trained\n    by: ben\n" in text
+
+
+def test_approve_without_a_matching_email_names_the_only_remedy(
+    git_tracker: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # approve has no --by (its commit is the approver's signature), so it is not suggested.
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "eve@elsewhere.example")
+    result = run("approve", "hh-spread", "--date", "2026-03-05", cwd=git_tracker)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "diffuse: cannot tell who is recording this: git's author email "
+        "(eve@elsewhere.example) matches no person in organisation.yaml; set "
+        "'git config user.email' to the email listed for you there"
+    )

@@ -231,8 +231,10 @@ def test_multiply_charts_proportions_as_fractions(tracker: Path, run: Run) -> No
     in_percent = run("metrics", "hh-spread", env={"COLUMNS": "100"}, cwd=tracker)
     marks = [next(x for x in t.lines if x.startswith("date")) for t in (text, in_percent)]
     assert marks[0] == marks[1] and "T" in marks[0]
-    bad = run(*args[:2], "--multiply", "0", cwd=tracker)
-    assert bad.exit_code == 2 and "expected a positive number" in bad.stderr
+    for given in ("0", "1e300", "nan"):
+        bad = run(*args[:2], "--multiply", given, cwd=tracker)
+        assert bad.exit_code == 2
+        assert "expected a number above 0 and at most 1,000,000,000,000,000" in bad.stderr
 
 
 def test_help_explains_both_uses(run: Run) -> None:
@@ -377,6 +379,27 @@ def test_replace_overwrites_and_dry_run_writes_nothing(tracker: Path, run: Run) 
         == 0
     )
     assert path.read_text() == before.decode().replace("numerator: 46,", "numerator: 44,")
+
+
+@pytest.mark.parametrize("dry_run", [["--dry-run"], []])
+def test_a_dry_run_refuses_what_the_import_would(
+    tracker: Path, run: Run, monkeypatch: pytest.MonkeyPatch, dry_run: list[str]
+) -> None:
+    # Each figure is fine; the rate they make is not, which only the new file shows.
+    monkeypatch.chdir(tracker)
+    rate = COMPLIANCE.replace("kind: proportion", "kind: rate\n    multiplier: 1000")
+    path = _with_metric(tracker, rate)
+    before = path.read_bytes()
+    data = tracker / "tiny.csv"
+    data.write_text("site,period,numerator,denominator\nsou,2026-03,5,1e-300\n")
+    result = run("metrics", "import", "hh-spread", "compliance", str(data), *dry_run)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "projects/hh-spread.yaml:50:5: error[invalid-value] metrics.0: 2026-03-01: numerator "
+        "/ denominator x 1000 is larger than 1,000,000,000,000,000; check the denominator",
+        "diffuse: the edit would leave the file invalid; nothing was written",
+    ]
+    assert path.read_bytes() == before
 
 
 def test_replace_refuses_to_change_a_value_into_a_ratio(tracker: Path, run: Run) -> None:

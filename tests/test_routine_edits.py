@@ -133,6 +133,13 @@ def test_local_adaptation_is_requested_then_approved_by_oversight(
         "2026-04-03",
     )
     assert "+        approved_by: ben" in lines and "+        date: 2026-04-03" in lines
+    message = refused(
+        git_tracker, run, "site", "hh-spread", "sou", "--approve-adaptation", "2", "--by", "ben"
+    )
+    assert message == (
+        "diffuse: --approve-adaptation: no adaptation '2' at this site; recorded: "
+        "1. Gel at the door"
+    )
 
 
 def test_duty_done_na_and_refusals(git_tracker: Path, run: Run) -> None:

@@ -37,6 +37,7 @@ def test_status_kind_grouping_fits_80_columns_too(run: Run) -> None:
     result = run("status", *DEMO, "--group", "kind", env={"COLUMNS": "80"})
     assert max(len(line) for line in result.lines) <= 80
     assert sum(line.startswith(tuple(PROJECTS)) for line in result.lines) == len(PROJECTS)
+    assert "cells: kind, live/in-scope sites and worst health" in result.lines
 
 
 def test_status_shows_the_wide_grid_when_it_fits(run: Run) -> None:

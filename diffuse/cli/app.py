@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import os
+import re
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -17,10 +18,22 @@ import typer
 from typer.core import TyperGroup
 
 ISSUES_URL = "https://github.com/diffuse-tracker/diffuse/issues"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class _Group(TyperGroup):
     """One error handler for every command: user problems exit 1, bugs exit 3 in one line."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        for arg in args:
+            # Bytes that are not UTF-8 reach Python as lone surrogates, which no file,
+            # YAML scalar or terminal can hold: refused here, once for every command.
+            if not arg.isascii() and _SURROGATE.search(arg):
+                shown = arg.encode("utf-8", "surrogateescape").decode("ascii", "backslashreplace")
+                raise typer.BadParameter(
+                    f"'{shown}' is not UTF-8 text; set the terminal or script to UTF-8"
+                )
+        return list(super().parse_args(ctx, args))
 
     def invoke(self, ctx: Any) -> Any:
         from diffuse import progress
@@ -33,15 +46,30 @@ class _Group(TyperGroup):
             raise
         except DiffuseError as exc:
             _fail(exc)
+        except OSError as exc:
+            if exc.filename is None:
+                _bug(exc)
+            # The system refused a path the user chose (a folder that cannot be made, a
+            # file in the way, no permission, a full disk): theirs to fix, not a bug.
+            _fail(DiffuseError(f"{exc.filename}: {exc.strerror or exc}"))
         except Exception as exc:  # noqa: BLE001 - the last line of defence for a bug
-            typer.echo(
-                f"diffuse: internal error ({type(exc).__name__}: {exc}); this is a bug, "
-                f"please report it at {ISSUES_URL} with the command you ran",
-                err=True,
-            )
-            raise typer.Exit(3) from None
+            from diffuse.repo import git_failure
+
+            failed = git_failure(exc)
+            if failed is None:
+                _bug(exc)
+            _fail(DiffuseError(failed))
         finally:
             progress.install(previous)
+
+
+def _bug(exc: Exception) -> NoReturn:
+    typer.echo(
+        f"diffuse: internal error ({type(exc).__name__}: {exc}); this is a bug, "
+        f"please report it at {ISSUES_URL} with the command you ran",
+        err=True,
+    )
+    raise typer.Exit(3) from None
 
 
 def _progress_bar(what: str, total: int) -> Any:
@@ -172,8 +200,13 @@ def parse_day(value: str | None, option: str) -> date:
 
 
 def tracker_root(root: Path | None) -> Path:
+    from diffuse.errors import DiffuseError
     from diffuse.layout import find_root
 
+    if root is not None and not root.is_dir():
+        # Else a mistyped --root (or DIFFUSE_ROOT) would quietly find the tracker around
+        # the working folder instead.
+        raise DiffuseError(f"--root: {root} is not a folder")
     return find_root(root or Path.cwd())
 
 

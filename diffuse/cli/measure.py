@@ -130,13 +130,15 @@ def metrics_show(
     counts, I/MR chart for measurements, Laney p'/u' when denominators are very large,
     and a run chart when values lack what a control chart needs. Signals: Anhøj runs
     rules and points outside 3-sigma limits. Exit 1 when a chart cannot be drawn."""
+    from diffuse.limits import MAX_FIGURE
     from diffuse.render import make_console
     from diffuse.render.charts import charts_csv, charts_json, print_charts
     from diffuse.reports.measures import ChartOptions, load_charts
 
-    if multiply is not None and not (math.isfinite(multiply) and multiply > 0):
+    if multiply is not None and not (math.isfinite(multiply) and 0 < multiply <= MAX_FIGURE):
         raise typer.BadParameter(
-            f"expected a positive number, got {multiply}", param_hint="--multiply"
+            f"expected a number above 0 and at most {MAX_FIGURE:,.0f}, got {multiply:g}",
+            param_hint="--multiply",
         )
     options = ChartOptions(
         None if chart is None else chart.value,

@@ -194,10 +194,9 @@ def history(
 
     Every status or phase change, approval and site change, with its date, author and
     commit, read in one pass over the file's history."""
-    from diffuse.layout import find_root
     from diffuse.pr.history import history_json, history_text, item_history
 
-    found = item_history(find_root(root or Path.cwd()), item)
+    found = item_history(tracker_root(root), item)
     typer.echo(
         history_json(found) if output is DetailFormat.JSON else history_text(found), nl=False
     )

@@ -51,7 +51,7 @@ def approve(root: Path, request: ApproveRequest) -> ApproveOutcome:
     repo = open_repo(root, "first: an approval is recorded as a commit")
     from diffuse.edits.identity import current_person
 
-    person = current_person(loaded.org, root, None)
+    person = current_person(loaded.org, root, None, by_option=False)
     known = {**loaded.catalog.practices, **loaded.catalog.projects}
     if request.item in (ORGANISATION, ORGANISATION_FILE) and request.item not in known:
         return _approve_organisation(root, loaded.org, repo, person, request)

@@ -310,8 +310,10 @@ def import_csv(root: Path, request: ImportRequest) -> ImportOutcome:
         raise DiffuseError(
             f"{request.file}: {len(problems)} problem(s); {unchanged}", tuple(sorted(problems))
         )
-    if not request.dry_run and rows:
-        _write(doc.path, index, outcome, existing, period)
+    if rows:
+        # A dry run also builds and validates the new file, so it refuses what the real
+        # import would (a rate the denominator makes too large, say), writing nothing.
+        _write(doc.path, index, outcome, existing, period, request.dry_run)
     return outcome
 
 
@@ -353,6 +355,7 @@ def _write(
     outcome: ImportOutcome,
     existing: dict[tuple[str | None, date], int],
     period: str | None,
+    dry_run: bool,
 ) -> None:
     from diffuse.edits.editing import edit_file
 
@@ -361,7 +364,11 @@ def _write(
         for row in outcome.replaced
     ]
     added = [_fields(row, period) for row in outcome.added]
-    edit_file(path, lambda text: apply_values(text, ("metrics", index, "values"), changes, added))
+    edit_file(
+        path,
+        lambda text: apply_values(text, ("metrics", index, "values"), changes, added),
+        dry_run=dry_run,
+    )
 
 
 def _fields(row: Row, period: str | None, keys: bool = True) -> dict[str, Scalar]:

@@ -14,13 +14,17 @@ from diffuse.models import Organisation
 from diffuse.rules.catalog import ORGANISATION_FILE
 
 
-def current_person(org: Organisation, root: Path, given: str | None) -> str:
-    """The person id recording this change; refuses when it cannot be told."""
+def current_person(
+    org: Organisation, root: Path, given: str | None, *, by_option: bool = True
+) -> str:
+    """The person id recording this change; refuses when it cannot be told. Without
+    `by_option` (approve: the commit is the approver's signature) git's email is the only way."""
     person, email = _find(org, root, given)
     if person is None:
+        remedy = "pass --by PERSON, or set" if by_option else "set"
         raise DiffuseError(
             f"cannot tell who is recording this: git's author email ({email or 'unset'}) "
-            f"matches no person in {ORGANISATION_FILE}; pass --by PERSON, or set "
+            f"matches no person in {ORGANISATION_FILE}; {remedy} "
             "'git config user.email' to the email listed for you there"
         )
     return person

@@ -131,7 +131,15 @@ def init_tracker(directory: Path, name: str, framework: str = DEFAULT) -> InitOu
     from diffuse.repo import first_commit, init_repo
 
     created += write_schemas(directory / SCHEMA_DIR)
-    if not init_repo(directory):
+    try:
+        made = init_repo(directory)
+    except DiffuseError as exc:
+        outcome.notes.append(
+            f"{exc.message}; the folder is not a git repository, so no CI workflow, "
+            "pre-commit configuration or CODEOWNERS were written"
+        )
+        return outcome
+    if not made:
         outcome.notes.append(
             "the folder is inside a git repository already: no CI workflow, pre-commit "
             "configuration or CODEOWNERS were written and nothing was committed"

@@ -147,7 +147,9 @@ def _find(items: list[str], wanted: str, what: str, option: str) -> int:
 
 
 def _adaptation_index(state: SiteState, wanted: str) -> int:
-    index = _find([a.description for a in state.adaptations], wanted, "adaptation", "--approve")
+    index = _find(
+        [a.description for a in state.adaptations], wanted, "adaptation", "--approve-adaptation"
+    )
     if state.adaptations[index].approved_by:
         done = state.adaptations[index]
         raise DiffuseError(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import stat
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -21,12 +22,18 @@ from diffuse.export import rows
 from diffuse.rules.load import Loaded
 
 SCHEMA = Path(__file__).with_name("schema.sql")
+_SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def export(loaded: Loaded, as_of: date, target: Path) -> dict[str, int]:
     """Write the database; returns the row count of each table."""
     if target.is_dir():
         raise DiffuseError(f"{target}: is a folder; give a file name such as tracker.db")
+    if not _replaceable(target):
+        raise DiffuseError(
+            f"{target}: exists and is not a database written by 'diffuse export sqlite'; "
+            "choose a new file name"
+        )
     tables = rows.tables(loaded, as_of)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -47,6 +54,20 @@ def export(loaded: Loaded, as_of: date, target: Path) -> dict[str, int]:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(name)
     return {t: len(r) for t, r in tables.items() if t != "meta"}
+
+
+def _replaceable(target: Path) -> bool:
+    """Only a new file, an empty one or an SQLite database is replaced: a typo must not
+    turn a tracker file (or, for root, a device such as /dev/null) into a database."""
+    try:
+        info = target.stat()
+    except FileNotFoundError:
+        return True
+    if not stat.S_ISREG(info.st_mode):
+        return False
+    with open(target, "rb") as handle:
+        head = handle.read(len(_SQLITE_HEADER))
+    return head in (b"", _SQLITE_HEADER)
 
 
 def _insert(db: sqlite3.Connection, table: str, records: list[dict[str, Any]]) -> None:

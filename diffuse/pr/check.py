@@ -45,6 +45,11 @@ def run_check(root: Path, request: CheckRequest) -> CheckReport:
     repo = open_repo(root, "or leave out --base to check the files only")
     report.base, report.toplevel = request.base, toplevel(repo)
     report.base_commit = merge_base(repo, request.base)
+    if catalog.organisation is None:
+        # Every rule of a change reads the organisation (bodies, people, workflow); until it
+        # is usable its own problems, already found, are all the check can say.
+        _settle(report)
+        return report
     under = [_rel_to(root / name, report.toplevel) for name in _TRACKED]
     paths = changed_paths(repo, report.base_commit, under)
     org_path = _rel_to(root / ORGANISATION_FILE, report.toplevel)

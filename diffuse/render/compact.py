@@ -39,9 +39,9 @@ def compact_lines(grid: Grid, width: int) -> list[Text]:
     for row in grid.rows:
         lines += _row_lines(row, grouped, (name, phase, live, days), width, grid)
     lines.append(Text())
-    note = "cells: region, live/in-scope sites and worst health" if grouped else ""
     text = legend(grouped, width)
     if grouped:
+        note = f"cells: {grid.grouped_by}, live/in-scope sites and worst health"
         text = text.replace("cells: live/in-scope sites and worst health", note)
     lines.append(Text(text, style="dim"))
     return lines

@@ -30,6 +30,7 @@ def load_catalog(root: Path, keep_models: bool = True) -> Catalog:
     catalog.problems.extend(check_invariants(catalog))
     if catalog.cache is not None:
         catalog.cache.save(catalog.projects)
+    _set_aside_ambiguous_organisation(catalog)
     return catalog
 
 
@@ -41,6 +42,16 @@ def project_checks(catalog: Catalog, project: Project) -> list[Problem]:
     if named_phases(project) <= set(catalog.workflow.phases):
         found += project_invariants(catalog, project)
     return found
+
+
+def _set_aside_ambiguous_organisation(catalog: Catalog) -> None:
+    """An organisation listing an id twice (a site, a person, a phase, a duty) leaves every
+    command guessing which one is meant, and every table keyed by id holding two rows: like
+    one that fails its schema it is not used, and the duplicate-id problems say what to fix.
+    Set aside last, so the files are still checked against it in the same run."""
+    org_path = catalog.sources["organisation"].path
+    if any(p.code == "duplicate-id" and p.location.path == org_path for p in catalog.problems):
+        catalog.organisation = None
 
 
 def _set_aside_off_workflow(catalog: Catalog) -> None:

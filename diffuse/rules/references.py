@@ -80,23 +80,28 @@ def project_problems(catalog: Catalog, project: Project) -> list[Problem]:
 
 
 def _check_organisation(checker: _Checker, org: Organisation, doc: Document) -> None:
-    lists: dict[str, list[str]] = {
-        "sites": [s.id for s in org.sites],
-        "people": [p.id for p in org.people],
-        "bodies": [b.id for b in org.bodies],
-    }
-    for list_name, ids in lists.items():
-        seen: set[str] = set()
-        for index, item_id in enumerate(ids):
-            if item_id in seen:
-                checker.add(
-                    doc, (list_name, index, "id"), "duplicate-id", f"'{item_id}' is listed twice"
-                )
-            seen.add(item_id)
+    _once_each(checker, doc, ("sites",), [s.id for s in org.sites])
+    _once_each(checker, doc, ("people",), [p.id for p in org.people])
+    _once_each(checker, doc, ("bodies",), [b.id for b in org.bodies])
+    if org.workflow is not None:
+        _once_each(checker, doc, ("workflow", "phases"), org.workflow.phases, field=())
+        _once_each(checker, doc, ("workflow", "roles"), [r.id for r in org.workflow.roles])
+        _once_each(checker, doc, ("workflow", "duties"), [d.id for d in org.workflow.duties])
     people = [p.id for p in org.people]
     for b, body in enumerate(org.bodies):
         for m, member in enumerate(body.members):
             checker.known(doc, ("bodies", b, "members", m), member, people, "person")
+
+
+def _once_each(
+    checker: _Checker, doc: Document, where: Loc, ids: list[str], field: Loc = ("id",)
+) -> None:
+    seen: set[str] = set()
+    for index, item_id in enumerate(ids):
+        if item_id in seen:
+            loc = (*where, index, *field)
+            checker.add(doc, loc, "duplicate-id", f"'{item_id}' is listed twice")
+        seen.add(item_id)
 
 
 def _check_practice(

@@ -72,8 +72,11 @@ def write_report(loaded: Loaded, as_of: date, out: Path) -> int:
         )
     env = _environment()
     built = site_pages(loaded, as_of)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    except OSError as exc:
+        raise DiffuseError(f"{out}: cannot write a folder there ({exc.strerror})") from None
     try:
         for page in built:
             template = env.get_template(page.template)
