@@ -81,6 +81,14 @@ _KEYWORD_NEAR = re.compile(
 # A number that starts its line (after its indent and an up-to-three-letter prefix) may be the
 # end of a value the line before began.
 _STARTS_LINE = re.compile(rb"[ \t]{0,40}[a-z]{0,3}")
+# A part of every match of `_PATTERN`, folded: a keyword or a bare number; or a character
+# outside ASCII (folded to '?'), which may match a letter when case is ignored. The name's
+# part is the comma and the forename's capital after it. A window with none of them has no match.
+_HELD = re.compile(
+    rb"mrn|mr#|medical|patient|unit|hosp|chart|dob|d\.[ \t]?o|date\s|birth|born|ssn|ss#"
+    rb"|social|nhs|000-00-0000|000 00 0000|000 000 0000|\?"
+)
+_NAME_HELD = re.compile(r",[ \t]{1,3}[A-Z][a-z]")
 _ALLOW = re.compile(r"#\s*diffuse:\s*not-patient-data\b\s*(?:\((?P<reason>[^)]*)\))?")
 
 _WHAT = {
@@ -167,17 +175,21 @@ def patient_data(doc: Document) -> list[Problem]:
 
 
 def findings(text: str) -> Iterator[Finding]:
-    for start, end in _windows(text):
+    folded = _folded(text)
+    for start, end in _windows(text, folded):
+        if not _may_match(text, folded, start, end):
+            continue  # most windows are a line with a date and no name or keyword near it
         for match in _PATTERN.finditer(text, start, end):
             finding = _finding(match)
             if finding is not None:
                 yield finding
 
 
-def _windows(text: str) -> list[tuple[int, int]]:
+def _windows(text: str, folded: bytes | None = None) -> list[tuple[int, int]]:
     """The lines (with the line before and the line after) that may hold a candidate, merged,
     in order. The lines either side hold a value a folded block wrapped across lines."""
-    folded = text.encode("ascii", "replace").translate(_FOLD)
+    if folded is None:
+        folded = _folded(text)
     hits = [i for token in _TRIGGERS for i in _positions(folded, token)]
     hits += [i for i in _positions(folded, _LONG_NUMBER) if _keyword_before(folded, i)]
     windows: list[tuple[int, int]] = []
@@ -197,6 +209,16 @@ def _windows(text: str) -> list[tuple[int, int]]:
         else:
             windows.append((start, end))
     return windows
+
+
+def _folded(text: str) -> bytes:
+    return text.encode("ascii", "replace").translate(_FOLD)
+
+
+def _may_match(text: str, folded: bytes, start: int, end: int) -> bool:
+    """Whether `_PATTERN` may match in the window: whether it holds a part of every match."""
+    held = _HELD.search(folded, start, end) or _NAME_HELD.search(text, start, end)
+    return held is not None
 
 
 def _keyword_before(folded: bytes, at: int) -> bool:

@@ -1,0 +1,48 @@
+"""Passing over a window that holds no part of any match finds exactly what reading it would."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from phi_labelled import load
+
+from diffuse.files import phi
+
+# Texts near the filter's edges: a keyword or name split by case or by a character outside
+# ASCII, a number's form, a line break inside a keyword's gap.
+EDGES = [
+    "date\nof birth: 03/04/1961\n",
+    "Date\tOf Birth 03/04/1961\n",
+    "D.O. B 1961-04-03\n",
+    "d.o. b: 1961-04-03\n",
+    "ſſn: 123-45-6789\n",
+    "MRN: 1234567\n",
+    "\u212arn 2024-01-02\n",
+    "SMITH,\tJohn 02/03/1954\n",
+    "Smith,  John A. (1961-05-22)\n",
+    "smith, john 02/03/1954\n",
+    "ref 2024-01-02 and 123 456 7890\n",
+    "call 123-45-6789 on 2024-01-02\n",
+    "note: the review was 2024-01-02, on the unit\nhospital\n  number: 1234567\n",
+    "Jones, Ann\u00e9 02/03/1954\n",
+    "patient #: A12345 seen 2024-01-02\n",
+]
+
+
+def _unfiltered(text: str) -> Iterator[phi.Finding]:
+    for start, end in phi._windows(text):
+        for match in phi._PATTERN.finditer(text, start, end):
+            finding = phi._finding(match)
+            if finding is not None:
+                yield finding
+
+
+@pytest.mark.parametrize("text", EDGES)
+def test_edge_texts_find_what_every_window_finds(text: str) -> None:
+    assert list(phi.findings(text)) == list(_unfiltered(text))
+
+
+def test_the_labelled_set_finds_what_every_window_finds() -> None:
+    for case in load():
+        assert list(phi.findings(case.text)) == list(_unfiltered(case.text)), case.text
