@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ from diffuse.layout import (
 from diffuse.limits import DEFAULT_LIMITS, Limits
 from diffuse.models import Organisation, Practice, Project, Workflow
 from diffuse.rules.filecache import CacheState, FileCache, Hit
+from diffuse.rules.parallel import read_all
 
 
 class Projects(MutableMapping[str, Project]):
@@ -154,6 +156,9 @@ def read_catalog(root: Path, check: Check | None = None, keep_models: bool = Tru
             for kind, paths, model, into in kinds:
                 if kind == "project" and catalog.cache is not None:
                     catalog.cache.context = _context(catalog, store)  # type: ignore[arg-type]
+                if kind == "project":
+                    todo = _to_parse(catalog, base, paths, limits, store)
+                    catalog.memo["parsed"] = read_all(todo, partial(_parsed, limits, Project))
                 for path in paths:
                     doc, item = _read_item(catalog, base, path, limits, (kind, model))
                     _register(catalog, kind, doc, item, into, limits)
@@ -200,15 +205,49 @@ def _read_item(
     if hit is not None and hit.item_id is not None:
         catalog.documents.append(hit.doc)
         return hit.doc, hit
-    if raw is not None:
-        parse_bytes(doc, raw, limits)
-    doc.problems.extend(patient_data(doc))
-    item = validate(doc, kind[1])
+    parsed: tuple[Document, Practice | Project | None] | None = (
+        catalog.memo.get("parsed", {}).pop(path, None) if kind[0] == "project" else None
+    )
+    if parsed is not None:
+        doc, item = parsed  # read by `parallel.read_all` just as below
+    else:
+        if raw is not None:
+            parse_bytes(doc, raw, limits)
+        doc.problems.extend(patient_data(doc))
+        item = validate(doc, kind[1])
     if state is not None and item is not None:
         state.pending[key] = (doc, item)  # type: ignore[assignment]
     # A practice's keys are read again by `check`; a valid project's data is in its model.
     doc.release(data=kind[0] == "project" and item is not None)
     catalog.documents.append(doc)
+    return doc, item
+
+
+def _to_parse(
+    catalog: Catalog, base: Path, paths: list[Path], limits: Limits, store: FileCache | None
+) -> list[Path]:
+    """The project files that will be parsed: read, in the tracker, and not in the cache."""
+    folders = catalog.memo.setdefault("folders", {})
+    todo = []
+    for path in paths:
+        if _refusal(base, path, True, folders) is not None:
+            continue
+        raw = read_bytes(path, limits)[1]
+        if raw is not None and (store is None or not store.has(store.key("project", path, raw))):
+            todo.append(path)
+    return todo
+
+
+def _parsed(
+    limits: Limits, model: type[Practice] | type[Project], path: Path
+) -> tuple[Document, Practice | Project | None]:
+    """One file read, parsed, scanned for patient data and validated; its tree released."""
+    doc, raw = read_bytes(path, limits)
+    if raw is not None:
+        parse_bytes(doc, raw, limits)
+    doc.problems.extend(patient_data(doc))
+    item = validate(doc, model)
+    doc.release(data=model is Project and item is not None)
     return doc, item
 
 

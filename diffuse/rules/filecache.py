@@ -123,6 +123,12 @@ class FileCache:
         doc = Document(path, data=data, problems=problems, text=text, released=bool(text))
         return Hit(key, doc, item_id, practice, phase, phases, context, refs)
 
+    def has(self, key: str) -> bool:
+        """Whether an entry may be stored under `key` (`get` still reads and checks it)."""
+        if self.heads is None:
+            self.heads = _read_pack(self.pack)
+        return key in self.heads or (self.folder / f"{key}{SUFFIX}").is_file()
+
     def model(self, key: str) -> Project | None:
         """The model stored under `key`, or None when the entry is gone or damaged."""
         try:
