@@ -36,7 +36,7 @@ from diffuse.layout import (
 from diffuse.limits import DEFAULT_LIMITS, Limits
 from diffuse.models import Organisation, Practice, Project, Workflow
 from diffuse.rules.filecache import CacheState, FileCache, Hit
-from diffuse.rules.parallel import read_all
+from diffuse.rules.parallel import PART, read_all
 
 
 class Projects(MutableMapping[str, Project]):
@@ -156,15 +156,18 @@ def read_catalog(root: Path, check: Check | None = None, keep_models: bool = Tru
             for kind, paths, model, into in kinds:
                 if kind == "project" and catalog.cache is not None:
                     catalog.cache.context = _context(catalog, store)  # type: ignore[arg-type]
-                if kind == "project":
-                    todo = _to_parse(catalog, base, paths, limits, store)
-                    catalog.memo["parsed"] = read_all(todo, partial(_parsed, limits, Project))
-                for path in paths:
-                    doc, item = _read_item(catalog, base, path, limits, (kind, model))
-                    _register(catalog, kind, doc, item, into, limits)
-                    if check is not None and isinstance(item, Project):
-                        _check(catalog, doc, item, (check, keep_models), limits)
-                    step.advance()
+                # Read a part at a time: a part's models are held until each is checked.
+                for at in range(0, len(paths), PART):
+                    part = paths[at : at + PART]
+                    if kind == "project":
+                        todo = _to_parse(catalog, base, part, limits, store)
+                        catalog.memo["parsed"] = read_all(todo, partial(_parsed, limits, Project))
+                    for path in part:
+                        doc, item = _read_item(catalog, base, path, limits, (kind, model))
+                        _register(catalog, kind, doc, item, into, limits)
+                        if check is not None and isinstance(item, Project):
+                            _check(catalog, doc, item, (check, keep_models), limits)
+                        step.advance()
     finally:
         if paused:
             gc.enable()

@@ -17,8 +17,10 @@ from typing import TypeVar
 from diffuse.files.loading import Document
 
 # Fewer files than this are read in one process (see benchmarks/README.md).
-MIN_FILES = 200
+MIN_FILES = 100
 MIN_FILES_VAR = "DIFFUSE_PARALLEL_MIN"
+# Files read at once; their models are held until each is checked, then dropped.
+PART = 1000
 
 Item = TypeVar("Item")
 Read = Callable[[Path], tuple[Document, Item]]
