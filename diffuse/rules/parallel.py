@@ -20,7 +20,7 @@ from diffuse.files.loading import Document
 MIN_FILES = 100
 MIN_FILES_VAR = "DIFFUSE_PARALLEL_MIN"
 # Files read at once; their models are held until each is checked, then dropped.
-PART = 1000
+PART = 400
 
 Item = TypeVar("Item")
 Read = Callable[[Path], tuple[Document, Item]]
