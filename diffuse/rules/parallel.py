@@ -36,16 +36,18 @@ def threshold() -> int:
 def read_all(paths: Sequence[Path], read: Read[Item]) -> dict[Path, tuple[Document, Item]]:
     """`read(path)` of each path, by path; in two processes when there are enough of them.
     Nothing when they are too few: the caller reads each as it comes."""
-    # Imported here: only a big tracker needs it, and it is slow to import.
+    # Imported here: only a big tracker needs them, and they are slow to import.
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     if len(paths) < max(threshold(), 2) or "fork" not in multiprocessing.get_all_start_methods():
         return {}
     theirs, mine = list(paths[1::2]), paths[0::2]
-    with multiprocessing.get_context("fork").Pool(1) as pool:
-        pending = pool.apply_async(_read_each, (theirs, read))
+    # A worker that dies raises here (a bug, exit 3) rather than leaving the command waiting.
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        pending = pool.submit(_read_each, theirs, read)
         done = dict(zip(mine, _read_each(mine, read), strict=True))
-        done.update(zip(theirs, pending.get(), strict=True))
+        done.update(zip(theirs, pending.result(), strict=True))
     return done
 
 
