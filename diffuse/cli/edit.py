@@ -10,7 +10,7 @@ import typer
 
 from diffuse.cli import ids as complete
 from diffuse.cli.app import ByOpt, CommitOpt, DateOpt, RootOpt, app, parse_day, tracker_root
-from diffuse.vocab import Adkar, Health, RiskStatus, SiteStatus, spoken
+from diffuse.vocab import Adkar, Health, RiskCategory, RiskStatus, SiteStatus, spoken
 
 DryRunOpt = Annotated[
     bool, typer.Option("--dry-run", help="Show the lines that would change; write nothing.")
@@ -215,9 +215,8 @@ def risk(
         str,
         typer.Argument(
             metavar="RISK",
-            help="A risk category (documentation, ownership, measurement, it-approval, "
-            "it-changes, physician-time, competing-priorities, culture, other) or the "
-            "risk's number from 1; a category the project lacks adds a risk.",
+            help=f"A risk category ({', '.join(RiskCategory)}) or the risk's number from 1; "
+            "a category the project lacks adds a risk.",
         ),
     ],
     likelihood: Annotated[int | None, typer.Option(metavar="1-5", help="Likelihood.")] = None,
