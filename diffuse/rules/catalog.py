@@ -212,16 +212,11 @@ def _read_item(
         catalog.memo.get("parsed", {}).pop(path, None) if kind[0] == "project" else None
     )
     if parsed is not None:
-        doc, item = parsed  # read by `parallel.read_all` just as below
+        doc, item = parsed  # read by `parallel.read_all`, through `_parse` as below
     else:
-        if raw is not None:
-            parse_bytes(doc, raw, limits)
-        doc.problems.extend(patient_data(doc))
-        item = validate(doc, kind[1])
+        item = _parse(doc, raw, limits, kind[1])
     if state is not None and item is not None:
         state.pending[key] = (doc, item)  # type: ignore[assignment]
-    # A practice's keys are read again by `check`; a valid project's data is in its model.
-    doc.release(data=kind[0] == "project" and item is not None)
     catalog.documents.append(doc)
     return doc, item
 
@@ -246,12 +241,19 @@ def _parsed(
 ) -> tuple[Document, Practice | Project | None]:
     """One file read, parsed, scanned for patient data and validated; its tree released."""
     doc, raw = read_bytes(path, limits)
+    return doc, _parse(doc, raw, limits, model)
+
+
+def _parse(
+    doc: Document, raw: bytes | None, limits: Limits, model: type[Practice] | type[Project]
+) -> Practice | Project | None:
     if raw is not None:
         parse_bytes(doc, raw, limits)
     doc.problems.extend(patient_data(doc))
     item = validate(doc, model)
+    # A practice's keys are read again by `check`; a valid project's data is in its model.
     doc.release(data=model is Project and item is not None)
-    return doc, item
+    return item
 
 
 def _check(
