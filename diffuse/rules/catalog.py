@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -145,7 +146,7 @@ def read_catalog(root: Path, check: Check | None = None, keep_models: bool = Tru
     # collector would walk them again and again, for half of the load time.
     paused = gc.isenabled()
     gc.disable()
-    kinds = (
+    kinds: tuple[tuple[str, list[Path], type[Practice] | type[Project], Any], ...] = (
         ("practice", tracker_entries(root, PRACTICES_DIR), Practice, catalog.practices),
         ("project", tracker_entries(root, PROJECTS_DIR), Project, catalog.projects),
     )
@@ -155,15 +156,11 @@ def read_catalog(root: Path, check: Check | None = None, keep_models: bool = Tru
         with progress.task("reading files", sum(len(k[1]) for k in kinds)) as step:
             for kind, paths, model, into in kinds:
                 if kind == "project" and catalog.cache is not None:
-                    catalog.cache.context = _context(catalog, store)  # type: ignore[arg-type]
+                    catalog.cache.context = _context(catalog, catalog.cache.store)
                 # Read a part at a time: a part's models are held until each is checked.
                 for at in range(0, len(paths), PART):
                     part = paths[at : at + PART]
-                    if kind == "project":
-                        todo = _to_parse(catalog, base, part, limits, store)
-                        catalog.memo["parsed"] = read_all(todo, partial(_parsed, limits, Project))
-                    for path in part:
-                        doc, item = _read_item(catalog, base, path, limits, (kind, model))
+                    for doc, item in _read_part(catalog, base, part, limits, (kind, model)):
                         _register(catalog, kind, doc, item, into, limits)
                         if check is not None and isinstance(item, Project):
                             _check(catalog, doc, item, (check, keep_models), limits)
@@ -184,64 +181,68 @@ def _context(catalog: Catalog, store: FileCache) -> str:
     return store.context(parts)
 
 
-def _read_item(
+@dataclass
+class _Read:
+    """One file as read once: its bytes, their entry in the file cache and what it holds."""
+
+    doc: Document
+    raw: bytes | None = None
+    refused: bool = False
+    key: str = ""
+    hit: Hit | None = None
+
+
+def _read_part(
     catalog: Catalog,
     base: Path,
-    path: Path,
+    paths: list[Path],
     limits: Limits,
     kind: tuple[str, type[Practice] | type[Project]],
-) -> tuple[Document, Practice | Project | Hit | None]:
-    """One practice or project file; a project from the file cache when its bytes were
-    seen before (practices are few, and `check` reads their data again)."""
+) -> Iterator[tuple[Document, Practice | Project | Hit | None]]:
+    """Each file of `paths` read once, in order; a project from the file cache when its
+    bytes were seen before (practices are few, and `check` reads their data again), the
+    others parsed, in two processes when there are enough of them."""
+    state = catalog.cache if kind[0] == "project" else None
+    reads = [_read_one(catalog, base, path, limits, state) for path in paths]
+    todo = [(r.doc.path, r.raw) for r in reads if r.raw is not None and r.hit is None]
+    parsed = read_all(todo, partial(_parsed, limits, kind[1])) if kind[0] == "project" else {}
+    for read in reads:
+        doc: Document = read.doc
+        item: Practice | Project | Hit | None = read.hit
+        if item is None and not read.refused:
+            # Read by `parallel.read_all` through `_parse`, or here alike.
+            done = parsed.pop(doc.path, None)
+            doc, item = done or (doc, _parse(doc, read.raw, limits, kind[1]))
+            if state is not None and item is not None and read.key:
+                state.pending[read.key] = (doc, item)  # type: ignore[assignment]
+        read.raw = None
+        catalog.documents.append(doc)
+        yield doc, item
+
+
+def _read_one(
+    catalog: Catalog, base: Path, path: Path, limits: Limits, state: CacheState | None
+) -> _Read:
     refusal = _refusal(base, path, True, catalog.memo.setdefault("folders", {}))
     if refusal is not None:
-        doc = Document(path, problems=[refusal])
-        catalog.documents.append(doc)
-        return doc, None
+        return _Read(Document(path, problems=[refusal]), refused=True)
     doc, raw = read_bytes(path, limits)
-    state = catalog.cache if kind[0] == "project" and raw is not None else None
-    key = state.store.key("project", path, raw) if state is not None and raw is not None else ""
-    hit = state.store.get(key, path, raw) if state is not None and raw is not None else None
-    if state is not None:
-        state.paths[path] = key
+    if state is None or raw is None:
+        return _Read(doc, raw)
+    key = state.paths[path] = state.store.key("project", path, raw)
+    hit = state.store.get(key, path, raw)
     # A broken project is read again: what parses of it is still checked (`salvage`).
     if hit is not None and hit.item_id is not None:
-        catalog.documents.append(hit.doc)
-        return hit.doc, hit
-    parsed: tuple[Document, Practice | Project | None] | None = (
-        catalog.memo.get("parsed", {}).pop(path, None) if kind[0] == "project" else None
-    )
-    if parsed is not None:
-        doc, item = parsed  # read by `parallel.read_all`, through `_parse` as below
-    else:
-        item = _parse(doc, raw, limits, kind[1])
-    if state is not None and item is not None:
-        state.pending[key] = (doc, item)  # type: ignore[assignment]
-    catalog.documents.append(doc)
-    return doc, item
-
-
-def _to_parse(
-    catalog: Catalog, base: Path, paths: list[Path], limits: Limits, store: FileCache | None
-) -> list[Path]:
-    """The project files that will be parsed: read, in the tracker, and not in the cache."""
-    folders = catalog.memo.setdefault("folders", {})
-    todo = []
-    for path in paths:
-        if _refusal(base, path, True, folders) is not None:
-            continue
-        raw = read_bytes(path, limits)[1]
-        if raw is not None and (store is None or not store.has(store.key("project", path, raw))):
-            todo.append(path)
-    return todo
+        return _Read(hit.doc, key=key, hit=hit)
+    return _Read(doc, raw, key=key)
 
 
 def _parsed(
-    limits: Limits, model: type[Practice] | type[Project], path: Path
+    limits: Limits, model: type[Practice] | type[Project], job: tuple[Path, bytes]
 ) -> tuple[Document, Practice | Project | None]:
-    """One file read, parsed, scanned for patient data and validated; its tree released."""
-    doc, raw = read_bytes(path, limits)
-    return doc, _parse(doc, raw, limits, model)
+    """One file's bytes parsed, scanned for patient data and validated; its tree released."""
+    doc = Document(job[0])
+    return doc, _parse(doc, job[1], limits, model)
 
 
 def _parse(
@@ -324,32 +325,36 @@ def _read(catalog: Catalog, base: Path, path: Path, limits: Limits, named: bool 
     return doc
 
 
-def _resolved(path: Path, folders: dict[Path, Path]) -> Path:
+Folders = dict[str, tuple[Path, bool]]  # folder -> it resolved, and whether in the tracker
+
+
+def _resolved(path: Path, base: Path, folders: Folders) -> Path:
     # Resolving each of thousands of files walks every folder above it again: a file that
     # is no link is where its resolved folder is (each folder resolved once per read).
     if path.is_symlink():
         return path.resolve()
-    return _resolved_folder(path, folders) / path.name
+    return _resolved_folder(path, base, folders)[0] / path.name
 
 
-def _resolved_folder(path: Path, folders: dict[Path, Path]) -> Path:
-    if path.parent not in folders:
-        folders[path.parent] = path.parent.resolve()
-    return folders[path.parent]
+def _resolved_folder(path: Path, base: Path, folders: Folders) -> tuple[Path, bool]:
+    # Keyed by text: hashing a path is slow enough to matter ten thousand times over.
+    parent = os.path.dirname(path)
+    if parent not in folders:
+        real = path.parent.resolve()
+        folders[parent] = (real, real.is_relative_to(base))
+    return folders[parent]
 
 
-def _refusal(
-    base: Path, path: Path, named: bool, folders: dict[Path, Path] | None = None
-) -> Problem | None:
+def _refusal(base: Path, path: Path, named: bool, folders: Folders | None = None) -> Problem | None:
     """Why `path` is not read at all: a name that is no id, or a place outside the tracker."""
     name = _name_problem(path) if named else None
     if name is not None:
         return name
     folders = {} if folders is None else folders
     try:
-        if not path.is_symlink() and _resolved_folder(path, folders).is_relative_to(base):
+        if not path.is_symlink() and _resolved_folder(path, base, folders)[1]:
             return None  # each folder's place worked out once, not each file's
-        real = _resolved(path, folders)
+        real = _resolved(path, base, folders)
     except (RuntimeError, OSError):
         return Problem(
             Location(path),

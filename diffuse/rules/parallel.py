@@ -1,8 +1,9 @@
 """Project files read in two processes: the reading, parsing, patient-data scan and schema
 check of one file depend on no other, and are most of a cold `validate` of a big tracker.
 
-A forked worker reads every other file of those given while this process reads the rest;
-each returns its documents (released: path, text, problems) and models. A small tracker,
+This process reads each file's bytes once; a forked worker parses every other one of those
+given while this process parses the rest, and each returns its documents (released: path,
+text, problems) and models. A small tracker,
 or a platform without `fork`, is read in this process alone: starting a worker costs more
 than it saves there.
 """
@@ -23,7 +24,8 @@ MIN_FILES_VAR = "DIFFUSE_PARALLEL_MIN"
 PART = 400
 
 Item = TypeVar("Item")
-Read = Callable[[Path], tuple[Document, Item]]
+Job = TypeVar("Job")
+Read = Callable[[Job], tuple[Document, Item]]
 
 
 def threshold() -> int:
@@ -33,23 +35,25 @@ def threshold() -> int:
         return MIN_FILES
 
 
-def read_all(paths: Sequence[Path], read: Read[Item]) -> dict[Path, tuple[Document, Item]]:
-    """`read(path)` of each path, by path; in two processes when there are enough of them.
-    Nothing when they are too few: the caller reads each as it comes."""
+def read_all(jobs: Sequence[Job], read: Read[Job, Item]) -> dict[Path, tuple[Document, Item]]:
+    """`read(job)` of each job, by the path of the document it gives; in two processes
+    when there are enough of them. Nothing when they are too few: the caller reads each as
+    it comes."""
+    if len(jobs) < max(threshold(), 2):
+        return {}
     # Imported here: only a big tracker needs them, and they are slow to import.
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    if len(paths) < max(threshold(), 2) or "fork" not in multiprocessing.get_all_start_methods():
+    if "fork" not in multiprocessing.get_all_start_methods():
         return {}
-    theirs, mine = list(paths[1::2]), paths[0::2]
+    theirs, mine = list(jobs[1::2]), jobs[0::2]
     # A worker that dies raises here (a bug, exit 3) rather than leaving the command waiting.
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
         pending = pool.submit(_read_each, theirs, read)
-        done = dict(zip(mine, _read_each(mine, read), strict=True))
-        done.update(zip(theirs, pending.result(), strict=True))
-    return done
+        done = _read_each(mine, read) + pending.result()
+    return {doc.path: (doc, item) for doc, item in done}
 
 
-def _read_each(paths: Sequence[Path], read: Read[Item]) -> list[tuple[Document, Item]]:
-    return [read(path) for path in paths]
+def _read_each(jobs: Sequence[Job], read: Read[Job, Item]) -> list[tuple[Document, Item]]:
+    return [read(job) for job in jobs]
