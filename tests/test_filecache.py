@@ -20,6 +20,13 @@ def _entries() -> list[Path]:
     return sorted((Path(os.environ["DIFFUSE_CACHE_DIR"]) / "files").glob("*.json"))
 
 
+def _forget_reports() -> None:
+    """Drop the reports kept whole (`validate`'s, `status`'s), so the next run reads the
+    tracker, through the file cache."""
+    for entry in Path(os.environ["DIFFUSE_CACHE_DIR"]).glob("*.json"):
+        entry.unlink()
+
+
 def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Parsing a valid project file again fails the test (a broken one is read again, for
     what parses of it)."""
@@ -59,6 +66,7 @@ def test_a_second_run_reads_no_unchanged_project_and_reports_the_same(
         "projects/b-broken.yaml:5:1:",
         "projects/hh-spread.yaml:27:58:",
     ]
+    _forget_reports()
     _no_parsing(monkeypatch)
     second = run("validate", cwd=tracker)
     assert (second.exit_code, second.stdout, second.stderr) == (1, first.stdout, first.stderr)
@@ -100,6 +108,7 @@ def test_a_damaged_entry_is_ignored(tracker: Path, run: Run) -> None:
     for damage in (b"{not json", b'{"problems": 3}', b'{"problems": [], "item": {"id": 1}}'):
         for entry in _entries():
             entry.write_bytes(damage)
+        _forget_reports()
         again = run("validate", cwd=tracker)
         assert (again.exit_code, again.stdout) == (1, first.stdout)
 
@@ -112,6 +121,7 @@ def test_a_damaged_pack_of_headers_is_ignored(tracker: Path, run: Run) -> None:
     keys = list(json.loads(packs[0].read_bytes()))
     for damage in (b"{not json", b"[]", json.dumps({k: {"problems": 3} for k in keys}).encode()):
         packs[0].write_bytes(damage)
+        _forget_reports()
         again = run("validate", cwd=tracker)
         assert (again.exit_code, again.stdout) == (1, first.stdout)
 
@@ -149,6 +159,7 @@ def test_validate_builds_no_model_of_an_unchanged_project(
         raise AssertionError("a cached project's model was built")
 
     monkeypatch.setattr(filecache.FileCache, "model", unreachable)
+    _forget_reports()
     second = run("validate", cwd=tracker)
     assert (second.exit_code, second.stdout) == (1, first.stdout)
 

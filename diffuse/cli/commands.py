@@ -166,9 +166,9 @@ def validate(
     found. Example: diffuse validate --format junit > diffuse.xml"""
     from diffuse.render.checks import choose_format
     from diffuse.render.validation import validation_output
-    from diffuse.rules.validation import validate_tracker
+    from diffuse.reports.validated import validation_report
 
-    report = validate_tracker(tracker_root(root or _first_dir(paths)), paths or [])
+    report = validation_report(tracker_root(root or _first_dir(paths)), paths or [])
     fmt = choose_format(output.value if output else None)
     typer.echo(validation_output(report.problems, report.paths, fmt), nl=False)
     raise typer.Exit(1 if report.errors else 0)

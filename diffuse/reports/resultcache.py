@@ -19,10 +19,12 @@ from typing import Any
 
 from diffuse import progress
 from diffuse.files.cachedir import cache_dir, code_fingerprint
-from diffuse.layout import tracker_paths
+from diffuse.layout import ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR, tracker_entries
 
 MAX_ENTRIES = 64
 MAX_READ = 16 * 1024 * 1024
+# A link is not followed, and a FIFO or device swapped in after `lstat` never blocks.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 
 
 def key(root: Path, *options: object, files: str | None = None) -> str:
@@ -44,15 +46,34 @@ def options_key(*options: object) -> str:
 
 
 def files_digest(root: Path) -> str:
-    """A digest of every tracker file's name and content."""
-    digest = hashlib.blake2b(digest_size=20)
-    paths = tracker_paths(root)
-    with progress.task("checking files", len(paths)) as step:
-        for path in paths:
-            digest.update(str(path.relative_to(root)).encode() + b"\0")
+    """A digest of every tracker file's name and content, and of where the tracker and its
+    folders are: a folder swapped for a link elsewhere holds the same names and bytes but
+    reads as something else."""
+    digest = hashlib.sha256()
+    for place in (root, root / PRACTICES_DIR, root / PROJECTS_DIR):
+        digest.update(_place(place) + b"\0")
+    # Each name as the tracker holds it, without `relative_to`: quicker, thousands of times.
+    named = [(ORGANISATION_FILE, root / ORGANISATION_FILE)] + [
+        (f"{folder}/{path.name}", path)
+        for folder in (PRACTICES_DIR, PROJECTS_DIR)
+        for path in tracker_entries(root, folder)
+    ]
+    with progress.task("checking files", len(named)) as step:
+        for name, path in named:
+            digest.update(name.encode() + b"\0")
             digest.update(_content(path) + b"\0")
             step.advance()
     return digest.hexdigest()
+
+
+def _place(path: Path) -> bytes:
+    try:
+        info, real = os.lstat(path), str(path.resolve())
+        target = os.readlink(path) if stat.S_ISLNK(info.st_mode) else ""
+        kind = os.stat(path).st_mode if target else info.st_mode
+    except (OSError, RuntimeError) as exc:
+        return f"{path.name} unreachable {getattr(exc, 'errno', '')}".encode()
+    return f"{path.name}|{real}|{target}|{info.st_mode}|{kind}".encode()
 
 
 def _content(path: Path) -> bytes:
@@ -60,15 +81,34 @@ def _content(path: Path) -> bytes:
     # may reach: a FIFO or device named like a YAML file would block, a link may point
     # anywhere. Anything else is keyed by what stat says about it; loading reports it.
     try:
+        info = os.lstat(path)
+        if stat.S_ISREG(info.st_mode) and info.st_size <= MAX_READ:
+            fd = os.open(path, _OPEN_FLAGS)
+            try:
+                return _read(fd)
+            finally:
+                os.close(fd)
         info = path.stat()
-        if path.is_symlink() or not stat.S_ISREG(info.st_mode) or info.st_size > MAX_READ:
-            target = os.readlink(path) if path.is_symlink() else ""
-            return (
-                f"{target}|{stat.S_IFMT(info.st_mode)}|{info.st_size}|{info.st_mtime_ns}".encode()
-            )
-        return path.read_bytes()
+        target = os.readlink(path) if path.is_symlink() else ""
+        return f"{target}|{stat.S_IFMT(info.st_mode)}|{info.st_size}|{info.st_mtime_ns}".encode()
     except OSError as exc:
         return f"unreadable {exc.errno}".encode()
+
+
+def _read(fd: int) -> bytes:
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):  # swapped for something else since `lstat`
+        return f"|{stat.S_IFMT(info.st_mode)}|{info.st_size}|{info.st_mtime_ns}".encode()
+    chunks: list[bytes] = []
+    size = 0
+    # Never past the bound, even from a file that grows while it is read: past it, what
+    # loading reports depends on the first bytes and the size alone.
+    while size <= MAX_READ and (chunk := os.read(fd, MAX_READ + 1 - size)):
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > MAX_READ:
+        chunks.append(f"|{max(size, info.st_size)}".encode())
+    return b"".join(chunks)
 
 
 def get(entry: str) -> Any | None:

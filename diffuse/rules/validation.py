@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from diffuse.errors import DiffuseError, Level, Location, Problem
-from diffuse.rules.catalog import Catalog, relative
-from diffuse.rules.load import load_catalog
+from diffuse.layout import relative
+
+if TYPE_CHECKING:
+    from diffuse.rules.catalog import Catalog
 
 
 @dataclass
@@ -26,16 +30,31 @@ def validate_tracker(
 ) -> ValidationReport:
     """Every problem in the files under `paths` (all when empty); `catalog`, when the caller
     has already loaded the tracker, saves reading it again."""
+    check_paths(paths)
+    if catalog is None:
+        # Imported here: a report kept from an earlier run (`reports.validated`) needs none
+        # of pydantic and PyYAML.
+        from diffuse.rules.load import load_catalog
+
+        catalog = load_catalog(root, keep_models=False)
+    return select(paths, catalog.all_problems(), [d.path for d in catalog.documents])
+
+
+def check_paths(paths: list[Path]) -> None:
     missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
     if missing:
         raise DiffuseError(f"no such file or folder: {', '.join(missing)}")
-    catalog = catalog or load_catalog(root, keep_models=False)
+
+
+def select(paths: list[Path], problems: Sequence[Problem], files: list[Path]) -> ValidationReport:
+    """The report on the files under `paths` (all when empty), from every problem of the
+    tracker, in order, and every file read."""
     places = _Places([p.resolve() if p.is_dir() else _real(p) for p in paths])
-    documents = [d.path for d in catalog.documents if places.within(d.path)]
-    problems = [places.shown(p) for p in catalog.all_problems() if places.within(p.location.path)]
+    documents = [path for path in files if places.within(path)]
+    found = [places.shown(p) for p in problems if places.within(p.location.path)]
     here, folders = Path.cwd().resolve(), dict[Path, str | None]()
     shown = [Path(_one_line(_relative(path, here, folders))) for path in documents]
-    return ValidationReport(problems, len(documents), shown)
+    return ValidationReport(found, len(documents), shown)
 
 
 def _relative(path: Path, here: Path, folders: dict[Path, str | None]) -> str:

@@ -1,0 +1,68 @@
+"""`validate`'s report, kept in the result cache: a tracker whose files did not change
+since the last run has the same problems, found without pydantic or PyYAML.
+
+The entry is keyed by every tracker file's bytes and where the tracker is
+(`resultcache.files_digest`); it holds every problem and every file read, named from the
+tracker's folder, and the files asked for are picked from them as `validate_tracker`
+picks them. After a change the tracker is read again, mostly from the file cache.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from diffuse.errors import Level, Location, Problem
+from diffuse.reports import resultcache
+from diffuse.rules.validation import ValidationReport, check_paths, select
+
+
+def validation_report(root: Path, paths: list[Path]) -> ValidationReport:
+    """Every problem in the files under `paths` (all when empty), as `validate_tracker`
+    finds them."""
+    check_paths(paths)
+    entry = resultcache.key(root, "validate")
+    cached = resultcache.get(entry)
+    if isinstance(cached, dict):
+        try:
+            problems = [_problem(root, p) for p in cached["problems"]]
+            files = [root / str(name) for name in cached["files"]]
+            return select(paths, problems, files)
+        except (KeyError, TypeError, ValueError):
+            pass  # not what this diffuse writes: worked out again
+    # Imported here: reading the tracker needs pydantic and PyYAML, a kept report does not.
+    from diffuse.rules.load import load_catalog
+
+    catalog = load_catalog(root, keep_models=False)
+    problems, files = catalog.all_problems(), [d.path for d in catalog.documents]
+    prefix = f"{root}{os.sep}"
+    resultcache.put(
+        entry,
+        {
+            "problems": [_stored(prefix, p) for p in problems],
+            "files": [_name(prefix, path) for path in files],
+        },
+    )
+    return select(paths, problems, files)
+
+
+def _name(prefix: str, path: Path) -> str:
+    # Every file is read as `root / folder / name`: its text starts with the root's.
+    text = str(path)
+    return text.removeprefix(prefix) if text.startswith(prefix) else text
+
+
+def _stored(prefix: str, problem: Problem) -> list[Any]:
+    loc = problem.location
+    level, fix = problem.level.value, problem.fix
+    return [_name(prefix, loc.path), loc.line, loc.col, problem.code, problem.message, level, fix]
+
+
+def _problem(root: Path, stored: list[Any]) -> Problem:
+    path, line, col, code, message, level, fix = stored
+    if not isinstance(path, str) or not all(isinstance(v, int) for v in (line, col)):
+        raise ValueError("not a problem")
+    return Problem(
+        Location(root / path, line, col), str(code), str(message), Level(level), str(fix)
+    )

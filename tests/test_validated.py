@@ -1,0 +1,90 @@
+"""A repeated `validate` is served from the result cache, exactly as a fresh run reports it,
+and no change to the tracker is missed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import Run
+
+import diffuse.rules.load
+
+FORMATS = ("text", "json", "junit", "github")
+
+
+def _broken(tracker: Path) -> None:
+    """A project with a problem of its own, and one with a problem found across files."""
+    path = tracker / "projects" / "hh-spread.yaml"
+    text = path.read_text()
+    broken = text.replace("id: hh-spread", "id: b-broken").replace("phase: plan", "budget: 1", 1)
+    (tracker / "projects" / "b-broken.yaml").write_text(broken)
+    path.write_text(text.replace("owner: cy", "owner: zed", 1))
+
+
+def _fresh(run: Run, tracker: Path, *args: str) -> tuple[int, str, str]:
+    result = run("validate", *args, cwd=tracker, env={"DIFFUSE_NO_CACHE": "1"})
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_a_repeated_validate_reads_no_file_and_reports_what_a_fresh_run_does(
+    tracker: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _broken(tracker)
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(tracker))
+    selections = [(), (str(tracker / "projects" / "b-broken.yaml"),), (str(tracker),)]
+    runs = [("--format", fmt, *args) for fmt in FORMATS for args in selections]
+    expected = [_fresh(run, tracker, *args) for args in runs]
+    run("validate", cwd=tracker)
+
+    def unreachable(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the tracker was read again")
+
+    monkeypatch.setattr(diffuse.rules.load, "load_catalog", unreachable)
+    for args, fresh in zip(runs, expected, strict=True):
+        cached = run("validate", *args, cwd=tracker)
+        assert (cached.exit_code, cached.stdout, cached.stderr) == fresh
+        assert cached.exit_code == 1 and "b-broken.yaml" in cached.stdout
+
+
+def test_a_damaged_report_is_worked_out_again(tracker: Path, run: Run) -> None:
+    _broken(tracker)
+    first = run("validate", cwd=tracker)
+    reports = list(Path(os.environ["DIFFUSE_CACHE_DIR"]).glob("*.json"))
+    assert len(reports) == 1
+    damages = (b"{not json", b"[]", b'{"problems": [["x", "1", 1, "c", "m", "error", ""]]}')
+    for damage in (*damages, b'{"problems": [], "files": 3}'):
+        reports[0].write_bytes(damage)
+        again = run("validate", cwd=tracker)
+        assert (again.exit_code, again.stdout) == (1, first.stdout)
+
+
+def test_a_folder_swapped_for_a_link_to_the_same_files_is_seen(
+    tracker: Path, run: Run, tmp_path: Path
+) -> None:
+    assert run("validate", cwd=tracker).exit_code == 0
+    elsewhere = tmp_path / "elsewhere"
+    shutil.move(tracker / "projects", elsewhere)
+    (tracker / "projects").symlink_to(elsewhere, target_is_directory=True)
+    result = run("validate", cwd=tracker)
+    assert (result.exit_code, result.stdout, result.stderr) == _fresh(run, tracker)
+    assert result.exit_code == 1 and "error[outside-tracker]" in result.stdout
+
+
+def test_status_sees_a_deleted_or_renamed_project(tracker: Path, run: Run) -> None:
+    args = ("status", "--as-of", "2026-05-01", "--format", "csv")
+    path = tracker / "projects" / "hh-spread.yaml"
+    other = path.with_name("other.yaml")
+    other.write_text(path.read_text().replace("id: hh-spread", "id: other"))
+    assert "\nother," in run(*args, cwd=tracker).stdout
+    renamed = other.with_name("moved.yaml")
+    other.rename(renamed)
+    moved = run(*args, cwd=tracker)
+    fresh = run(*args, cwd=tracker, env={"DIFFUSE_NO_CACHE": "1"})
+    assert (moved.exit_code, moved.stdout, moved.stderr) == (1, fresh.stdout, fresh.stderr)
+    assert "\nother," not in moved.stdout and "problem(s)" in moved.stderr
+    renamed.unlink()
+    gone = run(*args, cwd=tracker)
+    assert gone.exit_code == 0 and "\nother," not in gone.stdout and "\nhh-spread," in gone.stdout
