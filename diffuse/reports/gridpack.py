@@ -56,6 +56,19 @@ class Packer:
         self.rows[id(row)] = (row, packed)  # the row kept, so its id is not reused
         return packed
 
+    def adopt(self, table: list[Cell]) -> bool:
+        """Start from the table of an earlier entry, so its packed rows stay as they are
+        (`keep`); False, and nothing adopted, when the table names a cell twice."""
+        if self.cells or len(set(table)) != len(table):
+            return False
+        for cell in table:
+            self._add(cell)
+        return True
+
+    def keep(self, row: Row, packed: list[Any]) -> None:
+        """`row`, read back from `packed` against the adopted table, packs as `packed`."""
+        self.rows[id(row)] = (row, packed)
+
     def _add(self, cell: Cell) -> int:
         index = self.seen[id(cell)] = self.cells.setdefault(cell, len(self.cells))
         return index

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from diffuse.errors import Level, Location, Problem
 from diffuse.reports import resultcache
-from diffuse.reports.grid import Filters, Grid, Row
+from diffuse.reports.grid import Cell, Filters, Grid, Row
 from diffuse.reports.gridpack import Packer, cell_table, pack_grids, unpack_grids, unpack_row
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ def _compute(
     latest = resultcache.options_key("status-rows", root.resolve(), as_of, filters, *groupings)
     sources = _sources(loaded)
     empty = empty_grids(loaded.org, as_of, filters, groupings)
-    known = _known(resultcache.get(latest), sources, empty)
+    known = _known(resultcache.get(latest), sources, empty, packer)
     grids = build_grids(loaded.catalog, as_of, filters, groupings, known)
     if sources:
         rows = {
@@ -82,9 +82,10 @@ def _sources(loaded: Loaded) -> dict[str, str]:
 
 
 def _known(
-    previous: Any, sources: dict[str, str], grids: list[Grid]
+    previous: Any, sources: dict[str, str], grids: list[Grid], packer: Packer
 ) -> dict[str, list[Row] | None]:
-    """The rows kept for projects whose files have not changed since."""
+    """The rows kept for projects whose files have not changed since; `packer` adopts
+    their table, so they are written back as they were read, without packing them again."""
     if not isinstance(previous, dict):
         return {}
     try:
@@ -92,15 +93,26 @@ def _known(
         widths = [len(g.columns) for g in grids]
         if previous["columns"] != [[c.id for c in g.columns] for g in grids]:
             return {}  # rows of other sites
-        return {
-            pid: None
-            if rows[pid] is None
-            else [unpack_row(table, n, d) for n, d in zip(widths, rows[pid], strict=True)]
+        known = {
+            pid: None if rows[pid] is None else list(zip(widths, rows[pid], strict=True))
             for pid, source in sources.items()
             if before.get(pid) == source and pid in rows
         }
+        adopted = packer.adopt(table)
+        return {
+            pid: None if kept is None else _rows(table, kept, packer if adopted else None)
+            for pid, kept in known.items()
+        }
     except (KeyError, TypeError, ValueError, AttributeError, IndexError):
         return {}
+
+
+def _rows(table: list[Cell], kept: list[tuple[int, Any]], packer: Packer | None) -> list[Row]:
+    rows = [unpack_row(table, width, data) for width, data in kept]
+    if packer is not None:
+        for row, (_, data) in zip(rows, kept, strict=True):
+            packer.keep(row, data)
+    return rows
 
 
 def _stored(root: Path, problem: Problem) -> list[Any]:

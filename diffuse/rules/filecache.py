@@ -44,6 +44,11 @@ PACK = "pack-{}.index"
 MAX_ENTRIES = 40_000
 MAX_BYTES = 1 << 30
 SUFFIX = ".json"
+# Looking at every entry's size takes as long as reading a few hundred files: it is done
+# after a run that wrote this many, and after one in this many of those that wrote fewer
+# (picked by the last key written: no clock, no chance), so the bounds hold give or take
+# a few runs' entries.
+PRUNE_EVERY = 64
 
 Stored = tuple[int, int, str, str, str, str]
 
@@ -72,7 +77,7 @@ class FileCache:
         salt.update(code_fingerprint().encode())
         salt.update(repr(limits).encode())
         self.salt = salt.digest()
-        self.written = 0
+        self.written, self.last = 0, ""
         place = hashlib.sha256(self.salt + str(root).encode()).hexdigest()[:32]
         self.pack = None if root is None else folder / PACK.format(place)
         self.heads: dict[str, Any] | None = None  # the pack, read on first use
@@ -192,7 +197,7 @@ class FileCache:
             with os.fdopen(handle, "wb") as out:
                 out.write(payload)
             os.replace(temp, self.folder / f"{key}{SUFFIX}")
-            self.written += 1
+            self.written, self.last = self.written + 1, key
             self.used[key], self.changed = head, True
         except (OSError, ValueError):
             return
@@ -200,7 +205,8 @@ class FileCache:
     def close(self) -> None:
         if self.changed and self.pack is not None:
             _write_pack(self.pack, self.used)
-        if self.written:
+        picked = self.written > 0 and int(self.last, 16) % PRUNE_EVERY == 0
+        if self.written >= PRUNE_EVERY or picked:
             prune(self.folder)
 
 
