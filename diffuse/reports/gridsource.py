@@ -16,6 +16,7 @@ from diffuse.errors import Level, Location, Problem
 from diffuse.reports import resultcache
 from diffuse.reports.grid import Cell, Filters, Grid, Row
 from diffuse.reports.gridpack import Packer, cell_table, pack_grids, unpack_grids, unpack_row
+from diffuse.rules import collector
 
 if TYPE_CHECKING:
     from diffuse.rules.load import Loaded
@@ -26,6 +27,13 @@ def status_grids(
 ) -> tuple[list[Grid], list[Problem]]:
     """One grid per grouping, built together from one reading of the tracker, and the
     tracker's problems."""
+    with collector.paused():
+        return _grids(root, as_of, filters, groupings)
+
+
+def _grids(
+    root: Path, as_of: date, filters: Filters, groupings: Sequence[str | None]
+) -> tuple[list[Grid], list[Problem]]:
     entry = resultcache.key(root, "status-grid", as_of, filters, *groupings)
     cached = resultcache.get(entry)
     if cached is not None:

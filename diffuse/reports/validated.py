@@ -15,6 +15,7 @@ from typing import Any
 
 from diffuse.errors import Level, Location, Problem
 from diffuse.reports import resultcache
+from diffuse.rules import collector
 from diffuse.rules.validation import ValidationReport, check_paths, select
 
 
@@ -22,6 +23,11 @@ def validation_report(root: Path, paths: list[Path]) -> ValidationReport:
     """Every problem in the files under `paths` (all when empty), as `validate_tracker`
     finds them."""
     check_paths(paths)
+    with collector.paused():
+        return _report(root, paths)
+
+
+def _report(root: Path, paths: list[Path]) -> ValidationReport:
     entry = resultcache.key(root, "validate")
     cached = resultcache.get(entry)
     if isinstance(cached, dict):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
@@ -36,6 +35,7 @@ from diffuse.layout import (
 )
 from diffuse.limits import DEFAULT_LIMITS, Limits
 from diffuse.models import Organisation, Practice, Project, Workflow
+from diffuse.rules import collector
 from diffuse.rules.filecache import CacheState, FileCache, Hit
 from diffuse.rules.parallel import PART, read_all
 
@@ -142,32 +142,24 @@ def read_catalog(root: Path, check: Check | None = None, keep_models: bool = Tru
     limits = _limits(catalog.organisation)
     for folder in (PRACTICES_DIR, PROJECTS_DIR):
         _check_folder(catalog, root / folder)
-    # Reading makes millions of small objects and frees none of them in cycles; the
-    # collector would walk them again and again, for half of the load time.
-    paused = gc.isenabled()
-    gc.disable()
     kinds: tuple[tuple[str, list[Path], type[Practice] | type[Project], Any], ...] = (
         ("practice", tracker_entries(root, PRACTICES_DIR), Practice, catalog.practices),
         ("project", tracker_entries(root, PROJECTS_DIR), Project, catalog.projects),
     )
     store = FileCache.open(limits, base)
     catalog.cache = None if store is None else CacheState(store)
-    try:
-        with progress.task("reading files", sum(len(k[1]) for k in kinds)) as step:
-            for kind, paths, model, into in kinds:
-                if kind == "project" and catalog.cache is not None:
-                    catalog.cache.context = _context(catalog, catalog.cache.store)
-                # Read a part at a time: a part's models are held until each is checked.
-                for at in range(0, len(paths), PART):
-                    part = paths[at : at + PART]
-                    for doc, item in _read_part(catalog, base, part, limits, (kind, model)):
-                        _register(catalog, kind, doc, item, into, limits)
-                        if check is not None and isinstance(item, Project):
-                            _check(catalog, doc, item, (check, keep_models), limits)
-                        step.advance()
-    finally:
-        if paused:
-            gc.enable()
+    with collector.paused(), progress.task("reading files", sum(len(k[1]) for k in kinds)) as step:
+        for kind, paths, model, into in kinds:
+            if kind == "project" and catalog.cache is not None:
+                catalog.cache.context = _context(catalog, catalog.cache.store)
+            # Read a part at a time: a part's models are held until each is checked.
+            for at in range(0, len(paths), PART):
+                part = paths[at : at + PART]
+                for doc, item in _read_part(catalog, base, part, limits, (kind, model)):
+                    _register(catalog, kind, doc, item, into, limits)
+                    if check is not None and isinstance(item, Project):
+                        _check(catalog, doc, item, (check, keep_models), limits)
+                    step.advance()
     return catalog
 
 

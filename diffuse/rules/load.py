@@ -8,6 +8,7 @@ from typing import Any
 
 from diffuse.errors import DiffuseError, Problem
 from diffuse.models import Organisation, Project
+from diffuse.rules import collector
 from diffuse.rules.catalog import Catalog, named_phases, read_catalog
 from diffuse.rules.invariants import check_invariants, project_invariants
 from diffuse.rules.references import check_references, project_problems
@@ -18,19 +19,21 @@ def load_catalog(root: Path, keep_models: bool = True) -> Catalog:
     rules that hold at any moment (readiness, history, gates passed). Without
     `keep_models`, a project's model is built again only when it is used: a command that
     reports problems holds none of them."""
-    catalog = read_catalog(root, project_checks, keep_models)
-    for project_id in catalog.projects:
-        if project_id not in catalog.checked:
-            problems = project_checks(catalog, catalog.projects[project_id])
-            catalog.checked[project_id] = problems
-            if catalog.cache is not None:
-                catalog.cache.found[project_id] = problems
-    catalog.problems.extend(check_references(catalog))
-    _set_aside_off_workflow(catalog)
-    catalog.problems.extend(check_invariants(catalog))
-    if catalog.cache is not None:
-        catalog.cache.save(catalog.projects)
-    _set_aside_ambiguous_organisation(catalog)
+    # Reading, and the checks across files after it, run without the collector.
+    with collector.paused():
+        catalog = read_catalog(root, project_checks, keep_models)
+        for project_id in catalog.projects:
+            if project_id not in catalog.checked:
+                problems = project_checks(catalog, catalog.projects[project_id])
+                catalog.checked[project_id] = problems
+                if catalog.cache is not None:
+                    catalog.cache.found[project_id] = problems
+        catalog.problems.extend(check_references(catalog))
+        _set_aside_off_workflow(catalog)
+        catalog.problems.extend(check_invariants(catalog))
+        if catalog.cache is not None:
+            catalog.cache.save(catalog.projects)
+        _set_aside_ambiguous_organisation(catalog)
     return catalog
 
 
