@@ -88,3 +88,24 @@ def test_status_sees_a_deleted_or_renamed_project(tracker: Path, run: Run) -> No
     renamed.unlink()
     gone = run(*args, cwd=tracker)
     assert gone.exit_code == 0 and "\nother," not in gone.stdout and "\nhh-spread," in gone.stdout
+
+
+@pytest.mark.parametrize("command", [("validate",), ("status", "--as-of", "2026-05-01")])
+def test_a_file_saved_while_the_tracker_is_read_leaves_no_report_under_the_old_bytes(
+    tracker: Path, run: Run, monkeypatch: pytest.MonkeyPatch, command: tuple[str, ...]
+) -> None:
+    path = tracker / "projects" / "hh-spread.yaml"
+    before = path.read_text()
+    loader = "load_catalog" if command[0] == "validate" else "load_tracker"
+    real = getattr(diffuse.rules.load, loader)
+
+    def saved_meanwhile(*args: object, **kwargs: object) -> object:
+        path.write_text(before.replace("owner: cy", "owner: zed", 1))
+        return real(*args, **kwargs)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(diffuse.rules.load, loader, saved_meanwhile)
+        assert run(*command, cwd=tracker).exit_code == 1
+    path.write_text(before)
+    again = run(*command, cwd=tracker)
+    assert (again.exit_code, "zed" in again.stdout + again.stderr) == (0, False)

@@ -34,7 +34,8 @@ def status_grids(
 def _grids(
     root: Path, as_of: date, filters: Filters, groupings: Sequence[str | None]
 ) -> tuple[list[Grid], list[Problem]]:
-    entry = resultcache.key(root, "status-grid", as_of, filters, *groupings)
+    files = resultcache.look(root)
+    entry = resultcache.key(root, "status-grid", as_of, filters, *groupings, files=files.digest)
     cached = resultcache.get(entry)
     if cached is not None:
         try:
@@ -43,15 +44,16 @@ def _grids(
         except (KeyError, TypeError, ValueError, IndexError, AttributeError):
             pass  # not what this diffuse writes: worked out again
     packer = Packer()  # the rows of both entries packed once
-    grids, problems = _compute(root, as_of, filters, groupings, packer)
-    stored = [_stored(root, p) for p in problems]
-    resultcache.put(entry, {"grids": pack_grids(grids, packer), "problems": stored})
+    grids, problems, read = _compute(root, as_of, filters, groupings, packer)
+    if resultcache.unchanged(root, files, read):  # else a file changed while it was read
+        stored = [_stored(root, p) for p in problems]
+        resultcache.put(entry, {"grids": pack_grids(grids, packer), "problems": stored})
     return grids, problems
 
 
 def _compute(
     root: Path, as_of: date, filters: Filters, groupings: Sequence[str | None], packer: Packer
-) -> tuple[list[Grid], list[Problem]]:
+) -> tuple[list[Grid], list[Problem], dict[str, str]]:
     # Imported here: loading the tracker needs pydantic and PyYAML, a cached run does not.
     from diffuse.reports.status import check_filters
     from diffuse.reports.tracker import build_grids, empty_grids
@@ -77,7 +79,7 @@ def _compute(
         resultcache.put(
             latest, {"sources": sources, "columns": columns, "cells": table, "rows": rows}
         )
-    return grids, loaded.problems
+    return grids, loaded.problems, loaded.catalog.read
 
 
 def _sources(loaded: Loaded) -> dict[str, str]:

@@ -4,7 +4,8 @@ Reading a tracker means importing pydantic, parsing YAML and validating every fi
 dominates the run time of read-only commands. A report computed from the same files, the
 same options and the same version of diffuse is the same report, so it is kept as JSON in
 the user's cache folder and reused. Any change to any tracker file, to diffuse's own code or
-to the options gives a different key. Set DIFFUSE_NO_CACHE=1 to bypass it.
+to the options gives a different key. A report is kept only when the reading that made it
+saw the very bytes its key was made from (`unchanged`). Set DIFFUSE_NO_CACHE=1 to bypass it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import json
 import os
 import stat
 import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +28,16 @@ MAX_ENTRIES = 64
 MAX_READ = 16 * 1024 * 1024
 # A link is not followed, and a FIFO or device swapped in after `lstat` never blocks.
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+
+
+@dataclass(frozen=True)
+class Files:
+    """One look at every tracker file: a digest of them all, the digest of each regular
+    file's bytes by its path, and where the tracker and its folders are."""
+
+    digest: str
+    read: dict[str, str]
+    places: bytes
 
 
 def key(root: Path, *options: object, files: str | None = None) -> str:
@@ -46,12 +59,16 @@ def options_key(*options: object) -> str:
 
 
 def files_digest(root: Path) -> str:
-    """A digest of every tracker file's name and content, and of where the tracker and its
-    folders are: a folder swapped for a link elsewhere holds the same names and bytes but
-    reads as something else."""
-    digest = hashlib.sha256()
-    for place in (root, root / PRACTICES_DIR, root / PROJECTS_DIR):
-        digest.update(_place(place) + b"\0")
+    return look(root).digest
+
+
+def look(root: Path) -> Files:
+    """Every tracker file's name and content, and where the tracker and its folders are: a
+    folder swapped for a link elsewhere holds the same names and bytes but reads as
+    something else."""
+    digest, read = hashlib.sha256(), {}
+    places = _places(root)
+    digest.update(places)
     # Each name as the tracker holds it, without `relative_to`: quicker, thousands of times.
     named = [(ORGANISATION_FILE, root / ORGANISATION_FILE)] + [
         (f"{folder}/{path.name}", path)
@@ -60,10 +77,28 @@ def files_digest(root: Path) -> str:
     ]
     with progress.task("checking files", len(named)) as step:
         for name, path in named:
-            digest.update(name.encode() + b"\0")
-            digest.update(_content(path) + b"\0")
+            content, whole = _content(path)
+            if whole:
+                read[str(path)] = hashlib.sha256(content).hexdigest()
+            seen = read[str(path)].encode() if whole else b"|" + content
+            digest.update(name.encode() + b"\0" + seen + b"\0")
             step.advance()
-    return digest.hexdigest()
+    return Files(digest.hexdigest(), read, places)
+
+
+def unchanged(root: Path, files: Files, read: Mapping[str, str]) -> bool:
+    """Whether a reading of the tracker that found `read` (the digest of the bytes of each
+    file it read, by path; "" for one it refused by its name alone, whatever it holds) saw
+    what `files` saw. A report is kept only then: a file saved between the look that makes
+    its key and the reading that makes the report would otherwise leave a report of the new
+    bytes under the key of the old ones."""
+    if read.keys() != files.read.keys() or _places(root) != files.places:
+        return False
+    return all(seen in ("", files.read[path]) for path, seen in read.items())
+
+
+def _places(root: Path) -> bytes:
+    return b"".join(_place(p) + b"\0" for p in (root, root / PRACTICES_DIR, root / PROJECTS_DIR))
 
 
 def _place(path: Path) -> bytes:
@@ -76,7 +111,7 @@ def _place(path: Path) -> bytes:
     return f"{path.name}|{real}|{target}|{info.st_mode}|{kind}".encode()
 
 
-def _content(path: Path) -> bytes:
+def _content(path: Path) -> tuple[bytes, bool]:
     # Only regular files inside the tracker are read, and only up to a size no tracker file
     # may reach: a FIFO or device named like a YAML file would block, a link may point
     # anywhere. Anything else is keyed by what stat says about it; loading reports it.
@@ -90,15 +125,18 @@ def _content(path: Path) -> bytes:
                 os.close(fd)
         info = path.stat()
         target = os.readlink(path) if path.is_symlink() else ""
-        return f"{target}|{stat.S_IFMT(info.st_mode)}|{info.st_size}|{info.st_mtime_ns}".encode()
+        kind = f"{target}|{stat.S_IFMT(info.st_mode)}|{info.st_size}|{info.st_mtime_ns}"
+        return kind.encode(), False
     except OSError as exc:
-        return f"unreadable {exc.errno}".encode()
+        return f"unreadable {exc.errno}".encode(), False
 
 
-def _read(fd: int) -> bytes:
+def _read(fd: int) -> tuple[bytes, bool]:
+    """The file's bytes, and whether they are all of it."""
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode):  # swapped for something else since `lstat`
-        return f"|{stat.S_IFMT(info.st_mode)}|{info.st_size}|{info.st_mtime_ns}".encode()
+        kind = f"|{stat.S_IFMT(info.st_mode)}|{info.st_size}|{info.st_mtime_ns}"
+        return kind.encode(), False
     chunks: list[bytes] = []
     size = 0
     # Never past the bound, even from a file that grows while it is read: past it, what
@@ -108,7 +146,7 @@ def _read(fd: int) -> bytes:
         size += len(chunk)
     if size > MAX_READ:
         chunks.append(f"|{max(size, info.st_size)}".encode())
-    return b"".join(chunks)
+    return b"".join(chunks), size <= MAX_READ
 
 
 def get(entry: str) -> Any | None:

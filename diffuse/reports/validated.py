@@ -2,9 +2,10 @@
 since the last run has the same problems, found without pydantic or PyYAML.
 
 The entry is keyed by every tracker file's bytes and where the tracker is
-(`resultcache.files_digest`); it holds every problem and every file read, named from the
-tracker's folder, and the files asked for are picked from them as `validate_tracker`
-picks them. After a change the tracker is read again, mostly from the file cache.
+(`resultcache.look`), and written only when the reading saw those very bytes; it holds
+every problem and every file read, named from the tracker's folder, and the files asked
+for are picked from them as `validate_tracker` picks them. After a change the tracker is
+read again, mostly from the file cache.
 """
 
 from __future__ import annotations
@@ -28,29 +29,32 @@ def validation_report(root: Path, paths: list[Path]) -> ValidationReport:
 
 
 def _report(root: Path, paths: list[Path]) -> ValidationReport:
-    entry = resultcache.key(root, "validate")
+    files = resultcache.look(root)
+    entry = resultcache.key(root, "validate", files=files.digest)
     cached = resultcache.get(entry)
     if isinstance(cached, dict):
         try:
             problems = [_problem(root, p) for p in cached["problems"]]
-            files = [root / str(name) for name in cached["files"]]
-            return select(paths, problems, files)
+            named = [root / str(name) for name in cached["files"]]
+            return select(paths, problems, named)
         except (KeyError, TypeError, ValueError):
             pass  # not what this diffuse writes: worked out again
     # Imported here: reading the tracker needs pydantic and PyYAML, a kept report does not.
     from diffuse.rules.load import load_catalog
 
     catalog = load_catalog(root, keep_models=False)
-    problems, files = catalog.all_problems(), [d.path for d in catalog.documents]
+    problems, files_read = catalog.all_problems(), [d.path for d in catalog.documents]
     prefix = f"{root}{os.sep}"
+    if not resultcache.unchanged(root, files, catalog.read):
+        return select(paths, problems, files_read)  # a file changed while it was read
     resultcache.put(
         entry,
         {
             "problems": [_stored(prefix, p) for p in problems],
-            "files": [_name(prefix, path) for path in files],
+            "files": [_name(prefix, path) for path in files_read],
         },
     )
-    return select(paths, problems, files)
+    return select(paths, problems, files_read)
 
 
 def _name(prefix: str, path: Path) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
@@ -16,7 +17,6 @@ from diffuse.files.loading import (
     document_from_text,
     parse_bytes,
     read_bytes,
-    read_document,
     salvage,
     validate,
 )
@@ -92,6 +92,9 @@ class Catalog:
     cache: CacheState | None = field(default=None, repr=False)
     # Project id -> its cross-file problems, found while reading or kept in the file cache.
     checked: dict[str, list[Problem]] = field(default_factory=dict, repr=False)
+    # Each file read -> the SHA-256 of the bytes read ("" when refused by its name alone):
+    # a report kept whole is kept only when these are the bytes its key was made from.
+    read: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def workflow(self) -> Workflow:
@@ -215,13 +218,20 @@ def _read_part(
 def _read_one(
     catalog: Catalog, base: Path, path: Path, limits: Limits, state: CacheState | None
 ) -> _Read:
-    refusal = _refusal(base, path, True, catalog.memo.setdefault("folders", {}))
+    refusal = _name_problem(path)
+    if refusal is not None:
+        catalog.read[str(path)] = ""  # refused by its name alone, whatever it holds
+    else:
+        refusal = _refusal(base, path, False, catalog.memo.setdefault("folders", {}))
     if refusal is not None:
         return _Read(Document(path, problems=[refusal]), refused=True)
     doc, raw = read_bytes(path, limits)
-    if state is None or raw is None:
+    if raw is None:
         return _Read(doc, raw)
-    key = state.paths[path] = state.store.key("project", path, raw)
+    seen = catalog.read[str(path)] = hashlib.sha256(raw).hexdigest()
+    if state is None:
+        return _Read(doc, raw)
+    key = state.paths[path] = state.store.key("project", path, seen)
     hit = state.store.get(key, path, raw)
     # A broken project is read again: what parses of it is still checked (`salvage`).
     if hit is not None and hit.item_id is not None:
@@ -309,7 +319,10 @@ def _limits(org: Organisation | None) -> Limits:
 def _read(catalog: Catalog, base: Path, path: Path, limits: Limits, named: bool = True) -> Document:
     refusal = _refusal(base, path, named)
     if refusal is None:
-        doc = read_document(path, limits)
+        doc, raw = read_bytes(path, limits)
+        if raw is not None:
+            catalog.read[str(path)] = hashlib.sha256(raw).hexdigest()
+            parse_bytes(doc, raw, limits)
         doc.problems.extend(patient_data(doc))
     else:
         doc = Document(path, problems=[refusal])

@@ -39,7 +39,7 @@ from diffuse.files.loading import Document
 from diffuse.limits import Limits
 from diffuse.models import Project
 
-FORMAT = b"diffuse-files-3"
+FORMAT = b"diffuse-files-4"
 PACK = "pack-{}.index"
 MAX_ENTRIES = 40_000
 MAX_BYTES = 1 << 30
@@ -98,10 +98,10 @@ class FileCache:
             return None
         return cls(folder, limits, root)
 
-    def key(self, kind: str, path: Path, raw: bytes) -> str:
+    def key(self, kind: str, path: Path, content: str) -> str:
+        """The entry of a file by its name and `content`, the SHA-256 of its bytes."""
         digest = hashlib.sha256(self.salt)
-        digest.update(f"{kind}/{path.name}\0".encode())
-        digest.update(raw)
+        digest.update(f"{kind}/{path.name}\0{content}".encode())
         return digest.hexdigest()
 
     def context(self, parts: list[str]) -> str:
