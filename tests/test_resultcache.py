@@ -45,6 +45,23 @@ def test_an_edit_of_any_file_is_seen_at_once(tracker: Path, run: Run) -> None:
     assert ",sou,planning,on-track," in after
 
 
+def test_status_sees_a_deleted_or_renamed_project(tracker: Path, run: Run) -> None:
+    args = ("status", "--as-of", "2026-05-01", "--format", "csv")
+    path = tracker / "projects" / "hh-spread.yaml"
+    other = path.with_name("other.yaml")
+    other.write_text(path.read_text().replace("id: hh-spread", "id: other"))
+    assert "\nother," in run(*args, cwd=tracker).stdout
+    renamed = other.with_name("moved.yaml")
+    other.rename(renamed)
+    moved = run(*args, cwd=tracker)
+    fresh = run(*args, cwd=tracker, env={"DIFFUSE_NO_CACHE": "1"})
+    assert (moved.exit_code, moved.stdout, moved.stderr) == (1, fresh.stdout, fresh.stderr)
+    assert "\nother," not in moved.stdout and "problem(s)" in moved.stderr
+    renamed.unlink()
+    gone = run(*args, cwd=tracker)
+    assert gone.exit_code == 0 and "\nother," not in gone.stdout and "\nhh-spread," in gone.stdout
+
+
 def test_problems_are_still_reported_from_the_cache(tracker: Path, run: Run) -> None:
     (tracker / "projects" / "broken.yaml").write_text("id: broken\nphase: [\n")
     for _ in range(2):

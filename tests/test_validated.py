@@ -73,23 +73,6 @@ def test_a_folder_swapped_for_a_link_to_the_same_files_is_seen(
     assert result.exit_code == 1 and "error[outside-tracker]" in result.stdout
 
 
-def test_status_sees_a_deleted_or_renamed_project(tracker: Path, run: Run) -> None:
-    args = ("status", "--as-of", "2026-05-01", "--format", "csv")
-    path = tracker / "projects" / "hh-spread.yaml"
-    other = path.with_name("other.yaml")
-    other.write_text(path.read_text().replace("id: hh-spread", "id: other"))
-    assert "\nother," in run(*args, cwd=tracker).stdout
-    renamed = other.with_name("moved.yaml")
-    other.rename(renamed)
-    moved = run(*args, cwd=tracker)
-    fresh = run(*args, cwd=tracker, env={"DIFFUSE_NO_CACHE": "1"})
-    assert (moved.exit_code, moved.stdout, moved.stderr) == (1, fresh.stdout, fresh.stderr)
-    assert "\nother," not in moved.stdout and "problem(s)" in moved.stderr
-    renamed.unlink()
-    gone = run(*args, cwd=tracker)
-    assert gone.exit_code == 0 and "\nother," not in gone.stdout and "\nhh-spread," in gone.stdout
-
-
 @pytest.mark.parametrize("command", [("validate",), ("status", "--as-of", "2026-05-01")])
 def test_a_file_saved_while_the_tracker_is_read_leaves_no_report_under_the_old_bytes(
     tracker: Path, run: Run, monkeypatch: pytest.MonkeyPatch, command: tuple[str, ...]
