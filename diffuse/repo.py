@@ -1,13 +1,18 @@
 """Git, through GitPython: the only module that imports it, and only when a command needs it.
 
 Reading history is done in a handful of git processes whatever its length: one `git log`
-for the commits and one `git cat-file --batch` for every file content they need.
+for the commits and one `git cat-file --batch` for every file content they need. `history`
+runs them itself (`top_level`, `file_history`), without GitPython: it is a read that many run
+often, and importing GitPython would cost a fifth of it.
 """
 
 from __future__ import annotations
 
+import os
+import subprocess
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,16 +22,19 @@ from diffuse.errors import DiffuseError
 EMPTY_BLOB = "0" * 40
 
 
+NO_GIT = (
+    "git could not be run: 'git version' must work (install git, put it on PATH or "
+    "set GIT_PYTHON_GIT_EXECUTABLE to its full path, and fix any error it prints)"
+)
+
+
 def _gitpython() -> Any:
     """GitPython, imported when a command first needs git (start-up stays fast). It fails
     to import when no git executable can be found: the user's to fix, not a bug."""
     try:
         import git
     except ImportError:
-        raise DiffuseError(
-            "git could not be run: 'git version' must work (install git, put it on PATH or "
-            "set GIT_PYTHON_GIT_EXECUTABLE to its full path, and fix any error it prints)"
-        ) from None
+        raise DiffuseError(NO_GIT) from None
     return git
 
 
@@ -263,22 +271,225 @@ def log_range(repo: Any, base: str, paths: list[str] | None = None) -> list[Comm
     return _log(repo, args, paths)
 
 
-def _has_commits(repo: Any) -> bool:
-    git = _gitpython()
+# -- history, read by git processes run directly -----------------------------------------
+
+
+def top_level(folder: Path, hint: str) -> Path:
+    """The top level of the work tree holding `folder`, in one `git rev-parse`."""
+    done = _run(folder, ["rev-parse", "--show-toplevel"])
+    if done.returncode != 0:
+        if not any((place / ".git").exists() for place in (folder, *folder.parents)):
+            raise DiffuseError(
+                f"{folder} is not inside a git repository; run 'git init' there {hint}"
+            )
+        raise DiffuseError(f"git rev-parse failed: {_said(done.stderr)}")
+    return Path(os.fsdecode(done.stdout.rstrip(b"\n"))).resolve()
+
+
+_LOG_FORMAT = "--format=%H%x00%an%x00%ae%x00%aI%x00%B"
+
+
+def file_history(
+    folder: Path, path: str, commits: list[Commit], wanted: Callable[[Change], bool]
+) -> Iterator[tuple[str, bytes]]:
+    """The blob id and content of both sides of each change to `path` (relative to
+    `folder`) that `wanted` accepts, as git reads them; `commits` gets every commit that
+    changed the file, newest first and following renames, complete once the iterator is
+    exhausted.
+
+    `git log` and `git cat-file --batch` run at once: a thread passes each blob id to
+    cat-file as log names it, while the caller works on the contents already read."""
+    args = ["log", "--follow", "--topo-order", "--raw", "--no-abbrev", "-z", "--no-color"]
+    log = _Git(folder, [*args, _LOG_FORMAT, "--", path])
+    feeder = _Feeder(folder, log, commits, wanted)
     try:
-        _git(repo, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
-    except git.GitCommandError as exc:
-        if exc.status == 1:  # --quiet: HEAD names no commit yet
-            return False
-        raise
-    return True
+        feeder.start()
+        cat = feeder.cat_file()
+        if cat is not None:
+            yield from _contents(cat.out)
+        feeder.join()
+        if feeder.failure is not None and not isinstance(feeder.failure, OSError):
+            raise feeder.failure
+        _finish(folder, log, cat)
+        if feeder.failure is not None:
+            raise feeder.failure
+    finally:
+        log.close()
+        if feeder.cat is not None:
+            feeder.cat.close()
 
 
-def file_log(repo: Any, path: str) -> list[Commit]:
-    """Every commit that changed `path`, newest first, following renames."""
-    if not _has_commits(repo):
-        return []  # git log would fail
-    return _log(repo, ["log", "--follow", "--topo-order", "--raw"], [path])
+class _Feeder(threading.Thread):
+    """Reads `git log`, keeps its commits, and asks `git cat-file` (started at the first
+    blob wanted) for each new blob."""
+
+    def __init__(
+        self,
+        folder: Path,
+        log: _Git,
+        commits: list[Commit],
+        wanted: Callable[[Change], bool],
+    ) -> None:
+        super().__init__(daemon=True)
+        self.folder, self.log, self.commits, self.wanted = folder, log, commits, wanted
+        self.cat: _Git | None = None
+        self.failure: BaseException | None = None
+        self._ready = threading.Event()
+
+    def cat_file(self) -> _Git | None:
+        """The cat-file process, once started; None when no blob was wanted."""
+        self._ready.wait()
+        return self.cat
+
+    def run(self) -> None:
+        try:
+            self._feed()
+        except BaseException as exc:  # noqa: BLE001 - raised again by the reading thread
+            self.failure = exc
+        finally:
+            if self.cat is not None:
+                self.cat.end_input()
+            self._ready.set()
+
+    def _feed(self) -> None:
+        asked = {EMPTY_BLOB}
+        for group in _grouped(_records(_tokens(self.log.out))):
+            wanted = []
+            self.commits += group
+            # Only the file's own change matters: --follow shows no other.
+            for change in (c.changes[0] for c in group if c.changes):
+                if self.wanted(change):
+                    for sha in (change.old, change.new):
+                        if sha not in asked:
+                            asked.add(sha)
+                            wanted.append(sha)
+            if wanted:
+                self._ask(wanted)
+
+    def _ask(self, shas: list[str]) -> None:
+        if self.cat is None:
+            self.cat = _Git(self.folder, ["cat-file", "--batch", "--buffer"], feed=True)
+            self._ready.set()
+        self.cat.send("".join(f"{sha}\n" for sha in shas).encode())
+
+
+def _grouped(commits: Iterator[Commit]) -> Iterator[list[Commit]]:
+    """Commits in small groups, so blob ids reach cat-file early but not one write each."""
+    group: list[Commit] = []
+    for commit in commits:
+        group.append(commit)
+        if len(group) == 32:
+            yield group
+            group = []
+    if group:
+        yield group
+
+
+def _tokens(stream: Any) -> Iterator[str]:
+    """`stream`'s bytes split at NUL, a block at a time, the last piece included."""
+    rest = b""
+    while chunk := stream.read(1 << 16):
+        pieces = (rest + chunk).split(b"\0")
+        rest = pieces.pop()
+        for piece in pieces:
+            yield piece.decode(errors="surrogateescape")
+    yield rest.decode(errors="surrogateescape")
+
+
+def _contents(stream: Any) -> Iterator[tuple[str, bytes]]:
+    while header := stream.readline():
+        parts = header.split()
+        if len(parts) != 3:
+            continue  # "<id> missing"
+        data = stream.read(int(parts[2]) + 1)[:-1]
+        if parts[1] == b"blob":
+            yield parts[0].decode(), data
+
+
+def _finish(folder: Path, log: _Git, cat: _Git | None) -> None:
+    if log.wait() != 0:
+        # Only now find out why, so the usual case costs no more git processes.
+        if _run(folder, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]).returncode == 1:
+            return  # no commits yet: nothing has a history
+        raise DiffuseError(f"git log failed: {_said(log.errors())}")
+    if cat is not None and cat.wait() != 0:
+        raise DiffuseError(f"git cat-file failed: {_said(cat.errors())}")
+
+
+def _git_command() -> str:
+    # The same git GitPython runs for the other commands.
+    return os.environ.get("GIT_PYTHON_GIT_EXECUTABLE") or "git"
+
+
+def _environment() -> dict[str, str]:
+    # git's messages in English whatever the locale, as GitPython asks for them.
+    return {**os.environ, "LANGUAGE": "C", "LC_ALL": "C"}
+
+
+def _run(folder: Path, args: list[str]) -> subprocess.CompletedProcess[bytes]:
+    command = [_git_command(), "--literal-pathspecs", *args]
+    try:
+        return subprocess.run(
+            command, cwd=folder, env=_environment(), capture_output=True, stdin=subprocess.DEVNULL
+        )
+    except OSError:
+        raise DiffuseError(NO_GIT) from None
+
+
+class _Git:
+    """A running git process whose output is read as it comes."""
+
+    def __init__(self, folder: Path, args: list[str], feed: bool = False) -> None:
+        # stderr goes to a file: git may write to it at any time, and a full pipe would
+        # block it while its output is not yet read.
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
+        command = [_git_command(), "--literal-pathspecs", *args]
+        try:
+            self.process = subprocess.Popen(
+                command,
+                cwd=folder,
+                env=_environment(),
+                stdin=subprocess.PIPE if feed else subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=self._stderr,
+            )
+        except OSError:
+            self._stderr.close()
+            raise DiffuseError(NO_GIT) from None
+        assert self.process.stdout is not None
+        self.out = self.process.stdout
+
+    def send(self, data: bytes) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write(data)
+        self.process.stdin.flush()
+
+    def end_input(self) -> None:
+        try:
+            if self.process.stdin is not None:
+                self.process.stdin.close()
+        except OSError:
+            pass  # the process ended early; its exit status tells why
+
+    def wait(self) -> int:
+        return self.process.wait()
+
+    def errors(self) -> bytes:
+        self._stderr.seek(0)
+        return self._stderr.read()
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.out.close()
+        self._stderr.close()
+
+
+def _said(stderr: bytes) -> str:
+    """git's last line of complaint."""
+    lines = stderr.decode(errors="replace").strip().splitlines()
+    return lines[-1].strip() if lines else "no message"
 
 
 @dataclass(frozen=True)
@@ -319,23 +530,34 @@ def _log(repo: Any, args: list[str], paths: list[str] | None) -> list[Commit]:
     return list(_records(out.decode(errors="surrogateescape").split("\0")))
 
 
-def _records(tokens: list[str]) -> Iterator[Commit]:
+def _records(tokens: Iterable[str]) -> Iterator[Commit]:
     """Commits from `git log -z --raw` split at NUL: the five format fields, then each
-    changed file as a ':meta' token followed by its path (two for a rename or copy)."""
-    at = 0
-    while at + _FIELDS <= len(tokens):
-        sha, author, email, day, message = tokens[at : at + _FIELDS]
-        commit = Commit(sha.lstrip("\n"), author, email, day, message)
-        at += _FIELDS
-        while at < len(tokens) and (tokens[at] == "" or tokens[at].lstrip("\n")[:1] == ":"):
-            meta = tokens[at].lstrip("\n").split()
-            at += 1
-            if not meta:
-                continue
-            paths = 2 if meta[-1][:1] in ("R", "C") else 1
-            names = tokens[at : at + paths]
-            at += paths
-            commit.changes.append(Change(names[-1], names[0], meta[2], meta[3]))
+    changed file as a ':meta' token followed by its path (two for a rename or copy). Each
+    commit is yielded once the token after its last change is read."""
+    fields: list[str] = []
+    commit: Commit | None = None
+    meta: list[str] = []
+    names: list[str] = []
+    due = 0  # paths still to read for `meta`
+    for token in tokens:
+        if due:
+            names.append(token)
+            due -= 1
+            if not due and commit is not None:
+                commit.changes.append(Change(names[-1], names[0], meta[2], meta[3]))
+            continue
+        if commit is not None and (token == "" or token.lstrip("\n")[:1] == ":"):
+            meta, names = token.lstrip("\n").split(), []
+            due = (2 if meta[-1][:1] in ("R", "C") else 1) if meta else 0
+            continue
+        if commit is not None:
+            yield commit
+            commit = None
+        fields.append(token)
+        if len(fields) == _FIELDS:
+            sha, author, email, day, message = fields
+            commit, fields = Commit(sha.lstrip("\n"), author, email, day, message), []
+    if commit is not None:
         yield commit
 
 
