@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -289,34 +288,45 @@ def top_level(folder: Path, hint: str) -> Path:
 _LOG_FORMAT = "--format=%H%x00%an%x00%ae%x00%aI%x00%B"
 
 
-def file_history(
-    folder: Path, path: str, commits: list[Commit], wanted: Callable[[Change], bool]
-) -> Iterator[tuple[str, bytes]]:
-    """The blob id and content of both sides of each change to `path` (relative to
-    `folder`) that `wanted` accepts, as git reads them; `commits` gets every commit that
-    changed the file, newest first and following renames, complete once the iterator is
-    exhausted.
+class FileHistory:
+    """Every commit that changed one file, and its versions, read by git processes run
+    directly. `git log` starts at once, so the caller's other work (finding the top level,
+    reading a cache) overlaps with it; `versions` reads its output."""
 
-    `git log` and `git cat-file --batch` run at once: a thread passes each blob id to
-    cat-file as log names it, while the caller works on the contents already read."""
-    args = ["log", "--follow", "--topo-order", "--raw", "--no-abbrev", "-z", "--no-color"]
-    log = _Git(folder, [*args, _LOG_FORMAT, "--", path])
-    feeder = _Feeder(folder, log, commits, wanted)
-    try:
-        feeder.start()
-        cat = feeder.cat_file()
-        if cat is not None:
-            yield from _contents(cat.out)
-        feeder.join()
-        if feeder.failure is not None and not isinstance(feeder.failure, OSError):
-            raise feeder.failure
-        _finish(folder, log, cat)
-        if feeder.failure is not None:
-            raise feeder.failure
-    finally:
-        log.close()
-        if feeder.cat is not None:
-            feeder.cat.close()
+    def __init__(self, folder: Path, path: str) -> None:
+        """`path` is relative to `folder`, where git runs."""
+        args = ["log", "--follow", "--topo-order", "--raw", "--no-abbrev", "-z", "--no-color"]
+        self.folder = folder
+        self.log = _Git(folder, [*args, _LOG_FORMAT, "--", path])
+
+    def versions(
+        self, commits: list[Commit], wanted: Callable[[Change], bool]
+    ) -> Iterator[tuple[str, bytes]]:
+        """The blob id and content of both sides of each change that `wanted` accepts, as
+        git reads them; `commits` gets every commit that changed the file, newest first
+        and following renames, complete once the iterator is exhausted.
+
+        `git cat-file --batch` runs beside `git log`: a thread passes each blob id to it
+        as the log names it, while the caller works on the contents already read."""
+        feeder = _Feeder(self.folder, self.log, commits, wanted)
+        try:
+            feeder.start()
+            cat = feeder.cat_file()
+            if cat is not None:
+                yield from _contents(cat.out)
+            feeder.join()
+            if feeder.failure is not None and not isinstance(feeder.failure, OSError):
+                raise feeder.failure
+            _finish(self.folder, self.log, cat)
+            if feeder.failure is not None:
+                raise feeder.failure
+        finally:
+            if feeder.cat is not None:
+                feeder.cat.close()
+            self.close()
+
+    def close(self) -> None:
+        self.log.close()
 
 
 class _Feeder(threading.Thread):
@@ -440,9 +450,6 @@ class _Git:
     """A running git process whose output is read as it comes."""
 
     def __init__(self, folder: Path, args: list[str], feed: bool = False) -> None:
-        # stderr goes to a file: git may write to it at any time, and a full pipe would
-        # block it while its output is not yet read.
-        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
         command = [_git_command(), "--literal-pathspecs", *args]
         try:
             self.process = subprocess.Popen(
@@ -451,13 +458,21 @@ class _Git:
                 env=_environment(),
                 stdin=subprocess.PIPE if feed else subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
-                stderr=self._stderr,
+                stderr=subprocess.PIPE,
             )
         except OSError:
-            self._stderr.close()
             raise DiffuseError(NO_GIT) from None
-        assert self.process.stdout is not None
+        assert self.process.stdout is not None and self.process.stderr is not None
         self.out = self.process.stdout
+        # stderr is read all along: git may write to it at any time, and a full pipe
+        # would block it while its output is not yet read.
+        self._said: list[bytes] = []
+        self._drain = threading.Thread(target=self._read_errors, daemon=True)
+        self._drain.start()
+
+    def _read_errors(self) -> None:
+        assert self.process.stderr is not None
+        self._said.append(self.process.stderr.read())
 
     def send(self, data: bytes) -> None:
         assert self.process.stdin is not None
@@ -475,15 +490,14 @@ class _Git:
         return self.process.wait()
 
     def errors(self) -> bytes:
-        self._stderr.seek(0)
-        return self._stderr.read()
+        self._drain.join()
+        return b"".join(self._said)
 
     def close(self) -> None:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
         self.out.close()
-        self._stderr.close()
 
 
 def _said(stderr: bytes) -> str:
@@ -583,6 +597,8 @@ def _batch(repo: Any, requests: list[str], keys: list[str]) -> dict[str, bytes]:
 def _git(repo: Any, *args: str, stdin: bytes | None = None) -> bytes:
     if stdin is None:
         return _execute(repo, list(args), None)
+    import tempfile  # only GitPython's commands feed git; history runs without it
+
     with tempfile.TemporaryFile() as feed:
         feed.write(stdin)
         feed.seek(0)

@@ -10,7 +10,7 @@ import yaml
 from conftest import Run, git
 from prflow import READY_PRACTICE, act_as, commit_as, edit, with_practice
 
-from diffuse.pr.history import SectionReader
+from diffuse.pr.snapshot import SectionReader
 
 
 def test_practice_history_lists_changes_newest_first_across_a_merge(

@@ -13,14 +13,17 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from diffuse.errors import DiffuseError
 from diffuse.escape import clean
 from diffuse.layout import ID_PATTERN
 from diffuse.pr import historycache
-from diffuse.pr.snapshot import SectionReader, Snapshot, snapshot
-from diffuse.repo import EMPTY_BLOB, Change, Commit, file_history, top_level
+from diffuse.repo import EMPTY_BLOB, Change, Commit, FileHistory, top_level
 from diffuse.vocab import OUTPUT_SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from diffuse.pr.snapshot import Snapshot
 
 # The catalog's folders and suffixes; importing `catalog` here would load every model,
 # which `history` never needs (tests/test_history.py keeps the two in step).
@@ -63,12 +66,17 @@ def item_path(root: Path, item_id: str) -> tuple[str, Path]:
 
 def item_history(root: Path, item_id: str) -> History:
     kind, path = item_path(root, item_id)
-    top = top_level(root, "first: history is read from git")
+    git = FileHistory(root, path.relative_to(root).as_posix())
+    try:
+        top = top_level(root, "first: history is read from git")
+    except DiffuseError:
+        git.close()
+        raise
     rel = path.resolve().relative_to(top).as_posix()
     pack = historycache.pack_for(top, rel, kind)
     changes = _Changes(kind, historycache.load(pack))
     commits: list[Commit] = []
-    for sha, raw in file_history(top, rel, commits, changes.unknown):
+    for sha, raw in git.versions(commits, changes.unknown):
         changes.read(sha, raw)
     commits = [c for c in commits if c.changes]
     history = History(item_id, kind, rel, len(commits))
@@ -90,7 +98,7 @@ class _Changes:
 
     kind: str
     known: dict[str, historycache.Events]
-    reader: SectionReader = field(default_factory=SectionReader)
+    reader: Any = None  # a SectionReader, made for the first version read
     snaps: dict[str, Snapshot] = field(default_factory=dict)
     used: dict[str, historycache.Events] = field(default_factory=dict)
     fresh: bool = False
@@ -99,6 +107,12 @@ class _Changes:
         return f"{change.old} {change.new}" not in self.known
 
     def read(self, sha: str, raw: bytes) -> None:
+        # Only a version not in the cache is read: a run that finds every change there
+        # never loads the readers.
+        from diffuse.pr.snapshot import SectionReader, snapshot
+
+        if self.reader is None:
+            self.reader = SectionReader()
         text = raw.decode("utf-8", errors="replace")
         self.snaps[sha] = snapshot(self.reader, text, self.kind)
 

@@ -17,9 +17,8 @@ import json
 import os
 import sys
 import zlib
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from diffuse.files.cachedir import cache_dir
 
@@ -32,8 +31,7 @@ _CODE = ("pr/history.py", "pr/snapshot.py", "files/plainscan.py", "files/nodes.p
 Events = list[tuple[str, str]]
 
 
-@dataclass(frozen=True)
-class Pack:
+class Pack(NamedTuple):
     path: Path
     key: str  # the code, work tree, file and kind it holds versions for
 

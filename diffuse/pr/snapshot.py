@@ -18,7 +18,7 @@ from typing import Any
 from diffuse.files.plainscan import scan
 
 # A literal line break first lets the regex engine skip ahead quickly.
-_TOP_KEY = re.compile(r"\n[A-Za-z_][\w-]*[ \t]*:")
+_TOP_KEY = re.compile(r"\n([A-Za-z_][\w-]*)[ \t]*:")
 _WANTED = {
     "practice": ("status", "approvals", "origin_sites", "vetted_by", "evidence"),
     "project": ("phase", "approvals", "history", "sites"),
@@ -37,12 +37,15 @@ class SectionReader:
     def values(self, text: str, keys: tuple[str, ...]) -> dict[str, Any] | None:
         """The values of `keys` (absent keys left out); None when the text is not YAML."""
         text = "\n" + text.removeprefix("\ufeff")
-        starts = [m.start() + 1 for m in _TOP_KEY.finditer(text)] + [len(text)]
+        tops = [(m.start() + 1, m.group(1)) for m in _TOP_KEY.finditer(text)]
+        tops.append((len(text), ""))
         found: dict[str, Any] = {}
-        for start, end in itertools.pairwise(starts):
-            name = text[start : text.index(":", start)].strip()
+        for (start, name), (end, _) in itertools.pairwise(tops):
             if name in keys:
-                value = self._section(text[start:end], name)
+                section = text[start:end]
+                value = self._sections.get(section, _UNSEEN)
+                if value is _UNSEEN:
+                    value = self._sections[section] = self._parse_section(section, name)
                 if value is _BROKEN:
                     return self._whole(text, keys)
                 found[name] = value
@@ -65,24 +68,21 @@ class SectionReader:
             found = self._keys[id(entry)] = (entry_key(entry),)
         return found[0]
 
-    def _section(self, section: str, name: str) -> Any:
-        if section not in self._sections:
-            self._sections[section] = self._parse_section(section, name)
-        return self._sections[section]
-
     def _parse_section(self, section: str, name: str) -> Any:
         head, _, body = section.partition("\n")
         if head.split(":", 1)[1].split("#", 1)[0].strip() or not body.strip():
             return self._piece_value(section, name)
         chunks = _chunks(body)
-        values = [self._piece(chunk) for chunk in chunks]
-        if all(isinstance(v, dict) for v in values):
-            merged: dict[str, Any] = {}
-            for value in values:
-                merged.update(value)
-            return merged
-        if all(isinstance(v, list) for v in values):
-            return [item for value in values for item in value]
+        pieces = self._pieces
+        for chunk in [c for c in chunks if c not in pieces]:
+            pieces[chunk] = _load(chunk)
+        values = list(map(pieces.__getitem__, chunks))
+        kinds = set(map(type, values))
+        if kinds == {dict}:
+            # Key by key as one mapping: a later entry's value wins, in the first's place.
+            return dict(itertools.chain.from_iterable(map(dict.items, values)))
+        if kinds == {list}:
+            return list(itertools.chain.from_iterable(values))
         return self._piece_value(section, name)
 
     def _piece_value(self, section: str, name: str) -> Any:
@@ -106,6 +106,7 @@ class _Broken:
 
 
 _BROKEN = _Broken()
+_UNSEEN = _Broken()
 
 
 def _chunks(body: str) -> list[str]:
@@ -115,10 +116,15 @@ def _chunks(body: str) -> list[str]:
         return [body]
     indent = len(first.group(1))
     if indent not in _ENTRY_AT:
-        _ENTRY_AT[indent] = re.compile(rf"^ {{{indent}}}(?=[^ #\r\n])", re.M)
-    cuts = [m.start() for m in _ENTRY_AT[indent].finditer(body, first.end())]
-    bounds = [0, *cuts, len(body)]
-    return [body[a:b] for a, b in itertools.pairwise(bounds) if b > a]
+        # A line break first lets the regex engine skip ahead quickly.
+        _ENTRY_AT[indent] = re.compile(rf"\n(?= {{{indent}}}[^ #\r\n])")
+    pieces = _ENTRY_AT[indent].split(body)
+    chunks = [piece + "\n" for piece in pieces[:-1]]
+    chunks.append(pieces[-1])
+    if first.start() > 0:
+        # What comes before the first entry (comments, blank lines) is part of it.
+        chunks[:2] = [chunks[0] + chunks[1]]
+    return chunks
 
 
 _FIRST_ENTRY = re.compile(r"^( *)[^ #\r\n]", re.M)
