@@ -13,7 +13,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from diffuse.errors import DiffuseError
 from diffuse.escape import clean
@@ -31,8 +31,7 @@ FOLDERS = (("practice", "practices"), ("project", "projects"))
 SUFFIXES = (".yaml", ".yml")
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(NamedTuple):  # a tuple: thousands are made on every run
     commit: str
     date: str
     author: str
@@ -80,12 +79,11 @@ def item_history(root: Path, item_id: str) -> History:
         changes.read(sha, raw)
     commits = [c for c in commits if c.changes]
     history = History(item_id, kind, rel, len(commits))
-    for commit in reversed(commits):
-        history.events += [
-            Event(commit.sha, commit.date, commit.author, commit.email, k, text)
-            for k, text in reversed(changes.events(commit.changes[0]))
-        ]
-    history.events.reverse()
+    history.events = [
+        Event(commit.sha, commit.date, commit.author, commit.email, k, text)
+        for commit in commits
+        for k, text in changes.events(commit.changes[0])
+    ]
     if changes.fresh and pack is not None:
         historycache.save(pack, changes.used)
     return history
@@ -195,14 +193,21 @@ def history_text(history: History) -> str:
     )
     if not history.events:
         return head + "\n"
-    width = max(len(clean(e.author)) for e in history.events)
+    authors = {e.author: clean(e.author) for e in history.events}
+    width = max(map(len, authors.values()))
     kinds = max(len(e.kind) for e in history.events)
     lines = [head]
     for e in history.events:
-        author = clean(e.author).ljust(width)
+        author = authors[e.author].ljust(width)
         what = f"{e.kind.ljust(kinds)}  {clean(e.text)}"
         lines.append(f"{e.date[:10]}  {e.commit[:10]}  {author}  {what}")
     return "\n".join(lines) + "\n"
+
+
+_EVENT_JSON = (
+    '    {\n      "date": %s,\n      "commit": %s,\n      "author": %s,\n      "email": %s,'
+    '\n      "kind": %s,\n      "change": %s\n    }'
+)
 
 
 def history_json(history: History) -> str:
@@ -212,16 +217,16 @@ def history_json(history: History) -> str:
         "kind": history.kind,
         "file": history.path,
         "commits": history.commits,
-        "events": [
-            {
-                "date": e.date,
-                "commit": e.commit,
-                "author": e.author,
-                "email": e.email,
-                "kind": e.kind,
-                "change": e.text,
-            }
-            for e in history.events
-        ],
+        "events": [],
     }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    if not history.events:
+        return text + "\n"
+    # json.dumps(indent=2) of thousands of events runs its pure-Python encoder; each event
+    # is written here in the same layout, its strings escaped by the same function.
+    quote = json.encoder.encode_basestring
+    events = ",\n".join(
+        _EVENT_JSON % tuple(map(quote, (e.date, e.commit, e.author, e.email, e.kind, e.text)))
+        for e in history.events
+    )
+    return text.removesuffix("[]\n}") + "[\n" + events + "\n  ]\n}\n"
