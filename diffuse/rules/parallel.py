@@ -36,11 +36,13 @@ def threshold() -> int:
 def read_all(paths: Sequence[Path], read: Read[Item]) -> dict[Path, tuple[Document, Item]]:
     """`read(path)` of each path, by path; in two processes when there are enough of them.
     Nothing when they are too few: the caller reads each as it comes."""
+    if len(paths) < max(threshold(), 2):
+        return {}
     # Imported here: only a big tracker needs them, and they are slow to import.
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    if len(paths) < max(threshold(), 2) or "fork" not in multiprocessing.get_all_start_methods():
+    if "fork" not in multiprocessing.get_all_start_methods():
         return {}
     theirs, mine = list(paths[1::2]), paths[0::2]
     # A worker that dies raises here (a bug, exit 3) rather than leaving the command waiting.
