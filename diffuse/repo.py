@@ -399,10 +399,11 @@ def _tokens(stream: Any) -> Iterator[str]:
     """`stream`'s bytes split at NUL, a block at a time, the last piece included."""
     rest = b""
     while chunk := stream.read(1 << 16):
-        pieces = (rest + chunk).split(b"\0")
-        rest = pieces.pop()
-        for piece in pieces:
-            yield piece.decode(errors="surrogateescape")
+        # NUL is never part of a longer UTF-8 character, so text up to the last one decodes
+        # on its own.
+        done, cut, rest = (rest + chunk).rpartition(b"\0")
+        if cut:
+            yield from done.decode(errors="surrogateescape").split("\0")
     yield rest.decode(errors="surrogateescape")
 
 
