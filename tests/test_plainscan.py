@@ -22,6 +22,8 @@ SIMPLE = [
     "sites:\n    nor:\n        status: live\n    sou: {status: planning, health: at-risk}\n",
     "- a\n- b: c\n  d: e\n-  f\n",
     "k: a - b\nl: x/y@z+w;v.u\nm:         far\n",
+    "link: https://x.org/a?b=c&d=%20#top\nat: 10:30\nodd: a:b::c#d\\e\"f'g{h}[i]*j!k|l>m\n",
+    "- /path/to x\n",
 ]
 
 # Each is valid YAML (or an error YAML reports) that the scanner must leave alone.
@@ -69,7 +71,10 @@ NOT_SIMPLE = [
     "a: `x`\n",
     "a: %x\n",
     "a: b: c\n",
-    "a: http://x\n",
+    "a: x:\n",
+    "a: x: \n",
+    "a: x  #\n",
+    "- a:b: c\n",
     "a: b #c\n",
     "# only a comment\n",
     "",
@@ -103,7 +108,7 @@ def test_a_long_piece_is_left_to_yaml() -> None:
 
 KEYS = ["a", "b", "status", "s01", "on-track", "null", "yes", "0", "_x"]
 WORDS = ["x", "null", "Null", "NULL", "yes", "0123", "1e3", "2026-01-01", "a b", "a, b"]
-WORDS += ["it's", "(x)", "x.y", "on-track", "a - b"]
+WORDS += ["it's", "(x)", "x.y", "on-track", "a - b", "http://x.org/a#b", "10:30", "a:b"]
 
 
 def _tree(rng: random.Random, depth: int) -> Any:
@@ -146,7 +151,8 @@ def _block(rng: random.Random, value: Any, indent: int) -> list[str]:
 
 def _flat(value: Any) -> bool:
     parts = value.values() if isinstance(value, dict) else value
-    return all(isinstance(p, str) and "," not in p for p in parts)
+    # Flow style is read only for words without ",", ":" or "#".
+    return all(isinstance(p, str) and not set(p) & set(",:#") for p in parts)
 
 
 def _flow(value: Any) -> str:
@@ -198,3 +204,18 @@ def test_generated_pieces_read_as_yaml_reads_them() -> None:
                 assert plain_data(changed) == (True, found[0]), changed
     # The mutated pieces reached both paths: a scanner that gave up on all is no test.
     assert 100 < scanned < 1500
+
+
+def test_random_lines_read_as_yaml_reads_them() -> None:
+    rng = random.Random(7)
+    alphabet = [chr(c) for c in range(0x20, 0x7F)] + ["\n", "  "]
+    scanned = 0
+    for _ in range(4000):
+        head = rng.choice(["a", "- a", "-", "a: b\nc", "  x", "- {a", "[", "x"])
+        tail = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        text = f"{head}: {tail}\n" if rng.random() < 0.7 else f"{head}{tail}\n"
+        found = scan(text)
+        if found is not None:
+            scanned += 1
+            assert plain_data(text) == (True, found[0]), text
+    assert 500 < scanned < 3500

@@ -5,9 +5,9 @@ each piece with PyYAML, and even importing it, costs more than everything else i
 Most pieces are simple: block mappings and lists of keys and plain words, one-line flow
 collections, comments on lines of their own. `scan` reads exactly those, giving what
 `nodes.plain_data` gives (plain values stay text; an empty value, `null`, `Null` and
-`NULL` are null), and None for anything else: quotes, anchors, aliases, tags, block or
-multi-line scalars, tabs, `\\r`, characters outside printable ASCII, a comment after a
-value, a duplicate key, odd indentation. The caller parses those with YAML, so a piece
+`NULL` are null), and None for anything else: quoted, block or multi-line scalars,
+anchors, aliases, tags, tabs, `\\r`, characters outside printable ASCII, a comment after
+a value, a duplicate key, odd indentation. The caller parses those with YAML, so a piece
 that is not simple is read as before, just not faster.
 """
 
@@ -17,8 +17,9 @@ import re
 from typing import Any
 
 _KEY = r"[A-Za-z0-9_][A-Za-z0-9_-]*"
-# A plain word in block context: no character that could start or end anything else.
-_WORD = r"[A-Za-z0-9_(][A-Za-z0-9_ ()./@+,;'-]*"
+# A plain word in block context starts with a character that cannot start anything else;
+# `_plain` refuses what would end it early (": ", " #") or make it a key (a final ":").
+_WORD = r"[A-Za-z0-9_(/][\x20-\x7e]*"
 _FLOW_WORD = re.compile(r" *([A-Za-z0-9_(][A-Za-z0-9_ ()./@+;'-]*?) *")
 _FLOW_PAIR = re.compile(rf" *({_KEY}): +([A-Za-z0-9_(][A-Za-z0-9_ ()./@+;'-]*?) *")
 _VALUE = rf"(?:{_WORD}|\{{[^{{}}\[\]]*\}}|\[[^{{}}\[\]]*\])"
@@ -121,6 +122,12 @@ def _value(text: str) -> Any:
         return _flow_mapping(text[1:-1])
     if text[0] == "[":
         return _flow_list(text[1:-1])
+    return _plain(text)
+
+
+def _plain(text: str) -> str | None:
+    if ": " in text or " #" in text or text.endswith(":"):
+        raise _NotSimple
     return None if text in _NULLS else text
 
 
