@@ -19,7 +19,8 @@ from diffuse.errors import DiffuseError
 from diffuse.escape import clean
 from diffuse.layout import ID_PATTERN
 from diffuse.pr import historycache
-from diffuse.repo import EMPTY_BLOB, Change, Commit, FileHistory, top_level
+from diffuse.repo import EMPTY_BLOB, Change, Commit
+from diffuse.repo.filelog import FileHistory, top_level
 from diffuse.vocab import OUTPUT_SCHEMA_VERSION
 
 if TYPE_CHECKING:
