@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import zlib
 from pathlib import Path
 
 import pytest
-from conftest import Run
+from conftest import REPO_ROOT, Run
 from prflow import commit_as, edit
+
+from diffuse.pr import historycache
 
 
 def _packs() -> list[Path]:
@@ -87,3 +91,22 @@ def test_a_new_commit_is_read_on_top_of_the_cache(
     assert "initiate -> plan" in cached[0].splitlines()[1]
     monkeypatch.setenv("DIFFUSE_NO_CACHE", "1")
     assert _histories(run, changed) == cached
+
+
+def test_two_runs_at_once_both_read_right_and_leave_a_pack(changed: Path, run: Run) -> None:
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    command = [sys.executable, "-m", "diffuse", "history", "hh-spread", "--root", str(changed)]
+    both = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE) for _ in range(2)]
+    outputs = [process.communicate()[0].decode() for process in both]
+    assert [p.returncode for p in both] == [0, 0]
+    assert outputs[0] == outputs[1] == _histories(run, changed)[0]
+    assert len(_packs()) == 2  # hh-spread's, then hand-hygiene's from _histories
+
+
+def test_the_oldest_packs_are_let_go(
+    changed: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(historycache, "MAX_PACKS", 1)
+    first = _histories(run, changed)
+    assert len(_packs()) == 1
+    assert _histories(run, changed) == first
