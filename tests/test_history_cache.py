@@ -10,7 +10,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from conftest import REPO_ROOT, Run
+from conftest import REPO_ROOT, Run, git
 from prflow import commit_as, edit
 
 from diffuse.pr import historycache
@@ -110,3 +110,17 @@ def test_the_oldest_packs_are_let_go(
     first = _histories(run, changed)
     assert len(_packs()) == 1
     assert _histories(run, changed) == first
+
+
+def test_a_version_git_cannot_read_is_not_kept(changed: Path, run: Run) -> None:
+    blob = git(changed, "rev-parse", "HEAD:projects/hh-spread.yaml").strip()
+    stored = changed / ".git" / "objects" / blob[:2] / blob[2:]
+    good = stored.read_bytes()
+    stored.chmod(0o644)
+    stored.write_bytes(b"damaged")
+    damaged = run("history", "hh-spread", cwd=changed)
+    assert damaged.exit_code == 0, damaged.stderr
+    assert "file removed" in damaged.lines[1]
+    stored.write_bytes(good)
+    mended = run("history", "hh-spread", cwd=changed)
+    assert mended.lines[1].endswith("phase     plan -> initiate")

@@ -3,8 +3,9 @@
 One `git log --follow --raw` lists the commits and the file's blob before and after each;
 one `git cat-file --batch`, running beside it, reads each blob as the log names it, while
 this process works out what each version says (`snapshot`). A blob id names its content, so
-what a version says is kept in the user's cache folder by blob id (`historycache`): the next
-run reads only the blobs it has not seen, and often none.
+the events between two versions are kept in the user's cache folder under their two blob
+ids (`historycache`): the next run reads only the versions of changes it has not seen, and
+often none.
 """
 
 from __future__ import annotations

@@ -61,11 +61,13 @@ class FileHistory:
             if cat is not None:
                 yield from _contents(cat.out)
             feeder.join()
-            if feeder.failure is not None and not isinstance(feeder.failure, OSError):
+            if feeder.failure is not None:
+                self.log.close()  # nothing reads its output any more
+                # A pipe that broke under the thread: cat-file ended, and says why.
+                if isinstance(feeder.failure, OSError) and cat is not None:
+                    _finish_cat(cat)
                 raise feeder.failure
             _finish(self.folder, self.log, cat)
-            if feeder.failure is not None:
-                raise feeder.failure
         finally:
             if feeder.cat is not None:
                 feeder.cat.close()
@@ -169,7 +171,12 @@ def _finish(folder: Path, log: _Git, cat: _Git | None) -> None:
         if _run(folder, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]).returncode == 1:
             return  # no commits yet: nothing has a history
         raise DiffuseError(f"git log failed: {_said(log.errors())}")
-    if cat is not None and cat.wait() != 0:
+    if cat is not None:
+        _finish_cat(cat)
+
+
+def _finish_cat(cat: _Git) -> None:
+    if cat.wait() != 0:
         raise DiffuseError(f"git cat-file failed: {_said(cat.errors())}")
 
 
