@@ -64,7 +64,7 @@ def more_sites(organisation: str, sites: int) -> str:
     for n in range(sites - len(found)):
         original = found[n % len(found)]
         copy_no = n // len(found) + 1
-        body = _NAME.sub(lambda m: f"{m.group(1)} {copy_no}", original.group(2), count=1)
+        body = _NAME.sub(rf"\g<1> {copy_no}", original.group(2), count=1)
         copies.append(f"  - id: {original.group(1)}-{copy_no:02d}\n{body}")
     end = found[-1].end()
     return organisation[:end] + "".join(copies) + organisation[end:]

@@ -17,7 +17,7 @@ MEMBERS = frozenset({"oversight"})
 
 def _project(rng: random.Random) -> Project:
     sites: dict[str, object] = {}
-    for site in rng.sample(SITES + ["elsewhere"], 12):
+    for site in rng.sample([*SITES, "elsewhere"], 12):
         state: dict[str, object] = {
             "status": rng.choice(list(SiteStatus)).value,
             "health": rng.choice(list(Health)).value,
