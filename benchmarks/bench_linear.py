@@ -11,10 +11,12 @@ Three series of trackers made by `make_tracker.py`, each doubling one dimension 
 
 Each tracker gets `validate` and `status` with DIFFUSE_NO_CACHE=1 (the first run after an
 edit: every file read, every rule and row worked out). Every round runs each command once,
-in turn (interleaved), after one warm-up round; medians are reported. Linear cost means a
-constant cost per added unit, so the table gives the added cost per unit of each doubling
-and their ratio, `growth`: about 1.0 when cost is linear (start-up and noise aside), 2.0
-when it is quadratic. `--check` exits 1 when a growth is above 1.5.
+in turn (interleaved), after one warm-up round; medians are reported, of the wall time and
+of the CPU time (user and system, the command and its worker), which other work on the
+machine disturbs less. Linear cost means a constant cost per added unit, so the table
+gives the added CPU cost per unit of each doubling and their ratio, `growth`: about 1.0
+when cost is linear (start-up and noise aside), 2.0 when it is quadratic. `--check` exits
+1 when a growth is above 1.5.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import argparse
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -31,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_scale import AS_OF, diffuse_argv, run_child
+from bench_scale import AS_OF, diffuse_argv
 from make_tracker import make
 
 GROWTH_LIMIT = 1.5
@@ -45,6 +48,7 @@ class Case:
     root: Path
     command: str
     seconds: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
     codes: set[int] = field(default_factory=set)
 
     @property
@@ -85,22 +89,40 @@ def build(scratch: Path) -> list[Case]:
     return cases
 
 
+def run_child(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds and exit code of one child (with its own children)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        argv,
+        env=env,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    return seconds, usage.ru_utime + usage.ru_stime, os.waitstatus_to_exitcode(status)
+
+
 def measure(cases: list[Case], runs: int) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DIFFUSE_")}
     env |= {"COLUMNS": "200", "NO_COLOR": "1", "DIFFUSE_NO_CACHE": "1"}
     for round_no in range(runs + 1):
         for case in cases:
-            seconds, code, _ = run_child(case.argv, env, case.root)
+            seconds, cpu, code = run_child(case.argv, env, case.root)
             if round_no:
                 case.seconds.append(seconds)
+                case.cpu.append(cpu)
             case.codes.add(code)
         print(f"  round {round_no}/{runs} done", file=sys.stderr)
 
 
 def table(cases: list[Case]) -> tuple[str, float]:
     lines = [
-        "| series | command | sizes | median s | added ms per unit | growth | exit |",
-        "|---|---|---|---|---|---|---|",
+        "| series | command | sizes | median s | median CPU s | added CPU ms per unit "
+        "| growth | exit |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     worst = 0.0
     keys = dict.fromkeys((c.series, c.command) for c in cases)
@@ -108,14 +130,14 @@ def table(cases: list[Case]) -> tuple[str, float]:
         row = [c for c in cases if (c.series, c.command) == (series, command)]
         sizes = [c.size for c in row]
         medians = [statistics.median(c.seconds) for c in row]
-        added = [
-            (medians[i + 1] - medians[i]) / (sizes[i + 1] - sizes[i]) for i in range(len(row) - 1)
-        ]
+        cpu = [statistics.median(c.cpu) for c in row]
+        added = [(cpu[i + 1] - cpu[i]) / (sizes[i + 1] - sizes[i]) for i in range(len(row) - 1)]
         growth = added[1] / added[0] if added[0] > 0 else float("inf")
         worst = max(worst, growth)
         lines.append(
             f"| {series} | {command} | {' / '.join(f'{s:,}' for s in sizes)} | "
             f"{' / '.join(f'{m:.2f}' for m in medians)} | "
+            f"{' / '.join(f'{m:.2f}' for m in cpu)} | "
             f"{' / '.join(f'{a * 1000:.3f}' for a in added)} | {growth:.2f} | "
             f"{','.join(str(code) for c in row for code in sorted(c.codes))} |"
         )

@@ -56,8 +56,8 @@ def _phase(text: str) -> str:
 def more_sites(organisation: str, sites: int) -> str:
     """The organisation file with copies of its sites added after them, up to `sites`."""
     start = organisation.index("\nsites:\n")
-    end = _TOP_KEY.search(organisation, start + len("\nsites:\n"))
-    found = list(_SITE.finditer(organisation, start, end.start() if end else len(organisation)))
+    after = _TOP_KEY.search(organisation, start + len("\nsites:\n"))
+    found = list(_SITE.finditer(organisation, start, after.start() if after else len(organisation)))
     if sites <= len(found):
         return organisation
     copies = []
@@ -66,8 +66,8 @@ def more_sites(organisation: str, sites: int) -> str:
         copy_no = n // len(found) + 1
         body = _NAME.sub(rf"\g<1> {copy_no}", original.group(2), count=1)
         copies.append(f"  - id: {original.group(1)}-{copy_no:02d}\n{body}")
-    end = found[-1].end()
-    return organisation[:end] + "".join(copies) + organisation[end:]
+    last = found[-1].end()
+    return organisation[:last] + "".join(copies) + organisation[last:]
 
 
 def commit(target: Path) -> None:
