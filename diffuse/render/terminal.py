@@ -19,6 +19,7 @@ from rich.text import Text
 
 from diffuse.render import (
     HEALTH_SYMBOL,
+    cell_label,
     clean,
     colour_forced,
     colour_off,
@@ -85,7 +86,7 @@ def grid_table(grid: Grid, width: int | None = None) -> Table:
     wrap in the header, and only project names are shortened to fit `width`."""
     grouped = grid.grouped_by is not None
     rows = [_row_cells(row, grouped) for row in grid.rows]
-    widths = _column_widths(grid, rows, width)
+    widths = _column_widths(grid, [[t.plain for t in cells] for cells in rows], width)
     table = Table(
         box=box.SIMPLE_HEAD,
         pad_edge=False,
@@ -110,11 +111,11 @@ def grid_table(grid: Grid, width: int | None = None) -> Table:
     return table
 
 
-def _column_widths(grid: Grid, rows: list[list[Text]], width: int | None) -> list[int]:
-    widths = [max([len(head), *(len(r[i].plain) for r in rows)]) for i, head in enumerate(HEADS)]
+def _column_widths(grid: Grid, rows: list[list[str]], width: int | None) -> list[int]:
+    widths = [max([len(head), *(len(r[i]) for r in rows)]) for i, head in enumerate(HEADS)]
     for offset, column in enumerate(grid.columns, start=len(HEADS)):
         longest_word = max((len(w) for w in clean(column.label).split()), default=1)
-        widths.append(max([longest_word, *(len(r[offset].plain) for r in rows)]))
+        widths.append(max([longest_word, *(len(r[offset]) for r in rows)]))
     if width is not None:
         spare = width - table_width(widths)
         widths[0] = max(min(widths[0], SHORTEST_PROJECT), widths[0] + min(spare, 0))
@@ -149,26 +150,45 @@ def render_grid_text(console: Console, grid: Grid) -> None:
 
 def grid_width(grid: Grid) -> int:
     """The least width the grid needs: project names at their shortest."""
-    rows = [_row_cells(row, grid.grouped_by is not None) for row in grid.rows]
+    grouped = grid.grouped_by is not None
+    rows = [_row_labels(row, grouped) for row in grid.rows]
     widths = _column_widths(grid, rows, None)
     widths[0] = min(widths[0], SHORTEST_PROJECT)
     return table_width(widths)
 
 
+def _row_labels(row: Row, grouped: bool) -> list[str]:
+    return [
+        clean(row.project),
+        clean(row.phase),
+        f"{row.live}/{row.in_scope}",
+        days_label(row),
+        forecast_label(row),
+        health_label(row.health),
+        *(cell_label(c, grouped) for c in row.cells),
+    ]
+
+
 def grid_fits(grid: Grid, width: int) -> bool:
-    return grid_width(grid) <= width
+    # Every column takes at least four characters: a grid of a thousand sites is known not
+    # to fit before any of its cells is measured.
+    return table_width([1] * (len(HEADS) + len(grid.columns))) <= width and (
+        grid_width(grid) <= width
+    )
 
 
 def grid_output(console: Console, grids: Sequence[Grid], output: str) -> None:
     """Print the first of `grids` (as built for `groupings`), or the second when the first
     does not fit the console."""
     grid = grids[0]
-    if len(grids) > 1 and grid.rows and not grid_fits(grid, console.width):
+    fits = not grid.rows or grid_fits(grid, console.width)
+    if len(grids) > 1 and not fits:
         grid = grids[1]
+        fits = not grid.rows or grid_fits(grid, console.width)
     if output == "text":
         # A grid too wide for the terminal becomes a line per project with its cells listed
         # below it: every figure is kept, none is cut.
-        if grid.rows and not grid_fits(grid, console.width):
+        if not fits:
             render_compact(console, grid)
             return
         render_grid_text(console, grid)

@@ -170,6 +170,8 @@ def read_catalog(root: Path, check: Check | None = None, keep_models: bool = Tru
                         step.advance()
     finally:
         if paused:
+            # What was read lives as long as the command: later collections need not walk it.
+            gc.freeze()
             gc.enable()
     return catalog
 
