@@ -1,10 +1,15 @@
 """Make a big tracker from the shipped demo, to measure how diffuse scales.
 
-    python benchmarks/make_tracker.py DIR [--projects N]
+    python benchmarks/make_tracker.py DIR [--projects N] [--sites N]
 
 DIR gets the demo's organisation file and practices, and N project files, each a copy of
 one of the demo's projects (about 5-23 KB each, realistic content) under a new id. A git
 repository is made in DIR with everything in one commit, so `check --base` can be timed.
+
+With --sites above the demo's 24, the organisation gets copies of the demo's sites (same
+regions and kinds, ids such as `lmc-07`) up to that many. A project file lists only the
+sites it has started at, so the others are in scope and not started; a closed project
+could not have them, so the demo's closed project is not copied then.
 """
 
 from __future__ import annotations
@@ -17,15 +22,23 @@ from pathlib import Path
 
 DEMO = Path(__file__).resolve().parents[1]
 _ID = re.compile(r"^id: (\S+)$", re.M)
+_PHASE = re.compile(r"^phase: (\S+)$", re.M)
+_SITE = re.compile(r"^  - id: (\S+)\n((?:    .*\n)+)", re.M)
+_TOP_KEY = re.compile(r"^[a-z_]+:", re.M)
+_NAME = re.compile(r"^(    name: .*)$", re.M)
+DEMO_SITES = 24
 
 
-def make(target: Path, projects: int) -> None:
+def make(target: Path, projects: int, sites: int = DEMO_SITES) -> None:
     target.mkdir(parents=True, exist_ok=False)
-    shutil.copy(DEMO / "organisation.yaml", target / "organisation.yaml")
+    organisation = (DEMO / "organisation.yaml").read_text()
+    (target / "organisation.yaml").write_text(more_sites(organisation, sites))
     shutil.copytree(DEMO / "practices", target / "practices")
     (target / "projects").mkdir()
     sources = sorted((DEMO / "projects").glob("*.yaml"))
     texts = [p.read_text() for p in sources]
+    if sites > DEMO_SITES:
+        texts = [t for t in texts if _phase(t) not in ("close", "sustain")]
     for i in range(projects):
         text = texts[i % len(texts)]
         base = _ID.search(text)
@@ -33,6 +46,28 @@ def make(target: Path, projects: int) -> None:
         new_id = f"{base.group(1)}-{i:05d}"
         out = _ID.sub(f"id: {new_id}", text, count=1)
         (target / "projects" / f"{new_id}.yaml").write_text(out)
+
+
+def _phase(text: str) -> str:
+    found = _PHASE.search(text)
+    return found.group(1) if found else ""
+
+
+def more_sites(organisation: str, sites: int) -> str:
+    """The organisation file with copies of its sites added after them, up to `sites`."""
+    start = organisation.index("\nsites:\n")
+    after = _TOP_KEY.search(organisation, start + len("\nsites:\n"))
+    found = list(_SITE.finditer(organisation, start, after.start() if after else len(organisation)))
+    if sites <= len(found):
+        return organisation
+    copies = []
+    for n in range(sites - len(found)):
+        original = found[n % len(found)]
+        copy_no = n // len(found) + 1
+        body = _NAME.sub(rf"\g<1> {copy_no}", original.group(2), count=1)
+        copies.append(f"  - id: {original.group(1)}-{copy_no:02d}\n{body}")
+    last = found[-1].end()
+    return organisation[:last] + "".join(copies) + organisation[last:]
 
 
 def commit(target: Path) -> None:
@@ -52,12 +87,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("dir", type=Path)
     parser.add_argument("--projects", type=int, default=1000)
+    parser.add_argument("--sites", type=int, default=DEMO_SITES, help="sites in the organisation")
     parser.add_argument("--no-git", action="store_true", help="skip the git repository")
     args = parser.parse_args(argv)
-    make(args.dir, args.projects)
+    make(args.dir, args.projects, args.sites)
     if not args.no_git:
         commit(args.dir)
-    print(f"{args.dir}: {args.projects} projects")
+    print(f"{args.dir}: {args.projects} projects, {max(args.sites, DEMO_SITES)} sites")
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import typer
 
@@ -28,4 +29,20 @@ def test_help_imports_no_command_module() -> None:
         "print('LOADED', sorted(loaded))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "LOADED []" in out.stdout
+
+
+def test_validate_loads_only_what_plain_text_needs(tracker: Path) -> None:
+    # Rich's console, git, Jinja2 and the worker processes are each slow to import, and
+    # validating a small tracker to plain text needs none of them.
+    code = (
+        "import sys; from diffuse.cli import main; sys.argv = ['diffuse', 'validate']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = ('rich.console', 'git', 'jinja2', 'multiprocessing', 'xml.etree')\n"
+        "print('LOADED', sorted(m for m in heavy if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=tracker, capture_output=True, text=True, check=True
+    )
+    assert "ok:" in out.stdout
     assert "LOADED []" in out.stdout

@@ -10,7 +10,7 @@ import yaml
 from conftest import Run, git
 from prflow import READY_PRACTICE, act_as, commit_as, edit, with_practice
 
-from diffuse.pr.history import SectionReader
+from diffuse.pr.snapshot import SectionReader
 
 
 def test_practice_history_lists_changes_newest_first_across_a_merge(
@@ -137,3 +137,34 @@ def test_history_shows_control_and_reordering_characters_escaped(
     assert result.exit_code == 0, result.stderr
     assert "Eve\\x1b[31m\\u202edesrever\\u2066" in result.stdout
     assert not any(char in result.stdout for char in "\x1b\u202a\u202e\u2066\u2069")
+
+
+@pytest.mark.parametrize("events", [0, 1, 3])
+def test_history_json_is_laid_out_as_json_dumps_lays_it_out(events: int) -> None:
+    from diffuse.pr.history import Event, History, history_json
+
+    odd = 'Zo\u00eb "Q" \\ \x1b[31m \u2028 \udcff \U0001f600\n'
+    history = History("hh-spread", "project", "projects/hh spread.yaml", events)
+    history.events = [
+        Event(f"{n:040x}", "2026-03-01T12:00:00+01:00", odd, f"{n}@x", "site", odd * n)
+        for n in range(events)
+    ]
+    expected = {
+        "schema_version": 1,
+        "id": history.item,
+        "kind": history.kind,
+        "file": history.path,
+        "commits": history.commits,
+        "events": [
+            {
+                "date": e.date,
+                "commit": e.commit,
+                "author": e.author,
+                "email": e.email,
+                "kind": e.kind,
+                "change": e.text,
+            }
+            for e in history.events
+        ],
+    }
+    assert history_json(history) == json.dumps(expected, indent=2, ensure_ascii=False) + "\n"

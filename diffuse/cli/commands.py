@@ -251,7 +251,8 @@ def status(
     NO_COLOR is set. When rows are cut, a last line says how many are shown (on stderr for
     json and csv). Example, the 20 projects most in trouble: diffuse status --sort health
     --limit 20"""
-    from diffuse.render import grid_output, groupings, make_console
+    from diffuse.render import groupings
+    from diffuse.render.terminal import grid_output, make_console
     from diffuse.reports.grid import Filters, cut, cut_note
     from diffuse.reports.gridsource import status_grids
 
@@ -298,8 +299,8 @@ def show(
     import os
     import sys
 
-    from diffuse.render import make_console, rendered
     from diffuse.render.show import item_view
+    from diffuse.render.terminal import make_console, rendered
     from diffuse.reports.status import item_json, show_data
     from diffuse.rules.load import find_item, load_tracker
 

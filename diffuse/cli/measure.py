@@ -131,8 +131,8 @@ def metrics_show(
     and a run chart when values lack what a control chart needs. Signals: Anhøj runs
     rules and points outside 3-sigma limits. Exit 1 when a chart cannot be drawn."""
     from diffuse.limits import MAX_FIGURE
-    from diffuse.render import make_console
     from diffuse.render.charts import charts_csv, charts_json, print_charts
+    from diffuse.render.terminal import make_console
     from diffuse.reports.measures import ChartOptions, load_charts
 
     if multiply is not None and not (math.isfinite(multiply) and 0 < multiply <= MAX_FIGURE):
@@ -298,8 +298,8 @@ def review(
     row not yet sustained, in a project of any phase, is stale when its 'updated' date is
     older than N weeks, unless the site records a pause covering the date. --as-of reads
     the records dated by then. Exit 0, or 1 with --strict when anything is overdue."""
-    from diffuse.render import make_console
     from diffuse.render.measures import print_out, review_json, review_view
+    from diffuse.render.terminal import make_console
     from diffuse.reports.reviews import review_report
     from diffuse.rules.load import load_tracker
 
@@ -335,8 +335,8 @@ def scorecard(
     Per site: projects live out of those that include it, median days from approval to
     go-live, compliance measures at target, and open risks of projects it has not gone
     live in yet."""
-    from diffuse.render import make_console
     from diffuse.render.measures import print_out, scorecard_csv, scorecard_json, scorecard_view
+    from diffuse.render.terminal import make_console
     from diffuse.reports.scorecard import build_scorecard
     from diffuse.rules.load import load_tracker
 
@@ -365,8 +365,8 @@ def trend(
     Each week's count of in-scope sites live (from their go-live dates) beside a straight
     line to every site live on the target date, with the target date and the forecast
     marked. Example: diffuse trend bcma-rollout --as-of 2026-11-22 --format csv"""
-    from diffuse.render import make_console
     from diffuse.render.measures import print_out
+    from diffuse.render.terminal import make_console
     from diffuse.render.trend import trend_csv, trend_json, trend_text
     from diffuse.reports.trend import adoption_trend
     from diffuse.rules.load import find_project, load_tracker

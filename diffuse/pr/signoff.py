@@ -25,7 +25,7 @@ from typing import Any
 from diffuse.errors import Problem
 from diffuse.models import BodyKind, Organisation
 from diffuse.pr.context import Context
-from diffuse.pr.history import SectionReader, entry_key
+from diffuse.pr.snapshot import SectionReader, entry_key
 from diffuse.rules.catalog import ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR
 from diffuse.rules.lifecycle import Gap
 

@@ -11,7 +11,6 @@ import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from xml.etree import ElementTree as ET
 
 from diffuse.errors import Level
 from diffuse.layout import resolved
@@ -156,6 +155,8 @@ def problem_record(finding: Problem, path: str) -> dict[str, Any]:
 
 def junit_suite(name: str, files: list[str], findings: list[tuple[str, Problem]]) -> str:
     """One test case per file, failed with every error found in it."""
+    from xml.etree import ElementTree as ET  # only JUnit output needs it
+
     by_file: dict[str, list[Problem]] = {}
     for path, f in findings:
         if f.level is Level.ERROR:

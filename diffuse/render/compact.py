@@ -13,16 +13,24 @@ from rich.text import Text
 
 from diffuse.render import (
     HEALTH_SYMBOL,
-    cell_text,
+    cell_label,
     clean,
     days_label,
     forecast_label,
     health_label,
     legend,
 )
-from diffuse.reports.grid import Grid, Row
+from diffuse.reports.grid import Cell, Grid, Row
+from diffuse.vocab import Health, SiteStatus
 
 INDENT = "    "
+
+
+def cell_text(cell: Cell, grouped: bool) -> Text:
+    style = HEALTH_SYMBOL[cell.health][1] if cell.in_scope else "dim"
+    if not grouped and cell.status in (SiteStatus.NOT_STARTED, SiteStatus.NOT_APPLICABLE):
+        style = "dim" if cell.health is Health.ON_TRACK else style
+    return Text(cell_label(cell, grouped), style=style)
 
 
 def compact_lines(grid: Grid, width: int) -> list[Text]:

@@ -8,13 +8,16 @@ stays quiet and a log stays clean.
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Callable
-from typing import Any
-
-from rich.console import Console
+from typing import TYPE_CHECKING, Any
 
 from diffuse.progress import Progress, Silent
+from diffuse.render import colour_forced
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 AFTER_SECONDS = 1.0
 
@@ -67,7 +70,12 @@ def shown_on(console: Console) -> bool:
 
 
 def stderr_bar(what: str, total: int, console: Console | None = None) -> Progress:
-    console = console or Console(stderr=True)
+    if console is None:
+        if not (sys.stderr.isatty() or colour_forced()) or os.environ.get("CI"):
+            return Silent()  # piped or in CI: no console is needed to know it
+        from rich.console import Console  # only a terminal can show a bar
+
+        console = Console(stderr=True)
     if not shown_on(console):
         return Silent()
     return DelayedBar(what, total, console, _after())

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from diffuse.limits import LAST_DAY
-from diffuse.models import Project, SiteState
+from diffuse.models import Project
 from diffuse.reports.grid import Forecast
 from diffuse.vocab import LIVE, SiteStatus
 
@@ -28,12 +28,14 @@ MIN_GO_LIVE_DAYS = 2
 
 def forecast(project: Project, site_ids: Sequence[str], as_of: date) -> Forecast:
     """The forecast over `site_ids`, the project's in-scope sites (`rules.scope`)."""
-    states = [project.sites.get(s) or SiteState() for s in site_ids]
-    scoped = [s for s in states if s.status is not SiteStatus.NOT_APPLICABLE]
+    listed = [project.sites[s] for s in site_ids if s in project.sites]
+    # A site the file does not list has not started: counted, but never live.
+    unlisted = len(site_ids) - len(listed)
+    scoped = [s for s in listed if s.status is not SiteStatus.NOT_APPLICABLE]
     live = [s for s in scoped if s.status in LIVE]
+    counts = (len(live), len(scoped) + unlisted)
     dated = sorted(s.go_live_actual for s in live if s.go_live_actual and s.go_live_actual <= as_of)
-    counts = (len(live), len(scoped))
-    if len(live) == len(scoped):
+    if len(live) == counts[1]:
         return Forecast(dated[-1] if dated else None, True, *counts, "every in-scope site is live")
     days = sorted(set(dated))
     if len(days) < MIN_GO_LIVE_DAYS:
@@ -46,7 +48,7 @@ def forecast(project: Project, site_ids: Sequence[str], as_of: date) -> Forecast
     slope, intercept = least_squares([((d - days[0]).days, n) for d, n in points])
     pace = slope * 30.4375
     note = f"least-squares line through {len(days)} go-live days: {pace:.2f} sites a month"
-    reach = (len(scoped) - intercept) / slope - 1e-9 if slope > 0 else math.inf
+    reach = (counts[1] - intercept) / slope - 1e-9 if slope > 0 else math.inf
     if not reach <= (LAST_DAY - days[0]).days:
         # A pace that slow reaches the last site beyond any date a tracker holds.
         return Forecast(None, False, *counts, f"{note}, which reaches every site after {LAST_DAY}")

@@ -6,24 +6,24 @@ Pure computation from a catalog and an as-of date; rendering lives in `render`.
 from __future__ import annotations
 
 import calendar
+import functools
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
 from diffuse import progress
 from diffuse.models import Health, Organisation, Project, Site
 from diffuse.reports.asof import project_on
+from diffuse.reports.cells import Layout, SiteCells
 from diffuse.reports.forecast import forecast
 from diffuse.reports.grid import Cell, Column, Filters, Grid, Row
 from diffuse.rules.catalog import Catalog
-from diffuse.rules.scope import oversight, scoped_sites, site_state
-from diffuse.vocab import LIVE, SITE_PROGRESS, SiteStatus
+from diffuse.rules.scope import oversight
 
 if TYPE_CHECKING:
     from diffuse.reports.measures import Flag
 
-SEVERITY = [Health.ON_TRACK, Health.AT_RISK, Health.OFF_TRACK]
 OFF_TRACK_SHARE = 0.25
 LATE_SHARE = 0.75
 
@@ -57,12 +57,15 @@ def build_grids(
         raise ValueError("the catalog has no valid organisation file")
     filters = filters or Filters()
     grids = empty_grids(org, as_of, filters, groupings)
+    request = _Request(
+        as_of, filters, [s.id for s in org.sites], [Layout.of(g.columns) for g in grids]
+    )
     known = {} if known is None else known
     with progress.task("working out rows", len(catalog.projects)) as step:
         for project_id in sorted(catalog.projects):
             step.advance()
             if project_id not in known:
-                known[project_id] = _rows(catalog, org, grids, project_id, (as_of, filters))
+                known[project_id] = _rows(catalog, org, project_id, request)
             for grid, row in zip(grids, known[project_id] or [], strict=False):
                 grid.rows.append(row)
     return grids
@@ -79,29 +82,32 @@ def empty_grids(
 Rows = dict[str, "list[Row] | None"]
 
 
+@dataclass(frozen=True)
+class _Request:
+    as_of: date
+    filters: Filters
+    site_ids: list[str]  # the organisation's, in order
+    layouts: list[Layout]  # one per grid
+
+    @functools.cached_property
+    def everywhere(self) -> frozenset[str]:
+        return frozenset(self.site_ids)
+
+
 def _rows(
-    catalog: Catalog,
-    org: Organisation,
-    grids: list[Grid],
-    project_id: str,
-    request: tuple[date, Filters],
+    catalog: Catalog, org: Organisation, project_id: str, request: _Request
 ) -> list[Row] | None:
-    as_of, filters = request
     # The project as its dated records show it on the report date; one not yet approved
     # then is left out.
-    project = project_on(catalog.projects[project_id], as_of)
-    if project is None or not _selected(catalog, project, filters):
+    project = project_on(catalog.projects[project_id], request.as_of)
+    if project is None or not _selected(catalog, project, request.filters):
         return None
-    row, scope, flagged = _row(catalog, org, project, as_of)
-    if filters.health and row.health not in filters.health:
+    row, sites = _row(catalog, org, project, request)
+    if request.filters.health and row.health not in request.filters.health:
         return None
     return [
-        replace(
-            row,
-            cells=[_cell(project, c.site_ids, scope, flagged) for c in grid.columns],
-            reasons=list(row.reasons),
-        )
-        for grid in grids
+        replace(row, cells=sites.cells(layout), reasons=[*row.reasons])
+        for layout in request.layouts
     ]
 
 
@@ -123,34 +129,27 @@ def _columns(sites: list[Site], group_by: str | None) -> list[Column]:
     return [Column(key, key, tuple(ids)) for key, ids in groups.items()]
 
 
-def _cell(
-    project: Project, site_ids: tuple[str, ...], scope: frozenset[str], flagged: frozenset[str]
-) -> Cell:
-    """The column's in-scope sites: the least advanced status and the worst health."""
-    ids = [s for s in site_ids if s in scope]
-    if not ids:
-        return Cell(0, 0, SiteStatus.NOT_APPLICABLE, Health.ON_TRACK)
-    states = [site_state(project, s) for s in ids]
-    least = min((s.status for s in states), key=SITE_PROGRESS.index)
-    worst = max((_site_health(project, s, flagged) for s in ids), key=SEVERITY.index)
-    return Cell(len(ids), sum(s.status in LIVE for s in states), least, worst)
-
-
 def _row(
-    catalog: Catalog, org: Organisation, project: Project, as_of: date
-) -> tuple[Row, frozenset[str], frozenset[str]]:
-    """The project's row without its cells, its in-scope sites and the sites its measures
-    flag (what each grouping's cells are made from)."""
+    catalog: Catalog, org: Organisation, project: Project, request: _Request
+) -> tuple[Row, SiteCells]:
+    """The project's row without its cells, and its sites' cells (what each grouping's
+    cells are made from)."""
+    as_of, everywhere = request.as_of, request.everywhere
     practice = catalog.practices.get(project.practice)
-    scoped = scoped_sites(project, (s.id for s in org.sites), oversight(org, practice))
-    scope = frozenset(scoped)
-    flags = [f for f in _measure_flags(project, as_of) if f.site is None or f.site in scope]
-    flagged = frozenset(f.site for f in flags if f.site is not None)
-    whole = _cell(project, tuple(scoped), scope, flagged)
+    sites = SiteCells(project, oversight(org, practice))
+    scoped = [s for s in request.site_ids if s not in sites.out]
+    flags = [
+        f
+        for f in _measure_flags(project, as_of)
+        if f.site is None or (f.site in everywhere and f.site not in sites.out)
+    ]
+    sites.flag(f.site for f in flags if f.site is not None)
+    whole = sites.over(everywhere)
     months = project.target_months or org.settings.target_months
     target = add_months(project.approved, months) if project.approved else None
     days = (as_of - project.approved).days if project.approved else None
-    health, reasons = _health(project, scoped, whole, target, days, as_of, flagged)
+    counts = sites.health_counts(everywhere)
+    health, reasons = _health(project, counts, whole, target, days, as_of)
     if flags and health is Health.ON_TRACK:
         health = Health.AT_RISK
     reasons += [f.text for f in flags]
@@ -170,7 +169,7 @@ def _row(
         reasons,
         forecast(project, scoped, as_of),
     )
-    return row, scope, flagged
+    return row, sites
 
 
 def _measure_flags(project: Project, as_of: date) -> list[Flag]:
@@ -182,27 +181,17 @@ def _measure_flags(project: Project, as_of: date) -> list[Flag]:
     return measure_flags(project, as_of)
 
 
-def _site_health(project: Project, site_id: str, flagged: frozenset[str]) -> Health:
-    """The recorded health, made at least at-risk when the site's measures say so."""
-    state = site_state(project, site_id)
-    if site_id in flagged and state.health is Health.ON_TRACK:
-        return Health.AT_RISK
-    return state.health
-
-
 def _health(
     project: Project,
-    scoped_ids: list[str],
+    counts: tuple[int, int],
     whole: Cell,
     target: date | None,
     days: int | None,
     as_of: date,
-    flagged: frozenset[str] = frozenset(),
 ) -> tuple[Health, list[str]]:
-    """Overall health: the rules leadership reads, stated as reasons."""
-    scoped = [_site_health(project, s, flagged) for s in scoped_ids]
-    off = sum(h is Health.OFF_TRACK for h in scoped)
-    risky = sum(h is Health.AT_RISK for h in scoped)
+    """Overall health from how many in-scope sites are off track and at risk: the rules
+    leadership reads, stated as reasons."""
+    off, risky = counts
     all_live = whole.live == whole.in_scope
     off_reasons, risk_reasons = [], []
     if target and as_of > target and not all_live:
@@ -210,8 +199,8 @@ def _health(
             f"past the {target.isoformat()} target with "
             f"{whole.in_scope - whole.live} site(s) not live"
         )
-    if scoped and off / len(scoped) >= OFF_TRACK_SHARE:
-        off_reasons.append(f"{off} of {len(scoped)} sites off track")
+    if whole.in_scope and off / whole.in_scope >= OFF_TRACK_SHARE:
+        off_reasons.append(f"{off} of {whole.in_scope} sites off track")
     if off_reasons:
         return Health.OFF_TRACK, off_reasons
     if off or risky:

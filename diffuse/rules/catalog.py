@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 from collections.abc import Callable, Iterator, MutableMapping
@@ -163,6 +164,8 @@ def read_catalog(root: Path, check: Check | None = None, keep_models: bool = Tru
                     if check is not None and isinstance(item, Project):
                         _check(catalog, doc, item, (check, keep_models), limits)
                     step.advance()
+    # What was read lives as long as the command: later collections need not walk it.
+    gc.freeze()
     return catalog
 
 

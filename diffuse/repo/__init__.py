@@ -1,13 +1,14 @@
 """Git, through GitPython: the only module that imports it, and only when a command needs it.
 
 Reading history is done in a handful of git processes whatever its length: one `git log`
-for the commits and one `git cat-file --batch` for every file content they need.
+for the commits and one `git cat-file --batch` for every file content they need. `history`
+runs them itself (`filelog`), without GitPython: it is a read that many run often, and
+importing GitPython would cost a fifth of it.
 """
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,16 +18,19 @@ from diffuse.errors import DiffuseError
 EMPTY_BLOB = "0" * 40
 
 
+NO_GIT = (
+    "git could not be run: 'git version' must work (install git, put it on PATH or "
+    "set GIT_PYTHON_GIT_EXECUTABLE to its full path, and fix any error it prints)"
+)
+
+
 def _gitpython() -> Any:
     """GitPython, imported when a command first needs git (start-up stays fast). It fails
     to import when no git executable can be found: the user's to fix, not a bug."""
     try:
         import git
     except ImportError:
-        raise DiffuseError(
-            "git could not be run: 'git version' must work (install git, put it on PATH or "
-            "set GIT_PYTHON_GIT_EXECUTABLE to its full path, and fix any error it prints)"
-        ) from None
+        raise DiffuseError(NO_GIT) from None
     return git
 
 
@@ -263,24 +267,6 @@ def log_range(repo: Any, base: str, paths: list[str] | None = None) -> list[Comm
     return _log(repo, args, paths)
 
 
-def _has_commits(repo: Any) -> bool:
-    git = _gitpython()
-    try:
-        _git(repo, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
-    except git.GitCommandError as exc:
-        if exc.status == 1:  # --quiet: HEAD names no commit yet
-            return False
-        raise
-    return True
-
-
-def file_log(repo: Any, path: str) -> list[Commit]:
-    """Every commit that changed `path`, newest first, following renames."""
-    if not _has_commits(repo):
-        return []  # git log would fail
-    return _log(repo, ["log", "--follow", "--topo-order", "--raw"], [path])
-
-
 @dataclass(frozen=True)
 class Signature:
     """What git found in a commit's signature (see `git log --format=%G?`)."""
@@ -312,30 +298,41 @@ def signatures(repo: Any, shas: list[str]) -> dict[str, Signature]:
 
 def _log(repo: Any, args: list[str], paths: list[str] | None) -> list[Commit]:
     # Every field ends in NUL, the one byte git never lets into a message, a name or a path,
-    # so no text a user can write moves the fields (see _records).
+    # so no text a user can write moves the fields (see log_records).
     fmt = "--format=%H%x00%an%x00%ae%x00%aI%x00%B"
     tail = ["--", *paths] if paths is not None else []
     out = _git(repo, *args, "--no-abbrev", "-z", "--no-color", fmt, *tail)
-    return list(_records(out.decode(errors="surrogateescape").split("\0")))
+    return list(log_records(out.decode(errors="surrogateescape").split("\0")))
 
 
-def _records(tokens: list[str]) -> Iterator[Commit]:
+def log_records(tokens: Iterable[str]) -> Iterator[Commit]:
     """Commits from `git log -z --raw` split at NUL: the five format fields, then each
-    changed file as a ':meta' token followed by its path (two for a rename or copy)."""
-    at = 0
-    while at + _FIELDS <= len(tokens):
-        sha, author, email, day, message = tokens[at : at + _FIELDS]
-        commit = Commit(sha.lstrip("\n"), author, email, day, message)
-        at += _FIELDS
-        while at < len(tokens) and (tokens[at] == "" or tokens[at].lstrip("\n")[:1] == ":"):
-            meta = tokens[at].lstrip("\n").split()
-            at += 1
-            if not meta:
-                continue
-            paths = 2 if meta[-1][:1] in ("R", "C") else 1
-            names = tokens[at : at + paths]
-            at += paths
-            commit.changes.append(Change(names[-1], names[0], meta[2], meta[3]))
+    changed file as a ':meta' token followed by its path (two for a rename or copy). Each
+    commit is yielded once the token after its last change is read."""
+    fields: list[str] = []
+    commit: Commit | None = None
+    meta: list[str] = []
+    names: list[str] = []
+    due = 0  # paths still to read for `meta`
+    for token in tokens:
+        if due:
+            names.append(token)
+            due -= 1
+            if not due and commit is not None:
+                commit.changes.append(Change(names[-1], names[0], meta[2], meta[3]))
+            continue
+        if commit is not None and (token == "" or token.lstrip("\n")[:1] == ":"):
+            meta, names = token.lstrip("\n").split(), []
+            due = (2 if meta[-1][:1] in ("R", "C") else 1) if meta else 0
+            continue
+        if commit is not None:
+            yield commit
+            commit = None
+        fields.append(token)
+        if len(fields) == _FIELDS:
+            sha, author, email, day, message = fields
+            commit, fields = Commit(sha.lstrip("\n"), author, email, day, message), []
+    if commit is not None:
         yield commit
 
 
@@ -361,6 +358,8 @@ def _batch(repo: Any, requests: list[str], keys: list[str]) -> dict[str, bytes]:
 def _git(repo: Any, *args: str, stdin: bytes | None = None) -> bytes:
     if stdin is None:
         return _execute(repo, list(args), None)
+    import tempfile  # only GitPython's commands feed git; history runs without it
+
     with tempfile.TemporaryFile() as feed:
         feed.write(stdin)
         feed.seek(0)

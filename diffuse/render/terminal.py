@@ -1,0 +1,198 @@
+"""The terminal: the Rich console, and the status grid as a table that fits it.
+
+Kept apart from the package's plain-text views so that a command printing only text
+(`validate`, `check`, `history`) never loads Rich's console.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from collections.abc import Sequence
+from typing import IO, Any
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from diffuse.render import (
+    HEALTH_SYMBOL,
+    cell_label,
+    clean,
+    colour_forced,
+    colour_off,
+    days_label,
+    forecast_label,
+    grid_csv,
+    grid_json,
+    grid_markdown,
+    health_label,
+    legend,
+)
+from diffuse.render.compact import cell_text, render_compact
+from diffuse.reports.grid import Grid, Row
+
+
+def make_console(file: IO[str] | None = None, width: int | None = None) -> Console:
+    stream = file or sys.stdout
+    interactive = stream.isatty()
+    return Console(
+        file=stream,
+        width=width or (None if interactive else _piped_width()),
+        highlight=False,
+        emoji=False,
+        soft_wrap=False,
+        no_color=colour_off(),
+        force_terminal=True if colour_forced() else None,
+    )
+
+
+def rendered(view: Any, width: int, colour: bool) -> str:
+    """`view` as text `width` wide, for a pager or a pipe; without colour, the padding
+    Rich adds at the ends of lines is taken off."""
+    out = io.StringIO()
+    console = Console(
+        file=out,
+        width=width,
+        force_terminal=colour,
+        no_color=not colour,
+        color_system="auto" if colour else None,
+        highlight=False,
+        emoji=False,
+        soft_wrap=False,
+    )
+    console.print(view)
+    text = out.getvalue()
+    return text if colour else "".join(line.rstrip() + "\n" for line in text.splitlines())
+
+
+def _piped_width() -> int:
+    try:
+        return max(40, int(os.environ.get("COLUMNS", "")))
+    except ValueError:
+        return 100
+
+
+HEADS = ["Project", "Phase", "Live", "Days", "Forecast", "Health"]
+
+
+SHORTEST_PROJECT = 14
+
+
+def grid_table(grid: Grid, width: int | None = None) -> Table:
+    """The grid with every column's width decided here: figures are never cut, group names
+    wrap in the header, and only project names are shortened to fit `width`."""
+    grouped = grid.grouped_by is not None
+    rows = [_row_cells(row, grouped) for row in grid.rows]
+    widths = _column_widths(grid, [[t.plain for t in cells] for cells in rows], width)
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 1),
+        safe_box=True,
+        title=f"Status tracker as of {grid.as_of.isoformat()}",
+        title_justify="left",
+    )
+    for index, head in enumerate(HEADS):
+        right = head in ("Live", "Days", "Forecast")
+        table.add_column(
+            head,
+            width=widths[index],
+            no_wrap=True,
+            overflow="ellipsis",
+            justify="right" if right else "left",
+        )
+    for offset, column in enumerate(grid.columns, start=len(HEADS)):
+        table.add_column(Text(clean(column.label)), width=widths[offset], justify="center")
+    for cells in rows:
+        table.add_row(*cells)
+    return table
+
+
+def _column_widths(grid: Grid, rows: list[list[str]], width: int | None) -> list[int]:
+    widths = [max([len(head), *(len(r[i]) for r in rows)]) for i, head in enumerate(HEADS)]
+    for offset, column in enumerate(grid.columns, start=len(HEADS)):
+        longest_word = max((len(w) for w in clean(column.label).split()), default=1)
+        widths.append(max([longest_word, *(len(r[offset]) for r in rows)]))
+    if width is not None:
+        spare = width - table_width(widths)
+        widths[0] = max(min(widths[0], SHORTEST_PROJECT), widths[0] + min(spare, 0))
+    return widths
+
+
+def table_width(widths: list[int]) -> int:
+    # Per column a space of padding each side (none at the outer edges), a divider between
+    # columns and the box's two edges: 3 characters a column, less one.
+    return sum(widths) + 3 * len(widths) - 1
+
+
+def _row_cells(row: Row, grouped: bool) -> list[Text]:
+    return [
+        Text(clean(row.project)),
+        Text(clean(row.phase)),
+        Text(f"{row.live}/{row.in_scope}"),
+        Text(days_label(row)),
+        Text(forecast_label(row)),
+        Text(health_label(row.health), style=HEALTH_SYMBOL[row.health][1]),
+        *(cell_text(c, grouped) for c in row.cells),
+    ]
+
+
+def render_grid_text(console: Console, grid: Grid) -> None:
+    if not grid.rows:
+        console.print("No projects match.")
+        return
+    console.print(grid_table(grid, console.width))
+    console.print(Text(legend(grid.grouped_by is not None, console.width), style="dim"))
+
+
+def grid_width(grid: Grid) -> int:
+    """The least width the grid needs: project names at their shortest."""
+    grouped = grid.grouped_by is not None
+    rows = [_row_labels(row, grouped) for row in grid.rows]
+    widths = _column_widths(grid, rows, None)
+    widths[0] = min(widths[0], SHORTEST_PROJECT)
+    return table_width(widths)
+
+
+def _row_labels(row: Row, grouped: bool) -> list[str]:
+    return [
+        clean(row.project),
+        clean(row.phase),
+        f"{row.live}/{row.in_scope}",
+        days_label(row),
+        forecast_label(row),
+        health_label(row.health),
+        *(cell_label(c, grouped) for c in row.cells),
+    ]
+
+
+def grid_fits(grid: Grid, width: int) -> bool:
+    # Every column takes at least four characters: a grid of a thousand sites is known not
+    # to fit before any of its cells is measured.
+    return table_width([1] * (len(HEADS) + len(grid.columns))) <= width and (
+        grid_width(grid) <= width
+    )
+
+
+def grid_output(console: Console, grids: Sequence[Grid], output: str) -> None:
+    """Print the first of `grids` (as built for `groupings`), or the second when the first
+    does not fit the console."""
+    grid = grids[0]
+    fits = not grid.rows or grid_fits(grid, console.width)
+    if len(grids) > 1 and not fits:
+        grid = grids[1]
+        fits = not grid.rows or grid_fits(grid, console.width)
+    if output == "text":
+        # A grid too wide for the terminal becomes a line per project with its cells listed
+        # below it: every figure is kept, none is cut.
+        if not fits:
+            render_compact(console, grid)
+            return
+        render_grid_text(console, grid)
+        return
+    writer = {"json": grid_json, "csv": grid_csv, "markdown": grid_markdown}[output]
+    text = writer(grid)
+    console.out(text if text.endswith("\n") else text + "\n", end="", highlight=False)

@@ -1,0 +1,260 @@
+"""The history of one file, read by git processes run directly, without GitPython.
+
+`git log --follow` lists the commits that changed the file; `git cat-file --batch`, started
+beside it, reads the versions as the log names them. Paths are passed as themselves
+(`--literal-pathspecs`), output is read NUL-separated, and a failing git is reported in
+its own words.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from diffuse.errors import DiffuseError
+from diffuse.repo import EMPTY_BLOB, NO_GIT, Change, Commit, log_records
+
+
+def top_level(folder: Path, hint: str) -> Path:
+    """The top level of the work tree holding `folder`, in one `git rev-parse`."""
+    done = _run(folder, ["rev-parse", "--show-toplevel"])
+    if done.returncode != 0:
+        if not any((place / ".git").exists() for place in (folder, *folder.parents)):
+            raise DiffuseError(
+                f"{folder} is not inside a git repository; run 'git init' there {hint}"
+            )
+        raise DiffuseError(f"git rev-parse failed: {_said(done.stderr)}")
+    return Path(os.fsdecode(done.stdout.rstrip(b"\n"))).resolve()
+
+
+_LOG_FORMAT = "--format=%H%x00%an%x00%ae%x00%aI%x00%B"
+
+
+class FileHistory:
+    """Every commit that changed one file, and its versions, read by git processes run
+    directly. `git log` starts at once, so the caller's other work (finding the top level,
+    reading a cache) overlaps with it; `versions` reads its output."""
+
+    def __init__(self, folder: Path, path: str) -> None:
+        """`path` is relative to `folder`, where git runs."""
+        args = ["log", "--follow", "--topo-order", "--raw", "--no-abbrev", "-z", "--no-color"]
+        self.folder = folder
+        self.log = _Git(folder, [*args, _LOG_FORMAT, "--", path])
+
+    def versions(
+        self, commits: list[Commit], wanted: Callable[[Change], bool]
+    ) -> Iterator[tuple[str, bytes]]:
+        """The blob id and content of both sides of each change that `wanted` accepts, as
+        git reads them; `commits` gets every commit that changed the file, newest first
+        and following renames, complete once the iterator is exhausted.
+
+        `git cat-file --batch` runs beside `git log`: a thread passes each blob id to it
+        as the log names it, while the caller works on the contents already read."""
+        feeder = _Feeder(self.folder, self.log, commits, wanted)
+        try:
+            feeder.start()
+            cat = feeder.cat_file()
+            if cat is not None:
+                yield from _contents(cat.out)
+            feeder.join()
+            if feeder.failure is not None:
+                self.log.close()  # nothing reads its output any more
+                # A pipe that broke under the thread: cat-file ended, and says why.
+                if isinstance(feeder.failure, OSError) and cat is not None:
+                    _finish_cat(cat)
+                raise feeder.failure
+            _finish(self.folder, self.log, cat)
+        finally:
+            if feeder.cat is not None:
+                feeder.cat.close()
+            self.close()
+
+    def close(self) -> None:
+        self.log.close()
+
+
+class _Feeder(threading.Thread):
+    """Reads `git log`, keeps its commits, and asks `git cat-file` (started at the first
+    blob wanted) for each new blob."""
+
+    def __init__(
+        self,
+        folder: Path,
+        log: _Git,
+        commits: list[Commit],
+        wanted: Callable[[Change], bool],
+    ) -> None:
+        super().__init__(daemon=True)
+        self.folder, self.log, self.commits, self.wanted = folder, log, commits, wanted
+        self.cat: _Git | None = None
+        self.failure: BaseException | None = None
+        self._ready = threading.Event()
+
+    def cat_file(self) -> _Git | None:
+        """The cat-file process, once started; None when no blob was wanted."""
+        self._ready.wait()
+        return self.cat
+
+    def run(self) -> None:
+        try:
+            self._feed()
+        except BaseException as exc:  # noqa: BLE001 - raised again by the reading thread
+            self.failure = exc
+        finally:
+            if self.cat is not None:
+                self.cat.end_input()
+            self._ready.set()
+
+    def _feed(self) -> None:
+        asked = {EMPTY_BLOB}
+        for group in _grouped(log_records(_tokens(self.log.out))):
+            wanted = []
+            self.commits += group
+            # Only the file's own change matters: --follow shows no other.
+            for change in (c.changes[0] for c in group if c.changes):
+                if self.wanted(change):
+                    for sha in (change.old, change.new):
+                        if sha not in asked:
+                            asked.add(sha)
+                            wanted.append(sha)
+            if wanted:
+                self._ask(wanted)
+
+    def _ask(self, shas: list[str]) -> None:
+        if self.cat is None:
+            self.cat = _Git(self.folder, ["cat-file", "--batch", "--buffer"], feed=True)
+            self._ready.set()
+        self.cat.send("".join(f"{sha}\n" for sha in shas).encode())
+
+
+def _grouped(commits: Iterator[Commit]) -> Iterator[list[Commit]]:
+    """Commits in small groups, so blob ids reach cat-file early but not one write each."""
+    group: list[Commit] = []
+    for commit in commits:
+        group.append(commit)
+        if len(group) == 32:
+            yield group
+            group = []
+    if group:
+        yield group
+
+
+def _tokens(stream: Any) -> Iterator[str]:
+    """`stream`'s bytes split at NUL, a block at a time, the last piece included."""
+    rest = b""
+    while chunk := stream.read(1 << 16):
+        # NUL is never part of a longer UTF-8 character, so text up to the last one decodes
+        # on its own.
+        done, cut, rest = (rest + chunk).rpartition(b"\0")
+        if cut:
+            yield from done.decode(errors="surrogateescape").split("\0")
+    yield rest.decode(errors="surrogateescape")
+
+
+def _contents(stream: Any) -> Iterator[tuple[str, bytes]]:
+    while header := stream.readline():
+        parts = header.split()
+        if len(parts) != 3:
+            continue  # "<id> missing"
+        data = stream.read(int(parts[2]) + 1)[:-1]
+        if parts[1] == b"blob":
+            yield parts[0].decode(), data
+
+
+def _finish(folder: Path, log: _Git, cat: _Git | None) -> None:
+    if log.wait() != 0:
+        # Only now find out why, so the usual case costs no more git processes.
+        if _run(folder, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]).returncode == 1:
+            return  # no commits yet: nothing has a history
+        raise DiffuseError(f"git log failed: {_said(log.errors())}")
+    if cat is not None:
+        _finish_cat(cat)
+
+
+def _finish_cat(cat: _Git) -> None:
+    if cat.wait() != 0:
+        raise DiffuseError(f"git cat-file failed: {_said(cat.errors())}")
+
+
+def _git_command() -> str:
+    # The same git GitPython runs for the other commands.
+    return os.environ.get("GIT_PYTHON_GIT_EXECUTABLE") or "git"
+
+
+def _environment() -> dict[str, str]:
+    # git's messages in English whatever the locale, as GitPython asks for them.
+    return {**os.environ, "LANGUAGE": "C", "LC_ALL": "C"}
+
+
+def _run(folder: Path, args: list[str]) -> subprocess.CompletedProcess[bytes]:
+    command = [_git_command(), "--literal-pathspecs", *args]
+    try:
+        return subprocess.run(
+            command, cwd=folder, env=_environment(), capture_output=True, stdin=subprocess.DEVNULL
+        )
+    except OSError:
+        raise DiffuseError(NO_GIT) from None
+
+
+class _Git:
+    """A running git process whose output is read as it comes."""
+
+    def __init__(self, folder: Path, args: list[str], feed: bool = False) -> None:
+        command = [_git_command(), "--literal-pathspecs", *args]
+        try:
+            self.process = subprocess.Popen(
+                command,
+                cwd=folder,
+                env=_environment(),
+                stdin=subprocess.PIPE if feed else subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+        except OSError:
+            raise DiffuseError(NO_GIT) from None
+        assert self.process.stdout is not None and self.process.stderr is not None
+        self.out = self.process.stdout
+        # stderr is read all along: git may write to it at any time, and a full pipe
+        # would block it while its output is not yet read.
+        self._said: list[bytes] = []
+        self._drain = threading.Thread(target=self._read_errors, daemon=True)
+        self._drain.start()
+
+    def _read_errors(self) -> None:
+        assert self.process.stderr is not None
+        self._said.append(self.process.stderr.read())
+
+    def send(self, data: bytes) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write(data)
+        self.process.stdin.flush()
+
+    def end_input(self) -> None:
+        try:
+            if self.process.stdin is not None:
+                self.process.stdin.close()
+        except OSError:
+            pass  # the process ended early; its exit status tells why
+
+    def wait(self) -> int:
+        return self.process.wait()
+
+    def errors(self) -> bytes:
+        self._drain.join()
+        return b"".join(self._said)
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.out.close()
+
+
+def _said(stderr: bytes) -> str:
+    """git's last line of complaint."""
+    lines = stderr.decode(errors="replace").strip().splitlines()
+    return lines[-1].strip() if lines else "no message"
