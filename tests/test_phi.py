@@ -281,7 +281,7 @@ def test_the_guard_cannot_backtrack_without_bound() -> None:
     # Linear time rests on this: with every repeat bounded, one match attempt costs at most
     # a constant, so a text costs at most a constant per character. The timings of the
     # adversarial texts below are in benchmarks/bench_phi.py.
-    assert _unbounded_repeats(phi._PATTERN) == []
+    assert _unbounded_repeats(phi.pattern()) == []
     assert _unbounded_repeats(re.compile(r"a\s+b")) == ["{1,}"]
 
 

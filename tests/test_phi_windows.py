@@ -32,7 +32,7 @@ EDGES = [
 
 def _unfiltered(text: str) -> Iterator[phi.Finding]:
     for start, end in phi._windows(text):
-        for match in phi._PATTERN.finditer(text, start, end):
+        for match in phi.pattern().finditer(text, start, end):
             finding = phi._finding(match)
             if finding is not None:
                 yield finding

@@ -14,6 +14,7 @@ A documented false positive is kept by ending its line with
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 from collections.abc import Iterator
@@ -47,7 +48,7 @@ _NUMBER_WORD = rf"(?:{_GAP}(?:number|num|no\.?|nr|id|\#)|[ \t]{{0,3}}\#)?"
 # "Surname, Forename" (an optional middle initial) written just before a date, as patient lists
 # print them: "Smith, John 02/03/1954", "JONES, Peter (1961-05-22)". Case matters here only.
 _NAME = r"(?-i:\b[A-Z][A-Za-z'-]{1,30},[ \t]{1,3}[A-Z][a-z][a-z'-]{0,30}(?:[ \t]{1,3}[A-Z]\.?)?)"
-_PATTERN = re.compile(
+_PATTERN_TEXT = (
     rf"(?P<mrn>\b(?:mrn|mr\#|medical{_GAP}record{_NUMBER_WORD}|patient{_GAP}(?:id|number|no\.?)"
     rf"|patient[ \t]{{0,3}}\#|unit{_GAP}(?:number|no\.?)"
     rf"|(?:hosp\.?|hospital|chart)(?:{_GAP}(?:number|no\.?)|[ \t]{{0,3}}\#))"
@@ -60,9 +61,17 @@ _PATTERN = re.compile(
     r"|(?<![\d-])(?P<ssn_bare>\d{3}-\d{2}-\d{4})(?![\d-])"
     r"|(?<![\d-])(?<!\d )(?P<ssn_spaced>\d{3} \d{2} \d{4})(?![\d-])(?! \d))"
     rf"|(?P<nhs>\bnhs{_NUMBER_WORD}{_SEP}(?P<nhs_id>\d{{3}}[ -]?\d{{3}}[ -]?\d{{4}})\b"
-    r"|(?<![\d(+-])(?P<nhs_bare>\d{3} \d{3} \d{4})(?![\d-]))",
-    re.IGNORECASE,
+    r"|(?<![\d(+-])(?P<nhs_bare>\d{3} \d{3} \d{4})(?![\d-]))"
 )
+
+
+@functools.cache
+def pattern() -> re.Pattern[str]:
+    """The identifiers' expression, compiled when a window first needs it (most files have
+    none, and compiling it is most of importing this module)."""
+    return re.compile(_PATTERN_TEXT, re.IGNORECASE)
+
+
 # The quick first look: ASCII letters folded to lower case and digits to '0', so one substring
 # search finds every form of a number. Text with none of these holds no candidate at all.
 _FOLD = bytes.maketrans(
@@ -81,7 +90,7 @@ _KEYWORD_NEAR = re.compile(
 # A number that starts its line (after its indent and an up-to-three-letter prefix) may be the
 # end of a value the line before began.
 _STARTS_LINE = re.compile(rb"[ \t]{0,40}[a-z]{0,3}")
-# A part of every match of `_PATTERN`, folded: a keyword or a bare number; or a character
+# A part of every match of `pattern()`, folded: a keyword or a bare number; or a character
 # outside ASCII (folded to '?'), which may match a letter when case is ignored. The name's
 # part is the comma and the forename's capital after it. A window with none of them has no match.
 _HELD = re.compile(
@@ -179,7 +188,7 @@ def findings(text: str) -> Iterator[Finding]:
     for start, end in _windows(text, folded):
         if not _may_match(text, folded, start, end):
             continue  # most windows are a line with a date and no name or keyword near it
-        for match in _PATTERN.finditer(text, start, end):
+        for match in pattern().finditer(text, start, end):
             finding = _finding(match)
             if finding is not None:
                 yield finding
@@ -216,7 +225,7 @@ def _folded(text: str) -> bytes:
 
 
 def _may_match(text: str, folded: bytes, start: int, end: int) -> bool:
-    """Whether `_PATTERN` may match in the window: whether it holds a part of every match."""
+    """Whether `pattern()` may match in the window: whether it holds a part of every match."""
     held = _HELD.search(folded, start, end) or _NAME_HELD.search(text, start, end)
     return held is not None
 

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from diffuse.errors import Problem
 from diffuse.escape import clean as clean  # re-exported: every view escapes with it
 from diffuse.render.csvtext import csv_text
-from diffuse.reports.gridjson import grid_data
 from diffuse.vocab import OUTPUT_SCHEMA_VERSION, Health, SiteStatus
 
 if TYPE_CHECKING:
@@ -124,6 +123,8 @@ def _entries(head: str, entries: list[str], width: int | None) -> list[str]:
 
 
 def grid_json(grid: Grid) -> str:
+    from diffuse.reports.gridjson import grid_data  # only the JSON grid needs it
+
     payload = {"schema_version": OUTPUT_SCHEMA_VERSION, **grid_data(grid)}
     return json.dumps(payload, indent=2, ensure_ascii=False)
 
