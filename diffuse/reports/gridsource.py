@@ -55,18 +55,21 @@ def _compute(
     root: Path, as_of: date, filters: Filters, groupings: Sequence[str | None], packer: Packer
 ) -> tuple[list[Grid], list[Problem], dict[str, str]]:
     # Imported here: loading the tracker needs pydantic and PyYAML, a cached run does not.
+    from diffuse.reports.rowsread import RowsAsRead
     from diffuse.reports.status import check_filters
     from diffuse.reports.tracker import build_grids, empty_grids
     from diffuse.rules.load import load_tracker
 
-    loaded = load_tracker(root)
-    check_filters(loaded, filters)
+    # Each project read from its file has its rows made then, and its model dropped.
+    read = RowsAsRead(as_of, filters, groupings)
+    loaded = load_tracker(root, keep_models=False, visit=read)
+    check_filters(loaded.catalog, loaded.org, filters)
     # The rows of the last grids for the same request, kept with the state of the files
     # each came from: after an edit, only the rows of changed projects are worked out.
     latest = resultcache.options_key("status-rows", root.resolve(), as_of, filters, *groupings)
     sources = _sources(loaded)
     empty = empty_grids(loaded.org, as_of, filters, groupings)
-    known = _known(resultcache.get(latest), sources, empty, packer)
+    known = read.rows | _known(resultcache.get(latest), sources, empty, packer)
     grids = build_grids(loaded.catalog, as_of, filters, groupings, known)
     if sources:
         rows = {

@@ -14,16 +14,18 @@ from diffuse.reports.grid import Filters, Row
 from diffuse.reports.gridjson import forecast_data
 from diffuse.reports.reviews import review_due
 from diffuse.reports.tracker import build_grid
+from diffuse.rules.catalog import Catalog
 from diffuse.rules.gates import GateError, GateReport, evaluate, target_phase
 from diffuse.rules.load import Loaded
 from diffuse.vocab import OUTPUT_SCHEMA_VERSION
 
 
-def check_filters(loaded: Loaded, request: Filters) -> None:
+def check_filters(catalog: Catalog, org: Organisation, request: Filters) -> None:
+    """A DiffuseError naming a filter value the tracker does not know."""
     known = {
-        "--practice": (request.practices, loaded.catalog.practices),
-        "--phase": (request.phases, loaded.catalog.workflow.phases),
-        "--site": (request.sites, [s.id for s in loaded.org.sites]),
+        "--practice": (request.practices, catalog.practices),
+        "--phase": (request.phases, catalog.workflow.phases),
+        "--site": (request.sites, [s.id for s in org.sites]),
         "--health": (request.health, [h.value for h in Health]),
     }
     for option, (given, allowed) in known.items():

@@ -57,15 +57,14 @@ def build_grids(
         raise ValueError("the catalog has no valid organisation file")
     filters = filters or Filters()
     grids = empty_grids(org, as_of, filters, groupings)
-    request = _Request(
-        as_of, filters, [s.id for s in org.sites], [Layout.of(g.columns) for g in grids]
-    )
+    request = Request.of(org, as_of, filters, grids)
     known = {} if known is None else known
     with progress.task("working out rows", len(catalog.projects)) as step:
         for project_id in sorted(catalog.projects):
             step.advance()
             if project_id not in known:
-                known[project_id] = _rows(catalog, org, project_id, request)
+                project = catalog.projects[project_id]
+                known[project_id] = project_rows(catalog, org, project, request)
             for grid, row in zip(grids, known[project_id] or [], strict=False):
                 grid.rows.append(row)
     return grids
@@ -83,23 +82,32 @@ Rows = dict[str, "list[Row] | None"]
 
 
 @dataclass(frozen=True)
-class _Request:
+class Request:
+    """What every row of one request is worked out for."""
+
     as_of: date
     filters: Filters
     site_ids: list[str]  # the organisation's, in order
     layouts: list[Layout]  # one per grid
+
+    @classmethod
+    def of(cls, org: Organisation, as_of: date, filters: Filters, grids: list[Grid]) -> Request:
+        """For the rows of `grids`, made by `empty_grids`."""
+        layouts = [Layout.of(g.columns) for g in grids]
+        return cls(as_of, filters, [s.id for s in org.sites], layouts)
 
     @functools.cached_property
     def everywhere(self) -> frozenset[str]:
         return frozenset(self.site_ids)
 
 
-def _rows(
-    catalog: Catalog, org: Organisation, project_id: str, request: _Request
+def project_rows(
+    catalog: Catalog, org: Organisation, model: Project, request: Request
 ) -> list[Row] | None:
+    """The project's row in each grid of `request`, or None when it is not shown."""
     # The project as its dated records show it on the report date; one not yet approved
     # then is left out.
-    project = project_on(catalog.projects[project_id], request.as_of)
+    project = project_on(model, request.as_of)
     if project is None or not _selected(catalog, project, request.filters):
         return None
     row, sites = _row(catalog, org, project, request)
@@ -130,7 +138,7 @@ def _columns(sites: list[Site], group_by: str | None) -> list[Column]:
 
 
 def _row(
-    catalog: Catalog, org: Organisation, project: Project, request: _Request
+    catalog: Catalog, org: Organisation, project: Project, request: Request
 ) -> tuple[Row, SiteCells]:
     """The project's row without its cells, and its sites' cells (what each grouping's
     cells are made from)."""

@@ -60,6 +60,11 @@ class Projects(MutableMapping[str, Project]):
     def later(self, key: str, load: Callable[[], Project]) -> None:
         self._items[key] = load
 
+    def once(self, key: str) -> Project:
+        """The model, built when it is not held and then not kept."""
+        value = self._items[key]
+        return value if isinstance(value, Project) else value()
+
     def __delitem__(self, key: str) -> None:
         del self._items[key]
 

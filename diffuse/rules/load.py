@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -11,20 +13,28 @@ from diffuse.models import Organisation, Project
 from diffuse.rules import collector
 from diffuse.rules.catalog import Catalog, named_phases, read_catalog
 from diffuse.rules.invariants import check_invariants, project_invariants
-from diffuse.rules.references import check_references, project_problems
+from diffuse.rules.references import check_references, organisation_problems, project_problems
+
+# What a command works out from each valid project's model while it is at hand.
+Visit = Callable[[Catalog, Project], None]
 
 
-def load_catalog(root: Path, keep_models: bool = True) -> Catalog:
+def load_catalog(root: Path, keep_models: bool = True, visit: Visit | None = None) -> Catalog:
     """Every file read and validated, then checked against the others and against the
     rules that hold at any moment (readiness, history, gates passed). Without
     `keep_models`, a project's model is built again only when it is used: a command that
-    reports problems holds none of them."""
+    reports problems holds none of them. `visit(catalog, project)` runs once for each
+    project whose cross-file rules run in this read (not one whose problems were kept from
+    an earlier read with the same files), right after them."""
+    check = project_checks if visit is None else partial(_checked, visit)
     # Reading, and the checks across files after it, run without the collector.
     with collector.paused():
-        catalog = read_catalog(root, project_checks, keep_models)
-        for project_id in catalog.projects:
+        catalog = read_catalog(root, check, keep_models)
+        projects = catalog.projects
+        for project_id in projects:
             if project_id not in catalog.checked:
-                problems = project_checks(catalog, catalog.projects[project_id])
+                project = projects[project_id] if keep_models else projects.once(project_id)
+                problems = check(catalog, project)
                 catalog.checked[project_id] = problems
                 if catalog.cache is not None:
                     catalog.cache.found[project_id] = problems
@@ -45,6 +55,21 @@ def project_checks(catalog: Catalog, project: Project) -> list[Problem]:
     if named_phases(project) <= set(catalog.workflow.phases):
         found += project_invariants(catalog, project)
     return found
+
+
+def _checked(visit: Visit, catalog: Catalog, project: Project) -> list[Problem]:
+    problems = project_checks(catalog, project)
+    visit(catalog, project)
+    return problems
+
+
+def usable_organisation(catalog: Catalog) -> Organisation | None:
+    """The organisation as read so far, when `load_tracker` will go on with it: valid,
+    and naming no id twice (see `_set_aside_ambiguous_organisation`)."""
+    org = catalog.organisation
+    if org is None or any(p.code == "duplicate-id" for p in organisation_problems(catalog)):
+        return None
+    return org
 
 
 def _set_aside_ambiguous_organisation(catalog: Catalog) -> None:
@@ -78,9 +103,10 @@ class Loaded:
     problems: list[Problem]
 
 
-def load_tracker(root: Path) -> Loaded:
-    """The catalog, or a DiffuseError when not even the organisation file is usable."""
-    catalog = load_catalog(root)
+def load_tracker(root: Path, keep_models: bool = True, visit: Visit | None = None) -> Loaded:
+    """The catalog, or a DiffuseError when not even the organisation file is usable (see
+    `load_catalog` for `keep_models` and `visit`)."""
+    catalog = load_catalog(root, keep_models, visit)
     problems = catalog.all_problems()
     if catalog.organisation is None:
         raise DiffuseError("the organisation file has problems; fix them first", tuple(problems))

@@ -68,6 +68,16 @@ def check_references(catalog: Catalog) -> list[Problem]:
     return checker.problems
 
 
+def organisation_problems(catalog: Catalog) -> list[Problem]:
+    """The problems of the organisation file against itself (ids listed twice, members
+    who are no one)."""
+    if catalog.organisation is None:
+        return []
+    checker = _Checker(catalog)
+    _check_organisation(checker, catalog.organisation, catalog.sources["organisation"])
+    return checker.problems
+
+
 def project_problems(catalog: Catalog, project: Project) -> list[Problem]:
     """The cross-file problems of one project: the organisation and the practices must
     have been read."""
