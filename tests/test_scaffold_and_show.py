@@ -108,7 +108,7 @@ def test_a_bug_exits_3_with_one_line(
 ) -> None:
     import diffuse.rules.load
 
-    def broken(*args: object) -> None:
+    def broken(*args: object, **options: object) -> None:
         raise KeyError("boom")
 
     monkeypatch.setattr(diffuse.rules.load, "load_tracker", broken)

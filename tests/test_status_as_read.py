@@ -5,6 +5,7 @@ shows is what it shows from models built afterwards, from a file cache filled by
 from __future__ import annotations
 
 import multiprocessing
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,7 @@ def _spread(tracker: Path) -> None:
         text = text.replace("status: planning", f"status: {site}")
         text = text.replace("phase: plan", f"phase: {phase}")
         steps = ["plan", "execute", "close", "sustain"]
-        for before, after in zip(steps, steps[1 : steps.index(phase) + 1], strict=False):
+        for before, after in pairwise(steps[: steps.index(phase) + 1]):
             text += f"  - {{from: {before}, to: {after}, date: 2026-07-01, by: cy}}\n"
         (projects / f"hh-copy-{n}.yaml").write_text(text)
     (projects / "wrong-phase.yaml").write_text(
