@@ -28,7 +28,6 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_scale import AS_OF, diffuse_argv
+from bench_scale import AS_OF, child_usage, diffuse_argv
 from make_tracker import make
 
 GROWTH_LIMIT = 1.5
@@ -94,31 +93,15 @@ def build(scratch: Path) -> list[Case]:
     return cases
 
 
-def run_child(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, int]:
-    """Wall seconds, CPU seconds and exit code of one child (with its own children)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        argv,
-        env=env,
-        cwd=cwd,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    return seconds, usage.ru_utime + usage.ru_stime, os.waitstatus_to_exitcode(status)
-
-
 def measure(cases: list[Case], runs: int) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DIFFUSE_")}
     env |= {"COLUMNS": "200", "NO_COLOR": "1", "DIFFUSE_NO_CACHE": "1"}
     for round_no in range(runs + 1):
         for case in cases:
-            seconds, cpu, code = run_child(case.argv, env, case.root)
+            seconds, code, usage = child_usage(case.argv, env, case.root)
             if round_no:
                 case.seconds.append(seconds)
-                case.cpu.append(cpu)
+                case.cpu.append(usage.ru_utime + usage.ru_stime)
             case.codes.add(code)
         print(f"  round {round_no}/{runs} done", file=sys.stderr)
 

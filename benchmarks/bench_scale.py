@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -68,6 +69,14 @@ class Command:
 
 def run_child(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int, int]:
     """Seconds, exit code and peak RSS in bytes of one child (and its children)."""
+    seconds, code, usage = child_usage(argv, env, cwd)
+    return seconds, code, usage.ru_maxrss * 1024
+
+
+def child_usage(
+    argv: list[str], env: dict[str, str], cwd: Path
+) -> tuple[float, int, resource.struct_rusage]:
+    """Wall seconds, exit code and resource use of one child (with the children it waited for)."""
     start = time.perf_counter()
     proc = subprocess.Popen(
         argv,
@@ -78,9 +87,7 @@ def run_child(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, i
         stderr=subprocess.DEVNULL,
     )
     _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return seconds, proc.returncode, usage.ru_maxrss * 1024
+    return time.perf_counter() - start, os.waitstatus_to_exitcode(status), usage
 
 
 def diffuse_argv(*args: str) -> list[str]:
