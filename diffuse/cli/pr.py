@@ -193,7 +193,10 @@ def history(
     """Show the life of a practice or project from git, newest first.
 
     Every status or phase change, approval and site change, with its date, author and
-    commit, read in one pass over the file's history."""
+    commit, read in one pass over the file's history. What each change said is kept in the
+    cache folder, so a later run reads from git only the versions that new commits made
+    (DIFFUSE_NO_CACHE=1 turns it off).
+    Example: diffuse history bcma-rollout --format json"""
     from diffuse.pr.history import history_json, history_text, item_history
 
     found = item_history(tracker_root(root), item)
