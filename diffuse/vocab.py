@@ -31,6 +31,12 @@ def pick(vocabulary: type[V], value: str, option: str) -> V:
         raise DiffuseError(f"{option}: '{value}' is not one of: {allowed}") from None
 
 
+class BodyKind(enum.StrEnum):
+    PRACTICE_COMMITTEE = "clinical-practice-committee"
+    SPECIALTY_COUNCIL = "specialty-council"
+    OTHER = "other"
+
+
 class PracticeStatus(enum.StrEnum):
     DISCOVERY = "discovery"
     PROPOSED = "proposed"

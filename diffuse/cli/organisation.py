@@ -8,6 +8,7 @@ import typer
 
 from diffuse.cli.app import ByOpt, CommitOpt, DateOpt, RootOpt, _Group, app, tracker_root
 from diffuse.cli.edit import DryRunOpt, echo_result, edit_options
+from diffuse.vocab import BodyKind, spoken
 
 org_app = typer.Typer(
     cls=_Group,
@@ -81,10 +82,8 @@ def add_body(
     name: Annotated[str, typer.Option(metavar="TEXT", help="Body name.")],
     kind: Annotated[
         str,
-        typer.Option(
-            metavar="KIND", help="clinical-practice-committee, specialty-council or other."
-        ),
-    ] = "specialty-council",
+        typer.Option(metavar="KIND", help=f"{spoken(BodyKind)}."),
+    ] = BodyKind.SPECIALTY_COUNCIL.value,
     specialty: Annotated[str | None, typer.Option(metavar="TEXT", help="Specialty.")] = None,
     member: Annotated[
         list[str] | None, typer.Option(metavar="PERSON", help="A member (repeatable).")

@@ -16,8 +16,9 @@ from diffuse.edits.record import EditOptions, EditResult
 from diffuse.errors import DiffuseError
 from diffuse.files.yamledit import Scalar, append_item, set_list
 from diffuse.layout import ID_PATTERN
-from diffuse.models.organisation import BodyKind, Organisation
+from diffuse.models.organisation import Organisation
 from diffuse.rules.catalog import ORGANISATION_FILE
+from diffuse.vocab import BodyKind
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Pydantic models of the three file kinds: organisation, practice, project."""
 
 from diffuse.models.common import Base, Day, Id
-from diffuse.models.organisation import Body, BodyKind, Organisation, Person, Settings, Site
+from diffuse.models.organisation import Body, Organisation, Person, Settings, Site
 from diffuse.models.practice import Approval, Practice
 from diffuse.models.project import (
     DutyRecord,
@@ -17,6 +17,7 @@ from diffuse.models.project import (
 from diffuse.models.workflow import DutyDef, GateDef, RoleDef, Workflow
 from diffuse.vocab import (
     Adkar,
+    BodyKind,
     Decision,
     Discovery,
     DutyStatus,

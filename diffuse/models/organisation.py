@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import re
 from typing import Annotated
 
@@ -12,12 +11,7 @@ from pydantic_core import PydanticCustomError
 from diffuse import limits as lim
 from diffuse.models.common import Base, Id, IdList
 from diffuse.models.workflow import Workflow
-
-
-class BodyKind(enum.StrEnum):
-    PRACTICE_COMMITTEE = "clinical-practice-committee"
-    SPECIALTY_COUNCIL = "specialty-council"
-    OTHER = "other"
+from diffuse.vocab import BodyKind
 
 
 class Site(Base):
