@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 from collections.abc import Callable, Iterator, MutableMapping
@@ -36,7 +35,6 @@ from diffuse.layout import (
 )
 from diffuse.limits import DEFAULT_LIMITS, Limits
 from diffuse.models import Organisation, Practice, Project, Workflow
-from diffuse.rules import collector
 from diffuse.rules.filecache import CacheState, FileCache, Hit
 from diffuse.rules.parallel import PART, read_all
 
@@ -157,7 +155,7 @@ def read_catalog(root: Path, check: Check | None = None, keep_models: bool = Tru
     )
     store = FileCache.open(limits, base)
     catalog.cache = None if store is None else CacheState(store)
-    with collector.paused(), progress.task("reading files", sum(len(k[1]) for k in kinds)) as step:
+    with progress.task("reading files", sum(len(k[1]) for k in kinds)) as step:
         for kind, paths, model, into in kinds:
             if kind == "project" and catalog.cache is not None:
                 catalog.cache.context = _context(catalog, catalog.cache.store)
@@ -169,8 +167,6 @@ def read_catalog(root: Path, check: Check | None = None, keep_models: bool = Tru
                     if check is not None and isinstance(item, Project):
                         _check(catalog, doc, item, (check, keep_models), limits)
                     step.advance()
-    # What was read lives as long as the command: later collections need not walk it.
-    gc.freeze()
     return catalog
 
 

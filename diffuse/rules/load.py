@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -44,6 +45,8 @@ def load_catalog(root: Path, keep_models: bool = True, visit: Visit | None = Non
         if catalog.cache is not None:
             catalog.cache.save(catalog.projects)
         _set_aside_ambiguous_organisation(catalog)
+        # What was read lives as long as the command: later collections need not walk it.
+        gc.freeze()
     return catalog
 
 
