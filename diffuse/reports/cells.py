@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from diffuse.models import Project, SiteState
 from diffuse.reports.grid import Cell, Column
-from diffuse.rules.scope import in_scope
+from diffuse.rules.scope import out_of_scope
 from diffuse.vocab import LIVE, SITE_PROGRESS, Health, SiteStatus
 
 SEVERITY = [Health.ON_TRACK, Health.AT_RISK, Health.OFF_TRACK]
@@ -52,7 +52,7 @@ class SiteCells:
 
     def __init__(self, project: Project, members: frozenset[str]) -> None:
         self.project = project
-        self.out = frozenset(s for s, st in project.sites.items() if not in_scope(st, members))
+        self.out = out_of_scope(project, members)
         self.listed: dict[str, Cell] = {}
 
     def flag(self, flagged: Iterable[str]) -> None:

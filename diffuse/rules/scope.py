@@ -39,8 +39,13 @@ def in_scope(state: SiteState, members: frozenset[str]) -> bool:
     return state.status is not SiteStatus.NOT_APPLICABLE and not excepted(state, members)
 
 
+def out_of_scope(project: Project, members: frozenset[str]) -> frozenset[str]:
+    """The sites taken out of scope. A site the file does not list is in scope, so only the
+    listed ones are looked at."""
+    return frozenset(s for s, state in project.sites.items() if not in_scope(state, members))
+
+
 def scoped_sites(project: Project, site_ids: Iterable[str], members: frozenset[str]) -> list[str]:
     """The sites of `site_ids` the project must still reach or has reached, in order."""
-    # A site the file does not list is in scope: only the listed ones are looked at.
-    out = {s for s, state in project.sites.items() if not in_scope(state, members)}
+    out = out_of_scope(project, members)
     return [s for s in site_ids if s not in out]
