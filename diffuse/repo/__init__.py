@@ -8,6 +8,7 @@ importing GitPython would cost a fifth of it.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -257,8 +258,12 @@ def files_at(repo: Any, rev: str, paths: list[str]) -> dict[str, bytes]:
 
 
 def blobs(repo: Any, shas: list[str]) -> dict[str, bytes]:
+    """The content of each blob of `shas` (full ids) that git has."""
     wanted = sorted({sha for sha in shas if sha != EMPTY_BLOB})
-    return _batch(repo, wanted, wanted)
+    if not wanted:
+        return {}
+    out = _git(repo, "cat-file", "--batch", stdin="".join(f"{sha}\n" for sha in wanted).encode())
+    return dict(batch_contents(io.BytesIO(out)))
 
 
 def log_range(repo: Any, base: str, paths: list[str] | None = None) -> list[Commit]:
@@ -336,23 +341,16 @@ def log_records(tokens: Iterable[str]) -> Iterator[Commit]:
         yield commit
 
 
-def _batch(repo: Any, requests: list[str], keys: list[str]) -> dict[str, bytes]:
-    if not requests:
-        return {}
-    out = _git(repo, "cat-file", "--batch", stdin="".join(f"{r}\n" for r in requests).encode())
-    found: dict[str, bytes] = {}
-    pos = 0
-    for key in keys:
-        end = out.index(b"\n", pos)
-        header = out[pos:end].split()
-        pos = end + 1
-        if header[-1] == b"missing" or len(header) != 3:
-            continue
-        size = int(header[2])
-        if header[1] == b"blob":
-            found[key] = out[pos : pos + size]
-        pos += size + 1
-    return found
+def batch_contents(stream: Any) -> Iterator[tuple[str, bytes]]:
+    """The id and content of each blob `git cat-file --batch` writes to `stream`; ids it
+    reports missing, and objects that are not blobs, are left out."""
+    while header := stream.readline():
+        parts = header.split()
+        if len(parts) != 3:
+            continue  # "<id> missing"
+        data = stream.read(int(parts[2]) + 1)[:-1]
+        if parts[1] == b"blob":
+            yield parts[0].decode(), data
 
 
 def _git(repo: Any, *args: str, stdin: bytes | None = None) -> bytes:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from diffuse.errors import DiffuseError
-from diffuse.repo import EMPTY_BLOB, NO_GIT, Change, Commit, log_records
+from diffuse.repo import EMPTY_BLOB, NO_GIT, Change, Commit, batch_contents, log_records
 
 
 def top_level(folder: Path, hint: str) -> Path:
@@ -59,7 +59,7 @@ class FileHistory:
             feeder.start()
             cat = feeder.cat_file()
             if cat is not None:
-                yield from _contents(cat.out)
+                yield from batch_contents(cat.out)
             feeder.join()
             if feeder.failure is not None:
                 self.log.close()  # nothing reads its output any more
@@ -153,16 +153,6 @@ def _tokens(stream: Any) -> Iterator[str]:
         if cut:
             yield from done.decode(errors="surrogateescape").split("\0")
     yield rest.decode(errors="surrogateescape")
-
-
-def _contents(stream: Any) -> Iterator[tuple[str, bytes]]:
-    while header := stream.readline():
-        parts = header.split()
-        if len(parts) != 3:
-            continue  # "<id> missing"
-        data = stream.read(int(parts[2]) + 1)[:-1]
-        if parts[1] == b"blob":
-            yield parts[0].decode(), data
 
 
 def _finish(folder: Path, log: _Git, cat: _Git | None) -> None:
