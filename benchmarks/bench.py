@@ -125,6 +125,14 @@ def commands(diffuse: str) -> list[Command]:
         Command("typer", 'python -c "import typer"', [py, "-c", "import typer"]),
         Command("help", "diffuse --help", [diffuse, "--help"], "typer", 1.3),
         Command("deps", f'python -c "{deps}"', [py, "-c", deps]),
+        # What any command that validates pays before reading a file: pydantic's machinery
+        # and diffuse's model classes, built as they are defined.
+        Command(
+            "models",
+            f'python -c "{deps}, diffuse.models"',
+            [py, "-c", f"{deps}, diffuse.models"],
+            "deps",
+        ),
         Command("status", status_label, status, "deps", 2.0, either),
         Command(
             "status-cold", f"DIFFUSE_NO_CACHE=1 {status_label}", status, "deps", 2.0, either, cold
