@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO_ROOT, Run
 
-from diffuse.edits import editing
+from diffuse.edits import advance, editing
 from diffuse.errors import DiffuseError
 from diffuse.files import atomic
 
@@ -63,15 +63,15 @@ def test_advance_is_refused_when_the_file_changed_after_the_gate_was_judged(
 ) -> None:
     project = tracker / PROJECT
     theirs = project.read_text().replace("phase: plan", "phase: execute")
-    real_load = editing.load_tracker
+    real_load = advance.load_tracker
 
     def load_then_someone_edits(root: Path) -> object:
         loaded = real_load(root)
         project.write_text(theirs)
         return loaded
 
-    monkeypatch.setattr(editing, "load_tracker", load_then_someone_edits)
-    monkeypatch.setattr(editing, "evaluate", _passing_gate(editing.evaluate))
+    monkeypatch.setattr(advance, "load_tracker", load_then_someone_edits)
+    monkeypatch.setattr(advance, "evaluate", _passing_gate(advance.evaluate))
     result = run("advance", "hh-spread", "--by", "cy", "--date", "2026-03-05", cwd=tracker)
     assert result.exit_code == 1
     assert "changed on disk while diffuse was editing it; nothing was written" in result.stderr

@@ -12,13 +12,16 @@ import re
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
 
 ISSUES_URL = "https://github.com/diffuse-tracker/diffuse/issues"
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+if TYPE_CHECKING:
+    from diffuse.edits.record import EditOptions
 
 
 class _Group(TyperGroup):
@@ -197,6 +200,13 @@ def parse_day(value: str | None, option: str) -> date:
     if not FIRST_DAY <= day <= LAST_DAY:
         raise typer.BadParameter(f"expected a date {DAY_RANGE}, got {value!r}", param_hint=option)
     return day
+
+
+def edit_options(dry_run: bool, commit: bool, by: str | None, on: str | None) -> EditOptions:
+    """What every editing command's --dry-run, --commit, --by and --date ask for."""
+    from diffuse.edits.record import EditOptions
+
+    return EditOptions(parse_day(on, "--date"), by, dry_run, commit)
 
 
 def tracker_root(root: Path | None) -> Path:

@@ -18,6 +18,7 @@ from diffuse.cli.app import (
     NoPagerOpt,
     RootOpt,
     app,
+    edit_options,
     new_app,
     page,
     pager_command,
@@ -351,9 +352,9 @@ def advance(
     unchanged. When it is, records the transition (from, to, date, by) changing only those
     lines, and moves the practice with it (diffusing, diffused) in the same edit and
     commit. Example: diffuse advance hh-spread --dry-run"""
-    from diffuse.edits.editing import AdvanceRequest, advance_project
+    from diffuse.edits.advance import AdvanceRequest, advance_project
 
-    request = AdvanceRequest(project, to, parse_day(on, "--date"), by, reason, dry_run, commit)
+    request = AdvanceRequest(project, to, edit_options(dry_run, commit, by, on), reason)
     from diffuse.render import advance_text
 
     outcome = advance_project(tracker_root(root), request)

@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from diffuse.cli import ids as complete
-from diffuse.cli.app import ByOpt, CommitOpt, DateOpt, RootOpt, app, parse_day, tracker_root
+from diffuse.cli.app import (
+    ByOpt,
+    CommitOpt,
+    DateOpt,
+    RootOpt,
+    app,
+    edit_options,
+    parse_day,
+    tracker_root,
+)
 from diffuse.vocab import Adkar, Health, RiskCategory, RiskStatus, SiteStatus, spoken
 
 DryRunOpt = Annotated[
@@ -20,13 +29,7 @@ TextOpt = Annotated[str | None, typer.Option(metavar="TEXT", show_default=False)
 
 
 if TYPE_CHECKING:
-    from diffuse.edits.record import EditOptions, EditResult
-
-
-def edit_options(dry_run: bool, commit: bool, by: str | None, on: str | None) -> EditOptions:
-    from diffuse.edits.record import EditOptions
-
-    return EditOptions(parse_day(on, "--date"), by, dry_run, commit)
+    from diffuse.edits.record import EditResult
 
 
 def echo_result(result: EditResult) -> None:

@@ -20,6 +20,7 @@ from diffuse.cli.app import (
     RootOpt,
     TableFormat,
     app,
+    edit_options,
     parse_day,
     tracker_root,
     warn_problems,
@@ -199,12 +200,11 @@ def metrics_add(
         --level process --kind proportion --direction higher --target 95
     """
     from diffuse.edits.plan import MetricRequest, add_metric
-    from diffuse.edits.record import EditOptions
 
     request = MetricRequest(
         project, metric, name, level, kind, direction, unit, multiplier, baseline, target
     )
-    options = EditOptions(parse_day(on, "--date"), by, dry_run, commit)
+    options = edit_options(dry_run, commit, by, on)
     for line in add_metric(tracker_root(root), request, options).lines():
         typer.echo(line)
 

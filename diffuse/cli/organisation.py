@@ -6,8 +6,17 @@ from typing import Annotated
 
 import typer
 
-from diffuse.cli.app import ByOpt, CommitOpt, DateOpt, RootOpt, _Group, app, tracker_root
-from diffuse.cli.edit import DryRunOpt, echo_result, edit_options
+from diffuse.cli.app import (
+    ByOpt,
+    CommitOpt,
+    DateOpt,
+    RootOpt,
+    _Group,
+    app,
+    edit_options,
+    tracker_root,
+)
+from diffuse.cli.edit import DryRunOpt, echo_result
 from diffuse.vocab import BodyKind, spoken
 
 org_app = typer.Typer(

@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 
 from diffuse.cli import ids as complete
-from diffuse.cli.app import ByOpt, CommitOpt, DateOpt, RootOpt, app, tracker_root
-from diffuse.cli.edit import DryRunOpt, echo_result, edit_options
+from diffuse.cli.app import ByOpt, CommitOpt, DateOpt, RootOpt, app, edit_options, tracker_root
+from diffuse.cli.edit import DryRunOpt, echo_result
 
 
 @app.command("practice")

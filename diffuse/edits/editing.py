@@ -1,7 +1,9 @@
-"""Commands that change a project file: advance a phase (`diffuse.edits.site` updates a site).
+"""The safe write every edit goes through: surgical, validated, atomic, under a lock.
 
 Edits are surgical (`yamledit`): only the lines that change are touched, the result is
-validated before it is written, and the write is atomic under a lock (`atomic`).
+validated before it is written, and the write is atomic under a lock (`atomic`). A file
+whose text changed since a decision was made on it is refused, and so is every other file
+of the same edit.
 """
 
 from __future__ import annotations
@@ -9,7 +11,6 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -25,138 +26,9 @@ from diffuse.files.atomic import (
 )
 from diffuse.files.loading import document_from_text, validate
 from diffuse.files.phi import patient_data
-from diffuse.files.yamledit import EditError, Scalar, append_item, set_value
+from diffuse.files.yamledit import EditError
 from diffuse.limits import CEILINGS
-from diffuse.models import (
-    Practice,
-    PracticeStatus,
-    Project,
-    Workflow,
-)
-from diffuse.rules.following import followed_status
-from diffuse.rules.gates import GateError, GateReport, evaluate, target_phase
-from diffuse.rules.load import Loaded, find_project, load_tracker
-
-
-@dataclass(frozen=True)
-class AdvanceRequest:
-    project: str
-    to: str | None
-    on: date
-    by: str | None
-    reason: str | None = None
-    dry_run: bool = False
-    commit: bool = False
-
-
-@dataclass
-class AdvanceOutcome:
-    report: GateReport
-    workflow: Workflow
-    dry_run: bool = False
-    path: Path | None = None
-    commit: str | None = None
-    # The practice moved with the project: (practice id, old status, new status).
-    practice: tuple[str, str, str] | None = None
-
-    @property
-    def passed(self) -> bool:
-        return self.report.passed
-
-
-def _project(loaded: Loaded, project_id: str) -> tuple[Project, Path]:
-    project = find_project(loaded, project_id)
-    return project, loaded.catalog.document("project", project_id).path
-
-
-def advance_project(root: Path, request: AdvanceRequest) -> AdvanceOutcome:
-    loaded = load_tracker(root)
-    project, path = _project(loaded, request.project)
-    catalog = loaded.catalog
-    try:
-        target = target_phase(catalog.workflow, project, request.to)
-    except GateError as exc:
-        raise DiffuseError(str(exc)) from None
-    practice = catalog.practices.get(project.practice)
-    report = evaluate(catalog.workflow, loaded.org, practice, project, target)
-    outcome = AdvanceOutcome(report, catalog.workflow, request.dry_run)
-    if not outcome.passed or request.dry_run:
-        return outcome
-    repo = _repo_for(root, request.commit)
-    by = resolve_person(loaded, root, request.by)
-    entry: dict[str, Scalar] = {"from": project.phase, "to": target, "date": request.on, "by": by}
-    if request.reason:
-        entry["reason"] = request.reason
-
-    def change(text: str) -> str:
-        return append_item(set_value(text, ("phase",), target), ("history",), entry)
-
-    # The gate was judged on the files as loaded: if they have changed since, judge again.
-    edits = [Edit(path, change, Project, catalog.document("project", project.id).text)]
-    moved = _practice_follows(loaded, project, target, request.on)
-    if moved is not None:
-        edits.append(moved[0])
-        outcome.practice = moved[1]
-    edit_files(edits)
-    outcome.path = path
-    if repo is not None:
-        from diffuse.repo import commit_files
-
-        message = (
-            f"Advance {project.id} from {project.phase} to {target}\n\nGate met; "
-            f"recorded by {by} on {request.on.isoformat()}."
-        )
-        if outcome.practice is not None:
-            practice_id, old, new = outcome.practice
-            message += f" The practice {practice_id} moves from {old} to {new} with it."
-        outcome.commit = commit_files(repo, [e.path for e in edits], message)
-    return outcome
-
-
-def _practice_follows(
-    loaded: Loaded, project: Project, target: str, on: date
-) -> tuple[Edit, tuple[str, str, str]] | None:
-    """The edit that keeps the practice's status in step with its projects, if one is due.
-
-    Becoming diffused dates `established`, which starts the practice's review cycle."""
-    catalog = loaded.catalog
-    practice = catalog.practices.get(project.practice)
-    if practice is None:
-        return None
-    moved = project.model_copy(update={"phase": target})
-    projects = [moved if p.id == project.id else p for p in catalog.projects.values()]
-    projects = [p for p in projects if p.practice == practice.id]
-    status = followed_status(catalog.workflow, practice.status, projects)
-    if status is None:
-        return None
-
-    def change(text: str) -> str:
-        text = set_value(text, ("status",), status.value)
-        if status is PracticeStatus.DIFFUSED:
-            text = set_value(text, ("established",), on)
-        return text
-
-    doc = catalog.document("practice", practice.id)
-    return Edit(doc.path, change, Practice, doc.text), (practice.id, practice.status, status)
-
-
-def resolve_person(
-    loaded: Loaded, root: Path, given: str | None, required: bool = True
-) -> str | None:
-    from diffuse.edits.identity import current_person, maybe_person
-
-    if required:
-        return current_person(loaded.org, root, given)
-    return maybe_person(loaded.org, root, given)
-
-
-def _repo_for(root: Path, commit: bool) -> object | None:
-    if not commit:
-        return None
-    from diffuse.repo import open_repo
-
-    repo: object = open_repo(root)
-    return repo
+from diffuse.models import Project
 
 
 @dataclass(frozen=True)
