@@ -88,6 +88,14 @@ class Measure(Base):
         return self
 
 
+class MetricNote(Base):
+    """What happened on a day, shown as a marker on the metric's charts (a change, an event)."""
+
+    date: Day
+    text: str = Field(min_length=1)
+    site: Id | None = Field(default=None, description="the site it concerns; none: every site")
+
+
 class Metric(Base):
     id: Id
     name: str
@@ -108,6 +116,9 @@ class Metric(Base):
         default=None, ge=1, description="first points of each part that set centre and limits"
     )
     values: list[Measure] = Field(default_factory=list)
+    notes: list[MetricNote] = Field(
+        default_factory=list, description="dated notes shown as markers on the charts"
+    )
 
     @model_validator(mode="after")
     def _proportions_in_range(self) -> Metric:
