@@ -7,7 +7,6 @@ has a stable id; each finding says where, what and what would fix it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -101,18 +100,11 @@ def _check_file(ctx: Context, path: Path) -> None:
         _project(ctx, path)
 
 
-def _current(ctx: Context, kind: str, path: Path) -> Any:
-    items: Mapping[str, Any] = ctx.catalog.practices if kind == "practice" else ctx.catalog.projects
-    item = items.get(path.stem)
-    source = ctx.catalog.sources.get(f"{kind}/{path.stem}")
-    return item if source is not None and resolved(source.path) == resolved(path) else None
-
-
 # -- practices ------------------------------------------------------------------------------
 
 
 def _practice(ctx: Context, path: Path) -> None:
-    old, new = ctx.old(path, Practice), _current(ctx, "practice", path)
+    old, new = ctx.old(path, Practice), ctx.current("practice", path)
     if new is None:
         if not path.exists() and old is not None:
             _deleted(ctx, path, "practice", old.id, old.status in lc.APPROVED_STATES)
@@ -279,7 +271,7 @@ def _deleted(ctx: Context, path: Path, kind: str, item: str, settled: bool) -> N
 
 
 def _project(ctx: Context, path: Path) -> None:
-    old, new = ctx.old(path, Project), _current(ctx, "project", path)
+    old, new = ctx.old(path, Project), ctx.current("project", path)
     workflow = ctx.catalog.workflow
     if new is None:
         if not path.exists() and old is not None:

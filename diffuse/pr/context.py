@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -12,9 +13,9 @@ from pydantic import BaseModel
 from diffuse.errors import Level, Location, Problem
 from diffuse.files.loading import Document, model_from_bytes
 from diffuse.layout import resolved
-from diffuse.models import Organisation
+from diffuse.models import Organisation, Practice, Project
 from diffuse.rules import lifecycle as lc
-from diffuse.rules.catalog import ORGANISATION_FILE, Catalog
+from diffuse.rules.catalog import ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR, Catalog
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -74,6 +75,23 @@ class Context:
     def old(self, path: Path, model: type[M]) -> M | None:
         raw = self.old_files.get(self.rel(path))
         return None if raw is None else model_from_bytes(path, raw, model)
+
+    def kind(self, path: Path) -> type[Practice] | type[Project] | None:
+        """The record a file under the tracker holds, by its folder: what the catalog reads."""
+        folder = path.parent.resolve()
+        if folder == (self.root / PRACTICES_DIR).resolve():
+            return Practice
+        return Project if folder == (self.root / PROJECTS_DIR).resolve() else None
+
+    def current(self, kind: str, path: Path) -> Any:
+        """The practice or project in `path` as `validate` read it; None when the file is
+        gone, failed validation, or is not the one the catalog took for its id."""
+        items: Mapping[str, Any] = (
+            self.catalog.practices if kind == "practice" else self.catalog.projects
+        )
+        item = items.get(path.stem)
+        source = self.catalog.sources.get(f"{kind}/{path.stem}")
+        return item if source is not None and resolved(source.path) == resolved(path) else None
 
     def at(self, path: Path, loc: lc.Loc) -> Location:
         doc = self.docs.get(resolved(path))

@@ -18,15 +18,16 @@ import hashlib
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from diffuse.errors import Problem
-from diffuse.models import BodyKind, Organisation
+from diffuse.errors import Level, Problem
+from diffuse.files.loading import model_from_bytes
+from diffuse.layout import resolved
+from diffuse.models import Approval, BodyKind, Organisation, Practice, Project
 from diffuse.pr.context import Context
-from diffuse.pr.snapshot import SectionReader, entry_key
-from diffuse.rules.catalog import ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR
+from diffuse.rules import lifecycle as lc
+from diffuse.rules.catalog import ORGANISATION_FILE
 from diffuse.rules.lifecycle import Gap
 
 APPROVAL_TRAILER = "Diffuse-Approval"
@@ -147,88 +148,115 @@ def commits(ctx: Context, repo: Any) -> list[Any]:
     return ctx.commits
 
 
-@dataclass(frozen=True)
-class _Entry:
-    index: int
-    key: str
-    by: str
-
-
 def verify_signoff(ctx: Context, repo: Any, paths: list[str]) -> None:
+    """Every approval added since the base, read as `validate` reads it at both ends and
+    at each commit in between, must come from its approver's own commits."""
     from diffuse.repo import blobs
 
-    reader = SectionReader()
-    files = [p for p in paths if _is_record(ctx, p) and (ctx.top / p).is_file()]
-    changes = [(c, ch) for c in commits(ctx, repo) for ch in c.changes if ch.path in files]
+    records = {rel: kind for rel in paths if (kind := ctx.kind(ctx.top / rel)) is not None}
+    changes = [(c, ch) for c in commits(ctx, repo) for ch in c.changes if ch.path in records]
     contents = blobs(repo, [sha for _c, ch in changes for sha in (ch.old, ch.new)])
-    for rel in files:
-        adders: dict[str, list[Any]] = {}
-        for commit, change in changes:
-            if change.path != rel:
-                continue
-            before = _keys(reader, contents.get(change.old))
-            after = _keys(reader, contents.get(change.new))
-            for key in Counter(after) - Counter(before):
-                adders.setdefault(key, []).append(commit)
-        for entry in _new_entries(reader, ctx.old_files.get(rel), (ctx.top / rel).read_bytes()):
-            _verify_entry(ctx, repo, ctx.top / rel, entry, adders.get(entry.key, []))
+    for rel, kind in records.items():
+        path = ctx.top / rel
+        item = ctx.current("practice" if kind is Practice else "project", path)
+        doc = ctx.docs.get(resolved(path))
+        if item is None or doc is None or any(p.level is Level.ERROR for p in doc.problems):
+            continue  # gone, or invalid: `validate` has reported it and the check fails
+        old = ctx.old(path, kind)
+        mine = [(c, ch) for c, ch in changes if ch.path == rel]
+        adders = _adders(path, kind, mine, contents)
+        for index, approval in _new_entries(old.approvals if old else [], item.approvals):
+            _verify_entry(ctx, repo, path, index, approval, adders.get(lc.approval_key(approval)))
 
 
-def _is_record(ctx: Context, rel: str) -> bool:
-    folder = (ctx.top / rel).parent.resolve()
-    return folder in ((ctx.root / PRACTICES_DIR).resolve(), (ctx.root / PROJECTS_DIR).resolve())
+def _adders(
+    path: Path, kind: type[Practice] | type[Project], changes: list[Any], contents: Any
+) -> dict[str, list[Any]]:
+    """For each approval record, the commits that added it to the file at `path`.
+
+    Each version is read with the project's loader and model, as `validate` reads it, so
+    an approval is the same record however its YAML is spelled. A version that cannot be
+    read hides what it adds: an approval first seen after one is added by every commit
+    since the last version that could be read (None for a version no commit in the range
+    made, such as a merge's), so breaking a file for a commit cannot launder a forgery.
+    """
+    parsed: dict[str, list[Approval] | None] = {}
+
+    def approvals(sha: str) -> list[Approval] | None:
+        if set(sha) == {"0"}:
+            return []  # the file does not exist on that side
+        if sha not in parsed:
+            raw = contents.get(sha)
+            item = model_from_bytes(path, raw, kind) if raw is not None else None
+            parsed[sha] = item.approvals if item is not None else None
+        return parsed[sha]
+
+    hidden: dict[str, tuple[list[Approval], list[Any]]] = {}
+    adders: dict[str, list[Any]] = {}
+    for commit, change in changes:
+        through: list[Any] = []
+        before = approvals(change.old)
+        if before is None:
+            before, through = hidden.get(change.old, ([], [None]))
+        after = approvals(change.new)
+        if after is None:
+            hidden[change.new] = (before, [*through, commit])
+            continue
+        for approval in lc.added_approvals(before, after):
+            adders.setdefault(lc.approval_key(approval), []).extend([*through, commit])
+    return adders
 
 
-def _approvals(reader: SectionReader, raw: bytes | None) -> list[Any]:
-    if raw is None:
-        return []
-    values = reader.values(raw.decode("utf-8", errors="replace"), ("approvals",)) or {}
-    found = values.get("approvals")
-    return found if isinstance(found, list) else []
-
-
-def _keys(reader: SectionReader, raw: bytes | None) -> list[str]:
-    return [entry_key(a) for a in _approvals(reader, raw)]
-
-
-def _new_entries(reader: SectionReader, old: bytes | None, new: bytes) -> list[_Entry]:
-    final = _approvals(reader, new)
-    surplus = Counter(entry_key(a) for a in final) - Counter(_keys(reader, old))
+def _new_entries(old: list[Approval], new: list[Approval]) -> list[tuple[int, Approval]]:
+    """The approvals of `new` not in `old`, compared as records, with their positions; of
+    equal records the last ones are the new ones."""
+    surplus = Counter(map(lc.approval_key, new)) - Counter(map(lc.approval_key, old))
     found = []
-    for index in range(len(final) - 1, -1, -1):
-        key = entry_key(final[index])
+    for index in range(len(new) - 1, -1, -1):
+        key = lc.approval_key(new[index])
         if surplus[key] > 0:
             surplus[key] -= 1
-            by = final[index].get("by") if isinstance(final[index], dict) else None
-            found.append(_Entry(index, key, str(by)))
+            found.append((index, new[index]))
     return found[::-1]
 
 
-def _verify_entry(ctx: Context, repo: Any, path: Path, entry: _Entry, adders: list[Any]) -> None:
-    loc = ctx.at(path, ("approvals", entry.index))
-    item = path.stem
-    if not adders:
+def _verify_entry(
+    ctx: Context,
+    repo: Any,
+    path: Path,
+    index: int,
+    approval: Approval,
+    adders: list[Any] | None,
+) -> None:
+    loc = ctx.at(path, ("approvals", index))
+    item, by = path.stem, approval.by
+    if not adders or None in adders:
+        how = (
+            "came in through a version of the file that no commit since the base made (a merge)"
+            if adders
+            else "is in no commit since the base (it is not committed yet, or came in "
+            "through a merge)"
+        )
         ctx.report.findings.append(
             Problem(
                 loc,
                 "signoff-missing",
-                f"approval by '{entry.by}' is in no commit since the base (it is not "
-                "committed yet, or came in through a merge)",
-                fix=f"commit it: '{entry.by}' records it with 'diffuse approve {item}'",
+                f"approval by '{by}' {how}",
+                fix=f"commit it: '{by}' records it with 'diffuse approve {item}'",
             )
         )
         return
-    for commit in adders:
-        problem = _author_problem(ctx, repo, commit, entry.by)
+    for commit in {c.sha: c for c in adders}.values():
+        problem = _author_problem(ctx, repo, commit, by)
         if problem:
             rule = _rule(problem)
             fix = {
-                "signoff-unsigned": f"'{entry.by}' signs the commit that adds it (git commit -S)",
-                "signoff-signer": f"'{entry.by}' signs the commit that adds it with their own "
+                "signoff-unsigned": f"'{by}' signs the commit that adds it (git commit -S)",
+                "signoff-signer": f"'{by}' signs the commit that adds it with their own "
                 "key, registered under signing_keys in organisation.yaml",
             }.get(
                 rule,
-                f"remove the entry; '{entry.by}' records it from their own git identity with "
+                f"remove the entry; '{by}' records it from their own git identity with "
                 f"'diffuse approve {item}'",
             )
             ctx.report.findings.append(Problem(loc, rule, f"approval: {problem}", fix=fix))

@@ -5,6 +5,10 @@ its top-level sections, and the sections that matter (status or phase, approvals
 sites) into their entries; only text not seen before is read. Such a piece is nearly always
 simple block-style YAML that `files.plainscan` reads without a parser; any other is parsed
 as YAML.
+
+What it reads is shown, never trusted: no rule decides anything from it. Who may approve,
+and whether an approval is real, is read from the parsed models (`pr/check.py`,
+`pr/signoff.py`), as `validate` reads the files.
 """
 
 from __future__ import annotations
