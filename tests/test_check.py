@@ -192,7 +192,8 @@ def test_substance_of_an_approved_practice_needs_a_new_approval(repo: Path, run:
         "practices/hand-hygiene.yaml:14:3: error[substance-unapproved] key_principles changed "
         "on an approved practice without a new approval" in result.lines
     )
-    act_as(repo, "ada")
+    # Ada owns the practice; a member who does not approves the change.
+    act_as(repo, "ben")
     assert run("approve", "hand-hygiene", "--date", "2026-04-01", cwd=repo).exit_code == 0
     assert run("check", "--base", "main", "--verify-signoff", cwd=repo).exit_code == 0
 

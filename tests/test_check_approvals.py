@@ -46,7 +46,7 @@ def test_principles_loosened_after_approving_a_change_are_caught(repo: Path, run
     practice = repo / "practices" / "hand-hygiene.yaml"
     edit(practice, "goal: Every site at 90%", "goal: Every site at 95%")
     commit_as(repo, "cy", "Raise the goal")
-    act_as(repo, "ada")
+    act_as(repo, "ben")
     assert run("approve", "hand-hygiene", "--date", "2026-04-01", cwd=repo).exit_code == 0
     approval = _short(repo)
     edit(practice, "fixed: [Gel at every bed]", "fixed: [Gel somewhere on the ward]")

@@ -69,4 +69,21 @@ def test_a_body_is_changed_by_its_members_and_anything_new_by_the_committee(
         "body:nursing",
         "workflow",
         "signed_approvals",
+        "person:ada",
+        "person:ben",
+        "person:cy",
     }
+
+
+def test_a_members_identity_is_governance_approved_by_the_other_members(tracker: Path) -> None:
+    base = _org(tracker)
+    assert signoff.eligible(base, "person:ben") == {"ada"}
+    assert signoff.eligible(base, "person:ada") == {"ben"}
+    moved = _org(tracker, "email: ben@example.org", "email: ben@elsewhere.example")
+    assert signoff.changed_parts(base, moved) == ["person:ben"]
+    # Names and titles are shown, not trusted; a non-member's email decides nothing.
+    assert signoff.changed_parts(base, _org(tracker, "name: Ben Member", "name: Ben M.")) == []
+    assert signoff.changed_parts(base, _org(tracker, "cy@example.org", "cy@elsewhere")) == []
+    # A member who sits alone on a body is approved by the committee, never by themself.
+    alone = _org(tracker, "members: [ada, ben]\n", "members: [ada, ben]\n" + COUNCIL.lstrip("\n"))
+    assert signoff.eligible(alone, "person:cy") == {"ada", "ben"}

@@ -2,7 +2,8 @@
 
 `--by PERSON` when given; otherwise the email git will author the next commit with, as git
 itself resolves it (`git var GIT_AUTHOR_IDENT`: GIT_AUTHOR_EMAIL, then user.email, then
-EMAIL), matched without regard to case to a person's email in the organisation file.
+EMAIL), matched without regard to case to a person's email in the organisation file. An
+email that two people share names neither: the command refuses rather than pick one.
 """
 
 from __future__ import annotations
@@ -44,7 +45,11 @@ def _find(org: Organisation, root: Path, given: str | None) -> tuple[str | None,
     from diffuse.repo import author_ident_email
 
     email = author_ident_email(root)
-    for person in org.people:
-        if email and person.email and person.email.casefold() == email.casefold():
-            return person.id, email
-    return None, email
+    found = org.people_with_email(email)
+    if len(found) > 1:
+        raise DiffuseError(
+            f"git's author email ({email}) is the email of more than one person in "
+            f"{ORGANISATION_FILE} ({', '.join(found)}; emails are compared without regard "
+            "to case), so it cannot tell who is recording this; give each person their own"
+        )
+    return (found[0] if found else None), email

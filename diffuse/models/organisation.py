@@ -94,5 +94,13 @@ class Organisation(Base):
     def person(self, person_id: str) -> Person | None:
         return next((p for p in self.people if p.id == person_id), None)
 
+    def people_with_email(self, email: str | None) -> list[str]:
+        """The ids of every person whose email is `email`, compared without regard to case
+        (as git's author emails are matched). `validate` allows one at most."""
+        if not email or not email.strip():
+            return []
+        wanted = email.strip().casefold()
+        return [p.id for p in self.people if p.email and p.email.strip().casefold() == wanted]
+
     def body(self, body_id: str) -> Body | None:
         return next((b for b in self.bodies if b.id == body_id), None)

@@ -119,7 +119,7 @@ def _practice(ctx: Context, path: Path) -> None:
     added = lc.added_approvals(old.approvals if old else [], new.approvals)
     # Moving a practice to another body is the decision of the body it leaves.
     body = old.approving_body if old is not None else new.approving_body
-    approved = lc.by_member(added, org, body)
+    approved = _beside_owner(ctx, path, old, new, lc.by_member(added, org, body), body)
     if old is not None and lc.removed_approvals(old.approvals, new.approvals):
         ctx.add(path, _rewritten("approvals"))
     if body != new.approving_body and not approved:
@@ -132,6 +132,33 @@ def _practice(ctx: Context, path: Path) -> None:
         if changed and not approved:
             ctx.add(path, _unapproved(changed, "practice", new.id, org, body))
     _covered(ctx, path, new, approved, lc.practice_substance, body)
+
+
+def _beside_owner(
+    ctx: Context, path: Path, old: Practice | None, new: Practice, approved: list[Any], body: str
+) -> list[Any]:
+    """The approvals that count: an approval by the practice's owner (before or after the
+    change) counts only beside one by another member of the body."""
+    owners = {owner for owner in (old.owner if old else None, new.owner) if owner}
+    counted = lc.beside_owner(approved, owners)
+    if approved and not counted:
+        org = ctx.catalog.organisation
+        assert org is not None
+        found = org.body(body)
+        name = found.name if found else f"'{body}'"
+        keys = [lc.approval_key(a) for a in new.approvals]
+        index = len(keys) - 1 - keys[::-1].index(lc.approval_key(approved[-1]))
+        ctx.add(
+            path,
+            lc.Gap(
+                ("approvals", index),
+                "approval-by-owner",
+                f"the approval by '{approved[-1].by}', who owns the practice, does not count "
+                f"alone: an owner's approval needs one by another member of {name} beside it",
+                f"another member of {name} runs 'diffuse approve {new.id}' on this branch",
+            ),
+        )
+    return counted
 
 
 def _body_moved(practice: Practice, old_body: str, org: Organisation) -> lc.Gap:
@@ -349,11 +376,11 @@ def _project_substance(ctx: Context, path: Path, old: Project, new: Project) -> 
 
 
 def _organisation(ctx: Context, path: Path) -> None:
-    from diffuse.pr.signoff import governance_parts
+    from diffuse.pr.signoff import changed_parts
 
     old, new = ctx.old_org, ctx.catalog.organisation
     if new is None:
         return
-    changed = old is not None and governance_parts(old) != governance_parts(new)
-    what = "approving bodies, workflow or signing changed" if changed else "edited"
+    changed = old is not None and bool(changed_parts(old, new))
+    what = "approving bodies, members, workflow or signing changed" if changed else "edited"
     ctx.report.changes.append(StateChange("organisation", "organisation", path, what))

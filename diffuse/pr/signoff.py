@@ -39,8 +39,11 @@ _BY = re.compile(rf"^{BY_TRAILER}:\s*(\S+)\s*$", re.M | re.I)
 # -- governance of the organisation file ------------------------------------------------
 
 
-def governance_parts(org: Organisation) -> dict[str, str]:
-    """The parts of the organisation file that decide who approves what, as text."""
+def governance_parts(org: Organisation, people: set[str] | None = None) -> dict[str, str]:
+    """The parts of the organisation file that decide who approves what, as text: each
+    body (with its members), the workflow, the signing setting, and the identity of each
+    person of `people` (by default every member of a body): everything by which a commit
+    is told to be theirs, that is the whole entry but the name and title shown."""
     parts = {}
     for body in org.bodies:
         data = body.model_dump(mode="json")
@@ -49,7 +52,29 @@ def governance_parts(org: Organisation) -> dict[str, str]:
     workflow = org.workflow.model_dump(mode="json") if org.workflow else None
     parts["workflow"] = json.dumps(workflow, sort_keys=True)
     parts["signed_approvals"] = json.dumps(org.settings.signed_approvals)
+    for person in sorted(members(org) if people is None else people):
+        found = org.person(person)
+        identity = found.model_dump(mode="json", exclude=_SHOWN) if found else None
+        if identity is not None:
+            identity["signing_keys"] = sorted(identity["signing_keys"])
+        parts[f"person:{person}"] = json.dumps(identity, sort_keys=True)
     return parts
+
+
+# What is shown of a person; everything else says which commits are theirs.
+_SHOWN = {"name", "title"}
+
+
+def members(org: Organisation) -> set[str]:
+    return {member for body in org.bodies for member in body.members}
+
+
+def changed_parts(old: Organisation, new: Organisation) -> list[str]:
+    """The governance parts a change from `old` to `new` touches. A person's identity is
+    compared for the members at the base; a new member's is approved with their body."""
+    who = members(old)
+    before, after = governance_parts(old, who), governance_parts(new, who)
+    return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
 
 
 def fingerprint(org: Organisation) -> str:
@@ -66,21 +91,28 @@ def approval_message(org: Organisation, person: str, reference: str | None) -> s
 
 
 def eligible(old: Organisation, part: str) -> set[str]:
-    """Who may approve a change to `part`: the body's own members before the change; for
-    a new body, the workflow or the signing setting, the clinical practice committee's."""
+    """Who may approve a change to `part`: the body's own members before the change; for a
+    member's identity, the other members of the bodies they sit on; for a new body, the
+    workflow or the signing setting (or a member who sits with no one else), the clinical
+    practice committee's."""
     body = old.body(part.removeprefix("body:")) if part.startswith("body:") else None
     if body is not None:
         return set(body.members)
+    if part.startswith("person:"):
+        person = part.removeprefix("person:")
+        others = {m for b in old.bodies if person in b.members for m in b.members} - {person}
+        if others:
+            return others
     committees = [b for b in old.bodies if b.kind is BodyKind.PRACTICE_COMMITTEE] or old.bodies
-    return {member for b in committees for member in b.members}
+    everyone = {member for b in committees for member in b.members}
+    return everyone - {part.removeprefix("person:")} if part.startswith("person:") else everyone
 
 
 def check_governance(ctx: Context, repo: Any, verify: bool) -> None:
     old, new = ctx.old_org, ctx.catalog.organisation
     if old is None or new is None or not old.bodies:
         return  # a tracker without bodies yet is being set up; nobody could approve
-    before, after = governance_parts(old), governance_parts(new)
-    changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    changed = changed_parts(old, new)
     if not changed:
         return
     approvers, rejected = _governance_approvers(ctx, repo, fingerprint(new), verify)
@@ -104,6 +136,8 @@ def check_governance(ctx: Context, repo: Any, verify: bool) -> None:
 def _part_name(part: str) -> str:
     if part.startswith("body:"):
         return f"approving body '{part.removeprefix('body:')}'"
+    if part.startswith("person:"):
+        return f"the identity (email, signing keys, id) of member '{part.removeprefix('person:')}'"
     return "settings.signed_approvals" if part == "signed_approvals" else part
 
 
@@ -112,6 +146,10 @@ def _part_loc(org: Organisation, part: str) -> tuple[str | int, ...]:
         ids = [b.id for b in org.bodies]
         name = part.removeprefix("body:")
         return ("bodies", ids.index(name)) if name in ids else ("bodies",)
+    if part.startswith("person:"):
+        ids = [p.id for p in org.people]
+        name = part.removeprefix("person:")
+        return ("people", ids.index(name)) if name in ids else ("people",)
     return ("settings", "signed_approvals") if part == "signed_approvals" else (part,)
 
 
@@ -273,8 +311,17 @@ def _author_problem(ctx: Context, repo: Any, commit: Any, person: str) -> str | 
     short = commit.sha[:10]
     if email is None:
         return f"'{person}' has no email in organisation.yaml, so commit {short} cannot be theirs"
-    if commit.email.casefold() != email.casefold():
+    if commit.email.strip().casefold() != email.strip().casefold():
         return f"commit {short} that adds it was authored by {commit.email}, not by '{person}'"
+    orgs = [org for org in (ctx.old_org, ctx.catalog.organisation) if org is not None]
+    holders = sorted({found for org in orgs for found in org.people_with_email(commit.email)})
+    if len(holders) > 1:
+        # Never the first of them: the commit is no one's in particular.
+        return (
+            f"commit {short} that adds it was authored by {commit.email}, which "
+            f"organisation.yaml gives to more than one person ({', '.join(holders)}), so it "
+            f"cannot be told to be '{person}''s"
+        )
     if _signing_required(ctx):
         return _signer_problem(ctx, repo, commit, person, email)
     return None

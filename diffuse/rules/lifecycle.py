@@ -199,6 +199,13 @@ def by_member(
     ]
 
 
+def beside_owner(approvals: list[Approval], owners: set[str]) -> list[Approval]:
+    """`approvals` (by members, added in one change), or none when every one is by an
+    owner of the practice: an owner's approval of their own practice counts only beside
+    another member's."""
+    return approvals if any(a.by not in owners for a in approvals) else []
+
+
 # -- substance ----------------------------------------------------------------------------
 
 

@@ -97,10 +97,30 @@ def _check_organisation(checker: _Checker, org: Organisation, doc: Document) -> 
         _once_each(checker, doc, ("workflow", "phases"), org.workflow.phases, field=())
         _once_each(checker, doc, ("workflow", "roles"), [r.id for r in org.workflow.roles])
         _once_each(checker, doc, ("workflow", "duties"), [d.id for d in org.workflow.duties])
+    _one_person_each(checker, org, doc)
     people = [p.id for p in org.people]
     for b, body in enumerate(org.bodies):
         for m, member in enumerate(body.members):
             checker.known(doc, ("bodies", b, "members", m), member, people, "person")
+
+
+def _one_person_each(checker: _Checker, org: Organisation, doc: Document) -> None:
+    """An email names one person: git's author email is how a commit is told to be
+    someone's, compared without regard to case, so two people may not share one."""
+    holders: dict[str, list[int]] = {}
+    for index, person in enumerate(org.people):
+        if person.email and person.email.strip():
+            holders.setdefault(person.email.strip().casefold(), []).append(index)
+    for indices in (found for found in holders.values() if len(found) > 1):
+        for index in indices:
+            others = ", ".join(f"'{org.people[i].id}'" for i in indices if i != index)
+            checker.add(
+                doc,
+                ("people", index, "email"),
+                "duplicate-email",
+                f"{org.people[index].email!r} is also the email of {others} (emails are "
+                "compared without regard to case); give each person their own",
+            )
 
 
 def _once_each(
