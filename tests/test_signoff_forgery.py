@@ -19,6 +19,7 @@ ENTRY = "{body: cpc, by: ben, date: 2026-03-01}"
 
 # The text that replaces `approvals: []`, and where the forged entry is (line, col).
 SPELLINGS = {
+    "the ordinary way": (f"approvals:\n  - {ENTRY}\n", (19, 5)),
     "double-quoted key": (f'"approvals":\n  - {ENTRY}\n', (19, 5)),
     "single-quoted key": (f"'approvals':\n  - {ENTRY}\n", (19, 5)),
     "escaped key": (f'"approv\\u0061ls":\n  - {ENTRY}\n', (19, 5)),
@@ -188,3 +189,19 @@ def test_a_forged_gate_approval_in_a_project_is_refused(repo: Path, run: Run) ->
         f"projects/hh-spread.yaml:46:5: error[signoff-author] approval: commit {_sha(repo)} "
         "that adds it was authored by cy@example.org, not by 'ben'"
     )
+
+
+def test_no_rule_reads_records_with_the_line_scanner() -> None:
+    """The section scanner serves `history`'s speed; what it reads is shown, never trusted."""
+    import ast
+
+    package = Path(__file__).parent.parent / "diffuse"
+    scanners = {"diffuse.pr.snapshot", "diffuse.files.plainscan"}
+    allowed = {"pr/history.py", "pr/historycache.py", "pr/snapshot.py"}
+    users = set()
+    for module in package.rglob("*.py"):
+        tree = ast.parse(module.read_text())
+        imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+        if imported & scanners:
+            users.add(module.relative_to(package).as_posix())
+    assert users <= allowed and "pr/history.py" in users
