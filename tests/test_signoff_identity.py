@@ -63,6 +63,20 @@ def test_a_shared_email_records_nobody_rather_than_the_first(repo: Path, run: Ru
     assert practice.read_bytes() == before
 
 
+def test_adding_a_person_with_a_taken_email_is_refused(repo: Path, run: Run) -> None:
+    before = (repo / ORG).read_bytes()
+    result = run(
+        "org", "add-person", "dana", "--name", "Dana Other", "--email", "Ben@Example.org",
+        cwd=repo,
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "diffuse: --email: Ben@Example.org is already the email of 'ben' (emails are compared "
+        "without regard to case); each person needs their own; nothing was changed"
+    )
+    assert (repo / ORG).read_bytes() == before
+
+
 def test_an_approval_typed_under_a_shared_email_is_nobodys(repo: Path, run: Run) -> None:
     # On main, before emails had to differ: dee (no member) is listed first with ben's
     # address in another case. The pull request gives dee an address of her own, so the

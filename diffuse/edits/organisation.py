@@ -42,6 +42,13 @@ def add_entry(root: Path, entry: Entry, options: EditOptions) -> EditResult:
     if _exists(org, entry.kind, entry.id):
         raise DiffuseError(f"{ORGANISATION_FILE} already has a {entry.kind} '{entry.id}'")
     item: dict[str, Scalar] = {"id": entry.id, **{k: v for k, v in entry.fields.items() if v}}
+    email = item.get("email") if entry.kind == "person" else None
+    holders = org.people_with_email(str(email)) if email else []
+    if holders:
+        raise DiffuseError(
+            f"--email: {email} is already the email of '{holders[0]}' (emails are compared "
+            "without regard to case); each person needs their own; nothing was changed"
+        )
     if entry.kind == "body":
         record.choice("--kind", str(item.get("kind")), [k.value for k in BodyKind])
         for member in entry.members:
