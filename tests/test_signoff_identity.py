@@ -167,7 +167,7 @@ def test_renaming_a_member_changes_the_body_and_the_identity(repo: Path, run: Ru
     ]
 
 
-def test_a_change_of_case_or_a_non_members_email_is_not_waved_through_or_blocked(
+def test_a_non_members_email_is_free_but_a_members_in_another_case_is_not(
     repo: Path, run: Run
 ) -> None:
     git(repo, "checkout", "-q", "-b", "change")

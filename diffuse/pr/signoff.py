@@ -2,14 +2,17 @@
 
 - An approval entry added since the base counts, under `--verify-signoff`, only when every
   commit that added it was authored by the approver (matched by the approver's email in the
-  base version of organisation.yaml, so a pull request cannot redirect it) and, when
-  `settings.signed_approvals` is true, carries a good signature by the approver's own key:
-  one of their `signing_keys` in the base organisation file, or, when they have none, a key
-  git trusts for their email.
-- The organisation's governance (its approving bodies, its workflow and the signing setting)
-  changes only with an approval commit by existing members: a commit whose message carries
-  `Diffuse-Approval: organisation FINGERPRINT` and `Approved-by: PERSON`, where FINGERPRINT
-  names exactly the governance being approved (`diffuse approve organisation` writes it).
+  base version of organisation.yaml, so a pull request cannot redirect it, and given to no
+  one else) and, when `settings.signed_approvals` is true, carries a good signature by the
+  approver's own key: one of their `signing_keys` in the base organisation file, or, when
+  they have none, a key git trusts for their email. Every version of the file is read with
+  the loader and model `validate` uses, and approvals are compared as parsed records: no
+  line scanner decides whether an approval is new, or whose it is.
+- The organisation's governance (its approving bodies, its members' identities, its
+  workflow and the signing setting) changes only with an approval commit by existing
+  members: a commit whose message carries `Diffuse-Approval: organisation FINGERPRINT` and
+  `Approved-by: PERSON`, where FINGERPRINT names exactly the governance being approved
+  (`diffuse approve organisation` writes it).
 """
 
 from __future__ import annotations
