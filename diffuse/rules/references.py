@@ -107,19 +107,15 @@ def _check_organisation(checker: _Checker, org: Organisation, doc: Document) -> 
 def _one_person_each(checker: _Checker, org: Organisation, doc: Document) -> None:
     """An email names one person: git's author email is how a commit is told to be
     someone's, compared without regard to case, so two people may not share one."""
-    holders: dict[str, list[int]] = {}
     for index, person in enumerate(org.people):
-        if person.email and person.email.strip():
-            holders.setdefault(person.email.strip().casefold(), []).append(index)
-    for indices in (found for found in holders.values() if len(found) > 1):
-        for index in indices:
-            others = ", ".join(f"'{org.people[i].id}'" for i in indices if i != index)
+        others = [i for i in org.people_with_email(person.email) if i != person.id]
+        if others:
             checker.add(
                 doc,
                 ("people", index, "email"),
                 "duplicate-email",
-                f"{org.people[index].email!r} is also the email of {others} (emails are "
-                "compared without regard to case); give each person their own",
+                f"{person.email!r} is also the email of {', '.join(map(repr, others))} "
+                "(emails are compared without regard to case); give each person their own",
             )
 
 
