@@ -27,6 +27,8 @@ def test_the_fingerprint_follows_governance_and_nothing_else(tracker: Path) -> N
     assert signoff.fingerprint(_org(tracker, "[ada, ben]", "[ben, ada]")) == base
     assert signoff.fingerprint(_org(tracker, "name: Seaside Hospital", "name: Bay")) == base
     assert signoff.fingerprint(_org(tracker, "[ada, ben]", "[ada, ben, cy]")) != base
+    assert signoff.fingerprint(_org(tracker, "name: Ben Member", "name: Ben M.")) == base
+    assert signoff.fingerprint(_org(tracker, "ben@example.org", "ben@elsewhere")) != base
     assert (
         signoff.fingerprint(
             _org(tracker, "target_months: 6", "target_months: 6\n  signed_approvals: true")
