@@ -205,3 +205,27 @@ def test_no_rule_reads_records_with_the_line_scanner() -> None:
         if imported & scanners:
             users.add(module.relative_to(package).as_posix())
     assert users <= allowed and "pr/history.py" in users
+
+
+def test_a_forgery_through_a_merge_that_breaks_the_file_is_refused(repo: Path, run: Run) -> None:
+    practice = with_practice(repo)
+    edit(practice, "status: proposed", "status: approved")
+    commit_as(repo, "cy", "Ask for approval")
+    git(repo, "checkout", "-q", "-b", "side", "main")
+    edit(practice, "goal: No harmful falls at any site.", "goal: No harmful falls.")
+    commit_as(repo, "cy", "Shorter goal")
+    git(repo, "checkout", "-q", "change")
+    git(repo, "merge", "-q", "--no-ff", "--no-commit", "side")
+    # The merge's own version (no commit's diff shows it) adds the entry and breaks the file.
+    edit(practice, "approvals: []\n", f"approvals:\n  - {ENTRY}\n")
+    edit(practice, "title: Fall prevention", "title: [Fall prevention")
+    commit_as(repo, "cy", "Merge side")
+    edit(practice, "title: [Fall prevention", "title: Fall prevention")
+    commit_as(repo, "ben", "Fix the title")
+    result = run("check", "--base", "main", "--verify-signoff", cwd=repo)
+    assert result.exit_code == 1
+    assert result.lines[:2] == [
+        "practices/falls.yaml:19:5: error[signoff-missing] approval by 'ben' came in through a "
+        "version of the file that no commit since the base made (a merge)",
+        "    fix: commit it: 'ben' records it with 'diffuse approve falls'",
+    ]
