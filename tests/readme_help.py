@@ -40,6 +40,8 @@ COMMANDS = [
     ["review"],
     ["scorecard"],
     ["trend"],
+    ["portfolio"],
+    ["sites"],
     ["check"],
     ["approve"],
     ["codeowners"],
