@@ -47,11 +47,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "trend": ("measure", "Show the adoption curve: sites live week by week since approval."),
     "portfolio": (
         "board",
-        "Show the portfolio over time: time to full diffusion, sites live, starts and closes.",
+        "Show the portfolio over time: time to every site live, sites live by month.",
     ),
     "sites": (
         "board",
-        "Show each site's projects in flight and go-lives per month, against the limit.",
+        "Show each site's projects in flight and go-lives per month.",
     ),
     "check": ("pr", "Validate everything and check every change of state since a base ref."),
     "approve": ("pr", "Record an approval as the current git user and commit just that file."),

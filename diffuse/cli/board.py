@@ -37,7 +37,7 @@ def portfolio(
     as_of: AsOfOpt = None,
     root: RootOpt = None,
 ) -> None:
-    """Show the portfolio over time: time to full diffusion, sites live, starts and closes.
+    """Show the portfolio over time: time to every site live, sites live by month.
 
     Per project approved by the date, closed or not: months from approval to every
     in-scope site live (the day it happened, or the forecast at the pace of go-lives so
@@ -71,7 +71,7 @@ def sites(
     as_of: AsOfOpt = None,
     root: RootOpt = None,
 ) -> None:
-    """Show each site's projects in flight and go-lives per month, against the limit.
+    """Show each site's projects in flight and go-lives per month.
 
     A go-live counts in the month a site went live, or plans to while it is not live
     yet; months from 3 before the date to 12 after it. A month with more go-lives than
