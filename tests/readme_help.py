@@ -37,6 +37,7 @@ COMMANDS = [
     ["metrics", "show"],
     ["metrics", "import"],
     ["metrics", "add"],
+    ["metrics", "note"],
     ["review"],
     ["scorecard"],
     ["trend"],
