@@ -51,8 +51,10 @@ def test_portfolio_text(tracker: Path, run: Run) -> None:
     assert result.exit_code == 0, result.stderr
     lines = result.lines
     assert lines[0] == "Portfolio over time as of 2026-11-22"
-    assert "no project has every site live yet; target 6 months" in lines[1]
-    assert "reported average 18 months" in lines[1]
+    assert lines[1] == (
+        "Time to every site live: no project finished yet; target 6 months; "
+        "reported average 18 months"
+    )
     row = next(line for line in lines if line.startswith("hh-spread"))
     assert row.split() == ["hh-spread", "plan", "2026-02-01", "no", "forecast", "1/3", "-", "-"]
     assert next(line for line in lines if line.startswith("2026-03")).split() == [
@@ -143,7 +145,7 @@ def test_portfolio_shows_a_finished_project_against_its_target(tracker: Path, ru
         "under",
         "9",
     ]
-    assert "median 7.9 months over 1 finished project(s)" in result.lines[1]
+    assert "median 7.9 months (1 finished project(s))" in result.lines[1]
     assert next(line for line in result.lines if line.startswith("2026-Q2")).split()[-2:] == [
         "1",
         "(done)",
