@@ -363,3 +363,43 @@ def test_text_from_files_is_escaped(tracker: Path, run: Run) -> None:
     sheet = run("sites", "nst", "--as-of", AS_OF, "--format", "csv", cwd=tracker)
     [row] = list(csv.DictReader(io.StringIO(sheet.stdout)))
     assert row["barriers"].startswith("'=HYPERLINK")
+
+
+def test_another_spelling_of_the_limit_is_an_error_not_a_silent_default(
+    tracker: Path, run: Run
+) -> None:
+    path = tracker / "organisation.yaml"
+    path.write_text(
+        path.read_text().replace(
+            "  target_months: 6\n", "  target_months: 6\n  max-golives-per-month: 5\n"
+        )
+    )
+    result = run("validate", cwd=tracker)
+    assert result.exit_code == 1
+    assert "organisation.yaml:5:3: error[unknown-field]" in result.stdout
+    # The limit written as text is read as the number it says.
+    path.write_text(
+        path.read_text().replace("  max-golives-per-month: 5\n", "  max_golives_per_month: '3'\n")
+    )
+    assert run("validate", cwd=tracker).exit_code == 0
+    assert _json(run, tracker, "sites")["limit"] == 3
+
+
+def test_a_site_excepted_by_oversight_is_not_counted(tracker: Path, run: Run) -> None:
+    _busy(tracker)
+    path = tracker / "projects" / "two.yaml"
+    path.write_text(
+        path.read_text().replace(
+            "  nst: {status: planning, go_live_planned: 2027-01-11}\n",
+            "  nst:\n    status: planning\n    go_live_planned: 2027-01-11\n"
+            "    exception: {reason: clinic closes in 2027, approved_by: ada, date: 2026-11-01}\n",
+        )
+    )
+    data = _json(run, tracker, "sites")
+    nst = next(s for s in data["sites"] if s["site"] == "nst")  # type: ignore[union-attr,index]
+    assert nst["in_flight"] == ["hh-spread", "three"]
+    assert nst["flagged_months"] == []
+    # Before the exception was approved, the site still counted.
+    earlier = run("sites", "--as-of", "2026-10-15", "--format", "json", cwd=tracker)
+    nst = next(s for s in json.loads(earlier.stdout)["sites"] if s["site"] == "nst")
+    assert nst["in_flight"] == ["hh-spread", "three", "two"]
