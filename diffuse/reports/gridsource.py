@@ -35,7 +35,11 @@ def _grids(
     root: Path, as_of: date, filters: Filters, groupings: Sequence[str | None]
 ) -> tuple[list[Grid], list[Problem]]:
     files = resultcache.look(root)
-    entry = resultcache.key(root, "status-grid", as_of, filters, *groupings, files=files.digest)
+    # Keyed by today too: the problems shown with the grid check dates against it.
+    today = date.today()
+    entry = resultcache.key(
+        root, "status-grid", today, as_of, filters, *groupings, files=files.digest
+    )
     cached = resultcache.get(entry)
     if cached is not None:
         try:
