@@ -306,20 +306,22 @@ def show(
     """Print one practice or project in full.
 
     A project shows its checklist by role, the next gate, risks by score, metrics and sites;
-    a practice its principles, support elements, approvals and review dates. On a terminal
-    the text goes through a pager, as git's does: $DIFFUSE_PAGER, $PAGER or less -FRX.
-    Example: diffuse show cvc-standardization --no-pager"""
+    a practice its principles, support elements, approvals and review dates. With --as-of,
+    a project as it stood that day, as status --as-of shows it. On a terminal the text goes
+    through a pager, as git's does: $DIFFUSE_PAGER, $PAGER or less -FRX. Example: diffuse
+    show cvc-standardization --as-of 2010-09-01 --no-pager"""
     import os
     import sys
 
     from diffuse.render.show import item_view
     from diffuse.render.terminal import make_console, rendered
-    from diffuse.reports.status import item_json, show_data
+    from diffuse.reports.status import as_it_stood, item_json, show_data
     from diffuse.rules.load import find_item, load_tracker
 
     day = parse_day(as_of, "--as-of")
     loaded = load_tracker(tracker_root(root))
     kind, item = find_item(loaded, item_id)
+    item = as_it_stood(loaded, kind, item, day if as_of else None)
     if output is DetailFormat.JSON:
         typer.echo(item_json(loaded, kind, item, day), nl=False)
     else:
