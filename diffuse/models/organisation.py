@@ -93,6 +93,10 @@ class Settings(Base):
     stale_after_weeks: int = Field(default=6, ge=1, le=104)
     limits: FileLimits = Field(default_factory=FileLimits)
     dates: DateWindow = Field(default_factory=DateWindow)
+    as_of_from_git: bool = Field(
+        default=True,
+        description="--as-of reads what carries no date from the last commit dated by then",
+    )
     signed_approvals: bool = False  # `diffuse check --verify-signoff` also runs verify-commit
 
 

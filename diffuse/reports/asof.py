@@ -17,13 +17,15 @@ status short of live and no recorded health (on track).
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 from diffuse.files.loading import model_from_bytes
 from diffuse.layout import PROJECTS_DIR
-from diffuse.models import DutyRecord, Health, Project, SiteState, SiteStatus
+from diffuse.models import DutyRecord, Health, Metric, Project, SiteState, SiteStatus
 from diffuse.repo.dated import commit_on, files_in
-from diffuse.rules.catalog import Catalog
+from diffuse.rules.catalog import Catalog, Projects
+from diffuse.rules.load import Loaded
 from diffuse.vocab import LIVE
 
 
@@ -35,6 +37,22 @@ def project_at(catalog: Catalog, project: Project, day: date) -> Project | None:
         return None
     earlier = committed_on(catalog, day).get(project.id)
     return dated if earlier is None else _undated_from(earlier, project, dated, day)
+
+
+def tracker_on(loaded: Loaded, day: date) -> Loaded:
+    """The tracker as it stood on `day`: each project as `project_at` gives it, and those
+    not yet approved then left out. Every report read from it shows nothing dated later."""
+    catalog, stood = loaded.catalog, Projects()
+    for project_id in catalog.projects:
+        project = project_at(catalog, catalog.projects[project_id], day)
+        if project is not None:
+            stood[project_id] = project
+    return dataclasses.replace(loaded, catalog=dataclasses.replace(catalog, projects=stood))
+
+
+def measures_on(project: Project, day: date) -> Project:
+    """The project with only the metric values and notes dated on or before `day`."""
+    return project.model_copy(update={"metrics": _metrics_on(project, day)})
 
 
 def committed_on(catalog: Catalog, day: date) -> dict[str, Project]:
@@ -49,7 +67,8 @@ def committed_on(catalog: Catalog, day: date) -> dict[str, Project]:
 def _read_committed(catalog: Catalog, day: date) -> dict[str, Project]:
     # No commit can be dated after today: the files as they are are that tracker, and the
     # commonest report (today's) runs no git at all.
-    if day >= date.today():
+    org = catalog.organisation
+    if day >= date.today() or (org is not None and not org.settings.as_of_from_git):
         return {}
     commit = commit_on(catalog.root, day)
     if commit is None:
@@ -91,15 +110,7 @@ def project_on(project: Project, day: date) -> Project | None:
         duty: record if record.date is None or record.date <= day else DutyRecord()
         for duty, record in project.checklist.items()
     }
-    metrics = [
-        m.model_copy(
-            update={
-                "values": [v for v in m.values if v.date <= day],
-                "notes": [n for n in m.notes if n.date <= day],
-            }
-        )
-        for m in project.metrics
-    ]
+    metrics = _metrics_on(project, day)
     return project.model_copy(
         update={
             "phase": phase_on(project, day),
@@ -111,6 +122,18 @@ def project_on(project: Project, day: date) -> Project | None:
             "history": [h for h in project.history if h.date <= day],
         }
     )
+
+
+def _metrics_on(project: Project, day: date) -> list[Metric]:
+    return [
+        m.model_copy(
+            update={
+                "values": [v for v in m.values if v.date <= day],
+                "notes": [n for n in m.notes if n.date <= day],
+            }
+        )
+        for m in project.metrics
+    ]
 
 
 def phase_on(project: Project, day: date) -> str:

@@ -113,6 +113,13 @@ def item_json(loaded: Loaded, kind: str, item: Any, as_of: date) -> str:
         gate = next_gate(loaded, item)
         data["health"] = row.health.value if row else None
         data["reasons"] = row.reasons if row else []
+        # Each site's health as the grid shows it: the recorded one, or worse from measures.
+        site_ids = [s.id for s in loaded.org.sites]
+        data["site_health"] = (
+            {site: c.health.value for site, c in zip(site_ids, row.cells, strict=False)}
+            if row
+            else {}
+        )
         data["target_date"] = row.target.isoformat() if row and row.target else None
         data["forecast"] = forecast_data(row) if row else None
         data["next_gate"] = (
