@@ -120,7 +120,7 @@ def test_spreading_before_the_practice_is_approved(tracker: Path, run: Run) -> N
     replace(
         tracker,
         PRACTICE,
-        "{body: cpc, by: ada, date: 2026-01-20}",
+        "{body: cpc, by: ada, date: 2026-01-15}",
         "{body: cpc, by: ada, date: 2026-03-01}",
     )
     replace(
@@ -130,7 +130,7 @@ def test_spreading_before_the_practice_is_approved(tracker: Path, run: Run) -> N
         "    status: live\n    go_live_actual: 2026-02-20\n",
     )
     approval = at(tracker, PRACTICE, "date: 2026-03-01", "2026-03-01")
-    found = problems(run, tracker)
+    found = [p for p in problems(run, tracker) if p.startswith("projects/")]
     assert found == [
         f"{at(tracker, PROJECT, 'go_live_actual: 2026-02-20', '2026-02-20')}: "
         "error[date-order] sites.sou.go_live_actual 2026-02-20 is before the practice was "
@@ -142,7 +142,7 @@ def test_entering_execute_before_the_practice_is_approved(tracker: Path, run: Ru
     replace(
         tracker,
         PRACTICE,
-        "{body: cpc, by: ada, date: 2026-01-20}",
+        "{body: cpc, by: ada, date: 2026-01-15}",
         "{body: cpc, by: ada, date: 2026-03-01}",
     )
     replace(
@@ -161,17 +161,17 @@ def test_entering_execute_before_the_practice_is_approved(tracker: Path, run: Ru
     ), found
 
 
-def test_a_review_before_the_practice_was_established(tracker: Path, run: Run) -> None:
+def test_a_review_before_the_practice_was_approved(tracker: Path, run: Run) -> None:
     replace(tracker, PRACTICE, "  last: 2026-01-15", "  last: 2026-01-02")
     found = problems(run, tracker)
     assert found == [
-        f"practices/hand-hygiene.yaml:{line_of(tracker, PRACTICE, 'last: 2026-01-02')}:9: "
-        "error[date-order] review.last 2026-01-02 is before the practice was established on "
-        f"2026-01-15 (practices/hand-hygiene.yaml:{line_of(tracker, PRACTICE, 'established:')}:14)"
+        f"{at(tracker, PRACTICE, 'last: 2026-01-02', '2026-01-02')}: error[date-order] "
+        "review.last 2026-01-02 is before the practice was approved on 2026-01-15 "
+        f"({at(tracker, PRACTICE, 'by: ada, date', '2026-01-15')})"
     ]
 
 
-def test_a_review_before_the_practice_was_established_is_refused(tracker: Path, run: Run) -> None:
+def test_a_review_before_the_practice_was_approved_is_refused(tracker: Path, run: Run) -> None:
     err = refused(
         run,
         tracker,
@@ -182,7 +182,7 @@ def test_a_review_before_the_practice_was_established_is_refused(tracker: Path, 
         "2026-01-02",
         file=PRACTICE,
     )
-    assert "review.last 2026-01-02 is before the practice was established on 2026-01-15" in err
+    assert "review.last 2026-01-02 is before the practice was approved on 2026-01-15" in err
 
 
 def test_a_dissemination_that_ends_before_it_starts(tracker: Path, run: Run) -> None:
@@ -370,3 +370,30 @@ def test_an_edit_elsewhere_in_a_file_with_an_old_problem_goes_through(
     assert result.exit_code == 0, result.stderr
     # ... and validate still reports the old one.
     assert any("checklist.dm-budget.date 2023-06-10" in p for p in problems(run, tracker))
+
+
+def test_an_approval_before_the_project_is_refused(
+    git_tracker: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(git_tracker)
+    err = refused(run, git_tracker, "approve", "hh-spread", "--date", "2026-01-10")
+    assert "approvals[1].date 2026-01-10 is before the project's approval 2026-02-01" in err
+    assert run("approve", "hh-spread", "--date", "2026-03-01", cwd=git_tracker).exit_code == 0
+
+
+def test_an_exception_before_the_approval_is_refused(tracker: Path, run: Run) -> None:
+    args = ("site", "hh-spread", "sou", "--except", "ward closed", "--by", "ada")
+    err = refused(run, tracker, *args, "--date", "2026-01-10")
+    assert "sites.sou.exception.date 2026-01-10 is before the project's approval 2026-02-01" in err
+    assert run(*args, "--date", "2026-04-10", cwd=tracker).exit_code == 0
+
+
+def test_moving_the_approval_after_a_go_live_is_refused(tracker: Path, run: Run) -> None:
+    assert (
+        run(
+            "site", "hh-spread", "sou", "--status", "live", "--date", "2026-03-05", cwd=tracker
+        ).exit_code
+        == 0
+    )
+    err = refused(run, tracker, "project", "hh-spread", "--approved", "2026-04-01")
+    assert "sites.sou.go_live_actual 2026-03-05 is before the project's approval 2026-04-01" in err

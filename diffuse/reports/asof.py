@@ -29,10 +29,13 @@ from diffuse.rules.load import Loaded
 from diffuse.vocab import LIVE
 
 
-def project_at(catalog: Catalog, project: Project, day: date) -> Project | None:
-    """The project as it stood on `day`, or None when it was not yet approved then: its
-    dated records as `project_on` reads them, what carries no date as git held it then."""
-    dated = project_on(project, day)
+def project_at(
+    catalog: Catalog, project: Project, day: date, unapproved: bool = False
+) -> Project | None:
+    """The project as it stood on `day`, or None when it was not yet approved then (unless
+    `unapproved`): its dated records as `project_on` reads them, what carries no date as
+    git held it then."""
+    dated = project_on(project, day, unapproved)
     if dated is None:
         return None
     earlier = committed_on(catalog, day).get(project.id)
@@ -102,9 +105,10 @@ def _undated_from(earlier: Project, current: Project, dated: Project, day: date)
     return dated.model_copy(update=update)
 
 
-def project_on(project: Project, day: date) -> Project | None:
-    """The project on `day`, or None when it was not yet approved then."""
-    if project.approved is not None and project.approved > day:
+def project_on(project: Project, day: date, unapproved: bool = False) -> Project | None:
+    """The project on `day`, or None when it was not yet approved then (unless
+    `unapproved`: then its records of that day, for `show`)."""
+    if project.approved is not None and project.approved > day and not unapproved:
         return None
     checklist = {
         duty: record if record.date is None or record.date <= day else DutyRecord()

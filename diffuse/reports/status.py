@@ -68,16 +68,11 @@ class ShowData:
 
 def as_it_stood(loaded: Loaded, kind: str, item: Any, day: date | None) -> Any:
     """The item as `show --as-of day` shows it: a project as it stood that day (as `status
-    --as-of` reads it), or a DiffuseError when it was not yet approved; a practice as it is."""
+    --as-of` reads it; one not yet approved then has no row in the grid); a practice as it
+    is."""
     if day is None or kind != "project":
         return item
-    project = project_at(loaded.catalog, item, day)
-    if project is None:
-        raise DiffuseError(
-            f"'{item.id}' was approved on {item.approved}, after {day}: it was not yet a "
-            "project then"
-        )
-    return project
+    return project_at(loaded.catalog, item, day, unapproved=True)
 
 
 def show_data(loaded: Loaded, kind: str, item: Any, as_of: date) -> ShowData:

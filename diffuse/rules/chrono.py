@@ -21,7 +21,9 @@ What must come after what (rule `date-order`):
 - a project enters the phase that makes its practice diffusing on or after the practice's
   first approval (a project may be commissioned to write the standard first, as the CVC
   one was, but not spread it before it is approved);
-- a practice is reviewed on or after it was established.
+- a practice is reviewed on or after its first approval (`established` is not used: it is
+  the day the practice became diffused, which may follow a review of the approved
+  practice, and reviews count from the later of the two).
 
 A site that is not live or sustained keeps no `go_live_actual` (rule `go-live-status`): a
 site moved back from live must drop the date with it.
@@ -115,15 +117,15 @@ def project_clashes(
 
 def practice_clashes(practice: Practice, ref: Reference) -> list[Clash]:
     found = list(_window(practice, ref))
-    last, established = practice.review.last, practice.established
-    if last is not None and established is not None and last < established:
+    last, first = practice.review.last, _first_approval(practice)
+    if last is not None and first is not None and last < first[1]:
         found.append(
             Clash(
                 ("review", "last"),
                 "date-order",
-                f"review.last {last} is before the practice was established on {established}",
-                "a practice is reviewed after it is established; correct either date",
-                ("established",),
+                f"review.last {last} is before the practice was approved on {first[1]}",
+                "a practice is reviewed once it is approved; correct either date",
+                ("approvals", first[0], "date"),
             )
         )
     return found
