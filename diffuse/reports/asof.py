@@ -79,7 +79,7 @@ def _read_committed(catalog: Catalog, day: date) -> dict[str, Project]:
     found = {}
     for name, raw in files_in(catalog.root, commit, PROJECTS_DIR).items():
         model = model_from_bytes(catalog.root / PROJECTS_DIR / name, raw, Project)
-        if model is not None and model.id in catalog.projects:
+        if model is not None:
             found[model.id] = model
     return found
 
