@@ -191,3 +191,27 @@ def test_export_and_report_leave_out_what_is_dated_later(
     pages = "".join(p.read_text() for p in site.rglob("*.html"))
     assert "2026-05-01" in pages
     assert "2026-06-01" not in pages and "2026-09-01" not in pages and "new gel" not in pages
+
+
+def test_every_project_of_the_commit_of_the_day_is_read(tracker: Path, run: Run) -> None:
+    # Two projects, read one after the other as status makes its rows: both are read as
+    # committed on the day, not only the first.
+    text = (tracker / PROJECT).read_text()
+    (tracker / "projects" / "zz-spread.yaml").write_text(
+        text.replace("id: hh-spread", "id: zz-spread")
+    )
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=tracker, check=True)
+    commit(tracker, "Two projects", "2026-03-10")
+    for name in ("hh-spread", "zz-spread"):
+        path = tracker / "projects" / f"{name}.yaml"
+        path.write_text(
+            path.read_text().replace(
+                "    health: at-risk\n", "    health: off-track\n    updated: 2026-04-20\n"
+            )
+        )
+    commit(tracker, "April", "2026-04-20")
+    rows = status_rows(run, tracker, "2026-04-01")
+    assert [rows[p]["columns"]["nst"]["health"] for p in ("hh-spread", "zz-spread")] == [  # type: ignore[index]
+        "at-risk",
+        "at-risk",
+    ]
