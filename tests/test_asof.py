@@ -215,3 +215,14 @@ def test_every_project_of_the_commit_of_the_day_is_read(tracker: Path, run: Run)
         "at-risk",
         "at-risk",
     ]
+
+
+def test_review_and_trend_as_of(history: Path, run: Run) -> None:
+    # nst was first stamped on 2026-04-20: on 1 April it had gone unheard since the approval.
+    then = run("review", "--format", "json", "--as-of", "2026-04-01", cwd=history)
+    later = run("review", "--format", "json", "--as-of", "2026-04-25", cwd=history)
+    assert '"nst"' in then.stdout and '"nst"' not in later.stdout
+    trend = run("trend", "hh-spread", "--format", "json", "--as-of", "2026-04-01", cwd=history)
+    assert trend.exit_code == 0, trend.stderr
+    weeks = json.loads(trend.stdout)["weeks"]
+    assert weeks[-1]["date"] <= "2026-04-01" and weeks[-1]["live"] == 1
