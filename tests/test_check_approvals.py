@@ -88,8 +88,8 @@ def test_moving_a_practice_to_another_body_needs_the_old_body(repo: Path, run: R
     edit(practice, "goal: Every site at 90%", "goal: Every site at 50%")
     edit(
         practice,
-        "  - {body: cpc, by: ada, date: 2026-01-20}",
-        "  - {body: cpc, by: ada, date: 2026-01-20}\n  - {body: ortho, by: cy, date: 2026-03-01}",
+        "  - {body: cpc, by: ada, date: 2026-01-15}",
+        "  - {body: cpc, by: ada, date: 2026-01-15}\n  - {body: ortho, by: cy, date: 2026-03-01}",
     )
     commit_as(repo, "cy", "Move the practice to my council and approve it")
     result = run("check", "--base", "main", "--verify-signoff", cwd=repo)

@@ -55,13 +55,19 @@ def test_every_command_works_on_the_last_and_first_accepted_dates(tracker: Path,
     edit(project, "approved: 2026-02-01", "approved: 2199-12-31")
     edit(practice, "  last: 2026-01-15", "  last: 2199-12-31")
     edit(practice, "established: 2026-01-15", "established: 1900-01-01")
-    assert run("validate", cwd=tracker).exit_code == 0
+    # Dates this far apart are reported (decades away, and out of order), never a crash.
+    checked = run("validate", cwd=tracker)
+    assert checked.exit_code == 1
+    assert all("error[date-" in line for line in checked.lines[:-1]), checked.stdout
+    # Every command still reports, and exits 1 only for the warning that problems exist.
     for as_of in ("1900-01-01", "2199-12-31"):
         for command in (("status",), ("show", "hh-spread"), ("show", "hand-hygiene")):
             result = run(*command, "--as-of", as_of, cwd=tracker)
-            assert result.exit_code == 0, (command, as_of, result.stdout)
+            assert result.exit_code == 1, (command, as_of, result.stdout)
+            assert result.stdout and "problem(s) in 2 file(s)" in result.stderr
         for command in (("review",), ("scorecard",)):
-            assert run(*command, "--as-of", as_of, cwd=tracker).exit_code == 0
+            result = run(*command, "--as-of", as_of, cwd=tracker)
+            assert result.exit_code == 1 and result.stdout, (command, as_of)
     shown = run("show", "hh-spread", "--as-of", "2199-12-31", cwd=tracker).stdout
     assert "2200-06-30" in shown  # six months on from the last accepted day
 

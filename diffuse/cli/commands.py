@@ -157,19 +157,31 @@ def validate(
             show_default=False,
         ),
     ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="DATE",
+            help="Day the dates are checked against, YYYY-MM-DD (default: today): no date "
+            "may lie further before or after it than settings.dates allows.",
+            show_default=False,
+        ),
+    ] = None,
     root: RootOpt = None,
 ) -> None:
     """Check every file and report all problems.
 
     Each file is checked against its schema and every id it names against the other files,
-    including the ids in the fields that parsed of a file with schema errors. Problems print
-    as path:line:col: error[code] message, then a summary line. Exit 0 clean, 1 problems
+    including the ids in the fields that parsed of a file with schema errors, and its dates
+    against each other (a go-live before the approval is an error). Problems print as
+    path:line:col: error[code] message, then a summary line. Exit 0 clean, 1 problems
     found. Example: diffuse validate --format junit > diffuse.xml"""
     from diffuse.render.checks import choose_format
     from diffuse.render.validation import validation_output
     from diffuse.reports.validated import validation_report
 
-    report = validation_report(tracker_root(root or _first_dir(paths)), paths or [])
+    day = parse_day(as_of, "--as-of")
+    report = validation_report(tracker_root(root or _first_dir(paths)), paths or [], day)
     fmt = choose_format(output.value if output else None)
     typer.echo(validation_output(report.problems, report.paths, fmt), nl=False)
     raise typer.Exit(1 if report.errors else 0)
@@ -294,20 +306,22 @@ def show(
     """Print one practice or project in full.
 
     A project shows its checklist by role, the next gate, risks by score, metrics and sites;
-    a practice its principles, support elements, approvals and review dates. On a terminal
-    the text goes through a pager, as git's does: $DIFFUSE_PAGER, $PAGER or less -FRX.
-    Example: diffuse show cvc-standardization --no-pager"""
+    a practice its principles, support elements, approvals and review dates. With --as-of,
+    a project as it stood that day, as status --as-of shows it. On a terminal the text goes
+    through a pager, as git's does: $DIFFUSE_PAGER, $PAGER or less -FRX. Example: diffuse
+    show cvc-standardization --as-of 2010-09-01 --no-pager"""
     import os
     import sys
 
     from diffuse.render.show import item_view
     from diffuse.render.terminal import make_console, rendered
-    from diffuse.reports.status import item_json, show_data
+    from diffuse.reports.status import as_it_stood, item_json, show_data
     from diffuse.rules.load import find_item, load_tracker
 
     day = parse_day(as_of, "--as-of")
     loaded = load_tracker(tracker_root(root))
     kind, item = find_item(loaded, item_id)
+    item = as_it_stood(loaded, kind, item, day if as_of else None)
     if output is DetailFormat.JSON:
         typer.echo(item_json(loaded, kind, item, day), nl=False)
     else:

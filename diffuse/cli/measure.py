@@ -125,6 +125,16 @@ def metrics_show(
     output: Annotated[
         TableFormat, typer.Option("--format", help="Output format.")
     ] = TableFormat.TEXT,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="DATE",
+            help="Chart only the values and notes dated on or before this date, YYYY-MM-DD "
+            "(default: every value).",
+            show_default=False,
+        ),
+    ] = None,
     root: RootOpt = None,
 ) -> None:
     """Chart a project's metrics: one chart per metric and site.
@@ -132,7 +142,9 @@ def metrics_show(
     The chart fits the metric: p-chart for proportions, u-chart for rates, c-chart for
     counts, I/MR chart for measurements, Laney p'/u' when denominators are very large,
     and a run chart when values lack what a control chart needs. Signals: Anhøj runs
-    rules and points outside 3-sigma limits. Exit 1 when a chart cannot be drawn."""
+    rules and points outside 3-sigma limits, read from the values known by --as-of. Exit 1
+    when a chart cannot be drawn. Example: diffuse metrics show cvc-standardization
+    clabsi-rate --as-of 2011-06-30"""
     from diffuse.limits import MAX_FIGURE
     from diffuse.render.charts import charts_csv, charts_json, print_charts
     from diffuse.render.terminal import make_console
@@ -152,7 +164,8 @@ def metrics_show(
         multiply,
         screen_mr,
     )
-    charts, problems = load_charts(tracker_root(root), project, metric, options)
+    day = parse_day(as_of, "--as-of") if as_of else None
+    charts, problems = load_charts(tracker_root(root), project, metric, options, day)
     console = make_console()
     if output is TableFormat.TEXT:
         if not charts:

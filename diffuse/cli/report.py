@@ -96,6 +96,16 @@ def risks(
         typer.Option("--by-category", help="Group by the model's seven standard risks."),
     ] = False,
     output: DetailOpt = DetailFormat.TEXT,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="DATE",
+            help="The risks as they stood on this date, YYYY-MM-DD, from the last commit "
+            "dated by then (default: as the files are now).",
+            show_default=False,
+        ),
+    ] = None,
     root: RootOpt = None,
 ) -> None:
     """List every open risk of the active projects, highest score first.
@@ -103,13 +113,13 @@ def risks(
     Score is likelihood × impact (1-25).
 
     \b
-    Example: diffuse risks --by-category"""
+    Example: diffuse risks --by-category --as-of 2026-11-22"""
     from diffuse.render.lists import risks_json, risks_text
     from diffuse.reports.risks import open_risks
     from diffuse.rules.load import load_tracker
 
     loaded = load_tracker(tracker_root(root))
-    lines = open_risks(loaded.catalog)
+    lines = open_risks(loaded, parse_day(as_of, "--as-of") if as_of else None)
     json_out = output is DetailFormat.JSON
     typer.echo(risks_json(lines) if json_out else risks_text(lines, by_category), nl=False)
     warn_problems(loaded.problems)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -29,17 +30,20 @@ from diffuse.files.phi import patient_data
 from diffuse.files.yamledit import EditError
 from diffuse.limits import CEILINGS
 from diffuse.models import Project
+from diffuse.rules.chrono import added_by_edit
 
 
 @dataclass(frozen=True)
 class Edit:
     """`change(text) -> text` for one file, whose result must be a valid `model`; with
-    `expected`, the text a decision was made on, refused if the file no longer holds it."""
+    `expected`, the text a decision was made on, refused if the file no longer holds it;
+    `today`, the day its dates are checked against (default: the real one)."""
 
     path: Path
     change: Callable[[str], str]
     model: type[BaseModel] = Project
     expected: str | None = None
+    today: date | None = None
 
 
 def edit_file(
@@ -48,14 +52,18 @@ def edit_file(
     model: type[BaseModel] = Project,
     expected: str | None = None,
     dry_run: bool = False,
+    today: date | None = None,
 ) -> tuple[str, str]:
     """Apply `change(text) -> text` to `path`; nothing is written unless the result is a
     valid `model` (and nothing at all with `dry_run`). Returns the text before and after.
 
     The lock is held from the read to the write, so two diffuse processes editing one file
     apply their changes one after the other and neither is lost. With `expected`, the text
-    a decision was made on, the edit is refused if the file no longer holds that text."""
-    return edit_files([Edit(path, change, model, expected)], dry_run)[0]  # type: ignore[arg-type]
+    a decision was made on, the edit is refused if the file no longer holds that text. An
+    edit that would put dates out of order (`rules.chrono`) is refused; `today` is the day
+    they are checked against (default: the real one)."""
+    edit = Edit(path, change, model, expected, today)  # type: ignore[arg-type]
+    return edit_files([edit], dry_run)[0]
 
 
 def edit_files(edits: list[Edit], dry_run: bool = False) -> list[tuple[str, str]]:
@@ -95,6 +103,7 @@ def _planned(edit: Edit) -> tuple[str, str, Fingerprint]:
         raise FileChangedError(str(edit.path))
     new_text = edit.change(text)
     _must_stay_valid(edit.path, new_text, edit.model)
+    _dates_stay_in_order(edit.path, text, new_text, edit.today or date.today())
     return text, new_text, fingerprint
 
 
@@ -104,4 +113,14 @@ def _must_stay_valid(path: Path, text: str, model: type[BaseModel] = Project) ->
     if validate(doc, model) is None or doc.problems:
         raise DiffuseError(
             "the edit would leave the file invalid; nothing was written", tuple(doc.problems)
+        )
+
+
+def _dates_stay_in_order(path: Path, before: str, after: str, today: date) -> None:
+    # Only what the edit adds: a file that already holds a date out of order can still be
+    # edited elsewhere, and `validate` keeps reporting it.
+    added = added_by_edit(path, before, after, today)
+    if added:
+        raise DiffuseError(
+            "the edit would put dates out of order; nothing was written", tuple(added)
         )

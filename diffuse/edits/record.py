@@ -72,7 +72,7 @@ def apply(
     """Make the edit (or, with --dry-run, only check it) and commit it when asked."""
     from diffuse.edits.editing import edit_file
 
-    before, after = edit_file(path, change, model, dry_run=options.dry_run)
+    before, after = edit_file(path, change, model, dry_run=options.dry_run, today=options.on)
     if before == after:
         raise DiffuseError(f"{summary}: already so; {relative(path)} was not changed")
     result = EditResult(summary, path, options.dry_run)

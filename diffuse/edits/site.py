@@ -119,6 +119,9 @@ def _fields(
     going_live = request.status in LIVE
     if going_live and state.go_live_actual is None:
         fields.append(("go_live_actual", on))
+    elif request.status is not None and not going_live and state.go_live_actual is not None:
+        # A site moved back from live has not gone live: its go-live date goes with it.
+        fields.append(("go_live_actual", None))
     if request.planned is not None:
         fields.append(("go_live_planned", request.planned))
     if request.leader is not None:

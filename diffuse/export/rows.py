@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from diffuse.models import Project
+from diffuse.reports.asof import tracker_on
 from diffuse.reports.checklist import checklist
 from diffuse.reports.grid import Filters, Row
 from diffuse.reports.measures import ChartOptions, SeriesChart, project_charts
@@ -24,6 +25,8 @@ def _day(value: date | None) -> str | None:
 
 
 def tables(loaded: Loaded, as_of: date) -> dict[str, Records]:
+    # The tracker as it stood on the day: no value, update or risk recorded later.
+    loaded = tracker_on(loaded, as_of)
     catalog, org = loaded.catalog, loaded.org
     grid = build_grid(catalog, as_of, Filters(include_inactive=True))
     found: dict[str, Records] = {

@@ -75,12 +75,13 @@ def compose(text: str, limits: Limits = DEFAULT_LIMITS) -> list[yaml.Node]:
 
     The last few texts composed are remembered, so each is parsed once: an edit parses the
     text it makes to check it, its next step reads that text again, and validation reads
-    the final one. Nothing in diffuse changes a node once composed.
+    the final one; the check that an edit keeps dates in order reads the organisation
+    and practice files again. Nothing in diffuse changes a node once composed.
     """
     return list(_composed(text, limits))
 
 
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=8)
 def _composed(text: str, limits: Limits) -> tuple[yaml.Node, ...]:
     if may_exceed(text, limits):
         _measure(text, limits)

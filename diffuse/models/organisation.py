@@ -72,6 +72,21 @@ class FileLimits(Base):
         return lim.Limits(self.max_file_bytes, self.max_values, self.max_depth)
 
 
+class DateWindow(Base):
+    """How far from the reference day (today, or the command's --as-of/--date) a date may
+    lie, and how long before its approval a project may record work, before `validate`
+    and every edit call it a mistake."""
+
+    past_years: int = Field(default=30, ge=1, le=200)
+    future_years: int = Field(default=10, ge=1, le=100)
+    lead_days: int = Field(
+        default=365,
+        ge=0,
+        le=3650,
+        description="how many days before its approval a project may record duties and updates",
+    )
+
+
 class Settings(Base):
     target_months: int = Field(default=6, ge=1, le=120)
     review_cadence_months: int = Field(default=12, ge=1, le=120)
@@ -83,6 +98,11 @@ class Settings(Base):
         description="go-lives a site takes on in one month before it is flagged",
     )
     limits: FileLimits = Field(default_factory=FileLimits)
+    dates: DateWindow = Field(default_factory=DateWindow)
+    as_of_from_git: bool = Field(
+        default=True,
+        description="--as-of reads what carries no date from the last commit dated by then",
+    )
     signed_approvals: bool = False  # `diffuse check --verify-signoff` also runs verify-commit
 
 

@@ -12,6 +12,7 @@ from rich.text import Text
 from diffuse.frameworks.dissemination import EVIDENCE, plan_warnings
 from diffuse.models import (
     DutyStatus,
+    Health,
     Metric,
     Organisation,
     Practice,
@@ -194,7 +195,7 @@ def project_view(
         parts += [_section("Next gate"), *_hang_lines(gate_text(gate, workflow))]
     parts += _roles_and_checklist(project, org, workflow)
     parts += _risks_and_metrics(project, width)
-    parts.append(_sites(project, org, width))
+    parts.append(_sites(project, org, width, row))
     parts += _history(project, org)
     return Group(*parts)
 
@@ -313,8 +314,13 @@ _SITE_HEADS = (
 _NOTES_AT_LEAST = 40  # narrower, a long note runs down the page: stack the fields instead
 
 
-def _sites(project: Project, org: Organisation, width: int | None) -> RenderableType:
-    rows = [_site_cells(project, site.id) for site in org.sites]
+def _sites(
+    project: Project, org: Organisation, width: int | None, row: Row | None = None
+) -> RenderableType:
+    # The health the grid shows (from measures too, see `reports.cells`) when the project
+    # has a row; else the health recorded.
+    shown = {s.id: c.health for s, c in zip(org.sites, row.cells, strict=False)} if row else {}
+    rows = [_site_cells(project, site.id, shown.get(site.id)) for site in org.sites]
     widths = [
         max([len(h.split()[0]), *(len(r[i].plain) for r in rows)])
         for i, h in enumerate(_SITE_HEADS[:-1])
@@ -331,13 +337,14 @@ def _sites(project: Project, org: Organisation, width: int | None) -> Renderable
     return Group(_section("Sites"), table)
 
 
-def _site_cells(project: Project, site_id: str) -> list[Text]:
+def _site_cells(project: Project, site_id: str, health: Health | None = None) -> list[Text]:
     state = site_state(project, site_id)
     notes = "; ".join(_site_notes(state)) or "-"
+    health = health or state.health
     return [
         _t(site_id),
         Text(f"{STATUS_SYMBOL[state.status][0]} {state.status.value}"),
-        Text(health_label(state.health), style=HEALTH_SYMBOL[state.health][1]),
+        Text(health_label(health), style=HEALTH_SYMBOL[health][1]),
         Text(state.adkar.value if state.adkar else "-"),
         _t(state.go_live_planned),
         _t(state.go_live_actual),

@@ -1,33 +1,120 @@
-"""A project as its dated records show it on an earlier day, for reports `--as-of` a date.
+"""A project as it stood on an earlier day, for reports `--as-of` a date.
 
-The records read: the approval date (`approved`: before it the project is not shown),
-the transition history (the phase is where the entries dated on or before the day lead),
-each site's `go_live_actual` (live only from that day), `updated` (a row updated later
-held something else on the day) and the date of its exception, the dates of approvals,
-checklist duties, updates and metric values (later ones left out). Git history is not
-read: the files say enough, and reports stay as quick as the files are to read.
+The dated records come from the files as they are: the approval date (`approved`: before
+it the project is not shown), the transition history (the phase is where the entries dated
+on or before the day lead), each site's `go_live_actual` (live only from that day),
+`updated` (a row updated later held something else on the day) and the date of its
+exception, the dates of approvals, checklist duties, updates, metric values and notes
+(later ones left out). A record entered late with its true date counts from that date.
+
+What carries no date comes from git when the tracker is a repository with a commit dated
+on or before the day (`repo.dated`): the project file of that commit gives the risks,
+roles, target, dissemination plan, the phase of a project with no history, and each site
+row changed since the day (its status and health as recorded then). Without such a
+commit, those are read as the files hold them now, and a row updated later shows its
+status short of live and no recorded health (on track).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
-from diffuse.models import DutyRecord, Health, Project, SiteState, SiteStatus
+from diffuse.files.loading import model_from_bytes
+from diffuse.layout import PROJECTS_DIR
+from diffuse.models import DutyRecord, Health, Metric, Project, SiteState, SiteStatus
+from diffuse.repo.dated import commit_on, files_in
+from diffuse.rules.catalog import Catalog, Projects
+from diffuse.rules.load import Loaded
 from diffuse.vocab import LIVE
 
 
-def project_on(project: Project, day: date) -> Project | None:
-    """The project on `day`, or None when it was not yet approved then."""
-    if project.approved is not None and project.approved > day:
+def project_at(
+    catalog: Catalog, project: Project, day: date, unapproved: bool = False
+) -> Project | None:
+    """The project as it stood on `day`, or None when it was not yet approved then (unless
+    `unapproved`): its dated records as `project_on` reads them, what carries no date as
+    git held it then."""
+    dated = project_on(project, day, unapproved)
+    if dated is None:
+        return None
+    earlier = committed_on(catalog, day).get(project.id)
+    return dated if earlier is None else _undated_from(earlier, project, dated, day)
+
+
+def tracker_on(loaded: Loaded, day: date) -> Loaded:
+    """The tracker as it stood on `day`: each project as `project_at` gives it, and those
+    not yet approved then left out. Every report read from it shows nothing dated later."""
+    catalog, stood = loaded.catalog, Projects()
+    for project_id in catalog.projects:
+        project = project_at(catalog, catalog.projects[project_id], day)
+        if project is not None:
+            stood[project_id] = project
+    return dataclasses.replace(loaded, catalog=dataclasses.replace(catalog, projects=stood))
+
+
+def measures_on(project: Project, day: date) -> Project:
+    """The project with only the metric values and notes dated on or before `day`."""
+    return project.model_copy(update={"metrics": _metrics_on(project, day)})
+
+
+def committed_on(catalog: Catalog, day: date) -> dict[str, Project]:
+    """Each valid project file of the last commit dated on or before `day`, by id; none
+    when the files as they are hold the tracker of that day (see `repo.dated`)."""
+    memo: dict[date, dict[str, Project]] = catalog.memo.setdefault("committed_on", {})
+    if day not in memo:
+        memo[day] = _read_committed(catalog, day)
+    return memo[day]
+
+
+def _read_committed(catalog: Catalog, day: date) -> dict[str, Project]:
+    # No commit can be dated after today: the files as they are are that tracker, and the
+    # commonest report (today's) runs no git at all.
+    org = catalog.organisation
+    if day >= date.today() or (org is not None and not org.settings.as_of_from_git):
+        return {}
+    commit = commit_on(catalog.root, day)
+    if commit is None:
+        return {}
+    found = {}
+    for name, raw in files_in(catalog.root, commit, PROJECTS_DIR).items():
+        model = model_from_bytes(catalog.root / PROJECTS_DIR / name, raw, Project)
+        if model is not None:
+            found[model.id] = model
+    return found
+
+
+def _undated_from(earlier: Project, current: Project, dated: Project, day: date) -> Project:
+    sites = dict(dated.sites)
+    for site, state in current.sites.items():
+        before = earlier.sites.get(site)
+        # A row stamped on or before the day is as it was then; any other row is the
+        # committed one, read for the day (its go-live counts from its date).
+        recorded = state.updated is not None and state.updated <= day
+        if before is not None and not recorded and state.status is not SiteStatus.NOT_APPLICABLE:
+            sites[site] = site_on(before, day)
+    update: dict[str, object] = {
+        "risks": earlier.risks,
+        "roles": earlier.roles,
+        "target_months": earlier.target_months,
+        "dissemination": earlier.dissemination,
+        "sites": sites,
+    }
+    if not current.history:
+        update["phase"] = earlier.phase
+    return dated.model_copy(update=update)
+
+
+def project_on(project: Project, day: date, unapproved: bool = False) -> Project | None:
+    """The project on `day`, or None when it was not yet approved then (unless
+    `unapproved`: then its records of that day, for `show`)."""
+    if project.approved is not None and project.approved > day and not unapproved:
         return None
     checklist = {
         duty: record if record.date is None or record.date <= day else DutyRecord()
         for duty, record in project.checklist.items()
     }
-    metrics = [
-        m.model_copy(update={"values": [v for v in m.values if v.date <= day]})
-        for m in project.metrics
-    ]
+    metrics = _metrics_on(project, day)
     return project.model_copy(
         update={
             "phase": phase_on(project, day),
@@ -39,6 +126,18 @@ def project_on(project: Project, day: date) -> Project | None:
             "history": [h for h in project.history if h.date <= day],
         }
     )
+
+
+def _metrics_on(project: Project, day: date) -> list[Metric]:
+    return [
+        m.model_copy(
+            update={
+                "values": [v for v in m.values if v.date <= day],
+                "notes": [n for n in m.notes if n.date <= day],
+            }
+        )
+        for m in project.metrics
+    ]
 
 
 def phase_on(project: Project, day: date) -> str:

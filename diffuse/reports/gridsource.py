@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from diffuse.errors import Level, Location, Problem
+from diffuse.repo.dated import commit_on
 from diffuse.reports import resultcache
 from diffuse.reports.grid import Cell, Filters, Grid, Row
 from diffuse.reports.gridpack import Packer, cell_table, pack_grids, unpack_grids, unpack_row
@@ -35,7 +36,13 @@ def _grids(
     root: Path, as_of: date, filters: Filters, groupings: Sequence[str | None]
 ) -> tuple[list[Grid], list[Problem]]:
     files = resultcache.look(root)
-    entry = resultcache.key(root, "status-grid", as_of, filters, *groupings, files=files.digest)
+    # Keyed by today too: the problems shown with the grid check dates against it; and, for
+    # a day gone by, by the commit its undated fields are read from (`reports.asof`).
+    today = date.today()
+    commit = commit_on(root, as_of) if as_of < today else None
+    entry = resultcache.key(
+        root, "status-grid", today, commit, as_of, filters, *groupings, files=files.digest
+    )
     cached = resultcache.get(entry)
     if cached is not None:
         try:
@@ -44,7 +51,7 @@ def _grids(
         except (KeyError, TypeError, ValueError, IndexError, AttributeError):
             pass  # not what this diffuse writes: worked out again
     packer = Packer()  # the rows of both entries packed once
-    grids, problems, read = _compute(root, as_of, filters, groupings, packer)
+    grids, problems, read = _compute(root, (as_of, commit), filters, groupings, packer)
     if resultcache.unchanged(root, files, read):  # else a file changed while it was read
         stored = [_stored(root, p) for p in problems]
         resultcache.put(entry, {"grids": pack_grids(grids, packer), "problems": stored})
@@ -52,7 +59,11 @@ def _grids(
 
 
 def _compute(
-    root: Path, as_of: date, filters: Filters, groupings: Sequence[str | None], packer: Packer
+    root: Path,
+    day: tuple[date, str | None],
+    filters: Filters,
+    groupings: Sequence[str | None],
+    packer: Packer,
 ) -> tuple[list[Grid], list[Problem], dict[str, str]]:
     # Imported here: loading the tracker needs pydantic and PyYAML, a cached run does not.
     from diffuse.reports.rowsread import RowsAsRead
@@ -60,13 +71,16 @@ def _compute(
     from diffuse.reports.tracker import build_grids, empty_grids
     from diffuse.rules.load import load_tracker
 
+    as_of, commit = day  # the day, and the commit its undated fields come from
     # Each project read from its file has its rows made then, and its model dropped.
     read = RowsAsRead(as_of, filters, groupings)
     loaded = load_tracker(root, keep_models=False, visit=read)
     check_filters(loaded.catalog, loaded.org, filters)
     # The rows of the last grids for the same request, kept with the state of the files
     # each came from: after an edit, only the rows of changed projects are worked out.
-    latest = resultcache.options_key("status-rows", root.resolve(), as_of, filters, *groupings)
+    latest = resultcache.options_key(
+        "status-rows", root.resolve(), as_of, commit, filters, *groupings
+    )
     sources = _sources(loaded)
     empty = empty_grids(loaded.org, as_of, filters, groupings)
     known = read.rows | _known(resultcache.get(latest), sources, empty, packer)

@@ -370,13 +370,21 @@ def number(value: float | None, metric: Metric) -> str:
 
 
 def load_charts(
-    root: Path, project_id: str, metric_id: str | None, options: ChartOptions
+    root: Path,
+    project_id: str,
+    metric_id: str | None,
+    options: ChartOptions,
+    as_of: date | None = None,
 ) -> tuple[list[SeriesChart], list[Problem]]:
-    """The charts `diffuse metrics` draws, and the tracker's problems to warn about."""
+    """The charts `diffuse metrics` draws (of the values dated by `as_of`, when given), and
+    the tracker's problems to warn about."""
+    from diffuse.reports.asof import measures_on
     from diffuse.rules.load import find_project, load_tracker
 
     loaded = load_tracker(root)
     project = find_project(loaded, project_id)
+    if as_of is not None:
+        project = measures_on(project, as_of)
     known_sites = [s.id for s in loaded.org.sites]
     unknown = [s for s in options.sites if s not in known_sites]
     if unknown:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from diffuse.models import Project
-from diffuse.reports.asof import project_on
+from diffuse.reports.asof import project_at
 from diffuse.reports.grid import Filters, Grid, Row
 from diffuse.reports.reviews import AHEAD_DAYS, PracticeReview, practice_review
 from diffuse.reports.tracker import add_months, build_grid
@@ -82,7 +82,7 @@ def portfolio(catalog: Catalog, as_of: date) -> Portfolio:
 
 def dated(catalog: Catalog, project_id: str, as_of: date) -> Project:
     """A project of the grid as of its date (the grid shows only those approved by then)."""
-    project = project_on(catalog.projects[project_id], as_of)
+    project = project_at(catalog, catalog.projects[project_id], as_of)
     assert project is not None, f"{project_id} is not in the grid of {as_of}"
     return project
 

@@ -10,7 +10,7 @@ from datetime import date
 from typing import NamedTuple
 
 from diffuse.models import Organisation, Practice, PracticeStatus, Project, SiteStatus
-from diffuse.reports.asof import project_on
+from diffuse.reports.asof import project_at
 from diffuse.reports.tracker import add_months
 from diffuse.rules.catalog import Catalog
 from diffuse.rules.scope import in_scope, oversight, site_state
@@ -120,7 +120,7 @@ def site_updates(
     assert org is not None
     stale, paused = [], []
     for current in sorted(catalog.projects.values(), key=lambda p: p.id):
-        project = project_on(current, as_of)
+        project = project_at(catalog, current, as_of)
         if project is None:
             continue
         members = oversight(org, catalog.practices.get(project.practice))

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from diffuse.models import Project
-from diffuse.rules.catalog import Catalog
+from diffuse.reports.asof import tracker_on
+from diffuse.rules.load import Loaded
 from diffuse.vocab import RiskCategory, RiskStatus
 
 # The standard risks of the model's Table 2; both information technology categories (4a
@@ -65,8 +67,10 @@ def project_risks(project: Project) -> list[RiskLine]:
     ]
 
 
-def open_risks(catalog: Catalog) -> list[RiskLine]:
-    """Open risks of active projects, highest score first (then project, then number)."""
+def open_risks(loaded: Loaded, as_of: date | None = None) -> list[RiskLine]:
+    """Open risks of active projects, highest score first (then project, then number); with
+    `as_of`, of the tracker as it stood that day (`reports.asof`)."""
+    catalog = (tracker_on(loaded, as_of) if as_of is not None else loaded).catalog
     workflow = catalog.workflow
     lines = [
         line

@@ -15,7 +15,7 @@ from datetime import date
 
 from diffuse.errors import DiffuseError
 from diffuse.models import Organisation, Project, SiteStatus
-from diffuse.reports.asof import site_on
+from diffuse.reports.asof import project_at, site_on
 from diffuse.reports.measures import is_compliance, latest_since_go_live, misses_target, series_of
 from diffuse.rules.catalog import Catalog
 from diffuse.rules.scope import in_scope, oversight, site_state
@@ -96,11 +96,11 @@ def build_scorecard(catalog: Catalog, as_of: date, sites: tuple[str, ...] = ()) 
     if org is None:
         raise ValueError("the catalog has no valid organisation file")
     _check_sites(org, sites)
-    projects = [
-        p
-        for p in sorted(catalog.projects.values(), key=lambda p: p.id)
-        if p.approved is None or p.approved <= as_of
-    ]
+    # Each project as it stood on the day (`reports.asof`): its risks then, too.
+    stood = (
+        project_at(catalog, p, as_of) for p in sorted(catalog.projects.values(), key=lambda p: p.id)
+    )
+    projects = [p for p in stood if p is not None]
     scores = [SiteScore(s.id, s.name) for s in org.sites if not sites or s.id in sites]
     overall = SiteScore(ALL, "all sites shown")
     members = {p.id: oversight(org, catalog.practices.get(p.practice)) for p in projects}

@@ -10,6 +10,7 @@ from typing import Any
 from diffuse.errors import DiffuseError
 from diffuse.frameworks.dissemination import EVIDENCE, plan_warnings
 from diffuse.models import Health, Organisation, Project, Workflow
+from diffuse.reports.asof import project_at
 from diffuse.reports.grid import Filters, Row
 from diffuse.reports.gridjson import forecast_data
 from diffuse.reports.reviews import review_due
@@ -42,9 +43,8 @@ def project_row(loaded: Loaded, project_id: str, as_of: date) -> Row | None:
     return next((r for r in grid.rows if r.project == project_id), None)
 
 
-def next_gate(loaded: Loaded, project_id: str) -> GateReport | None:
+def next_gate(loaded: Loaded, project: Project) -> GateReport | None:
     catalog = loaded.catalog
-    project = catalog.projects[project_id]
     try:
         target = target_phase(catalog.workflow, project, None)
     except GateError:
@@ -66,7 +66,17 @@ class ShowData:
     as_of: date
 
 
+def as_it_stood(loaded: Loaded, kind: str, item: Any, day: date | None) -> Any:
+    """The item as `show --as-of day` shows it: a project as it stood that day (as `status
+    --as-of` reads it; one not yet approved then has no row in the grid); a practice as it
+    is."""
+    if day is None or kind != "project":
+        return item
+    return project_at(loaded.catalog, item, day, unapproved=True)
+
+
 def show_data(loaded: Loaded, kind: str, item: Any, as_of: date) -> ShowData:
+    """What `show` prints of `item`, as `as_it_stood` gives it, with its row for `as_of`."""
     catalog = loaded.catalog
     if kind == "practice":
         projects = [p for p in catalog.projects.values() if p.practice == item.id]
@@ -78,7 +88,7 @@ def show_data(loaded: Loaded, kind: str, item: Any, as_of: date) -> ShowData:
         catalog.workflow,
         [],
         project_row(loaded, item.id, as_of),
-        next_gate(loaded, item.id),
+        next_gate(loaded, item),
         as_of,
     )
 
@@ -95,9 +105,16 @@ def item_json(loaded: Loaded, kind: str, item: Any, as_of: date) -> str:
         data["review_overdue"] = bool(due and due < as_of)
     else:
         row = project_row(loaded, item.id, as_of)
-        gate = next_gate(loaded, item.id)
+        gate = next_gate(loaded, item)
         data["health"] = row.health.value if row else None
         data["reasons"] = row.reasons if row else []
+        # Each site's health as the grid shows it: the recorded one, or worse from measures.
+        site_ids = [s.id for s in loaded.org.sites]
+        data["site_health"] = (
+            {site: c.health.value for site, c in zip(site_ids, row.cells, strict=False)}
+            if row
+            else {}
+        )
         data["target_date"] = row.target.isoformat() if row and row.target else None
         data["forecast"] = forecast_data(row) if row else None
         data["next_gate"] = (

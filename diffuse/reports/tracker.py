@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from diffuse import progress
 from diffuse.models import Health, Organisation, Project, Site
-from diffuse.reports.asof import project_on
+from diffuse.reports.asof import project_at
 from diffuse.reports.cells import Layout, SiteCells
 from diffuse.reports.forecast import forecast
 from diffuse.reports.grid import Cell, Column, Filters, Grid, Row
@@ -107,7 +107,7 @@ def project_rows(
     """The project's row in each grid of `request`, or None when it is not shown."""
     # The project as its dated records show it on the report date; one not yet approved
     # then is left out.
-    project = project_on(model, request.as_of)
+    project = project_at(catalog, model, request.as_of)
     if project is None or not _selected(catalog, project, request.filters):
         return None
     row, sites = _row(catalog, org, project, request)

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from diffuse.errors import DiffuseError
 from diffuse.models import Project
-from diffuse.reports.asof import project_on, site_on
+from diffuse.reports.asof import project_at, site_on
 from diffuse.reports.forecast import forecast
 from diffuse.reports.grid import Forecast
 from diffuse.reports.tracker import add_months
@@ -50,7 +50,7 @@ def adoption_trend(catalog: Catalog, project: Project, as_of: date) -> Trend:
         raise DiffuseError(
             f"'{project.id}' has no 'approved' date; the trend counts weeks from approval"
         )
-    dated = project_on(project, as_of)
+    dated = project_at(catalog, project, as_of)
     if dated is None:
         raise DiffuseError(
             f"'{project.id}' was approved on {project.approved}, after {as_of}; "

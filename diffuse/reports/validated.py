@@ -11,6 +11,7 @@ read again, mostly from the file cache.
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,17 +21,18 @@ from diffuse.rules import collector
 from diffuse.rules.validation import ValidationReport, check_paths, select
 
 
-def validation_report(root: Path, paths: list[Path]) -> ValidationReport:
+def validation_report(root: Path, paths: list[Path], today: date) -> ValidationReport:
     """Every problem in the files under `paths` (all when empty), as `validate_tracker`
-    finds them."""
+    finds them, dates checked against `today`."""
     check_paths(paths)
     with collector.paused():
-        return _report(root, paths)
+        return _report(root, paths, today)
 
 
-def _report(root: Path, paths: list[Path]) -> ValidationReport:
+def _report(root: Path, paths: list[Path], today: date) -> ValidationReport:
     files = resultcache.look(root)
-    entry = resultcache.key(root, "validate", files=files.digest)
+    # Keyed by the day too: whether a date is too far away depends on it.
+    entry = resultcache.key(root, "validate", today.isoformat(), files=files.digest)
     cached = resultcache.get(entry)
     if isinstance(cached, dict):
         try:
@@ -42,7 +44,7 @@ def _report(root: Path, paths: list[Path]) -> ValidationReport:
     # Imported here: reading the tracker needs pydantic and PyYAML, a kept report does not.
     from diffuse.rules.load import load_catalog
 
-    catalog = load_catalog(root, keep_models=False)
+    catalog = load_catalog(root, keep_models=False, today=today)
     problems, files_read = catalog.all_problems(), [d.path for d in catalog.documents]
     prefix = f"{root}{os.sep}"
     if not resultcache.unchanged(root, files, catalog.read):

@@ -6,6 +6,7 @@ import hashlib
 import os
 from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -99,6 +100,8 @@ class Catalog:
     # Each file read -> the SHA-256 of the bytes read ("" when refused by its name alone):
     # a report kept whole is kept only when these are the bytes its key was made from.
     read: dict[str, str] = field(default_factory=dict, repr=False)
+    # The day dates are checked against (`rules.chrono`): today, or a command's --as-of.
+    today: date = field(default_factory=date.today)
 
     @property
     def workflow(self) -> Workflow:
@@ -133,15 +136,18 @@ def named_phases(project: Project) -> frozenset[str]:
     return frozenset(named | {t.from_phase for t in project.history})
 
 
-def read_catalog(root: Path, check: Check | None = None, keep_models: bool = True) -> Catalog:
+def read_catalog(
+    root: Path, check: Check | None = None, keep_models: bool = True, today: date | None = None
+) -> Catalog:
     """Read and validate every file on its own; problems are collected, never raised.
 
     Rules across files are `rules.references`; `rules.load.load_catalog` applies both.
     `check(catalog, project)`, the cross-file rules of one project, runs as each project is
     read (the organisation and practices come first); without `keep_models` its model is
-    then dropped, and built again only if a command asks for it.
+    then dropped, and built again only if a command asks for it. Dates are checked against
+    `today` (default: the real one).
     """
-    catalog = Catalog(root)
+    catalog = Catalog(root) if today is None else Catalog(root, today=today)
     base = root.resolve()
     org_doc = _read(catalog, base, root / ORGANISATION_FILE, DEFAULT_LIMITS, named=False)
     catalog.sources["organisation"] = org_doc
@@ -172,8 +178,8 @@ def read_catalog(root: Path, check: Check | None = None, keep_models: bool = Tru
 
 def _context(catalog: Catalog, store: FileCache) -> str:
     """The state of every file a project's cross-file problems depend on: the organisation
-    file and every practice, read or refused."""
-    parts = [catalog.sources["organisation"].text]
+    file and every practice, read or refused, and the day dates are checked against."""
+    parts = [catalog.today.isoformat(), catalog.sources["organisation"].text]
     for doc in catalog.documents[1:]:
         registered = catalog.sources.get(f"practice/{doc.path.stem}") is doc
         parts += [doc.path.name, doc.text, str(registered), str(len(doc.problems))]

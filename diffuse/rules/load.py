@@ -5,13 +5,15 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from diffuse.errors import DiffuseError, Problem
 from diffuse.models import Organisation, Project
-from diffuse.rules import collector
+from diffuse.models.organisation import DateWindow
+from diffuse.rules import chrono, collector
 from diffuse.rules.catalog import Catalog, named_phases, read_catalog
 from diffuse.rules.invariants import check_invariants, project_invariants
 from diffuse.rules.references import check_references, organisation_problems, project_problems
@@ -20,17 +22,20 @@ from diffuse.rules.references import check_references, organisation_problems, pr
 Visit = Callable[[Catalog, Project], None]
 
 
-def load_catalog(root: Path, keep_models: bool = True, visit: Visit | None = None) -> Catalog:
+def load_catalog(
+    root: Path, keep_models: bool = True, visit: Visit | None = None, today: date | None = None
+) -> Catalog:
     """Every file read and validated, then checked against the others and against the
     rules that hold at any moment (readiness, history, gates passed). Without
     `keep_models`, a project's model is built again only when it is used: a command that
     reports problems holds none of them. `visit(catalog, project)` runs once for each
     project whose cross-file rules run in this read (not one whose problems were kept from
-    an earlier read with the same files), right after them."""
+    an earlier read with the same files), right after them. Dates are checked against
+    `today` (default: the real one)."""
     check = project_checks if visit is None else partial(_checked, visit)
     # Reading, and the checks across files after it, run without the collector.
     with collector.paused():
-        catalog = read_catalog(root, check, keep_models)
+        catalog = read_catalog(root, check, keep_models, today)
         projects = catalog.projects
         for project_id in projects:
             if project_id not in catalog.checked:
@@ -42,6 +47,7 @@ def load_catalog(root: Path, keep_models: bool = True, visit: Visit | None = Non
         catalog.problems.extend(check_references(catalog))
         _set_aside_off_workflow(catalog)
         catalog.problems.extend(check_invariants(catalog))
+        catalog.problems.extend(practice_dates(catalog))
         if catalog.cache is not None:
             catalog.cache.save(catalog.projects)
         _set_aside_ambiguous_organisation(catalog)
@@ -54,9 +60,31 @@ def project_checks(catalog: Catalog, project: Project) -> list[Problem]:
     """What one project's files, the organisation and the practices say about it: its
     cross-file problems and, when it keeps to the workflow's phases, the rules it must keep
     at any moment."""
-    found = project_problems(catalog, project)
+    found = project_problems(catalog, project) + project_dates(catalog, project)
     if named_phases(project) <= set(catalog.workflow.phases):
         found += project_invariants(catalog, project)
+    return found
+
+
+def reference(catalog: Catalog) -> chrono.Reference:
+    org = catalog.organisation
+    window = org.settings.dates if org is not None else DateWindow()
+    return chrono.Reference(window, catalog.today)
+
+
+def project_dates(catalog: Catalog, project: Project) -> list[Problem]:
+    """The project's dates out of order or out of the window (`rules.chrono`)."""
+    practice = catalog.practices.get(project.practice)
+    practice_doc = catalog.sources.get(f"practice/{project.practice}")
+    clashes = chrono.project_clashes(project, practice, catalog.workflow, reference(catalog))
+    return chrono.problems(clashes, catalog.document("project", project.id), practice_doc)
+
+
+def practice_dates(catalog: Catalog) -> list[Problem]:
+    ref, found = reference(catalog), list[Problem]()
+    for practice in catalog.practices.values():
+        clashes = chrono.practice_clashes(practice, ref)
+        found += chrono.problems(clashes, catalog.document("practice", practice.id))
     return found
 
 
@@ -106,10 +134,12 @@ class Loaded:
     problems: list[Problem]
 
 
-def load_tracker(root: Path, keep_models: bool = True, visit: Visit | None = None) -> Loaded:
+def load_tracker(
+    root: Path, keep_models: bool = True, visit: Visit | None = None, today: date | None = None
+) -> Loaded:
     """The catalog, or a DiffuseError when not even the organisation file is usable (see
-    `load_catalog` for `keep_models` and `visit`)."""
-    catalog = load_catalog(root, keep_models, visit)
+    `load_catalog` for `keep_models`, `visit` and `today`)."""
+    catalog = load_catalog(root, keep_models, visit, today)
     problems = catalog.all_problems()
     if catalog.organisation is None:
         raise DiffuseError("the organisation file has problems; fix them first", tuple(problems))

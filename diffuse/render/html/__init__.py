@@ -18,6 +18,7 @@ from markupsafe import Markup
 from diffuse.errors import DiffuseError
 from diffuse.escape import clean
 from diffuse.render.html import pages
+from diffuse.reports.asof import tracker_on
 from diffuse.reports.portfolio import dated, portfolio
 from diffuse.rules.load import Loaded
 
@@ -46,6 +47,8 @@ def _shown(value: object) -> object:
 
 
 def site_pages(loaded: Loaded, as_of: date) -> list[pages.Page]:
+    # The tracker as it stood on the day: no chart point, risk or update recorded later.
+    loaded = tracker_on(loaded, as_of)
     summary = portfolio(loaded.catalog, as_of)
     rows = {row.project: row for row in summary.grid.rows}
     projects = [dated(loaded.catalog, p, as_of) for p in sorted(rows)]

@@ -165,7 +165,7 @@ def catalogue_page(loaded: Loaded) -> Page:
 
 
 def risks_page(loaded: Loaded) -> Page:
-    lines = risks.open_risks(loaded.catalog)
+    lines = risks.open_risks(loaded)
     values = {"risks": lines, "groups": risks.by_category(lines)}
     return Page("risks.html", "risks.html.j2", "Portfolio risks", values)
 
