@@ -1,0 +1,119 @@
+"""Hostile input and faults met through the command line: a YAML value that contains
+itself, a file name that is not UTF-8, a reader killed by the system, cache entries that
+are links, pipes or someone else's, a lock left by a killed git.
+
+Each command that could hang or grow without bound runs in its own process, with a
+timeout that fails the test only if it never returns and a cap on its memory, so a
+regression stops here rather than stalling the suite or the machine.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO_ROOT, git
+
+# Far more than any command needs, far less than a run that grows without bound reaches.
+MEMORY_CAP = 2 * 1024**3
+NEVER_RETURNS = 120
+
+
+def _capped() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+
+
+def diffuse(
+    root: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`diffuse ARGS --root ROOT` in a process of its own, as a CI job runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "diffuse", *args, "--root", str(root)],
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT), "COLUMNS": "120", **(env or {})},
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=NEVER_RETURNS,
+        preexec_fn=_capped,
+        check=False,
+    )
+
+
+def _commit(repo: Path, message: str) -> None:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", message)
+
+
+# -- a value that contains itself ---------------------------------------------------------
+
+LOOP = "x_loop: &loop [a, *loop]\n"
+
+
+def _looped(git_tracker: Path, name: str) -> tuple[Path, int]:
+    """The loop added at the end of `name`, committed; the line it is on."""
+    path = git_tracker / name
+    text = path.read_text()
+    path.write_text(text + LOOP)
+    _commit(git_tracker, "A value that contains itself")
+    return path, text.count("\n") + 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate"],
+        ["check", "--base", "HEAD~1"],
+        ["show", "hh-spread"],
+        ["site", "hh-spread", "nor", "--status", "implementing", "--date", "2026-03-01"],
+        ["advance", "hh-spread", "--date", "2026-03-01"],
+        ["project", "hh-spread", "--title", "Hands", "--date", "2026-03-01"],
+    ],
+    ids=lambda args: args[0],
+)
+def test_a_recursive_alias_is_refused_at_its_place(git_tracker: Path, args: list[str]) -> None:
+    path, line = _looped(git_tracker, "projects/hh-spread.yaml")
+    before = path.read_bytes()
+    done = diffuse(git_tracker, *args)
+    assert done.returncode == 1, done.stderr
+    located = f"projects/hh-spread.yaml:{line}:19: error[recursive-alias]"
+    assert located in done.stdout + done.stderr
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["status", "--as-of", "2026-04-01"],
+        ["status", "--as-of", "2026-04-01", "--format", "json"],
+        ["export", "sqlite", "{out}"],
+        ["risks"],
+        ["review", "--as-of", "2026-04-01"],
+    ],
+    ids=lambda args: "-".join(args[:1] + args[-1:]),
+)
+def test_a_recursive_alias_ends_every_reading_command(
+    git_tracker: Path, tmp_path: Path, args: list[str]
+) -> None:
+    _looped(git_tracker, "projects/hh-spread.yaml")
+    done = diffuse(git_tracker, *(a.replace("{out}", str(tmp_path / "out.db")) for a in args))
+    assert done.returncode == 1, done.stderr
+    assert "run 'diffuse validate'" in done.stderr
+    assert "internal error" not in done.stderr
+
+
+def test_a_recursive_alias_in_the_organisation_file_is_placed(git_tracker: Path) -> None:
+    _, line = _looped(git_tracker, "organisation.yaml")
+    done = diffuse(git_tracker, "status", "--as-of", "2026-04-01")
+    assert done.returncode == 1
+    assert f"organisation.yaml:{line}:19: error[recursive-alias]" in done.stderr
+
+
+def test_history_of_a_file_with_a_recursive_alias_ends(git_tracker: Path) -> None:
+    _looped(git_tracker, "projects/hh-spread.yaml")
+    done = diffuse(git_tracker, "history", "hh-spread")
+    assert done.returncode == 0, done.stderr
+    assert "hh-spread (project, projects/hh-spread.yaml)" in done.stdout
