@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import resource
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -117,3 +118,60 @@ def test_history_of_a_file_with_a_recursive_alias_ends(git_tracker: Path) -> Non
     done = diffuse(git_tracker, "history", "hh-spread")
     assert done.returncode == 0, done.stderr
     assert "hh-spread (project, projects/hh-spread.yaml)" in done.stdout
+
+
+# -- a reader killed by the system --------------------------------------------------------
+
+# Runs `diffuse validate` in a process whose second reader SIGKILLs itself once it starts,
+# as the out-of-memory killer would.
+KILLED_WORKER = """
+import os, signal, sys
+from diffuse.rules import parallel
+
+main = os.getpid()
+read_each = parallel._read_each
+
+def _read_each(jobs, read):
+    if os.getpid() != main:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return read_each(jobs, read)
+
+_read_each.__module__, _read_each.__qualname__ = parallel.__name__, "_read_each"
+parallel._read_each = _read_each
+from diffuse.cli import main as run
+sys.argv = ["diffuse", "validate", "--root", sys.argv[1]]
+run()
+"""
+
+
+def _many_projects(root: Path, count: int = 6) -> None:
+    good = (root / "projects" / "hh-spread.yaml").read_text()
+    for n in range(count):
+        (root / "projects" / f"hh-copy-{n}.yaml").write_text(
+            good.replace("hh-spread", f"hh-copy-{n}")
+        )
+    (root / "projects" / "not-yaml.yaml").write_text("id: not-yaml\npractice: [unclosed\n")
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+@pytest.mark.parametrize("cache", ["", "1"], ids=["cache", "no-cache"])
+def test_a_killed_reader_leaves_the_work_to_this_process(
+    tracker: Path, tmp_path: Path, cache: str
+) -> None:
+    _many_projects(tracker)
+    alone = diffuse(tracker, "validate", env={"DIFFUSE_PARALLEL_MIN": "1000"})
+    # An empty cache: every file is read, half of them by the reader that is killed.
+    env = {"DIFFUSE_PARALLEL_MIN": "2", "DIFFUSE_NO_CACHE": cache}
+    env["DIFFUSE_CACHE_DIR"] = str(tmp_path / "empty-cache")
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_WORKER, str(tracker)],
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT), "COLUMNS": "120", **env},
+        cwd=tracker,
+        capture_output=True,
+        text=True,
+        timeout=NEVER_RETURNS,
+        preexec_fn=_capped,
+        check=False,
+    )
+    assert "not-yaml.yaml:3:1" in alone.stdout
+    assert (killed.returncode, killed.stdout) == (alone.returncode, alone.stdout), killed.stderr
