@@ -175,3 +175,78 @@ def test_a_killed_reader_leaves_the_work_to_this_process(
     )
     assert "not-yaml.yaml:3:1" in alone.stdout
     assert (killed.returncode, killed.stdout) == (alone.returncode, alone.stdout), killed.stderr
+
+
+# -- cache entries that are not what they seem -------------------------------------------
+
+READERS = [
+    ["validate"],
+    ["status", "--as-of", "2026-04-01", "--format", "json"],
+    ["history", "hh-spread"],
+]
+
+
+def _cache() -> Path:
+    return Path(os.environ["DIFFUSE_CACHE_DIR"])
+
+
+def _entries() -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in sorted(_cache().rglob("*")) if p.is_file()}
+
+
+def _outputs(root: Path, env: dict[str, str] | None = None) -> list[tuple[int, str]]:
+    found = []
+    for args in READERS:
+        done = diffuse(root, *args, env=env)
+        assert "internal error" not in done.stderr
+        found.append((done.returncode, done.stdout))
+    return found
+
+
+def _replace_with(entry: Path, kind: str) -> None:
+    entry.unlink()
+    if kind == "link to /dev/zero":
+        entry.symlink_to("/dev/zero")
+    elif kind == "pipe":
+        os.mkfifo(entry)
+    else:
+        entry.write_bytes(b"")
+
+
+@pytest.mark.parametrize("kind", ["link to /dev/zero", "pipe"])
+def test_a_cache_entry_that_is_no_regular_file_is_a_miss(git_tracker: Path, kind: str) -> None:
+    if kind == "pipe" and not hasattr(os, "mkfifo"):
+        pytest.skip("needs named pipes")
+    fresh = _outputs(git_tracker, env={"DIFFUSE_NO_CACHE": "1"})
+    assert _outputs(git_tracker) == fresh
+    entries = _entries()
+    assert any(p.parent.name == "files" for p in entries)
+    assert any(p.parent.name == "history" for p in entries)
+    for entry in entries:
+        _replace_with(entry, kind)
+    assert _outputs(git_tracker) == fresh
+
+
+def test_a_cache_entry_moved_under_another_key_is_a_miss(git_tracker: Path) -> None:
+    project = git_tracker / "projects" / "hh-spread.yaml"
+    before = _outputs(git_tracker)
+    old = _entries()
+    project.write_text(
+        project.read_text().replace(
+            "  sou:\n    status: planning", "  sou:\n    status: implementing"
+        )
+    )
+    _commit(git_tracker, "South is implementing")
+    fresh = _outputs(git_tracker, env={"DIFFUSE_NO_CACHE": "1"})
+    assert fresh[1] != before[1] and fresh[2] != before[2]
+    assert _outputs(git_tracker) == fresh
+    new = {p: b for p, b in _entries().items() if old.get(p) != b}
+    moved = 0
+    for entry in new:
+        # Each new entry swapped for an old, well-formed one of the same cache.
+        donor = next((p for p in old if p.parent == entry.parent and p not in new), None)
+        if donor is not None:
+            entry.write_bytes(old[donor])
+            moved += 1
+    assert moved >= 2
+    assert _outputs(git_tracker) == fresh

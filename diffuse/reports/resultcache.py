@@ -14,14 +14,13 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from diffuse import progress
-from diffuse.files.cachedir import cache_dir, code_fingerprint
+from diffuse.files.cachedir import cache_dir, code_fingerprint, unseal, write_sealed
 from diffuse.layout import ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR, tracker_entries
 
 MAX_ENTRIES = 64
@@ -153,9 +152,10 @@ def get(entry: str) -> Any | None:
     folder = cache_dir()
     if folder is None:
         return None
+    body = unseal(folder / f"{entry}.json", entry)
     try:
-        return json.loads((folder / f"{entry}.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return None if body is None else json.loads(body)
+    except ValueError:
         return None
 
 
@@ -166,12 +166,9 @@ def put(entry: str, value: Any) -> None:
         return
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handle, temp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            # One string: json.dump writes piece by piece, many times slower on a big grid.
-            out.write(json.dumps(value))
-        os.replace(temp, folder / f"{entry}.json")
-        _prune(folder)
+        # One string: json.dump writes piece by piece, many times slower on a big grid.
+        if write_sealed(folder / f"{entry}.json", entry, json.dumps(value).encode()):
+            _prune(folder)
     except OSError:
         return
 

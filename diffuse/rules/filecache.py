@@ -27,19 +27,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from diffuse.errors import Level, Location, Problem
-from diffuse.files.cachedir import cache_dir, code_fingerprint
+from diffuse.files.cachedir import cache_dir, code_fingerprint, unseal, write_sealed
 from diffuse.files.loading import Document
 from diffuse.limits import Limits
 from diffuse.models import Project
 
-FORMAT = b"diffuse-files-4"
+FORMAT = b"diffuse-files-5"
 PACK = "pack-{}.index"
 MAX_ENTRIES = 40_000
 MAX_BYTES = 1 << 30
@@ -188,19 +187,19 @@ class FileCache:
         return stored
 
     def _entry(self, key: str) -> bytes:
-        return (self.folder / f"{key}{SUFFIX}").read_bytes()
+        body = unseal(self.folder / f"{key}{SUFFIX}", key)
+        if body is None:
+            raise ValueError("no entry, or not one written for this key")
+        return body
 
     def _write(self, key: str, head: dict[str, Any], body: bytes) -> None:
         try:
             payload = json.dumps(head, ensure_ascii=False).encode() + b"\n" + body
-            handle, temp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-            with os.fdopen(handle, "wb") as out:
-                out.write(payload)
-            os.replace(temp, self.folder / f"{key}{SUFFIX}")
+        except ValueError:
+            return
+        if write_sealed(self.folder / f"{key}{SUFFIX}", key, payload):
             self.written, self.last = self.written + 1, key
             self.used[key], self.changed = head, True
-        except (OSError, ValueError):
-            return
 
     def close(self) -> None:
         if self.changed and self.pack is not None:
@@ -265,20 +264,19 @@ def prune(folder: Path, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYT
 
 
 def _read_pack(pack: Path | None) -> dict[str, Any]:
+    # Sealed with its own name, which is made from the tracker's place and this code.
+    body = None if pack is None else unseal(pack, pack.name)
     try:
-        heads = json.loads(pack.read_bytes()) if pack is not None else {}
-    except (OSError, ValueError):
+        heads = json.loads(body) if body is not None else {}
+    except ValueError:
         return {}
     return heads if isinstance(heads, dict) else {}
 
 
 def _write_pack(pack: Path, heads: dict[str, Any]) -> None:
     try:
-        handle, temp = tempfile.mkstemp(dir=pack.parent, suffix=".tmp")
-        with os.fdopen(handle, "wb") as out:
-            out.write(json.dumps(heads, ensure_ascii=False).encode())
-        os.replace(temp, pack)
-    except (OSError, ValueError):
+        write_sealed(pack, pack.name, json.dumps(heads, ensure_ascii=False).encode())
+    except ValueError:
         return
 
 
