@@ -250,3 +250,42 @@ def test_a_cache_entry_moved_under_another_key_is_a_miss(git_tracker: Path) -> N
             moved += 1
     assert moved >= 2
     assert _outputs(git_tracker) == fresh
+
+
+# -- a file name that is not UTF-8 --------------------------------------------------------
+
+
+def _badly_named(root: Path) -> None:
+    folder = os.fsencode(root / "practices")
+    try:
+        with open(folder + b"/h-bad\xffname.yaml", "wb") as out:
+            out.write(b"id: h-bad\ntitle: A name git and Linux allow\n")
+    except (OSError, ValueError):
+        pytest.skip("this file system takes UTF-8 names only")
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            ["validate"],
+            "practices/h-bad\\xffname.yaml: error[bad-file-name] the file name is not UTF-8",
+        ),
+        (["validate", "--format", "github"], "::error file=practices/h-bad\\xffname.yaml,"),
+        (["validate", "--format", "junit"], 'name="practices/h-bad\\xffname.yaml"'),
+        (["validate", "--format", "json"], '"rule": "bad-file-name"'),
+        (["check", "--base", "HEAD~1"], "practices/h-bad\\xffname.yaml: error[bad-file-name]"),
+        (["status", "--as-of", "2026-04-01"], "run 'diffuse validate'"),
+        (["export", "sqlite", "out.db"], "run 'diffuse validate'"),
+    ],
+    ids=lambda value: "-".join(value) if isinstance(value, list) else "",
+)
+def test_a_file_name_that_is_not_utf8_is_a_problem_not_a_crash(
+    git_tracker: Path, args: list[str], expected: str
+) -> None:
+    _badly_named(git_tracker)
+    _commit(git_tracker, "A file whose name is not UTF-8")
+    done = diffuse(git_tracker, *args)
+    assert done.returncode == 1 or args[-1] in ("github", "junit"), done.stderr
+    assert expected in done.stdout + done.stderr
+    assert "internal error" not in done.stderr

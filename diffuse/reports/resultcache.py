@@ -80,7 +80,7 @@ def look(root: Path) -> Files:
             if whole:
                 read[str(path)] = hashlib.sha256(content).hexdigest()
             seen = read[str(path)].encode() if whole else b"|" + content
-            digest.update(name.encode() + b"\0" + seen + b"\0")
+            digest.update(os.fsencode(name) + b"\0" + seen + b"\0")
             step.advance()
     return Files(digest.hexdigest(), read, places)
 

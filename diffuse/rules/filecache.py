@@ -100,13 +100,13 @@ class FileCache:
     def key(self, kind: str, path: Path, content: str) -> str:
         """The entry of a file by its name and `content`, the SHA-256 of its bytes."""
         digest = hashlib.sha256(self.salt)
-        digest.update(f"{kind}/{path.name}\0{content}".encode())
+        digest.update(f"{kind}/{path.name}\0{content}".encode("utf-8", "surrogateescape"))
         return digest.hexdigest()
 
     def context(self, parts: list[str]) -> str:
         digest = hashlib.sha256(self.salt)
         for part in parts:
-            digest.update(part.encode() + b"\0")
+            digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
         return digest.hexdigest()
 
     def get(self, key: str, path: Path, raw: bytes) -> Hit | None:
