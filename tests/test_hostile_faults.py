@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO_ROOT, git
+from conftest import REPO_ROOT, Run, git
 
 # Far more than any command needs, far less than a run that grows without bound reaches.
 MEMORY_CAP = 2 * 1024**3
@@ -289,3 +289,37 @@ def test_a_file_name_that_is_not_utf8_is_a_problem_not_a_crash(
     assert done.returncode == 1 or args[-1] in ("github", "junit"), done.stderr
     assert expected in done.stdout + done.stderr
     assert "internal error" not in done.stderr
+
+
+# -- a lock left by a git command that was killed -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["site", "hh-spread", "sou", "--status", "implementing", "--commit"],
+        ["duty", "hh-spread", "dm-stakeholders", "--done", "--commit"],
+        ["project", "hh-spread", "--title", "Clean hands everywhere", "--commit"],
+        ["approve", "hh-spread"],
+    ],
+    ids=lambda args: args[0],
+)
+@pytest.mark.parametrize("lock", ["index.lock", "HEAD.lock", "refs/heads/main.lock"])
+def test_a_stale_git_lock_is_reported_before_anything_is_written(
+    git_tracker: Path, run: Run, args: list[str], lock: str
+) -> None:
+    stale = git_tracker / ".git" / lock
+    stale.write_text("")  # what a git killed in the middle of a commit leaves
+    before = {p: p.read_bytes() for p in git_tracker.rglob("*.yaml")}
+    result = run(*args, "--date", "2026-03-01", cwd=git_tracker)
+    assert result.exit_code == 1
+    said = " ".join(result.stderr.split())
+    assert f"{stale} exists" in said and "delete that file and run this again" in said
+    assert "nothing was changed" in said
+    assert {p: p.read_bytes() for p in git_tracker.rglob("*.yaml")} == before
+    assert stale.exists()
+    stale.unlink()
+    assert git(git_tracker, "status", "--porcelain") == ""
+    again = run(*args, "--date", "2026-03-01", cwd=git_tracker)
+    assert again.exit_code == 0, again.stderr
+    assert git(git_tracker, "status", "--porcelain") == ""
