@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -323,3 +324,85 @@ def test_a_stale_git_lock_is_reported_before_anything_is_written(
     again = run(*args, "--date", "2026-03-01", cwd=git_tracker)
     assert again.exit_code == 0, again.stderr
     assert git(git_tracker, "status", "--porcelain") == ""
+
+
+# -- files whose lines end in CR alone ----------------------------------------------------
+
+CR_EDITS = [
+    ["site", "hh-spread", "nor", "--status", "sustained"],
+    ["site", "hh-spread", "sou", "--status", "implementing", "--health", "at-risk"],
+    ["site", "hh-spread", "sea", "--barrier", "No sinks in bay 3", "--go-live", "2026-07-01"],
+    ["site", "hh-spread", "nst", "--adkar", "knowledge", "--note", "Gel arrived"],
+    ["site", "hh-spread", "sou", "--leader", "cy"],
+    ["duty", "hh-spread", "dm-stakeholders", "--done", "--evidence", "https://intranet/sa"],
+    ["duty", "hh-spread", "it-requirements", "--na", "--reason", "No system changes needed"],
+    ["duty", "hh-spread", "dm-charter", "--open"],
+    ["role", "hh-spread", "it-liaison", "ben"],
+    ["role", "hh-spread", "sponsor-oversight", "ben", "--remove"],
+    ["risk", "hh-spread", "physician-time", "--likelihood", "4", "--impact", "3", "--owner", "cy"],
+    ["risk", "hh-spread", "culture", "--mitigation", "Ward champions"],
+    ["project", "hh-spread", "--title", "Clean hands everywhere"],
+    ["project", "hh-spread", "--target-months", "9"],
+    ["practice", "hand-hygiene", "--goal", "95% compliance at every site"],
+    ["practice", "hand-hygiene", "--reviewed", "--outcome", "No change needed"],
+    ["disseminate", "hh-spread", "change-champions", "--audience", "ward nurses", "--owner", "cy"],
+    ["org", "add-site", "lkw", "--name", "Lakewood Hospital", "--region", "West"],
+    ["org", "add-person", "dee", "--name", "Dee Owner", "--email", "dee@example.org"],
+    ["org", "add-member", "cpc", "cy"],
+    [
+        "metrics",
+        "add",
+        "hh-spread",
+        "compliance",
+        "--name",
+        "Compliance",
+        "--level",
+        "process",
+        "--kind",
+        "proportion",
+        "--direction",
+        "higher",
+    ],
+]
+
+
+def _tracker_files(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*.yaml"))
+        if ".git" not in p.parts
+    }
+
+
+@pytest.mark.parametrize("args", CR_EDITS, ids=lambda args: "-".join(args[:3]))
+def test_a_file_with_cr_line_ends_is_edited_and_keeps_them(
+    tracker: Path, tmp_path: Path, run: Run, args: list[str]
+) -> None:
+    lf = tmp_path / "lf"
+    shutil.copytree(tracker, lf)
+    for path in tracker.rglob("*.yaml"):
+        path.write_bytes(path.read_bytes().replace(b"\n", b"\r"))
+    assert run("validate", cwd=tracker).exit_code == 0
+    expected = run(*args, "--date", "2026-03-01", cwd=lf)
+    assert expected.exit_code == 0, expected.stderr
+    done = run(*args, "--date", "2026-03-01", cwd=tracker)
+    assert (done.exit_code, done.stderr) == (0, "")
+    assert done.stdout == expected.stdout
+    with_cr = {name: data.replace(b"\n", b"\r") for name, data in _tracker_files(lf).items()}
+    assert _tracker_files(tracker) == with_cr
+    assert run("validate", cwd=tracker).exit_code == 0
+
+
+def test_a_file_that_mixes_cr_and_lf_line_ends_is_refused_before_the_edit(
+    tracker: Path, run: Run
+) -> None:
+    project = tracker / "projects" / "hh-spread.yaml"
+    mixed = project.read_bytes().replace(b"phase: plan\n", b"phase: plan\r", 1)
+    project.write_bytes(mixed)
+    assert run("validate", cwd=tracker).exit_code == 0
+    done = run("site", "hh-spread", "sou", "--status", "implementing", cwd=tracker)
+    assert done.exit_code == 1
+    said = " ".join(done.stderr.split())
+    assert "the file mixes line ends (a carriage return alone on line 5" in said
+    assert "internal" not in said
+    assert project.read_bytes() == mixed
