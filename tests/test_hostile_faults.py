@@ -406,3 +406,50 @@ def test_a_file_that_mixes_cr_and_lf_line_ends_is_refused_before_the_edit(
     assert "the file mixes line ends (a carriage return alone on line 5" in said
     assert "internal" not in said
     assert project.read_bytes() == mixed
+
+
+# -- control and reordering characters in a command's own arguments -----------------------
+
+TRICKS = {
+    "right-to-left override": "\u202e",
+    "isolate": "\u2066",
+    "right-to-left mark": "\u200f",
+    "escape sequence": "\x1b[2J",
+}
+RAW = ("\u202e", "\u2066", "\u2069", "\u200f", "\x1b")
+
+
+@pytest.mark.parametrize(
+    ("args", "file"),
+    [
+        (["project", "hh-spread", "--title", "Hands{}everywhere"], "projects/hh-spread.yaml"),
+        (["site", "hh-spread", "sou", "--note", "gel{}ordered"], "projects/hh-spread.yaml"),
+        (
+            ["duty", "hh-spread", "it-requirements", "--na", "--reason", "none{}"],
+            "projects/hh-spread.yaml",
+        ),
+        (["org", "add-site", "lkw", "--name", "Lake{}wood"], "organisation.yaml"),
+        (
+            ["practice", "hand-hygiene", "--goal", "95%{} at every site"],
+            "practices/hand-hygiene.yaml",
+        ),
+    ],
+    ids=lambda value: value[0] if isinstance(value, list) else "",
+)
+@pytest.mark.parametrize("trick", TRICKS)
+def test_control_characters_in_arguments_are_shown_and_written_escaped(
+    tracker: Path, run: Run, args: list[str], file: str, trick: str
+) -> None:
+    argv = [a.replace("{}", TRICKS[trick]) for a in args] + ["--date", "2026-03-01"]
+    before = (tracker / file).read_bytes()
+    dry = run(*argv, "--dry-run", cwd=tracker)
+    assert dry.exit_code == 0, dry.stderr
+    assert not any(char in dry.stdout for char in RAW)
+    assert (tracker / file).read_bytes() == before
+    done = run(*argv, cwd=tracker)
+    assert done.exit_code == 0, done.stderr
+    assert not any(char in done.stdout for char in RAW)
+    written = (tracker / file).read_text(encoding="utf-8")
+    assert not any(char in written for char in RAW)
+    assert "\\u" in written
+    assert run("validate", cwd=tracker).exit_code == 0
