@@ -9,10 +9,12 @@ regression stops here rather than stalling the suite or the machine.
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -453,3 +455,30 @@ def test_control_characters_in_arguments_are_shown_and_written_escaped(
     assert not any(char in written for char in RAW)
     assert "\\u" in written
     assert run("validate", cwd=tracker).exit_code == 0
+
+
+# -- the project's own title, and its practice's ------------------------------------------
+
+PROJECT_TITLE = "Hand hygiene everywhere"
+PRACTICE_TITLE = "Hand hygiene at the bedside"
+
+
+def test_export_holds_the_project_title_and_the_practice_title_apart(
+    tracker: Path, run: Run
+) -> None:
+    out = tracker.parent / "tracker.db"
+    done = run("export", "sqlite", str(out), "--as-of", "2026-04-01", cwd=tracker)
+    assert done.exit_code == 0, done.stderr
+    with sqlite3.connect(out) as db:
+        rows = db.execute("SELECT id, title, practice_title FROM projects").fetchall()
+    assert rows == [("hh-spread", PROJECT_TITLE, PRACTICE_TITLE)]
+
+
+def test_status_json_holds_the_project_title_and_the_practice_title_apart(
+    tracker: Path, run: Run
+) -> None:
+    done = run("status", "--as-of", "2026-04-01", "--format", "json", cwd=tracker)
+    data = json.loads(done.stdout)
+    assert data["schema_version"] == 2  # `title` changed meaning: the contract changed
+    [project] = data["projects"]
+    assert (project["title"], project["practice_title"]) == (PROJECT_TITLE, PRACTICE_TITLE)
