@@ -482,3 +482,20 @@ def test_status_json_holds_the_project_title_and_the_practice_title_apart(
     assert data["schema_version"] == 2  # `title` changed meaning: the contract changed
     [project] = data["projects"]
     assert (project["title"], project["practice_title"]) == (PROJECT_TITLE, PRACTICE_TITLE)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["status", "--format", "json{}"],
+        ["new", "practice", "falls", "Fall{}prevention"],
+        ["site", "hh-spread", "nor", "--status", "li{}ve"],
+    ],
+    ids=lambda args: args[0],
+)
+def test_a_refused_argument_is_repeated_escaped(tracker: Path, run: Run, args: list[str]) -> None:
+    done = run(*(a.replace("{}", "\u202e\x1b[2J") for a in args), cwd=tracker)
+    assert done.exit_code in (1, 2)
+    said = done.stdout + done.stderr
+    assert "\\u202e\\x1b[2J" in said
+    assert not any(char in said for char in RAW)
