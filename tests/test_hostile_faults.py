@@ -499,3 +499,30 @@ def test_a_refused_argument_is_repeated_escaped(tracker: Path, run: Run, args: l
     said = done.stdout + done.stderr
     assert "\\u202e\\x1b[2J" in said
     assert not any(char in said for char in RAW)
+
+
+@pytest.mark.parametrize(
+    "args", [["validate"], ["status"], ["site", "hh-spread", "sou", "--status", "live"]]
+)
+def test_a_tracker_in_a_folder_whose_name_is_not_utf8_is_refused_clearly(
+    tracker: Path, tmp_path: Path, args: list[str]
+) -> None:
+    odd = os.fsencode(tmp_path) + b"/dir\xff"
+    try:
+        os.mkdir(odd)
+    except (OSError, ValueError):
+        pytest.skip("this file system takes UTF-8 names only")
+    shutil.copytree(tracker, os.fsdecode(odd + b"/tracker"))
+    done = subprocess.run(
+        [sys.executable, "-m", "diffuse", *args],
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT), "COLUMNS": "120"},
+        cwd=odd + b"/tracker",
+        capture_output=True,
+        text=True,
+        timeout=NEVER_RETURNS,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    said = " ".join(done.stderr.split())
+    assert "/dir\\xff/tracker has a name that is not UTF-8 text" in said
+    assert "rename that folder" in said
