@@ -5,7 +5,8 @@ dominates the run time of read-only commands. A report computed from the same fi
 same options and the same version of diffuse is the same report, so it is kept as JSON in
 the user's cache folder and reused. Any change to any tracker file, to diffuse's own code or
 to the options gives a different key. A report is kept only when the reading that made it
-saw the very bytes its key was made from (`unchanged`). Set DIFFUSE_NO_CACHE=1 to bypass it.
+saw the very bytes its key was made from (`unchanged`), and read back only from a regular
+file written for its key (`cachedir.unseal`). Set DIFFUSE_NO_CACHE=1 to bypass it.
 """
 
 from __future__ import annotations

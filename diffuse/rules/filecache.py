@@ -12,8 +12,9 @@ decoded again from the bytes just read, so a problem found later is still placed
 path:line:col.
 
 Each entry is written to a temporary file and renamed into place, so two processes never
-see half an entry; one that cannot be read or does not look right is a miss, and the file
-is read as if there were no cache. The folder is kept under a bounded size, oldest first.
+see half an entry; one that cannot be read, is not a regular file written for its key
+(`cachedir.unseal`) or does not look right is a miss, and the file is read as if there were
+no cache. The folder is kept under a bounded size, oldest first.
 
 The headers a read of a tracker used are also kept together in one file for that tracker,
 read in one go next time instead of one file per project; each header is keyed by the
