@@ -10,7 +10,11 @@ import re
 
 # Control characters, and the invisible marks that reorder bidirectional text (which can
 # make a line read differently from what it holds).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Lone surrogates stand for bytes of a file name that are not UTF-8: no terminal, file or
+# JSON text can hold them, so they are shown as the bytes they were (\xff).
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 
 
 def clean(value: object) -> str:
@@ -20,4 +24,6 @@ def clean(value: object) -> str:
 
 def _visible(match: re.Match[str]) -> str:
     char = match.group()
+    if 0xDC80 <= ord(char) <= 0xDCFF:
+        return f"\\x{ord(char) - 0xDC00:02x}"
     return repr(char)[1:-1] if ord(char) < 0x100 else f"\\u{ord(char):04x}"

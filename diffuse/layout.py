@@ -20,11 +20,25 @@ def find_root(start: Path) -> Path:
     start = start.resolve()
     for folder in (start, *start.parents):
         if (folder / ORGANISATION_FILE).is_file():
-            return folder
+            return _utf8_named(folder)
     raise DiffuseError(
         f"no {ORGANISATION_FILE} found in {start} or any folder above it; "
         "run 'diffuse init' to create a tracker, or pass --root"
     )
+
+
+def _utf8_named(folder: Path) -> Path:
+    # A name that is not UTF-8 reaches Python as lone surrogates, which no file name in a
+    # message, cache key or JSON output can hold: refused once, here, for every command.
+    try:
+        str(folder).encode("utf-8")
+    except UnicodeEncodeError:
+        raise DiffuseError(
+            f"the tracker folder {folder} has a name that is not UTF-8 text (its odd bytes "
+            "are shown as \\xNN); rename that folder, or the folder above it that has such "
+            "a name, and run the command again"
+        ) from None
+    return folder
 
 
 def tracker_entries(root: Path, folder: str) -> list[Path]:

@@ -210,3 +210,11 @@ class MeasurePeriod(enum.StrEnum):
 # field is renamed or removed (adding a field keeps it). `diffuse schema --output` writes
 # the shapes.
 OUTPUT_SCHEMA_VERSION = 1
+# Outputs whose version has grown, each on its own. status 2: `title` is the project's own
+# title (it was its practice's, which is now `practice_title`).
+OUTPUT_SCHEMA_VERSIONS = {"status": 2}
+
+
+def output_schema_version(command: str) -> int:
+    """The `schema_version` of `command`'s JSON output."""
+    return OUTPUT_SCHEMA_VERSIONS.get(command, OUTPUT_SCHEMA_VERSION)

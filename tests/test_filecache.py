@@ -11,6 +11,7 @@ import pytest
 from conftest import Run
 
 import diffuse.rules.catalog
+from diffuse.files.cachedir import seal
 from diffuse.rules import filecache
 
 PROJECT = Path("projects") / "hh-spread.yaml"
@@ -107,7 +108,7 @@ def test_a_damaged_entry_is_ignored(tracker: Path, run: Run) -> None:
     first = run("validate", cwd=tracker)
     for damage in (b"{not json", b'{"problems": 3}', b'{"problems": [], "item": {"id": 1}}'):
         for entry in _entries():
-            entry.write_bytes(damage)
+            entry.write_bytes(seal(entry.stem, damage))
         _forget_reports()
         again = run("validate", cwd=tracker)
         assert (again.exit_code, again.stdout) == (1, first.stdout)
@@ -118,9 +119,9 @@ def test_a_damaged_pack_of_headers_is_ignored(tracker: Path, run: Run) -> None:
     first = run("validate", cwd=tracker)
     packs = list((Path(os.environ["DIFFUSE_CACHE_DIR"]) / "files").glob("pack-*"))
     assert len(packs) == 1
-    keys = list(json.loads(packs[0].read_bytes()))
+    keys = list(json.loads(packs[0].read_bytes().partition(b"\n")[2]))
     for damage in (b"{not json", b"[]", json.dumps({k: {"problems": 3} for k in keys}).encode()):
-        packs[0].write_bytes(damage)
+        packs[0].write_bytes(seal(packs[0].name, damage))
         _forget_reports()
         again = run("validate", cwd=tracker)
         assert (again.exit_code, again.stdout) == (1, first.stdout)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
 import sys
-import zlib
 from pathlib import Path
 
 import pytest
@@ -30,9 +30,10 @@ def _histories(run: Run, repo: Path) -> list[str]:
     return found
 
 
-def _sealed(body: bytes) -> bytes:
-    """`body` as a pack whose check matches."""
-    return f"{zlib.crc32(body):08x}\n".encode() + body
+def _sealed(body: bytes, pack: Path | None = None) -> bytes:
+    """`body` as the pack of the first file, its digest matching."""
+    tag = (pack or _packs()[0]).read_bytes().split(b" ", 1)[0]
+    return tag + f" {hashlib.sha256(body).hexdigest()}\n".encode() + body
 
 
 @pytest.fixture
@@ -66,6 +67,7 @@ def test_history_reads_the_same_with_its_cache_without_it_and_from_a_damaged_one
     ]
     for bad in damaged:
         pack.write_bytes(bad)
+        assert bad != text
         assert _histories(run, changed) == first, bad[:40]
     shutil.rmtree(pack.parent)
     monkeypatch.setenv("DIFFUSE_NO_CACHE", "1")

@@ -45,7 +45,15 @@ class _Group(TyperGroup):
         previous = progress.install(_progress_bar)
         try:
             return super().invoke(ctx)
-        except (typer.TyperException, typer.Exit, typer.Abort, KeyboardInterrupt):
+        except typer.TyperException as exc:
+            # A usage error repeats what was typed: its control and reordering characters
+            # are shown as escapes, as text from the files is.
+            if isinstance(getattr(exc, "message", None), str):
+                from diffuse.escape import clean
+
+                exc.message = clean(exc.message)
+            raise
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except DiffuseError as exc:
             _fail(exc)

@@ -33,8 +33,12 @@ if TYPE_CHECKING:
 
 
 def echo_result(result: EditResult) -> None:
+    from diffuse.render import clean
+
+    # The summary and the changed lines repeat the command's own arguments: escaped, so a
+    # control or reordering character in them shows as what it is.
     for line in result.lines():
-        typer.echo(line)
+        typer.echo(clean(line))
 
 
 @app.command("site")

@@ -57,9 +57,9 @@ def advance_project(root: Path, request: AdvanceRequest) -> AdvanceOutcome:
         return outcome
     repo = None
     if options.commit:
-        from diffuse.repo import open_repo
+        from diffuse.repo import open_for_commit
 
-        repo = open_repo(root)
+        repo = open_for_commit(root)
     by = current_person(loaded.org, root, options.by)
     entry: dict[str, Scalar] = {"from": project.phase, "to": target, "date": options.on, "by": by}
     if request.reason:

@@ -45,10 +45,10 @@ class ApproveOutcome:
 
 
 def approve(root: Path, request: ApproveRequest) -> ApproveOutcome:
-    from diffuse.repo import open_repo
+    from diffuse.repo import open_for_commit
 
     loaded = load_tracker(root)
-    repo = open_repo(root, "first: an approval is recorded as a commit")
+    repo = open_for_commit(root, "first: an approval is recorded as a commit")
     from diffuse.edits.identity import current_person
 
     person = current_person(loaded.org, root, None, by_option=False)

@@ -25,6 +25,7 @@ from diffuse.files.atomic import (
     read_text,
     write_text_atomic,
 )
+from diffuse.files.lineends import keeping_line_ends
 from diffuse.files.loading import document_from_text, validate
 from diffuse.files.phi import patient_data
 from diffuse.files.yamledit import EditError
@@ -101,7 +102,7 @@ def _planned(edit: Edit) -> tuple[str, str, Fingerprint]:
     text, fingerprint = read_text(edit.path)
     if edit.expected is not None and text.removeprefix("\ufeff") != edit.expected:
         raise FileChangedError(str(edit.path))
-    new_text = edit.change(text)
+    new_text = keeping_line_ends(edit.change, text)
     _must_stay_valid(edit.path, new_text, edit.model)
     _dates_stay_in_order(edit.path, text, new_text, edit.today or date.today())
     return text, new_text, fingerprint

@@ -52,11 +52,12 @@ class EditResult:
 
 
 def load(root: Path, options: EditOptions) -> Loaded:
-    """The tracker, refusing early when --commit cannot work (no git repository)."""
+    """The tracker, refusing early when --commit cannot work (no git repository, or a
+    lock file of git's in the way)."""
     if options.commit and not options.dry_run:
-        from diffuse.repo import open_repo
+        from diffuse.repo import open_for_commit
 
-        open_repo(root)
+        open_for_commit(root)
     return load_tracker(root)
 
 

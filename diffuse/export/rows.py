@@ -150,6 +150,7 @@ def _project(row: Row, active: bool) -> dict[str, Any]:
         "id": row.project,
         "practice": row.practice,
         "title": row.title,
+        "practice_title": row.practice_title,
         "phase": row.phase,
         "active": int(active),
         "approved": _day(row.approved),

@@ -85,7 +85,56 @@ def compose(text: str, limits: Limits = DEFAULT_LIMITS) -> list[yaml.Node]:
 def _composed(text: str, limits: Limits) -> tuple[yaml.Node, ...]:
     if may_exceed(text, limits):
         _measure(text, limits)
-    return tuple(yaml.compose_all(text, Loader=_Loader))
+    nodes = tuple(yaml.compose_all(text, Loader=_Loader))
+    if "*" in text and any(_has_cycle(node) for node in nodes):
+        raise LimitError("recursive-alias", RECURSIVE, _recursive_alias_mark(text))
+    return nodes
+
+
+RECURSIVE = (
+    "an alias refers to the anchor of a value that contains it, so the value would never "
+    "end; refused"
+)
+
+
+def _has_cycle(root: yaml.Node) -> bool:
+    """Whether an alias inside an anchored value names that value (`a: &x [*x]`).
+
+    The composer makes such an alias the very node that holds it, so the tree is a loop,
+    and any walk that expands it (counting, converting, editing) would never end.
+    """
+    done: set[int] = set()
+    open_: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, leaving = stack.pop()
+        if leaving:
+            open_.discard(id(node))
+            done.add(id(node))
+            continue
+        if id(node) in done:
+            continue
+        open_.add(id(node))
+        stack.append((node, True))
+        for kid in _children(node):
+            if id(kid) in open_:
+                return True
+            if id(kid) not in done:
+                stack.append((kid, False))
+    return False
+
+
+def _recursive_alias_mark(text: str) -> Any:
+    """Where the first alias to a value still open stands, from the parser's events."""
+    open_anchors: list[str | None] = []
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, _OPEN):
+            open_anchors.append(event.anchor)
+        elif isinstance(event, _CLOSE):
+            open_anchors.pop()
+        elif isinstance(event, yaml.AliasEvent) and event.anchor in open_anchors:
+            return event.start_mark
+    return None
 
 
 def may_exceed(text: str, limits: Limits = DEFAULT_LIMITS) -> bool:

@@ -40,9 +40,12 @@ _STR_TAG = "tag:yaml.org,2002:str"
 _NULL_TAG = "tag:yaml.org,2002:null"
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _FLOW_INDICATORS = frozenset(",[]{}")
-# Characters YAML does not allow raw in a scalar, or that it would read as line breaks.
+# Characters YAML does not allow raw in a scalar, or that it would read as line breaks; and
+# the invisible marks that reorder bidirectional text (U+061C, U+200E-F, U+202A-E,
+# U+2066-9), written as escapes so a line of the file reads as what it holds.
 _NON_PRINTABLE = re.compile(
-    "[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+    "[^\x20-\x7e\xa0-\u061b\u061d-\u200d\u2010-\u2027\u202f-\u2065\u206a-\ud7ff"
+    "\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
 )
 # Numbers under YAML 1.2 or 1.1 (`1e3`, `0x1f`, `.5`): loaded as strings by one, not the other.
 _NUMBER_LIKE = re.compile(

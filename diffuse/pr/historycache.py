@@ -4,10 +4,11 @@ blob ids.
 A blob id names a file's content, so the events `history` found between two blobs never go
 stale: the next run of `history` on the same file reads from git only the versions of the
 commits it has not seen, and usually none. Each file of each work tree has one pack: a
-first line with the CRC-32 of the rest, then JSON with every string once and each change's
-events as indexes into them. A pack is written whole to a temporary file and renamed into
-place, so two processes never see half of one; one that cannot be read, whose check does
-not match or that was written for other code, another file or another kind is no pack.
+first line with the digest of the rest, then JSON with every string once and each change's
+events as indexes into them, sealed with the pack's key (`cachedir.seal`). A pack is
+written whole to a temporary file and renamed into place, so two processes never see half
+of one; one that cannot be read, that is not a regular file, whose digest does not match or
+that was written for other code, another file or another kind is no pack.
 The folder keeps the most recently written packs only.
 """
 
@@ -20,9 +21,9 @@ import zlib
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from diffuse.files.cachedir import cache_dir
+from diffuse.files.cachedir import cache_dir, unseal, write_sealed
 
-FORMAT = "diffuse-history-1"
+FORMAT = "diffuse-history-2"
 MAX_PACKS = 256
 # The events depend on these modules only; their sizes and times key the packs (cheaper
 # than the whole package's, which `history` would pay on every run).
@@ -64,31 +65,25 @@ def load(pack: Pack | None) -> dict[str, Events]:
     another's."""
     if pack is None:
         return {}
+    body = unseal(pack.path, pack.key)
+    if body is None:
+        return {}
     try:
-        check, _, body = pack.path.read_bytes().partition(b"\n")
-        if int(check, 16) != zlib.crc32(body):
-            return {}
         stored = json.loads(body)
         return _decode(stored) if stored["key"] == pack.key else {}
-    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
         return {}
 
 
 def save(pack: Pack, changes: dict[str, Events]) -> None:
     stored = {"key": pack.key, **_encode(changes)}
     body = json.dumps(stored, ensure_ascii=False, separators=(",", ":")).encode()
-    payload = f"{zlib.crc32(body):08x}\n".encode() + body
     try:
-        import tempfile  # only a run that read something new writes
-
         pack.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handle, temp = tempfile.mkstemp(dir=pack.path.parent, suffix=".tmp")
-        with os.fdopen(handle, "wb") as out:
-            out.write(payload)
-        os.replace(temp, pack.path)
-        _prune(pack.path.parent)
     except OSError:
         return  # a cache that cannot be written is no cache
+    if write_sealed(pack.path, pack.key, body):
+        _prune(pack.path.parent)
 
 
 def _encode(changes: dict[str, Events]) -> dict[str, Any]:

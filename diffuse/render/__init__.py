@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from diffuse.errors import Problem
 from diffuse.escape import clean as clean  # re-exported: every view escapes with it
 from diffuse.render.csvtext import csv_text
-from diffuse.vocab import OUTPUT_SCHEMA_VERSION, Health, SiteStatus
+from diffuse.vocab import Health, SiteStatus, output_schema_version
 
 if TYPE_CHECKING:
     from diffuse.models import Workflow
@@ -125,7 +125,7 @@ def _entries(head: str, entries: list[str], width: int | None) -> list[str]:
 def grid_json(grid: Grid) -> str:
     from diffuse.reports.gridjson import grid_data  # only the JSON grid needs it
 
-    payload = {"schema_version": OUTPUT_SCHEMA_VERSION, **grid_data(grid)}
+    payload = {"schema_version": output_schema_version("status"), **grid_data(grid)}
     return json.dumps(payload, indent=2, ensure_ascii=False)
 
 

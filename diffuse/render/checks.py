@@ -143,7 +143,8 @@ def problem_record(finding: Problem, path: str) -> dict[str, Any]:
     """A finding in JSON: the same fields in `check` and `validate`."""
     loc = finding.location
     return {
-        "file": path,
+        # A name that is not UTF-8 keeps its odd bytes as \xNN: JSON text holds no others.
+        "file": path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"),
         "line": loc.line,
         "col": loc.col,
         "rule": finding.code,

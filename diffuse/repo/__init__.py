@@ -69,6 +69,31 @@ def open_repo(path: Path, hint: str = "or leave out --commit") -> Any:
         ) from None
 
 
+def open_for_commit(path: Path, hint: str = "or leave out --commit") -> Any:
+    """The repository at `path`, refused before anything is written when a lock file of
+    git's is in the way: the commit would fail after the edit was made."""
+    repo = open_repo(path, hint)
+    for lock in _commit_locks(repo):
+        if lock.exists() or lock.is_symlink():
+            raise DiffuseError(
+                f"{lock} exists: another git command is running in this repository, or one "
+                "was stopped and left it behind. If no git command is running, delete that "
+                "file and run this again; nothing was changed"
+            )
+    return repo
+
+
+def _commit_locks(repo: Any) -> list[Path]:
+    """The lock files `git commit` takes: the index, HEAD and the branch it moves."""
+    git_dir, common = Path(repo.git_dir), Path(repo.common_dir)
+    locks = [git_dir / "index.lock", git_dir / "HEAD.lock"]
+    try:
+        branch = str(repo.head.reference.path)  # refs/heads/NAME
+    except (TypeError, ValueError):
+        return locks  # a detached HEAD moves no branch
+    return [*locks, common / f"{branch}.lock"]
+
+
 def author_ident_email(path: Path) -> str | None:
     """The email git will author the next commit with at `path`, as git itself resolves it
     (`git var GIT_AUTHOR_IDENT`: GIT_AUTHOR_EMAIL, then user.email, then EMAIL); also

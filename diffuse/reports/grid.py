@@ -64,6 +64,8 @@ class Row:
     health: Health
     reasons: list[str] = field(default_factory=list)
     forecast: Forecast | None = None
+    # `title` is the project's own; this is its practice's (None when it names none valid).
+    practice_title: str | None = None
 
     @property
     def share_live(self) -> float:

@@ -32,6 +32,7 @@ def _row_data(grid: Grid, row: Row) -> dict[str, Any]:
         "project": row.project,
         "title": row.title,
         "practice": row.practice,
+        "practice_title": row.practice_title,
         "phase": row.phase,
         "health": row.health.value,
         "reasons": row.reasons,
@@ -98,6 +99,7 @@ def _row_from_data(columns: list[Column], data: dict[str, Any]) -> Row:
         Health(data["health"]),
         list(data["reasons"]),
         None if outlook is None else _forecast(outlook, data["live"], data["in_scope"]),
+        data["practice_title"],
     )
 
 

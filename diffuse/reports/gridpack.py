@@ -52,6 +52,7 @@ class Packer:
             _day(row.target),
             forecast,
             cells,
+            row.practice_title,
         ]
         self.rows[id(row)] = (row, packed)  # the row kept, so its id is not reused
         return packed
@@ -85,7 +86,7 @@ def cell_table(data: list[list[Any]]) -> list[Cell]:
 def unpack_row(table: list[Cell], columns: int, data: list[Any]) -> Row:
     """The inverse of `Packer.row`, for a grid of `columns` columns."""
     project, title, practice, phase, health, reasons, live, in_scope = data[:8]
-    approved, days, target, outlook, cells = data[8:]
+    approved, days, target, outlook, cells, practice_title = data[8:]
     if len(cells) != columns or (cells and min(cells) < 0):
         raise ValueError("a row that does not fit its grid")
     forecast = None
@@ -105,6 +106,7 @@ def unpack_row(table: list[Cell], columns: int, data: list[Any]) -> Row:
         _HEALTH[health],
         list(reasons),
         forecast,
+        practice_title,
     )
 
 

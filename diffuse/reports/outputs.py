@@ -1,10 +1,10 @@
 """The shapes of every `--format json` output, as JSON Schema: the contract tools build on.
 
-Each output carries `schema_version` (vocab.OUTPUT_SCHEMA_VERSION). Adding a field keeps
-the version; renaming or removing one raises it. The schemas list the fields every output
-has and leave room for new ones (no `additionalProperties: false`). Field names are the
-same across commands: `date` for a day, `file`/`line`/`col` for a place, `rule` for a
-problem's code, `project`/`practice`/`site` for ids.
+Each output carries `schema_version` (vocab.output_schema_version). Adding a field keeps
+the version; renaming or removing one, or changing what it means, raises it. The schemas
+list the fields every output has and leave room for new ones (no `additionalProperties:
+false`). Field names are the same across commands: `date` for a day, `file`/`line`/`col`
+for a place, `rule` for a problem's code, `project`/`practice`/`site` for ids.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from diffuse.vocab import OUTPUT_SCHEMA_VERSION
+from diffuse.vocab import output_schema_version
 
 TEXT: dict[str, Any] = {"type": "string"}
 WHOLE: dict[str, Any] = {"type": "integer"}
@@ -136,6 +136,7 @@ OUTPUTS: dict[str, tuple[str, dict[str, Any]]] = {
                             "project": TEXT,
                             "title": TEXT,
                             "practice": TEXT,
+                            "practice_title": _or_null(TEXT),
                             "phase": TEXT,
                             "health": {"enum": ["on-track", "at-risk", "off-track"]},
                             "reasons": _list(TEXT),
@@ -341,15 +342,16 @@ def output_schema_name(command: str) -> str:
 
 def output_schema(command: str) -> dict[str, Any]:
     description, shape = OUTPUTS[command]
+    version = output_schema_version(command)
     shape = {
         **shape,
         "required": sorted({"schema_version", *shape["required"]}),
-        "properties": {"schema_version": {"const": OUTPUT_SCHEMA_VERSION}, **shape["properties"]},
+        "properties": {"schema_version": {"const": version}, **shape["properties"]},
     }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": output_schema_name(command),
-        "title": f"diffuse {command} output, version {OUTPUT_SCHEMA_VERSION}",
+        "title": f"diffuse {command} output, version {version}",
         "description": description,
         **shape,
     }

@@ -5,7 +5,8 @@ dominates the run time of read-only commands. A report computed from the same fi
 same options and the same version of diffuse is the same report, so it is kept as JSON in
 the user's cache folder and reused. Any change to any tracker file, to diffuse's own code or
 to the options gives a different key. A report is kept only when the reading that made it
-saw the very bytes its key was made from (`unchanged`). Set DIFFUSE_NO_CACHE=1 to bypass it.
+saw the very bytes its key was made from (`unchanged`), and read back only from a regular
+file written for its key (`cachedir.unseal`). Set DIFFUSE_NO_CACHE=1 to bypass it.
 """
 
 from __future__ import annotations
@@ -14,14 +15,13 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from diffuse import progress
-from diffuse.files.cachedir import cache_dir, code_fingerprint
+from diffuse.files.cachedir import cache_dir, code_fingerprint, unseal, write_sealed
 from diffuse.layout import ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR, tracker_entries
 
 MAX_ENTRIES = 64
@@ -81,7 +81,7 @@ def look(root: Path) -> Files:
             if whole:
                 read[str(path)] = hashlib.sha256(content).hexdigest()
             seen = read[str(path)].encode() if whole else b"|" + content
-            digest.update(name.encode() + b"\0" + seen + b"\0")
+            digest.update(os.fsencode(name) + b"\0" + seen + b"\0")
             step.advance()
     return Files(digest.hexdigest(), read, places)
 
@@ -153,9 +153,10 @@ def get(entry: str) -> Any | None:
     folder = cache_dir()
     if folder is None:
         return None
+    body = unseal(folder / f"{entry}.json", entry)
     try:
-        return json.loads((folder / f"{entry}.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return None if body is None else json.loads(body)
+    except ValueError:
         return None
 
 
@@ -166,12 +167,9 @@ def put(entry: str, value: Any) -> None:
         return
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handle, temp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            # One string: json.dump writes piece by piece, many times slower on a big grid.
-            out.write(json.dumps(value))
-        os.replace(temp, folder / f"{entry}.json")
-        _prune(folder)
+        # One string: json.dump writes piece by piece, many times slower on a big grid.
+        if write_sealed(folder / f"{entry}.json", entry, json.dumps(value).encode()):
+            _prune(folder)
     except OSError:
         return
 

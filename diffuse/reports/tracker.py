@@ -161,10 +161,9 @@ def _row(
     if flags and health is Health.ON_TRACK:
         health = Health.AT_RISK
     reasons += [f.text for f in flags]
-    title = practice.title if practice else project.title
     row = Row(
         project.id,
-        title,
+        project.title,
         project.practice,
         project.phase,
         [],
@@ -176,6 +175,7 @@ def _row(
         health,
         reasons,
         forecast(project, scoped, as_of),
+        practice.title if practice else None,
     )
     return row, sites
 

@@ -388,6 +388,14 @@ def _refusal(base: Path, path: Path, named: bool, folders: Folders | None = None
 
 
 def _name_problem(path: Path) -> Problem | None:
+    raw = os.fsencode(path.name)
+    if not path.name.isascii() and not _is_utf8(raw):
+        return Problem(
+            Location(path),
+            "bad-file-name",
+            "the file name is not UTF-8 text (bytes shown as \\xNN); rename the file to its "
+            "id: lowercase letters, digits and '-'",
+        )
     if not ID_PATTERN.fullmatch(path.stem):
         return Problem(
             Location(path),
@@ -411,6 +419,14 @@ def _name_problem(path: Path) -> Problem | None:
             "repository cannot be checked out with it; choose another id and rename the file",
         )
     return None
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _register(

@@ -12,8 +12,9 @@ decoded again from the bytes just read, so a problem found later is still placed
 path:line:col.
 
 Each entry is written to a temporary file and renamed into place, so two processes never
-see half an entry; one that cannot be read or does not look right is a miss, and the file
-is read as if there were no cache. The folder is kept under a bounded size, oldest first.
+see half an entry; one that cannot be read, is not a regular file written for its key
+(`cachedir.unseal`) or does not look right is a miss, and the file is read as if there were
+no cache. The folder is kept under a bounded size, oldest first.
 
 The headers a read of a tracker used are also kept together in one file for that tracker,
 read in one go next time instead of one file per project; each header is keyed by the
@@ -27,19 +28,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from diffuse.errors import Level, Location, Problem
-from diffuse.files.cachedir import cache_dir, code_fingerprint
+from diffuse.files.cachedir import cache_dir, code_fingerprint, unseal, write_sealed
 from diffuse.files.loading import Document
 from diffuse.limits import Limits
 from diffuse.models import Project
 
-FORMAT = b"diffuse-files-4"
+FORMAT = b"diffuse-files-5"
 PACK = "pack-{}.index"
 MAX_ENTRIES = 40_000
 MAX_BYTES = 1 << 30
@@ -101,13 +101,13 @@ class FileCache:
     def key(self, kind: str, path: Path, content: str) -> str:
         """The entry of a file by its name and `content`, the SHA-256 of its bytes."""
         digest = hashlib.sha256(self.salt)
-        digest.update(f"{kind}/{path.name}\0{content}".encode())
+        digest.update(f"{kind}/{path.name}\0{content}".encode("utf-8", "surrogateescape"))
         return digest.hexdigest()
 
     def context(self, parts: list[str]) -> str:
         digest = hashlib.sha256(self.salt)
         for part in parts:
-            digest.update(part.encode() + b"\0")
+            digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
         return digest.hexdigest()
 
     def get(self, key: str, path: Path, raw: bytes) -> Hit | None:
@@ -188,19 +188,19 @@ class FileCache:
         return stored
 
     def _entry(self, key: str) -> bytes:
-        return (self.folder / f"{key}{SUFFIX}").read_bytes()
+        body = unseal(self.folder / f"{key}{SUFFIX}", key)
+        if body is None:
+            raise ValueError("no entry, or not one written for this key")
+        return body
 
     def _write(self, key: str, head: dict[str, Any], body: bytes) -> None:
         try:
             payload = json.dumps(head, ensure_ascii=False).encode() + b"\n" + body
-            handle, temp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-            with os.fdopen(handle, "wb") as out:
-                out.write(payload)
-            os.replace(temp, self.folder / f"{key}{SUFFIX}")
+        except ValueError:
+            return
+        if write_sealed(self.folder / f"{key}{SUFFIX}", key, payload):
             self.written, self.last = self.written + 1, key
             self.used[key], self.changed = head, True
-        except (OSError, ValueError):
-            return
 
     def close(self) -> None:
         if self.changed and self.pack is not None:
@@ -265,20 +265,19 @@ def prune(folder: Path, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYT
 
 
 def _read_pack(pack: Path | None) -> dict[str, Any]:
+    # Sealed with its own name, which is made from the tracker's place and this code.
+    body = None if pack is None else unseal(pack, pack.name)
     try:
-        heads = json.loads(pack.read_bytes()) if pack is not None else {}
-    except (OSError, ValueError):
+        heads = json.loads(body) if body is not None else {}
+    except ValueError:
         return {}
     return heads if isinstance(heads, dict) else {}
 
 
 def _write_pack(pack: Path, heads: dict[str, Any]) -> None:
     try:
-        handle, temp = tempfile.mkstemp(dir=pack.parent, suffix=".tmp")
-        with os.fdopen(handle, "wb") as out:
-            out.write(json.dumps(heads, ensure_ascii=False).encode())
-        os.replace(temp, pack)
-    except (OSError, ValueError):
+        write_sealed(pack, pack.name, json.dumps(heads, ensure_ascii=False).encode())
+    except ValueError:
         return
 
 

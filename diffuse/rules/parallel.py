@@ -47,11 +47,18 @@ def read_all(jobs: Sequence[Job], read: Read[Job, Item]) -> dict[Path, tuple[Doc
 
     if "fork" not in multiprocessing.get_all_start_methods():
         return {}
+    from concurrent.futures.process import BrokenProcessPool
+
     theirs, mine = list(jobs[1::2]), jobs[0::2]
-    # A worker that dies raises here (a bug, exit 3) rather than leaving the command waiting.
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
         pending = pool.submit(_read_each, theirs, read)
-        done = _read_each(mine, read) + pending.result()
+        done = _read_each(mine, read)
+        try:
+            done += pending.result()
+        except BrokenProcessPool:
+            # The worker was killed (the out-of-memory killer, a signal): its share is
+            # read here instead; each read depends on nothing but its own file.
+            done += _read_each(theirs, read)
     return {doc.path: (doc, item) for doc, item in done}
 
 
