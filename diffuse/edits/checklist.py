@@ -22,6 +22,7 @@ class DutyRequest:
     status: DutyStatus
     evidence: str | None = None
     reason: str | None = None
+    holder: str | None = None  # done by this holder of the role, recorded on their behalf
 
 
 def record_duty(root: Path, request: DutyRequest, options: EditOptions) -> EditResult:
@@ -36,25 +37,67 @@ def record_duty(root: Path, request: DutyRequest, options: EditOptions) -> EditR
         )
     if request.status is DutyStatus.NOT_APPLICABLE and not (request.reason or "").strip():
         raise DiffuseError("--na needs --reason TEXT saying why the duty does not apply")
+    if request.holder is not None and request.status is not DutyStatus.DONE:
+        raise DiffuseError("--for names who did the work: it goes with --done")
     fields: list[tuple[str, Scalar]] = [("status", request.status.value)]
+    duties = list(dict.fromkeys(request.duties))
+    recorder = holder = None
     if request.status is DutyStatus.DONE:
-        by = _recorder(loaded, root, options)
-        fields += [("date", options.on), *([("by", by)] if by else [])]
+        recorder, holder = _doer(loaded, root, project, duties, request.holder, options)
+        fields += [("date", options.on), ("by", holder)]
         fields += [("evidence", request.evidence)] if request.evidence else []
     elif request.status is DutyStatus.NOT_APPLICABLE:
         fields += [("reason", request.reason)]
-    duties = list(dict.fromkeys(request.duties))
 
     def change(text: str) -> str:
         for duty in duties:
             for name, value in fields:
                 text = set_value(text, ("checklist", duty, name), value)
+            old = project.checklist.get(duty)
+            if recorder is not None and (recorder != holder or (old and old.recorded_by)):
+                # Who typed it is kept beside who did it; a stale one is overwritten.
+                text = set_value(text, ("checklist", duty, "recorded_by"), recorder)
         return text
 
     summary = f"{project.id}: duty {', '.join(duties)} {request.status.value}"
     if request.status is DutyStatus.DONE:
-        summary += f" on {options.on}"
+        summary += f" on {options.on} by {holder}"
+        summary += f" (recorded by {recorder})" if recorder != holder else ""
     return record.apply(root, path, change, summary, options)
+
+
+def _doer(
+    loaded: Loaded,
+    root: Path,
+    project: Project,
+    duties: list[str],
+    holder: str | None,
+    options: EditOptions,
+) -> tuple[str, str]:
+    """Who records the duties and who did them: a holder of each duty's role, the
+    recorder themself unless `holder` (--for) names another."""
+    from diffuse.edits.identity import current_person
+
+    recorder = current_person(loaded.org, root, options.by)
+    doer = record.person(loaded, "--for", holder) if holder is not None else recorder
+    workflow = loaded.catalog.workflow
+    roles = {d.id: d.role for d in workflow.duties}
+    for duty in duties:
+        held = project.roles.get(roles[duty], [])
+        if doer not in held:
+            hint = (
+                f"; the holder marks it done, or give --for {held[0]} to record it for them"
+                if held and holder is None
+                else f"; assign the role first: diffuse role {project.id} {roles[duty]} PERSON"
+                if not held
+                else ""
+            )
+            raise DiffuseError(
+                f"{duty} is a duty of '{workflow.role_name(roles[duty])}', which '{doer}' "
+                f"does not hold (held by {', '.join(held) or 'nobody'}){hint}; nothing was "
+                "changed"
+            )
+    return recorder, doer
 
 
 def assign_role(
@@ -158,9 +201,3 @@ def _risk_index(project: Project, risk: str) -> int | None:
             f"{len(found)} risks of category '{risk}' (numbers {numbers}); give the number"
         )
     return found[0] if found else None
-
-
-def _recorder(loaded: Loaded, root: Path, options: EditOptions) -> str | None:
-    from diffuse.edits.identity import maybe_person
-
-    return maybe_person(loaded.org, root, options.by)

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from diffuse.frameworks.dissemination import EVIDENCE, plan_warnings
 from diffuse.models import (
+    DutyRecord,
     DutyStatus,
     Metric,
     Organisation,
@@ -230,7 +231,7 @@ def _roles_and_checklist(
         for duty in duties:
             rec = project.checklist.get(duty.id)
             status = rec.status if rec else DutyStatus.OPEN
-            extra = (rec.reason if status is DutyStatus.NOT_APPLICABLE else rec.date) if rec else ""
+            extra = _duty_extra(rec) if rec else ""
             parts.append(
                 _hang(
                     f"  {DUTY_SYMBOL[status]:7} {duty.id:20} ",
@@ -238,6 +239,17 @@ def _roles_and_checklist(
                 )
             )
     return parts
+
+
+def _duty_extra(rec: DutyRecord) -> str:
+    """When and by whom a duty was done (and who recorded it for them), or why it is na."""
+    if rec.status is DutyStatus.NOT_APPLICABLE:
+        return rec.reason or ""
+    said = [str(rec.date)] if rec.date else []
+    said += [f"by {rec.by}"] if rec.by else []
+    if rec.recorded_by and rec.recorded_by != rec.by:
+        said.append(f"recorded by {rec.recorded_by}")
+    return ", ".join(said)
 
 
 def _risks_and_metrics(project: Project, width: int | None) -> list[RenderableType]:
