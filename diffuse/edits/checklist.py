@@ -116,6 +116,8 @@ def assign_role(
             held = ", ".join(current) or "nobody"
             raise DiffuseError(f"{', '.join(missing)} not in role '{role}' (held by {held})")
         holders = [p for p in current if p not in people]
+        if not holders:
+            _keep_required(loaded, project, role)
     else:
         holders = current + [p for p in people if p not in current]
 
@@ -125,6 +127,21 @@ def assign_role(
     verb = "removed from" if remove else "assigned to"
     summary = f"{project.id}: {', '.join(people)} {verb} {role}"
     return record.apply(root, path, change, summary, options)
+
+
+def _keep_required(loaded: Loaded, project: Project, role: str) -> None:
+    """A role a passed gate required is never left empty: someone answers for it."""
+    workflow = loaded.catalog.workflow
+    if project.phase not in workflow.phases:
+        return
+    for phase in workflow.phases[1 : workflow.index(project.phase) + 1]:
+        gate = workflow.gates.get(phase)
+        if gate is not None and role in gate.roles:
+            raise DiffuseError(
+                f"the project passed '{phase}', which needs someone in the role "
+                f"'{workflow.role_name(role)}'; assign the successor first, then remove; "
+                "nothing was changed"
+            )
 
 
 @dataclass(frozen=True)
