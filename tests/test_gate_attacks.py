@@ -388,3 +388,29 @@ def test_a_late_adaptation_request_voids_an_earlier_close_approval(tracker: Path
     )  # fmt: skip
     lines = _refused(run, tracker, "2026-07-01")
     assert "the approval by 'ada' on 2026-06-20 counts for nothing" in lines[2]
+
+
+def test_check_voids_a_gate_approval_when_what_it_judged_changes_after_it(
+    git_tracker: Path, run: Run
+) -> None:
+    write_project(git_tracker, "execute", ALL_LIVE, duties_before="close")
+    commit_as(git_tracker, "cy", "Execute done")
+    git(git_tracker, "checkout", "-q", "-b", "close")
+    approved = run(
+        "approve", "hh-spread", "--gate", "close", "--date", "2026-06-20", cwd=git_tracker
+    )
+    assert approved.exit_code == 0, approved.stderr
+    noted = run("site", "hh-spread", "nor", "--note", "audit passed", "--by", "cy", cwd=git_tracker)
+    assert noted.exit_code == 0
+    commit_as(git_tracker, "cy", "A note changes nothing the gate judged")
+    assert run("check", "--base", "main", cwd=git_tracker).exit_code == 0
+    # Then a site the approval saw live is set back, in a later commit.
+    edit(git_tracker / PROJECT, "  nst: {status: live,", "  nst: {status: implementing,")
+    commit_as(git_tracker, "cy", "nst is not live after all")
+    found = run("check", "--base", "main", cwd=git_tracker)
+    assert found.exit_code == 1
+    assert any(
+        "error[gate-changed-after-approval] sites changed after the approval to enter 'close' "
+        "in commit " in line
+        for line in found.lines
+    ), found.stdout

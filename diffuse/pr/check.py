@@ -8,6 +8,7 @@ has a stable id; each finding says where, what and what would fix it.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -315,6 +316,7 @@ def _project(ctx: Context, path: Path) -> None:
         ctx.add(path, _rewritten("history"))
     else:
         _phase_steps(ctx, path, new, start, len(history))
+    _gate_covered(ctx, path, new, lc.added_approvals(old.approvals if old else [], new.approvals))
     if old is not None and old.phase in workflow.phases and workflow.index(old.phase) > 0:
         _project_substance(ctx, path, old, new)
 
@@ -357,6 +359,33 @@ def _gate(ctx: Context, path: Path, project: Project, target: str, on: Any) -> N
         }.get(gap.kind, "record the move on a day after the decisions it rests on")
         message = f"entering '{target}': {gap.text}"
         ctx.add(path, lc.Gap(loc, _GAP_RULES[gap.kind], message, fix))
+
+
+def _gate_covered(ctx: Context, path: Path, project: Project, added: list[Any]) -> None:
+    """A gate approval added in this change covers what the gate judges as it stood in the
+    commit that added it: a duty, role, site or adaptation changed after it voids it."""
+    from diffuse.pr.covered import uncovered_change
+    from diffuse.rules.gates import gate_substance
+
+    workflow = ctx.catalog.workflow
+    for gate in sorted({a.gate for a in added if a.gate in workflow.phases}):
+        approvals = [a for a in added if a.gate == gate]
+        judged = partial(gate_substance, workflow, target=gate)
+        found = uncovered_change(ctx, path, project, approvals, judged)
+        if found is None:
+            continue
+        changed, sha = found
+        ctx.add(
+            path,
+            lc.Gap(
+                (changed[0],) if changed[0] in project.model_fields_set else ("approvals",),
+                "gate-changed-after-approval",
+                f"{', '.join(changed)} changed after the approval to enter '{gate}' in commit "
+                f"{sha[:10]}, which judged the gate as it stood then",
+                f"a member approves again ('diffuse approve {project.id} --gate {gate}'), or "
+                "revert the change",
+            ),
+        )
 
 
 def _project_substance(ctx: Context, path: Path, old: Project, new: Project) -> None:

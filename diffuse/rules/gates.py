@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from diffuse.models import (
     Approval,
@@ -481,3 +482,30 @@ def approvable(
         text = f"the project entered '{before.phase}' on {since}, after {on}"
         gaps.append(Gap("", "date", before.phase, text))
     return gaps + conditions(workflow, org, practice, before, target, on, settled=passed)
+
+
+def gate_substance(workflow: Workflow, project: Project, target: str) -> dict[str, Any]:
+    """What the gate into `target` judges, as data: an approval of that gate covers these
+    as they were when it was given, and a change to any of them needs it given again."""
+    gate = workflow.gates.get(target)
+    limit = workflow.index(target) if target in workflow.phases else 0
+    named = set(gate.done) if gate else set()
+    due = {d.id for d in workflow.duties if workflow.index(d.due) < limit} | named
+    data: dict[str, Any] = {
+        "checklist": {
+            k: v.model_dump(mode="json") for k, v in sorted(project.checklist.items()) if k in due
+        },
+        "roles": {r: project.roles.get(r, []) for r in (gate.roles if gate else [])},
+    }
+    if gate is not None and gate.sites is not None:
+        data["sites"] = {
+            site: (
+                "live" if state.status in LIVE else state.status.value,
+                state.reason,
+                state.exception.model_dump(mode="json") if state.exception else None,
+                str(state.go_live_actual),
+                [a.model_dump(mode="json") for a in state.adaptations],
+            )
+            for site, state in sorted(project.sites.items())
+        }
+    return data
