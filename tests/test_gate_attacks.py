@@ -414,3 +414,35 @@ def test_check_voids_a_gate_approval_when_what_it_judged_changes_after_it(
         "in commit " in line
         for line in found.lines
     ), found.stdout
+
+
+def test_a_gate_approval_does_not_cover_a_scope_or_substance_change(
+    git_tracker: Path, run: Run
+) -> None:
+    write_project(git_tracker, "execute", ALL_LIVE, duties_before="close")
+    commit_as(git_tracker, "cy", "Execute done")
+    git(git_tracker, "checkout", "-q", "-b", "change")
+    edit(
+        git_tracker / PROJECT,
+        "  nst: {status: live,",
+        "  nst: {status: not-applicable, reason: closed,",
+    )
+    edit(
+        git_tracker / PROJECT, "title: Hand hygiene everywhere", "title: Hand hygiene, most places"
+    )
+    commit_as(git_tracker, "cy", "Drop nst and retitle")
+    # The close gate is met, so its approval is recorded; it covers neither change.
+    gate = run("approve", "hh-spread", "--gate", "close", "--date", "2026-06-20", cwd=git_tracker)
+    assert gate.exit_code == 0, gate.stderr
+    found = run("check", "--base", "main", cwd=git_tracker)
+    assert found.exit_code == 1
+    rules = [line.split("error[")[1].split("]")[0] for line in found.lines if "error[" in line]
+    assert sorted(rules) == ["scope-unapproved", "substance-unapproved"]
+    assert (
+        "    fix: a member of Clinical Practice Committee approves the change with 'diffuse "
+        "approve hh-spread --substance', or revert it"
+    ) in found.lines
+    for decision in (("--scope", "nst"), ("--substance",)):
+        done = run("approve", "hh-spread", *decision, "--date", "2026-06-21", cwd=git_tracker)
+        assert done.exit_code == 0, done.stderr
+    assert run("check", "--base", "main", cwd=git_tracker).exit_code == 0

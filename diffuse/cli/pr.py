@@ -135,6 +135,14 @@ def approve_item(
             show_default=False,
         ),
     ] = None,
+    substance: Annotated[
+        bool,
+        typer.Option(
+            "--substance",
+            help="For a project: approve its record as it stands (a new title, target or "
+            "date), a decision that opens no gate.",
+        ),
+    ] = False,
     on: DateOpt = None,
     root: RootOpt = None,
 ) -> None:
@@ -152,15 +160,18 @@ def approve_item(
     Examples:
       diffuse approve hh-2027 --gate execute --reference "CPC minutes 2027-02-16"
       diffuse approve hh-2027 --scope sea   # sea taken out of scope (not-applicable)
+      diffuse approve hh-2027 --substance   # e.g. a new target_months
       diffuse approve hand-hygiene --body cpc   # release it to the council it moves to
     """
     from diffuse.edits.approve import ApproveRequest, approve
     from diffuse.render import clean
 
-    request = ApproveRequest(item, parse_day(on, "--date"), gate, reference, reason, body, scope)
+    day = parse_day(on, "--date")
+    request = ApproveRequest(item, day, gate, reference, reason, body, scope, substance)
     done = approve(tracker_root(root), request)
     what = f"{done.kind} {done.item}" + (f" to enter {done.gate}" if done.gate else "")
     what += f": {done.scope} out of scope" if done.scope else ""
+    what += ": its record as it stands" if substance else ""
     what += f" for {done.body}" if body else ""
     typer.echo(f"approved {clean(what)} as {clean(done.person)}; committed {done.commit}")
 

@@ -32,6 +32,7 @@ class ApproveRequest:
     reason: str | None = None
     body: str | None = None
     scope: str | None = None  # a site whose change of scope this approves
+    substance: bool = False  # a project's record as it stands, opening no gate
 
 
 @dataclass
@@ -70,6 +71,12 @@ def approve(root: Path, request: ApproveRequest) -> ApproveOutcome:
     gate = None
     if request.scope is not None:
         _scope(loaded, kind, item, request)
+    elif request.substance:
+        if kind != "project" or request.gate is not None:
+            raise DiffuseError(
+                "--substance approves a project's record as it stands (title, target, "
+                "dates), not a gate: give it for a project, without --gate"
+            )
     else:
         gate = _gate(loaded.catalog.workflow, kind, item, request.gate)
     if gate is not None:
@@ -85,6 +92,7 @@ def approve(root: Path, request: ApproveRequest) -> ApproveOutcome:
     edit_file(path, lambda text: append_item(text, ("approvals",), entry), model)
     title = f"Approve {item.id}" + (f" to enter {gate}" if gate else "")
     title += f": {request.scope} out of scope" if request.scope else ""
+    title += ": its record as it stands" if request.substance else ""
     detail = f"{person} for {body.name} on {request.on.isoformat()}."
     message = "\n\n".join(filter(None, [title, detail, request.reference, request.reason]))
     sha = commit_files(repo, [path], message)

@@ -252,7 +252,9 @@ def _unapproved(changed: list[str], kind: str, item: str, org: Organisation, bod
         (changed[0],) if changed[0] not in ("scope",) else ("sites",),
         "substance-unapproved",
         f"{', '.join(changed)} changed on an approved {kind} without a new approval",
-        f"{who} approves the change with 'diffuse approve {item}', or revert it",
+        f"{who} approves the change with 'diffuse approve {item}"
+        + (" --substance" if kind == "project" else "")
+        + "', or revert it",
     )
 
 
@@ -397,15 +399,15 @@ def _project_substance(ctx: Context, path: Path, old: Project, new: Project) -> 
     practice = ctx.catalog.practices.get(new.practice)
     body = practice.approving_body if practice else ""
     added = lc.by_member(lc.added_approvals(old.approvals, new.approvals), org, body)
-    # A change of scope is its own decision, naming the site: a gate approval does not
-    # cover it, nor does it cover anything else.
+    # A change of scope is its own decision, naming the site, and a change of substance
+    # another (`approve --substance`): a gate approval covers neither, nor they a gate.
     if "scope" in changed:
         changed.remove("scope")
         moved = sorted(set(before["scope"]) ^ set(after["scope"]))
         named = {a.scope for a in added if a.scope}
         for site in [s for s in moved if s not in named]:
             ctx.add(path, _scope_unapproved(new.id, site, org, body))
-    approved = [a for a in added if a.scope is None]
+    approved = [a for a in added if a.scope is None and a.gate is None]
     if changed and not approved:
         ctx.add(path, _unapproved(changed, "project", new.id, org, body))
     elif changed:
