@@ -353,6 +353,12 @@ def test_an_adaptation_of_a_fixed_principle_is_decided_by_the_owner_before_close
         "--date", "2026-06-10", cwd=tracker,
     )  # fmt: skip
     assert refused.exit_code == 0, refused.stderr
+    shown = run("show", "hh-spread", "--as-of", "2026-06-11", cwd=tracker)
+    # Words only: the line may wrap at any width.
+    assert (
+        "nst: Gel at the door only (departs from the fixed principle 'Gel at every bed'); "
+        "✗ refused by ada on 2026-06-10"
+    ) in " ".join(shown.stdout.split())
     code, lines = _advance(run, tracker, "2026-07-01")
     assert code == 0, lines
 

@@ -196,8 +196,27 @@ def project_view(
     parts += _roles_and_checklist(project, org, workflow)
     parts += _risks_and_metrics(project, width)
     parts.append(_sites(project, org, width))
+    parts += _adaptations(project)
     parts += _history(project, org)
     return Group(*parts)
+
+
+def _adaptations(project: Project) -> list[RenderableType]:
+    """Each local adaptation, the fixed principle it departs from, and its decision."""
+    rows = [(s, a) for s, state in project.sites.items() for a in state.adaptations]
+    if not rows:
+        return []
+    parts: list[RenderableType] = [_section("Local adaptations")]
+    for site, a in rows:
+        if a.approved_by:
+            decided = f"✓ approved by {a.approved_by} on {a.date}"
+        elif a.refused_by:
+            decided = f"✗ refused by {a.refused_by} on {a.date}"
+        else:
+            decided = "? not decided"
+        touches = f" (departs from the fixed principle '{a.principle}')" if a.principle else ""
+        parts.append(_hang(f"  {site}: ", f"{a.description}{touches}; {decided}"))
+    return parts
 
 
 def _forecast(row: Row | None) -> str:
