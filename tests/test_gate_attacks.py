@@ -216,8 +216,8 @@ def test_a_project_cannot_close_with_every_site_out_of_scope(tracker: Path, run:
     )
     problems = _problems(run, tracker)
     assert any(
-        "error[gate-sites] the project is past 'close' but site scope is no in-scope site is "
-        "live" in line
+        "error[gate-sites] the project is past 'close' but no in-scope site is live: every "
+        "site is not-applicable or excepted, so nothing was diffused" in line
         for line in problems
     ), problems
 

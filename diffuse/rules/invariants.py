@@ -250,5 +250,8 @@ def _site_conditions(
                 "take the site live, mark it not-applicable with a reason, or record an "
                 "exception approved by diffusion oversight"
             )
+            if gap.item == "scope":  # no site at all is in scope and live
+                message = f"the project is past '{phase}' but {gap.text}"
+                fix = "take a site live; a project that reached no site diffused nothing"
             found.append(_at(doc, lc.Gap(loc, "gate-sites", message, fix)))
     return found
