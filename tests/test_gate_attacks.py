@@ -5,6 +5,8 @@ decisions it rests on."""
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 from conftest import Run, git
@@ -303,6 +305,11 @@ def test_a_duty_is_done_by_a_holder_of_its_role_or_recorded_for_one(
     assert "    date: 2026-03-03\n    by: cy\n    recorded_by: ada\n" in project.read_text()
     shown = run("show", "hh-spread", "--as-of", "2026-03-04", cwd=git_tracker)
     assert any("[2026-03-03, by cy, recorded by ada]" in line for line in shown.lines)
+    db = git_tracker / "tracker.db"
+    assert run("export", "sqlite", str(db), "--as-of", "2026-03-04", cwd=git_tracker).exit_code == 0
+    with closing(sqlite3.connect(db)) as connection:
+        query = "SELECT by, recorded_by FROM duties WHERE duty = 'dm-timeline'"
+        assert connection.execute(query).fetchall() == [("cy", "ada")]
 
 
 def test_a_duty_ticked_by_someone_outside_its_role_blocks_the_gate(tracker: Path, run: Run) -> None:
