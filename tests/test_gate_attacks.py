@@ -293,6 +293,9 @@ def test_a_duty_is_done_by_a_holder_of_its_role_or_recorded_for_one(
     )
     other = run("duty", "hh-spread", "dm-timeline", "--done", "--for", "ben", cwd=git_tracker)
     assert other.exit_code == 1 and "which 'ben' does not hold" in other.stderr
+    # Judging a duty not to apply is the holder's call too.
+    na = run("duty", "hh-spread", "dm-timeline", "--na", "--reason", "none", cwd=git_tracker)
+    assert na.exit_code == 1 and "which 'ada' does not hold" in na.stderr
     assert project.read_bytes() == before
     recorded = run(
         "duty", "hh-spread", "dm-timeline", "--done", "--for", "cy", "--date", "2026-03-03",

@@ -169,7 +169,7 @@ def test_duty_done_na_and_refusals(git_tracker: Path, run: Run) -> None:
     )
     assert lines == [
         "-  sr-proven: {status: done, date: 2026-01-20}",
-        "+  sr-proven: {status: na, date: 2026-01-20, reason: proven elsewhere}",
+        "+  sr-proven: {status: na, date: 2026-01-20, reason: proven elsewhere, by: ada}",
     ]
     assert refused(git_tracker, run, "duty", "hh-spread", "it-approval", "--na") == (
         "diffuse: --na needs --reason TEXT saying why the duty does not apply"

@@ -179,8 +179,9 @@ def duty(
         typer.Option(
             "--for",
             metavar="PERSON",
-            help="With --done: the holder of the duty's role who did it, when you record it "
-            "on their behalf (kept as 'by', you as 'recorded_by').",
+            help="With --done or --na: the holder of the duty's role who did it (or judged "
+            "it not to apply), when you record it on their behalf (kept as 'by', you as "
+            "'recorded_by').",
             show_default=False,
         ),
     ] = None,
@@ -192,8 +193,8 @@ def duty(
 ) -> None:
     """Record a checklist duty as done, not applicable, or open again.
 
-    Several duties may be given at once; each gets the same record. A duty is done by a
-    holder of its role: you, or the holder named by --for.
+    Several duties may be given at once; each gets the same record. A duty is done (or
+    marked na) by a holder of its role: you, or the holder named by --for.
 
     \b
     Example:

@@ -37,17 +37,19 @@ def record_duty(root: Path, request: DutyRequest, options: EditOptions) -> EditR
         )
     if request.status is DutyStatus.NOT_APPLICABLE and not (request.reason or "").strip():
         raise DiffuseError("--na needs --reason TEXT saying why the duty does not apply")
-    if request.holder is not None and request.status is not DutyStatus.DONE:
-        raise DiffuseError("--for names who did the work: it goes with --done")
+    if request.holder is not None and request.status is DutyStatus.OPEN:
+        raise DiffuseError("--for names the holder who decided it: it goes with --done or --na")
     fields: list[tuple[str, Scalar]] = [("status", request.status.value)]
     duties = list(dict.fromkeys(request.duties))
     recorder = holder = None
-    if request.status is DutyStatus.DONE:
+    if request.status is not DutyStatus.OPEN:
+        # Done, or judged not to apply: either is the call of a holder of the duty's role.
         recorder, holder = _doer(loaded, root, project, duties, request.holder, options)
+    if request.status is DutyStatus.DONE:
         fields += [("date", options.on), ("by", holder)]
         fields += [("evidence", request.evidence)] if request.evidence else []
     elif request.status is DutyStatus.NOT_APPLICABLE:
-        fields += [("reason", request.reason)]
+        fields += [("reason", request.reason), ("by", holder)]
 
     def change(text: str) -> str:
         for duty in duties:
@@ -61,8 +63,9 @@ def record_duty(root: Path, request: DutyRequest, options: EditOptions) -> EditR
 
     summary = f"{project.id}: duty {', '.join(duties)} {request.status.value}"
     if request.status is DutyStatus.DONE:
-        summary += f" on {options.on} by {holder}"
-        summary += f" (recorded by {recorder})" if recorder != holder else ""
+        summary += f" on {options.on}"
+    if holder is not None:
+        summary += f" by {holder}" + (f" (recorded by {recorder})" if recorder != holder else "")
     return record.apply(root, path, change, summary, options)
 
 

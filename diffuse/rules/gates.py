@@ -174,8 +174,8 @@ def _done_gaps(
 
 
 def holder_gaps(workflow: Workflow, project: Project, target: str | None) -> list[Gap]:
-    """Duties this move settles (due by the phase left, or one skipped) marked done by
-    someone who does not hold the duty's role: a duty is done by a holder, or recorded for
+    """Duties this move settles (due by the phase left, or one skipped) marked done (or na)
+    by someone who does not hold the duty's role: a duty is done by a holder, or recorded for
     one (`by` the holder, `recorded_by` the person who typed it). Duties of gates passed
     before were judged there, by the holders of then. `target` None: every duty not yet
     settled."""
@@ -186,14 +186,14 @@ def holder_gaps(workflow: Workflow, project: Project, target: str | None) -> lis
     gaps = []
     for duty in workflow.duties:
         record = project.checklist.get(duty.id)
-        if record is None or record.status is not DutyStatus.DONE or record.by is None:
+        if record is None or record.status is DutyStatus.OPEN or record.by is None:
             continue
         if workflow.index(duty.due) not in due:
             continue
         holders = project.roles.get(duty.role, [])
         if record.by not in holders:
             text = (
-                f"marked done by '{record.by}', who does not hold the role "
+                f"marked {record.status} by '{record.by}', who does not hold the role "
                 f"'{workflow.role_name(duty.role)}' (held by {', '.join(holders) or 'nobody'})"
             )
             gaps.append(Gap(duty.role, "holder", duty.id, text))
