@@ -462,3 +462,22 @@ def test_a_gate_approval_does_not_cover_a_scope_or_substance_change(
         done = run("approve", "hh-spread", *decision, "--date", "2026-06-21", cwd=git_tracker)
         assert done.exit_code == 0, done.stderr
     assert run("check", "--base", "main", cwd=git_tracker).exit_code == 0
+
+
+def test_validates_fix_for_a_missing_gate_approval_works_for_the_day_of_the_move(
+    git_tracker: Path, run: Run
+) -> None:
+    edit(
+        git_tracker / PROJECT,
+        "approvals:\n  - {gate: plan, body: cpc, by: ben, date: 2026-02-01}\n",
+        "approvals: []\n",
+    )
+    commit_as(git_tracker, "cy", "Lose the plan approval")
+    problems = _problems(run, git_tracker)
+    assert any("error[gate-approval] entered 'plan' on 2026-02-01" in p for p in problems)
+    late = run("approve", "hh-spread", "--gate", "plan", "--date", "2026-02-02", cwd=git_tracker)
+    assert late.exit_code == 1
+    assert "the project entered 'plan' on 2026-02-01, before 2026-02-02" in late.stderr
+    done = run("approve", "hh-spread", "--gate", "plan", "--date", "2026-02-01", cwd=git_tracker)
+    assert done.exit_code == 0, done.stderr
+    assert run("validate", cwd=git_tracker).exit_code == 0
