@@ -481,3 +481,11 @@ def test_validates_fix_for_a_missing_gate_approval_works_for_the_day_of_the_move
     done = run("approve", "hh-spread", "--gate", "plan", "--date", "2026-02-01", cwd=git_tracker)
     assert done.exit_code == 0, done.stderr
     assert run("validate", cwd=git_tracker).exit_code == 0
+
+
+def test_a_site_set_live_by_hand_with_no_go_live_date_does_not_count(
+    tracker: Path, run: Run
+) -> None:
+    _ready_to_close(tracker, dict(ALL_LIVE, sou="{status: live}"))
+    lines = _refused(run, tracker, "2026-07-01")
+    assert "    ✗ [site] sou: live, with no go_live_actual to say since when" in lines

@@ -230,8 +230,10 @@ def test_a_declared_workflow_sets_its_own_site_and_duty_conditions(tracker: Path
     project.write_text(
         "id: hh-spread\npractice: hand-hygiene\ntitle: Hand hygiene\nphase: set-up\n"
         "checklist:\n  handover: {status: na, reason: later}\n"
-        "sites:\n  nor: {status: sustained}\n  nst: {status: live}\n"
-        "  sou: {status: not-applicable, reason: closed}\n  sea: {status: sustained}\n"
+        "sites:\n  nor: {status: sustained, go_live_actual: 2026-03-01}\n"
+        "  nst: {status: live, go_live_actual: 2026-03-01}\n"
+        "  sou: {status: not-applicable, reason: closed}\n"
+        "  sea: {status: sustained, go_live_actual: 2026-03-01}\n"
     )
     assert run("validate", cwd=tracker).exit_code == 0
     assert _advance(run, tracker) == [

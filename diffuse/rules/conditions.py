@@ -235,7 +235,8 @@ def _far_enough(state: SiteState, need: int, on: date | None) -> bool:
     if state.status is SiteStatus.NOT_APPLICABLE or SITE_PROGRESS.index(state.status) < need:
         return False
     live = state.go_live_actual
-    return not (on and state.status in LIVE and live and live > on)
+    # Judged on a day, a live site counts from the day it went live, which must be known.
+    return not (on and state.status in LIVE and (live is None or live > on))
 
 
 def _site_shortfall(
@@ -255,6 +256,8 @@ def _site_shortfall(
         if on is None or exception.date <= on:
             return None
         return f"{state.status}; its exception is dated {exception.date}, after {on}"
+    if SITE_PROGRESS.index(state.status) >= need and state.go_live_actual is None:
+        return f"{state.status}, with no go_live_actual to say since when"
     if SITE_PROGRESS.index(state.status) >= need:
         return f"{state.status} from {state.go_live_actual}, not {wanted} on {on}"
     return f"{state.status}, not {wanted}"
