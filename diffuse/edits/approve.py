@@ -5,6 +5,10 @@ organisation's people), so the commit that adds the entry is the approver's own:
 `diffuse check --verify-signoff` later requires. The approval is for the practice's
 approving body, or with `body` for another body the approver sits on: a practice moving
 to another approving body needs the approval of the body it leaves.
+
+A project's approval is one of three decisions, none standing in for another: entering a
+gate (refused unless the gate is met on its date), taking a site out of scope (`scope`),
+or its record as it stands (`substance`).
 """
 
 from __future__ import annotations
