@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import Run, git
+from lifecycle import write_project
 from prflow import act_as, commit_as, edit, with_practice
 
 
@@ -35,6 +36,15 @@ def test_approve_records_the_git_user_and_commits_only_that_file(repo: Path, run
 
 
 def test_a_project_approval_names_the_next_gate(repo: Path, run: Run) -> None:
+    project = repo / "projects" / "hh-spread.yaml"
+    before = project.read_bytes()
+    unmet = run("approve", "hh-spread", "--date", "2026-03-01", cwd=repo)
+    assert unmet.exit_code == 1
+    assert "the gate to enter 'execute' is not met on 2026-03-01" in unmet.stderr
+    assert "  ✗ [duty] sr-announce: " in unmet.stderr
+    assert project.read_bytes() == before
+    write_project(repo, "plan", duties_before="execute")
+    commit_as(repo, "cy", "Plan done")
     result = run("approve", "hh-spread", "--date", "2026-03-01", cwd=repo)
     assert result.exit_code == 0, result.stderr
     assert "approved project hh-spread to enter execute as ada" in result.stdout

@@ -39,8 +39,13 @@ def test_close_is_refused_while_an_in_scope_site_is_not_live(tracker: Path, run:
     before = project.read_bytes()
     result = run("advance", "hh-spread", "--by", "cy", "--date", "2026-07-01", cwd=tracker)
     assert result.exit_code == 1
+    # The approval of 20 June was given while sou was not live, so it counts for nothing.
     assert result.lines == [
-        "hh-spread: execute -> close: gate NOT met, 1 item(s) missing",
+        "hh-spread: execute -> close: gate NOT met, 2 item(s) missing",
+        "  Sponsoring Body: diffusion oversight:",
+        "    ✗ [approval] close: record an approval to enter 'close' by a member of Clinical "
+        "Practice Committee; the approval by 'ada' on 2026-06-20 counts for nothing: the gate "
+        "was not met that day (sou: implementing, not live)",
         "  Sites: live, not-applicable with a reason, or excepted by diffusion oversight:",
         "    ✗ [site] sou: implementing, not live",
     ]
@@ -53,7 +58,7 @@ def test_a_site_is_excepted_only_with_a_reason_or_by_oversight(tracker: Path, ru
     exception = "{reason: ward closed for rebuild, approved_by: cy, date: 2026-06-15}"
     sites["sou"] = f"{{status: implementing, exception: {exception}}}"
     project = _ready_to_close(tracker, sites)
-    assert _advance(run, tracker)[1:] == [
+    assert _advance(run, tracker)[-3:] == [
         "  Sites: live, not-applicable with a reason, or excepted by diffusion oversight:",
         "    ✗ [site] sou: implementing; its exception is approved by 'cy', who is not a member "
         "of the approving body",
@@ -225,8 +230,10 @@ def test_a_declared_workflow_sets_its_own_site_and_duty_conditions(tracker: Path
     project.write_text(
         "id: hh-spread\npractice: hand-hygiene\ntitle: Hand hygiene\nphase: set-up\n"
         "checklist:\n  handover: {status: na, reason: later}\n"
-        "sites:\n  nor: {status: sustained}\n  nst: {status: live}\n"
-        "  sou: {status: not-applicable, reason: closed}\n  sea: {status: sustained}\n"
+        "sites:\n  nor: {status: sustained, go_live_actual: 2026-03-01}\n"
+        "  nst: {status: live, go_live_actual: 2026-03-01}\n"
+        "  sou: {status: not-applicable, reason: closed}\n"
+        "  sea: {status: sustained, go_live_actual: 2026-03-01}\n"
     )
     assert run("validate", cwd=tracker).exit_code == 0
     assert _advance(run, tracker) == [

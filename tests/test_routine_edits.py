@@ -169,7 +169,7 @@ def test_duty_done_na_and_refusals(git_tracker: Path, run: Run) -> None:
     )
     assert lines == [
         "-  sr-proven: {status: done, date: 2026-01-20}",
-        "+  sr-proven: {status: na, date: 2026-01-20, reason: proven elsewhere}",
+        "+  sr-proven: {status: na, date: 2026-01-20, reason: proven elsewhere, by: ada}",
     ]
     assert refused(git_tracker, run, "duty", "hh-spread", "it-approval", "--na") == (
         "diffuse: --na needs --reason TEXT saying why the duty does not apply"
@@ -270,7 +270,7 @@ def test_commit_commits_just_that_file(git_tracker: Path, run: Run) -> None:
     result = run(
         "duty",
         "hh-spread",
-        "dm-timeline",
+        "sr-announce",
         "--done",
         "--date",
         "2026-03-03",
@@ -278,13 +278,10 @@ def test_commit_commits_just_that_file(git_tracker: Path, run: Run) -> None:
         cwd=git_tracker,
     )
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.startswith("hh-spread: duty dm-timeline done on 2026-03-03; committed ")
+    done = "hh-spread: duty sr-announce done on 2026-03-03 by ada"
+    assert result.stdout.startswith(f"{done}; committed ")
     shown = git(git_tracker, "show", "--name-only", "--format=%an <%ae>%n%s", "HEAD")
-    assert shown.splitlines()[:3] == [
-        "Ada Chair <ada@example.org>",
-        "hh-spread: duty dm-timeline done on 2026-03-03",
-        "",
-    ]
+    assert shown.splitlines()[:3] == ["Ada Chair <ada@example.org>", done, ""]
     assert shown.splitlines()[3] == "projects/hh-spread.yaml"
     # Recorded as git's author identity, mapped to a person: ada.
     assert "    date: 2026-03-03\n    by: ada\n" in (git_tracker / PROJECT).read_text()

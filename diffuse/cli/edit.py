@@ -81,12 +81,28 @@ def site_update(
     adaptation: Annotated[
         str | None, typer.Option(metavar="TEXT", help="Request a local adaptation.")
     ] = None,
+    principle: Annotated[
+        str | None,
+        typer.Option(
+            metavar="TEXT|N",
+            help="With --adaptation: the fixed principle of the practice it departs from, "
+            "by text or number; the practice owner then decides it, before close.",
+        ),
+    ] = None,
     approve_adaptation: Annotated[
         str | None,
         typer.Option(
             metavar="TEXT|N",
             help="Approve a requested adaptation (diffusion oversight: the project's "
-            "sponsor-oversight role or a member of the approving body).",
+            "sponsor-oversight role or a member of the approving body; the practice "
+            "owner for one that departs from a fixed principle).",
+        ),
+    ] = None,
+    refuse_adaptation: Annotated[
+        str | None,
+        typer.Option(
+            metavar="TEXT|N",
+            help="Refuse a requested adaptation (decided by the same people as approving).",
         ),
     ] = None,
     reason: Annotated[
@@ -119,6 +135,8 @@ def site_update(
       diffuse site hh-spread nor --status live --date 2026-05-04
       diffuse site hh-spread sea --barrier "No sinks in bay 3" --go-live 2026-07-01
       diffuse site hh-spread sou --status not-applicable --reason "No inpatient beds"
+      diffuse site hh-spread nst --adaptation "Gel only, no soap" --principle 1
+      diffuse site hh-spread nst --refuse-adaptation 1   # as the practice owner
     """
     from diffuse.edits.site import SiteRequest, update_site
 
@@ -133,10 +151,12 @@ def site_update(
         parse_day(go_live, "--go-live") if go_live else None,
         tuple(barrier or ()),
         tuple(resolve or ()),
-        adaptation,
-        approve_adaptation,
-        reason,
-        excepted,
+        adaptation=adaptation,
+        principle=principle,
+        approve=approve_adaptation,
+        refuse=refuse_adaptation,
+        reason=reason,
+        exception=excepted,
     )
     echo_result(update_site(tracker_root(root), request, edit_options(dry_run, commit, by, on)))
 
@@ -158,6 +178,17 @@ def duty(
     reason: Annotated[
         str | None, typer.Option(metavar="TEXT", help="Why the duty does not apply.")
     ] = None,
+    holder: Annotated[
+        str | None,
+        typer.Option(
+            "--for",
+            metavar="PERSON",
+            help="With --done or --na: the holder of the duty's role who did it (or judged "
+            "it not to apply), when you record it on their behalf (kept as 'by', you as "
+            "'recorded_by').",
+            show_default=False,
+        ),
+    ] = None,
     dry_run: DryRunOpt = False,
     commit: CommitOpt = False,
     by: ByOpt = None,
@@ -166,11 +197,13 @@ def duty(
 ) -> None:
     """Record a checklist duty as done, not applicable, or open again.
 
-    Several duties may be given at once; each gets the same record.
+    Several duties may be given at once; each gets the same record. A duty is done (or
+    marked na) by a holder of its role: you, or the holder named by --for.
 
     \b
     Example:
       diffuse duty hh-spread dm-charter --done --evidence https://intranet/charter
+      diffuse duty hh-spread dm-charter --done --for cy   # cy did it; you record it
       diffuse duty hh-spread it-requirements --na --reason "No system changes needed"
     """
     from diffuse.edits.checklist import DutyRequest, record_duty
@@ -187,7 +220,7 @@ def duty(
     ]
     if len(chosen) != 1:
         raise typer.BadParameter("give exactly one of --done, --na or --open")
-    request = DutyRequest(project, tuple(duty_ids), chosen[0], evidence, reason)
+    request = DutyRequest(project, tuple(duty_ids), chosen[0], evidence, reason, holder)
     echo_result(record_duty(tracker_root(root), request, edit_options(dry_run, commit, by, on)))
 
 

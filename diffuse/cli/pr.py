@@ -126,6 +126,23 @@ def approve_item(
             show_default=False,
         ),
     ] = None,
+    scope: Annotated[
+        str | None,
+        typer.Option(
+            metavar="SITE",
+            help="For a project: approve taking SITE out of scope (not-applicable), a "
+            "decision of its own that opens no gate.",
+            show_default=False,
+        ),
+    ] = None,
+    substance: Annotated[
+        bool,
+        typer.Option(
+            "--substance",
+            help="For a project: approve its record as it stands (a new title, target or "
+            "date), a decision that opens no gate.",
+        ),
+    ] = False,
     on: DateOpt = None,
     root: RootOpt = None,
 ) -> None:
@@ -136,17 +153,25 @@ def approve_item(
     organisation' makes an empty commit approving the current approving bodies and
     workflow.
 
+    A gate approval is refused unless the gate is met on its date (--date): it counts
+    only for a gate met that day, and only while nothing the gate checks has changed.
+
     \b
     Examples:
       diffuse approve hh-2027 --gate execute --reference "CPC minutes 2027-02-16"
+      diffuse approve hh-2027 --scope sea   # sea taken out of scope (not-applicable)
+      diffuse approve hh-2027 --substance   # e.g. a new target_months
       diffuse approve hand-hygiene --body cpc   # release it to the council it moves to
     """
     from diffuse.edits.approve import ApproveRequest, approve
     from diffuse.render import clean
 
-    request = ApproveRequest(item, parse_day(on, "--date"), gate, reference, reason, body)
+    day = parse_day(on, "--date")
+    request = ApproveRequest(item, day, gate, reference, reason, body, scope, substance)
     done = approve(tracker_root(root), request)
     what = f"{done.kind} {done.item}" + (f" to enter {done.gate}" if done.gate else "")
+    what += f": {done.scope} out of scope" if done.scope else ""
+    what += ": its record as it stands" if substance else ""
     what += f" for {done.body}" if body else ""
     typer.echo(f"approved {clean(what)} as {clean(done.person)}; committed {done.commit}")
 

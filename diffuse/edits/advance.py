@@ -51,7 +51,7 @@ def advance_project(root: Path, request: AdvanceRequest) -> AdvanceOutcome:
     except GateError as exc:
         raise DiffuseError(str(exc)) from None
     practice = catalog.practices.get(project.practice)
-    report = evaluate(catalog.workflow, loaded.org, practice, project, target)
+    report = evaluate(catalog.workflow, loaded.org, practice, project, target, options.on)
     outcome = AdvanceOutcome(report, catalog.workflow, options.dry_run)
     if not outcome.passed or options.dry_run:
         return outcome

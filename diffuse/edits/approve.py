@@ -5,6 +5,10 @@ organisation's people), so the commit that adds the entry is the approver's own:
 `diffuse check --verify-signoff` later requires. The approval is for the practice's
 approving body, or with `body` for another body the approver sits on: a practice moving
 to another approving body needs the approval of the body it leaves.
+
+A project's approval is one of three decisions, none standing in for another: entering a
+gate (refused unless the gate is met on its date), taking a site out of scope (`scope`),
+or its record as it stands (`substance`).
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ class ApproveRequest:
     reference: str | None = None
     reason: str | None = None
     body: str | None = None
+    scope: str | None = None  # a site whose change of scope this approves
+    substance: bool = False  # a project's record as it stands, opening no gate
 
 
 @dataclass
@@ -42,6 +48,7 @@ class ApproveOutcome:
     path: Path
     commit: str
     gate: str | None = None
+    scope: str | None = None
 
 
 def approve(root: Path, request: ApproveRequest) -> ApproveOutcome:
@@ -65,7 +72,19 @@ def approve(root: Path, request: ApproveRequest) -> ApproveOutcome:
             f"'{person}' is not a member of {body.name} ('{body.id}'){which}; its members "
             f"are: {', '.join(body.members) or 'none'}{hint}"
         )
-    gate = _gate(loaded.catalog.workflow, kind, item, request.gate)
+    gate = None
+    if request.scope is not None:
+        _scope(loaded, kind, item, request)
+    elif request.substance:
+        if kind != "project" or request.gate is not None:
+            raise DiffuseError(
+                "--substance approves a project's record as it stands (title, target, "
+                "dates), not a gate: give it for a project, without --gate"
+            )
+    else:
+        gate = _gate(loaded.catalog.workflow, kind, item, request.gate)
+    if gate is not None:
+        _gate_met(loaded, item, gate, request.on)
     entry = _entry(body.id, person, request, gate)
     _refuse_duplicate(item, entry)
     path = loaded.catalog.document(kind, item.id).path
@@ -76,10 +95,12 @@ def approve(root: Path, request: ApproveRequest) -> ApproveOutcome:
 
     edit_file(path, lambda text: append_item(text, ("approvals",), entry), model)
     title = f"Approve {item.id}" + (f" to enter {gate}" if gate else "")
+    title += f": {request.scope} out of scope" if request.scope else ""
+    title += ": its record as it stands" if request.substance else ""
     detail = f"{person} for {body.name} on {request.on.isoformat()}."
     message = "\n\n".join(filter(None, [title, detail, request.reference, request.reason]))
     sha = commit_files(repo, [path], message)
-    return ApproveOutcome(item.id, kind, person, body.id, path, sha, gate)
+    return ApproveOutcome(item.id, kind, person, body.id, path, sha, gate, request.scope)
 
 
 def _body(loaded: Loaded, kind: str, item: Any, given: str | None) -> Body:
@@ -118,17 +139,52 @@ def _gate(workflow: Workflow, kind: str, item: Any, gate: str | None) -> str | N
     return gate
 
 
+def _scope(loaded: Loaded, kind: str, item: Any, request: ApproveRequest) -> None:
+    """A change of scope is a decision of its own: it names the site, opens no gate."""
+    if kind != "project":
+        raise DiffuseError("--scope is for projects: it approves a site taken out of scope")
+    if request.gate is not None:
+        raise DiffuseError(
+            "--scope and --gate are separate decisions: approve the scope change, then the gate"
+        )
+    site = request.scope
+    if loaded.org.site(site or "") is None:
+        known = ", ".join(s.id for s in loaded.org.sites)
+        raise DiffuseError(f"--scope: no site '{site}' in the organisation; sites: {known}")
+
+
+def _gate_met(loaded: Loaded, project: Any, gate: str, on: date) -> None:
+    """Refuse a gate approval that would count for nothing: the gate unmet that day."""
+    from diffuse.rules.gates import approvable
+
+    catalog = loaded.catalog
+    practice = catalog.practices.get(project.practice)
+    gaps = approvable(catalog.workflow, loaded.org, practice, project, gate, on)
+    if gaps:
+        listed = "\n".join(f"  ✗ [{g.kind}] {g.item}: {g.text}" for g in gaps)
+        raise DiffuseError(
+            f"the gate to enter '{gate}' is not met on {on.isoformat()}, so an approval "
+            f"dated then would count for nothing; nothing was changed:\n{listed}"
+        )
+
+
 def _entry(body: str, person: str, request: ApproveRequest, gate: str | None) -> dict[str, Scalar]:
     entry: dict[str, Scalar] = {"body": body, "by": person, "date": request.on}
-    optional = {"gate": gate, "reference": request.reference, "reason": request.reason}
+    optional = {
+        "gate": gate,
+        "scope": request.scope,
+        "reference": request.reference,
+        "reason": request.reason,
+    }
     entry.update({k: v for k, v in optional.items() if v})
     return entry
 
 
 def _refuse_duplicate(item: Practice | Project, entry: dict[str, Scalar]) -> None:
     for approval in item.approvals:
-        same = (approval.body, approval.by, approval.gate, approval.date)
-        if same == (entry["body"], entry["by"], entry.get("gate"), entry["date"]):
+        same = (approval.body, approval.by, approval.gate, approval.scope, approval.date)
+        wanted = (entry["body"], entry["by"], entry.get("gate"), entry.get("scope"))
+        if same == (*wanted, entry["date"]):
             raise DiffuseError(
                 f"'{entry['by']}' already approved '{item.id}'"
                 + (f" to enter '{approval.gate}'" if approval.gate else "")

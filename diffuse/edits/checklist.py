@@ -22,6 +22,7 @@ class DutyRequest:
     status: DutyStatus
     evidence: str | None = None
     reason: str | None = None
+    holder: str | None = None  # done by this holder of the role, recorded on their behalf
 
 
 def record_duty(root: Path, request: DutyRequest, options: EditOptions) -> EditResult:
@@ -36,25 +37,70 @@ def record_duty(root: Path, request: DutyRequest, options: EditOptions) -> EditR
         )
     if request.status is DutyStatus.NOT_APPLICABLE and not (request.reason or "").strip():
         raise DiffuseError("--na needs --reason TEXT saying why the duty does not apply")
+    if request.holder is not None and request.status is DutyStatus.OPEN:
+        raise DiffuseError("--for names the holder who decided it: it goes with --done or --na")
     fields: list[tuple[str, Scalar]] = [("status", request.status.value)]
+    duties = list(dict.fromkeys(request.duties))
+    recorder = holder = None
+    if request.status is not DutyStatus.OPEN:
+        # Done, or judged not to apply: either is the call of a holder of the duty's role.
+        recorder, holder = _doer(loaded, root, project, duties, request.holder, options)
     if request.status is DutyStatus.DONE:
-        by = _recorder(loaded, root, options)
-        fields += [("date", options.on), *([("by", by)] if by else [])]
+        fields += [("date", options.on), ("by", holder)]
         fields += [("evidence", request.evidence)] if request.evidence else []
     elif request.status is DutyStatus.NOT_APPLICABLE:
-        fields += [("reason", request.reason)]
-    duties = list(dict.fromkeys(request.duties))
+        fields += [("reason", request.reason), ("by", holder)]
 
     def change(text: str) -> str:
         for duty in duties:
             for name, value in fields:
                 text = set_value(text, ("checklist", duty, name), value)
+            old = project.checklist.get(duty)
+            if recorder is not None and (recorder != holder or (old and old.recorded_by)):
+                # Who typed it is kept beside who did it; a stale one is overwritten.
+                text = set_value(text, ("checklist", duty, "recorded_by"), recorder)
         return text
 
     summary = f"{project.id}: duty {', '.join(duties)} {request.status.value}"
     if request.status is DutyStatus.DONE:
         summary += f" on {options.on}"
+    if holder is not None:
+        summary += f" by {holder}" + (f" (recorded by {recorder})" if recorder != holder else "")
     return record.apply(root, path, change, summary, options)
+
+
+def _doer(
+    loaded: Loaded,
+    root: Path,
+    project: Project,
+    duties: list[str],
+    holder: str | None,
+    options: EditOptions,
+) -> tuple[str, str]:
+    """Who records the duties and who did them: a holder of each duty's role, the
+    recorder themself unless `holder` (--for) names another."""
+    from diffuse.edits.identity import current_person
+
+    recorder = current_person(loaded.org, root, options.by)
+    doer = record.person(loaded, "--for", holder) if holder is not None else recorder
+    workflow = loaded.catalog.workflow
+    roles = {d.id: d.role for d in workflow.duties}
+    for duty in duties:
+        held = project.roles.get(roles[duty], [])
+        if doer not in held:
+            hint = (
+                f"; the holder marks it done, or give --for {held[0]} to record it for them"
+                if held and holder is None
+                else f"; assign the role first: diffuse role {project.id} {roles[duty]} PERSON"
+                if not held
+                else ""
+            )
+            raise DiffuseError(
+                f"{duty} is a duty of '{workflow.role_name(roles[duty])}', which '{doer}' "
+                f"does not hold (held by {', '.join(held) or 'nobody'}){hint}; nothing was "
+                "changed"
+            )
+    return recorder, doer
 
 
 def assign_role(
@@ -73,6 +119,8 @@ def assign_role(
             held = ", ".join(current) or "nobody"
             raise DiffuseError(f"{', '.join(missing)} not in role '{role}' (held by {held})")
         holders = [p for p in current if p not in people]
+        if not holders:
+            _keep_required(loaded, project, role)
     else:
         holders = current + [p for p in people if p not in current]
 
@@ -82,6 +130,21 @@ def assign_role(
     verb = "removed from" if remove else "assigned to"
     summary = f"{project.id}: {', '.join(people)} {verb} {role}"
     return record.apply(root, path, change, summary, options)
+
+
+def _keep_required(loaded: Loaded, project: Project, role: str) -> None:
+    """A role a passed gate required is never left empty: someone answers for it."""
+    workflow = loaded.catalog.workflow
+    if project.phase not in workflow.phases:
+        return
+    for phase in workflow.phases[1 : workflow.index(project.phase) + 1]:
+        gate = workflow.gates.get(phase)
+        if gate is not None and role in gate.roles:
+            raise DiffuseError(
+                f"the project passed '{phase}', which needs someone in the role "
+                f"'{workflow.role_name(role)}'; assign the successor first, then remove; "
+                "nothing was changed"
+            )
 
 
 @dataclass(frozen=True)
@@ -158,9 +221,3 @@ def _risk_index(project: Project, risk: str) -> int | None:
             f"{len(found)} risks of category '{risk}' (numbers {numbers}); give the number"
         )
     return found[0] if found else None
-
-
-def _recorder(loaded: Loaded, root: Path, options: EditOptions) -> str | None:
-    from diffuse.edits.identity import maybe_person
-
-    return maybe_person(loaded.org, root, options.by)

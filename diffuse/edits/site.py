@@ -2,8 +2,10 @@
 local leader, barriers and local adaptations.
 
 Going live records the actual go-live date (the forecast and the scorecard read it). A
-local adaptation is requested by the site and approved by diffusion oversight: a person
-holding the project's oversight role or a member of the practice's approving body. A site
+local adaptation is requested by the site and approved or refused by diffusion oversight:
+a person holding the project's oversight role or a member of the practice's approving
+body. One that departs from a fixed principle names it (`--principle`) and is decided by
+the practice's owner alone; the close gate waits for that decision. A site
 leaves the close gate's count only as not-applicable with a reason, or by an exception a
 member of the approving body records (`--except REASON`).
 """
@@ -39,7 +41,9 @@ class SiteRequest:
     barriers: tuple[str, ...] = ()
     resolved: tuple[str, ...] = ()
     adaptation: str | None = None
+    principle: str | None = None  # the fixed principle the requested adaptation departs from
     approve: str | None = None
+    refuse: str | None = None
     reason: str | None = None  # why the site is not-applicable
     exception: str | None = None  # why oversight lets the site off the close gate
 
@@ -51,16 +55,17 @@ def update_site(root: Path, request: SiteRequest, options: EditOptions) -> EditR
     state = project.sites.get(request.site, SiteState())
     fields = _fields(loaded, request, state, options.on)
     barriers = _barriers(state.barriers, request)
-    approver = _approver(loaded, root, project, request, options)
+    principle = _principle(loaded, project, request)
+    decision = _decision(loaded, root, project, state, request, options)
+    approver = decision[2] if decision else None
     excuser = _excuser(loaded, root, project, request, options)
-    wanted = (fields, barriers is not None, request.adaptation, approver, request.note, excuser)
+    wanted = (fields, barriers is not None, request.adaptation, decision, request.note, excuser)
     if not any(wanted):
         raise DiffuseError(
             "nothing to change: give --status, --health, --adkar, --note, --leader, "
-            "--go-live, --reason, --barrier, --resolve, --adaptation, --approve-adaptation "
-            "or --except"
+            "--go-live, --reason, --barrier, --resolve, --adaptation, --approve-adaptation, "
+            "--refuse-adaptation or --except"
         )
-    approved = _adaptation_index(state, request.approve) if request.approve else None
     by = None if approver else _recorder(loaded, root, options)
     where = ("sites", request.site)
 
@@ -74,6 +79,7 @@ def update_site(root: Path, request: SiteRequest, options: EditOptions) -> EditR
             item: dict[str, Scalar] = {
                 "description": request.adaptation,
                 "requested": options.on,
+                **({"principle": principle} if principle else {}),
             }
             text = append_item(text, (*where, "adaptations"), item)
         if excuser is not None:
@@ -83,9 +89,10 @@ def update_site(root: Path, request: SiteRequest, options: EditOptions) -> EditR
                 ("date", options.on),
             ):
                 text = set_value(text, (*where, "exception", name), value)
-        if approved is not None:
-            text = set_value(text, (*where, "adaptations", approved, "approved_by"), approver)
-            text = set_value(text, (*where, "adaptations", approved, "date"), options.on)
+        if decision is not None:
+            index, field, person = decision
+            text = set_value(text, (*where, "adaptations", index, field), person)
+            text = set_value(text, (*where, "adaptations", index, "date"), options.on)
         if request.note is not None:
             text = set_value(text, (*where, "note"), request.note)
             entry: dict[str, Scalar] = {"date": options.on, "site": request.site}
@@ -149,30 +156,64 @@ def _find(items: list[str], wanted: str, what: str, option: str) -> int:
     raise DiffuseError(f"{option}: no {what} '{wanted}' at this site; recorded: {listed}")
 
 
-def _adaptation_index(state: SiteState, wanted: str) -> int:
-    index = _find(
-        [a.description for a in state.adaptations], wanted, "adaptation", "--approve-adaptation"
-    )
-    if state.adaptations[index].approved_by:
-        done = state.adaptations[index]
+def _adaptation_index(state: SiteState, wanted: str, option: str) -> int:
+    index = _find([a.description for a in state.adaptations], wanted, "adaptation", option)
+    done = state.adaptations[index]
+    if done.decided_by:
+        verb = "approved" if done.approved_by else "refused"
         raise DiffuseError(
-            f"--approve-adaptation: '{done.description}' was approved by {done.approved_by} "
-            f"on {done.date}; nothing was changed"
+            f"{option}: '{done.description}' was {verb} by {done.decided_by} on {done.date}; "
+            "nothing was changed"
         )
     return index
 
 
-def _approver(
-    loaded: Loaded, root: Path, project: Project, request: SiteRequest, options: EditOptions
-) -> str | None:
-    if request.approve is None:
+def _principle(loaded: Loaded, project: Project, request: SiteRequest) -> str | None:
+    """The fixed principle a requested adaptation departs from, by its text or number."""
+    if request.principle is None:
         return None
+    if not request.adaptation:
+        raise DiffuseError("--principle names what --adaptation departs from; give both")
+    practice = loaded.catalog.practices.get(project.practice)
+    fixed = practice.key_principles.fixed if practice and practice.key_principles else []
+    return fixed[_find(fixed, request.principle, "fixed principle", "--principle")]
+
+
+def _decision(
+    loaded: Loaded,
+    root: Path,
+    project: Project,
+    state: SiteState,
+    request: SiteRequest,
+    options: EditOptions,
+) -> tuple[int, str, str] | None:
+    """The adaptation decided, the field that records it, and who decides: the practice
+    owner for one that departs from a fixed principle, diffusion oversight otherwise."""
+    if request.approve is None and request.refuse is None:
+        return None
+    if request.approve is not None and request.refuse is not None:
+        raise DiffuseError("give --approve-adaptation or --refuse-adaptation, not both")
+    option = "--approve-adaptation" if request.approve is not None else "--refuse-adaptation"
+    index = _adaptation_index(state, request.approve or request.refuse or "", option)
+    field = "approved_by" if request.approve is not None else "refused_by"
     person, body = _oversight(loaded, root, project, options)
+    adaptation = state.adaptations[index]
+    if adaptation.principle:
+        practice = loaded.catalog.practices.get(project.practice)
+        owner = practice.owner if practice else None
+        if person == owner:
+            return index, field, person
+        raise DiffuseError(
+            f"{option}: '{adaptation.description}' departs from the fixed principle "
+            f"'{adaptation.principle}', which only the practice owner "
+            f"({owner or 'none named'}) may decide; '{person}' is not"
+        )
     if person in project.roles.get(OVERSIGHT_ROLE, []) or (body and person in body.members):
-        return person
+        return index, field, person
     raise DiffuseError(
-        f"--approve-adaptation: '{person}' is not diffusion oversight for '{project.id}': "
-        f"local adaptations are approved by the '{OVERSIGHT_ROLE}' role or a member of "
+        f"{option}: '{person}' is not diffusion oversight for '{project.id}': "
+        f"local adaptations are {'approved' if request.approve else 'refused'} by the "
+        f"'{OVERSIGHT_ROLE}' role or a member of "
         f"{body.name if body else 'the approving body'}"
     )
 
@@ -220,11 +261,14 @@ def _describe(fields: list[tuple[str, Scalar]], request: SiteRequest, state: Sit
     ]
     if request.adaptation:
         said.append(f"adaptation requested: {request.adaptation}")
+    if request.principle:
+        said.append("it departs from a fixed principle, for the practice owner to decide")
     if request.exception:
         said.append(f"excepted from the close gate: {request.exception}")
-    if request.approve:
-        described = [a.description for a in state.adaptations]
-        said.append(f"adaptation approved: {described[_find(described, request.approve, '', '')]}")
+    described = [a.description for a in state.adaptations]
+    for verb, wanted in (("approved", request.approve), ("refused", request.refuse)):
+        if wanted:
+            said.append(f"adaptation {verb}: {described[_find(described, wanted, '', '')]}")
     if request.note is not None:
         said.append("note added")
     return ", ".join(said)

@@ -91,6 +91,7 @@ def tables(loaded: Loaded, as_of: date) -> dict[str, Records]:
                 "state": d.state,
                 "date": _day(rec.date) if (rec := project.checklist.get(d.id)) else None,
                 "by": rec.by if rec else None,
+                "recorded_by": rec.recorded_by if rec else None,
                 "reason": rec.reason if rec else None,
             }
             for role in checklist(project, catalog.workflow)
@@ -139,6 +140,7 @@ def _approval(a: Any) -> dict[str, Any]:
         "date": _day(a.date),
         "decision": a.decision.value,
         "gate": a.gate,
+        "scope": a.scope,
         "reference": a.reference,
         "reason": a.reason,
     }

@@ -17,7 +17,7 @@ CREATE TABLE project_sites (
   barriers TEXT, pause_until TEXT, PRIMARY KEY (project, site));
 CREATE TABLE duties (
   project TEXT, duty TEXT, role TEXT, due_phase TEXT, text TEXT, state TEXT,
-  date TEXT, by TEXT, reason TEXT, PRIMARY KEY (project, duty));
+  date TEXT, by TEXT, recorded_by TEXT, reason TEXT, PRIMARY KEY (project, duty));
 CREATE TABLE risks (
   project TEXT, number INTEGER, category TEXT, standard_risk INTEGER, description TEXT,
   likelihood INTEGER, impact INTEGER, score INTEGER, owner TEXT, mitigation TEXT,
@@ -28,7 +28,7 @@ CREATE TABLE metric_values (
   denominator REAL, charted REAL, period TEXT, excluded TEXT);
 CREATE TABLE approvals (
   item_kind TEXT, item TEXT, body TEXT, by TEXT, date TEXT, decision TEXT, gate TEXT,
-  reference TEXT, reason TEXT);
+  scope TEXT, reference TEXT, reason TEXT);
 CREATE TABLE transitions (
   project TEXT, from_phase TEXT, to_phase TEXT, date TEXT, by TEXT, reason TEXT);
 CREATE TABLE site_updates (project TEXT, date TEXT, site TEXT, by TEXT, text TEXT);

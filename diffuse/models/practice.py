@@ -40,6 +40,9 @@ class Approval(Base):
     date: Day
     decision: Decision = Decision.APPROVED
     gate: Id | None = None
+    scope: Id | None = Field(
+        default=None, description="the site whose change of scope (not-applicable) it approves"
+    )
     reference: str | None = None
     reason: str | None = Field(default=None, description="why, when the decision moves back")
 

@@ -32,7 +32,10 @@ NonNegative = Annotated[Figure, Field(ge=0)]
 class DutyRecord(Base):
     status: DutyStatus = DutyStatus.OPEN
     date: Day | None = None
-    by: Id | None = None
+    by: Id | None = Field(default=None, description="who did it: a holder of the duty's role")
+    recorded_by: Id | None = Field(
+        default=None, description="who recorded it on the holder's behalf, when not the holder"
+    )
     reason: str | None = None
     evidence: str | None = None
 
@@ -42,6 +45,8 @@ class DutyRecord(Base):
             raise ValueError("a duty marked done needs the date it was done ('date: YYYY-MM-DD')")
         if self.status is DutyStatus.NOT_APPLICABLE and not self.reason:
             raise ValueError("a duty marked na needs a 'reason' saying why it does not apply")
+        if self.recorded_by and not self.by:
+            raise ValueError("'recorded_by' goes with 'by', the holder it was recorded for")
         return self
 
 
@@ -156,12 +161,31 @@ class Metric(Base):
 
 
 class Adaptation(Base):
-    """A site's local variation of an adaptable principle; oversight approves it."""
+    """A site's local variation. One within the adaptable principles is decided by
+    diffusion oversight; one that touches a fixed principle names it (`principle`) and is
+    decided by the practice's owner, before the project may close."""
 
     description: str
     requested: Day | None = None
+    principle: str | None = Field(
+        default=None, description="the fixed principle it departs from, as the practice words it"
+    )
     approved_by: Id | None = None
-    date: Day | None = Field(default=None, description="day it was approved")
+    refused_by: Id | None = None
+    reason: str | None = Field(default=None, description="why it was refused")
+    date: Day | None = Field(default=None, description="day it was approved or refused")
+
+    @model_validator(mode="after")
+    def _one_decision(self) -> Adaptation:
+        if self.approved_by and self.refused_by:
+            raise ValueError("an adaptation is approved or refused, not both")
+        if (self.approved_by or self.refused_by) and self.date is None:
+            raise ValueError("a decided adaptation needs the day it was decided ('date')")
+        return self
+
+    @property
+    def decided_by(self) -> str | None:
+        return self.approved_by or self.refused_by
 
 
 class Pause(Base):

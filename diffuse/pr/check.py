@@ -7,6 +7,7 @@ has a stable id; each finding says where, what and what would fix it.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -28,7 +29,13 @@ from diffuse.rules.gates import evaluate
 from diffuse.rules.load import load_catalog
 
 M = TypeVar("M", bound=BaseModel)
-_GAP_RULES = {"duty": "gate-duty", "role": "gate-role", "approval": "gate-approval"}
+_GAP_RULES = {
+    "duty": "gate-duty",
+    "holder": "duty-holder",
+    "role": "gate-role",
+    "approval": "gate-approval",
+    "date": "gate-date",
+}
 
 
 def run_check(root: Path, request: CheckRequest) -> CheckReport:
@@ -264,7 +271,20 @@ def _unapproved(changed: list[str], kind: str, item: str, org: Organisation, bod
         (changed[0],) if changed[0] not in ("scope",) else ("sites",),
         "substance-unapproved",
         f"{', '.join(changed)} changed on an approved {kind} without a new approval",
-        f"{who} approves the change with 'diffuse approve {item}', or revert it",
+        f"{who} approves the change with 'diffuse approve {item}"
+        + (" --substance" if kind == "project" else "")
+        + "', or revert it",
+    )
+
+
+def _scope_unapproved(project: str, site: str, org: Organisation, body: str) -> lc.Gap:
+    found = org.body(body)
+    who = f"a member of {found.name}" if found else "a member of its approving body"
+    return lc.Gap(
+        ("sites", site),
+        "scope-unapproved",
+        f"site {site} is taken out of scope (or back in) without a decision on it",
+        f"{who} runs 'diffuse approve {project} --scope {site}' on this branch",
     )
 
 
@@ -317,43 +337,76 @@ def _project(ctx: Context, path: Path) -> None:
         ctx.add(path, _rewritten("history"))
     else:
         _phase_steps(ctx, path, new, start, len(history))
+    _gate_covered(ctx, path, new, lc.added_approvals(old.approvals if old else [], new.approvals))
     if old is not None and old.phase in workflow.phases and workflow.index(old.phase) > 0:
         _project_substance(ctx, path, old, new)
 
 
 def _phase_steps(ctx: Context, path: Path, project: Project, start: str, known: int) -> None:
-    """The gates of the moves made in this change. Whether the history itself holds
-    together (in order, along declared transitions, back only with a reason) and every
-    passed gate's approval are checked by `validate`, as they need no base."""
-    steps = [(h.from_phase, h.to) for h in project.history][known:]
+    """The gates of the moves made in this change, each judged on the project as it stood
+    before that move and on its date. Whether the history itself holds together and every
+    passed gate's approval and sites are checked by `validate`, as they need no base."""
+    steps = [(i, h.from_phase, h.to) for i, h in enumerate(project.history)][known:]
     if not steps and start != project.phase:
-        steps = [(start, project.phase)]
+        steps = [(len(project.history), start, project.phase)]
     workflow = ctx.catalog.workflow
-    for frm, to in steps:
+    for index, frm, to in steps:
         if frm not in workflow.phases or to not in workflow.phases:
             continue
         if to in workflow.successors(frm) and workflow.index(to) > workflow.index(frm):
-            _gate(ctx, path, project, to)
+            before = project.model_copy(update={"phase": frm, "history": project.history[:index]})
+            on = project.history[index].date if index < len(project.history) else None
+            _gate(ctx, path, before, to, on)
 
 
-def _gate(ctx: Context, path: Path, project: Project, target: str) -> None:
+def _gate(ctx: Context, path: Path, project: Project, target: str, on: Any) -> None:
     org = ctx.catalog.organisation
     assert org is not None
     practice = ctx.catalog.practices.get(project.practice)
-    report = evaluate(ctx.catalog.workflow, org, practice, project, target)
+    report = evaluate(ctx.catalog.workflow, org, practice, project, target, on)
     for gap in report.gaps:
-        if gap.kind in ("approval", "site"):
+        if gap.kind in ("approval", "site", "practice", "adaptation"):
             continue  # checked by `validate` for every gate passed
         loc: lc.Loc = {
             "duty": ("checklist", gap.item) if gap.item in project.checklist else ("checklist",),
+            "holder": ("checklist", gap.item, "by"),
             "role": ("roles", gap.item) if gap.item in project.roles else ("roles",),
-        }.get(gap.kind, ("approvals",))
+        }.get(gap.kind, ("history",))
         fix = {
             "duty": f"mark '{gap.item}' done (with a date) or na (with a reason)",
+            "holder": f"the holder marks it done, or 'diffuse duty {project.id} {gap.item} "
+            "--done --for PERSON' records it for them",
             "role": f"assign a person id to roles.{gap.item}",
-        }.get(gap.kind, f"a member runs 'diffuse approve {project.id} --gate {target}'")
+        }.get(gap.kind, "record the move on a day after the decisions it rests on")
         message = f"entering '{target}': {gap.text}"
         ctx.add(path, lc.Gap(loc, _GAP_RULES[gap.kind], message, fix))
+
+
+def _gate_covered(ctx: Context, path: Path, project: Project, added: list[Any]) -> None:
+    """A gate approval added in this change covers what the gate judges as it stood in the
+    commit that added it: a duty, role, site or adaptation changed after it voids it."""
+    from diffuse.pr.covered import uncovered_change
+    from diffuse.rules.gates import gate_substance
+
+    workflow = ctx.catalog.workflow
+    for gate in sorted({a.gate for a in added if a.gate in workflow.phases}):
+        approvals = [a for a in added if a.gate == gate]
+        judged = partial(gate_substance, workflow, target=gate)
+        found = uncovered_change(ctx, path, project, approvals, judged)
+        if found is None:
+            continue
+        changed, sha = found
+        ctx.add(
+            path,
+            lc.Gap(
+                (changed[0],) if changed[0] in project.model_fields_set else ("approvals",),
+                "gate-changed-after-approval",
+                f"{', '.join(changed)} changed after the approval to enter '{gate}' in commit "
+                f"{sha[:10]}, which judged the gate as it stood then",
+                f"a member approves again ('diffuse approve {project.id} --gate {gate}'), or "
+                "revert the change",
+            ),
+        )
 
 
 def _project_substance(ctx: Context, path: Path, old: Project, new: Project) -> None:
@@ -364,7 +417,16 @@ def _project_substance(ctx: Context, path: Path, old: Project, new: Project) -> 
     changed = lc.changed_fields(before, after)
     practice = ctx.catalog.practices.get(new.practice)
     body = practice.approving_body if practice else ""
-    approved = lc.by_member(lc.added_approvals(old.approvals, new.approvals), org, body)
+    added = lc.by_member(lc.added_approvals(old.approvals, new.approvals), org, body)
+    # A change of scope is its own decision, naming the site, and a change of substance
+    # another (`approve --substance`): a gate approval covers neither, nor they a gate.
+    if "scope" in changed:
+        changed.remove("scope")
+        moved = sorted(set(before["scope"]) ^ set(after["scope"]))
+        named = {a.scope for a in added if a.scope}
+        for site in [s for s in moved if s not in named]:
+            ctx.add(path, _scope_unapproved(new.id, site, org, body))
+    approved = [a for a in added if a.scope is None and a.gate is None]
     if changed and not approved:
         ctx.add(path, _unapproved(changed, "project", new.id, org, body))
     elif changed:

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from diffuse.frameworks.dissemination import EVIDENCE, plan_warnings
 from diffuse.models import (
+    DutyRecord,
     DutyStatus,
     Health,
     Metric,
@@ -196,8 +197,27 @@ def project_view(
     parts += _roles_and_checklist(project, org, workflow)
     parts += _risks_and_metrics(project, width)
     parts.append(_sites(project, org, width, row))
+    parts += _adaptations(project)
     parts += _history(project, org)
     return Group(*parts)
+
+
+def _adaptations(project: Project) -> list[RenderableType]:
+    """Each local adaptation, the fixed principle it departs from, and its decision."""
+    rows = [(s, a) for s, state in project.sites.items() for a in state.adaptations]
+    if not rows:
+        return []
+    parts: list[RenderableType] = [_section("Local adaptations")]
+    for site, a in rows:
+        if a.approved_by:
+            decided = f"✓ approved by {a.approved_by} on {a.date}"
+        elif a.refused_by:
+            decided = f"✗ refused by {a.refused_by} on {a.date}"
+        else:
+            decided = "? not decided"
+        touches = f" (departs from the fixed principle '{a.principle}')" if a.principle else ""
+        parts.append(_hang(f"  {site}: ", f"{a.description}{touches}; {decided}"))
+    return parts
 
 
 def _forecast(row: Row | None) -> str:
@@ -231,7 +251,7 @@ def _roles_and_checklist(
         for duty in duties:
             rec = project.checklist.get(duty.id)
             status = rec.status if rec else DutyStatus.OPEN
-            extra = (rec.reason if status is DutyStatus.NOT_APPLICABLE else rec.date) if rec else ""
+            extra = _duty_extra(rec) if rec else ""
             parts.append(
                 _hang(
                     f"  {DUTY_SYMBOL[status]:7} {duty.id:20} ",
@@ -239,6 +259,17 @@ def _roles_and_checklist(
                 )
             )
     return parts
+
+
+def _duty_extra(rec: DutyRecord) -> str:
+    """When and by whom a duty was done (and who recorded it for them), or why it is na."""
+    if rec.status is DutyStatus.NOT_APPLICABLE:
+        return rec.reason or ""
+    said = [str(rec.date)] if rec.date else []
+    said += [f"by {rec.by}"] if rec.by else []
+    if rec.recorded_by and rec.recorded_by != rec.by:
+        said.append(f"recorded by {rec.recorded_by}")
+    return ", ".join(said)
 
 
 def _risks_and_metrics(project: Project, width: int | None) -> list[RenderableType]:

@@ -1,31 +1,38 @@
-"""Phase gates: what must be true before a project may enter its next phase. Pure rules."""
+"""Phase gates: what must be true before a project may enter its next phase, and which
+decisions open it, each judged on its day. Pure rules."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
 
-from diffuse.models import (
-    Decision,
-    DutyStatus,
-    Organisation,
-    Practice,
-    Project,
-    SiteState,
-    SiteStatus,
-    Workflow,
+from diffuse.models import Approval, Decision, Organisation, Practice, Project, Workflow
+from diffuse.rules.conditions import (
+    Gap,
+    conditions,
+    holder_gaps,
+    practice_approval,
+    site_gaps,
 )
-from diffuse.rules.scope import excepted, oversight, site_state
-from diffuse.vocab import SITE_PROGRESS
+from diffuse.rules.scope import oversight
+from diffuse.vocab import LIVE
 
-
-@dataclass(frozen=True)
-class Gap:
-    """One unmet condition of a gate, grouped by the role that must act."""
-
-    role: str  # "" for a site, which no one role answers for
-    kind: str  # "duty", "role", "approval" or "site"
-    item: str
-    text: str
+__all__ = [
+    "Gap",
+    "GateError",
+    "GateReport",
+    "approvable",
+    "conditions",
+    "entered",
+    "evaluate",
+    "gate_approval",
+    "gate_substance",
+    "holder_gaps",
+    "practice_approval",
+    "site_gaps",
+    "target_phase",
+]
 
 
 @dataclass
@@ -68,112 +75,166 @@ def target_phase(workflow: Workflow, project: Project, requested: str | None) ->
 
 
 def evaluate(
-    workflow: Workflow, org: Organisation, practice: Practice | None, project: Project, target: str
+    workflow: Workflow,
+    org: Organisation,
+    practice: Practice | None,
+    project: Project,
+    target: str,
+    on: date | None = None,
 ) -> GateReport:
-    """Every gap between `project` and entry into `target`, in checklist order."""
+    """Every gap between `project` and entry into `target` on the day `on` (None: as the
+    files stand, whatever the dates), in checklist order.
+
+    On a day, a duty counts as done, a site as live or excepted, an adaptation as decided
+    only from the date recorded for it; an approval counts only if it is dated on or
+    before that day, after the project entered the phase it leaves, and the gate's
+    conditions were met on its own date."""
     report = GateReport(project.id, project.phase, target)
-    report.gaps += _duty_gaps(workflow, project, target)
-    report.gaps += _done_gaps(workflow, project, target, report.gaps)
-    report.gaps += _role_gaps(workflow, project, target)
-    report.gaps += _approval_gaps(workflow, org, practice, project, target)
-    report.gaps += site_gaps(workflow, org, practice, project, target)
+    report.gaps += conditions(workflow, org, practice, project, target, on)
+    report.gaps += _approval_gaps(workflow, org, practice, project, target, on)
+    report.gaps += _date_gaps(project, on)
+    order = ["duty", "holder", "role", "practice", "approval", "date", "adaptation", "site"]
+    report.gaps.sort(key=lambda g: order.index(g.kind))
     return report
 
 
-def _duty_gaps(workflow: Workflow, project: Project, target: str) -> list[Gap]:
-    # A duty is due by a phase when the project cannot leave that phase without it.
-    limit = workflow.index(target)
-    gaps = []
-    for duty in workflow.duties:
-        if workflow.index(duty.due) >= limit:
-            continue
-        record = project.checklist.get(duty.id)
-        if record is None or record.status is DutyStatus.OPEN:
-            gaps.append(Gap(duty.role, "duty", duty.id, duty.text))
-    return gaps
+def entered(project: Project) -> date | None:
+    """The day the project entered its phase, from its history; None for the first phase
+    never re-entered."""
+    days = [step.date for step in project.history if step.to == project.phase]
+    return days[-1] if days else None
 
 
-def _done_gaps(workflow: Workflow, project: Project, target: str, found: list[Gap]) -> list[Gap]:
-    gate = workflow.gates.get(target)
-    if gate is None:
-        return []
-    listed = {g.item for g in found if g.kind == "duty"}
-    gaps = []
-    for duty in workflow.duties:
-        record = project.checklist.get(duty.id)
-        if duty.id not in gate.done or duty.id in listed:
-            continue
-        if record is None or record.status is not DutyStatus.DONE:
-            text = f"{duty.text} (must be done: marking it na is not enough)"
-            gaps.append(Gap(duty.role, "duty", duty.id, text))
-    return gaps
-
-
-def site_gaps(
-    workflow: Workflow, org: Organisation, practice: Practice | None, project: Project, target: str
-) -> list[Gap]:
-    """The sites that keep a project out of `target`: in scope and not yet as far as the
-    gate asks, not-applicable without a reason, or excepted by a non-member."""
-    gate = workflow.gates.get(target)
-    if gate is None or gate.sites is None:
-        return []
-    need = SITE_PROGRESS.index(gate.sites)
+def gate_approval(
+    workflow: Workflow,
+    org: Organisation,
+    practice: Practice | None,
+    project: Project,
+    target: str,
+    on: date | None,
+    since: date | None,
+    settled: bool = False,
+) -> tuple[Approval | None, str]:
+    """The approval that opens `target`, and else why none does: one to enter it, by a
+    member of the body it names, dated between `since` (the day the project entered the
+    phase it leaves) and `on`, given on a day the gate's conditions were met."""
     members = oversight(org, practice)
-    gaps = []
-    for site in org.sites:
-        state = site_state(project, site.id)
-        text = _site_shortfall(state, need, gate.sites, members)
-        if text:
-            gaps.append(Gap("", "site", site.id, text))
-    return gaps
-
-
-def _site_shortfall(
-    state: SiteState, need: int, wanted: str, members: frozenset[str]
-) -> str | None:
-    if state.status is SiteStatus.NOT_APPLICABLE:
-        return None if (state.reason or "").strip() else "not-applicable without a 'reason'"
-    if SITE_PROGRESS.index(state.status) >= need or excepted(state, members):
-        return None
-    if state.exception is None:
-        return f"{state.status}, not {wanted}"
-    return (
-        f"{state.status}; its exception is approved by '{state.exception.approved_by}', who "
-        "is not a member of the approving body"
-    )
-
-
-def _role_gaps(workflow: Workflow, project: Project, target: str) -> list[Gap]:
-    gate = workflow.gates.get(target)
-    if gate is None:
-        return []
-    return [
-        Gap(role, "role", role, f"assign someone to the role '{workflow.role_name(role)}'")
-        for role in gate.roles
-        if not project.roles.get(role)
-    ]
+    why = ""
+    for approval in project.approvals:
+        if approval.gate != target or approval.decision is not Decision.APPROVED:
+            continue
+        body = org.body(approval.body)
+        if approval.by not in (body.members if body else members):
+            continue
+        if on is not None and approval.date > on:
+            why = f"the approval by '{approval.by}' is dated {approval.date}, after {on}"
+            continue
+        if since is not None and approval.date < since:
+            why = (
+                f"the approval by '{approval.by}' is dated {approval.date}, before the "
+                f"project entered '{project.phase}' on {since}"
+            )
+            continue
+        unmet = conditions(workflow, org, practice, project, target, approval.date, settled)
+        if unmet:
+            first = unmet[0]
+            why = (
+                f"the approval by '{approval.by}' on {approval.date} counts for nothing: "
+                f"the gate was not met that day ({first.item}: {first.text})"
+            )
+            continue
+        return approval, ""
+    return None, why
 
 
 def _approval_gaps(
-    workflow: Workflow, org: Organisation, practice: Practice | None, project: Project, target: str
+    workflow: Workflow,
+    org: Organisation,
+    practice: Practice | None,
+    project: Project,
+    target: str,
+    on: date | None,
 ) -> list[Gap]:
     gate = workflow.gates.get(target)
     if gate is None or not gate.approval:
         return []
-    body = org.body(practice.approving_body) if practice else None
-    members = oversight(org, practice)
-    approved = any(
-        a.gate == target and a.decision is Decision.APPROVED and a.by in members
-        for a in project.approvals
-    )
-    if approved:
+    found, why = gate_approval(workflow, org, practice, project, target, on, entered(project))
+    if found is not None:
         return []
+    body = org.body(practice.approving_body) if practice else None
     who = body.name if body else "the practice's approving body"
-    return [
-        Gap(
-            "sponsor-oversight",
-            "approval",
-            target,
-            f"record an approval to enter '{target}' by a member of {who}",
+    text = f"record an approval to enter '{target}' by a member of {who}"
+    text += f"; {why}" if why else ""
+    return [Gap("sponsor-oversight", "approval", target, text)]
+
+
+def _date_gaps(project: Project, on: date | None) -> list[Gap]:
+    if on is None:
+        return []
+    gaps = []
+    if project.approved is not None and on < project.approved:
+        text = f"{on} is before the project was approved ({project.approved})"
+        gaps.append(Gap("diffusion-manager", "date", "approved", text))
+    if project.history and on < project.history[-1].date:
+        last = project.history[-1]
+        move = f"{last.from_phase} -> {last.to} on {last.date}"
+        text = f"{on} is before the project's last move ({move})"
+        gaps.append(Gap("diffusion-manager", "date", "history", text))
+    return gaps
+
+
+def approvable(
+    workflow: Workflow,
+    org: Organisation,
+    practice: Practice | None,
+    project: Project,
+    target: str,
+    on: date,
+) -> list[Gap]:
+    """Why an approval to enter `target` dated `on` would count for nothing: the gate's
+    conditions unmet that day, or a day outside the time the project stood before it
+    (before it entered the phase it leaves; after it entered `target`)."""
+    steps = [i for i, step in enumerate(project.history) if step.to == target]
+    passed = bool(steps) and workflow.index(project.phase) >= workflow.index(target)
+    before = project
+    gaps = []
+    if passed:
+        step = project.history[steps[-1]]
+        before = project.model_copy(
+            update={"phase": step.from_phase, "history": project.history[: steps[-1]]}
         )
-    ]
+        if on > step.date:
+            text = f"the project entered '{target}' on {step.date}, before {on}"
+            gaps.append(Gap("", "date", target, text))
+    since = entered(before)
+    if since is not None and on < since:
+        text = f"the project entered '{before.phase}' on {since}, after {on}"
+        gaps.append(Gap("", "date", before.phase, text))
+    return gaps + conditions(workflow, org, practice, before, target, on, settled=passed)
+
+
+def gate_substance(workflow: Workflow, project: Project, target: str) -> dict[str, Any]:
+    """What the gate into `target` judges, as data: an approval of that gate covers these
+    as they were when it was given, and a change to any of them needs it given again."""
+    gate = workflow.gates.get(target)
+    limit = workflow.index(target) if target in workflow.phases else 0
+    named = set(gate.done) if gate else set()
+    due = {d.id for d in workflow.duties if workflow.index(d.due) < limit} | named
+    data: dict[str, Any] = {
+        "checklist": {
+            k: v.model_dump(mode="json") for k, v in sorted(project.checklist.items()) if k in due
+        },
+        "roles": {r: project.roles.get(r, []) for r in (gate.roles if gate else [])},
+    }
+    if gate is not None and gate.sites is not None:
+        data["sites"] = {
+            site: (
+                "live" if state.status in LIVE else state.status.value,
+                state.reason,
+                state.exception.model_dump(mode="json") if state.exception else None,
+                str(state.go_live_actual),
+                [a.model_dump(mode="json") for a in state.adaptations],
+            )
+            for site, state in sorted(project.sites.items())
+        }
+    return data

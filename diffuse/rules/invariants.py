@@ -3,20 +3,27 @@
 - an approved practice (approved, diffusing, diffused) meets its readiness criteria;
 - a practice's status agrees with its projects (`rules.following`);
 - a project's phase is where its transition history leads, one declared step at a time;
-- a project holds an approval for every gate it has passed that asks for one, and still
-  meets the site and done-duty conditions of every gate it has passed (a closed project
-  has every in-scope site live or excepted; a sustaining one has handed measurement over).
+- a project left its first phase only with its practice approved by then;
+- a project holds, for every gate it has passed that asks for one, an approval dated by
+  the move and given on a day the gate was met (duties done, sites live, adaptations
+  decided by then), and still meets the site and done-duty conditions of every gate it
+  has passed (a closed project has an in-scope site live, and every one live or excepted;
+  a sustaining one has handed measurement over);
+- the roles a passed gate required are still held, and a duty not yet settled by a gate
+  is done by a holder of its role.
 
 Who changed what, and whether they could, needs a base to compare with: `pr.check`.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import NamedTuple
 
 from diffuse.errors import Problem
 from diffuse.files.loading import Document
-from diffuse.models import Decision, DutyStatus, Organisation, Practice, Project, Workflow
+from diffuse.models import DutyStatus, Organisation, Practice, Project, Workflow
+from diffuse.rules import gates
 from diffuse.rules import lifecycle as lc
 from diffuse.rules.catalog import Catalog
 from diffuse.rules.following import FOLLOWING, Phased, allowed_statuses
@@ -134,30 +141,91 @@ def _step_gap(
 def _passed_gates(
     workflow: Workflow, org: Organisation, practice: Practice, project: Project, doc: Document
 ) -> list[Problem]:
+    """Each forward move in the history rests on a practice approved by then (leaving the
+    first phase) and on an approval dated by the move, given on a day its gate was met."""
     body = org.body(practice.approving_body)
     who = f"a member of {body.name}" if body else "a member of its approving body"
-    found, checked = [], set()
-    for step in project.history:
-        gate = workflow.gates.get(step.to)
-        if gate is None or not gate.approval or step.to in checked:
+    phases, found = workflow.phases, list[Problem]()
+    for index, step in enumerate(project.history):
+        if step.from_phase not in phases or step.to not in phases:
             continue
-        checked.add(step.to)
-        if not _approved_then(project, org, step.to):
+        if workflow.index(step.to) <= workflow.index(step.from_phase):
+            continue
+        before = project.model_copy(
+            update={"phase": step.from_phase, "history": project.history[:index]}
+        )
+        if step.from_phase == phases[0]:
+            found += _practice_then(org, practice, project, step.date, who, doc)
+        gate = workflow.gates.get(step.to)
+        if gate is None or not gate.approval:
+            continue
+        since = gates.entered(before)
+        approval, why = gates.gate_approval(
+            workflow, org, practice, before, step.to, step.date, since, settled=True
+        )
+        if approval is None:
             message = f"entered '{step.to}' on {step.date} with no approval to enter it by {who}"
-            fix = f"a member runs 'diffuse approve {project.id} --gate {step.to}'"
+            message += f" that counts: {why}" if why else ""
+            fix = (
+                f"a member runs 'diffuse approve {project.id} --gate {step.to} --date DAY' "
+                f"for a day the gate was met, on or before {step.date}"
+            )
             found.append(_at(doc, lc.Gap(("approvals",), "gate-approval", message, fix)))
+    found += _roles_kept(workflow, project, doc)
+    found += _holders(workflow, project, doc)
     return found + _site_conditions(workflow, org, practice, project, doc)
 
 
-def _approved_then(project: Project, org: Organisation, gate: str) -> bool:
-    """An approval to enter `gate` by a member of the body it names: the practice's body
-    when it was given, which may since have passed the practice to another."""
-    return any(
-        approval.gate == gate
-        and approval.decision is Decision.APPROVED
-        and approval.by in getattr(org.body(approval.body), "members", ())
-        for approval in project.approvals
+def _practice_then(
+    org: Organisation, practice: Practice, project: Project, day: date, who: str, doc: Document
+) -> list[Problem]:
+    if practice.status in lc.APPROVED_STATES | lc.ENDED and gates.practice_approval(
+        org, practice, day
+    ):
+        return []
+    message = (
+        f"the project left its first phase on {day}, but its practice '{practice.id}' "
+        f"is '{practice.status}'"
+        if practice.status not in lc.APPROVED_STATES | lc.ENDED
+        else f"the project left its first phase on {day}, before any approval of its "
+        f"practice '{practice.id}' by {who}"
     )
+    fix = f"the practice is approved first ('diffuse approve {practice.id}' by {who})"
+    return [_at(doc, lc.Gap(("practice",), "practice-not-approved", message, fix))]
+
+
+def _roles_kept(workflow: Workflow, project: Project, doc: Document) -> list[Problem]:
+    """A role a passed gate required stays held: emptying it leaves nobody to answer."""
+    if project.phase not in workflow.phases:
+        return []
+    found, seen = [], set()
+    for phase in workflow.phases[1 : workflow.index(project.phase) + 1]:
+        gate = workflow.gates.get(phase)
+        for role in gate.roles if gate else []:
+            if role in seen or project.roles.get(role):
+                continue
+            seen.add(role)
+            loc: lc.Loc = ("roles", role) if role in project.roles else ("roles",)
+            message = (
+                f"the project passed '{phase}', which needs someone in the role "
+                f"'{workflow.role_name(role)}', and nobody holds it now"
+            )
+            fix = f"assign someone: 'diffuse role {project.id} {role} PERSON'"
+            found.append(_at(doc, lc.Gap(loc, "role-emptied", message, fix)))
+    return found
+
+
+def _holders(workflow: Workflow, project: Project, doc: Document) -> list[Problem]:
+    """Duties not yet settled by a gate are done by a holder of their role."""
+    found = []
+    for gap in gates.holder_gaps(workflow, project, None):
+        fix = (
+            f"the holder marks it done, or it is recorded for them: 'diffuse duty "
+            f"{project.id} {gap.item} --done --for PERSON'"
+        )
+        loc: lc.Loc = ("checklist", gap.item, "by")
+        found.append(_at(doc, lc.Gap(loc, "duty-holder", f"{gap.item} is {gap.text}", fix)))
+    return found
 
 
 def _site_conditions(
@@ -182,5 +250,8 @@ def _site_conditions(
                 "take the site live, mark it not-applicable with a reason, or record an "
                 "exception approved by diffusion oversight"
             )
+            if gap.item == "scope":  # no site at all is in scope and live
+                message = f"the project is past '{phase}' but {gap.text}"
+                fix = "take a site live; a project that reached no site diffused nothing"
             found.append(_at(doc, lc.Gap(loc, "gate-sites", message, fix)))
     return found

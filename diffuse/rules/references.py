@@ -285,13 +285,29 @@ def _check_project_sites(
     for site_id, state in project.sites.items():
         checker.known(doc, ("sites", site_id), site_id, sites, "site")
         body = org.body(practice.approving_body) if practice else None
+        fixed = practice.key_principles.fixed if practice and practice.key_principles else []
         for index, adaptation in enumerate(state.adaptations):
-            if body and adaptation.approved_by and adaptation.approved_by not in body.members:
+            where = ("sites", site_id, "adaptations", index)
+            if adaptation.principle is not None:
+                # Decided by the practice owner, which the close gate checks.
+                if practice is not None and adaptation.principle not in fixed:
+                    listed = "; ".join(f"{n}. {p}" for n, p in enumerate(fixed, 1)) or "none"
+                    checker.add(
+                        doc,
+                        (*where, "principle"),
+                        "unknown-principle",
+                        f"'{adaptation.principle}' is not a fixed principle of "
+                        f"'{practice.id}' (fixed: {listed})",
+                    )
+                continue
+            decider = adaptation.decided_by
+            if body and decider and decider not in body.members:
+                field = "approved_by" if adaptation.approved_by else "refused_by"
                 checker.add(
                     doc,
-                    ("sites", site_id, "adaptations", index, "approved_by"),
+                    (*where, field),
                     "not-a-member",
-                    f"'{adaptation.approved_by}' is not a member of {body.name}",
+                    f"'{decider}' is not a member of {body.name}",
                 )
     for index, update in enumerate(project.updates):
         checker.known(doc, ("updates", index, "site"), update.site, sites, "site")
