@@ -147,7 +147,7 @@ ADVICE = (
 MISSED = [
     pytest.param(
         "note: Smith, John 02/03/1954 fell twice on the night shift\n",
-        "practices/x.yaml:1:7: error[patient-data] note: looks like a patient's name and a date "
+        "practices/x.yaml:1:7: error[patient-data] note: looks like a patient's name "
         f"(*****, **** **/**/****); {ADVICE}",
         id="surname-forename-date",
     ),
