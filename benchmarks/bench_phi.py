@@ -2,10 +2,16 @@
 
     python benchmarks/bench_phi.py [--runs N]    # timings, then accuracy
     python benchmarks/bench_phi.py --accuracy    # accuracy only
+    python benchmarks/bench_phi.py --against main [--runs N]   # speed against a revision
 
 Each text is a shape that makes a careless expression backtrack, built at two sizes, n and
 2n. The guard's median times on both are measured interleaved in the same run: a ratio near
 2 shows linear work, near 4 quadratic.
+
+With `--against REV`, the scan of `diffuse/files/phi.py` as it is at git revision REV and
+as it is now are timed interleaved in the same run, on what cold `validate` scans (every
+file of the demo tracker: its projects, practices and organisation file) and on the
+labelled set's texts: the medians of both (CPU time) and their ratio.
 
 Accuracy is measured on tests/data/phi_labelled.yaml (scored by tests/phi_labelled.py, the
 same scoring tests/test_phi.py asserts): recall, precision and their counts, then each
@@ -15,11 +21,16 @@ missed identifier and false alarm, masked.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
+from types import ModuleType
 
 from diffuse.files import phi
 
@@ -38,14 +49,15 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "'d. o. b. ' repeated": lambda n: "d. o. b. " * (n // 9),
     "lot + '123 45 ' repeated": lambda n: "lot " + "123 45 " * (n // 7),
 }
-TESTS = Path(__file__).resolve().parent.parent / "tests"
+ROOT = Path(__file__).resolve().parent.parent
+TESTS = ROOT / "tests"
 N = 200_000
 
 
-def _time(fn: Callable[[], object]) -> float:
-    start = time.perf_counter()
+def _time(fn: Callable[[], object], clock: Callable[[], float] = time.perf_counter) -> float:
+    start = clock()
     fn()
-    return time.perf_counter() - start
+    return clock() - start
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,7 +66,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--accuracy", action="store_true", help="only recall and precision on the labelled set"
     )
+    parser.add_argument(
+        "--against",
+        metavar="REV",
+        help="time the scan as it is at git revision REV and as it is now (e.g. main)",
+    )
     args = parser.parse_args(argv)
+    if args.against:
+        compare(args.against, args.runs)
+        return 0
     if not args.accuracy:
         timings(args.runs)
         print()
@@ -74,6 +94,61 @@ def timings(runs: int) -> None:
             two.append(_time(lambda t=large: list(phi.findings(t))))
         a, b = statistics.median(one) * 1000, statistics.median(two) * 1000
         print(f"| {name} | {a:.1f} | {b:.1f} | {b / a:.2f} |")
+
+
+def _module_at(rev: str) -> ModuleType:
+    """`diffuse/files/phi.py` as it is at git revision `rev`, imported under another name."""
+    source = subprocess.run(
+        ["git", "show", f"{rev}:diffuse/files/phi.py"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    path = Path(tempfile.mkdtemp()) / "phi_before.py"
+    path.write_text(source, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("phi_before", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def _tracker_texts() -> list[str]:
+    files = [ROOT / "organisation.yaml", *sorted((ROOT / "practices").glob("*.yaml"))]
+    files += sorted((ROOT / "projects").glob("*.yaml"))
+    return [f.read_text(encoding="utf-8") for f in files]
+
+
+def _scan(module: ModuleType, texts: list[str], repeat: int) -> Iterator[object]:
+    for _ in range(repeat):
+        for text in texts:
+            yield from module.findings(text)
+
+
+def compare(rev: str, runs: int) -> None:
+    sys.path.insert(0, str(TESTS))
+    from phi_labelled import load
+
+    before = _module_at(rev)
+    corpora = {
+        "demo tracker files x20": (_tracker_texts(), 20),
+        "labelled set x20": ([case.text for case in load()], 20),
+    }
+    print(f"| text | {rev}, ms | now, ms | now / {rev} |")
+    print("|---|---:|---:|---:|")
+    for name, (texts, repeat) in corpora.items():
+        chars = sum(map(len, texts)) * repeat
+        old: list[float] = []
+        new: list[float] = []
+        for _ in range(runs):
+            # CPU time: on a shared machine, waiting for a core is not the scan's cost.
+            for module, into in ((before, old), (phi, new)):
+                scan = partial(_scan, module, texts, repeat)
+                into.append(_time(lambda s=scan: list(s()), time.process_time))
+        a, b = statistics.median(old) * 1000, statistics.median(new) * 1000
+        print(f"| {name} ({chars:,} chars) | {a:.1f} | {b:.1f} | {b / a:.2f} |")
 
 
 def accuracy() -> None:

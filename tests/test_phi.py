@@ -236,7 +236,7 @@ def test_a_number_on_the_line_after_its_keyword_is_read() -> None:
     text = "x: plain words\n" * 50 + "note: >\n  copied the MRN\n  40022871 here\n" + "y: z\n" * 50
     windows = phi._windows(text)
     assert len(windows) == 1
-    start, end = windows[0]
+    start, end, _ = windows[0]
     assert "MRN" in text[start:end] and "40022871" in text[start:end]
 
 
@@ -281,7 +281,8 @@ def test_the_guard_cannot_backtrack_without_bound() -> None:
     # Linear time rests on this: with every repeat bounded, one match attempt costs at most
     # a constant, so a text costs at most a constant per character. The timings of the
     # adversarial texts below are in benchmarks/bench_phi.py.
-    assert _unbounded_repeats(phi.pattern()) == []
+    for expression in phi.patterns().values():
+        assert _unbounded_repeats(expression) == [], expression.pattern
     assert _unbounded_repeats(re.compile(r"a\s+b")) == ["{1,}"]
 
 
@@ -289,7 +290,7 @@ def test_the_guard_reads_only_lines_near_a_trigger() -> None:
     text = "plain words about hand hygiene\n" * 1000 + "MRN 12345678\n" + "more words\n" * 1000
     windows = phi._windows(text)
     assert len(windows) == 1
-    start, end = windows[0]
+    start, end, _ = windows[0]
     assert end - start < 100
 
 

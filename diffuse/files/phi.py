@@ -67,44 +67,80 @@ _STREET = (
     r"street|st|road|rd|avenue|ave|lane|ln|drive|dr|close|court|ct|crescent|cres|way|place"
     r"|boulevard|blvd|terrace|grove|gardens|parade|highway|hwy|square|mews|parkway|pkwy"
 )
-_PATTERN_TEXT = (
-    rf"(?P<mrn>\b(?:mrn{_NUMBER_WORD}|mr\#|med(?:ical|\.)?{_GAP}rec(?:ord|\.)?{_NUMBER_WORD}"
-    rf"|patient{_GAP}(?:id|number|no\.?)|patient[ \t]{{0,3}}\#|unit{_GAP}(?:number|no\.?)"
-    rf"|(?:hosp\.?|hospital|chart)(?:{_GAP}(?:number|no\.?)|[ \t]{{0,3}}\#))"
-    rf"{_SEP}(?P<mrn_id>{_RECORD})\b)"
-    rf"|(?P<dob>\b(?:dob|d\.[ \t]?o\.[ \t]?b\.?|date{_GAP}of{_GAP}birth|birth\s?date"
-    rf"|born(?:{_GAP}on)?|b\.)(?:{_GAP}(?:is|was))?{_SEP}(?P<dob_date>{_DATE}))"
-    rf"|(?P<name>(?P<name_who>{_NAME})[ \t,]{{1,3}}\(?{_LINK}(?P<name_date>{_DATE})(?!\d)"
-    rf"|(?P<name_first>{_DATE})[ \t,:)-]{{1,3}}{_LINK}(?P<name_whom>{_NAME})"
-    rf"|(?P<name_titled>{_TITLE}[ \t]{{1,3}}{_CAPITAL_WORD}(?:[ \t]{{1,3}}{_CAPITAL_WORD})?))"
-    rf"|(?P<ssn>\b(?:ssn|ss\#|social{_GAP}security{_NUMBER_WORD})"
-    rf"{_SEP}(?P<ssn_id>\d{{3}}[ -]?\d{{2}}[ -]?\d{{4}})\b"
-    r"|(?<![\d-])(?P<ssn_bare>\d{3}-\d{2}-\d{4})(?![\d-])"
-    r"|(?<![\d-])(?<!\d )(?P<ssn_spaced>\d{3} \d{2} \d{4})(?![\d-])(?! \d))"
-    rf"|(?P<nhs>\bnhs{_NUMBER_WORD}{_SEP}(?P<nhs_id>\d{{3}}[ -]?\d{{3}}[ -]?\d{{4}})\b)"
-    rf"|(?P<plan>\b(?:(?:medicare|medicaid|mbi|hicn)(?:{_GAP}(?:card|member|beneficiary))?"
-    rf"{_NUMBER_WORD}|(?:health{_GAP}(?:plan|insurance)|insurance|insurer|member|subscriber"
-    rf"|beneficiary|policy{_GAP}holder)(?:{_GAP}(?:card|policy|plan|member))?"
-    rf"{_NUMBER_WORD_NEEDED}){_SEP}(?P<plan_id>{_ALNUM_ID})\b)"
-    rf"|(?P<account>\b(?:(?:csn|fin|har|encounter)(?:{_NUMBER_WORD})"
-    rf"|(?:visit|episode|admission|spell|account|acct|billing{_GAP}account){_NUMBER_WORD_NEEDED})"
-    rf"{_SEP}(?P<account_id>{_ALNUM_ID})\b)"
-    rf"|(?P<licence>\b(?P<drivers>driv(?:er'?s?|ing)[ \t]{{1,3}})?licen[cs]e"
-    rf"{_NUMBER_WORD}{_SEP}(?P<licence_id>{_ALNUM_ID})\b)"
-    r"|(?P<email>(?<![\w.%+'-])(?P<email_at>[a-z0-9][a-z0-9._%+'-]{0,63}@[a-z0-9-]{1,63}"
-    r"(?:\.[a-z0-9-]{1,63}){1,4})(?![\w@-]))"
-    rf"|(?P<address>(?<![\w/.,-])(?P<address_at>\d{{1,5}}[a-z]?,?[ \t]{{1,2}}"
-    rf"(?:[NSEW]\.?[ \t]{{1,2}})?(?:{_CAPITAL_WORD}[ \t]{{1,2}}){{1,3}}(?:{_STREET})\b\.?))"
-    r"|(?P<phone>(?<![\w+(.,/-])(?P<phone_no>(?:\+\d{1,3}[ .-]{0,2}(?:\(0\)[ .-]{0,2})?)?"
-    r"(?:\(\d{2,5}\)|\d{2,5})[ .-]{0,2}\d{3,4}[ .-]?\d{3,4})(?![\w/]|[.,-]?\d))"
+# A house number and a street ("14 Elm Street"), folded: its digits are all '0'.
+_STREET_FOLDED = (
+    rb"00{0,4}[a-z]? {1,2}(?:[a-z'-]{1,31}\.? {1,2}){1,4}(?:" + _STREET.encode() + rb")\b"
 )
+# One expression per kind of identifier, each run only on the windows of the triggers of its
+# kind (`_TRIGGERS`). A title and a name ("Mrs Okafor") is a name too.
+_EXPRESSIONS: dict[str, str] = {
+    "mrn": (
+        rf"(?P<mrn>\b(?:mrn{_NUMBER_WORD}|mr\#|med(?:ical|\.)?{_GAP}rec(?:ord|\.)?{_NUMBER_WORD}"
+        rf"|patient{_GAP}(?:id|number|no\.?)|patient[ \t]{{0,3}}\#|unit{_GAP}(?:number|no\.?)"
+        rf"|(?:hosp\.?|hospital|chart)(?:{_GAP}(?:number|no\.?)|[ \t]{{0,3}}\#))"
+        rf"{_SEP}(?P<mrn_id>{_RECORD})\b)"
+    ),
+    "dob": (
+        rf"(?P<dob>\b(?:dob|d\.[ \t]?o\.[ \t]?b\.?|date{_GAP}of{_GAP}birth|birth\s?date"
+        rf"|born(?:{_GAP}on)?)(?:{_GAP}(?:is|was))?{_SEP}(?P<dob_date>{_DATE})"
+        rf"|\bb\.[ ]?(?P<dob_b>{_DATE}))"
+    ),
+    # "Surname, Forename" and a date, either way round.
+    "name": (
+        rf"(?P<name>(?P<name_who>{_NAME})[ \t,]{{1,3}}\(?{_LINK}(?P<name_date>{_DATE})(?!\d)"
+        rf"|(?P<name_first>{_DATE})[ \t,:)-]{{1,3}}{_LINK}(?P<name_whom>{_NAME}))"
+    ),
+    "titled": (
+        rf"(?P<name>(?P<name_titled>{_TITLE}[ \t]{{1,3}}{_CAPITAL_WORD}"
+        rf"(?:[ \t]{{1,3}}{_CAPITAL_WORD})?))"
+    ),
+    "ssn": (
+        rf"(?P<ssn>\b(?:ssn|ss\#|social{_GAP}security{_NUMBER_WORD})"
+        rf"{_SEP}(?P<ssn_id>\d{{3}}[ -]?\d{{2}}[ -]?\d{{4}})\b"
+        r"|(?<![\d-])(?P<ssn_bare>\d{3}-\d{2}-\d{4})(?![\d-])"
+        r"|(?<![\d-])(?<!\d )(?P<ssn_spaced>\d{3} \d{2} \d{4})(?![\d-])(?! \d))"
+    ),
+    "nhs": (rf"(?P<nhs>\bnhs{_NUMBER_WORD}{_SEP}(?P<nhs_id>\d{{3}}[ -]?\d{{3}}[ -]?\d{{4}})\b)"),
+    "plan": (
+        rf"(?P<plan>\b(?:(?:medicare|medicaid|mbi|hicn)(?:{_GAP}(?:card|member|beneficiary))?"
+        rf"{_NUMBER_WORD}|(?:health{_GAP}(?:plan|insurance)|insurance|insurer|member|subscriber"
+        rf"|beneficiary|policy{_GAP}holder)(?:{_GAP}(?:card|policy|plan|member))?"
+        rf"{_NUMBER_WORD_NEEDED}){_SEP}(?P<plan_id>{_ALNUM_ID})\b)"
+    ),
+    "account": (
+        rf"(?P<account>\b(?:(?:csn|fin|har|encounter)(?:{_NUMBER_WORD})"
+        rf"|(?:visit|episode|admission|spell|account|acct|billing{_GAP}account)"
+        rf"{_NUMBER_WORD_NEEDED}){_SEP}(?P<account_id>{_ALNUM_ID})\b)"
+    ),
+    "licence": (
+        rf"(?P<licence>\b(?P<drivers>driv(?:er'?s?|ing)[ \t]{{1,3}})?licen[cs]e"
+        rf"{_NUMBER_WORD}{_SEP}(?P<licence_id>{_ALNUM_ID})\b)"
+    ),
+    "email": (
+        r"(?P<email>(?<![\w.%+'-])(?P<email_at>[a-z0-9][a-z0-9._%+'-]{0,63}@[a-z0-9-]{1,63}"
+        r"(?:\.[a-z0-9-]{1,63}){1,4})(?![\w@-]))"
+    ),
+    "address": (
+        rf"(?P<address>(?<![\w/.,-])(?P<address_at>\d{{1,5}}[a-z]?[ \t]{{1,2}}"
+        rf"(?:[NSEW]\.?[ \t]{{1,2}})?(?:{_CAPITAL_WORD}[ \t]{{1,2}}){{1,3}}(?:{_STREET})\b\.?))"
+    ),
+    # A phone number, or a bare NHS number (ten digits): "000 0000" or the like is in each.
+    "phone": (
+        r"(?P<phone>(?<![\w+(.,/-])(?P<phone_no>(?:\+\d{1,3}[ .-]{0,2}(?:\(0\)[ .-]{0,2})?)?"
+        r"(?:\(\d{2,5}\)|\d{2,5})[ .-]{0,2}\d{3,4}[ .-]?\d{3,4})(?![\w/]|[.,-]?\d))"
+    ),
+}
 
 
 @functools.cache
-def pattern() -> re.Pattern[str]:
-    """The identifiers' expression, compiled when a window first needs it (most files have
-    none, and compiling it is most of importing this module)."""
-    return re.compile(_PATTERN_TEXT, re.IGNORECASE)
+def patterns() -> dict[str, re.Pattern[str]]:
+    """Each kind's expression, compiled when a window first needs it (most files have none,
+    and compiling them is most of importing this module)."""
+    return {kind: re.compile(e, re.IGNORECASE) for kind, e in _EXPRESSIONS.items()}
+
+
+# "Surname, Forename": a name's part, looked for in the text of a window a date opened.
+_NAME_PART = re.compile(r",[ \t]{1,3}[A-Z][a-z]")
 
 
 # The quick first look: ASCII letters folded to lower case and digits to '0', so one substring
@@ -112,39 +148,37 @@ def pattern() -> re.Pattern[str]:
 _FOLD = bytes.maketrans(
     string.ascii_uppercase.encode() + b"123456789", string.ascii_lowercase.encode() + b"0" * 9
 )
-_TRIGGERS = (
-    # SSN, NHS and phone numbers; a phone number's groups always hold "000 0000" or the like.
-    *(b"000-00-0000", b"000 00 0000", b"000 0000", b"000-0000", b"000.0000", b"0000000000"),
-    *(b"dob", b"d.o.b", b"d. o. b", b"birth", b"born", b"b. 0"),
+# Each kind of identifier as a bit, and each substring with the kinds whose every match holds
+# one of them: the kinds read in the window of a hit.
+_BIT = {kind: 1 << i for i, kind in enumerate(_EXPRESSIONS)}
+_KINDS = 1 << len(_BIT)  # a hit is its position times this, plus its kinds
+_NUMBERS = sum(_BIT[k] for k in ("mrn", "ssn", "nhs", "plan", "account", "licence", "phone"))
+_TRIGGERS: tuple[tuple[bytes, int], ...] = (
+    *((t, _BIT["ssn"]) for t in (b"000-00-0000", b"000 00 0000")),
+    # Phone numbers and numbers in groups: "000 0000" or the like is in each.
+    *((t, _NUMBERS) for t in (b"000 0000", b"000-0000", b"000.0000", b"0000000000")),
+    *((t, _BIT["dob"]) for t in (b"dob", b"d.o", b"d. o", b"birth", b"born", b"b. 0", b"b.0")),
     # Full dates, the second half of "Surname, Forename 02/03/1954".
-    *(b"0/00/00", b"0/0/00", b"0-00-00", b"0-0-00", b"0.00.00", b"0.0.00", b"-0000", b"/0000"),
-    *(b"mr ", b"mr. ", b"mrs ", b"mrs. ", b"ms ", b"ms. ", b"miss ", b"mx "),
-    *(b"@", b"medicare", b"medicaid", b"mbi", b"hicn"),
+    *((t, _BIT["name"]) for t in (b"0/0", b"0-00-00", b"0-0-00", b"0.0", b"-0000", b"/0000")),
+    *((t, _BIT["titled"]) for t in (b"mr", b"ms ", b"ms.", b"miss ", b"mx ")),
+    (b"@", _BIT["email"]),
+    *((t, _BIT["plan"]) for t in (b"medicare", b"mbi", b"hicn")),
 )
 _LONG_NUMBER = b"00000"
+_STREET_NEAR = re.compile(_STREET_FOLDED)
+# The end of a house number and the word after it: a quicker search than the street's.
+_HOUSE = re.compile(rb"0[ a-z] ?[a-z]")
+# The keywords before a long number, each in a group named for its kind.
 _KEYWORD_NEAR = re.compile(
-    rb"mrn|mr#|rec|patient ?(?:id|n|#)|hosp|chart ?(?:n|#)|unit n|ssn|ss#|security|nhs"
-    rb"|insur|medica|plan|member|subscriber|beneficiar|holder|csn|fin|har|encounter|visit"
-    rb"|episode|admission|spell|acc|licen"
-)
-# A house number and a street ("14 Elm Street"), folded: its digits are all '0'.
-_STREET_NEAR = re.compile(
-    rb"0{1,5}[a-z]?,? {1,2}(?:[a-z'-]{1,31}\.? {1,2}){1,4}(?:" + _STREET.encode() + rb")\b"
+    rb"(?P<mrn>mrn|mr#|\brec|patient ?(?:id|n|#)|hosp|chart ?(?:n|#)|unit n)"
+    rb"|(?P<ssn>ssn|ss#|security)|(?P<nhs>nhs)"
+    rb"|(?P<plan>insur|medica|health|member|subscriber|beneficiar|holder|mbi|hicn)"
+    rb"|(?P<account>\bcsn|\bfin\b|\bhar\b|encounter|visit|episode|admission|spell|acc|billing)"
+    rb"|(?P<licence>licen)"
 )
 # A number that starts its line (after its indent and an up-to-three-letter prefix) may be the
 # end of a value the line before began.
 _STARTS_LINE = re.compile(rb"[ \t]{0,40}[a-z]{0,3}")
-# A part of every match of `pattern()`, folded: a keyword or a bare number; or a character
-# outside ASCII (folded to '?'), which may match a letter when case is ignored. The name's
-# part is the comma and the forename's capital after it. A window with none of them has no match.
-_HELD = re.compile(
-    rb"mrn|mr#|med|patient|unit|hosp|chart|dob|d\.[ \t]?o|date\s|birth|born|\bb\.|ssn|ss#"
-    rb"|social|nhs|000-00-0000|000 00 0000|000 0000|000-0000|000\.0000|0000000000|\?"
-    rb"|\bmrs?\b|\bms\b|\bmiss\b|\bmx\b|@|insur|plan|member|subscriber|beneficiar|holder"
-    rb"|csn|fin|har|encounter|visit|episode|admission|spell|acc|licen|mbi|hicn|"
-    + _STREET_NEAR.pattern
-)
-_NAME_HELD = re.compile(r",[ \t]{1,3}[A-Z][a-z]")
 _ALLOW = re.compile(r"#\s*diffuse:\s*not-patient-data\b\s*(?:\((?P<reason>[^)]*)\))?")
 
 _WHAT = {
@@ -317,29 +351,59 @@ def patient_data(doc: Document, staff: Staff = NO_STAFF) -> list[Problem]:
 
 def findings(text: str, staff: Staff = NO_STAFF) -> Iterator[Finding]:
     folded = _folded(text)
-    for start, end in _windows(text, folded):
-        if not _may_match(text, folded, start, end):
-            continue  # most windows are a line with a date and no name or keyword near it
-        for match in pattern().finditer(text, start, end):
-            finding = _finding(match, staff)
-            if finding is not None:
-                yield finding
+    for start, end, kinds in _windows(text, folded):
+        if kinds == _BIT["name"] and not _NAME_PART.search(text, start, end):
+            continue  # most windows are a line with a date and no name near it
+        yield from _scan(text, start, end, _expressions(kinds, folded, start, end), staff)
 
 
-def _windows(text: str, folded: bytes | None = None) -> list[tuple[int, int]]:
+def _expressions(kinds: int, folded: bytes, start: int, end: int) -> list[re.Pattern[str]]:
+    """The expressions of `kinds`; of every kind when the window holds a character outside
+    ASCII (folded to '?'), which may match a letter of another kind's keyword."""
+    every = folded.find(b"?", start, end) >= 0
+    return [p for kind, p in patterns().items() if every or kinds & _BIT[kind]]
+
+
+def _scan(
+    text: str, start: int, end: int, kinds: list[re.Pattern[str]], staff: Staff
+) -> Iterator[Finding]:
+    """The findings of `kinds` in the window, in order; of two that overlap, the first
+    (the longer when both start at one place) is kept: "NHS 943 476 5919" is one finding."""
+    found = [f for p in kinds for m in p.finditer(text, start, end) if (f := _finding(m, staff))]
+    found.sort(key=lambda f: (f.start, -f.end))
+    last = -1
+    for finding in found:
+        if finding.start >= last:
+            last = finding.end
+            yield finding
+
+
+def _windows(text: str, folded: bytes | None = None) -> list[tuple[int, int, int]]:
     """The lines (with the line before and the line after) that may hold a candidate, merged,
-    in order. The lines either side hold a value a folded block wrapped across lines."""
+    in order, each with the kinds its hits may start (as bits). The lines either side hold a
+    value a folded block wrapped across lines."""
     if folded is None:
         folded = _folded(text)
-    hits = [i for token in _TRIGGERS for i in _positions(folded, token)]
-    hits += [i for i in _positions(folded, _LONG_NUMBER) if _keyword_before(folded, i)]
-    hits += [m.start() for m in _STREET_NEAR.finditer(folded)]
-    windows: list[tuple[int, int]] = []
+    hits = [i * _KINDS + bits for token, bits in _TRIGGERS for i in _positions(folded, token)]
+    for i in _positions(folded, _LONG_NUMBER):
+        bits = _keywords_before(folded, i)
+        if bits:
+            hits.append(i * _KINDS + bits)
+    for house in _HOUSE.finditer(folded):
+        first = house.start()
+        while first > 0 and folded[first - 1] == 48 and house.start() - first < 4:  # '0'
+            first -= 1
+        if _STREET_NEAR.match(folded, first):
+            hits.append(first * _KINDS + _BIT["address"])
+    windows: list[tuple[int, int, int]] = []
     line_end = -1
-    for hit in sorted(hits):
+    for packed in sorted(hits):
+        hit, bits = divmod(packed, _KINDS)
         if hit < line_end:
             # On the line of the hit before, so in its window: looking for the line's ends
             # again would read a long line once per hit.
+            last = windows[-1]
+            windows[-1] = (last[0], last[1], last[2] | bits)
             continue
         start = text.rfind("\n", 0, max(0, text.rfind("\n", 0, hit))) + 1
         line_end = text.find("\n", hit)
@@ -347,9 +411,10 @@ def _windows(text: str, folded: bytes | None = None) -> list[tuple[int, int]]:
         end = text.find("\n", line_end + 1)
         end = len(text) if end < 0 else end
         if windows and start <= windows[-1][1]:
-            windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
+            last = windows[-1]
+            windows[-1] = (last[0], max(end, last[1]), last[2] | bits)
         else:
-            windows.append((start, end))
+            windows.append((start, end, bits))
     return windows
 
 
@@ -357,21 +422,16 @@ def _folded(text: str) -> bytes:
     return text.encode("ascii", "replace").translate(_FOLD)
 
 
-def _may_match(text: str, folded: bytes, start: int, end: int) -> bool:
-    """Whether `pattern()` may match in the window: whether it holds a part of every match."""
-    held = _HELD.search(folded, start, end) or _NAME_HELD.search(text, start, end)
-    return held is not None
-
-
-def _keyword_before(folded: bytes, at: int) -> bool:
-    """Whether an identifier's keyword is in the 30 characters before the number at `at`, on
-    its line, or at the end of the line before when the number starts its line."""
+def _keywords_before(folded: bytes, at: int) -> int:
+    """The kinds (as bits) of the identifiers' keywords in the 30 characters before the
+    number at `at`, on its line, or at the end of the line before when the number starts
+    its line."""
     # Every look is bounded: a long line of digits has a hit every five characters.
     line = folded.rfind(b"\n", max(0, at - 45), at)
     low = max(0, at - 30, line)
     if line >= 0 and _STARTS_LINE.fullmatch(folded, line + 1, at):
         low = max(0, line - 30)
-    return _KEYWORD_NEAR.search(folded, low, at) is not None
+    return sum({_BIT[m.lastgroup or ""] for m in _KEYWORD_NEAR.finditer(folded, low, at)})
 
 
 def _positions(folded: bytes, token: bytes) -> Iterator[int]:
@@ -454,13 +514,8 @@ def _phone(match: re.Match[str], value: str, digits: str) -> str | None:
 
 
 def _a_patients_name(match: re.Match[str], staff: Staff) -> bool:
-    group = (
-        "name_titled"
-        if match.group("name_titled")
-        else "name_whom"
-        if match.group("name_whom")
-        else "name_who"
-    )
+    groups = match.groupdict()
+    group = next(g for g in ("name_titled", "name_whom", "name_who") if groups.get(g))
     who = match.group(group)
     words = re.findall(r"[A-Za-z'-]+", who)
     if group == "name_titled":
