@@ -18,6 +18,7 @@ A documented false positive is kept by ending its line with
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import string
 from collections.abc import Iterator
@@ -27,8 +28,10 @@ from typing import Any
 import yaml
 
 from diffuse.errors import Location, Problem
-from diffuse.files.loading import Document
+from diffuse.files.loading import Document, document_from_text
 from diffuse.files.nodes import shown
+from diffuse.layout import ORGANISATION_FILE
+from diffuse.limits import CEILINGS
 
 CODE = "patient-data"
 MAX_REPORTED = 50
@@ -285,13 +288,16 @@ _TITLES = frozenset({"dr", "prof", "professor", "mr", "mrs", "ms", "miss", "mx",
 
 @dataclass(frozen=True)
 class Staff:
-    """The people of the organisation file: their names and e-mail addresses are staff's,
-    not patients'. A patient who shares a member of staff's full name is let through."""
+    """The people of the organisation file: their names and e-mail addresses (and any
+    address at their mail domains) are staff's, not patients'. A patient who shares a
+    member of staff's full name, or a titled patient their surname, is let through."""
 
     names: frozenset[tuple[str, str]] = frozenset()  # (forename, surname), lower case
     surnames: frozenset[str] = frozenset()
     emails: frozenset[str] = frozenset()
     domains: frozenset[str] = frozenset()
+    # Says which staff a scan was made with: part of the key of a file's cached problems.
+    digest: str = ""
 
     @classmethod
     def of(cls, organisation: Any) -> Staff:
@@ -309,11 +315,15 @@ class Staff:
             email = str(person.get("email") or "").strip().lower()
             if "@" in email:
                 emails.add(email)
+        if not names and not emails:
+            return NO_STAFF
+        seen = repr((sorted(names), sorted(emails))).encode()
         return cls(
             frozenset(names),
             frozenset(surname for _, surname in names),
             frozenset(emails),
             frozenset(e.rsplit("@", 1)[1] for e in emails),
+            hashlib.sha256(seen).hexdigest()[:16],
         )
 
     def has_name(self, forename: str, surname: str) -> bool:
@@ -325,6 +335,21 @@ class Staff:
 
 
 NO_STAFF = Staff()
+
+
+def staff_for(doc: Document) -> Staff:
+    """The staff the document is scanned with: of its own data when it is the organisation
+    file, else of the organisation file of its tracker (the folder above its own), if any."""
+    if doc.path.name == ORGANISATION_FILE:
+        return Staff.of(doc.data)
+    for folder in (doc.path.parent.parent, doc.path.parent):
+        path = folder / ORGANISATION_FILE
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue
+        return Staff.of(document_from_text(path, text, CEILINGS).data)
+    return NO_STAFF
 
 
 @dataclass(frozen=True)
