@@ -75,7 +75,7 @@ _STREET_FOLDED = (
     rb"00{0,4}[a-z]? {1,2}(?:[a-z'-]{1,31}\.? {1,2}){1,4}(?:" + _STREET.encode() + rb")\b"
 )
 # One expression per kind of identifier, each run only on the windows of the triggers of its
-# kind (`_TRIGGERS`). A title and a name ("Mrs Okafor") is a name too.
+# kind (`_TRIGGER_EXPRESSIONS`, `_TRIGGERS`). A title and a name ("Mrs Okafor") is a name too.
 _EXPRESSIONS: dict[str, str] = {
     "mrn": (
         rf"(?P<mrn>\b(?:mrn{_NUMBER_WORD}|mr\#|med(?:ical|\.)?{_GAP}rec(?:ord|\.)?{_NUMBER_WORD}"
@@ -156,17 +156,23 @@ _FOLD = bytes.maketrans(
 _BIT = {kind: 1 << i for i, kind in enumerate(_EXPRESSIONS)}
 _KINDS = 1 << len(_BIT)  # a hit is its position times this, plus its kinds
 _NUMBERS = sum(_BIT[k] for k in ("mrn", "ssn", "nhs", "plan", "account", "licence", "phone"))
-_TRIGGERS: tuple[tuple[bytes, int], ...] = (
-    *((t, _BIT["ssn"]) for t in (b"000-00-0000", b"000 00 0000")),
-    # Phone numbers and numbers in groups: "000 0000" or the like is in each.
-    *((t, _NUMBERS) for t in (b"000 0000", b"000-0000", b"000.0000", b"0000000000")),
-    *((t, _BIT["dob"]) for t in (b"dob", b"d.o", b"d. o", b"birth", b"born", b"b. 0", b"b.0")),
+# Expressions that each begin with a plain character, outside any group, so that they are
+# searched for as quickly as a substring; their groups are named for the kinds they may start.
+_TRIGGER_EXPRESSIONS = (
+    # "000-00-0000" an SSN; phone numbers and numbers in groups hold "000 0000" or the like.
+    rb"000(?:(?P<ssn>[- ]00[- ]0000)|(?P<numbers>[ .-]0000|0000000))",
+    rb"d(?P<dob>ob|\. ?o)",
+    rb"b(?P<dob>irth|orn|\. ?0)",
     # Full dates, the second half of "Surname, Forename 02/03/1954".
-    *((t, _BIT["name"]) for t in (b"0/0", b"0-00-00", b"0-0-00", b"0.0", b"-0000", b"/0000")),
-    *((t, _BIT["titled"]) for t in (b"mr", b"ms ", b"ms.", b"miss ", b"mx ")),
-    (b"@", _BIT["email"]),
-    *((t, _BIT["plan"]) for t in (b"medicare", b"mbi", b"hicn")),
+    rb"0(?P<name>/0|-00?-00|\.0)",
+    rb"m(?:(?P<titled>r|s[ .]|iss |x )|(?P<plan>edicare|bi))",
 )
+_TRIGGERS: tuple[tuple[bytes, int], ...] = (
+    *((t, _BIT["name"]) for t in (b"-0000", b"/0000")),  # "02-Mar-1954"
+    (b"@", _BIT["email"]),
+    (b"hicn", _BIT["plan"]),
+)
+_TRIGGER_BITS = {**_BIT, "numbers": _NUMBERS}
 _LONG_NUMBER = b"00000"
 _STREET_NEAR = re.compile(_STREET_FOLDED)
 # The end of a house number and the word after it: a quicker search than the street's.
@@ -410,6 +416,11 @@ def _windows(text: str, folded: bytes | None = None) -> list[tuple[int, int, int
     if folded is None:
         folded = _folded(text)
     hits = [i * _KINDS + bits for token, bits in _TRIGGERS for i in _positions(folded, token)]
+    for expression in _triggers():
+        hits += [
+            m.start() * _KINDS + _TRIGGER_BITS[m.lastgroup or ""]
+            for m in expression.finditer(folded)
+        ]
     for i in _positions(folded, _LONG_NUMBER):
         bits = _keywords_before(folded, i)
         if bits:
@@ -441,6 +452,11 @@ def _windows(text: str, folded: bytes | None = None) -> list[tuple[int, int, int
         else:
             windows.append((start, end, bits))
     return windows
+
+
+@functools.cache
+def _triggers() -> tuple[re.Pattern[bytes], ...]:
+    return tuple(re.compile(expression) for expression in _TRIGGER_EXPRESSIONS)
 
 
 def _folded(text: str) -> bytes:
