@@ -52,6 +52,12 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "'11/' repeated": lambda n: "11/" * (n // 3),
     "'d. o. b. ' repeated": lambda n: "d. o. b. " * (n // 9),
     "lot + '123 45 ' repeated": lambda n: "lot " + "123 45 " * (n // 7),
+    "'a.' repeated + '@'": lambda n: "a." * (n // 2) + "@",
+    "'Mr Ab ' repeated": lambda n: "Mr Ab " * (n // 6),
+    "'12 Elm ' repeated": lambda n: "12 Elm " * (n // 7),
+    "'415 555 ' repeated": lambda n: "415 555 " * (n // 8),
+    "'Smith, John ' + date repeated": lambda n: "Smith, John on 2026-01-01 " * (n // 26),
+    "'medicare no ' repeated": lambda n: "medicare no " * (n // 12),
 }
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = ROOT / "tests"
