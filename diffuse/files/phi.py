@@ -23,6 +23,7 @@ import re
 import string
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -349,15 +350,31 @@ def staff_for(doc: Document) -> Staff:
     """The staff the document is scanned with: of its own data when it is the organisation
     file, else of the organisation file of its tracker (the folder above its own), if any."""
     if doc.path.name == ORGANISATION_FILE:
-        return Staff.of(doc.data)
+        return organisation_staff(doc.text, doc.data)
     for folder in (doc.path.parent.parent, doc.path.parent):
-        path = folder / ORGANISATION_FILE
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            text = (folder / ORGANISATION_FILE).read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError):
             continue
-        return Staff.of(document_from_text(path, text, CEILINGS).data)
+        return organisation_staff(text)
     return NO_STAFF
+
+
+# The text of the organisation file last asked about, and its staff: a command that reads
+# the tracker and then edits a file parses the organisation file once.
+_LAST: dict[str, Staff] = {}
+
+
+def organisation_staff(text: str, data: Any = None) -> Staff:
+    """The staff of the organisation file holding `text` (its parsed `data`, when at hand)."""
+    staff = _LAST.get(text)
+    if staff is None:
+        if data is None:
+            data = document_from_text(Path(ORGANISATION_FILE), text, CEILINGS).data
+        staff = Staff.of(data)
+        _LAST.clear()
+        _LAST[text] = staff
+    return staff
 
 
 @dataclass(frozen=True)

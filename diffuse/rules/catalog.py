@@ -21,7 +21,7 @@ from diffuse.files.loading import (
     validate,
 )
 from diffuse.files.nodes import shown
-from diffuse.files.phi import NO_STAFF, Staff, patient_data
+from diffuse.files.phi import NO_STAFF, Staff, organisation_staff, patient_data
 from diffuse.layout import (
     ID_PATTERN,
     ORGANISATION_FILE,
@@ -336,7 +336,7 @@ def _read(catalog: Catalog, base: Path, path: Path, limits: Limits, named: bool 
             catalog.read[str(path)] = hashlib.sha256(raw).hexdigest()
             parse_bytes(doc, raw, limits)
         if path.name == ORGANISATION_FILE:
-            catalog.staff = Staff.of(doc.data)
+            catalog.staff = organisation_staff(doc.text, doc.data)
         doc.problems.extend(patient_data(doc, catalog.staff))
     else:
         doc = Document(path, problems=[refusal])
