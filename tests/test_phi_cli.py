@@ -178,6 +178,9 @@ def test_the_organisations_staff_are_not_patients(tracker: Path, run: Run) -> No
         project.write_text(project.read_text().replace(f", {json.dumps(text)}]", "]"))
         result = run("site", "hh-spread", "nor", "--note", text, "--by", "cy", cwd=tracker)
         assert result.exit_code == 0, (text, result.stderr)
+    # A member of staff's address at a mail service does not make the service staff's.
+    _with_barrier(tracker, "Patient emailed from jane.doe1957@gmail.com")
+    assert run("validate", cwd=tracker).exit_code == 1
 
 
 def test_the_same_names_are_patients_when_not_staff(tracker: Path, run: Run) -> None:

@@ -4,12 +4,13 @@ Tracker files are shared in git, read in pull requests and copied into reports; 
 is a place for a medical record number, a date of birth, a national health number, a
 patient's name, phone number, address or e-mail, or their insurance or encounter numbers.
 
-A few substring searches over a file's text find the lines that may hold one (almost always
-none); only those lines are matched with the full expressions, and only a match is checked
-further: NHS numbers by their check digit, SSNs by their number ranges, a name by its words,
-and a number, address or e-mail by the words around it (whose it is: a patient's or a
-family's, or a ward's, a supplier's, a practice's). Staff named in the organisation file are
-not patients. What is found is shown masked, never in full.
+A few quick searches over a file's text find the lines that may hold one (almost always
+none) and the kinds each may hold; only those lines are matched, with those kinds'
+expressions alone, and only a match is checked further: NHS numbers by their check digit,
+SSNs by their number ranges, a name by its words, and a number, address or e-mail by the
+words around it (whose it is: a patient's or a family's, or a ward's, a supplier's, a
+practice's). Staff named in the organisation file are not patients. What is found is shown
+masked, never in full.
 
 A documented false positive is kept by ending its line with
 `# diffuse: not-patient-data (the reason)`; the reason is required.
@@ -152,8 +153,9 @@ _NAME_PART = re.compile(r",[ \t]{1,3}[A-Z][a-z]")
 _FOLD = bytes.maketrans(
     string.ascii_uppercase.encode() + b"123456789", string.ascii_lowercase.encode() + b"0" * 9
 )
-# Each kind of identifier as a bit, and each substring with the kinds whose every match holds
-# one of them: the kinds read in the window of a hit.
+# Each kind of identifier as a bit. A trigger (a group of an expression below, or a substring)
+# is a part of every match of the kinds it names: the lines around it are read with their
+# expressions.
 _BIT = {kind: 1 << i for i, kind in enumerate(_EXPRESSIONS)}
 _KINDS = 1 << len(_BIT)  # a hit is its position times this, plus its kinds
 _NUMBERS = sum(_BIT[k] for k in ("mrn", "ssn", "nhs", "plan", "account", "licence", "phone"))
@@ -252,7 +254,7 @@ _SENTENCE_END = re.compile(r"[.;!?](?:\s|$)|\n[ \t]{0,40}(?:-[ \t]|[\w-]{1,40}:)
 # Personal mail services: an address there is a person's, whoever the sentence names.
 _WEBMAIL = re.compile(
     r"@(?:gmail|googlemail|yahoo|ymail|hotmail|outlook|live|msn|aol|icloud|me|mac|proton"
-    r"|protonmail|gmx|btinternet|sky|virginmedia|talktalk|comcast|verizon|att|mail)\.",
+    r"|protonmail|gmx|btinternet|sky|virginmedia|talktalk|comcast|verizon|att)\.",
     re.IGNORECASE,
 )
 # "Surname, Forename" where either word is a month, a day or a word for a part of a hospital or
@@ -331,7 +333,8 @@ class Staff:
             frozenset(names),
             frozenset(surname for _, surname in names),
             frozenset(emails),
-            frozenset(e.rsplit("@", 1)[1] for e in emails),
+            # A personal mail service is not the organisation's domain, whoever on staff uses it.
+            frozenset(e.rsplit("@", 1)[1] for e in emails if not _WEBMAIL.search(e)),
             hashlib.sha256(seen).hexdigest()[:16],
         )
 
