@@ -16,10 +16,10 @@ labelled set's texts: the medians of both (CPU time) and their ratio.
 
 Accuracy is measured on tests/data/phi_labelled.yaml (scored by tests/phi_labelled.py, the
 same scoring tests/test_phi.py asserts): recall, precision and their counts, then each
-missed identifier and false alarm, masked. With `--phonenumbers` (the `phonenumbers`
-package installed by hand; diffuse does not depend on it), a phone number the guard finds
-counts only when the library also says it is a valid number: the comparison that decided
-against the library.
+missed identifier (its text, the identifier masked) and false alarm (its text). With
+`--phonenumbers` (the `phonenumbers` package installed by hand; diffuse does not depend on
+it), a phone number the guard finds counts only when the library also says it is a valid
+number: the comparison that decided against the library.
 """
 
 from __future__ import annotations
@@ -201,8 +201,9 @@ def accuracy() -> None:
     for kind, value, text in result.missed:
         shown = text.replace(value, phi._mask(value, keep=0))
         print(f"missed {kind}: {' '.join(shown.split())}")
-    for kind, masked, _ in result.false_alarms:
-        print(f"false alarm {kind}: {masked}")
+    for kind, masked, text in result.false_alarms:
+        # Labelled as holding no identifier there, so the text is shown as it is.
+        print(f"false alarm {kind} ({masked}): {' '.join(text.split())}")
 
 
 if __name__ == "__main__":
