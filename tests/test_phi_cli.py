@@ -22,6 +22,9 @@ REFUSED = [
     pytest.param(
         "MRN 3308 7712 moved to ICU", "a medical record number", "3308 7712", id="mrn-grouped"
     ),
+    pytest.param(
+        "Form quoted M.R.N. 12345678", "a medical record number", "12345678", id="mrn-dotted"
+    ),
     pytest.param("Lady, b. 1950-07-14, fell", "a date of birth", "1950-07-14", id="b-dot"),
     pytest.param(
         "Jones, Peter admitted 2026-03-04", "a patient's name", "Jones, Peter", id="name-then-date"
@@ -34,6 +37,7 @@ REFUSED = [
     ),
     pytest.param("Mrs Okafor fell twice overnight", "a patient's name", "Okafor", id="mrs"),
     pytest.param("Mr Peter Jones refused the alarm", "a patient's name", "Peter Jones", id="mr"),
+    pytest.param("patient: Ms J. Smith fell", "a patient's name", "Smith", id="ms-initial"),
     pytest.param("Copied 9434765919 from the PAS", "an NHS number", "9434765919", id="nhs-bare"),
     pytest.param(
         "Daughter asked to be called on 07700 900123",

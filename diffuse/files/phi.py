@@ -67,7 +67,7 @@ _NAME = r"(?-i:\b[A-Z][A-Za-z'-]{1,30},[ \t]{1,3}[A-Z][a-z][a-z'-]{0,30}(?:[ \t]
 # admitted 2026-03-04", "2026-03-04: seen in clinic Jones, Peter".
 _LINK = r"(?:(?-i:[a-z][a-z']{0,15})[ \t]{1,2}){0,4}"
 _TITLE = r"(?-i:\b(?:Mr|Mrs|Ms|Miss|Mx|MR|MRS)\b\.?)"
-_CAPITAL_WORD = r"(?-i:[A-Z][a-z][a-z'-]{0,30}|[A-Z]'[A-Z][a-z]{1,30})"
+_CAPITAL_WORD = r"(?-i:[A-Z][a-z][A-Za-z'-]{0,30}|[A-Z]'[A-Z][a-z]{1,30}|[A-Z][A-Z'-]{1,30})"
 _STREET = (
     r"street|st|road|rd|avenue|ave|lane|ln|drive|dr|close|court|ct|crescent|cres|way|place"
     r"|boulevard|blvd|terrace|grove|gardens|parade|highway|hwy|square|mews|parkway|pkwy"
@@ -80,7 +80,8 @@ _STREET_FOLDED = (
 # kind (`_TRIGGER_EXPRESSIONS`, `_TRIGGERS`). A title and a name ("Mrs Okafor") is a name too.
 _EXPRESSIONS: dict[str, str] = {
     "mrn": (
-        rf"(?P<mrn>\b(?:mrn{_NUMBER_WORD}|mr\#|med(?:ical|\.)?{_GAP}rec(?:ord|\.)?{_NUMBER_WORD}"
+        rf"(?P<mrn>\b(?:mrn{_NUMBER_WORD}|m\.[ \t]?r\.[ \t]?n\.?|mr\#"
+        rf"|med(?:ical|\.)?{_GAP}rec(?:ord|\.)?{_NUMBER_WORD}"
         rf"|patient{_GAP}(?:id|number|no\.?)|patient[ \t]{{0,3}}\#|unit{_GAP}(?:number|no\.?)"
         rf"|(?:hosp\.?|hospital|chart)(?:{_GAP}(?:number|no\.?)|[ \t]{{0,3}}\#))"
         rf"{_SEP}(?P<mrn_id>{_RECORD})\b)"
@@ -96,7 +97,7 @@ _EXPRESSIONS: dict[str, str] = {
         rf"|(?P<name_first>{_DATE})[ \t,:)-]{{1,3}}{_LINK}(?P<name_whom>{_NAME}))"
     ),
     "titled": (
-        rf"(?P<name>(?P<name_titled>{_TITLE}[ \t]{{1,3}}{_CAPITAL_WORD}"
+        rf"(?P<name>(?P<name_titled>{_TITLE}[ \t]{{1,3}}(?-i:[A-Z]\.?[ \t]{{1,3}})?{_CAPITAL_WORD}"
         rf"(?:[ \t]{{1,3}}{_CAPITAL_WORD})?))"
     ),
     "ssn": (
@@ -163,7 +164,7 @@ _NUMBERS = sum(_BIT[k] for k in ("mrn", "ssn", "nhs", "plan", "account", "licenc
 # searched for as quickly as a substring; their groups are named for the kinds they may start.
 _TRIGGER_EXPRESSIONS = (
     # "000-00-0000" an SSN; phone numbers and numbers in groups hold "000 0000" or the like.
-    rb"000(?:(?P<ssn>[- ]00[- ]0000)|(?P<numbers>[ .-]0000|0000000))",
+    rb"000(?:(?P<ssn>[- ]00[- ]0000)|(?P<numbers>[ .-]0000|0000000|[ .-]000[ .-]000))",
     rb"d(?P<dob>ob|\. ?o)",
     rb"b(?P<dob>irth|orn|\. ?0)",
     # Full dates, the second half of "Surname, Forename 02/03/1954".
@@ -182,7 +183,7 @@ _STREET_NEAR = re.compile(_STREET_FOLDED)
 _HOUSE = re.compile(rb"0[ a-z] ?[a-z]")
 # The keywords before a long number, each in a group named for its kind.
 _KEYWORD_NEAR = re.compile(
-    rb"(?P<mrn>mrn|mr#|rec|patient ?(?:id|n|#)|hosp|chart ?(?:n|#)|unit n)"
+    rb"(?P<mrn>mrn|m\.r\.n|m\. r\. n|mr#|rec|patient ?(?:id|n|#)|hosp|chart ?(?:n|#)|unit n)"
     rb"|(?P<ssn>ssn|ss#|security)|(?P<nhs>nhs)"
     rb"|(?P<plan>insur|medica|health|member|subscriber|beneficiar|holder|mbi|hicn)"
     rb"|(?P<account>csn|fin[ #:n]|har[ #:n]|encounter|visit|episode|admission|spell|acc|billing)"
