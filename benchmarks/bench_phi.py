@@ -3,6 +3,7 @@
     python benchmarks/bench_phi.py [--runs N]    # timings, then accuracy
     python benchmarks/bench_phi.py --accuracy    # accuracy only
     python benchmarks/bench_phi.py --against main [--runs N]   # speed against a revision
+    python benchmarks/bench_phi.py --against main --tracker DIR  # and in a cold read of DIR
     python benchmarks/bench_phi.py --accuracy --phonenumbers  # phones checked by the library
 
 Each text is a shape that makes a careless expression backtrack, built at two sizes, n and
@@ -12,7 +13,9 @@ Each text is a shape that makes a careless expression backtrack, built at two si
 With `--against REV`, the scan of `diffuse/files/phi.py` as it is at git revision REV and
 as it is now are timed interleaved in the same run, on what cold `validate` scans (every
 file of the demo tracker: its projects, practices and organisation file) and on the
-labelled set's texts: the medians of both (CPU time) and their ratio.
+labelled set's texts: the medians of both (CPU time) and their ratio. With `--tracker DIR`
+(a tracker made by make_tracker.py), the tracker is also read cold, in this one process,
+with each version's scan in turn: the CPU time of the read and of the scans within it.
 
 Accuracy is measured on tests/data/phi_labelled.yaml (scored by tests/phi_labelled.py, the
 same scoring tests/test_phi.py asserts): recall, precision and their counts, then each
@@ -35,6 +38,7 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from diffuse.files import phi
 
@@ -86,9 +90,14 @@ def main(argv: list[str] | None = None) -> int:
         metavar="REV",
         help="time the scan as it is at git revision REV and as it is now (e.g. main)",
     )
+    parser.add_argument(
+        "--tracker", type=Path, metavar="DIR", help="with --against: also read DIR cold"
+    )
     args = parser.parse_args(argv)
     if args.against:
         compare(args.against, args.runs)
+        if args.tracker:
+            cold_read(args.against, args.tracker, max(1, args.runs // 5))
         return 0
     if args.phonenumbers:
         _check_phones_with_library()
@@ -185,6 +194,45 @@ def _check_phones_with_library() -> None:
         return kind if phonenumbers.is_valid_number(number) else None
 
     setattr(phi, "_phone", checked)  # noqa: B010 (a module's function replaced for one run)
+
+
+def cold_read(rev: str, root: Path, runs: int) -> None:
+    """`read_catalog` of `root` with no cache and no second process, with the scan of `rev`
+    and the scan now in turn; each round times the whole read and the scans within it."""
+    import os
+
+    from diffuse.rules import catalog
+
+    os.environ["DIFFUSE_NO_CACHE"] = "1"
+    os.environ["DIFFUSE_PARALLEL_MIN"] = str(10**9)
+    before = _module_at(rev)
+    scans: dict[str, Callable[..., object]] = {
+        rev: lambda doc, staff=None: before.patient_data(doc),
+        "now": phi.patient_data,
+    }
+    results: dict[str, list[tuple[float, float]]] = {name: [] for name in scans}
+    for _ in range(runs):
+        for name, scan in scans.items():
+            spent: list[float] = []
+
+            def timed(
+                doc: object, staff: object = phi.NO_STAFF, s: Any = scan, into: Any = spent
+            ) -> object:
+                start = time.process_time()
+                try:
+                    return s(doc, staff)
+                finally:
+                    into.append(time.process_time() - start)
+
+            catalog.patient_data = timed  # type: ignore[assignment]
+            total = _time(lambda: catalog.read_catalog(root), time.process_time)
+            results[name].append((total, sum(spent)))
+    catalog.patient_data = phi.patient_data
+    print(f"\nCold read of {root} ({runs} rounds, CPU medians):")
+    for name, rows in results.items():
+        total = statistics.median(r[0] for r in rows)
+        scanned = statistics.median(r[1] for r in rows)
+        print(f"{name}: read {total:.2f} s, scan {scanned:.3f} s ({scanned / total:.1%})")
 
 
 def accuracy() -> None:
