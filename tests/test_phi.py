@@ -147,7 +147,7 @@ ADVICE = (
 MISSED = [
     pytest.param(
         "note: Smith, John 02/03/1954 fell twice on the night shift\n",
-        "practices/x.yaml:1:7: error[patient-data] note: looks like a patient's name and a date "
+        "practices/x.yaml:1:7: error[patient-data] note: looks like a patient's name "
         f"(*****, **** **/**/****); {ADVICE}",
         id="surname-forename-date",
     ),
@@ -216,7 +216,7 @@ def test_a_birth_date_is_a_patients_unless_its_sentence_is_about_a_practice() ->
 
 def test_recall_and_precision_on_the_labelled_set() -> None:
     cases = load()
-    assert len(cases) >= 100
+    assert len(cases) >= 300
     assert sum(not case.ids for case in cases) >= 50  # as many texts with no identifier
     assert {kind for case in cases for kind, _ in case.ids} == set(phi._WHAT)
     result = score(cases)
@@ -236,7 +236,7 @@ def test_a_number_on_the_line_after_its_keyword_is_read() -> None:
     text = "x: plain words\n" * 50 + "note: >\n  copied the MRN\n  40022871 here\n" + "y: z\n" * 50
     windows = phi._windows(text)
     assert len(windows) == 1
-    start, end = windows[0]
+    start, end, _ = windows[0]
     assert "MRN" in text[start:end] and "40022871" in text[start:end]
 
 
@@ -253,6 +253,10 @@ ADVERSARIAL = [
     "11/" * 100_000,
     "d. o. b. " * 30_000,
     "lot " + "123 45 " * 30_000,
+    "a." * 100_000 + "@",
+    "12 Elm " * 30_000,
+    "415 555 " * 25_000,
+    "medicare no " * 15_000,
 ]
 
 
@@ -281,7 +285,8 @@ def test_the_guard_cannot_backtrack_without_bound() -> None:
     # Linear time rests on this: with every repeat bounded, one match attempt costs at most
     # a constant, so a text costs at most a constant per character. The timings of the
     # adversarial texts below are in benchmarks/bench_phi.py.
-    assert _unbounded_repeats(phi.pattern()) == []
+    for expression in phi.patterns().values():
+        assert _unbounded_repeats(expression) == [], expression.pattern
     assert _unbounded_repeats(re.compile(r"a\s+b")) == ["{1,}"]
 
 
@@ -289,7 +294,7 @@ def test_the_guard_reads_only_lines_near_a_trigger() -> None:
     text = "plain words about hand hygiene\n" * 1000 + "MRN 12345678\n" + "more words\n" * 1000
     windows = phi._windows(text)
     assert len(windows) == 1
-    start, end = windows[0]
+    start, end, _ = windows[0]
     assert end - start < 100
 
 

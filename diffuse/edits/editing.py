@@ -27,7 +27,7 @@ from diffuse.files.atomic import (
 )
 from diffuse.files.lineends import keeping_line_ends
 from diffuse.files.loading import document_from_text, validate
-from diffuse.files.phi import patient_data
+from diffuse.files.phi import patient_data, staff_for
 from diffuse.files.yamledit import EditError
 from diffuse.limits import CEILINGS
 from diffuse.models import Project
@@ -110,7 +110,7 @@ def _planned(edit: Edit) -> tuple[str, str, Fingerprint]:
 
 def _must_stay_valid(path: Path, text: str, model: type[BaseModel] = Project) -> None:
     doc = document_from_text(path, text.removeprefix("\ufeff"), CEILINGS)
-    doc.problems.extend(patient_data(doc))
+    doc.problems.extend(patient_data(doc, staff_for(doc)))
     if validate(doc, model) is None or doc.problems:
         raise DiffuseError(
             "the edit would leave the file invalid; nothing was written", tuple(doc.problems)

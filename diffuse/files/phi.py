@@ -1,12 +1,16 @@
 """The patient-data guard: text that looks like a patient identifier is an error.
 
 Tracker files are shared in git, read in pull requests and copied into reports; none of that
-is a place for a medical record number, a date of birth or a national health number. A few
-substring searches over a file's text find the lines that may hold one (almost always none);
-only those lines are matched with the full expressions, and only a match is checked further
-(NHS numbers by their check digit, SSNs by their number ranges, a name by its words, a bare
-number or a "born" date by the words before it) and placed at its field. What is found is
-shown masked, never in full.
+is a place for a medical record number, a date of birth, a national health number, a
+patient's name, phone number, address or e-mail, or their insurance or encounter numbers.
+
+A few quick searches over a file's text find the lines that may hold one (almost always
+none) and the kinds each may hold; only those lines are matched, with those kinds'
+expressions alone, and only a match is checked further: NHS numbers by their check digit,
+SSNs by their number ranges, a name by its words, and a number, address or e-mail by the
+words around it (whose it is: a patient's or a family's, or a ward's, a supplier's, a
+practice's). Staff named in the organisation file are not patients. What is found is shown
+masked, never in full.
 
 A documented false positive is kept by ending its line with
 `# diffuse: not-patient-data (the reason)`; the reason is required.
@@ -15,17 +19,21 @@ A documented false positive is kept by ending its line with
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import string
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
 
 from diffuse.errors import Location, Problem
-from diffuse.files.loading import Document
+from diffuse.files.loading import Document, document_from_text
 from diffuse.files.nodes import shown
+from diffuse.layout import ORGANISATION_FILE
+from diffuse.limits import CEILINGS
 
 CODE = "patient-data"
 MAX_REPORTED = 50
@@ -36,7 +44,7 @@ MARK = "# diffuse: not-patient-data (reason)"
 # have wrapped a value onto the next line: "MRN" at the end of one line, the number on the next.
 _BREAK = r"(?:\r?\n[ \t]{0,40})?"
 _GAP = r"(?:[ \t]{1,3}|[ \t]{0,3}\r?\n[ \t]{0,40})"
-_SEP = rf"[ \t]{{0,3}}{_BREAK}[:#=-]?[ \t]{{0,3}}{_BREAK}"
+_SEP = rf"[ \t]{{0,3}}{_BREAK}[:#=-]{{0,2}}[ \t]{{0,3}}{_BREAK}"
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\.?"
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _DATE = (
@@ -44,32 +52,101 @@ _DATE = (
     rf"|\d{{1,2}}[/.-]{_MONTH}[/.-]\d{{2,4}}"
     rf"|{_DAY}{_GAP}{_MONTH},?{_GAP}\d{{4}}|{_MONTH}{_GAP}{_DAY},?{_GAP}\d{{4}})"
 )
-_NUMBER_WORD = rf"(?:{_GAP}(?:number|num|no\.?|nr|id|\#)|[ \t]{{0,3}}\#)?"
-# "Surname, Forename" (an optional middle initial) written just before a date, as patient lists
-# print them: "Smith, John 02/03/1954", "JONES, Peter (1961-05-22)". Case matters here only.
+_NUMBER_WORD = rf"(?:,?{_GAP}(?:number|num|no\.?|nr|id|\#)|[ \t]{{0,3}}\#)?"
+_NUMBER_WORD_NEEDED = rf"(?:,?{_GAP}(?:number|num|no\.?|nr|id|\#)|[ \t]{{0,3}}\#)"
+# A record number: digits after up to three letters, or in up to three groups of digits
+# ("3308 7712"); a group that goes on as a date or a time is not part of it.
+_RECORD = r"[a-z]{0,3}\d{2,12}(?:[ ]\d{3,4}(?![-/.:]\d)){0,2}"
+# An insurance, encounter or licence number: groups of letters and digits, each with a digit
+# ("1EG4-TE5-MK73", "W 123 456 78").
+_ALNUM_ID = r"(?:[a-z]{1,4}-)?[a-z]{0,5}\d[a-z0-9]{0,14}(?:[ -][a-z]{0,3}\d[a-z0-9]{0,11}){0,3}"
+# "Surname, Forename" (an optional middle initial), as patient lists print them: "Smith, John",
+# "JONES, Peter". Case matters here only.
 _NAME = r"(?-i:\b[A-Z][A-Za-z'-]{1,30},[ \t]{1,3}[A-Z][a-z][a-z'-]{0,30}(?:[ \t]{1,3}[A-Z]\.?)?)"
-_PATTERN_TEXT = (
-    rf"(?P<mrn>\b(?:mrn|mr\#|medical{_GAP}record{_NUMBER_WORD}|patient{_GAP}(?:id|number|no\.?)"
-    rf"|patient[ \t]{{0,3}}\#|unit{_GAP}(?:number|no\.?)"
-    rf"|(?:hosp\.?|hospital|chart)(?:{_GAP}(?:number|no\.?)|[ \t]{{0,3}}\#))"
-    rf"{_SEP}(?P<mrn_id>[a-z]{{0,3}}\d{{5,12}})\b)"
-    rf"|(?P<dob>\b(?:dob|d\.[ \t]?o\.[ \t]?b\.?|date{_GAP}of{_GAP}birth|birth\s?date"
-    rf"|born(?:{_GAP}on)?)(?:{_GAP}(?:is|was))?{_SEP}(?P<dob_date>{_DATE}))"
-    rf"|(?P<name>{_NAME}[ \t,]{{1,3}}\(?(?P<name_date>{_DATE})(?!\d))"
-    rf"|(?P<ssn>\b(?:ssn|ss\#|social{_GAP}security{_NUMBER_WORD})"
-    rf"{_SEP}(?P<ssn_id>\d{{3}}[ -]?\d{{2}}[ -]?\d{{4}})\b"
-    r"|(?<![\d-])(?P<ssn_bare>\d{3}-\d{2}-\d{4})(?![\d-])"
-    r"|(?<![\d-])(?<!\d )(?P<ssn_spaced>\d{3} \d{2} \d{4})(?![\d-])(?! \d))"
-    rf"|(?P<nhs>\bnhs{_NUMBER_WORD}{_SEP}(?P<nhs_id>\d{{3}}[ -]?\d{{3}}[ -]?\d{{4}})\b"
-    r"|(?<![\d(+-])(?P<nhs_bare>\d{3} \d{3} \d{4})(?![\d-]))"
+# Up to a few lower-case words between a name and its date, either way round: "Jones, Peter
+# admitted 2026-03-04", "2026-03-04: seen in clinic Jones, Peter".
+_LINK = r"(?:(?-i:[a-z][a-z']{0,15})[ \t]{1,2}){0,4}"
+_TITLE = r"(?-i:\b(?:Mr|Mrs|Ms|Miss|Mx|MR|MRS)\b\.?)"
+_CAPITAL_WORD = r"(?-i:[A-Z][a-z][A-Za-z'-]{0,30}|[A-Z]'[A-Z][a-z]{1,30}|[A-Z][A-Z'-]{1,30})"
+_STREET = (
+    r"street|st|road|rd|avenue|ave|lane|ln|drive|dr|close|court|ct|crescent|cres|way|place"
+    r"|boulevard|blvd|terrace|grove|gardens|parade|highway|hwy|square|mews|parkway|pkwy"
 )
+# A house number and a street ("14 Elm Street"), folded: its digits are all '0'.
+_STREET_FOLDED = (
+    rb"00{0,4}[a-z]? {1,2}(?:[a-z'-]{1,31}\.? {1,2}){1,4}(?:" + _STREET.encode() + rb")\b"
+)
+# One expression per kind of identifier, each run only on the windows of the triggers of its
+# kind (`_TRIGGER_EXPRESSIONS`, `_TRIGGERS`). A title and a name ("Mrs Okafor") is a name too.
+_EXPRESSIONS: dict[str, str] = {
+    "mrn": (
+        rf"(?P<mrn>\b(?:mrn{_NUMBER_WORD}|m\.[ \t]?r\.[ \t]?n\.?|mr\#"
+        rf"|med(?:ical|\.)?{_GAP}rec(?:ord|\.)?{_NUMBER_WORD}"
+        rf"|patient{_GAP}(?:id|number|no\.?)|patient[ \t]{{0,3}}\#|unit{_GAP}(?:number|no\.?)"
+        rf"|(?:hosp\.?|hospital|chart)(?:{_GAP}(?:number|no\.?)|[ \t]{{0,3}}\#))"
+        rf"{_SEP}(?P<mrn_id>{_RECORD})\b)"
+    ),
+    "dob": (
+        rf"(?P<dob>\b(?:dob|d\.[ \t]?o\.[ \t]?b\.?|date{_GAP}of{_GAP}birth|birth\s?date"
+        rf"|born(?:{_GAP}on)?)(?:{_GAP}(?:is|was))?{_SEP}(?P<dob_date>{_DATE})"
+        rf"|\bb\.[ ]?(?P<dob_b>{_DATE}))"
+    ),
+    # "Surname, Forename" and a date, either way round.
+    "name": (
+        rf"(?P<name>(?P<name_who>{_NAME})[ \t,]{{1,3}}\(?{_LINK}(?P<name_date>{_DATE})(?!\d)"
+        rf"|(?P<name_first>{_DATE})[ \t,:)-]{{1,3}}{_LINK}(?P<name_whom>{_NAME}))"
+    ),
+    "titled": (
+        rf"(?P<name>(?P<name_titled>{_TITLE}[ \t]{{1,3}}(?-i:[A-Z]\.?[ \t]{{1,3}})?{_CAPITAL_WORD}"
+        rf"(?:[ \t]{{1,3}}{_CAPITAL_WORD})?))"
+    ),
+    "ssn": (
+        rf"(?P<ssn>\b(?:ssn|ss\#|social{_GAP}security{_NUMBER_WORD})"
+        rf"{_SEP}(?P<ssn_id>\d{{3}}[ -]?\d{{2}}[ -]?\d{{4}})\b"
+        r"|(?<![\d-])(?P<ssn_bare>\d{3}-\d{2}-\d{4})(?![\d-])"
+        r"|(?<![\d-])(?<!\d )(?P<ssn_spaced>\d{3} \d{2} \d{4})(?![\d-])(?! \d))"
+    ),
+    "nhs": (rf"(?P<nhs>\bnhs{_NUMBER_WORD}{_SEP}(?P<nhs_id>\d{{3}}[ -]?\d{{3}}[ -]?\d{{4}})\b)"),
+    "plan": (
+        rf"(?P<plan>\b(?:(?:medicare|medicaid|mbi|hicn)(?:{_GAP}(?:card|member|beneficiary))?"
+        rf"{_NUMBER_WORD}|(?:health{_GAP}(?:plan|insurance)|insurance|insurer|member|subscriber"
+        rf"|beneficiary|policy{_GAP}holder)(?:{_GAP}(?:card|policy|plan|member))?"
+        rf"{_NUMBER_WORD_NEEDED}){_SEP}(?P<plan_id>{_ALNUM_ID})\b)"
+    ),
+    "account": (
+        rf"(?P<account>\b(?:(?:csn|fin|har|encounter)(?:{_NUMBER_WORD})"
+        rf"|(?:visit|episode|admission|spell|account|acct|billing{_GAP}account)"
+        rf"{_NUMBER_WORD_NEEDED}){_SEP}(?P<account_id>{_ALNUM_ID})\b)"
+    ),
+    "licence": (
+        rf"(?P<licence>\b(?P<drivers>driv(?:er'?s?|ing)[ \t]{{1,3}})?licen[cs]e"
+        rf"{_NUMBER_WORD}{_SEP}(?P<licence_id>{_ALNUM_ID})\b)"
+    ),
+    "email": (
+        r"(?P<email>(?<![\w.%+'-])(?P<email_at>[a-z0-9][a-z0-9._%+'-]{0,63}@[a-z0-9-]{1,63}"
+        r"(?:\.[a-z0-9-]{1,63}){1,4})(?![\w@-]))"
+    ),
+    "address": (
+        rf"(?P<address>(?<![\w/.,-])(?P<address_at>\d{{1,5}}[a-z]?[ \t]{{1,2}}"
+        rf"(?:[NSEW]\.?[ \t]{{1,2}})?(?:{_CAPITAL_WORD}[ \t]{{1,2}}){{1,3}}(?:{_STREET})\b\.?))"
+    ),
+    # A phone number, or a bare NHS number (ten digits): "000 0000" or the like is in each.
+    "phone": (
+        r"(?P<phone>(?<![\w+(.,/-])(?P<phone_no>(?:\+\d{1,3}[ .-]{0,2}(?:\(0\)[ .-]{0,2})?)?"
+        r"(?:\(\d{2,5}\)|\d{2,5})[ .-]{0,2}\d{3,4}[ .-]?\d{3,4})(?![\w/]|[.,-]?\d))"
+    ),
+}
 
 
 @functools.cache
-def pattern() -> re.Pattern[str]:
-    """The identifiers' expression, compiled when a window first needs it (most files have
-    none, and compiling it is most of importing this module)."""
-    return re.compile(_PATTERN_TEXT, re.IGNORECASE)
+def patterns() -> dict[str, re.Pattern[str]]:
+    """Each kind's expression, compiled when a window first needs it (most files have none,
+    and compiling them is most of importing this module)."""
+    return {kind: re.compile(e, re.IGNORECASE) for kind, e in _EXPRESSIONS.items()}
+
+
+# "Surname, Forename": a name's part, looked for in the text of a window a date opened.
+_NAME_PART = re.compile(r",[ \t]{1,3}[A-Z][a-z]")
 
 
 # The quick first look: ASCII letters folded to lower case and digits to '0', so one substring
@@ -77,27 +154,46 @@ def pattern() -> re.Pattern[str]:
 _FOLD = bytes.maketrans(
     string.ascii_uppercase.encode() + b"123456789", string.ascii_lowercase.encode() + b"0" * 9
 )
-_TRIGGERS = (
-    *(b"000-00-0000", b"000 00 0000", b"000 000 0000", b"000-000-0000"),
-    *(b"dob", b"d.o.b", b"d. o. b", b"birth", b"born"),
+# Each kind of identifier as a bit. A trigger (a group of an expression below, or a substring)
+# is a part of every match of the kinds it names: the lines around it are read with their
+# expressions.
+_BIT = {kind: 1 << i for i, kind in enumerate(_EXPRESSIONS)}
+_KINDS = 1 << len(_BIT)  # a hit is its position times this, plus its kinds
+_NUMBERS = sum(_BIT[k] for k in ("mrn", "ssn", "nhs", "plan", "account", "licence", "phone"))
+# Expressions that each begin with a plain character, outside any group, so that they are
+# searched for as quickly as a substring; their groups are named for the kinds they may start.
+_TRIGGER_EXPRESSIONS = (
+    # "000-00-0000" an SSN; phone numbers and numbers in groups hold "000 0000" or the like.
+    rb"000(?:(?P<ssn>[- ]00[- ]0000)|(?P<numbers>[ .-]0000|0000000|[ .-]000[ .-]000))",
+    rb"d(?P<dob>ob|\. ?o)",
+    rb"b(?P<dob>irth|orn|\. ?0)",
     # Full dates, the second half of "Surname, Forename 02/03/1954".
-    *(b"0/00/00", b"0/0/00", b"0-00-00", b"0-0-00", b"0.00.00", b"0.0.00", b"-0000", b"/0000"),
+    rb"0(?P<name>/0|-00?-00|\.0)",
+    rb"m(?:(?P<titled>r|s[ .]|iss |x )|(?P<plan>edicare|bi))",
 )
+_TRIGGERS: tuple[tuple[bytes, int], ...] = (
+    *((t, _BIT["name"]) for t in (b"-0000", b"/0000")),  # "02-Mar-1954"
+    (b"@", _BIT["email"]),
+    (b"hicn", _BIT["plan"]),
+)
+_TRIGGER_BITS = {**_BIT, "numbers": _NUMBERS}
 _LONG_NUMBER = b"00000"
+_STREET_NEAR = re.compile(_STREET_FOLDED)
+# The end of a house number and the word after it: a quicker search than the street's.
+_HOUSE = re.compile(rb"0[ a-z] ?[a-z]")
+# The keywords before a long number, each in a group named for its kind.
 _KEYWORD_NEAR = re.compile(
-    rb"mrn|mr#|record|patient ?(?:id|n|#)|hosp|chart ?(?:n|#)|unit n|ssn|ss#|security|nhs"
+    rb"(?P<mrn>mrn|m\.r\.n|m\. r\. n|mr#|rec|patient ?(?:id|n|#)|hosp|chart ?(?:n|#)|unit n)"
+    rb"|(?P<ssn>ssn|ss#|security)|(?P<nhs>nhs)"
+    rb"|(?P<plan>insur|medica|health|member|subscriber|beneficiar|holder|mbi|hicn)"
+    rb"|(?P<account>csn|fin[ #:n]|har[ #:n]|encounter|visit|episode|admission|spell|acc|billing)"
+    rb"|(?P<licence>licen)"
 )
+# The same without groups: quicker to search, and almost every long number has none of them.
+_KEYWORD_ANY = re.compile(re.sub(rb"\(\?P<\w+>", b"(?:", _KEYWORD_NEAR.pattern))
 # A number that starts its line (after its indent and an up-to-three-letter prefix) may be the
 # end of a value the line before began.
 _STARTS_LINE = re.compile(rb"[ \t]{0,40}[a-z]{0,3}")
-# A part of every match of `pattern()`, folded: a keyword or a bare number; or a character
-# outside ASCII (folded to '?'), which may match a letter when case is ignored. The name's
-# part is the comma and the forename's capital after it. A window with none of them has no match.
-_HELD = re.compile(
-    rb"mrn|mr#|medical|patient|unit|hosp|chart|dob|d\.[ \t]?o|date\s|birth|born|ssn|ss#"
-    rb"|social|nhs|000-00-0000|000 00 0000|000 000 0000|\?"
-)
-_NAME_HELD = re.compile(r",[ \t]{1,3}[A-Z][a-z]")
 _ALLOW = re.compile(r"#\s*diffuse:\s*not-patient-data\b\s*(?:\((?P<reason>[^)]*)\))?")
 
 _WHAT = {
@@ -105,17 +201,25 @@ _WHAT = {
     "dob": "a date of birth",
     "ssn": "a US social security number",
     "nhs": "an NHS number",
-    "name": "a patient's name and a date",
+    "name": "a patient's name",
+    "phone": "a patient's phone number",
+    "address": "a patient's street address",
+    "email": "a patient's e-mail address",
+    "plan": "a health plan or Medicare number",
+    "account": "an encounter or account number",
+    "licence": "a driving licence number",
 }
+_KEEP = {"mrn": 2, "ssn": 2, "nhs": 2, "phone": 2, "plan": 2, "account": 2, "licence": 2}
 
-# A bare number shaped like an SSN or NHS number but labelled as something else.
-_OTHER_NUMBER = re.compile(
-    r"\b(?:lot|batch|catalog(?:ue)?|cat|ref|reference|serial|part|model|item|order|po|invoice"
-    r"|sku|product|kit|device|asset|contract|ticket|policy|claim|version|phone|tel|telephone"
-    r"|fax|call|ext|extension|pager|bleep|mobile|cell|room)\.?"
-    r"(?:[ \t]{1,3}(?:no\.?|number|num|nr|\#))?[ \t]{0,3}[:#=]?[ \t]{0,3}$",
-    re.IGNORECASE,
+# A bare number shaped like an SSN, NHS or phone number but labelled as something else.
+_NOT_AN_ID = (
+    r"lot|batch|catalog(?:ue)?|cat|ref|reference|serial|part|model|item|order|po|invoice"
+    r"|sku|product|kit|device|asset|contract|ticket|policy|claim|version|room"
 )
+_PHONE_WORDS = r"phone|tel|telephone|fax|call|ext|extension|pager|bleep|mobile|cell"
+_LABELLED = r"\.?(?:[ \t]{1,3}(?:no\.?|number|num|nr|\#))?[ \t]{0,3}[:#=]?[ \t]{0,3}$"
+_OTHER_NUMBER = re.compile(rf"\b(?:{_NOT_AN_ID}|{_PHONE_WORDS}){_LABELLED}", re.IGNORECASE)
+_NOT_A_PHONE = re.compile(rf"\b(?:{_NOT_AN_ID}){_LABELLED}", re.IGNORECASE)
 # The words before "born" in its sentence say whose birth it is: a patient's, or a practice's
 # ("the early-mobility practice was born 2024-01-15"); the nearer of the two kinds of word wins.
 # With neither, it counts as a patient's: "born 12/01/2024 at 31 weeks" is a baby's.
@@ -130,8 +234,30 @@ _PERSON = (
     r"|child(?:ren)?|boys?|girls?|sons?|daughters?|he|she|man|woman|residents?"
 )
 _SUBJECT = re.compile(rf"\b(?:(?P<initiative>{_INITIATIVE})|(?P<person>{_PERSON}))\b", re.I)
+# Whose a phone number, address, e-mail or account is: the nearest of these words in its
+# sentence says. A patient's or a family's; or a ward's, a desk's, a supplier's, a venue's.
+_FAMILY = (
+    r"famil(?:y|ies)|relatives?|wife|husband|partner|carers?|caregivers?|nok|next[ \t]of[ \t]kin"
+    r"|fathers?|dads?|brothers?|sisters?|niece|nephew|guardians?|his|her|home|lives|living"
+    r"|personal|private|discharged|admitted|address|emailed|e-mailed|texted|rang"
+)
+_SERVICE = (
+    r"wards?|units?|desks?|helpline|hotline|switchboard|offices?|departments?|dept|hospitals?"
+    r"|sites?|centre|center|clinics?|venue|campus|building|suppliers?|vendors?|company|rep"
+    r"|conference|meetings?|training|theatres?|labs?|laborator(?:y|ies)|rooms?|station|hub"
+    r"|coordinators?|helpdesk|support|inbox|mailbox|admin|secretar(?:y|iat)|trust|line"
+    r"|pharmacy|bleep|pager|ext|extension|reception|manager|lead|nurse|matron|staff"
+    rf"|{_INITIATIVE}"
+)
+_OWNER = re.compile(rf"\b(?:(?P<service>{_SERVICE})|(?P<person>{_PERSON}|{_FAMILY}))\b", re.I)
 # Where a sentence, a list item or a key ends, so context is read only within its own sentence.
 _SENTENCE_END = re.compile(r"[.;!?](?:\s|$)|\n[ \t]{0,40}(?:-[ \t]|[\w-]{1,40}:)")
+# Personal mail services: an address there is a person's, whoever the sentence names.
+_WEBMAIL = re.compile(
+    r"@(?:gmail|googlemail|yahoo|ymail|hotmail|outlook|live|msn|aol|icloud|me|mac|proton"
+    r"|protonmail|gmx|btinternet|sky|virginmedia|talktalk|comcast|verizon|att)\.",
+    re.IGNORECASE,
+)
 # "Surname, Forename" where either word is a month, a day or a word for a part of a hospital or
 # of a project is a list, not a name ("Surgery, Medicine 2026-01-05"); after "by", "lead:" and
 # the like it names a member of staff, not a patient.
@@ -144,21 +270,115 @@ _NOT_NAME_WORDS = (
     "cardiology oncology radiology pharmacy outpatients emergency critical care acute general "
     "community phase wave cohort pilot audit review team trust board committee group version "
     "draft final update launch baseline target total mean median week month quarter year "
-    "start end morning evening night day the and"
+    "start end morning evening night day the and staffing staff equipment training funding "
+    "budget capacity education supplies space time leadership culture communication risks "
+    "metrics actions barriers notes"
 )
 _NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
 # A capitalised word just before "Surname," makes it the end of a longer proper name, an event's,
 # a body's or a place's ("the Patient Safety Congress, Manchester 14/05/2025"), unless the word
 # says whose name follows ("Patient Smith, John") or leads into it ("Re Smith, John").
-_LEAD_IN = r"the|a|an|re|see|for|with|and|mr|mrs|ms|miss|dr"
+_LEAD_IN = r"the|a|an|re|see|for|with|and|mr|mrs|ms|miss|dr|on|at|in"
 _PROPER_NAME = re.compile(
     rf"\b(?!(?:{_PERSON}|{_LEAD_IN})\b)(?-i:[A-Z])[A-Za-z'-]{{0,30}}[ \t]{{1,3}}$", re.IGNORECASE
 )
 _STAFF = re.compile(
     r"\b(?:by|signed(?:[ \t]off)?|approved|reviewed|checked|author|authors|lead|leads|owner"
-    r"|contact|chair|sponsor|champion|from|to|cc)\b[ \t]{0,3}:?[ \t]{0,3}$",
+    r"|contact|chair|sponsor|champion|from|to|cc|thanks|thank[ \t]you)\b[ \t]{0,3}:?[ \t]{0,3}$",
     re.IGNORECASE,
 )
+# Words just after a name that make it a member of staff's: "Mr Patel, consultant surgeon",
+# "Jones, Ada (matron) signed off 2026-03-02".
+_STAFF_AFTER = re.compile(
+    r"[ \t,(]{0,3}(?:signed|approved|presented|chaired|agreed|confirmed|trained|taught|led"
+    r"|consultant|surgeon|registrar|matron|nurse|sister|charge|lead|manager|director|chair"
+    r"|champion|sponsor|owner|rn|md|phd|frcs|mrcp)\b",
+    re.IGNORECASE,
+)
+_TITLES = frozenset({"dr", "prof", "professor", "mr", "mrs", "ms", "miss", "mx", "sr", "sister"})
+
+
+@dataclass(frozen=True)
+class Staff:
+    """The people of the organisation file: their names and e-mail addresses (and any
+    address at their mail domains) are staff's, not patients'. A patient who shares a
+    member of staff's full name, or a titled patient their surname, is let through."""
+
+    names: frozenset[tuple[str, str]] = frozenset()  # (forename, surname), lower case
+    surnames: frozenset[str] = frozenset()
+    emails: frozenset[str] = frozenset()
+    domains: frozenset[str] = frozenset()
+    # Says which staff a scan was made with: part of the key of a file's cached problems.
+    digest: str = ""
+
+    @classmethod
+    def of(cls, organisation: Any) -> Staff:
+        """The staff of the organisation file's data (as parsed; any shape)."""
+        people = organisation.get("people") if isinstance(organisation, dict) else None
+        names: set[tuple[str, str]] = set()
+        emails: set[str] = set()
+        for person in people if isinstance(people, list) else []:
+            if not isinstance(person, dict):
+                continue
+            name = str(person.get("name") or "").split(",")[0]
+            words = [w for w in name.lower().split() if w.rstrip(".") not in _TITLES]
+            if len(words) >= 2:
+                names.add((words[0], words[-1]))
+            email = str(person.get("email") or "").strip().lower()
+            if "@" in email:
+                emails.add(email)
+        if not names and not emails:
+            return NO_STAFF
+        seen = repr((sorted(names), sorted(emails))).encode()
+        return cls(
+            frozenset(names),
+            frozenset(surname for _, surname in names),
+            frozenset(emails),
+            # A personal mail service is not the organisation's domain, whoever on staff uses it.
+            frozenset(e.rsplit("@", 1)[1] for e in emails if not _WEBMAIL.search(e)),
+            hashlib.sha256(seen).hexdigest()[:16],
+        )
+
+    def has_name(self, forename: str, surname: str) -> bool:
+        return (forename.lower(), surname.lower()) in self.names
+
+    def has_email(self, address: str) -> bool:
+        address = address.lower()
+        return address in self.emails or address.rsplit("@", 1)[1] in self.domains
+
+
+NO_STAFF = Staff()
+
+
+def staff_for(doc: Document) -> Staff:
+    """The staff the document is scanned with: of its own data when it is the organisation
+    file, else of the organisation file of its tracker (the folder above its own), if any."""
+    if doc.path.name == ORGANISATION_FILE:
+        return organisation_staff(doc.text, doc.data)
+    for folder in (doc.path.parent.parent, doc.path.parent):
+        try:
+            text = (folder / ORGANISATION_FILE).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue
+        return organisation_staff(text)
+    return NO_STAFF
+
+
+# The text of the organisation file last asked about, and its staff: a command that reads
+# the tracker and then edits a file parses the organisation file once.
+_LAST: dict[str, Staff] = {}
+
+
+def organisation_staff(text: str, data: Any = None) -> Staff:
+    """The staff of the organisation file holding `text` (its parsed `data`, when at hand)."""
+    staff = _LAST.get(text)
+    if staff is None:
+        if data is None:
+            data = document_from_text(Path(ORGANISATION_FILE), text, CEILINGS).data
+        staff = Staff.of(data)
+        _LAST.clear()
+        _LAST[text] = staff
+    return staff
 
 
 @dataclass(frozen=True)
@@ -169,10 +389,10 @@ class Finding:
     masked: str
 
 
-def patient_data(doc: Document) -> list[Problem]:
+def patient_data(doc: Document, staff: Staff = NO_STAFF) -> list[Problem]:
     """A problem for each unmarked patient identifier in the document's text."""
     problems: list[Problem] = []
-    for finding in findings(doc.text):
+    for finding in findings(doc.text, staff):
         if len(problems) == MAX_REPORTED:
             # Placing each one walks the file; a file full of them needs no more proof.
             message = f"more than {MAX_REPORTED} patient identifiers; only the first are listed"
@@ -183,30 +403,66 @@ def patient_data(doc: Document) -> list[Problem]:
     return problems
 
 
-def findings(text: str) -> Iterator[Finding]:
+def findings(text: str, staff: Staff = NO_STAFF) -> Iterator[Finding]:
     folded = _folded(text)
-    for start, end in _windows(text, folded):
-        if not _may_match(text, folded, start, end):
-            continue  # most windows are a line with a date and no name or keyword near it
-        for match in pattern().finditer(text, start, end):
-            finding = _finding(match)
-            if finding is not None:
-                yield finding
+    for start, end, kinds in _windows(text, folded):
+        if kinds == _BIT["name"] and not _NAME_PART.search(text, start, end):
+            continue  # most windows are a line with a date and no name near it
+        yield from _scan(text, start, end, _expressions(kinds, folded, start, end), staff)
 
 
-def _windows(text: str, folded: bytes | None = None) -> list[tuple[int, int]]:
+def _expressions(kinds: int, folded: bytes, start: int, end: int) -> list[re.Pattern[str]]:
+    """The expressions of `kinds`; of every kind when the window holds a character outside
+    ASCII (folded to '?'), which may match a letter of another kind's keyword."""
+    every = folded.find(b"?", start, end) >= 0
+    return [p for kind, p in patterns().items() if every or kinds & _BIT[kind]]
+
+
+def _scan(
+    text: str, start: int, end: int, kinds: list[re.Pattern[str]], staff: Staff
+) -> Iterator[Finding]:
+    """The findings of `kinds` in the window, in order; of two that overlap, the first
+    (the longer when both start at one place) is kept: "NHS 943 476 5919" is one finding."""
+    found = [f for p in kinds for m in p.finditer(text, start, end) if (f := _finding(m, staff))]
+    found.sort(key=lambda f: (f.start, -f.end))
+    last = -1
+    for finding in found:
+        if finding.start >= last:
+            last = finding.end
+            yield finding
+
+
+def _windows(text: str, folded: bytes | None = None) -> list[tuple[int, int, int]]:
     """The lines (with the line before and the line after) that may hold a candidate, merged,
-    in order. The lines either side hold a value a folded block wrapped across lines."""
+    in order, each with the kinds its hits may start (as bits). The lines either side hold a
+    value a folded block wrapped across lines."""
     if folded is None:
         folded = _folded(text)
-    hits = [i for token in _TRIGGERS for i in _positions(folded, token)]
-    hits += [i for i in _positions(folded, _LONG_NUMBER) if _keyword_before(folded, i)]
-    windows: list[tuple[int, int]] = []
+    hits = [i * _KINDS + bits for token, bits in _TRIGGERS for i in _positions(folded, token)]
+    for expression in _triggers():
+        hits += [
+            m.start() * _KINDS + _TRIGGER_BITS[m.lastgroup or ""]
+            for m in expression.finditer(folded)
+        ]
+    for i in _positions(folded, _LONG_NUMBER):
+        bits = _keywords_before(folded, i)
+        if bits:
+            hits.append(i * _KINDS + bits)
+    for house in _HOUSE.finditer(folded):
+        first = house.start()
+        while first > 0 and folded[first - 1] == 48 and house.start() - first < 4:  # '0'
+            first -= 1
+        if _STREET_NEAR.match(folded, first):
+            hits.append(first * _KINDS + _BIT["address"])
+    windows: list[tuple[int, int, int]] = []
     line_end = -1
-    for hit in sorted(hits):
+    for packed in sorted(hits):
+        hit, bits = divmod(packed, _KINDS)
         if hit < line_end:
             # On the line of the hit before, so in its window: looking for the line's ends
             # again would read a long line once per hit.
+            last = windows[-1]
+            windows[-1] = (last[0], last[1], last[2] | bits)
             continue
         start = text.rfind("\n", 0, max(0, text.rfind("\n", 0, hit))) + 1
         line_end = text.find("\n", hit)
@@ -214,31 +470,34 @@ def _windows(text: str, folded: bytes | None = None) -> list[tuple[int, int]]:
         end = text.find("\n", line_end + 1)
         end = len(text) if end < 0 else end
         if windows and start <= windows[-1][1]:
-            windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
+            last = windows[-1]
+            windows[-1] = (last[0], max(end, last[1]), last[2] | bits)
         else:
-            windows.append((start, end))
+            windows.append((start, end, bits))
     return windows
+
+
+@functools.cache
+def _triggers() -> tuple[re.Pattern[bytes], ...]:
+    return tuple(re.compile(expression) for expression in _TRIGGER_EXPRESSIONS)
 
 
 def _folded(text: str) -> bytes:
     return text.encode("ascii", "replace").translate(_FOLD)
 
 
-def _may_match(text: str, folded: bytes, start: int, end: int) -> bool:
-    """Whether `pattern()` may match in the window: whether it holds a part of every match."""
-    held = _HELD.search(folded, start, end) or _NAME_HELD.search(text, start, end)
-    return held is not None
-
-
-def _keyword_before(folded: bytes, at: int) -> bool:
-    """Whether an identifier's keyword is in the 30 characters before the number at `at`, on
-    its line, or at the end of the line before when the number starts its line."""
+def _keywords_before(folded: bytes, at: int) -> int:
+    """The kinds (as bits) of the identifiers' keywords in the 30 characters before the
+    number at `at`, on its line, or at the end of the line before when the number starts
+    its line."""
     # Every look is bounded: a long line of digits has a hit every five characters.
     line = folded.rfind(b"\n", max(0, at - 45), at)
     low = max(0, at - 30, line)
     if line >= 0 and _STARTS_LINE.fullmatch(folded, line + 1, at):
         low = max(0, line - 30)
-    return _KEYWORD_NEAR.search(folded, low, at) is not None
+    if _KEYWORD_ANY.search(folded, low, at) is None:
+        return 0  # almost every long number: a metric's value, a count
+    return sum({_BIT[m.lastgroup or ""] for m in _KEYWORD_NEAR.finditer(folded, low, at)})
 
 
 def _positions(folded: bytes, token: bytes) -> Iterator[int]:
@@ -248,40 +507,116 @@ def _positions(folded: bytes, token: bytes) -> Iterator[int]:
         at = folded.find(token, at + len(token))
 
 
-def _finding(match: re.Match[str]) -> Finding | None:
-    kind = (match.lastgroup or "").split("_")[0]
+def _finding(match: re.Match[str], staff: Staff = NO_STAFF) -> Finding | None:
+    kind = match.lastgroup or ""
     group = next(g for g, v in match.groupdict().items() if v and g.startswith(f"{kind}_"))
-    if not _plausible(kind, match, group):
+    kind = _kind(kind, match, group, staff) or ""
+    if not kind:
         return None
     # A name is part of the identifier: all of it is masked.
     start = match.start() if kind == "name" else match.start(group)
+    end = match.end() if kind == "name" else match.end(group)
     label = match.string[match.start() : start]
-    value = match.string[start : match.end(group)]
-    masked = label + _mask(value, keep=2 if kind in ("mrn", "ssn", "nhs") else 0)
-    return Finding(kind, match.start(), match.end(), " ".join(masked.split()))
+    value = match.string[start:end]
+    masked = label + _mask(value, keep=_KEEP.get(kind, 0))
+    return Finding(kind, match.start(), end, " ".join(masked.split()))
 
 
-def _plausible(kind: str, match: re.Match[str], group: str) -> bool:
-    digits = re.sub(r"\D", "", match.group(group))
-    if group in ("ssn_bare", "ssn_spaced", "nhs_bare") and _OTHER_NUMBER.search(
-        _before(match.string, match.start(), 40)
+def _kind(kind: str, match: re.Match[str], group: str, staff: Staff) -> str | None:
+    """What the match is, once the words around it are read; None when it is nothing."""
+    text, value = match.string, match.group(group)
+    digits = re.sub(r"\D", "", value)
+    if group in ("ssn_bare", "ssn_spaced") and _OTHER_NUMBER.search(
+        _before(text, match.start(), 40)
     ):
-        return False
+        return None
     if kind == "nhs":
-        return _nhs_checksum(digits)
+        return kind if _nhs_checksum(digits) else None
     if kind == "ssn":
         area, group_no, serial = digits[:3], digits[3:5], digits[5:]
         valid = area not in ("000", "666") and area[0] != "9" and group_no != "00"
-        return valid and serial != "0000"
+        return kind if valid and serial != "0000" else None
+    if kind == "mrn":
+        return kind if 5 <= len(digits) <= 12 else None
     if kind == "dob" and match.group(0)[:4].lower() == "born":
-        return not _born_of_an_initiative(match)
+        return None if _born_of_an_initiative(match) else kind
     if kind == "name":
-        words = re.findall(r"[a-z'-]+", match.group(0).lower())[:2]
-        before = _before(match.string, match.start(), 40)
-        return not (
-            _STAFF.search(before) or _NOT_NAMES.intersection(words) or _PROPER_NAME.search(before)
-        )
-    return True
+        return kind if _a_patients_name(match, staff) else None
+    if kind == "phone":
+        return _phone(match, value, digits)
+    if kind == "email":
+        local = re.sub(r"[._%+'-]", " ", value.split("@")[0])
+        role = _OWNER.search(local)
+        if staff.has_email(value) or (role is not None and role.group("service")):
+            return None  # a member of staff's, or a team's, a ward's, an office's
+        return kind if _WEBMAIL.search(value) or _whose(match) == "person" else None
+    if kind == "address":
+        return kind if _whose(match) == "person" else None
+    if kind in ("plan", "account", "licence"):
+        if not 5 <= len(digits) <= 20 or re.fullmatch(_DATE, value, re.IGNORECASE):
+            return None
+        if kind == "plan":
+            return kind
+        owner = _whose(match)
+        if kind == "account":
+            return None if owner == "service" else kind
+        return kind if match.group("drivers") or owner == "person" else None
+    return kind
+
+
+def _phone(match: re.Match[str], value: str, digits: str) -> str | None:
+    """A bare ten-digit number with a valid NHS check digit is an NHS number, unless labelled
+    as another kind of number; any other number of a phone number's length is a patient's
+    phone number when the words of its sentence say so."""
+    before = _before(match.string, match.start(), 40)
+    if _NOT_A_PHONE.search(before) or not 10 <= len(digits) <= 13:
+        return None
+    nhs_shaped = re.fullmatch(r"\d{3} \d{3} \d{4}|\d{10}", value)
+    if nhs_shaped and _nhs_checksum(digits) and not _OTHER_NUMBER.search(before):
+        return "nhs"
+    if value.startswith("+") or value[0] in "0(" or len(digits) == 10:
+        return "phone" if _whose(match) == "person" else None
+    return None
+
+
+def _a_patients_name(match: re.Match[str], staff: Staff) -> bool:
+    groups = match.groupdict()
+    group = next(g for g in ("name_titled", "name_whom", "name_who") if groups.get(g))
+    who = match.group(group)
+    words = re.findall(r"[A-Za-z'-]+", who)
+    if group == "name_titled":
+        names = words[1:]
+        if staff.surnames.intersection(n.lower() for n in names[-1:]):
+            return False
+    else:
+        names = words[:2]
+        if staff.has_name(names[1], names[0]):
+            return False
+    before = _before(match.string, match.start(group), 40)
+    after = match.string[match.end(group) : match.end(group) + 30]
+    return not (
+        _STAFF.search(before)
+        or _STAFF_AFTER.match(after)
+        or _NOT_NAMES.intersection(n.lower() for n in names)
+        or (group != "name_titled" and _PROPER_NAME.search(before))
+    )
+
+
+def _whose(match: re.Match[str]) -> str | None:
+    """'person' or 'service': the nearest word saying whose the match is, before it in its
+    sentence (within 80 characters) or, failing that, after it (within 60)."""
+    text = match.string
+    before = text[max(0, match.start() - 80) : match.start()]
+    ends = list(_SENTENCE_END.finditer(before))
+    before = before[ends[-1].end() :] if ends else before
+    words = list(_OWNER.finditer(before))
+    if not words:
+        after = text[match.end() : match.end() + 60]
+        stop = _SENTENCE_END.search(after)
+        words = list(_OWNER.finditer(after[: stop.start()] if stop else after))[:1]
+    if not words:
+        return None
+    return "service" if words[-1].group("service") else "person"
 
 
 def _before(text: str, at: int, most: int) -> str:

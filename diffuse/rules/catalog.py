@@ -22,7 +22,7 @@ from diffuse.files.loading import (
     validate,
 )
 from diffuse.files.nodes import shown
-from diffuse.files.phi import patient_data
+from diffuse.files.phi import NO_STAFF, Staff, organisation_staff, patient_data
 from diffuse.layout import (
     ID_PATTERN,
     ORGANISATION_FILE,
@@ -102,6 +102,8 @@ class Catalog:
     read: dict[str, str] = field(default_factory=dict, repr=False)
     # The day dates are checked against (`rules.chrono`): today, or a command's --as-of.
     today: date = field(default_factory=date.today)
+    # The organisation's people, whose names and e-mail the patient-data scan lets through.
+    staff: Staff = field(default=NO_STAFF, repr=False)
 
     @property
     def workflow(self) -> Workflow:
@@ -210,14 +212,15 @@ def _read_part(
     state = catalog.cache if kind[0] == "project" else None
     reads = [_read_one(catalog, base, path, limits, state) for path in paths]
     todo = [(r.doc.path, r.raw) for r in reads if r.raw is not None and r.hit is None]
-    parsed = read_all(todo, partial(_parsed, limits, kind[1])) if kind[0] == "project" else {}
+    parse_one = partial(_parsed, limits, kind[1], catalog.staff)
+    parsed = read_all(todo, parse_one) if kind[0] == "project" else {}
     for read in reads:
         doc: Document = read.doc
         item: Practice | Project | Hit | None = read.hit
         if item is None and not read.refused:
             # Read by `parallel.read_all` through `_parse`, or here alike.
             done = parsed.pop(doc.path, None)
-            doc, item = done or (doc, _parse(doc, read.raw, limits, kind[1]))
+            doc, item = done or (doc, _parse(doc, read.raw, limits, kind[1], catalog.staff))
             if state is not None and item is not None and read.key:
                 state.pending[read.key] = (doc, item)  # type: ignore[assignment]
         read.raw = None
@@ -241,7 +244,8 @@ def _read_one(
     seen = catalog.read[str(path)] = hashlib.sha256(raw).hexdigest()
     if state is None:
         return _Read(doc, raw)
-    key = state.paths[path] = state.store.key("project", path, seen)
+    # A file's problems hold its patient-data findings, which depend on the staff too.
+    key = state.paths[path] = state.store.key("project", path, seen + catalog.staff.digest)
     hit = state.store.get(key, path, raw)
     # A broken project is read again: what parses of it is still checked (`salvage`).
     if hit is not None and hit.item_id is not None:
@@ -250,19 +254,23 @@ def _read_one(
 
 
 def _parsed(
-    limits: Limits, model: type[Practice] | type[Project], job: tuple[Path, bytes]
+    limits: Limits, model: type[Practice] | type[Project], staff: Staff, job: tuple[Path, bytes]
 ) -> tuple[Document, Practice | Project | None]:
     """One file's bytes parsed, scanned for patient data and validated; its tree released."""
     doc = Document(job[0])
-    return doc, _parse(doc, job[1], limits, model)
+    return doc, _parse(doc, job[1], limits, model, staff)
 
 
 def _parse(
-    doc: Document, raw: bytes | None, limits: Limits, model: type[Practice] | type[Project]
+    doc: Document,
+    raw: bytes | None,
+    limits: Limits,
+    model: type[Practice] | type[Project],
+    staff: Staff = NO_STAFF,
 ) -> Practice | Project | None:
     if raw is not None:
         parse_bytes(doc, raw, limits)
-    doc.problems.extend(patient_data(doc))
+    doc.problems.extend(patient_data(doc, staff))
     item = validate(doc, model)
     # A practice's keys are read again by `check`; a valid project's data is in its model.
     doc.release(data=model is Project and item is not None)
@@ -333,7 +341,9 @@ def _read(catalog: Catalog, base: Path, path: Path, limits: Limits, named: bool 
         if raw is not None:
             catalog.read[str(path)] = hashlib.sha256(raw).hexdigest()
             parse_bytes(doc, raw, limits)
-        doc.problems.extend(patient_data(doc))
+        if path.name == ORGANISATION_FILE:
+            catalog.staff = organisation_staff(doc.text, doc.data)
+        doc.problems.extend(patient_data(doc, catalog.staff))
     else:
         doc = Document(path, problems=[refusal])
     catalog.documents.append(doc)
