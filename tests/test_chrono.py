@@ -115,8 +115,8 @@ def test_moving_a_site_back_from_live_drops_its_go_live(tracker: Path, run: Run)
 
 
 def test_spreading_before_the_practice_is_approved(tracker: Path, run: Run) -> None:
-    # The practice is approved on 1 March; the project, commissioned in February, may plan
-    # before then (as the CVC project drafted its standard) but not take a site live.
+    # The practice is approved on 1 March: the project, commissioned in February, cannot
+    # have left initiate before then, nor taken a site live.
     replace(
         tracker,
         PRACTICE,
@@ -131,11 +131,12 @@ def test_spreading_before_the_practice_is_approved(tracker: Path, run: Run) -> N
     )
     approval = at(tracker, PRACTICE, "date: 2026-03-01", "2026-03-01")
     found = [p for p in problems(run, tracker) if p.startswith("projects/")]
-    assert found == [
+    assert (
         f"{at(tracker, PROJECT, 'go_live_actual: 2026-02-20', '2026-02-20')}: "
         "error[date-order] sites.sou.go_live_actual 2026-02-20 is before the practice was "
         f"approved on 2026-03-01 ({approval})"
-    ]
+    ) in found
+    assert any("error[practice-not-approved]" in p for p in found)
 
 
 def test_entering_execute_before_the_practice_is_approved(tracker: Path, run: Run) -> None:
@@ -215,12 +216,33 @@ def test_a_dissemination_that_ends_before_it_starts(tracker: Path, run: Run) -> 
 
 
 def test_a_duty_done_years_before_the_project(tracker: Path, run: Run) -> None:
-    err = refused(run, tracker, "duty", "hh-spread", "dm-budget", "--done", "--date", "2023-03-01")
+    err = refused(
+        run,
+        tracker,
+        "duty",
+        "hh-spread",
+        "dm-budget",
+        "--done",
+        "--by",
+        "cy",
+        "--date",
+        "2023-03-01",
+    )
     assert (
         "checklist.dm-budget.date 2023-03-01 is before the project's approval on 2026-02-01" in err
     )
     # Readiness work in the weeks before the approval is honest.
-    ok = run("duty", "hh-spread", "dm-budget", "--done", "--date", "2026-01-05", cwd=tracker)
+    ok = run(
+        "duty",
+        "hh-spread",
+        "dm-budget",
+        "--done",
+        "--by",
+        "cy",
+        "--date",
+        "2026-01-05",
+        cwd=tracker,
+    )
     assert ok.exit_code == 0, ok.stderr
 
 
@@ -376,9 +398,10 @@ def test_an_approval_before_the_project_is_refused(
     git_tracker: Path, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(git_tracker)
-    err = refused(run, git_tracker, "approve", "hh-spread", "--date", "2026-01-10")
+    err = refused(run, git_tracker, "approve", "hh-spread", "--substance", "--date", "2026-01-10")
     assert "approvals[1].date 2026-01-10 is before the project's approval 2026-02-01" in err
-    assert run("approve", "hh-spread", "--date", "2026-03-01", cwd=git_tracker).exit_code == 0
+    done = run("approve", "hh-spread", "--substance", "--date", "2026-03-01", cwd=git_tracker)
+    assert done.exit_code == 0, done.stderr
 
 
 def test_an_exception_before_the_approval_is_refused(tracker: Path, run: Run) -> None:

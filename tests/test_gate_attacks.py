@@ -71,7 +71,7 @@ def test_a_project_cannot_leave_initiate_while_its_practice_is_proposed(
 ) -> None:
     _in_initiate(tracker)
     edit(tracker / PRACTICE, "status: approved", "status: proposed")
-    edit(tracker / PRACTICE, "  - {body: cpc, by: ada, date: 2026-01-20}\n", "")
+    edit(tracker / PRACTICE, "  - {body: cpc, by: ada, date: 2026-01-15}\n", "")
     edit(tracker / PRACTICE, "approvals:\n", "approvals: []\n")
     lines = _refused(run, tracker, "2026-02-02")
     assert (
@@ -88,7 +88,7 @@ def test_a_practice_approved_after_the_move_does_not_let_the_project_out(
 ) -> None:
     _in_initiate(tracker)
     # Approved, but only in March: the project cannot have left initiate in February.
-    edit(tracker / PRACTICE, "date: 2026-01-20}", "date: 2026-03-01}")
+    edit(tracker / PRACTICE, "date: 2026-01-15}", "date: 2026-03-01}")
     lines = _refused(run, tracker, "2026-02-02")
     assert (
         "    ✗ [practice] hand-hygiene: the practice has no approval by a member of its "
@@ -440,8 +440,8 @@ def test_a_gate_approval_does_not_cover_a_scope_or_substance_change(
     git(git_tracker, "checkout", "-q", "-b", "change")
     edit(
         git_tracker / PROJECT,
-        "  nst: {status: live,",
-        "  nst: {status: not-applicable, reason: closed,",
+        "  nst: {status: live, go_live_actual: 2026-04-06}",
+        "  nst: {status: not-applicable, reason: closed}",
     )
     edit(
         git_tracker / PROJECT, "title: Hand hygiene everywhere", "title: Hand hygiene, most places"
