@@ -189,15 +189,21 @@ class Direction(enum.StrEnum):
 
 
 class ChartType(enum.StrEnum):
-    """Run chart, or a Shewhart chart: I/MR, p, u, c, and Laney's p' (pp) and u' (up)."""
+    """Run chart, or a Shewhart chart: I/MR, MR alone, p, u, c, Laney's p' (pp) and u'
+    (up), t and g for rare events, xbar and s for subgroups (qicharts2's names)."""
 
     RUN = "run"
     I = "i"  # noqa: E741 - the chart's own name
+    MR = "mr"
     P = "p"
     U = "u"
     C = "c"
     P_PRIME = "pp"
     U_PRIME = "up"
+    T = "t"
+    G = "g"
+    XBAR = "xbar"
+    S = "s"
 
 
 class MeasurePeriod(enum.StrEnum):

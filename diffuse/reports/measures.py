@@ -8,6 +8,7 @@ status grid does not pay for it unless a project has outcome values to read.
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -31,6 +32,11 @@ CHART_NAMES = {
     "c": "c-chart",
     "pp": "p'-chart (Laney)",
     "up": "u'-chart (Laney)",
+    "mr": "MR chart",
+    "t": "t-chart (time between events)",
+    "g": "g-chart (cases between events)",
+    "xbar": "xbar-chart",
+    "s": "s-chart",
 }
 
 
@@ -102,7 +108,11 @@ class SeriesChart(NamedTuple):
         return above == (self.metric.direction is Direction.LOWER)
 
     def runs(self, part: PartResult) -> Runs:
-        useful = [p for p in part.points if not p.excluded and p.value != p.centre]
+        useful = [
+            p
+            for p in part.points
+            if not p.excluded and p.value != p.centre and not math.isnan(p.value - p.centre)
+        ]
         found = _runs([p.value > p.centre for p in useful])
         if not useful:
             return found
