@@ -177,10 +177,23 @@ class MetricLevel(enum.StrEnum):
 
 
 class MetricKind(enum.StrEnum):
+    """What a metric's values are; it chooses the chart. time-between: days (or hours)
+    between rare events, a t-chart; count-between: cases between rare events, a g-chart."""
+
     PROPORTION = "proportion"
     RATE = "rate"
     COUNT = "count"
     MEASUREMENT = "measurement"
+    TIME_BETWEEN = "time-between"
+    COUNT_BETWEEN = "count-between"
+
+
+class Aggregate(enum.StrEnum):
+    """How several values of one metric, site and date become the period's one value."""
+
+    MEAN = "mean"
+    MEDIAN = "median"
+    SUM = "sum"
 
 
 class Direction(enum.StrEnum):

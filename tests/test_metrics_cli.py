@@ -62,7 +62,7 @@ def test_cvc_chart_fits_80_columns_and_keeps_its_symbols_without_colour(run: Run
     assert row.split()[1] == "0.682"
     for symbol in ("●", "│", "[", "]", "┆"):
         assert symbol in row
-    assert "● point  ◆ outside the limits  ○ excluded" in result.lines
+    assert "● point  ◆ outside the limits  ○ excluded  ✎ note" in result.lines
 
 
 def test_json_carries_every_number(run: Run) -> None:

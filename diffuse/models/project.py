@@ -12,6 +12,7 @@ from diffuse.models.common import Base, Day, Figure, Id, IdList
 from diffuse.models.practice import Approval
 from diffuse.vocab import (
     Adkar,
+    Aggregate,
     Approach,
     ChartType,
     Direction,
@@ -114,6 +115,11 @@ class Metric(Base):
     )
     freeze: int | None = Field(
         default=None, ge=1, description="first points of each part that set centre and limits"
+    )
+    aggregate: Aggregate | None = Field(
+        default=None,
+        description="several values on one date and site: mean, median or sum "
+        "(default: sum for counts, mean otherwise; numerators and denominators are summed)",
     )
     values: list[Measure] = Field(default_factory=list)
     notes: list[MetricNote] = Field(

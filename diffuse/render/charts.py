@@ -3,7 +3,7 @@
 Time runs down the page, one line per point, so a chart of any length fits 80 columns.
 Every mark is a symbol, so nothing depends on colour:
 
-    ● point   ◆ point outside the limits   ○ excluded point
+    ● point   ◆ point outside the limits   ○ excluded point   ✎ a note on the point
     │ centre line   [ ] lower and upper limits   ┆ target   (B and T on the scale line)
 """
 
@@ -22,10 +22,10 @@ from diffuse.reports.measures import CHART_NAMES, SeriesChart, number, sigma_sid
 from diffuse.reports.spc import PartResult, PointResult
 from diffuse.vocab import OUTPUT_SCHEMA_VERSION
 
-POINT, SIGNAL, EXCLUDED = "●", "◆", "○"
+POINT, SIGNAL, EXCLUDED, NOTE = "●", "◆", "○", "✎"
 CENTRE, LOWER, UPPER, TARGET = "│", "[", "]", "┆"
 LEGEND = (
-    f"{POINT} point  {SIGNAL} outside the limits  {EXCLUDED} excluded\n"
+    f"{POINT} point  {SIGNAL} outside the limits  {EXCLUDED} excluded  {NOTE} note\n"
     f"{CENTRE} centre  {LOWER} {UPPER} lower and upper limits  {TARGET} target (T on the "
     "scale)  B baseline"
 )
@@ -162,13 +162,15 @@ def _point_line(drawn: SeriesChart, point: PointResult, scale: _Scale, width: in
 
 
 def _note(drawn: SeriesChart, point: PointResult) -> str:
+    said = [f"{NOTE} {text}" for text in (drawn.notes[point.index] if drawn.notes else ())]
     if point.excluded:
         reason = drawn.excluded[point.index] or ""
-        return clean(f"{EXCLUDED} excluded: {reason}")
+        return clean("  ".join([f"{EXCLUDED} excluded: {reason}", *said]))
     side = sigma_side(point)
-    if side is None:
-        return ""
-    return f"{SIGNAL} {'high' if side else 'low'}, {'worse' if drawn.worse(side) else 'better'}"
+    if side is not None:
+        worse = "worse" if drawn.worse(side) else "better"
+        said.insert(0, f"{SIGNAL} {'high' if side else 'low'}, {worse}")
+    return clean("  ".join(said))
 
 
 def _part_summary(drawn: SeriesChart, part: PartResult, scale: _Scale) -> list[str]:
@@ -336,6 +338,7 @@ def _point_record(drawn: SeriesChart, point: PointResult, number_: int) -> dict[
         "signal_side": None if side is None else ("above" if side else "below"),
         "mr": mr.values[offset] if mr else None,
         "mr_signal": mr.signals[offset] if mr else None,
+        "notes": list(drawn.notes[point.index]) if drawn.notes else [],
     }
 
 
