@@ -139,3 +139,16 @@ def test_a_centre_that_is_not_a_number_is_refused(tracker: Path, run: Run) -> No
     result = run("metrics", "hh-spread", "--cl", "nan", cwd=tracker)
     assert result.exit_code == 2
     assert "--cl" in result.stdout + result.stderr
+
+
+def test_the_metric_can_fix_its_centre_and_keep_limits_above_zero(tracker: Path, run: Run) -> None:
+    path = _with(tracker, SAME_DAY)
+    text = path.read_text().replace(
+        "direction: lower\n", "direction: lower\n    cl: 15\n    y_neg: false\n"
+    )
+    path.write_text(text)
+    chart = _chart(run, tracker, "--chart", "i", "--no-screen-mr")
+    assert (chart["parts"][0]["centre"], chart["points"][0]["lcl"]) == (15.0, 0.0)
+    # The command line replaces the metric's settings.
+    asked = _chart(run, tracker, "--chart", "i", "--no-screen-mr", "--cl", "16", "--y-neg")
+    assert asked["parts"][0]["centre"] == 16.0 and asked["points"][0]["lcl"] < 0

@@ -126,18 +126,19 @@ def metrics_show(
             "--cl",
             metavar="N",
             help="Fix the centre line at N, in chart units, and draw the limits around it "
-            "(qicharts2's cl), e.g. --cl 95 for 95% on a p-chart.",
+            "(qicharts2's cl), e.g. --cl 95 for 95% on a p-chart. Replaces the metric's cl.",
             show_default=False,
         ),
     ] = None,
     y_neg: Annotated[
-        bool,
+        bool | None,
         typer.Option(
             "--y-neg/--no-y-neg",
-            help="Let lower limits go below 0 (qicharts2's y.neg); --no-y-neg raises them "
-            "to 0 when no value is negative.",
+            help="Let lower limits go below 0 (qicharts2's y.neg, the default); --no-y-neg "
+            "raises them to 0 when no value is negative. Replaces the metric's y_neg.",
+            show_default=False,
         ),
-    ] = True,
+    ] = None,
     output: Annotated[
         TableFormat, typer.Option("--format", help="Output format.")
     ] = TableFormat.TEXT,

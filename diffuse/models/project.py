@@ -121,6 +121,13 @@ class Metric(Base):
         description="several values on one date and site: mean, median or sum "
         "(default: sum for counts, mean otherwise; numerators and denominators are summed)",
     )
+    cl: Figure | None = Field(
+        default=None, description="a fixed centre line, in chart units (qicharts2's cl)"
+    )
+    y_neg: bool = Field(
+        default=True,
+        description="false: lower limits stay at 0 or above when no value is negative",
+    )
     values: list[Measure] = Field(default_factory=list)
     notes: list[MetricNote] = Field(
         default_factory=list, description="dated notes shown as markers on the charts"

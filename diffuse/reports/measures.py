@@ -51,7 +51,7 @@ class ChartOptions(NamedTuple):
     multiply: float | None = None  # numerator/denominator charts: x N instead of % or multiplier
     screen_mr: bool = True  # leave out moving ranges of 3.267 x their average or more
     cl: float | None = None  # a fixed centre line, in chart units
-    y_neg: bool = True  # False: lower limits stay at 0 or above when no value is negative
+    y_neg: bool | None = None  # False: lower limits stay at 0 or above when no value is negative
 
 
 class Series(NamedTuple):
@@ -164,8 +164,10 @@ def chart(series: Series, options: ChartOptions | None = None) -> SeriesChart:
     base = SeriesChart(series, kind, why, parts, freeze, excluded, notes=_notes(series))
     try:
         points, multiply = chart_points(series, kind, parts, excluded, options.multiply)
-        cl = None if options.cl is None else options.cl / multiply
-        result = analyse(points, kind, multiply, freeze, options.screen_mr, cl, options.y_neg)
+        fixed = metric.cl if options.cl is None else options.cl
+        cl = None if fixed is None else fixed / multiply
+        y_neg = metric.y_neg if options.y_neg is None else options.y_neg
+        result = analyse(points, kind, multiply, freeze, options.screen_mr, cl, y_neg)
     except SPCError as exc:
         name = CHART_NAMES[kind]
         return base._replace(error=f"cannot draw {'an' if name[0] == 'I' else 'a'} {name}: {exc}")
