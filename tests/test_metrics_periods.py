@@ -152,3 +152,12 @@ def test_the_metric_can_fix_its_centre_and_keep_limits_above_zero(tracker: Path,
     # The command line replaces the metric's settings.
     asked = _chart(run, tracker, "--chart", "i", "--no-screen-mr", "--cl", "16", "--y-neg")
     assert asked["parts"][0]["centre"] == 16.0 and asked["points"][0]["lcl"] < 0
+
+
+def test_a_time_between_events_of_zero_cannot_be_charted(tracker: Path, run: Run) -> None:
+    _with(tracker, DAYS_BETWEEN.replace("value: 11}", "value: 0}"))
+    result = run("metrics", "hh-spread", cwd=tracker)
+    assert result.exit_code == 1
+    assert "cannot draw a t-chart (time between events): part 1: times between events" in (
+        result.stdout.replace("\n", " ")
+    )

@@ -170,7 +170,8 @@ def chart(series: Series, options: ChartOptions | None = None) -> SeriesChart:
         result = analyse(points, kind, multiply, freeze, options.screen_mr, cl, y_neg)
     except SPCError as exc:
         name = CHART_NAMES[kind]
-        return base._replace(error=f"cannot draw {'an' if name[0] == 'I' else 'a'} {name}: {exc}")
+        article = "an" if name[0] in "IMxs" else "a"  # an I/MR, an MR, an xbar, an s
+        return base._replace(error=f"cannot draw {article} {name}: {exc}")
     return base._replace(result=result, units=multiply / _recorded_scale(series, kind))
 
 

@@ -107,7 +107,6 @@ class PointResult:
     excluded: bool
     baseline: bool  # True when the point contributed to centre and limits
     sigma_signal: bool
-    note: str | None = None  # set by callers that attach notes to points
 
 
 @dataclass(frozen=True)
