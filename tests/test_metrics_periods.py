@@ -161,3 +161,19 @@ def test_a_time_between_events_of_zero_cannot_be_charted(tracker: Path, run: Run
     assert "cannot draw a t-chart (time between events): part 1: times between events" in (
         result.stdout.replace("\n", " ")
     )
+
+
+def test_a_period_is_per_site_and_excluded_with_any_of_its_values(tracker: Path, run: Run) -> None:
+    text = SAME_DAY.replace(
+        "      - {date: 2026-01-02, value: 14}",
+        "      - {date: 2026-01-02, value: 14, excluded: clock wrong}\n"
+        "      - {date: 2026-01-02, site: nor, value: 99}",
+    )
+    _with(tracker, text)
+    result = run("metrics", "hh-spread", "--format", "json", cwd=tracker)
+    assert result.exit_code == 0, result.stdout
+    everyone, nor = json.loads(result.stdout)["charts"]
+    assert (everyone["site"], nor["site"]) == (None, "nor")
+    assert [p["value"] for p in everyone["points"]] == [30.0, 13.0, 12.0]
+    assert [p["excluded"] for p in everyone["points"]] == [None, "clock wrong", None]
+    assert [p["value"] for p in nor["points"]] == [99.0]
