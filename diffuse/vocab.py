@@ -177,10 +177,23 @@ class MetricLevel(enum.StrEnum):
 
 
 class MetricKind(enum.StrEnum):
+    """What a metric's values are; it chooses the chart. time-between: days (or hours)
+    between rare events, a t-chart; count-between: cases between rare events, a g-chart."""
+
     PROPORTION = "proportion"
     RATE = "rate"
     COUNT = "count"
     MEASUREMENT = "measurement"
+    TIME_BETWEEN = "time-between"
+    COUNT_BETWEEN = "count-between"
+
+
+class Aggregate(enum.StrEnum):
+    """How several values of one metric, site and date become the period's one value."""
+
+    MEAN = "mean"
+    MEDIAN = "median"
+    SUM = "sum"
 
 
 class Direction(enum.StrEnum):
@@ -189,15 +202,21 @@ class Direction(enum.StrEnum):
 
 
 class ChartType(enum.StrEnum):
-    """Run chart, or a Shewhart chart: I/MR, p, u, c, and Laney's p' (pp) and u' (up)."""
+    """Run chart, or a Shewhart chart: I/MR, MR alone, p, u, c, Laney's p' (pp) and u'
+    (up), t and g for rare events, xbar and s for subgroups (qicharts2's names)."""
 
     RUN = "run"
     I = "i"  # noqa: E741 - the chart's own name
+    MR = "mr"
     P = "p"
     U = "u"
     C = "c"
     P_PRIME = "pp"
     U_PRIME = "up"
+    T = "t"
+    G = "g"
+    XBAR = "xbar"
+    S = "s"
 
 
 class MeasurePeriod(enum.StrEnum):

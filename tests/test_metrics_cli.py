@@ -62,7 +62,7 @@ def test_cvc_chart_fits_80_columns_and_keeps_its_symbols_without_colour(run: Run
     assert row.split()[1] == "0.682"
     for symbol in ("●", "│", "[", "]", "┆"):
         assert symbol in row
-    assert "● point  ◆ outside the limits  ○ excluded" in result.lines
+    assert "● point  ◆ outside the limits  ○ excluded  ✎ note" in result.lines
 
 
 def test_json_carries_every_number(run: Run) -> None:
@@ -154,11 +154,15 @@ def test_unknown_metric_site_or_project_and_bad_options(tracker: Path, run: Run)
     assert usage.exit_code == 2 and "expected DATE=REASON" in usage.stderr
 
 
-def test_a_chart_that_cannot_be_drawn_exits_1(tracker: Path, run: Run) -> None:
+def test_a_part_with_every_point_excluded_has_no_centre(tracker: Path, run: Run) -> None:
+    # As qicharts2 draws it: the point is shown, with no centre line and no limits.
     _with_metric(tracker)
-    result = run("metrics", "hh-spread", "--exclude", "2026-03-01=audit void", cwd=tracker)
-    assert result.exit_code == 1
-    assert "cannot draw a p-chart: part 1: no non-excluded point in the baseline" in result.stdout
+    args = ("metrics", "hh-spread", "--exclude", "2026-03-01=audit void")
+    result = run(*args, cwd=tracker)
+    assert result.exit_code == 0, result.stdout
+    assert "no centre and no limits: every point of the baseline is excluded" in result.stdout
+    (chart,) = json.loads(run(*args, "--format", "json", cwd=tracker).stdout)["charts"]
+    assert chart["parts"][0]["centre"] is None and chart["points"][0]["centre"] is None
 
 
 def test_a_part_of_one_point_is_drawn_without_limits(tracker: Path, run: Run) -> None:

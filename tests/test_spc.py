@@ -203,8 +203,25 @@ def test_i_chart_excluded_point_is_removed_before_differencing() -> None:
     assert result.parts[0].n_useful == 5
     mr = result.parts[0].mr
     assert mr is not None
-    # 50 is charted against 7; 6 is compared with 7, not with the excluded 50.
-    assert mr.values == (None, 2.0, 43.0, 1.0, 2.0, 1.0)
+    # As qicharts2 draws it, each point is paired with the point before it, excluded
+    # or not: 6 is compared with the excluded 50. The centre averages the ranges that
+    # end at a baseline point (2, 44, 2, 1), unscreened; the limits still come from
+    # consecutive baseline points (above).
+    assert mr.values == (None, 2.0, 43.0, 44.0, 2.0, 1.0)
+    assert (mr.centre, mr.ucl) == pytest.approx((49 / 4, 3.267 * 49 / 4))
+
+
+def test_mr_chart_pairs_each_point_with_the_one_before() -> None:
+    # qicharts2: y = 10 12 30 11 13, point 3 excluded: ranges 2 18 19 2 at points
+    # 2 to 5; the range at the excluded point is left out: centre 23 / 3, limit x 3.267.
+    points = ys(10, 12, 30, 11, 13)
+    points[2] = Point(y=30, excluded=True)
+    (part,) = analyse(points, "mr").parts
+    assert math.isnan(part.points[0].value)
+    assert [p.value for p in part.points[1:]] == [2, 18, 19, 2]
+    assert part.centre == pytest.approx(7.6667, abs=1e-4)
+    assert part.ucl[1] == pytest.approx(25.047, abs=1e-3) and part.lcl[1] == 0
+    assert not part.runs_signal
 
 
 def test_i_chart_part_of_one_point_has_no_limits() -> None:
@@ -224,15 +241,33 @@ def test_i_chart_part_of_one_point_has_no_limits() -> None:
 
 
 def test_i_chart_constant_baseline_has_no_limits() -> None:
-    # Every baseline moving range is 0: qicharts2 screens them all away and draws no
-    # limits; the MR chart keeps its centre 0. Screening off changes nothing here.
-    for screen in (True, False):
-        result = analyse(ys(5, 5, 5, 5, 9, 1), "i", freeze=4, screen_mr=screen)
-        centre, lcl, ucl = single(result)
-        assert (centre, lcl, ucl) == (5.0, [None] * 6, [None] * 6)
-        assert not result.sigma_signal
-        mr = result.parts[0].mr
-        assert mr is not None and (mr.centre, mr.ucl) == (0.0, 0.0)
+    # Every baseline moving range is 0: screening drops them all (0 is not below
+    # 3.267 x 0), so no limits; the MR chart keeps its centre 0.
+    result = analyse(ys(5, 5, 5, 5, 9, 1), "i", freeze=4)
+    centre, lcl, ucl = single(result)
+    assert (centre, lcl, ucl) == (5.0, [None] * 6, [None] * 6)
+    assert not result.sigma_signal
+    mr = result.parts[0].mr
+    assert mr is not None and (mr.centre, mr.ucl) == (0.0, 0.0)
+
+
+def test_i_chart_constant_baseline_unscreened_has_zero_width_limits() -> None:
+    # Screening off: AMR 0, limits on the centre, and the points off it are outside.
+    result = analyse(ys(5, 5, 5, 5, 9, 1), "i", freeze=4, screen_mr=False)
+    assert single(result) == (5.0, [5.0] * 6, [5.0] * 6)
+    assert [p.sigma_signal for p in result.points] == [False] * 4 + [True, True]
+
+
+def test_part_with_every_point_excluded_is_charted_without_a_centre() -> None:
+    # qicharts2: y = 10 12 11 30 13 9 11 12, a part after point 3, points 1-3 excluded:
+    # part 1 has no centre and no limits, part 2 is charted as usual.
+    points = [
+        Point(y=v, part=int(k >= 3), excluded=k < 3)
+        for k, v in enumerate((10, 12, 11, 30, 13, 9, 11, 12))
+    ]
+    first, second = analyse(points, "i").parts
+    assert not first.has_centre and first.ucl == (None,) * 3 and first.n_useful == 0
+    assert second.centre == 15 and second.ucl[0] is not None
 
 
 def test_i_chart_screened_to_zero_keeps_zero_width_limits() -> None:
@@ -517,9 +552,11 @@ def test_large_denominators_rate_chart_and_bad_chart() -> None:
         ([Point(num=1)], "i", "needs y"),
         ([Point(y=-1)], "c", "negative"),
         ([Point(y=math.nan)], "run", "finite"),
-        ([Point(y=1)], "xbar", "unknown chart type"),
+        ([Point(y=1)], "np", "unknown chart type"),
         ([], "run", "no points"),
-        ([Point(y=1, excluded=True)], "run", "no non-excluded point"),
+        ([Point(y=0)], "t", "greater than 0"),
+        ([Point(y=-1)], "g", "negative"),
+        ([Point()], "xbar", "subgroup"),
     ],
 )
 def test_invalid_input(points: list[Point], chart: str, message: str) -> None:
@@ -529,9 +566,9 @@ def test_invalid_input(points: list[Point], chart: str, message: str) -> None:
 
 def test_error_numbers_parts_from_1() -> None:
     # The part labels 0 and 7 are the caller's; messages count parts as charted.
-    points = [Point(y=1), Point(y=2), Point(y=3, part=7, excluded=True)]
-    with pytest.raises(SPCError, match=r"^part 2: no non-excluded point"):
-        analyse(points, "i")
+    points = [Point(y=1), Point(y=2), Point(y=-3, part=7)]
+    with pytest.raises(SPCError, match=r"^part 2: times between events"):
+        analyse(points, "t")
 
 
 def test_invalid_options() -> None:

@@ -15,18 +15,12 @@ figures (rounded as printed) and the points it reports out of control.
 
 from __future__ import annotations
 
-import json
-from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import pytest
+from spcref import SERIES, close, expand, reference_call, runs_figures
 
-from diffuse.reports.spc import ChartResult, PartResult, Point, analyse
-
-REFERENCE = Path(__file__).parent / "spc_reference" / "qicharts2.json"
-SERIES: list[dict[str, Any]] = json.loads(REFERENCE.read_text())["series"]
-RATIO_CHARTS = {"p", "u", "pp", "up"}
+from diffuse.reports.spc import ChartResult, Point, analyse
 
 # 30 samples of 50 cans, nonconforming cans per sample (347 in all).
 CANS = [12, 15, 8, 10, 4, 7, 16, 9, 14, 10, 5, 6, 17, 12, 22, 8, 10, 5, 13, 11, 20, 18, 24]
@@ -88,98 +82,71 @@ def test_individuals_chart_mortgage_loan_costs() -> None:
 # --- qicharts2 ------------------------------------------------------------------------
 
 
-def reference_points(series: dict[str, Any]) -> list[Point]:
-    """The series as diffuse takes it: qicharts2's `part` lists the positions (from 1)
-    after which a new part starts, `exclude` the positions of excluded points."""
-    cuts = series["part"] or []
-    excluded = set(series["exclude"] or [])
-    points = []
-    for index, y in enumerate(series["y"]):
-        part = sum(cut <= index for cut in cuts)
-        if series["chart"] in RATIO_CHARTS:
-            point = Point(num=y, den=series["n"][index], part=part)
-        else:
-            point = Point(y=y, part=part)
-        points.append(replace(point, excluded=index + 1 in excluded))
-    return points
-
-
-def close(value: float | None, expected: float | None) -> bool:
-    if value is None or expected is None:
-        return value is expected
-    return abs(value - expected) <= 1e-9
-
-
-def runs_figures(part: PartResult) -> list[int | None]:
-    # qicharts2 reports NA (null) for the runs figures of a part without useful points.
-    runs = part.runs
-    useful = runs.n_useful > 0
-    return [
-        runs.n_useful,
-        runs.longest_run if useful else None,
-        runs.longest_run_max,
-        runs.n_crossings if useful else None,
-        runs.n_crossings_min,
-        int(runs.runs_signal),
-    ]
-
-
 @pytest.mark.parametrize("series", SERIES, ids=[s["id"] for s in SERIES])
 def test_agrees_with_qicharts2(series: dict[str, Any]) -> None:
-    result = analyse(
-        reference_points(series),
-        series["chart"],
-        multiply=series["multiply"],
-        freeze=series["freeze"],
-        screen_mr=series["screen"],
-    )
+    points, options = reference_call(series)
+    result = analyse(points, series["chart"], **options)
+    check_result(result, series)
+
+
+def check_result(result: ChartResult, series: dict[str, Any]) -> None:
     points = result.points
-    assert len(points) == len(series["y"])
     for name, got in (
         ("cl", [p.centre for p in points]),
         ("lcl", [p.lcl for p in points]),
         ("ucl", [p.ucl for p in points]),
+        ("value", [p.value for p in points]),
     ):
-        expected = series[name]
+        expected = expand(series, name)
+        assert len(got) == len(expected)
         pairs = enumerate(zip(got, expected, strict=True), 1)
         wrong = [k for k, (a, b) in pairs if not close(a, b)]
-        assert not wrong, f"{name} differs at points {wrong}: {got} != {expected}"
-    assert [int(p.sigma_signal) for p in points] == series["signal"]
+        assert not wrong, f"{name} differs at points {wrong[:5]}: {got[:8]} != {expected[:8]}"
+    assert [k for k, p in enumerate(points, 1) if p.sigma_signal] == (series["signal"] or [])
     assert [runs_figures(part) for part in result.parts] == series["runs"]
     if "mr" in series:
         check_mr_chart(result, series["mr"])
 
 
-def check_mr_chart(result: ChartResult, expected: dict[str, list[float | None]]) -> None:
+def check_mr_chart(result: ChartResult, expected: dict[str, Any]) -> None:
     start = 0
+    centres, ucls = expand(expected, "cl"), expand(expected, "ucl")
     for part in result.parts:
         size = len(part.points)
-        cl = expected["cl"][start : start + size]
-        if cl[0] is None:  # no baseline moving range: no MR chart
+        cl = centres[start]
+        if cl is None:  # no baseline moving range: no MR chart
             assert part.mr is None
         else:
             assert part.mr is not None
             got = [*part.mr.values, part.mr.centre, part.mr.ucl]
-            want = [*expected["y"][start : start + size], cl[0], expected["ucl"][start]]
+            want = [*expected["y"][start : start + size], cl, ucls[start]]
             assert all(close(a, b) for a, b in zip(got, want, strict=True)), (got, want)
         start += size
 
 
 def test_reference_covers_every_case() -> None:
     # The agreement above means something only if the stored series reach every branch.
+    assert len(SERIES) >= 900
     charts = {s["chart"] for s in SERIES}
-    assert charts == {"run", "i", "c", "p", "u", "pp", "up"}
+    assert charts == {"run", "i", "mr", "t", "g", "c", "p", "u", "pp", "up", "xbar", "s"}
     for chart in charts:
         of_chart = [s for s in SERIES if s["chart"] == chart]
         assert any(s["part"] for s in of_chart), chart
         assert any(s["freeze"] for s in of_chart), chart
         assert any(s["exclude"] for s in of_chart), chart
-        assert any(any(r[-1] for r in s["runs"]) for s in of_chart), chart
+        assert any(not s["y_neg"] for s in of_chart), chart
+        if chart != "mr":
+            assert any(any(r[-1] for r in s["runs"]) for s in of_chart), chart
+    lengths = [len(expand(s, "cl")) for s in SERIES]
+    assert min(lengths) == 1 and max(lengths) >= 2000
     assert any(s["multiply"] != 1 for s in SERIES)
-    laney_or_i = [s for s in SERIES if s["chart"] in ("i", "pp", "up")]
-    assert any(not s["screen"] for s in laney_or_i)
-    # Parts without limits, one-point parts, and points outside their limits.
-    assert sum(None in s["ucl"] and s["chart"] != "run" for s in SERIES) >= 10
+    assert any(s["cl_fixed"] is not None for s in SERIES)
+    assert {s["agg"] for s in SERIES if s["x"]} >= {"mean", "median", "sum"}
+    assert sum(not s["screen"] for s in SERIES) >= 50
+    # Parts without a centre (every point excluded), parts without limits, one-point
+    # parts, points outside their limits.
+    assert sum(None in expand(s, "cl") for s in SERIES) >= 10
+    assert sum(None in expand(s, "ucl") and s["chart"] != "run" for s in SERIES) >= 20
     assert any(r[0] == 0 for s in SERIES for r in s["runs"])
-    assert sum(any(s["signal"]) for s in SERIES) >= 20
-    assert sum("mr" in s for s in SERIES) >= 20
+    assert sum(bool(s["signal"]) for s in SERIES) >= 100
+    assert sum("mr" in s for s in SERIES) >= 100

@@ -259,6 +259,9 @@ def page(text: str, command: str) -> None:
 
 def warn_problems(problems: list[Any]) -> None:
     # The report still shows every valid file, but an invalid one must not go unnoticed.
+    # Warnings (a file that is valid but may not say what its author meant) are for
+    # `diffuse validate` to show; they fail nothing here.
+    problems = [p for p in problems if str(getattr(p, "level", "error")) == "error"]
     if problems:
         files = len({p.location.path for p in problems})
         typer.echo(

@@ -122,6 +122,25 @@ def metrics_show(
             "Laney p'/u' limits, as qicharts2 does.",
         ),
     ] = True,
+    cl: Annotated[
+        float | None,
+        typer.Option(
+            "--cl",
+            metavar="N",
+            help="Fix the centre line at N, in chart units, and draw the limits around it "
+            "(qicharts2's cl), e.g. --cl 95 for 95% on a p-chart. Replaces the metric's cl.",
+            show_default=False,
+        ),
+    ] = None,
+    y_neg: Annotated[
+        bool | None,
+        typer.Option(
+            "--y-neg/--no-y-neg",
+            help="Let lower limits go below 0 (qicharts2's y.neg, the default); --no-y-neg "
+            "raises them to 0 when no value is negative. Replaces the metric's y_neg.",
+            show_default=False,
+        ),
+    ] = None,
     output: Annotated[
         TableFormat, typer.Option("--format", help="Output format.")
     ] = TableFormat.TEXT,
@@ -140,11 +159,16 @@ def metrics_show(
     """Chart a project's metrics: one chart per metric and site.
 
     The chart fits the metric: p-chart for proportions, u-chart for rates, c-chart for
-    counts, I/MR chart for measurements, Laney p'/u' when denominators are very large,
-    and a run chart when values lack what a control chart needs. Signals: Anhøj runs
-    rules and points outside 3-sigma limits, read from the values known by --as-of. Exit 1
-    when a chart cannot be drawn. Example: diffuse metrics show cvc-standardization
-    clabsi-rate --as-of 2011-06-30"""
+    counts, I/MR chart for measurements, t and g charts for time and cases between rare
+    events, Laney p'/u' when denominators are very large, and a run chart when values
+    lack what a control chart needs. Several values on one date are one period (xbar
+    and s charts take them as a subgroup). Signals: Anhøj runs rules and points outside
+    3-sigma limits, read from the values known by --as-of. Exit 1 when a chart cannot be
+    drawn.
+
+    \b
+    Example:
+      diffuse metrics show cvc-standardization clabsi-rate --as-of 2011-06-30"""
     from diffuse.limits import MAX_FIGURE
     from diffuse.render.charts import charts_csv, charts_json, print_charts
     from diffuse.render.terminal import make_console
@@ -155,6 +179,10 @@ def metrics_show(
             f"expected a number above 0 and at most {MAX_FIGURE:,.0f}, got {multiply:g}",
             param_hint="--multiply",
         )
+    if cl is not None and not (math.isfinite(cl) and abs(cl) <= MAX_FIGURE):
+        raise typer.BadParameter(
+            f"expected a number of at most {MAX_FIGURE:,.0f}, got {cl:g}", param_hint="--cl"
+        )
     options = ChartOptions(
         None if chart is None else chart.value,
         _splits(split),
@@ -163,6 +191,8 @@ def metrics_show(
         tuple(site or ()),
         multiply,
         screen_mr,
+        cl,
+        y_neg,
     )
     day = parse_day(as_of, "--as-of") if as_of else None
     charts, problems = load_charts(tracker_root(root), project, metric, options, day)
@@ -191,7 +221,11 @@ def metrics_add(
         str, typer.Option(metavar="DIRECTION", help="higher or lower: which is better.")
     ],
     kind: Annotated[
-        str, typer.Option(metavar="KIND", help="proportion, rate, count or measurement.")
+        str,
+        typer.Option(
+            metavar="KIND",
+            help="proportion, rate, count, measurement, time-between or count-between.",
+        ),
     ] = "measurement",
     unit: Annotated[str | None, typer.Option(metavar="TEXT", help="Unit shown.")] = None,
     multiplier: Annotated[

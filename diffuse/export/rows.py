@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from typing import Any
 
@@ -229,8 +230,8 @@ def _spc(project: str, drawn: SeriesChart) -> tuple[Records, Records]:
             "part": p.part,
             "position": p.index,
             "date": _day(measures[p.index].date),
-            "value": p.value,
-            "centre": p.centre,
+            "value": None if math.isnan(p.value) else p.value,
+            "centre": None if math.isnan(p.centre) else p.centre,
             "lcl": p.lcl,
             "ucl": p.ucl,
             "excluded": int(p.excluded),
@@ -243,7 +244,7 @@ def _spc(project: str, drawn: SeriesChart) -> tuple[Records, Records]:
         {
             **key,
             "part": part.part,
-            "centre": part.centre,
+            "centre": None if math.isnan(part.centre) else part.centre,
             "useful_points": part.n_useful,
             "longest_run": part.longest_run,
             "longest_run_max": part.longest_run_max,

@@ -12,6 +12,7 @@ from diffuse.models.common import Base, Day, Figure, Id, IdList
 from diffuse.models.practice import Approval
 from diffuse.vocab import (
     Adkar,
+    Aggregate,
     Approach,
     ChartType,
     Direction,
@@ -120,6 +121,18 @@ class Metric(Base):
     )
     freeze: int | None = Field(
         default=None, ge=1, description="first points of each part that set centre and limits"
+    )
+    aggregate: Aggregate | None = Field(
+        default=None,
+        description="several values on one date and site: mean, median or sum "
+        "(default: sum for counts, mean otherwise; numerators and denominators are summed)",
+    )
+    cl: Figure | None = Field(
+        default=None, description="a fixed centre line, in chart units (qicharts2's cl)"
+    )
+    y_neg: bool = Field(
+        default=True,
+        description="false: lower limits stay at 0 or above when no value is negative",
     )
     values: list[Measure] = Field(default_factory=list)
     notes: list[MetricNote] = Field(

@@ -3,7 +3,7 @@
 Time runs down the page, one line per point, so a chart of any length fits 80 columns.
 Every mark is a symbol, so nothing depends on colour:
 
-    ● point   ◆ point outside the limits   ○ excluded point
+    ● point   ◆ point outside the limits   ○ excluded point   ✎ a note on the point
     │ centre line   [ ] lower and upper limits   ┆ target   (B and T on the scale line)
 """
 
@@ -22,10 +22,10 @@ from diffuse.reports.measures import CHART_NAMES, SeriesChart, number, sigma_sid
 from diffuse.reports.spc import PartResult, PointResult
 from diffuse.vocab import OUTPUT_SCHEMA_VERSION
 
-POINT, SIGNAL, EXCLUDED = "●", "◆", "○"
+POINT, SIGNAL, EXCLUDED, NOTE = "●", "◆", "○", "✎"
 CENTRE, LOWER, UPPER, TARGET = "│", "[", "]", "┆"
 LEGEND = (
-    f"{POINT} point  {SIGNAL} outside the limits  {EXCLUDED} excluded\n"
+    f"{POINT} point  {SIGNAL} outside the limits  {EXCLUDED} excluded  {NOTE} note\n"
     f"{CENTRE} centre  {LOWER} {UPPER} lower and upper limits  {TARGET} target (T on the "
     "scale)  B baseline"
 )
@@ -87,7 +87,7 @@ class _Scale:
         self.decimals = min(6, max(0, 3 - math.floor(math.log10(top))))
 
     def fmt(self, value: float | None) -> str:
-        if value is None:
+        if value is None or math.isnan(value):
             return "-"
         return f"{value:.{self.decimals}f}" + ("%" if self.percent else "")
 
@@ -96,10 +96,10 @@ class _Scale:
         assert drawn.result is not None
         marks: list[float] = []
         for point in drawn.result.points:
-            marks += [point.value, point.centre]
+            marks += [v for v in (point.value, point.centre) if not math.isnan(v)]
             marks += [v for v in (point.lcl, point.ucl) if v is not None]
         marks += [v for v in (drawn.target, drawn.baseline) if v is not None]
-        low, high = min(marks), max(marks)
+        low, high = min(marks, default=0.0), max(marks, default=0.0)
         if high == low:
             low, high = low - (abs(low) or 1) * 0.1, high + (abs(high) or 1) * 0.1
         return cls(low, high, width, drawn.percent)
@@ -132,7 +132,7 @@ def _part_title(drawn: SeriesChart, part: PartResult, number_: int, scale: _Scal
     dates = [drawn.series.measures[p.index].date for p in part.points]
     return (
         f"part {number_} · {dates[0]} to {dates[-1]} · {len(dates)} point(s) · "
-        f"centre {scale.fmt(part.centre)}"
+        f"centre {scale.fmt(part.centre) if part.has_centre else 'none'}"
     )
 
 
@@ -141,12 +141,14 @@ def _point_line(drawn: SeriesChart, point: PointResult, scale: _Scale, width: in
     target = drawn.target
     if target is not None:
         cells[scale.at(target)] = TARGET
-    cells[scale.at(point.centre)] = CENTRE
+    if not math.isnan(point.centre):
+        cells[scale.at(point.centre)] = CENTRE
     for limit, mark in ((point.lcl, LOWER), (point.ucl, UPPER)):
         if limit is not None:
             cells[scale.at(limit)] = mark
     symbol = EXCLUDED if point.excluded else SIGNAL if point.sigma_signal else POINT
-    cells[scale.at(point.value)] = symbol
+    if not math.isnan(point.value):
+        cells[scale.at(point.value)] = symbol
     measure = drawn.series.measures[point.index]
     value = scale.fmt(point.value).rjust(_VALUE)
     note = _note(drawn, point)
@@ -160,13 +162,15 @@ def _point_line(drawn: SeriesChart, point: PointResult, scale: _Scale, width: in
 
 
 def _note(drawn: SeriesChart, point: PointResult) -> str:
+    said = [f"{NOTE} {text}" for text in (drawn.notes[point.index] if drawn.notes else ())]
     if point.excluded:
         reason = drawn.excluded[point.index] or ""
-        return clean(f"{EXCLUDED} excluded: {reason}")
+        return clean("  ".join([f"{EXCLUDED} excluded: {reason}", *said]))
     side = sigma_side(point)
-    if side is None:
-        return ""
-    return f"{SIGNAL} {'high' if side else 'low'}, {'worse' if drawn.worse(side) else 'better'}"
+    if side is not None:
+        worse = "worse" if drawn.worse(side) else "better"
+        said.insert(0, f"{SIGNAL} {'high' if side else 'low'}, {worse}")
+    return clean("  ".join(said))
 
 
 def _part_summary(drawn: SeriesChart, part: PartResult, scale: _Scale) -> list[str]:
@@ -215,6 +219,8 @@ def _runs_text(drawn: SeriesChart, part: PartResult) -> list[str]:
 
 def _sigma_text(drawn: SeriesChart, part: PartResult, scale: _Scale) -> str:
     lows, highs = {p.lcl for p in part.points}, {p.ucl for p in part.points}
+    if not part.has_centre:
+        return "no centre and no limits: every point of the baseline is excluded"
     if highs == {None} and drawn.chart == "run":
         return "limits: none on a run chart (centre: the median)"
     if highs == {None}:
@@ -294,7 +300,7 @@ def _part_record(drawn: SeriesChart, part: PartResult, number_: int) -> dict[str
     return {
         "part": number_,
         "start": str(drawn.series.measures[part.points[0].index].date),
-        "centre": part.centre,
+        "centre": _number(part.centre),
         "n_useful": runs.n_useful,
         "longest_run": runs.longest_run,
         "longest_run_max": runs.longest_run_max,
@@ -320,10 +326,10 @@ def _point_record(drawn: SeriesChart, point: PointResult, number_: int) -> dict[
         "date": measure.date.isoformat(),
         "site": measure.site,
         "part": number_,
-        "value": point.value,
+        "value": _number(point.value),
         "numerator": measure.numerator,
         "denominator": measure.denominator,
-        "centre": point.centre,
+        "centre": _number(point.centre),
         "lcl": point.lcl,
         "ucl": point.ucl,
         "baseline": point.baseline,
@@ -332,7 +338,12 @@ def _point_record(drawn: SeriesChart, point: PointResult, number_: int) -> dict[
         "signal_side": None if side is None else ("above" if side else "below"),
         "mr": mr.values[offset] if mr else None,
         "mr_signal": mr.signals[offset] if mr else None,
+        "notes": list(drawn.notes[point.index]) if drawn.notes else [],
     }
+
+
+def _number(value: float) -> float | None:
+    return None if math.isnan(value) else value  # JSON has no nan: null, as qicharts2's NA
 
 
 CSV_FIELDS = [

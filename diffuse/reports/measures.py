@@ -8,6 +8,7 @@ status grid does not pay for it unless a project has outcome values to read.
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -31,6 +32,11 @@ CHART_NAMES = {
     "c": "c-chart",
     "pp": "p'-chart (Laney)",
     "up": "u'-chart (Laney)",
+    "mr": "MR chart",
+    "t": "t-chart (time between events)",
+    "g": "g-chart (cases between events)",
+    "xbar": "xbar-chart",
+    "s": "s-chart",
 }
 
 
@@ -44,12 +50,15 @@ class ChartOptions(NamedTuple):
     sites: tuple[str, ...] = ()
     multiply: float | None = None  # numerator/denominator charts: x N instead of % or multiplier
     screen_mr: bool = True  # leave out moving ranges of 3.267 x their average or more
+    cl: float | None = None  # a fixed centre line, in chart units
+    y_neg: bool | None = None  # False: lower limits stay at 0 or above when no value is negative
 
 
 class Series(NamedTuple):
     metric: Metric
     site: str | None  # None: a value for all sites together
-    measures: tuple[Measure, ...]
+    measures: tuple[Measure, ...]  # one per date once charted (see `periods`)
+    subgroups: tuple[tuple[float, ...], ...] = ()  # once charted: each date's values
 
     @property
     def label(self) -> str:
@@ -77,6 +86,7 @@ class SeriesChart(NamedTuple):
     result: ChartResult | None = None
     error: str | None = None
     units: float = 1.0  # chart units per unit of the metric's values, target and baseline
+    notes: tuple[tuple[str, ...], ...] = ()  # per point: the metric's notes of its period
 
     @property
     def metric(self) -> Metric:
@@ -102,7 +112,11 @@ class SeriesChart(NamedTuple):
         return above == (self.metric.direction is Direction.LOWER)
 
     def runs(self, part: PartResult) -> Runs:
-        useful = [p for p in part.points if not p.excluded and p.value != p.centre]
+        useful = [
+            p
+            for p in part.points
+            if not p.excluded and p.value != p.centre and not math.isnan(p.value - p.centre)
+        ]
         found = _runs([p.value > p.centre for p in useful])
         if not useful:
             return found
@@ -142,18 +156,46 @@ def chart(series: Series, options: ChartOptions | None = None) -> SeriesChart:
 
     options = options or ChartOptions()
     metric = series.metric
+    series = by_period(series)
     parts = tuple(sorted(options.parts if options.parts is not None else metric.parts))
     freeze = metric.freeze if options.freeze is None else (options.freeze or None)
     excluded = _excluded(series, dict(options.exclude))
     kind, why = choose_chart(series, options.chart, parts, excluded)
-    base = SeriesChart(series, kind, why, parts, freeze, excluded)
+    base = SeriesChart(series, kind, why, parts, freeze, excluded, notes=_notes(series))
     try:
         points, multiply = chart_points(series, kind, parts, excluded, options.multiply)
-        result = analyse(points, kind, multiply, freeze, options.screen_mr)
+        fixed = metric.cl if options.cl is None else options.cl
+        cl = None if fixed is None else fixed / multiply
+        y_neg = metric.y_neg if options.y_neg is None else options.y_neg
+        result = analyse(points, kind, multiply, freeze, options.screen_mr, cl, y_neg)
     except SPCError as exc:
         name = CHART_NAMES[kind]
-        return base._replace(error=f"cannot draw {'an' if name[0] == 'I' else 'a'} {name}: {exc}")
+        article = "an" if name[0] in "IMxs" else "a"  # an I/MR, an MR, an xbar, an s
+        return base._replace(error=f"cannot draw {article} {name}: {exc}")
     return base._replace(result=result, units=multiply / _recorded_scale(series, kind))
+
+
+def by_period(series: Series) -> Series:
+    """One measure per date (several values of a date merged, see `periods`), and
+    each date's values as a subgroup for xbar and s charts."""
+    from diffuse.reports.periods import group_by_date, merge
+
+    metric = series.metric
+    groups = group_by_date(series.measures)
+    subgroups = tuple(tuple(metric.point(m) for m in group) for group in groups)
+    measures = tuple(merge(metric, group) for group in groups)
+    return series._replace(measures=measures, subgroups=subgroups)
+
+
+def _notes(series: Series) -> tuple[tuple[str, ...], ...]:
+    # A note belongs to the period it falls in: the latest point on or before its date
+    # (the first point, for a note dated before any value).
+    days = [m.date for m in series.measures]
+    found: list[list[str]] = [[] for _ in days]
+    for note in series.metric.notes:
+        if days and note.site in (None, series.site):
+            found[max(0, bisect.bisect_right(days, note.date) - 1)].append(note.text)
+    return tuple(tuple(texts) for texts in found)
 
 
 def _excluded(series: Series, extra: dict[date, str]) -> tuple[str | None, ...]:
@@ -203,15 +245,17 @@ def chart_points(
     Numerator/denominator pairs are charted times `multiply`, by default 100 for a
     proportion (percent) and the metric's multiplier otherwise; values recorded without
     them are charted as recorded."""
-    from diffuse.reports.spc import Point
+    from diffuse.reports.spc import SUBGROUP_CHARTS, Point
 
     metric = series.metric
     ratio = _charts_ratios(series, kind)
     points = []
-    for measure, reason in zip(series.measures, excluded, strict=True):
+    for index, (measure, reason) in enumerate(zip(series.measures, excluded, strict=True)):
         part = bisect.bisect_right(parts, measure.date)
         if ratio:
             point = Point(num=measure.numerator, den=measure.denominator, part=part)
+        elif kind in SUBGROUP_CHARTS and series.subgroups:
+            point = Point(subgroup=series.subgroups[index], part=part)
         else:
             point = Point(y=metric.point(measure), part=part)
         points.append(_excluding(point, reason))

@@ -197,7 +197,17 @@ OUTPUTS: dict[str, tuple[str, dict[str, Any]]] = {
                             "site": _or_null(TEXT),
                             "chart": _or_null(TEXT),
                             "parts": _list({"type": "object"}),
-                            "points": _list(_obj({"date": DAY, "part": WHOLE})),
+                            "points": _list(
+                                _obj(
+                                    {
+                                        "date": DAY,
+                                        "part": WHOLE,
+                                        "value": _or_null(NUMBER),
+                                        "centre": _or_null(NUMBER),
+                                        "notes": _list(TEXT),
+                                    }
+                                )
+                            ),
                         }
                     )
                 ),

@@ -1,30 +1,31 @@
 """Statistical process control: run charts, control charts and Anhøj runs analysis.
 
-The reference implementation is the R package qicharts2 (Jacob Anhøj). Conventions:
+The reference is the R package qicharts2 0.8.1 (Jacob Anhøj); `spclimits` computes each
+chart's centre and limits as its ``qic.*`` functions do, and `rmath` averages as R does.
+Conventions, all qicharts2's:
 
 * Parts are consecutive segments of the series (before/after a change). Centre,
   limits and runs analysis are computed within each part separately.
-* An excluded point is left out of the centre, the limits, the moving ranges and
-  the runs analysis (qicharts2 runs the analysis on included points only), but it
-  is still returned and still tested against its limits (sigma signal).
-* ``freeze=k`` takes the first ``k`` points of each part as the baseline: centre
-  and limits come from its non-excluded points and apply to the whole part, and
-  the runs analysis tests every non-excluded point of the part against that centre.
-* Moving-range screening (``screen_mr``, qicharts2 option ``qic.screenedmr``,
-  Nelson 1982, Provost & Murray p. 156): moving ranges of at least 3.267 times
-  their average are dropped and the average recomputed once. Since qicharts2
-  0.7.4 the same screening also applies to the z-scores of Laney's p'/u' charts.
-  The moving-range chart itself is not screened: its centre is the plain average
-  moving range and its upper limit 3.267 times that, as qicharts2 draws it.
-* I-chart limits are the mean -+ 3 / 1.128 (= 2.6596) times the average moving
-  range, qicharts2's factor, not the rounded textbook constant 2.66.
-* A part whose baseline cannot estimate the spread has no limits (None) while the
-  other parts are still charted: an I or Laney p'/u' part with fewer than two
-  baseline points (a part of one point, ``freeze=1``), a baseline that does not
-  vary (every moving range 0: qicharts2 screens them all away), or a Laney
-  baseline with p-bar 0 or 1 (or u-bar 0). With screening on, qicharts2 gets
-  no limits in exactly these cases. With screening off it draws zero-width
-  limits for a constant baseline; diffuse draws none either way.
+* ``freeze=k`` takes the first ``k`` points of each part as the baseline: centre and
+  limits come from its points that are not excluded and apply to the whole part.
+* An excluded point is left out of the centre, the limits and the runs analysis, but
+  it is still charted and still tested against its limits (sigma signal).
+* A part whose baseline has no point left (every point excluded) has no centre line
+  and no limits; the other parts are charted as usual. A baseline that cannot estimate
+  the spread (one point; screening that drops every moving range) has no limits. With
+  screening off, a constant baseline has limits of zero width.
+* I charts: moving ranges of consecutive baseline points; limits centre -+ 3 x AMR /
+  1.128. Moving-range screening (``screen_mr``, qicharts2's ``qic.screenedmr``, on by
+  default as qicharts2 sets it): ranges of at least 3.267 x their average are dropped
+  and the average taken again, once; Laney's p'/u' screen their z-scores the same way.
+* The MR chart (alone, or with an I chart) pairs each point with the point before it,
+  excluded or not; its centre is the plain average of the ranges ending at a baseline
+  point, its upper limit 3.267 x that. It has no runs signal.
+* ``multiply`` scales values, centre and limits; runs are read before scaling, points
+  are tested against the scaled limits. ``y_neg=False`` raises negative lower limits to
+  0 when no value is negative, after the sigma signals are read.
+* Values, centres and limits that qicharts2 leaves NA are ``nan`` (values, centres) or
+  None (limits).
 * Parts are numbered from 1 in messages, in input order, as they are charted.
 """
 
@@ -32,22 +33,33 @@ from __future__ import annotations
 
 import itertools
 import math
-import statistics
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
-CHART_TYPES: tuple[str, ...] = ("run", "i", "p", "u", "c", "pp", "up")
-D2 = 1.128  # d2 for moving ranges of two points; Laney (2002) uses it for z too
-I_LIMIT_FACTOR = 3 / D2  # 2.6596..., as qicharts2 (not the rounded 2.66)
-MR_UCL_FACTOR = 3.267  # D4 for subgroups of two points
+from diffuse.reports import spclimits
+from diffuse.reports.rmath import binomial_half_quantile_05, r_mean, r_median, r_sd, r_sum
+from diffuse.reports.spclimits import D2, MR_UCL_FACTOR, Limits, Part
+
+__all__ = ["D2", "MR_UCL_FACTOR"]
+
+CHART_TYPES: tuple[str, ...] = ("run", "i", "mr", "t", "g", "c", "p", "pp", "u", "up", "xbar", "s")
+AGGREGATES: tuple[str, ...] = ("mean", "median", "sum")
+SUBGROUP_CHARTS = frozenset({"xbar", "s"})
 
 _PROPORTIONS = frozenset({"p", "pp"})
 _RATES = frozenset({"u", "up"})
 _RATIOS = _PROPORTIONS | _RATES
-_LANEY = frozenset({"pp", "up"})
 _PLAIN_OF = {"p": "p", "pp": "p", "u": "u", "up": "u"}
-_CHART_OF_KIND = {"proportion": "p", "rate": "u", "count": "c", "measurement": "i"}
+_CHART_OF_KIND = {
+    "proportion": "p",
+    "rate": "u",
+    "count": "c",
+    "measurement": "i",
+    "time-between": "t",
+    "count-between": "g",
+}
 _LARGE_CHART = {"p": "pp", "u": "up"}
+_NO_RUNS_SIGNAL = frozenset({"mr"})  # qicharts2 reads no runs signal on a moving-range chart
 
 
 class SPCError(ValueError):
@@ -56,13 +68,15 @@ class SPCError(ValueError):
 
 @dataclass(frozen=True)
 class Point:
-    """One observation: ``y``, or ``num`` over ``den`` for p, u and their primes."""
+    """One period: ``y``, or ``num`` over ``den`` for p, u and their primes, or the
+    ``subgroup`` of values an xbar or s chart summarises."""
 
     y: float | None = None
     num: float | None = None
     den: float | None = None
     excluded: bool = False
     part: int = 0
+    subgroup: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,7 +93,10 @@ class RunsResult:
 
 @dataclass(frozen=True)
 class PointResult:
-    """One point as charted; ``value``, ``centre`` and limits include ``multiply``."""
+    """One point as charted; ``value``, ``centre`` and limits include ``multiply``.
+
+    ``value`` is nan where the chart has none (the first moving range of a part, the sd
+    of a one-value subgroup); ``centre`` is nan in a part without a centre line."""
 
     index: int  # position in the input sequence
     part: int
@@ -107,7 +124,7 @@ class MRChart:
 
 @dataclass(frozen=True)
 class PartResult:
-    """Centre, points and runs analysis of one part (``centre`` is scaled)."""
+    """Centre, points and runs analysis of one part (``centre`` is scaled; nan: none)."""
 
     part: int
     centre: float
@@ -115,6 +132,10 @@ class PartResult:
     runs: RunsResult
     mr: MRChart | None = None  # I-charts only
     sigma_z: float | None = None  # Laney charts only; None when the part has no limits
+
+    @property
+    def has_centre(self) -> bool:
+        return not math.isnan(self.centre)
 
     @property
     def lcl(self) -> tuple[float | None, ...]:
@@ -171,27 +192,11 @@ class ChartResult:
 
 
 @dataclass(frozen=True)
-class _Part:
+class _Split:
     part: int
     number: int  # position among the parts, from 1, as messages and output count them
     indices: tuple[int, ...]
-    values: tuple[float, ...]  # unscaled: proportions, rates per unit, counts
-    nums: tuple[float, ...]  # ratio charts only
-    dens: tuple[float, ...]  # ratio charts only
-    excluded: tuple[bool, ...]
-    base: tuple[bool, ...]
-
-    def base_values(self) -> list[float]:
-        return [v for v, b in zip(self.values, self.base, strict=True) if b]
-
-
-@dataclass(frozen=True)
-class _Limits:
-    centre: float
-    lcl: tuple[float | None, ...]
-    ucl: tuple[float | None, ...]
-    mr_centre: float | None = None  # I charts: unscreened AMR, the MR chart's centre
-    sigma_z: float | None = None
+    data: Part
 
 
 # --- runs analysis ---------------------------------------------------------
@@ -202,33 +207,23 @@ def runs_limits(n_useful: int) -> tuple[int, int]:
 
     Longest run: round(log2(N)) + 3 (Schilling 2012). log2 of an integer is never
     exactly x.5, so R's and Python's half-to-even rounding cannot disagree.
-    Crossings: the 5th percentile of Binomial(N - 1, 0.5) (Chen 2010), i.e. R's
-    qbinom(0.05, N - 1, 0.5), computed exactly with integers.
+    Crossings: the 5th percentile of Binomial(N - 1, 0.5) (Chen 2010), R's
+    qbinom(0.05, N - 1, 0.5), in time that grows with the square root of N.
     """
     if n_useful < 1:
         raise SPCError(f"runs limits need at least 1 useful point, got {n_useful}")
-    return round(math.log2(n_useful)) + 3, _crossings_min(n_useful - 1)
-
-
-def _crossings_min(trials: int) -> int:
-    # Smallest c with P(X <= c) >= 0.05, i.e. 20 * sum(C(m, k), k <= c) >= 2**m.
-    total = 2**trials
-    cumulative = 0
-    for c in range(trials + 1):
-        cumulative += math.comb(trials, c)
-        if 20 * cumulative >= total:
-            return c
-    return trials
+    return round(math.log2(n_useful)) + 3, binomial_half_quantile_05(n_useful - 1)
 
 
 def anhoej(values: Sequence[float], centre: float) -> RunsResult:
     """Longest run and number of crossings of ``values`` around ``centre``.
 
-    Points on the centre line are neither above nor below it and are dropped.
+    Points on the centre line are neither above nor below it and are dropped, and so
+    are missing values (nan); with no centre (nan) no point is useful.
     """
-    if not all(math.isfinite(v) for v in values) or not math.isfinite(centre):
+    if any(math.isinf(v) for v in values) or math.isinf(centre):
         raise SPCError("runs analysis needs finite values and a finite centre")
-    sides = [v > centre for v in values if v != centre]
+    sides = [v > centre for v in values if v != centre and not math.isnan(v - centre)]
     if not sides:
         return RunsResult(0, 0, None, 0, None, False)
     crossings = sum(a != b for a, b in itertools.pairwise(sides))
@@ -250,7 +245,8 @@ def _longest_run(sides: Sequence[bool]) -> int:
 
 
 def suggest_chart(kind: str, large_denominators: bool = False) -> str:
-    """Chart type for a metric kind: proportion, rate, count, measurement, or other."""
+    """Chart type for a metric kind: proportion p, rate u, count c, measurement i,
+    time-between t, count-between g; a run chart for anything else."""
     chart = _CHART_OF_KIND.get(kind.strip().lower(), "run")
     if large_denominators:
         return _LARGE_CHART.get(chart, chart)
@@ -270,21 +266,38 @@ def has_large_denominators(points: Sequence[Point], chart: str = "p", share: flo
     if chart not in _PLAIN_OF:
         raise SPCError(f"large denominators concern p and u charts, not {chart!r}")
     plain = _PLAIN_OF[chart]
-    for part in _split(points, plain, None):
+    for split in _split(points, plain, None):
+        part = split.data
         if sum(part.base) < 2:
             continue
-        sigma_z = _ratio_limits(part, _LARGE_CHART[plain], True).sigma_z
+        sigma_z = spclimits.LIMITS[_LARGE_CHART[plain]](part, True, None).sigma_z
         if sigma_z is None or sigma_z <= 1.0:
             continue
-        if _share_outside(part, _ratio_limits(part, plain, True)) > share:
+        if _share_outside(part, spclimits.LIMITS[plain](part, True, None)) > share:
             return True
     return False
 
 
-def _share_outside(part: _Part, limits: _Limits) -> float:
+def _share_outside(part: Part, limits: Limits) -> float:
     included = [k for k, ex in enumerate(part.excluded) if not ex]
     outside = [_outside(part.values[k], limits.lcl[k], limits.ucl[k]) for k in included]
     return sum(outside) / len(outside)
+
+
+# --- aggregation -------------------------------------------------------------
+
+
+def aggregate(values: Sequence[float], how: str) -> float:
+    """Several values of one period as one: their mean, median or sum, as R computes it."""
+    if not values:
+        raise SPCError("nothing to aggregate")
+    if how == "mean":
+        return r_mean(values)
+    if how == "median":
+        return r_median(values)
+    if how == "sum":
+        return r_sum(values)
+    raise SPCError(f"unknown aggregate {how!r}; expected one of {AGGREGATES}")
 
 
 # --- analysis --------------------------------------------------------------
@@ -296,48 +309,70 @@ def analyse(
     multiply: float = 1.0,
     freeze: int | None = None,
     screen_mr: bool = True,
+    cl: float | None = None,
+    y_neg: bool = True,
 ) -> ChartResult:
     """Centre, limits, sigma signals and runs analysis of ``points``, part by part.
 
     ``multiply`` scales values, centre and limits for display (e.g. 1000 for
-    infections per 1,000 line-days); signals are computed before scaling.
+    infections per 1,000 line-days). ``cl`` fixes the centre line of every part
+    (unscaled, as qicharts2's ``cl``); ``y_neg=False`` keeps lower limits at 0 or
+    above when no value is negative.
     """
-    _check_options(chart, multiply, freeze)
-    parts = _split(points, chart, freeze)
-    results = tuple(_analyse_part(p, chart, multiply, screen_mr) for p in parts)
-    return ChartResult(chart, multiply, results)
+    _check_options(chart, multiply, freeze, cl)
+    parts = [
+        _analyse_part(s, chart, multiply, screen_mr, cl) for s in _split(points, chart, freeze)
+    ]
+    if not y_neg and min(_values(parts), default=-1.0) >= 0:
+        parts = [_no_negative_limits(part) for part in parts]
+    return ChartResult(chart, multiply, tuple(parts))
 
 
-def _check_options(chart: str, multiply: float, freeze: int | None) -> None:
+def _check_options(chart: str, multiply: float, freeze: int | None, cl: float | None) -> None:
     if chart not in CHART_TYPES:
         raise SPCError(f"unknown chart type {chart!r}; expected one of {CHART_TYPES}")
     if not (math.isfinite(multiply) and multiply > 0):
         raise SPCError(f"multiply must be a positive number, got {multiply}")
     if freeze is not None and freeze < 1:
         raise SPCError(f"freeze must be at least 1, got {freeze}")
+    if cl is not None and not math.isfinite(cl):
+        raise SPCError(f"a fixed centre line must be a finite number, got {cl}")
 
 
-def _analyse_part(part: _Part, chart: str, multiply: float, screen_mr: bool) -> PartResult:
-    limits = _LIMITS[chart](part, chart, screen_mr)
-    included = [v for v, ex in zip(part.values, part.excluded, strict=True) if not ex]
+def _analyse_part(
+    split: _Split, chart: str, multiply: float, screen_mr: bool, cl: float | None
+) -> PartResult:
+    part = split.data
+    limits = spclimits.LIMITS[chart](part, screen_mr, cl)
+    included = [v for v, ex in zip(limits.values, part.excluded, strict=True) if not ex]
     runs = anhoej(included, limits.centre)
-    points = tuple(
-        PointResult(
-            index=part.indices[k],
-            part=part.part,
-            value=part.values[k] * multiply,
-            centre=limits.centre * multiply,
-            lcl=_scale(limits.lcl[k], multiply),
-            ucl=_scale(limits.ucl[k], multiply),
-            excluded=part.excluded[k],
-            baseline=part.base[k],
-            sigma_signal=_outside(part.values[k], limits.lcl[k], limits.ucl[k]),
-        )
-        for k in range(len(part.values))
-    )
-    mr = None if limits.mr_centre is None else _mr_chart(part, limits.mr_centre, multiply)
+    if chart in _NO_RUNS_SIGNAL:
+        runs = replace(runs, runs_signal=False)
     centre = limits.centre * multiply
-    return PartResult(part.part, centre, points, runs, mr, limits.sigma_z)
+    points = []
+    for k, value in enumerate(limits.values):
+        lcl, ucl = _limit(limits.lcl[k], multiply), _limit(limits.ucl[k], multiply)
+        scaled = value * multiply
+        points.append(
+            PointResult(
+                index=split.indices[k],
+                part=split.part,
+                value=scaled,
+                centre=centre,
+                lcl=lcl,
+                ucl=ucl,
+                excluded=part.excluded[k],
+                baseline=part.base[k],
+                sigma_signal=_outside(scaled, lcl, ucl),
+            )
+        )
+    mr = _mr_chart(part, multiply) if chart == "i" else None
+    return PartResult(split.part, centre, tuple(points), runs, mr, limits.sigma_z)
+
+
+def _limit(value: float, multiply: float) -> float | None:
+    scaled = value * multiply
+    return scaled if math.isfinite(scaled) else None  # qicharts2: no line where not finite
 
 
 def _outside(value: float, lcl: float | None, ucl: float | None) -> bool:
@@ -345,26 +380,29 @@ def _outside(value: float, lcl: float | None, ucl: float | None) -> bool:
     return (lcl is not None and value < lcl) or (ucl is not None and value > ucl)
 
 
-def _scale(value: float | None, multiply: float) -> float | None:
-    return None if value is None else value * multiply
+def _values(parts: Sequence[PartResult]) -> list[float]:
+    return [p.value for part in parts for p in part.points if not math.isnan(p.value)]
 
 
-def _mr_chart(part: _Part, amr: float, multiply: float) -> MRChart:
-    # Each point is compared with the previous non-excluded point, the pairs that
-    # gave the AMR; excluded points are charted but never serve as the reference.
-    values: list[float | None] = []
-    previous: float | None = None
-    for value, excluded in zip(part.values, part.excluded, strict=True):
-        values.append(None if previous is None else abs(value - previous) * multiply)
-        if not excluded:
-            previous = value
-    return MRChart(tuple(values), amr * multiply, MR_UCL_FACTOR * amr * multiply)
+def _no_negative_limits(part: PartResult) -> PartResult:
+    points = tuple(
+        replace(p, lcl=0.0) if p.lcl is not None and p.lcl < 0 else p for p in part.points
+    )
+    return replace(part, points=points)
+
+
+def _mr_chart(part: Part, multiply: float) -> MRChart | None:
+    limits = spclimits.mr_limits(part, False, None)
+    if math.isnan(limits.centre):
+        return None
+    values = tuple(None if math.isnan(v) else v * multiply for v in limits.values)
+    return MRChart(values, limits.centre * multiply, limits.ucl[0] * multiply)
 
 
 # --- input ---------------------------------------------------------------
 
 
-def _split(points: Sequence[Point], chart: str, freeze: int | None) -> list[_Part]:
+def _split(points: Sequence[Point], chart: str, freeze: int | None) -> list[_Split]:
     if not points:
         raise SPCError("no points to chart")
     groups: list[list[int]] = []
@@ -383,23 +421,30 @@ def _split(points: Sequence[Point], chart: str, freeze: int | None) -> list[_Par
 
 def _make_part(
     points: Sequence[Point], indices: list[int], number: int, chart: str, freeze: int | None
-) -> _Part:
-    part = points[indices[0]].part
+) -> _Split:
     nums: tuple[float, ...] = ()
     dens: tuple[float, ...] = ()
+    sizes: tuple[int, ...] = ()
+    sds: tuple[float, ...] = ()
     if chart in _RATIOS:
         terms = [_ratio_terms(points[i], chart, i) for i in indices]
         nums = tuple(num for num, _ in terms)
         dens = tuple(den for _, den in terms)
         values = tuple(num / den for num, den in terms)
+    elif chart in SUBGROUP_CHARTS:
+        groups = [_subgroup(points[i], chart, i) for i in indices]
+        sizes = tuple(len(g) for g in groups)
+        sds = tuple(r_sd(g) for g in groups)
+        values = tuple(r_mean(g) for g in groups)
     else:
         values = tuple(_plain_value(points[i], chart, i) for i in indices)
+    if chart == "t" and min(values) <= 0:
+        raise SPCError(f"part {number}: times between events must be greater than 0")
     excluded = tuple(points[i].excluded for i in indices)
     size = len(indices) if freeze is None else freeze
     base = tuple(k < size and not ex for k, ex in enumerate(excluded))
-    if not any(base):
-        raise SPCError(f"part {number}: no non-excluded point in the baseline")
-    return _Part(part, number, tuple(indices), values, nums, dens, excluded, base)
+    part = Part(values, nums, dens, sizes, sds, excluded, base)
+    return _Split(points[indices[0]].part, number, tuple(indices), part)
 
 
 def _ratio_terms(point: Point, chart: str, index: int) -> tuple[float, float]:
@@ -416,8 +461,15 @@ def _ratio_terms(point: Point, chart: str, index: int) -> tuple[float, float]:
     return num, den
 
 
+def _subgroup(point: Point, chart: str, index: int) -> tuple[float, ...]:
+    values = point.subgroup or (() if point.y is None else (point.y,))
+    if not values:
+        raise SPCError(f"point {index}: an {chart} chart needs the subgroup's values")
+    return tuple(_finite(v, "a subgroup value", index) for v in values)
+
+
 def _plain_value(point: Point, chart: str, index: int) -> float:
-    # Run and I charts also accept num/den (e.g. a run chart of percentages);
+    # Run, I, MR, t and g charts also accept num/den (e.g. a run chart of percentages);
     # a c-chart accepts the count as y or as num.
     if point.y is not None:
         value = _finite(point.y, "y", index)
@@ -432,7 +484,7 @@ def _plain_value(point: Point, chart: str, index: int) -> float:
     else:
         needs = "y or num" if chart == "c" else "y, or num and den"
         raise SPCError(f"point {index}: a {chart} chart needs {needs}")
-    if chart == "c" and value < 0:
+    if chart in ("c", "g") and value < 0:
         raise SPCError(f"point {index}: a count must not be negative, got {value}")
     return value
 
@@ -441,102 +493,3 @@ def _finite(value: float, name: str, index: int) -> float:
     if not math.isfinite(value):
         raise SPCError(f"point {index}: {name} must be a finite number, got {value}")
     return float(value)
-
-
-# --- centre and limits -------------------------------------------------------
-
-
-def _mean(values: Sequence[float]) -> float:
-    return math.fsum(values) / len(values)
-
-
-def _moving_ranges(values: Sequence[float]) -> list[float]:
-    return [abs(b - a) for a, b in itertools.pairwise(values)]
-
-
-def _screened_average(ranges: Sequence[float], screen: bool) -> float:
-    # qicharts2: amr <- mean(mr[mr < 3.267 * amr]), once. Ranges that are all 0
-    # (a constant baseline) keep none: callers treat that case before screening.
-    amr = _mean(ranges)
-    if screen:
-        amr = _mean([r for r in ranges if r < MR_UCL_FACTOR * amr])
-    return amr
-
-
-def _no_limits(part: _Part, centre: float, **extra: float | None) -> _Limits:
-    none: tuple[float | None, ...] = (None,) * len(part.values)
-    return _Limits(centre, none, none, **extra)
-
-
-def _run_limits(part: _Part, chart: str, screen_mr: bool) -> _Limits:
-    return _no_limits(part, statistics.median(part.base_values()))
-
-
-def _i_limits(part: _Part, chart: str, screen_mr: bool) -> _Limits:
-    base = part.base_values()
-    centre = _mean(base)
-    ranges = _moving_ranges(base)
-    if not ranges:
-        return _no_limits(part, centre)  # one baseline point: no spread to estimate
-    mr_centre = _mean(ranges)
-    if mr_centre == 0:
-        return _no_limits(part, centre, mr_centre=0.0)  # constant baseline
-    half = I_LIMIT_FACTOR * _screened_average(ranges, screen_mr)
-    n = len(part.values)
-    return _Limits(centre, (centre - half,) * n, (centre + half,) * n, mr_centre=mr_centre)
-
-
-def _c_limits(part: _Part, chart: str, screen_mr: bool) -> _Limits:
-    # Poisson counts with a constant area of opportunity: sigma = sqrt(c̄).
-    centre = _mean(part.base_values())
-    half = 3 * math.sqrt(centre)
-    n = len(part.values)
-    return _Limits(centre, (max(0.0, centre - half),) * n, (centre + half,) * n)
-
-
-def _ratio_limits(part: _Part, chart: str, screen_mr: bool) -> _Limits:
-    # Pooled centre Σnum / Σden weights each point by its denominator; the mean of
-    # the proportions would let small denominators count as much as large ones.
-    nums = [x for x, b in zip(part.nums, part.base, strict=True) if b]
-    dens = [x for x, b in zip(part.dens, part.base, strict=True) if b]
-    centre = math.fsum(nums) / math.fsum(dens)
-    spread = centre * (1 - centre) if chart in _PROPORTIONS else centre
-    sigmas = [math.sqrt(spread / d) for d in part.dens]
-    sigma_z = None
-    if chart in _LANEY:
-        sigma_z = _laney_sigma_z(part, centre, sigmas, screen_mr)
-        if sigma_z is None:
-            return _no_limits(part, centre)
-        sigmas = [s * sigma_z for s in sigmas]
-    top = 1.0 if chart in _PROPORTIONS else math.inf
-    lcl = tuple(max(0.0, centre - 3 * s) for s in sigmas)
-    ucl = tuple(min(top, centre + 3 * s) for s in sigmas)
-    return _Limits(centre, lcl, ucl, sigma_z=sigma_z)
-
-
-def _laney_sigma_z(
-    part: _Part, centre: float, sigmas: Sequence[float], screen_mr: bool
-) -> float | None:
-    # Laney (2002): z_i = (y_i - centre) / sigma_i; sigma_z = AMR(z) / d2 measures
-    # the between-point variation the binomial/Poisson sigma does not account for.
-    # None (no limits) when it cannot be estimated: fewer than two baseline points,
-    # centre 0 or 1 (every sigma_i is 0, z undefined), or z constant (AMR 0).
-    base = [k for k, b in enumerate(part.base) if b]
-    if len(base) < 2 or any(sigmas[k] == 0.0 for k in base):
-        return None
-    z = [(part.values[k] - centre) / sigmas[k] for k in base]
-    ranges = _moving_ranges(z)
-    if _mean(ranges) == 0:
-        return None
-    return _screened_average(ranges, screen_mr) / D2
-
-
-_LIMITS: dict[str, Callable[[_Part, str, bool], _Limits]] = {
-    "run": _run_limits,
-    "i": _i_limits,
-    "c": _c_limits,
-    "p": _ratio_limits,
-    "u": _ratio_limits,
-    "pp": _ratio_limits,
-    "up": _ratio_limits,
-}

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from diffuse.errors import Problem
+from diffuse.errors import Level, Problem
 from diffuse.files.loading import Document
 from diffuse.models import Approval, Organisation, Practice, PracticeStatus, Project
 from diffuse.rules.catalog import Catalog
+from diffuse.vocab import MetricKind
 
 Loc = tuple[str | int, ...]
 
@@ -238,6 +239,7 @@ def _check_project(checker: _Checker, org: Organisation, project: Project, doc: 
     checker.known(doc, ("phase",), project.phase, workflow.phases, "phase")
     _check_project_people(checker, org, project, doc)
     _check_project_sites(checker, org, project, practice, doc)
+    checker.problems.extend(_aggregate_warnings(project, doc))
     duties = [d.id for d in workflow.duties]
     for duty_id in project.checklist:
         checker.known(doc, ("checklist", duty_id), duty_id, duties, "duty")
@@ -255,6 +257,32 @@ def _check_project(checker: _Checker, org: Organisation, project: Project, doc: 
             f"phase is '{project.phase}' but the last history entry moved to "
             f"'{project.history[-1].to}'",
         )
+
+
+def _aggregate_warnings(project: Project, doc: Document) -> list[Problem]:
+    """A metric with several plain values on one date and site, and no declared
+    `aggregate`, is charted with the mean of them: say so, once per metric."""
+    found = []
+    for m, metric in enumerate(project.metrics):
+        if metric.aggregate is not None or metric.kind is MetricKind.COUNT:
+            continue
+        seen: set[tuple[str | None, object]] = set()
+        for v, measure in enumerate(metric.values):
+            key = (measure.site, measure.date)
+            if key in seen and measure.numerator is None:
+                where = f"site {measure.site}" if measure.site else "all sites"
+                message = (
+                    f"metrics.{m}.values.{v}: several values for {where} on {measure.date} "
+                    "are charted as their mean; declare 'aggregate: mean', 'median' or 'sum' "
+                    f"on metric '{metric.id}'"
+                )
+                loc = ("metrics", m, "values", v)
+                found.append(
+                    Problem(doc.locate(loc), "ambiguous-aggregate", message, Level.WARNING)
+                )
+                break
+            seen.add(key)
+    return found
 
 
 def _check_project_people(
