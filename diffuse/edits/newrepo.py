@@ -1,18 +1,21 @@
 """What `diffuse init` adds to make a new tracker repository ready for pull requests: the
-CI workflow that runs `diffuse check` with verified sign-off, a pre-commit configuration,
-CODEOWNERS, and a first commit on `main`; and another framework's workflow, written into
-the organisation file where the organisation can adjust it."""
+CI workflow that runs `diffuse check` with verified sign-off, the Pages workflow that
+publishes `diffuse report`, a pre-commit configuration, CODEOWNERS, and a first commit on
+`main`, each naming a diffuse and actions that exist (`pins`); and another framework's
+workflow, written into the organisation file where the organisation can adjust it."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
-from diffuse import __version__
+from diffuse.edits.pins import ACTIONS, Source, installed_source
 from diffuse.layout import ID_PATTERN
 
 CI_PATH = Path(".github") / "workflows" / "diffuse.yml"
+REPORT_PATH = Path(".github") / "workflows" / "report.yml"
 PRE_COMMIT_PATH = Path(".pre-commit-config.yaml")
 
 CI_WORKFLOW = """\
@@ -31,38 +34,111 @@ jobs:
   check:
     runs-on: ubuntu-latest
     steps:
-      - uses: actions/checkout@v4
+      - uses: CHECKOUT
         with:
           # Whole history: the check reads the merge base and who committed each approval.
           fetch-depth: 0
           ref: ${{ github.event.pull_request.head.sha }}
-      - uses: actions/setup-python@v5
+          persist-credentials: false
+      - uses: SETUP_PYTHON
         with:
           python-version: "3.12"
       - name: Install diffuse
-        run: python -m pip install "diffuse-tracker @ git+https://github.com/diffuse-tracker/diffuse@vVERSION"
+        # WHY
+        run: python -m pip install "PIP"
       - name: Check the tracker against the base branch
         run: diffuse check --base "origin/${{ github.base_ref }}" --verify-signoff
-""".replace("VERSION", __version__)
+"""
+
+REPORT_WORKFLOW = """\
+# Publishes `diffuse report` with GitHub Pages on every push to main, so leadership
+# bookmarks one address. Setup (once): Settings > Pages > Build and deployment > Source:
+# "GitHub Actions".
+name: report
+
+on:
+  push:
+    branches: [main]
+  workflow_dispatch:
+
+permissions:
+  contents: read
+
+# One deployment at a time; a newer push waits rather than cancelling one under way.
+concurrency:
+  group: pages
+  cancel-in-progress: false
+
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: CHECKOUT
+        with:
+          persist-credentials: false
+      - uses: SETUP_PYTHON
+        with:
+          python-version: "3.12"
+      - name: Install diffuse
+        # WHY
+        run: python -m pip install "PIP"
+      - name: Build the report
+        # As of today; the date is printed on every page.
+        run: diffuse report --out _site
+      - uses: UPLOAD_PAGES_ARTIFACT
+        with:
+          path: _site
+
+  deploy:
+    needs: build
+    runs-on: ubuntu-latest
+    permissions:
+      pages: write
+      id-token: write
+    environment:
+      name: github-pages
+      url: ${{ steps.deployment.outputs.page_url }}
+    steps:
+      - id: deployment
+        uses: DEPLOY_PAGES
+"""
 
 PRE_COMMIT = """\
 # https://pre-commit.com: 'pre-commit install' validates the tracker before each commit;
 # 'pre-commit install --hook-type pre-push' also checks changes of state before a push.
 repos:
-  - repo: https://github.com/diffuse-tracker/diffuse
-    rev: vVERSION
+  - repo: REPO
+    # WHY
+    rev: REV
     hooks:
       - id: diffuse-validate
       - id: diffuse-check
-""".replace("VERSION", __version__)
+"""
 
 
-def ready_for_pull_requests(directory: Path) -> list[Path]:
-    """Write the CI workflow, pre-commit configuration and CODEOWNERS into a new repo."""
+def generated_files(source: Source) -> dict[Path, str]:
+    """The workflows and pre-commit configuration a new tracker gets, naming `source`."""
+    words = {
+        "CHECKOUT": ACTIONS["checkout"],
+        "SETUP_PYTHON": ACTIONS["setup-python"],
+        "UPLOAD_PAGES_ARTIFACT": ACTIONS["upload-pages-artifact"],
+        "DEPLOY_PAGES": ACTIONS["deploy-pages"],
+        "WHY": source.why,
+        "PIP": source.pip,
+        "REPO": source.repo,
+        "REV": source.rev,
+    }
+    files = {CI_PATH: CI_WORKFLOW, REPORT_PATH: REPORT_WORKFLOW, PRE_COMMIT_PATH: PRE_COMMIT}
+    pattern = re.compile("|".join(sorted(words, key=len, reverse=True)))
+    return {path: pattern.sub(lambda m: words[m.group()], text) for path, text in files.items()}
+
+
+def ready_for_pull_requests(directory: Path, source: Source | None = None) -> list[Path]:
+    """Write the workflows, pre-commit configuration and CODEOWNERS into a new repo."""
     from diffuse.pr.codeowners import write_codeowners
 
     written = []
-    for relative, text in ((CI_PATH, CI_WORKFLOW), (PRE_COMMIT_PATH, PRE_COMMIT)):
+    for relative, text in generated_files(source or installed_source()).items():
         path = directory / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,9 +36,9 @@ sites:
     kind: hospital
 
 people:
-  - id: chair
-    name: Committee Chair
-    email: chair@example.org
+{chair_comment}  - id: {chair_id}
+    name: {chair_name}
+    email: {chair_email}
     title: Chair, Clinical Practice Committee
 
 # Bodies that approve practices and phase gates. A cross-specialty practice is approved by
@@ -46,7 +47,7 @@ bodies:
   - id: cpc
     name: Clinical Practice Committee
     kind: clinical-practice-committee
-    members: [chair]
+    members: [{chair_id}]
 """
 
 README_TEMPLATE = """\
@@ -102,6 +103,33 @@ review:
 """
 
 
+PLACEHOLDER_CHAIR = "chair@example.org"
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+@dataclass(frozen=True)
+class Chair:
+    """The first member of the first approving body (`init --chair ID --chair-email E`)."""
+
+    id: str = "chair"
+    email: str = PLACEHOLDER_CHAIR
+    name: str = "Committee Chair"
+
+    @classmethod
+    def given(cls, person: str | None, email: str | None, name: str | None) -> Chair:
+        if person is None and email is None:
+            return cls()
+        if person is None or email is None:
+            raise DiffuseError("--chair and --chair-email go together: give both or neither")
+        if not ID_PATTERN.fullmatch(person):
+            raise DiffuseError(
+                f"--chair: '{person}' is not a valid id: use lowercase letters, digits and '-'"
+            )
+        if not _EMAIL.fullmatch(email.strip()):
+            raise DiffuseError(f"--chair-email: '{email}' is not an email address (name@host)")
+        return cls(person, email.strip(), name or person)
+
+
 @dataclass
 class InitOutcome:
     created: list[Path] = field(default_factory=list)
@@ -109,7 +137,9 @@ class InitOutcome:
     notes: list[str] = field(default_factory=list)
 
 
-def init_tracker(directory: Path, name: str, framework: str = DEFAULT) -> InitOutcome:
+def init_tracker(
+    directory: Path, name: str, framework: str = DEFAULT, chair: Chair | None = None
+) -> InitOutcome:
     if framework not in FRAMEWORKS:
         raise DiffuseError(f"--framework: '{framework}' is not one of: {', '.join(FRAMEWORKS)}")
     if (directory / ORGANISATION_FILE).exists():
@@ -122,7 +152,19 @@ def init_tracker(directory: Path, name: str, framework: str = DEFAULT) -> InitOu
         keep = directory / folder / ".gitkeep"
         keep.touch()
         created.append(directory / folder)
-    text = ORGANISATION_TEMPLATE.format(name=_yaml_text(name))
+    chair = chair or Chair()
+    placeholder = chair.email == PLACEHOLDER_CHAIR
+    text = ORGANISATION_TEMPLATE.format(
+        name=_yaml_text(name),
+        chair_id=chair.id,
+        chair_name=_yaml_text(chair.name),
+        chair_email=_yaml_text(chair.email),
+        chair_comment=(
+            "  # A placeholder: 'diffuse org edit-person chair --email ...' makes it real.\n"
+            if placeholder
+            else ""
+        ),
+    )
     if framework != DEFAULT:
         text += "\n" + workflow_yaml(FRAMEWORKS[framework]())
     created.append(_write_new(directory / ORGANISATION_FILE, text))
@@ -146,6 +188,12 @@ def init_tracker(directory: Path, name: str, framework: str = DEFAULT) -> InitOu
         )
         return outcome
     created += ready_for_pull_requests(directory)
+    if placeholder:
+        outcome.notes.append(
+            f"the only committee member is the placeholder {PLACEHOLDER_CHAIR}; give the "
+            "real one with 'diffuse org edit-person chair --name ... --email ...' (or "
+            "'init --chair ID --chair-email E' next time)"
+        )
     created.append(directory / ".git")
     try:
         outcome.commit = first_commit(directory, "Start the diffusion tracker")
