@@ -41,12 +41,30 @@ def _signing_key(value: str) -> str:
 
 SigningKey = Annotated[str, AfterValidator(_signing_key)]
 
+_GITHUB_LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
+
+
+def _github_login(value: str) -> str:
+    if not _GITHUB_LOGIN.fullmatch(value):
+        raise PydanticCustomError(
+            "github_login",
+            "expected a GitHub login without '@': letters, digits and single hyphens inside, "
+            "at most 39 characters",
+        )
+    return value
+
+
+GitHubLogin = Annotated[str, AfterValidator(_github_login)]
+
 
 class Person(Base):
     id: Id
     name: str
     email: str | None = None
     title: str | None = None
+    github: GitHubLogin | None = Field(
+        default=None, description="their GitHub login, for reminders and @-mentions"
+    )
     signing_keys: list[SigningKey] = Field(
         default_factory=list,
         description="fingerprints of the keys this person signs approval commits with",
