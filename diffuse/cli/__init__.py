@@ -37,7 +37,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "edit",
         "Add to a project's dissemination plan, or update or finish a line of it.",
     ),
-    "org": ("organisation", "Add sites, people and approving bodies to the organisation file."),
+    "org": (
+        "organisation",
+        "Add, change and remove sites, people and approving bodies in the organisation file.",
+    ),
     "metrics": ("measure", "Chart a project's metrics, or import metric values from a CSV file."),
     "review": (
         "measure",
