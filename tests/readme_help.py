@@ -42,6 +42,7 @@ COMMANDS = [
     ["metrics", "import"],
     ["metrics", "add"],
     ["review"],
+    ["remind"],
     ["scorecard"],
     ["trend"],
     ["check"],

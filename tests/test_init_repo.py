@@ -34,6 +34,7 @@ def test_init_makes_a_repository_ready_for_pull_requests(tmp_path: Path, run: Ru
     for name in (
         ".github/workflows/diffuse.yml",
         ".github/workflows/report.yml",
+        ".github/workflows/remind.yml",
         ".github/CODEOWNERS",
         ".pre-commit-config.yaml",
         "schemas/project.schema.json",

@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "history": ("history", "hh-spread"),
     "metrics": ("metrics", "hh-spread"),
     "review": ("review", "--as-of", "2026-05-01"),
+    "remind": ("remind", "--as-of", "2026-05-01"),
     "trend": ("trend", "hh-spread", "--as-of", "2026-05-01"),
     "scorecard": ("scorecard", "--as-of", "2026-05-01"),
 }
@@ -66,6 +67,7 @@ def test_schema_output_to_standard_output(tracker: Path, run: Run) -> None:
         ("show", "barcode-medication-administration", "--as-of", "2026-11-22"),
         ("metrics", "bcma-rollout"),
         ("review", "--as-of", "2026-11-22"),
+        ("remind", "--as-of", "2026-11-22"),
         ("trend", "bcma-rollout", "--as-of", "2026-11-22"),
         ("scorecard", "--as-of", "2026-11-22"),
     ],

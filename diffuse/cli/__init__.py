@@ -46,6 +46,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "measure",
         "List practice reviews due or overdue, and site rows nobody has updated.",
     ),
+    "remind": (
+        "remind",
+        "List what each person has to do: reviews, site rows, duties, barriers, approvals.",
+    ),
     "scorecard": ("measure", "Compare sites across projects, so sites can benchmark each other."),
     "trend": ("measure", "Show the adoption curve: sites live week by week since approval."),
     "check": ("pr", "Validate everything and check every change of state since a base ref."),

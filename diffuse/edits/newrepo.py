@@ -16,6 +16,7 @@ from diffuse.layout import ID_PATTERN
 
 CI_PATH = Path(".github") / "workflows" / "diffuse.yml"
 REPORT_PATH = Path(".github") / "workflows" / "report.yml"
+REMIND_PATH = Path(".github") / "workflows" / "remind.yml"
 PRE_COMMIT_PATH = Path(".pre-commit-config.yaml")
 
 CI_WORKFLOW = """\
@@ -34,18 +35,18 @@ jobs:
   check:
     runs-on: ubuntu-latest
     steps:
-      - uses: CHECKOUT
+      - uses: @CHECKOUT@
         with:
           # Whole history: the check reads the merge base and who committed each approval.
           fetch-depth: 0
           ref: ${{ github.event.pull_request.head.sha }}
           persist-credentials: false
-      - uses: SETUP_PYTHON
+      - uses: @SETUP_PYTHON@
         with:
           python-version: "3.12"
       - name: Install diffuse
-        # WHY
-        run: python -m pip install "PIP"
+        # @WHY@
+        run: python -m pip install "@PIP@"
       - name: Check the tracker against the base branch
         run: diffuse check --base "origin/${{ github.base_ref }}" --verify-signoff
 """
@@ -73,19 +74,19 @@ jobs:
   build:
     runs-on: ubuntu-latest
     steps:
-      - uses: CHECKOUT
+      - uses: @CHECKOUT@
         with:
           persist-credentials: false
-      - uses: SETUP_PYTHON
+      - uses: @SETUP_PYTHON@
         with:
           python-version: "3.12"
       - name: Install diffuse
-        # WHY
-        run: python -m pip install "PIP"
+        # @WHY@
+        run: python -m pip install "@PIP@"
       - name: Build the report
         # As of today; the date is printed on every page.
         run: diffuse report --out _site
-      - uses: UPLOAD_PAGES_ARTIFACT
+      - uses: @UPLOAD_PAGES_ARTIFACT@
         with:
           path: _site
 
@@ -100,16 +101,85 @@ jobs:
       url: ${{ steps.deployment.outputs.page_url }}
     steps:
       - id: deployment
-        uses: DEPLOY_PAGES
+        uses: @DEPLOY_PAGES@
+"""
+
+REMIND_WORKFLOW = """\
+# Every Monday, keeps one open issue per person listing what is theirs to do (`diffuse
+# remind`): reviews due, stale site rows, overdue duties, barriers escalated to oversight
+# and approvals awaited. Each issue is updated in place, assigned to the person's `github`
+# login when organisation.yaml gives one, and closed when nothing is left. diffuse
+# computes the plan; this workflow only carries it out with gh.
+name: remind
+
+on:
+  schedule:
+    - cron: "0 6 * * 1"
+  workflow_dispatch:
+
+permissions:
+  contents: read
+  issues: write
+
+concurrency:
+  group: remind
+  cancel-in-progress: false
+
+jobs:
+  remind:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: @CHECKOUT@
+        with:
+          persist-credentials: false
+      - uses: @SETUP_PYTHON@
+        with:
+          python-version: "3.12"
+      - name: Install diffuse
+        # @WHY@
+        run: python -m pip install "@PIP@"
+      - name: Open, update and close the reminder issues
+        env:
+          GH_TOKEN: ${{ github.token }}
+          GH_REPO: ${{ github.repository }}
+        run: |
+          set -euo pipefail
+          gh label create diffuse-reminder --color FBCA04 \\
+            --description "What diffuse remind lists for one person" --force
+          gh issue list --label diffuse-reminder --state open --limit 1000 \\
+            --json number,title,body > "$RUNNER_TEMP/open.json"
+          diffuse remind --open-issues "$RUNNER_TEMP/open.json" --format json \\
+            > "$RUNNER_TEMP/plan.json"
+          python - "$RUNNER_TEMP" <<'PLAN'
+          import json, pathlib, subprocess, sys
+          temp = pathlib.Path(sys.argv[1])
+          for n, step in enumerate(json.loads((temp / "plan.json").read_text())["plan"]):
+              body = temp / f"body-{n}.md"
+              body.write_text(step["body"])
+              who = ["--assignee", step["assignee"]] if step["assignee"] else []
+              if step["action"] == "open":
+                  command = ["issue", "create", "--title", step["title"], "--body-file",
+                             str(body), "--label", "diffuse-reminder", *who]
+              elif step["action"] == "update":
+                  command = ["issue", "edit", str(step["number"]), "--title", step["title"],
+                             "--body-file", str(body)]
+              elif step["action"] == "close":
+                  command = ["issue", "close", str(step["number"]), "--comment",
+                             "Nothing is left to do here; diffuse remind closed this issue."]
+              else:
+                  continue
+              print("gh", *command[:3], flush=True)
+              subprocess.run(["gh", *command], check=True)
+          PLAN
 """
 
 PRE_COMMIT = """\
 # https://pre-commit.com: 'pre-commit install' validates the tracker before each commit;
 # 'pre-commit install --hook-type pre-push' also checks changes of state before a push.
 repos:
-  - repo: REPO
-    # WHY
-    rev: REV
+  - repo: @REPO@
+    # @WHY@
+    rev: @REV@
     hooks:
       - id: diffuse-validate
       - id: diffuse-check
@@ -128,9 +198,14 @@ def generated_files(source: Source) -> dict[Path, str]:
         "REPO": source.repo,
         "REV": source.rev,
     }
-    files = {CI_PATH: CI_WORKFLOW, REPORT_PATH: REPORT_WORKFLOW, PRE_COMMIT_PATH: PRE_COMMIT}
-    pattern = re.compile("|".join(sorted(words, key=len, reverse=True)))
-    return {path: pattern.sub(lambda m: words[m.group()], text) for path, text in files.items()}
+    files = {
+        CI_PATH: CI_WORKFLOW,
+        REPORT_PATH: REPORT_WORKFLOW,
+        REMIND_PATH: REMIND_WORKFLOW,
+        PRE_COMMIT_PATH: PRE_COMMIT,
+    }
+    pattern = re.compile("@(" + "|".join(words) + ")@")
+    return {path: pattern.sub(lambda m: words[m.group(1)], text) for path, text in files.items()}
 
 
 def ready_for_pull_requests(directory: Path, source: Source | None = None) -> list[Path]:

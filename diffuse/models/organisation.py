@@ -94,6 +94,7 @@ class Settings(Base):
     target_months: int = Field(default=6, ge=1, le=120)
     review_cadence_months: int = Field(default=12, ge=1, le=120)
     stale_after_weeks: int = Field(default=6, ge=1, le=104)
+    barrier_escalate_weeks: int = Field(default=4, ge=1, le=104)  # `remind` tells oversight
     limits: FileLimits = Field(default_factory=FileLimits)
     signed_approvals: bool = False  # `diffuse check --verify-signoff` also runs verify-commit
 
