@@ -28,6 +28,7 @@ COMMANDS = [
     ["project"],
     ["practice"],
     ["disseminate"],
+    ["intake"],
     ["org"],
     ["org", "add-site"],
     ["org", "add-person"],

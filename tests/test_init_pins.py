@@ -66,7 +66,7 @@ def test_installed_from_git_the_tracker_names_that_commit_and_it_exists(
     assert hooks["repo"] == "https://github.com/diffuse-tracker/diffuse"
     assert hooks["rev"] == commit
     want = f"diffuse-tracker @ git+https://github.com/diffuse-tracker/diffuse@{commit}"
-    assert _pip_lines(root) == [want, want, want]  # diffuse.yml, remind.yml, report.yml
+    assert _pip_lines(root) == [want] * 4  # diffuse, intake, remind and report
 
     # A clone of diffuse holds that commit, and its hook list has every hook named.
     clone = tmp_path / "clone"

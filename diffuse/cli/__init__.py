@@ -37,6 +37,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "edit",
         "Add to a project's dissemination plan, or update or finish a line of it.",
     ),
+    "intake": (
+        "intake",
+        "Make the edit an issue form asks for: a practice, a site update, an adaptation.",
+    ),
     "org": (
         "organisation",
         "Add, change and remove sites, people and approving bodies in the organisation file.",

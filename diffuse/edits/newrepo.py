@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from diffuse.edits.issueforms import FORMS, INTAKE_PATH, INTAKE_WORKFLOW
 from diffuse.edits.pins import ACTIONS, Source, installed_source
 from diffuse.layout import ID_PATTERN
 
@@ -202,7 +203,9 @@ def generated_files(source: Source) -> dict[Path, str]:
         CI_PATH: CI_WORKFLOW,
         REPORT_PATH: REPORT_WORKFLOW,
         REMIND_PATH: REMIND_WORKFLOW,
+        INTAKE_PATH: INTAKE_WORKFLOW,
         PRE_COMMIT_PATH: PRE_COMMIT,
+        **FORMS,
     }
     pattern = re.compile("@(" + "|".join(words) + ")@")
     return {path: pattern.sub(lambda m: words[m.group(1)], text) for path, text in files.items()}

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from diffuse.edits.newrepo import ready_for_pull_requests, workflow_yaml
+from diffuse.edits.record import EditOptions, EditResult
 from diffuse.errors import DiffuseError
 from diffuse.frameworks.catalog import DEFAULT, FRAMEWORKS
 from diffuse.layout import ID_PATTERN, WINDOWS_RESERVED
-from diffuse.models import RiskCategory, Workflow
+from diffuse.models import Practice, RiskCategory, Workflow
 from diffuse.reports.schema import KINDS, SCHEMA_DIR, schema_name, write_schemas
 from diffuse.reports.schema import header as schema_header
 from diffuse.rules.catalog import ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR
@@ -317,3 +318,39 @@ def _write_new(path: Path, text: str) -> Path:
     except FileExistsError:
         raise DiffuseError(f"{path} already exists; nothing was changed") from None
     return path
+
+
+def propose_practice(
+    root: Path,
+    practice_id: str,
+    title: str,
+    summary: str,
+    site: str,
+    results: str,
+    options: EditOptions,
+) -> EditResult:
+    """A front-line idea as a new practice file: proposed, discovered at the grassroots at
+    `site`, with its results as evidence; validated (patient data too) before it is written."""
+    from diffuse.edits.editing import validated
+    from diffuse.edits.record import diff_lines
+    from diffuse.files.yamledit import append_item, set_list, set_values
+
+    org = load_tracker(root).org
+    body = next((b.id for b in org.bodies), "cpc")
+    text = PRACTICE_TEMPLATE.format(id=practice_id, title=_yaml_text(title), body=body)
+    text = set_values(text, {("summary",): summary, ("discovery",): "grassroots"})
+    text = set_list(text, ("origin_sites",), [site])
+    text = append_item(text, ("evidence",), {"site": site, "summary": results})
+    path = root / PRACTICES_DIR / f"{practice_id}.yaml"
+    validated(path, text, Practice)
+    result = EditResult(f"practices/{practice_id}.yaml: practice proposed", path)
+    if options.dry_run:
+        result.dry_run = True
+        result.diff = diff_lines("", text)
+        return result
+    _write_new(path, text)
+    if options.commit:
+        from diffuse.repo import commit_files, open_repo
+
+        result.commit = commit_files(open_repo(root), [path], f"Propose the practice {title}")
+    return result
