@@ -37,7 +37,7 @@ sites:
     kind: hospital
 
 people:
-{chair_comment}  - id: {chair_id}
+  - id: {chair_id}
     name: {chair_name}
     email: {chair_email}
     title: Chair, Clinical Practice Committee
@@ -160,11 +160,6 @@ def init_tracker(
         chair_id=chair.id,
         chair_name=_yaml_text(chair.name),
         chair_email=_yaml_text(chair.email),
-        chair_comment=(
-            "  # A placeholder: 'diffuse org edit-person chair --email ...' makes it real.\n"
-            if placeholder
-            else ""
-        ),
     )
     if framework != DEFAULT:
         text += "\n" + workflow_yaml(FRAMEWORKS[framework]())
