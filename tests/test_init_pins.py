@@ -3,9 +3,12 @@ it names exists, the Pages workflow is written, and the first member can be give
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -75,6 +78,43 @@ def test_installed_from_git_the_tracker_names_that_commit_and_it_exists(
     listed = yaml.safe_load((clone / ".pre-commit-hooks.yaml").read_text())
     shipped = {hook["id"] for hook in listed}
     assert {hook["id"] for hook in hooks["hooks"]} <= shipped
+
+
+def test_the_pre_commit_config_installs_and_runs_from_a_clone_at_its_commit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run: Run
+) -> None:
+    """pre-commit itself installs diffuse from a local clone at the commit the generated
+    configuration names, and runs its hook on the new tracker."""
+    if importlib.util.find_spec("pre_commit") is None:
+        if os.environ.get("DIFFUSE_REQUIRE_PRECOMMIT") == "1":
+            pytest.fail("DIFFUSE_REQUIRE_PRECOMMIT=1 but pre-commit is not installed")
+        pytest.skip("pre-commit is not installed (.ci/run installs it)")
+    commit = _head()
+    url = {"url": "https://github.com/diffuse-tracker/diffuse"}
+    _installed(tmp_path, monkeypatch, {**url, "vcs_info": {"vcs": "git", "commit_id": commit}})
+    root = tmp_path / "lakeland"
+    assert (
+        run("init", str(root), "--chair", "ada", "--chair-email", "ada@lakeland.example").exit_code
+        == 0
+    )
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(REPO_ROOT), str(clone)], check=True)
+    config = root / ".pre-commit-config.yaml"
+    # The only change: the host's address becomes the local clone, as no host is reachable.
+    config.write_text(config.read_text().replace(f"repo: {url['url']}", f"repo: {clone}"))
+    assert _pre_commit(root)["rev"] == commit
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
+    done = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--all-files"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert re.search(r"^diffuse validate\.+Passed$", done.stdout, re.MULTILINE), done.stdout
 
 
 def test_installed_from_the_index_the_tracker_names_the_release(
