@@ -134,6 +134,21 @@ def test_missing_answers_are_each_named(git_tracker: Path, run: Run) -> None:
     assert not (git_tracker / "practices" / "early-mobility.yaml").exists()
 
 
+def test_what_is_not_an_issue_body_is_refused_plainly(git_tracker: Path, run: Run) -> None:
+    missing = git_tracker.parent / "missing.md"
+    result = run("intake", str(missing), "--form", "practice", cwd=git_tracker)
+    assert result.exit_code == 1 and "cannot read it" in result.stderr
+    binary = git_tracker.parent / "binary.md"
+    binary.write_bytes(b"\xff\xfe\x00 not text")
+    result = run("intake", str(binary), "--form", "practice", cwd=git_tracker)
+    assert result.exit_code == 1 and "not UTF-8 text" in result.stderr
+    huge = git_tracker.parent / "huge.md"
+    huge.write_text("### Practice name\n\n" + "x" * 1_000_001)
+    result = run("intake", str(huge), "--form", "practice", cwd=git_tracker)
+    assert result.exit_code == 1 and "not an issue body" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_an_unknown_form_is_refused(git_tracker: Path, run: Run) -> None:
     result = run("intake", str(BODIES / "practice.md"), "--form", "idea", cwd=git_tracker)
     assert result.exit_code == 1

@@ -63,8 +63,14 @@ class Answer:
     line: int  # the line of its `### Label` heading, from 1
 
 
+# GitHub keeps an issue body under 65,536 characters; anything far larger is not one.
+MAX_BYTES = 1_000_000
+
+
 def read_form(path: Path) -> tuple[str, dict[str, Answer]]:
     try:
+        if path.stat().st_size > MAX_BYTES:
+            raise DiffuseError(f"{path}: larger than {MAX_BYTES:,} bytes; not an issue body")
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise DiffuseError(f"{path}: cannot read it: {exc.strerror or exc}") from None

@@ -84,6 +84,8 @@ def read_open_issues(path: Path) -> list[dict[str, Any]]:
     """The open issues as `gh issue list --json number,title,body` writes them."""
     where = f"--open-issues {path}"
     try:
+        if path.stat().st_size > 50_000_000:
+            raise DiffuseError(f"{where}: larger than 50 MB; not a list of open issues")
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise DiffuseError(f"{where}: cannot read it: {exc.strerror or exc}") from None
