@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
 from conftest import Run, git
 from test_routine_edits import changed, edit, refused
 
@@ -103,8 +104,8 @@ def test_remove_member_from_a_block_list_keeps_the_comments(git_tracker: Path, r
 
 def test_rename_site_rewrites_every_reference_keeping_comments(git_tracker: Path, run: Run) -> None:
     run(
-        "site", "hh-spread", "nor", "--status", "planning", "--date", "2026-03-02",
-        "--commit", cwd=git_tracker,
+        "site", "hh-spread", "nor", "--status", "planning", "--note", "Kick-off held",
+        "--date", "2026-03-02", "--commit", cwd=git_tracker,
     )  # fmt: skip
     project = git_tracker / PROJECT
     project.write_text(project.read_text().replace("  nor:\n", "  nor:   # the pilot site\n"))
@@ -127,6 +128,8 @@ def test_rename_site_rewrites_every_reference_keeping_comments(git_tracker: Path
         "-vetted_by: [nor, sou]",
     ]
     assert "  north:   # the pilot site\n" in after[PROJECT]
+    updates = yaml.safe_load(after[PROJECT])["updates"]
+    assert [u["site"] for u in updates if u["text"] == "Kick-off held"] == ["north"]
     assert " nor" not in after[PROJECT].replace(" north", "")
     assert git(git_tracker, "status", "--porcelain") == ""
     assert run("validate", cwd=git_tracker).exit_code == 0
