@@ -293,3 +293,18 @@ def test_the_plan_finds_a_persons_issue_by_its_marker(
         ("close", "cy", 9),
         ("close", "ben", 11),
     }
+
+
+def test_without_git_no_barrier_is_escalated_and_the_rest_is_listed(
+    git_tracker: Path, run: Run
+) -> None:
+    run("site", "hh-spread", "sou", "--barrier", "No scanners", cwd=git_tracker)
+    git(git_tracker, "commit", "-qam", "Barrier", "--date", "2026-01-02T10:00:00")
+    result = run(
+        "remind", "--as-of", "2026-05-01", "--format", "json", cwd=git_tracker,
+        env={"GIT_PYTHON_GIT_EXECUTABLE": str(git_tracker / "no-git-here")},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert _items(data, "ada", "barrier") == []
+    assert _items(data, "cy", "duty") != []

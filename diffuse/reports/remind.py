@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from diffuse.errors import DiffuseError
 from diffuse.models import Organisation, Project, Workflow
 from diffuse.repo.filelog import added_on
 from diffuse.reports.asof import project_on
@@ -141,7 +142,10 @@ def _barriers(
     if not every:
         return []
     path = catalog.document("project", project.id).path
-    raised = added_on(path.parent, path, every)
+    try:
+        raised = added_on(path.parent, path, every)
+    except DiffuseError:
+        raised = {}  # no git to ask: no barrier's age is known, none is escalated
     holders = list(project.roles.get(OVERSIGHT_ROLE, [])) or sorted(
         oversight(org, catalog.practices.get(project.practice))
     )
