@@ -26,12 +26,15 @@ def test_init_makes_a_repository_ready_for_pull_requests(tmp_path: Path, run: Ru
     root = tmp_path / "lakeland"
     result = run("init", str(root), "--name", "Lakeland Health")
     assert result.exit_code == 0, result.stderr
-    assert result.lines[-1].startswith("committed ") and result.lines[-1].endswith(" on main")
+    committed = [line for line in result.lines if line.startswith("committed ")]
+    assert len(committed) == 1 and committed[0].endswith(" on main")
     assert git(root, "branch", "--show-current") == "main\n"
     assert git(root, "status", "--porcelain") == ""
     files = git(root, "ls-files").split()
     for name in (
         ".github/workflows/diffuse.yml",
+        ".github/workflows/report.yml",
+        ".github/workflows/remind.yml",
         ".github/CODEOWNERS",
         ".pre-commit-config.yaml",
         "schemas/project.schema.json",

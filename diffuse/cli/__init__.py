@@ -37,11 +37,22 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "edit",
         "Add to a project's dissemination plan, or update or finish a line of it.",
     ),
-    "org": ("organisation", "Add sites, people and approving bodies to the organisation file."),
+    "intake": (
+        "intake",
+        "Make the edit an issue form asks for: a practice, a site update, an adaptation.",
+    ),
+    "org": (
+        "organisation",
+        "Add, change and remove sites, people and approving bodies in the organisation file.",
+    ),
     "metrics": ("measure", "Chart a project's metrics, or import metric values from a CSV file."),
     "review": (
         "measure",
         "List practice reviews due or overdue, and site rows nobody has updated.",
+    ),
+    "remind": (
+        "remind",
+        "List what each person has to do: reviews, site rows, duties, barriers, approvals.",
     ),
     "scorecard": ("measure", "Compare sites across projects, so sites can benchmark each other."),
     "trend": ("measure", "Show the adoption curve: sites live week by week since approval."),

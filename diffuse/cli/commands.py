@@ -69,21 +69,40 @@ def init(
             "(Healthcare Improvement Scotland).",
         ),
     ] = "mayo",
+    chair: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ID",
+            help="Id of the first member of the Clinical Practice Committee (with "
+            "--chair-email). Default: a placeholder 'chair' at chair@example.org.",
+        ),
+    ] = None,
+    chair_email: Annotated[
+        str | None,
+        typer.Option(metavar="EMAIL", help="The email the chair commits with."),
+    ] = None,
+    chair_name: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="The chair's full name (default: the id).")
+    ] = None,
 ) -> None:
     """Create a tracker folder.
 
     Writes organisation.yaml, practices/, projects/, schemas/ and a README. In a folder
     not yet under git it also makes the repository ready for pull requests: git on branch
-    main, the CI workflow running 'diffuse check --base ... --verify-signoff', a
-    .pre-commit-config.yaml and CODEOWNERS, all in a first commit.
+    main, the CI workflow running 'diffuse check --base ... --verify-signoff', the
+    Pages workflow publishing 'diffuse report', a .pre-commit-config.yaml and
+    CODEOWNERS, all in a first commit. They name the installed diffuse's commit (or its
+    release), and actions pinned by commit.
 
     \b
     Example:
-      diffuse init lakeland --name "Lakeland Health" --framework ihi-scale-up
+      diffuse init lakeland --name "Lakeland Health" --framework ihi-scale-up \\
+        --chair ada --chair-email ada@lakeland.example --chair-name "Ada Lovelace"
     """
-    from diffuse.edits.scaffold import init_tracker
+    from diffuse.edits.scaffold import Chair, init_tracker
 
-    outcome = init_tracker(directory, name, framework)
+    first = Chair.given(chair, chair_email, chair_name)
+    outcome = init_tracker(directory, name, framework, first)
     for path in outcome.created:
         typer.echo(f"created {path}")
     if outcome.commit:

@@ -108,6 +108,12 @@ def _planned(edit: Edit) -> tuple[str, str, Fingerprint]:
     return text, new_text, fingerprint
 
 
+def validated(path: Path, text: str, model: type[BaseModel]) -> None:
+    """Refuse `text` for a new file at `path` unless it is a valid `model` without patient
+    data, as every edit's result is refused."""
+    _must_stay_valid(path, text, model)
+
+
 def _must_stay_valid(path: Path, text: str, model: type[BaseModel] = Project) -> None:
     doc = document_from_text(path, text.removeprefix("\ufeff"), CEILINGS)
     doc.problems.extend(patient_data(doc, staff_for(doc)))

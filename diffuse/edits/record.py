@@ -78,7 +78,7 @@ def apply(
         raise DiffuseError(f"{summary}: already so; {relative(path)} was not changed")
     result = EditResult(summary, path, options.dry_run)
     if options.dry_run:
-        result.diff = _diff(before, after)
+        result.diff = diff_lines(before, after)
     elif options.commit:
         from diffuse.repo import commit_files, open_repo
 
@@ -86,7 +86,7 @@ def apply(
     return result
 
 
-def _diff(before: str, after: str) -> list[str]:
+def diff_lines(before: str, after: str) -> list[str]:
     lines = difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
     return [line for line in lines if not line.startswith(("---", "+++"))]
 

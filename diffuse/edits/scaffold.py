@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from diffuse.edits.newrepo import ready_for_pull_requests, workflow_yaml
+from diffuse.edits.record import EditOptions, EditResult
 from diffuse.errors import DiffuseError
 from diffuse.frameworks.catalog import DEFAULT, FRAMEWORKS
 from diffuse.layout import ID_PATTERN, WINDOWS_RESERVED
-from diffuse.models import RiskCategory, Workflow
+from diffuse.models import Practice, RiskCategory, Workflow
 from diffuse.reports.schema import KINDS, SCHEMA_DIR, schema_name, write_schemas
 from diffuse.reports.schema import header as schema_header
 from diffuse.rules.catalog import ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR
@@ -35,9 +37,9 @@ sites:
     kind: hospital
 
 people:
-  - id: chair
-    name: Committee Chair
-    email: chair@example.org
+  - id: {chair_id}
+    name: {chair_name}
+    email: {chair_email}
     title: Chair, Clinical Practice Committee
 
 # Bodies that approve practices and phase gates. A cross-specialty practice is approved by
@@ -46,7 +48,7 @@ bodies:
   - id: cpc
     name: Clinical Practice Committee
     kind: clinical-practice-committee
-    members: [chair]
+    members: [{chair_id}]
 """
 
 README_TEMPLATE = """\
@@ -102,6 +104,33 @@ review:
 """
 
 
+PLACEHOLDER_CHAIR = "chair@example.org"
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+@dataclass(frozen=True)
+class Chair:
+    """The first member of the first approving body (`init --chair ID --chair-email E`)."""
+
+    id: str = "chair"
+    email: str = PLACEHOLDER_CHAIR
+    name: str = "Committee Chair"
+
+    @classmethod
+    def given(cls, person: str | None, email: str | None, name: str | None) -> Chair:
+        if person is None and email is None:
+            return cls()
+        if person is None or email is None:
+            raise DiffuseError("--chair and --chair-email go together: give both or neither")
+        if not ID_PATTERN.fullmatch(person):
+            raise DiffuseError(
+                f"--chair: '{person}' is not a valid id: use lowercase letters, digits and '-'"
+            )
+        if not _EMAIL.fullmatch(email.strip()):
+            raise DiffuseError(f"--chair-email: '{email}' is not an email address (name@host)")
+        return cls(person, email.strip(), name or person)
+
+
 @dataclass
 class InitOutcome:
     created: list[Path] = field(default_factory=list)
@@ -109,7 +138,9 @@ class InitOutcome:
     notes: list[str] = field(default_factory=list)
 
 
-def init_tracker(directory: Path, name: str, framework: str = DEFAULT) -> InitOutcome:
+def init_tracker(
+    directory: Path, name: str, framework: str = DEFAULT, chair: Chair | None = None
+) -> InitOutcome:
     if framework not in FRAMEWORKS:
         raise DiffuseError(f"--framework: '{framework}' is not one of: {', '.join(FRAMEWORKS)}")
     if (directory / ORGANISATION_FILE).exists():
@@ -122,7 +153,14 @@ def init_tracker(directory: Path, name: str, framework: str = DEFAULT) -> InitOu
         keep = directory / folder / ".gitkeep"
         keep.touch()
         created.append(directory / folder)
-    text = ORGANISATION_TEMPLATE.format(name=_yaml_text(name))
+    chair = chair or Chair()
+    placeholder = chair.email == PLACEHOLDER_CHAIR
+    text = ORGANISATION_TEMPLATE.format(
+        name=_yaml_text(name),
+        chair_id=chair.id,
+        chair_name=_yaml_text(chair.name),
+        chair_email=_yaml_text(chair.email),
+    )
     if framework != DEFAULT:
         text += "\n" + workflow_yaml(FRAMEWORKS[framework]())
     created.append(_write_new(directory / ORGANISATION_FILE, text))
@@ -146,6 +184,12 @@ def init_tracker(directory: Path, name: str, framework: str = DEFAULT) -> InitOu
         )
         return outcome
     created += ready_for_pull_requests(directory)
+    if placeholder:
+        outcome.notes.append(
+            f"the only committee member is the placeholder {PLACEHOLDER_CHAIR}; give the "
+            "real one with 'diffuse org edit-person chair --name ... --email ...' (or "
+            "'init --chair ID --chair-email E' next time)"
+        )
     created.append(directory / ".git")
     try:
         outcome.commit = first_commit(directory, "Start the diffusion tracker")
@@ -269,3 +313,39 @@ def _write_new(path: Path, text: str) -> Path:
     except FileExistsError:
         raise DiffuseError(f"{path} already exists; nothing was changed") from None
     return path
+
+
+def propose_practice(
+    root: Path,
+    practice_id: str,
+    title: str,
+    summary: str,
+    site: str,
+    results: str,
+    options: EditOptions,
+) -> EditResult:
+    """A front-line idea as a new practice file: proposed, discovered at the grassroots at
+    `site`, with its results as evidence; validated (patient data too) before it is written."""
+    from diffuse.edits.editing import validated
+    from diffuse.edits.record import diff_lines
+    from diffuse.files.yamledit import append_item, set_list, set_values
+
+    org = load_tracker(root).org
+    body = next((b.id for b in org.bodies), "cpc")
+    text = PRACTICE_TEMPLATE.format(id=practice_id, title=_yaml_text(title), body=body)
+    text = set_values(text, {("summary",): summary, ("discovery",): "grassroots"})
+    text = set_list(text, ("origin_sites",), [site])
+    text = append_item(text, ("evidence",), {"site": site, "summary": results})
+    path = root / PRACTICES_DIR / f"{practice_id}.yaml"
+    validated(path, text, Practice)
+    result = EditResult(f"practices/{practice_id}.yaml: practice proposed", path)
+    if options.dry_run:
+        result.dry_run = True
+        result.diff = diff_lines("", text)
+        return result
+    _write_new(path, text)
+    if options.commit:
+        from diffuse.repo import commit_files, open_repo
+
+        result.commit = commit_files(open_repo(root), [path], f"Propose the practice {title}")
+    return result

@@ -181,6 +181,77 @@ def set_list(text: str, path: Path, values: list[Scalar]) -> str:
     return result
 
 
+def remove_item(text: str, path: Path) -> str:
+    """Return `text` without the list item at `path`: its lines in a block list (with the
+    comment lines indented under it), its text and one comma in a flow list; the last item
+    leaves `[]`."""
+    if not path or not isinstance(path[-1], int):
+        raise EditError("give the path of a list item to remove")
+    doc = _parse(text)
+    spot = _descend(doc, path[:-1])
+    seq, body = spot.node, doc.body
+    if not isinstance(seq, SequenceNode) or spot.rest:
+        raise EditError(f"{_where(path[:-1])} {_describe(seq, spot.key)}; expected a list")
+    index = path[-1] % len(seq.value) if seq.value else path[-1]
+    item = _sequence_item(seq, path)
+    if len(seq.value) == 1:
+        if seq.flow_style:
+            result = _replace_span(body, seq, "[]")
+        elif spot.key is None:
+            raise EditError(f"{_where(path[:-1])} is not under a key; cannot empty it")
+        else:
+            colon = body.index(":", spot.key.end_mark.index) + 1
+            end = _block_end(body, seq, seq.start_mark.column)
+            # `key: []` keeps a comment written after the key; the item lines go.
+            result = body[:colon] + " []" + body[colon : _line_end(body, colon)] + body[end:]
+    elif seq.flow_style:
+        if index + 1 < len(seq.value):
+            start, end = item.start_mark.index, seq.value[index + 1].start_mark.index
+        else:
+            start, end = _tight_end(body, seq.value[index - 1]), _tight_end(body, item)
+        result = body[:start] + body[end:]
+    else:
+        line_start = item.start_mark.index - item.start_mark.column
+        if body[line_start : item.start_mark.index].strip() != "-":
+            raise EditError(
+                f"{_where(path)} at line {item.start_mark.line + 1} does not start on its "
+                "own '- ' line; cannot remove it safely"
+            )
+        end = _block_end(body, item, seq.start_mark.column)
+        following = _next_line(body, end)
+        result = body[:line_start] + (body[following:] if following is not None else "")
+    result = doc.bom + result
+    _verify(doc, result, path[:-1], lambda old: [v for i, v in enumerate(old) if i != index])
+    return result
+
+
+def rename_key(text: str, path: Path, name: str) -> str:
+    """Return `text` with the mapping key at `path` renamed to `name`, its value, position
+    and comments unchanged."""
+    doc = _parse(text)
+    spot = _descend(doc, path)
+    key = spot.key
+    if spot.rest or key is None or not isinstance(key, ScalarNode):
+        raise EditError(f"{_where(path)} is not a key that can be renamed")
+    parent = _lookup(_data(doc), path[:-1])
+    if name in parent:
+        raise EditError(f"{_where((*path[:-1], name))} exists already")
+    body = doc.body
+    new = _render(name, flow=spot.in_flow)
+    result = doc.bom + body[: key.start_mark.index] + new + body[_tight_end(body, key) :]
+    old = path[-1]
+    _check(
+        _changed(
+            _data(doc),
+            path[:-1],
+            lambda mapping: {(name if k == old else k): v for k, v in mapping.items()},
+        ),
+        result,
+        path,
+    )
+    return result
+
+
 def render_scalar(value: Scalar) -> str:
     """YAML text that loads back as exactly `value`."""
     return _render(value, flow=False)

@@ -41,12 +41,30 @@ def _signing_key(value: str) -> str:
 
 SigningKey = Annotated[str, AfterValidator(_signing_key)]
 
+_GITHUB_LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
+
+
+def _github_login(value: str) -> str:
+    if not _GITHUB_LOGIN.fullmatch(value):
+        raise PydanticCustomError(
+            "github_login",
+            "expected a GitHub login without '@': letters, digits and single hyphens inside, "
+            "at most 39 characters",
+        )
+    return value
+
+
+GitHubLogin = Annotated[str, AfterValidator(_github_login)]
+
 
 class Person(Base):
     id: Id
     name: str
     email: str | None = None
     title: str | None = None
+    github: GitHubLogin | None = Field(
+        default=None, description="their GitHub login, for reminders and @-mentions"
+    )
     signing_keys: list[SigningKey] = Field(
         default_factory=list,
         description="fingerprints of the keys this person signs approval commits with",
@@ -97,6 +115,7 @@ class Settings(Base):
         le=100,
         description="go-lives a site takes on in one month before it is flagged",
     )
+    barrier_escalate_weeks: int = Field(default=4, ge=1, le=104)  # `remind` tells oversight
     limits: FileLimits = Field(default_factory=FileLimits)
     dates: DateWindow = Field(default_factory=DateWindow)
     as_of_from_git: bool = Field(

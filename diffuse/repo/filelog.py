@@ -12,6 +12,7 @@ import os
 import subprocess
 import threading
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -248,3 +249,16 @@ def _said(stderr: bytes) -> str:
     """git's last line of complaint."""
     lines = stderr.decode(errors="replace").strip().splitlines()
     return lines[-1].strip() if lines else "no message"
+
+
+def added_on(folder: Path, path: Path, texts: list[str]) -> dict[str, date]:
+    """For each text now in `path`, the author date of the last commit that changed how
+    often it occurs there: the day it was added. Texts git does not know (not committed, or
+    no repository) are left out."""
+    found: dict[str, date] = {}
+    for text in dict.fromkeys(texts):
+        done = _run(folder, ["log", "-1", "--format=%as", f"-S{text}", "--", str(path)])
+        day = done.stdout.decode(errors="replace").strip()
+        if done.returncode == 0 and day:
+            found[text] = date.fromisoformat(day)
+    return found

@@ -100,6 +100,46 @@ _SITE_PROJECT = _obj(
         "note": _or_null(TEXT),
     }
 )
+_REMINDER = _obj(
+    {
+        "kind": {"enum": ["review", "stale-site", "duty", "barrier", "approval"]},
+        "subject": TEXT,
+        "site": _or_null(TEXT),
+        "text": TEXT,
+        "command": TEXT,
+        "due": _or_null(DAY),
+        "days_overdue": _or_null(WHOLE),
+    }
+)
+_STEP = _obj(
+    {
+        "action": {"enum": ["open", "update", "close", "keep"]},
+        "person": _or_null(TEXT),
+        "number": _or_null(WHOLE),
+        "title": TEXT,
+        "body": TEXT,
+        "assignee": _or_null(TEXT),
+    }
+)
+_REMIND = _obj(
+    {
+        "as_of": DAY,
+        "escalate_weeks": WHOLE,
+        "people": _list(
+            _obj(
+                {
+                    "person": TEXT,
+                    "name": TEXT,
+                    "github": _or_null(TEXT),
+                    "items": _list(_REMINDER),
+                }
+            )
+        ),
+        "unassigned": _list(_REMINDER),
+    }
+)
+# Only with --open-issues.
+_REMIND["properties"]["plan"] = _list(_STEP)
 
 OUTPUTS: dict[str, tuple[str, dict[str, Any]]] = {
     "validate": (
@@ -244,6 +284,11 @@ OUTPUTS: dict[str, tuple[str, dict[str, Any]]] = {
                 "paused_sites": _list(_obj({"project": TEXT, "site": TEXT, "status": TEXT})),
             }
         ),
+    ),
+    "remind": (
+        "diffuse remind --format json: per person, what is theirs to do; with "
+        "--open-issues, the plan for their reminder issues",
+        _REMIND,
     ),
     "scorecard": (
         "diffuse scorecard --format json: sites compared across projects",
