@@ -172,7 +172,8 @@ def metrics_show(
             typer.echo("no metric values recorded")
         print_charts(console, charts)
     else:
-        text = charts_json(project, charts) if output is TableFormat.JSON else charts_csv(charts)
+        json_out = output is TableFormat.JSON
+        text = charts_json(project, charts, day) if json_out else charts_csv(charts)
         console.out(text, end="", highlight=False)
     warn_problems(problems)
     raise typer.Exit(1 if any(c.error for c in charts) else 0)

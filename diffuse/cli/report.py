@@ -83,9 +83,12 @@ def search(
     from diffuse.rules.load import load_tracker
 
     loaded = load_tracker(tracker_root(root))
-    hits = find(loaded.catalog, query, tuple(status or ()))
+    statuses = tuple(status or ())
+    hits = find(loaded.catalog, query, statuses)
     json_out = output is DetailFormat.JSON
-    typer.echo(search_json(hits) if json_out else search_text(hits, query), nl=False)
+    typer.echo(
+        search_json(hits, query, statuses) if json_out else search_text(hits, query), nl=False
+    )
     warn_problems(loaded.problems)
 
 
@@ -119,9 +122,13 @@ def risks(
     from diffuse.rules.load import load_tracker
 
     loaded = load_tracker(tracker_root(root))
-    lines = open_risks(loaded, parse_day(as_of, "--as-of") if as_of else None)
-    json_out = output is DetailFormat.JSON
-    typer.echo(risks_json(lines) if json_out else risks_text(lines, by_category), nl=False)
+    day = parse_day(as_of, "--as-of") if as_of else None
+    lines = open_risks(loaded, day)
+    if output is DetailFormat.JSON:
+        # Without --as-of the risks are the files' as they are now: today's.
+        typer.echo(risks_json(lines, day or parse_day(None, "--as-of")), nl=False)
+    else:
+        typer.echo(risks_text(lines, by_category), nl=False)
     warn_problems(loaded.problems)
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import textwrap
+from datetime import date
 from typing import Any
 
 from diffuse.render import clean
 from diffuse.reports.catalogue import Entry
 from diffuse.reports.risks import RiskLine, by_category
+from diffuse.vocab import output_schema_version
 
 
 def search_text(entries: list[Entry], query: str) -> str:
@@ -28,10 +30,10 @@ def search_text(entries: list[Entry], query: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def search_json(entries: list[Entry]) -> str:
+def search_json(entries: list[Entry], query: str, statuses: tuple[str, ...]) -> str:
     records = [
         {
-            "id": e.practice.id,
+            "practice": e.practice.id,
             "title": e.practice.title,
             "status": e.practice.status.value,
             "summary": e.practice.summary,
@@ -41,7 +43,13 @@ def search_json(entries: list[Entry]) -> str:
         }
         for e in entries
     ]
-    return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+    payload = {
+        "schema_version": output_schema_version("search"),
+        "query": query,
+        "statuses": list(statuses),
+        "practices": records,
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 
 def _risk_line(r: RiskLine) -> str:
@@ -67,8 +75,13 @@ def risks_text(lines: list[RiskLine], grouped: bool) -> str:
     return "\n".join(out) + "\n"
 
 
-def risks_json(lines: list[RiskLine]) -> str:
+def risks_json(lines: list[RiskLine], as_of: date) -> str:
     records: list[dict[str, Any]] = [
         {**vars(r), "standard_risk": r.group[0] if r.group[0] < 8 else None} for r in lines
     ]
-    return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+    payload = {
+        "schema_version": output_schema_version("risks"),
+        "as_of": as_of.isoformat(),
+        "risks": records,
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
