@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from conftest import REPO_ROOT, Run
 
 DEMO = ("--as-of", "2026-11-22", "--root", str(REPO_ROOT))
@@ -58,8 +59,12 @@ def _coloured(text: str) -> bool:
     return bool(re.search(r"\x1b\[[0-9;]*m", text))
 
 
-def test_colour_settings(tracker: Path, run: Run) -> None:
-    args = ("status", "--as-of", "2026-05-01")
+@pytest.mark.parametrize(
+    "args",
+    [("status", "--as-of", "2026-05-01"), ("show", "hh-spread", "--as-of", "2026-05-01")],
+    ids=lambda args: args[0],
+)
+def test_colour_settings(tracker: Path, run: Run, args: tuple[str, ...]) -> None:
 
     def colour(**env: str) -> bool:
         return _coloured(run(*args, cwd=tracker, env=env).stdout)

@@ -331,7 +331,8 @@ def show(
         colour = (console.is_terminal or pager is not None) and not console.no_color
         text = rendered(view, console.width, colour)
         if pager is None:
-            typer.echo(text, nl=False)
+            # click strips colour from piped output unless told: FORCE_COLOR decided it.
+            typer.echo(text, nl=False, color=colour)
         else:
             page(text, pager)
     warn_problems(loaded.problems)
@@ -370,7 +371,8 @@ def advance(
 
     request = AdvanceRequest(project, to, edit_options(dry_run, commit, by, on), reason)
     from diffuse.render import advance_text
+    from diffuse.render.plain import fit, text_width
 
     outcome = advance_project(tracker_root(root), request)
-    typer.echo(advance_text(outcome))
+    typer.echo(fit(advance_text(outcome), text_width()), nl=False)
     raise typer.Exit(0 if outcome.passed else 1)

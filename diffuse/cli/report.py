@@ -79,16 +79,17 @@ def search(
     \b
     Example: diffuse search "central line" --status diffused"""
     from diffuse.render.lists import search_json, search_text
+    from diffuse.render.plain import text_width
     from diffuse.reports.catalogue import search as find
     from diffuse.rules.load import load_tracker
 
     loaded = load_tracker(tracker_root(root))
     statuses = tuple(status or ())
     hits = find(loaded.catalog, query, statuses)
-    json_out = output is DetailFormat.JSON
-    typer.echo(
-        search_json(hits, query, statuses) if json_out else search_text(hits, query), nl=False
-    )
+    if output is DetailFormat.JSON:
+        typer.echo(search_json(hits, query, statuses), nl=False)
+    else:
+        typer.echo(search_text(hits, query, text_width()), nl=False)
     warn_problems(loaded.problems)
 
 
@@ -118,6 +119,7 @@ def risks(
     \b
     Example: diffuse risks --by-category --as-of 2026-11-22"""
     from diffuse.render.lists import risks_json, risks_text
+    from diffuse.render.plain import text_width
     from diffuse.reports.risks import open_risks
     from diffuse.rules.load import load_tracker
 
@@ -128,7 +130,7 @@ def risks(
         # Without --as-of the risks are the files' as they are now: today's.
         typer.echo(risks_json(lines, day or parse_day(None, "--as-of")), nl=False)
     else:
-        typer.echo(risks_text(lines, by_category), nl=False)
+        typer.echo(risks_text(lines, by_category, text_width()), nl=False)
     warn_problems(loaded.problems)
 
 

@@ -8,12 +8,14 @@ from datetime import date
 from typing import Any
 
 from diffuse.render import clean
+from diffuse.render.plain import fit
 from diffuse.reports.catalogue import Entry
 from diffuse.reports.risks import RiskLine, by_category
 from diffuse.vocab import output_schema_version
 
 
-def search_text(entries: list[Entry], query: str) -> str:
+def search_text(entries: list[Entry], query: str, width: int = 80) -> str:
+    """The hits, each line wrapped between words at `width`."""
     if not entries:
         return f"no practice matches {clean(query)!r}\n"
     lines = []
@@ -24,10 +26,15 @@ def search_text(entries: list[Entry], query: str) -> str:
         lines.append(f"    owner {clean(e.owner or '-')} · {clean(e.body)} · review due {due}")
         if p.summary:
             lines += textwrap.wrap(
-                clean(p.summary), 80, initial_indent="    ", subsequent_indent="    "
+                clean(p.summary),
+                width,
+                initial_indent="    ",
+                subsequent_indent="    ",
+                break_long_words=False,
+                break_on_hyphens=False,
             )
     lines.append(f"{len(entries)} practice(s) match")
-    return "\n".join(lines) + "\n"
+    return fit("\n".join(lines), width)
 
 
 def search_json(entries: list[Entry], query: str, statuses: tuple[str, ...]) -> str:
@@ -60,7 +67,8 @@ def _risk_line(r: RiskLine) -> str:
     )
 
 
-def risks_text(lines: list[RiskLine], grouped: bool) -> str:
+def risks_text(lines: list[RiskLine], grouped: bool, width: int = 80) -> str:
+    """The risks, each line wrapped between words at `width`."""
     if not lines:
         return "no open risk in an active project\n"
     out: list[str] = []
@@ -72,7 +80,7 @@ def risks_text(lines: list[RiskLine], grouped: bool) -> str:
         out.append("score L×I  project risk  category  owner: description")
         out += [_risk_line(r) for r in lines]
     out.append(f"{len(lines)} open risk(s)")
-    return "\n".join(out) + "\n"
+    return fit("\n".join(out), width)
 
 
 def risks_json(lines: list[RiskLine], as_of: date) -> str:

@@ -3,6 +3,10 @@ colour, every cell escaped (`clean`) before it is shown."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
+import textwrap
 from collections.abc import Sequence
 
 from diffuse.escape import clean
@@ -35,3 +39,35 @@ def md_table(heads: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str
     lines = ["| " + " | ".join(md_cell(h) for h in heads) + " |", "|" + "---|" * len(heads)]
     lines += ["| " + " | ".join(md_cell(c) for c in row) + " |" for row in rows]
     return lines
+
+
+def text_width() -> int:
+    """The width plain text is wrapped to, as the Rich console reads it: the terminal's own
+    on a terminal; when piped, COLUMNS (at least 40), else 100."""
+    if sys.stdout.isatty():
+        return max(40, shutil.get_terminal_size().columns)
+    try:
+        return max(40, int(os.environ.get("COLUMNS", "")))
+    except ValueError:
+        return 100
+
+
+def fit(text: str, width: int, hang: int = 4) -> str:
+    """`text` with every line longer than `width` wrapped between words, its later lines
+    indented `hang` past its own indent. A word longer than a line is kept whole: an id
+    cut in two could be read as another."""
+    out: list[str] = []
+    for line in text.splitlines():
+        if len(line) <= width:
+            out.append(line)
+            continue
+        indent = line[: len(line) - len(line.lstrip(" "))]
+        out += textwrap.wrap(
+            line.strip(" "),
+            width,
+            initial_indent=indent,
+            subsequent_indent=indent + " " * hang,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+    return "".join(line + "\n" for line in out)
