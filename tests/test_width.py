@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO_ROOT, Run, git
+from readme_help import COMMANDS
 
 WIDTHS = (60, 80, 120)
 WIDEST = "400"
@@ -109,3 +110,9 @@ def test_the_demo_fits_every_width(args: tuple[str, ...], run: Run) -> None:
 def test_the_fixture_fits_every_width(args: tuple[str, ...], run: Run, git_tracker: Path) -> None:
     git(git_tracker, "checkout", "-q", "-b", "change")
     _check(run, args, git_tracker)
+
+
+@pytest.mark.parametrize("command", [["new"], *COMMANDS], ids=lambda c: " ".join(c) or "diffuse")
+def test_every_help_has_an_example(command: list[str], run: Run) -> None:
+    text = " ".join(run(*command, "--help").stdout.split())
+    assert re.search(r"Example[^:.]*: diffuse ", text), f"diffuse {' '.join(command)} has none"

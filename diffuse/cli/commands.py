@@ -100,7 +100,10 @@ def new_practice(
     ] = None,
     root: RootOpt = None,
 ) -> None:
-    """Create practices/ID.yaml with every field explained."""
+    """Create practices/ID.yaml with every field explained.
+
+    \b
+    Example: diffuse new practice early-mobility --title 'Early mobility'"""
     from diffuse.edits.scaffold import missing_schemas
     from diffuse.edits.scaffold import new_practice as create
 
@@ -124,7 +127,10 @@ def new_project(
     ],
     root: RootOpt = None,
 ) -> None:
-    """Create projects/ID.yaml with the checklist, the standard risks and every site."""
+    """Create projects/ID.yaml with the checklist, the standard risks and every site.
+
+    \b
+    Example: diffuse new project early-mobility-rollout --practice early-mobility"""
     from diffuse.edits.scaffold import missing_schemas
     from diffuse.edits.scaffold import new_project as create
 

@@ -51,7 +51,9 @@ metrics_app = typer.Typer(
     "  diffuse metrics add PROJECT METRIC --name ...    define a metric on a project\n"
     "  diffuse metrics note PROJECT METRIC TEXT         record a dated note on a metric\n\n"
     "'diffuse metrics PROJECT' is short for 'diffuse metrics show PROJECT'. See the "
-    "--help of each command for its options.",
+    "--help of each command for its options.\n\n"
+    "\b\n"
+    "Example: diffuse metrics cvc-standardization clabsi-rate --as-of 2011-06-30",
 )
 app.add_typer(metrics_app, name="metrics")
 
@@ -143,8 +145,10 @@ def metrics_show(
     counts, I/MR chart for measurements, Laney p'/u' when denominators are very large,
     and a run chart when values lack what a control chart needs. Signals: Anhøj runs
     rules and points outside 3-sigma limits, read from the values known by --as-of. Exit 1
-    when a chart cannot be drawn. Example: diffuse metrics show cvc-standardization
-    clabsi-rate --as-of 2011-06-30"""
+    when a chart cannot be drawn.
+
+    \b
+    Example: diffuse metrics show cvc-standardization clabsi-rate --as-of 2011-06-30"""
     from diffuse.limits import MAX_FIGURE
     from diffuse.render.charts import charts_csv, charts_json, print_charts
     from diffuse.render.terminal import make_console
@@ -322,7 +326,10 @@ def metrics_import(
 
     Every problem in the file is reported as FILE.csv:LINE:COL and nothing is written.
     A site and date already recorded is refused unless --replace is given. Otherwise the
-    values are appended, changing no other line of the project file."""
+    values are appended, changing no other line of the project file.
+
+    \b
+    Example: diffuse metrics import cvc-standardization clabsi-rate clabsi.csv --dry-run"""
     from diffuse.edits.csvimport import ImportRequest, import_csv
     from diffuse.render.measures import import_text
 
@@ -361,7 +368,10 @@ def review(
     review_cadence_months) after its last review or its establishment. An in-scope site
     row not yet sustained, in a project of any phase, is stale when its 'updated' date is
     older than N weeks, unless the site records a pause covering the date. --as-of reads
-    the records dated by then. Exit 0, or 1 with --strict when anything is overdue."""
+    the records dated by then. Exit 0, or 1 with --strict when anything is overdue.
+
+    \b
+    Example: diffuse review --weeks 4 --as-of 2026-11-22 --strict"""
     from diffuse.render.measures import print_out, review_json, review_view
     from diffuse.render.terminal import make_console
     from diffuse.reports.reviews import review_report
@@ -398,7 +408,10 @@ def scorecard(
 
     Per site: projects live out of those that include it, median days from approval to
     go-live, compliance measures at target, and open risks of projects it has not gone
-    live in yet."""
+    live in yet.
+
+    \b
+    Example: diffuse scorecard --site pfh --as-of 2026-11-22 --format csv"""
     from diffuse.render.measures import print_out, scorecard_csv, scorecard_json, scorecard_view
     from diffuse.render.terminal import make_console
     from diffuse.reports.scorecard import build_scorecard

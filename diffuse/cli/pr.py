@@ -192,7 +192,10 @@ def codeowners(
     """Write a CODEOWNERS file naming each file's approvers.
 
     Each practice and project file is owned by the members of its practice's approving
-    body (by their email), so the hosting service requests their review."""
+    body (by their email), so the hosting service requests their review.
+
+    \b
+    Example: diffuse codeowners --out -"""
     from diffuse.pr.codeowners import render_codeowners, write_codeowners
 
     where = tracker_root(root)
