@@ -71,3 +71,24 @@ def fit(text: str, width: int, hang: int = 4) -> str:
             break_on_hyphens=False,
         )
     return "".join(line + "\n" for line in out)
+
+
+def short_ids(ids: Sequence[str], width: int) -> tuple[dict[str, str], int]:
+    """Each of `ids` in at most `width` characters, and the width the labels take. A long
+    id is cut in the middle ('proj-0…ollout-b'), keeping as much of its tail as tells it
+    apart from the others: ids that differ only in a suffix never share a label. When no
+    cut at `width` keeps every label apart, the width grows until one does."""
+    longest = max((len(i) for i in ids), default=0)
+    for room in range(max(2, width), longest):
+        for tail in range((room - 1) // 2, room):
+            labels = {i: _cut(i, room, tail) for i in ids}
+            if len(set(labels.values())) == len(labels):
+                return labels, room
+    return {i: i for i in ids}, longest
+
+
+def _cut(text: str, room: int, tail: int) -> str:
+    if len(text) <= room:
+        return text
+    head = room - 1 - tail
+    return text[:head] + "…" + text[len(text) - tail :] if tail else text[:head] + "…"
