@@ -230,8 +230,20 @@ class MeasurePeriod(enum.StrEnum):
 # the shapes.
 OUTPUT_SCHEMA_VERSION = 1
 # Outputs whose version has grown, each on its own. status 2: `title` is the project's own
-# title (it was its practice's, which is now `practice_title`).
-OUTPUT_SCHEMA_VERSIONS = {"status": 2}
+# title (it was its practice's, which is now `practice_title`). show 2 and history 2: the
+# item's id is `project` or `practice` (it was `id`), and `as_of` is added. search 2 and
+# risks 2: an object with `schema_version` (it was a bare list); a search hit's id is
+# `practice`. scorecard 2: a site's project line says `is_live` (it was `live`, which is a
+# count everywhere else). validate 2: `passed`, as in check (it was `valid`).
+OUTPUT_SCHEMA_VERSIONS = {
+    "status": 2,
+    "show": 2,
+    "history": 2,
+    "search": 2,
+    "risks": 2,
+    "scorecard": 2,
+    "validate": 2,
+}
 
 
 def output_schema_version(command: str) -> int:

@@ -30,8 +30,12 @@ def _ready_to_close(tracker: Path, sites: dict[str, str] | None = None) -> Path:
     return project
 
 
+# Wide enough that every gap is one line: these tests read what is refused, not the layout.
+WIDE = {"COLUMNS": "400"}
+
+
 def _advance(run: Run, tracker: Path, day: str) -> tuple[int, list[str]]:
-    result = run("advance", "hh-spread", "--by", "cy", "--date", day, cwd=tracker)
+    result = run("advance", "hh-spread", "--by", "cy", "--date", day, cwd=tracker, env=WIDE)
     return result.exit_code, result.lines
 
 

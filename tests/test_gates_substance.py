@@ -30,14 +30,20 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
+# Wide enough that every gap is one line: these tests read what is refused, not the layout.
+WIDE = {"COLUMNS": "400"}
+
+
 def _advance(run: Run, tracker: Path, day: str = "2026-07-01") -> list[str]:
-    return run("advance", "hh-spread", "--by", "cy", "--date", day, cwd=tracker).lines
+    return run("advance", "hh-spread", "--by", "cy", "--date", day, cwd=tracker, env=WIDE).lines
 
 
 def test_close_is_refused_while_an_in_scope_site_is_not_live(tracker: Path, run: Run) -> None:
     project = _ready_to_close(tracker)
     before = project.read_bytes()
-    result = run("advance", "hh-spread", "--by", "cy", "--date", "2026-07-01", cwd=tracker)
+    result = run(
+        "advance", "hh-spread", "--by", "cy", "--date", "2026-07-01", cwd=tracker, env=WIDE
+    )
     assert result.exit_code == 1
     # The approval of 20 June was given while sou was not live, so it counts for nothing.
     assert result.lines == [

@@ -150,9 +150,10 @@ def test_history_json_is_laid_out_as_json_dumps_lays_it_out(events: int) -> None
         for n in range(events)
     ]
     expected = {
-        "schema_version": 1,
-        "id": history.item,
+        "schema_version": 2,
         "kind": history.kind,
+        "project": history.item,
+        "as_of": "2026-03-01" if events else None,
         "file": history.path,
         "commits": history.commits,
         "events": [

@@ -108,7 +108,9 @@ def test_search_finds_every_word_in_any_field(run: Run, tracker: Path) -> None:
 
 def test_search_json_and_a_bad_status(run: Run, tracker: Path) -> None:
     found = json.loads(run("search", "hands", "--format", "json", cwd=tracker).stdout)
-    assert [(p["id"], p["status"]) for p in found] == [("hand-hygiene", "approved")]
+    assert (found["query"], found["statuses"]) == ("hands", [])
+    hits = [(p["practice"], p["status"]) for p in found["practices"]]
+    assert hits == [("hand-hygiene", "approved")]
     bad = run("search", "hands", "--status", "live", cwd=tracker)
     assert bad.exit_code == 1
     assert "--status: unknown value 'live'" in bad.stderr
@@ -127,7 +129,11 @@ def test_risks_by_score_and_by_standard_risk(run: Run, tracker: Path) -> None:
     assert "4. Information technology: 1 open" in grouped
     assert "7. Cultural acceptance: 1 open" in grouped
     assert "1. Documentation of the practice: 0 open" in grouped
-    records = json.loads(run("risks", "--format", "json", cwd=tracker).stdout)
+    found = json.loads(
+        run("risks", "--as-of", "2026-05-01", "--format", "json", cwd=tracker).stdout
+    )
+    assert found["as_of"] == "2026-05-01"
+    records = found["risks"]
     assert [(r["project"], r["number"], r["score"], r["standard_risk"]) for r in records] == [
         ("hh-spread", 1, 16, 7),
         ("hh-spread", 2, 6, 4),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from conftest import REPO_ROOT, Run
 
 DEMO = ("--as-of", "2026-11-22", "--root", str(REPO_ROOT))
@@ -58,8 +59,12 @@ def _coloured(text: str) -> bool:
     return bool(re.search(r"\x1b\[[0-9;]*m", text))
 
 
-def test_colour_settings(tracker: Path, run: Run) -> None:
-    args = ("status", "--as-of", "2026-05-01")
+@pytest.mark.parametrize(
+    "args",
+    [("status", "--as-of", "2026-05-01"), ("show", "hh-spread", "--as-of", "2026-05-01")],
+    ids=lambda args: args[0],
+)
+def test_colour_settings(tracker: Path, run: Run, args: tuple[str, ...]) -> None:
 
     def colour(**env: str) -> bool:
         return _coloured(run(*args, cwd=tracker, env=env).stdout)
@@ -77,3 +82,34 @@ def _colours_only(result: object) -> bool:
     text = getattr(result, "stdout", "")
     codes = {c for p in re.findall(r"\x1b\[([0-9;]*)m", text) for c in p.split(";")}
     return any(c.isdigit() and (30 <= int(c) <= 49 or 90 <= int(c) <= 107) for c in codes)
+
+
+@pytest.mark.parametrize("columns", ["80", "95", "105"])
+def test_ids_that_differ_only_at_the_end_are_never_cut_alike(
+    tracker: Path, run: Run, columns: str
+) -> None:
+    # Generated trackers name projects alike: a cut that keeps the head would make the two
+    # rows read as one project.
+    source = (tracker / "projects" / "hh-spread.yaml").read_text()
+    ids = [f"hand-hygiene-spread-northern-wave-{n}" for n in (1, 2)]
+    for new in ids:
+        text = source.replace("id: hh-spread\n", f"id: {new}\n", 1)
+        (tracker / "projects" / f"{new}.yaml").write_text(text)
+    args = ("status", "--as-of", "2026-05-01", "--group", "site")
+    lines = run(*args, cwd=tracker, env={"COLUMNS": columns}).lines
+    labels = [line.split()[0] for line in lines if line.split()[:1] and "hand-" in line]
+    assert len(labels) == 2 and labels[0] != labels[1]
+    assert [label[-7:] for label in labels] == ["-wave-1", "-wave-2"]
+
+
+def test_a_cut_id_keeps_what_tells_it_apart() -> None:
+    from diffuse.render.plain import short_ids
+
+    ids = ["proj-0001-cardiac-rollout-a", "proj-0001-cardiac-rollout-b", "bcma"]
+    labels, width = short_ids(ids, 14)
+    assert width == 14 and labels["bcma"] == "bcma"
+    assert labels[ids[0]] == "proj-00…lout-a" and labels[ids[1]] == "proj-00…lout-b"
+    # Ids alike at both ends and longer than the column: the column grows until they differ.
+    alike = ["a" * 20 + "x" + "b" * 20, "a" * 20 + "y" + "b" * 20]
+    labels, width = short_ids(alike, 14)
+    assert width == 22 and len(set(labels.values())) == 2

@@ -66,7 +66,7 @@ def test_json_format(tracker: Path, run: Run) -> None:
     result = run("validate", "--format", "json")
     assert result.exit_code == 1
     data = json.loads(result.stdout)
-    assert data["schema_version"] == 1 and data["valid"] is False and data["files"] == 3
+    assert data["schema_version"] == 2 and data["passed"] is False and data["files"] == 3
     assert [p["rule"] for p in data["problems"]] == [
         "invalid-choice",
         "unknown-reference",

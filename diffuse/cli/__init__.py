@@ -94,7 +94,9 @@ class _LazyGroup(_Group):
 
 app = typer.Typer(
     cls=_LazyGroup,
-    help="Track the managed diffusion of approved best practices to every site.",
+    help="Track the managed diffusion of approved best practices to every site.\n\n"
+    "\b\n"
+    "Example: diffuse status --as-of 2026-11-22",
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     no_args_is_help=True,

@@ -122,7 +122,9 @@ def _registry() -> None:
 
 new_app = typer.Typer(
     cls=_Group,
-    help="Create a practice or project file from a template.",
+    help="Create a practice or project file from a template.\n\n"
+    "\b\n"
+    "Example: diffuse new project early-mobility-rollout --practice early-mobility",
     rich_markup_mode=None,
     no_args_is_help=True,
 )

@@ -119,7 +119,10 @@ def new_practice(
     ] = None,
     root: RootOpt = None,
 ) -> None:
-    """Create practices/ID.yaml with every field explained."""
+    """Create practices/ID.yaml with every field explained.
+
+    \b
+    Example: diffuse new practice early-mobility --title 'Early mobility'"""
     from diffuse.edits.scaffold import missing_schemas
     from diffuse.edits.scaffold import new_practice as create
 
@@ -143,7 +146,10 @@ def new_project(
     ],
     root: RootOpt = None,
 ) -> None:
-    """Create projects/ID.yaml with the checklist, the standard risks and every site."""
+    """Create projects/ID.yaml with the checklist, the standard risks and every site.
+
+    \b
+    Example: diffuse new project early-mobility-rollout --practice early-mobility"""
     from diffuse.edits.scaffold import missing_schemas
     from diffuse.edits.scaffold import new_project as create
 
@@ -350,7 +356,8 @@ def show(
         colour = (console.is_terminal or pager is not None) and not console.no_color
         text = rendered(view, console.width, colour)
         if pager is None:
-            typer.echo(text, nl=False)
+            # click strips colour from piped output unless told: FORCE_COLOR decided it.
+            typer.echo(text, nl=False, color=colour)
         else:
             page(text, pager)
     warn_problems(loaded.problems)
@@ -389,7 +396,8 @@ def advance(
 
     request = AdvanceRequest(project, to, edit_options(dry_run, commit, by, on), reason)
     from diffuse.render import advance_text
+    from diffuse.render.plain import fit, text_width
 
     outcome = advance_project(tracker_root(root), request)
-    typer.echo(advance_text(outcome))
+    typer.echo(fit(advance_text(outcome), text_width()), nl=False)
     raise typer.Exit(0 if outcome.passed else 1)

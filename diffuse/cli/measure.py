@@ -51,7 +51,9 @@ metrics_app = typer.Typer(
     "  diffuse metrics add PROJECT METRIC --name ...    define a metric on a project\n"
     "  diffuse metrics note PROJECT METRIC TEXT         record a dated note on a metric\n\n"
     "'diffuse metrics PROJECT' is short for 'diffuse metrics show PROJECT'. See the "
-    "--help of each command for its options.",
+    "--help of each command for its options.\n\n"
+    "\b\n"
+    "Example: diffuse metrics cvc-standardization clabsi-rate --as-of 2011-06-30",
 )
 app.add_typer(metrics_app, name="metrics")
 
@@ -202,7 +204,8 @@ def metrics_show(
             typer.echo("no metric values recorded")
         print_charts(console, charts)
     else:
-        text = charts_json(project, charts) if output is TableFormat.JSON else charts_csv(charts)
+        json_out = output is TableFormat.JSON
+        text = charts_json(project, charts, day) if json_out else charts_csv(charts)
         console.out(text, end="", highlight=False)
     warn_problems(problems)
     raise typer.Exit(1 if any(c.error for c in charts) else 0)
@@ -355,7 +358,10 @@ def metrics_import(
 
     Every problem in the file is reported as FILE.csv:LINE:COL and nothing is written.
     A site and date already recorded is refused unless --replace is given. Otherwise the
-    values are appended, changing no other line of the project file."""
+    values are appended, changing no other line of the project file.
+
+    \b
+    Example: diffuse metrics import cvc-standardization clabsi-rate clabsi.csv --dry-run"""
     from diffuse.edits.csvimport import ImportRequest, import_csv
     from diffuse.render.measures import import_text
 
@@ -394,7 +400,10 @@ def review(
     review_cadence_months) after its last review or its establishment. An in-scope site
     row not yet sustained, in a project of any phase, is stale when its 'updated' date is
     older than N weeks, unless the site records a pause covering the date. --as-of reads
-    the records dated by then. Exit 0, or 1 with --strict when anything is overdue."""
+    the records dated by then. Exit 0, or 1 with --strict when anything is overdue.
+
+    \b
+    Example: diffuse review --weeks 4 --as-of 2026-11-22 --strict"""
     from diffuse.render.measures import print_out, review_json, review_view
     from diffuse.render.terminal import make_console
     from diffuse.reports.reviews import review_report
@@ -431,7 +440,10 @@ def scorecard(
 
     Per site: projects live out of those that include it, median days from approval to
     go-live, compliance measures at target, and open risks of projects it has not gone
-    live in yet."""
+    live in yet.
+
+    \b
+    Example: diffuse scorecard --site pfh --as-of 2026-11-22 --format csv"""
     from diffuse.render.measures import print_out, scorecard_csv, scorecard_json, scorecard_view
     from diffuse.render.terminal import make_console
     from diffuse.reports.scorecard import build_scorecard

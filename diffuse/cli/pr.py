@@ -192,7 +192,10 @@ def codeowners(
     """Write a CODEOWNERS file naming each file's approvers.
 
     Each practice and project file is owned by the members of its practice's approving
-    body (by their email), so the hosting service requests their review."""
+    body (by their email), so the hosting service requests their review.
+
+    \b
+    Example: diffuse codeowners --out -"""
     from diffuse.pr.codeowners import render_codeowners, write_codeowners
 
     where = tracker_root(root)
@@ -223,11 +226,16 @@ def history(
     (DIFFUSE_NO_CACHE=1 turns it off).
     Example: diffuse history bcma-rollout --format json"""
     from diffuse.pr.history import history_json, history_text, item_history
+    from diffuse.render.plain import fit, text_width
 
     found = item_history(tracker_root(root), item)
-    typer.echo(
-        history_json(found) if output is DetailFormat.JSON else history_text(found), nl=False
-    )
+    if output is DetailFormat.JSON:
+        typer.echo(history_json(found), nl=False)
+    else:
+        # An event's text wraps under itself, past its date and commit.
+        head, _, events = history_text(found).partition("\n")
+        width = text_width()
+        typer.echo(fit(head, width) + fit(events, width, hang=24), nl=False)
 
 
 @app.command()

@@ -79,13 +79,17 @@ def search(
     \b
     Example: diffuse search "central line" --status diffused"""
     from diffuse.render.lists import search_json, search_text
+    from diffuse.render.plain import text_width
     from diffuse.reports.catalogue import search as find
     from diffuse.rules.load import load_tracker
 
     loaded = load_tracker(tracker_root(root))
-    hits = find(loaded.catalog, query, tuple(status or ()))
-    json_out = output is DetailFormat.JSON
-    typer.echo(search_json(hits) if json_out else search_text(hits, query), nl=False)
+    statuses = tuple(status or ())
+    hits = find(loaded.catalog, query, statuses)
+    if output is DetailFormat.JSON:
+        typer.echo(search_json(hits, query, statuses), nl=False)
+    else:
+        typer.echo(search_text(hits, query, text_width()), nl=False)
     warn_problems(loaded.problems)
 
 
@@ -115,13 +119,18 @@ def risks(
     \b
     Example: diffuse risks --by-category --as-of 2026-11-22"""
     from diffuse.render.lists import risks_json, risks_text
+    from diffuse.render.plain import text_width
     from diffuse.reports.risks import open_risks
     from diffuse.rules.load import load_tracker
 
     loaded = load_tracker(tracker_root(root))
-    lines = open_risks(loaded, parse_day(as_of, "--as-of") if as_of else None)
-    json_out = output is DetailFormat.JSON
-    typer.echo(risks_json(lines) if json_out else risks_text(lines, by_category), nl=False)
+    day = parse_day(as_of, "--as-of") if as_of else None
+    lines = open_risks(loaded, day)
+    if output is DetailFormat.JSON:
+        # Without --as-of the risks are the files' as they are now: today's.
+        typer.echo(risks_json(lines, day or parse_day(None, "--as-of")), nl=False)
+    else:
+        typer.echo(risks_text(lines, by_category, text_width()), nl=False)
     warn_problems(loaded.problems)
 
 

@@ -22,7 +22,7 @@ from diffuse.layout import ID_PATTERN
 from diffuse.pr import historycache
 from diffuse.repo import EMPTY_BLOB, Change, Commit
 from diffuse.repo.filelog import FileHistory, top_level
-from diffuse.vocab import OUTPUT_SCHEMA_VERSION
+from diffuse.vocab import output_schema_version
 
 if TYPE_CHECKING:
     from diffuse.pr.snapshot import Snapshot
@@ -214,9 +214,11 @@ _EVENT_JSON = (
 
 def history_json(history: History) -> str:
     data = {
-        "schema_version": OUTPUT_SCHEMA_VERSION,
-        "id": history.item,
+        "schema_version": output_schema_version("history"),
         "kind": history.kind,
+        history.kind: history.item,
+        # History is read from the newest commit: the state it ends on is that day's.
+        "as_of": history.events[0].date[:10] if history.events else None,
         "file": history.path,
         "commits": history.commits,
         "events": [],

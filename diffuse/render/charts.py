@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import date
 from typing import Any
 
 from rich.console import Console
@@ -239,10 +240,11 @@ def _sigma_text(drawn: SeriesChart, part: PartResult, scale: _Scale) -> str:
 # -- json and csv ---------------------------------------------------------------------------
 
 
-def charts_json(project: str, charts: list[SeriesChart]) -> str:
+def charts_json(project: str, charts: list[SeriesChart], as_of: date | None = None) -> str:
     payload = {
         "schema_version": OUTPUT_SCHEMA_VERSION,
         "project": project,
+        "as_of": as_of.isoformat() if as_of else None,
         "charts": [chart_record(c) for c in charts],
     }
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"

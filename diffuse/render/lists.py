@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 import textwrap
+from datetime import date
 from typing import Any
 
 from diffuse.render import clean
+from diffuse.render.plain import fit
 from diffuse.reports.catalogue import Entry
 from diffuse.reports.risks import RiskLine, by_category
+from diffuse.vocab import output_schema_version
 
 
-def search_text(entries: list[Entry], query: str) -> str:
+def search_text(entries: list[Entry], query: str, width: int = 80) -> str:
+    """The hits, each line wrapped between words at `width`."""
     if not entries:
         return f"no practice matches {clean(query)!r}\n"
     lines = []
@@ -22,16 +26,21 @@ def search_text(entries: list[Entry], query: str) -> str:
         lines.append(f"    owner {clean(e.owner or '-')} · {clean(e.body)} · review due {due}")
         if p.summary:
             lines += textwrap.wrap(
-                clean(p.summary), 80, initial_indent="    ", subsequent_indent="    "
+                clean(p.summary),
+                width,
+                initial_indent="    ",
+                subsequent_indent="    ",
+                break_long_words=False,
+                break_on_hyphens=False,
             )
     lines.append(f"{len(entries)} practice(s) match")
-    return "\n".join(lines) + "\n"
+    return fit("\n".join(lines), width)
 
 
-def search_json(entries: list[Entry]) -> str:
+def search_json(entries: list[Entry], query: str, statuses: tuple[str, ...]) -> str:
     records = [
         {
-            "id": e.practice.id,
+            "practice": e.practice.id,
             "title": e.practice.title,
             "status": e.practice.status.value,
             "summary": e.practice.summary,
@@ -41,7 +50,13 @@ def search_json(entries: list[Entry]) -> str:
         }
         for e in entries
     ]
-    return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+    payload = {
+        "schema_version": output_schema_version("search"),
+        "query": query,
+        "statuses": list(statuses),
+        "practices": records,
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 
 def _risk_line(r: RiskLine) -> str:
@@ -52,7 +67,8 @@ def _risk_line(r: RiskLine) -> str:
     )
 
 
-def risks_text(lines: list[RiskLine], grouped: bool) -> str:
+def risks_text(lines: list[RiskLine], grouped: bool, width: int = 80) -> str:
+    """The risks, each line wrapped between words at `width`."""
     if not lines:
         return "no open risk in an active project\n"
     out: list[str] = []
@@ -64,11 +80,16 @@ def risks_text(lines: list[RiskLine], grouped: bool) -> str:
         out.append("score L×I  project risk  category  owner: description")
         out += [_risk_line(r) for r in lines]
     out.append(f"{len(lines)} open risk(s)")
-    return "\n".join(out) + "\n"
+    return fit("\n".join(out), width)
 
 
-def risks_json(lines: list[RiskLine]) -> str:
+def risks_json(lines: list[RiskLine], as_of: date) -> str:
     records: list[dict[str, Any]] = [
         {**vars(r), "standard_risk": r.group[0] if r.group[0] < 8 else None} for r in lines
     ]
-    return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+    payload = {
+        "schema_version": output_schema_version("risks"),
+        "as_of": as_of.isoformat(),
+        "risks": records,
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"

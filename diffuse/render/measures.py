@@ -15,7 +15,7 @@ from diffuse.render import STATUS_SYMBOL, clean
 from diffuse.render.csvtext import csv_text
 from diffuse.reports.reviews import PracticeReview, ReviewReport, SiteUpdate
 from diffuse.reports.scorecard import Scorecard, SiteScore
-from diffuse.vocab import OUTPUT_SCHEMA_VERSION
+from diffuse.vocab import OUTPUT_SCHEMA_VERSION, output_schema_version
 
 
 def _table(
@@ -244,12 +244,18 @@ def _score_record(score: SiteScore) -> dict[str, Any]:
         "open_risks": score.open_risks,
         "projects": [
             {
-                **_plain({k: v for k, v in vars(line).items() if k != "compliance"}),
+                **_line_record(line),
                 "compliance": [_compliance_record(c) for c in line.compliance],
             }
             for line in score.lines
         ],
     }
+
+
+def _line_record(line: Any) -> dict[str, Any]:
+    # `is_live`: `live` is a count of sites in every output.
+    record = _plain({k: v for k, v in vars(line).items() if k != "compliance"})
+    return {("is_live" if key == "live" else key): value for key, value in record.items()}
 
 
 def _compliance_record(check: Any) -> dict[str, Any]:
@@ -260,7 +266,7 @@ def _compliance_record(check: Any) -> dict[str, Any]:
 
 def scorecard_json(card: Scorecard) -> str:
     payload = {
-        "schema_version": OUTPUT_SCHEMA_VERSION,
+        "schema_version": output_schema_version("scorecard"),
         "as_of": card.as_of.isoformat(),
         "projects": card.projects,
         "sites": scorecard_records(card),

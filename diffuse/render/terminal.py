@@ -32,6 +32,7 @@ from diffuse.render import (
     legend,
 )
 from diffuse.render.compact import cell_text, render_compact
+from diffuse.render.plain import short_ids
 from diffuse.reports.grid import Grid, Row
 
 
@@ -87,6 +88,12 @@ def grid_table(grid: Grid, width: int | None = None) -> Table:
     grouped = grid.grouped_by is not None
     rows = [_row_cells(row, grouped) for row in grid.rows]
     widths = _column_widths(grid, [[t.plain for t in cells] for cells in rows], width)
+    # Ids too long for the column are cut in the middle, each label still telling its
+    # project apart (generated ids often differ only at the end).
+    labels, widths[0] = short_ids([cells[0].plain for cells in rows], widths[0])
+    widths[0] = max(widths[0], len(HEADS[0]))
+    for cells in rows:
+        cells[0] = Text(labels[cells[0].plain])
     table = Table(
         box=box.SIMPLE_HEAD,
         pad_edge=False,

@@ -12,7 +12,7 @@ from pathlib import Path
 from diffuse.errors import Level, Problem
 from diffuse.render import clean, problems_summary, problems_text
 from diffuse.render.checks import annotation, junit_suite, problem_record
-from diffuse.vocab import OUTPUT_SCHEMA_VERSION
+from diffuse.vocab import output_schema_version
 
 FORMATS = ("text", "json", "github", "junit")
 
@@ -22,8 +22,8 @@ def validation_output(problems: list[Problem], files: list[Path], fmt: str) -> s
     summary = problems_summary(problems, len(files))
     if fmt == "json":
         data = {
-            "schema_version": OUTPUT_SCHEMA_VERSION,
-            "valid": not any(p.level is Level.ERROR for p in problems),
+            "schema_version": output_schema_version("validate"),
+            "passed": not any(p.level is Level.ERROR for p in problems),
             "files": len(files),
             "problems": [problem_record(p, p.location.path.as_posix()) for p in problems],
         }

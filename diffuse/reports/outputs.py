@@ -3,8 +3,10 @@
 Each output carries `schema_version` (vocab.output_schema_version). Adding a field keeps
 the version; renaming or removing one, or changing what it means, raises it. The schemas
 list the fields every output has and leave room for new ones (no `additionalProperties:
-false`). Field names are the same across commands: `date` for a day, `file`/`line`/`col`
-for a place, `rule` for a problem's code, `project`/`practice`/`site` for ids.
+false`). Field names are the same across commands: `date` for a day, `as_of` for the day
+the state shown was judged on, `file`/`line`/`col` for a place, `rule` for a problem's
+code, `project`/`practice`/`site` for ids, `live` for a count of live sites, `passed` for a
+verdict.
 """
 
 from __future__ import annotations
@@ -35,6 +37,17 @@ def _obj(
 
 def _list(item: dict[str, Any]) -> dict[str, Any]:
     return {"type": "array", "items": item}
+
+
+def _named_by_kind(*also: str) -> dict[str, Any]:
+    """An item's id is named for its kind: `practice` for a practice, `project` (beside
+    its `practice`) for a project."""
+    return {
+        "oneOf": [
+            {"properties": {"kind": {"const": "practice"}}, "required": ["practice"]},
+            {"properties": {"kind": {"const": "project"}}, "required": ["project", *also]},
+        ]
+    }
 
 
 _PROBLEM = _obj(
@@ -144,7 +157,7 @@ _REMIND["properties"]["plan"] = _list(_STEP)
 OUTPUTS: dict[str, tuple[str, dict[str, Any]]] = {
     "validate": (
         "diffuse validate --format json: every problem of every file",
-        _obj({"valid": FLAG, "files": WHOLE, "problems": _list(_PROBLEM)}),
+        _obj({"passed": FLAG, "files": WHOLE, "problems": _list(_PROBLEM)}),
     ),
     "check": (
         "diffuse check --format json: the problems and the changes of state since the base",
@@ -199,15 +212,17 @@ OUTPUTS: dict[str, tuple[str, dict[str, Any]]] = {
         "forecast and next gate); the file's fields are described by practice.schema.json "
         "and project.schema.json",
         _obj(
-            {"kind": {"enum": ["practice", "project"]}, "id": TEXT, "title": TEXT},
+            {"kind": {"enum": ["practice", "project"]}, "as_of": DAY, "title": TEXT},
+            {"practice": TEXT, "project": TEXT},
+            **_named_by_kind("practice"),
         ),
     ),
     "history": (
         "diffuse history --format json: the events of one item, newest first",
         _obj(
             {
-                "id": TEXT,
-                "kind": TEXT,
+                "kind": {"enum": ["practice", "project"]},
+                "as_of": _or_null(DAY),
                 "file": TEXT,
                 "commits": WHOLE,
                 "events": _list(
@@ -222,7 +237,9 @@ OUTPUTS: dict[str, tuple[str, dict[str, Any]]] = {
                         }
                     )
                 ),
-            }
+            },
+            {"practice": TEXT, "project": TEXT},
+            **_named_by_kind(),
         ),
     ),
     "metrics": (
@@ -230,6 +247,7 @@ OUTPUTS: dict[str, tuple[str, dict[str, Any]]] = {
         _obj(
             {
                 "project": TEXT,
+                "as_of": _or_null(DAY),
                 "charts": _list(
                     _obj(
                         {
@@ -309,6 +327,7 @@ OUTPUTS: dict[str, tuple[str, dict[str, Any]]] = {
                                         "project": TEXT,
                                         "site": TEXT,
                                         "status": TEXT,
+                                        "is_live": FLAG,
                                         "compliance": _list(
                                             _obj({"metric": TEXT, "date": DAY, "met": FLAG})
                                         ),
@@ -383,6 +402,53 @@ OUTPUTS: dict[str, tuple[str, dict[str, Any]]] = {
                             "months": _list(_SITE_MONTH),
                         },
                         optional={"kind": TEXT, "projects": _list(_SITE_PROJECT)},
+                    )
+                ),
+            }
+        ),
+    ),
+    "search": (
+        "diffuse search --format json: the practices that hold every word of the query",
+        _obj(
+            {
+                "query": TEXT,
+                "statuses": _list(TEXT),
+                "practices": _list(
+                    _obj(
+                        {
+                            "practice": TEXT,
+                            "title": TEXT,
+                            "status": TEXT,
+                            "summary": _or_null(TEXT),
+                            "owner": _or_null(TEXT),
+                            "approving_body": TEXT,
+                            "review_due": _or_null(DAY),
+                        }
+                    )
+                ),
+            }
+        ),
+    ),
+    "risks": (
+        "diffuse risks --format json: every open risk of the active projects, highest score first",
+        _obj(
+            {
+                "as_of": DAY,
+                "risks": _list(
+                    _obj(
+                        {
+                            "project": TEXT,
+                            "number": WHOLE,
+                            "category": TEXT,
+                            "standard_risk": _or_null(WHOLE),
+                            "description": TEXT,
+                            "likelihood": _or_null(WHOLE),
+                            "impact": _or_null(WHOLE),
+                            "score": WHOLE,
+                            "owner": _or_null(TEXT),
+                            "mitigation": _or_null(TEXT),
+                            "status": TEXT,
+                        }
                     )
                 ),
             }

@@ -18,7 +18,7 @@ from diffuse.reports.tracker import build_grid
 from diffuse.rules.catalog import Catalog
 from diffuse.rules.gates import GateError, GateReport, evaluate, target_phase
 from diffuse.rules.load import Loaded
-from diffuse.vocab import OUTPUT_SCHEMA_VERSION
+from diffuse.vocab import output_schema_version
 
 
 def check_filters(catalog: Catalog, org: Organisation, request: Filters) -> None:
@@ -94,10 +94,14 @@ def show_data(loaded: Loaded, kind: str, item: Any, as_of: date) -> ShowData:
 
 
 def item_json(loaded: Loaded, kind: str, item: Any, as_of: date) -> str:
+    dumped = item.model_dump(mode="json", by_alias=True)
+    # The item's id under its kind's name (`project` or `practice`), as every output names it.
     data: dict[str, Any] = {
-        "schema_version": OUTPUT_SCHEMA_VERSION,
+        "schema_version": output_schema_version("show"),
         "kind": kind,
-        **item.model_dump(mode="json", by_alias=True),
+        "as_of": as_of.isoformat(),
+        kind: dumped.pop("id"),
+        **dumped,
     }
     if kind == "practice":
         due = review_due(item, loaded.org)
