@@ -39,8 +39,8 @@ def intake(
 
     \b
     Example:
-      gh issue view 42 --json body --jq .body > issue.md
       diffuse intake issue.md --form site-update --by @dana-diaz --commit
+      (issue.md saved with: gh issue view 42 --json body --jq .body > issue.md)
     """
     from diffuse.edits.intake import intake as record
 
