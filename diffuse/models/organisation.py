@@ -78,6 +78,9 @@ class Settings(Base):
     stale_after_weeks: int = Field(default=6, ge=1, le=104)
     limits: FileLimits = Field(default_factory=FileLimits)
     signed_approvals: bool = False  # `diffuse check --verify-signoff` also runs verify-commit
+    min_points_for_limits: int = Field(
+        default=12, ge=2, le=100, description="points a chart part needs for control limits"
+    )
 
 
 class Organisation(Base):

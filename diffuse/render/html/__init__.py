@@ -17,8 +17,10 @@ from markupsafe import Markup
 
 from diffuse.errors import DiffuseError
 from diffuse.escape import clean
+from diffuse.models import Project
 from diffuse.render.html import pages
-from diffuse.reports.portfolio import dated, portfolio
+from diffuse.render.html.pack import chromium, pack_date, pack_values, print_pdf
+from diffuse.reports.portfolio import Portfolio, dated, portfolio
 from diffuse.rules.load import Loaded
 
 HERE = Path(__file__).parent
@@ -46,17 +48,50 @@ def _shown(value: object) -> object:
 
 
 def site_pages(loaded: Loaded, as_of: date) -> list[pages.Page]:
-    summary = portfolio(loaded.catalog, as_of)
-    rows = {row.project: row for row in summary.grid.rows}
-    projects = [dated(loaded.catalog, p, as_of) for p in sorted(rows)]
+    _, projects, built = _core(loaded, as_of)
     return [
-        pages.index_page(summary, loaded.org),
-        pages.portfolio_page(summary),
-        *(pages.project_page(loaded, p, rows[p.id], as_of) for p in projects),
+        *built,
         pages.catalogue_page(loaded),
         pages.risks_page(loaded),
         pages.sites_page(loaded, as_of),
+        *pages.site_pages(loaded, projects, as_of),
     ]
+
+
+def _core(loaded: Loaded, as_of: date) -> tuple[Portfolio, list[Project], list[pages.Page]]:
+    """The portfolio, the projects as dated on `as_of`, and the pages the pack shares with
+    the site: the tracker, the portfolio summary and a page per project."""
+    summary = portfolio(loaded.catalog, as_of)
+    rows = {row.project: row for row in summary.grid.rows}
+    projects = [dated(loaded.catalog, p, as_of) for p in sorted(rows)]
+    built = [
+        pages.index_page(summary, loaded.org),
+        pages.portfolio_page(summary),
+        *(pages.project_page(loaded, p, rows[p.id], as_of) for p in projects),
+    ]
+    return summary, projects, built
+
+
+def write_pdf(loaded: Loaded, as_of: date, out: Path) -> int:
+    """Print the board pack to `out`; returns the number of projects in it."""
+    chromium()  # before any work: a missing browser is the likeliest failure
+    summary, _, built = _core(loaded, as_of)
+    tracker, summary_page, *project_pages = built
+    values = pack_values(summary, tracker, summary_page, project_pages)
+    html = (
+        _environment()
+        .get_template("pack.html.j2")
+        .render(
+            **values,
+            title="Board pack",
+            org=loaded.org.name,
+            as_of=as_of.isoformat(),
+            as_of_words=pack_date(as_of),
+            who=pages.Names(loaded.org),
+        )
+    )
+    print_pdf(html, HERE / "static" / "style.css", out)
+    return len(project_pages)
 
 
 def write_report(loaded: Loaded, as_of: date, out: Path) -> int:
@@ -72,6 +107,7 @@ def write_report(loaded: Loaded, as_of: date, out: Path) -> int:
         )
     env = _environment()
     built = site_pages(loaded, as_of)
+    names = pages.Names(loaded.org)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
@@ -87,6 +123,7 @@ def write_report(loaded: Loaded, as_of: date, out: Path) -> int:
                 nav=pages.NAV,
                 org=loaded.org.name,
                 as_of=as_of.isoformat(),
+                who=names,
             )
             (staging / page.file).write_text(html, encoding="utf-8")
         for name in ("style.css", "report.js"):

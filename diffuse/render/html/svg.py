@@ -27,6 +27,14 @@ class Line(NamedTuple):
     label: str
 
 
+class Flag(NamedTuple):
+    """A dated event at a fractional point index: a numbered marker with its text."""
+
+    at: float
+    number: str
+    text: str
+
+
 class Mark(NamedTuple):
     value: float
     signal: bool
@@ -58,17 +66,19 @@ def _frame(title: str, desc: str, ident: str, body: list[str]) -> str:
     )
 
 
-def _axis(low: float, high: float, labels: Sequence[tuple[float, str]]) -> list[str]:
+def _axis(
+    low: float, high: float, labels: Sequence[tuple[float, str]], unit: str = ""
+) -> list[str]:
     bottom = HEIGHT - BOTTOM
     parts = [
         f'<line class="axis" x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{bottom}"/>',
         f'<line class="axis" x1="{LEFT}" y1="{bottom}" x2="{WIDTH - RIGHT}" y2="{bottom}"/>',
     ]
-    for value in (low, high):
+    for value in (low, (low + high) / 2, high):
         y = _scale(value, low, high, bottom, TOP)
         parts.append(
             f'<text class="tick" x="{LEFT - 6}" y="{y:.1f}" text-anchor="end" '
-            f'dominant-baseline="middle">{escape(_num(value))}</text>'
+            f'dominant-baseline="middle">{escape(_num(value))}{escape(unit)}</text>'
         )
     for x, text in labels:
         parts.append(
@@ -86,26 +96,38 @@ def control_chart(
     lines: Sequence[Line],
     parts: Sequence[int],
     dates: Sequence[str],
+    bounds: tuple[float | None, float | None] = (None, None),
+    unit: str = "",
+    flags: Sequence[Flag] = (),
 ) -> str:
     """Points in order, evenly spaced; `lines` span points; `parts` are the first index of
-    each new part. Limit lines carry their value in `data-value`."""
+    each new part; `flags` mark dated events. Limit lines carry their value in `data-value`.
+    The value axis never leaves `bounds` (what the metric can be: 0-100 for a percentage);
+    a line beyond them is drawn at the edge, its label keeping its value."""
     values = [m.value for m in marks] + [line.value for line in lines]
     if not marks:
         return _frame(title, desc, ident, [])
     low, high = min(values), max(values)
     pad = (high - low) * 0.05 or 1.0
     low, high = low - pad, high + pad
+    floor, ceiling = bounds
+    if floor is not None:
+        low = max(low, floor)
+    if ceiling is not None:
+        high = min(high, ceiling)
+    if high <= low:
+        high = low + 1.0
     count = len(marks)
 
     def x(index: float) -> float:
         return _scale(index, 0, max(count - 1, 1), LEFT + 8, WIDTH - RIGHT - 8)
 
     def y(value: float) -> float:
-        return _scale(value, low, high, HEIGHT - BOTTOM, TOP)
+        return _scale(min(max(value, low), high), low, high, HEIGHT - BOTTOM, TOP)
 
-    step = max(1, count // 6)
+    step = max(1, -(-count // 5))  # at most five date labels
     ticks = [(x(i), dates[i]) for i in range(0, count, step)]
-    body = _axis(low, high, ticks)
+    body = _axis(low, high, ticks, unit)
     for start in parts:
         body.append(
             f'<line class="part" x1="{x(start - 0.5):.1f}" y1="{TOP}" '
@@ -125,6 +147,14 @@ def control_chart(
         body.append(
             f'<text class="label" x="{WIDTH - RIGHT + 4}" y="{at:.1f}" '
             f'dominant-baseline="middle">{escape(text)}</text>'
+        )
+    for flag in flags:
+        at = x(flag.at)
+        body.append(
+            f'<g class="flag"><title>{escape(flag.number)}. {escape(flag.text)}</title>'
+            f'<line class="event" x1="{at:.1f}" y1="{TOP + 10}" x2="{at:.1f}" '
+            f'y2="{HEIGHT - BOTTOM}"/><text class="label" x="{at:.1f}" y="{TOP + 6}" '
+            f'text-anchor="middle">{escape(flag.number)}</text></g>'
         )
     path = " ".join(f"{x(i):.1f},{y(m.value):.1f}" for i, m in enumerate(marks))
     body.append(f'<polyline class="series" points="{path}"/>')
