@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -15,6 +16,7 @@ from diffuse.models import Organisation, Project, Site
 from diffuse.render import HEALTH_SYMBOL, STATUS_SYMBOL, health_label
 from diffuse.render.html.charts import Figure, chart_events, curve_figure, metric_figure
 from diffuse.reports import catalogue, risks
+from diffuse.reports.barriers import barriers_listed
 from diffuse.reports.checklist import checklist
 from diffuse.reports.grid import Cell, Row
 from diffuse.reports.measures import ChartOptions, SeriesChart, project_charts
@@ -292,6 +294,7 @@ def sites_page(loaded: Loaded, as_of: date) -> Page:
 def site_pages(loaded: Loaded, projects: list[Project], as_of: date) -> list[Page]:
     """A page per site: every project that has it in scope, then those that left it out."""
     org, names = loaded.org, Names(loaded.org)
+    listed = {p.id: barriers_listed(_path(loaded, p.id), p) for p in projects}
     pages = []
     for site in org.sites:
         taking: list[dict[str, Any]] = []
@@ -306,10 +309,18 @@ def site_pages(loaded: Loaded, projects: list[Project], as_of: date) -> list[Pag
                 "health_label": "–"
                 if state.status is SiteStatus.NOT_APPLICABLE
                 else health_label(state.health),
-                "barriers": [{"text": b, "age": "age not known"} for b in state.barriers],
+                "barriers": [
+                    {"text": b.text, "age": b.age(as_of)}
+                    for b in listed[project.id].get(site.id, [])
+                ],
             }
             (taking if in_scope(state, members) else left_out).append(entry)
         values = {"site": site, "taking": taking, "left_out": left_out, "names": names}
         title = f"{site.name} ({site.id})"
         pages.append(Page(site_file(site.id), "site.html.j2", title, values))
     return pages
+
+
+def _path(loaded: Loaded, project_id: str) -> Path | None:
+    doc = loaded.catalog.sources.get(f"project/{project_id}")
+    return doc.path if doc is not None else None
