@@ -43,8 +43,7 @@ ORDER = {Health.OFF_TRACK: 0, Health.AT_RISK: 1, Health.ON_TRACK: 2}
 
 def chromium() -> str:
     """The browser that prints the pack; a clear error naming the package when missing."""
-    found = os.environ.get("DIFFUSE_CHROMIUM") or shutil.which("chromium")
-    found = found or shutil.which("chromium-browser")
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
     if not found:
         raise DiffuseError(
             "--pdf needs headless Chromium, which is not installed: install the "
