@@ -59,7 +59,7 @@ def report(
     prints on A4 landscape without menus or scrollbars.
 
     --pdf FILE prints one document for the meeting: a cover, the portfolio summary, the
-    Status Tracker region by region, two pages per project and the sites that need
+    Status Tracker region by region, three pages per project and the sites that need
     attention. Give --out, --pdf or both.
 
     \b

@@ -2,9 +2,9 @@
 Chromium (Debian's `chromium` package; nothing is downloaded).
 
 Its sheets, each starting a new landscape A4 page: a cover; the portfolio summary; the
-Status Tracker, one sheet per region so every site fits the page's width; two sheets per
-project (its facts, timeline, adoption curve, top risks and dissemination plan; then its
-sites and key charts); and the sites that need attention.
+Status Tracker, one sheet per region so every site fits the page's width; three sheets
+per project (its facts, timeline, adoption curve, top risks and dissemination plan; its
+sites; up to four key charts); and the sites that need attention.
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ FLAGS = (
 )
 TIMEOUT_SECONDS = 300
 TOP_RISKS = 3
-ATTENTION_ROWS = 24  # rows that fit the sheet, most pressing first
-BARRIER_CHARS = 90
+ATTENTION_ROWS = 20  # rows that fit the sheet, most pressing first
+BARRIER_CHARS = 60
 ORDER = {Health.OFF_TRACK: 0, Health.AT_RISK: 1, Health.ON_TRACK: 2}
 
 

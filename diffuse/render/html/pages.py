@@ -197,7 +197,7 @@ def project_page(loaded: Loaded, project: Project, row: Row, as_of: date) -> Pag
     return Page(f"project-{project.id}.html", "project.html.j2", title, values)
 
 
-def key_charts(drawn: list[SeriesChart], figures: list[Figure], most: int = 2) -> list[Figure]:
+def key_charts(drawn: list[SeriesChart], figures: list[Figure], most: int = 4) -> list[Figure]:
     """The charts a board pack shows: per metric its all-sites series, else its longest
     one; outcome metrics first, then those with the most points."""
     best: dict[str, tuple[SeriesChart, Figure]] = {}
