@@ -23,6 +23,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "review": ("review", "--as-of", "2026-05-01"),
     "trend": ("trend", "hh-spread", "--as-of", "2026-05-01"),
     "scorecard": ("scorecard", "--as-of", "2026-05-01"),
+    "portfolio": ("portfolio", "--as-of", "2026-05-01"),
+    "sites": ("sites", "--as-of", "2026-05-01"),
 }
 
 
@@ -68,6 +70,9 @@ def test_schema_output_to_standard_output(tracker: Path, run: Run) -> None:
         ("review", "--as-of", "2026-11-22"),
         ("trend", "bcma-rollout", "--as-of", "2026-11-22"),
         ("scorecard", "--as-of", "2026-11-22"),
+        ("portfolio", "--as-of", "2026-11-22"),
+        ("sites", "--as-of", "2026-11-22"),
+        ("sites", "pfh", "--as-of", "2026-11-22"),
     ],
     ids=lambda args: "-".join(args[:2]),
 )

@@ -45,6 +45,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "scorecard": ("measure", "Compare sites across projects, so sites can benchmark each other."),
     "trend": ("measure", "Show the adoption curve: sites live week by week since approval."),
+    "portfolio": (
+        "board",
+        "Show the portfolio over time: time to every site live, sites live by month.",
+    ),
+    "sites": (
+        "board",
+        "Show each site's projects in flight and go-lives per month.",
+    ),
     "check": ("pr", "Validate everything and check every change of state since a base ref."),
     "approve": ("pr", "Record an approval as the current git user and commit just that file."),
     "codeowners": ("pr", "Write a CODEOWNERS file naming each file's approvers."),

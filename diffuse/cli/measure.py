@@ -42,12 +42,14 @@ metrics_app = typer.Typer(
     cls=_MetricsGroup,
     rich_markup_mode=None,
     no_args_is_help=True,
-    subcommand_metavar="PROJECT [METRIC] | import PROJECT METRIC FILE.csv | add PROJECT METRIC",
+    subcommand_metavar="PROJECT [METRIC] | import PROJECT METRIC FILE.csv | add PROJECT METRIC "
+    "| note PROJECT METRIC TEXT",
     help="Chart a project's metrics, or import metric values from a CSV file.\n\n"
     "\b\n"
     "  diffuse metrics PROJECT [METRIC] [--site S]     draw run and control charts\n"
     "  diffuse metrics import PROJECT METRIC FILE.csv  add values from a CSV file\n"
-    "  diffuse metrics add PROJECT METRIC --name ...    define a metric on a project\n\n"
+    "  diffuse metrics add PROJECT METRIC --name ...    define a metric on a project\n"
+    "  diffuse metrics note PROJECT METRIC TEXT         record a dated note on a metric\n\n"
     "'diffuse metrics PROJECT' is short for 'diffuse metrics show PROJECT'. See the "
     "--help of each command for its options.",
 )
@@ -206,6 +208,52 @@ def metrics_add(
     )
     options = edit_options(dry_run, commit, by, on)
     for line in add_metric(tracker_root(root), request, options).lines():
+        typer.echo(line)
+
+
+@metrics_app.command("note")
+def metrics_note(
+    project: Annotated[
+        str, typer.Argument(metavar="PROJECT", help="Project id.", autocompletion=complete.projects)
+    ],
+    metric: Annotated[str, typer.Argument(metavar="METRIC", help="Metric id.")],
+    text: Annotated[str, typer.Argument(metavar="TEXT", help="What happened, in one line.")],
+    site: Annotated[
+        str | None,
+        typer.Option(
+            metavar="SITE",
+            help="The site it concerns (default: every site).",
+            autocompletion=complete.sites,
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show the lines that would change; write nothing.")
+    ] = False,
+    commit: CommitOpt = False,
+    by: ByOpt = None,
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            metavar="DATE",
+            help="The day the note is about, YYYY-MM-DD (default: today).",
+            show_default=False,
+        ),
+    ] = None,
+    root: RootOpt = None,
+) -> None:
+    """Record a dated note on a metric: a change or an event, marked on its charts.
+
+    \b
+    Example:
+      diffuse metrics note bcma-rollout scan-compliance --date 2026-10-05 --site ach \\
+        "ED super-users moved to cover staffing"
+    """
+    from diffuse.edits.plan import NoteRequest, add_note
+
+    options = edit_options(dry_run, commit, by, on)
+    request = NoteRequest(project, metric, text, site)
+    for line in add_note(tracker_root(root), request, options).lines():
         typer.echo(line)
 
 

@@ -1,6 +1,6 @@
-"""`diffuse project`, `diffuse metrics add` and `diffuse disseminate`: a project's approval
-date, target and title; a metric defined on it; a line of its dissemination plan recorded
-or marked done."""
+"""`diffuse project`, `diffuse metrics add`, `diffuse metrics note` and `diffuse
+disseminate`: a project's approval date, target and title; a metric defined on it; a dated
+note on a metric; a line of its dissemination plan recorded or marked done."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 from diffuse.edits import record
 from diffuse.edits.record import EditOptions, EditResult
 from diffuse.errors import DiffuseError
+from diffuse.escape import clean
 from diffuse.files.yamledit import Scalar, append_item, set_value
 from diffuse.layout import ID_PATTERN
 from diffuse.vocab import Approach, Direction, MetricKind, MetricLevel
@@ -76,6 +77,53 @@ def add_metric(root: Path, request: MetricRequest, options: EditOptions) -> Edit
         return append_item(text, ("metrics",), item)
 
     summary = f"{project.id}: metric {request.metric} added"
+    return record.apply(root, path, change, summary, options)
+
+
+@dataclass(frozen=True)
+class NoteRequest:
+    project: str
+    metric: str
+    text: str
+    site: str | None = None
+
+
+def add_note(root: Path, request: NoteRequest, options: EditOptions) -> EditResult:
+    """Append a note dated `options.on` to the metric's `notes:`; its charts show it."""
+    loaded = record.load(root, options)
+    project, path = record.project_path(loaded, request.project)
+    index = next((i for i, m in enumerate(project.metrics) if m.id == request.metric), None)
+    if index is None:
+        known = ", ".join(m.id for m in project.metrics) or "none"
+        raise DiffuseError(f"'{project.id}' has no metric '{request.metric}'; its metrics: {known}")
+    if request.site is not None:
+        record.site(loaded, request.site)
+    text = request.text.strip()
+    if not text:
+        raise DiffuseError("TEXT: the note is empty; say what happened")
+    if "\n" in text or clean(text) != text:
+        raise DiffuseError(
+            f"TEXT: {clean(text)!r} holds a line break or a control character; a note is "
+            "one line of plain text"
+        )
+    metric = project.metrics[index]
+    if any((n.date, n.site, n.text) == (options.on, request.site, text) for n in metric.notes):
+        raise DiffuseError(
+            f"{project.id}: {metric.id} already has this note on {options.on}; "
+            f"{path.name} was not changed"
+        )
+    from diffuse.edits.identity import maybe_person
+
+    by = maybe_person(loaded.org, root, options.by)
+    item: dict[str, Scalar] = {"date": options.on}
+    item |= {"site": request.site} if request.site else {}
+    item |= {"text": text, **({"by": by} if by else {})}
+
+    def change(text: str) -> str:
+        return append_item(text, ("metrics", index, "notes"), item)
+
+    where = f" at {request.site}" if request.site else ""
+    summary = f"{project.id}: note on {metric.id}{where} for {options.on}"
     return record.apply(root, path, change, summary, options)
 
 

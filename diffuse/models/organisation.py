@@ -76,6 +76,12 @@ class Settings(Base):
     target_months: int = Field(default=6, ge=1, le=120)
     review_cadence_months: int = Field(default=12, ge=1, le=120)
     stale_after_weeks: int = Field(default=6, ge=1, le=104)
+    max_golives_per_month: int = Field(
+        default=2,
+        ge=1,
+        le=100,
+        description="go-lives a site takes on in one month before it is flagged",
+    )
     limits: FileLimits = Field(default_factory=FileLimits)
     signed_approvals: bool = False  # `diffuse check --verify-signoff` also runs verify-commit
     min_points_for_limits: int = Field(

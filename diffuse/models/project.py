@@ -94,6 +94,7 @@ class MetricNote(Base):
     date: Day
     text: str = Field(min_length=1)
     site: Id | None = Field(default=None, description="the site it concerns; none: every site")
+    by: Id | None = Field(default=None, description="the person who recorded it")
 
 
 class Metric(Base):

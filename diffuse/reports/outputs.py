@@ -25,8 +25,12 @@ def _or_null(schema: dict[str, Any]) -> dict[str, Any]:
     return {"anyOf": [schema, {"type": "null"}]}
 
 
-def _obj(fields: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    return {"type": "object", "required": sorted(fields), "properties": fields, **extra}
+def _obj(
+    fields: dict[str, Any], optional: dict[str, Any] | None = None, **extra: Any
+) -> dict[str, Any]:
+    """An object that has every one of `fields`, and may have `optional` ones."""
+    properties = {**fields, **(optional or {})}
+    return {"type": "object", "required": sorted(fields), "properties": properties, **extra}
 
 
 def _list(item: dict[str, Any]) -> dict[str, Any]:
@@ -49,6 +53,53 @@ _FORECAST = _obj(
     {"date": _or_null(DAY), "done": FLAG, "days_after_target": _or_null(WHOLE), "note": TEXT}
 )
 _CELL = _obj({"status": TEXT, "health": TEXT, "live": WHOLE, "in_scope": WHOLE})
+_MONTH = {"month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}, "date": DAY}
+_SITE_MONTH = _obj(
+    {
+        **_MONTH,
+        "go_lives": WHOLE,
+        "flagged": FLAG,
+        "projects": _list(_obj({"project": TEXT, "date": DAY, "actual": FLAG})),
+    }
+)
+_SITE_PROJECT = _obj(
+    {
+        "project": TEXT,
+        "title": TEXT,
+        "phase": TEXT,
+        "active": FLAG,
+        "in_scope": FLAG,
+        "status": TEXT,
+        "health": {"enum": ["on-track", "at-risk", "off-track"]},
+        "go_live_planned": _or_null(DAY),
+        "go_live_actual": _or_null(DAY),
+        "leader": _or_null(TEXT),
+        "leader_name": _or_null(TEXT),
+        "adkar": _or_null(TEXT),
+        "barriers": _list(
+            _obj(
+                {
+                    "text": TEXT,
+                    "since": _or_null(DAY),
+                    "source": {"enum": ["update", "row", None]},
+                    "days_open": _or_null(WHOLE),
+                }
+            )
+        ),
+        "adaptations": _list(
+            _obj(
+                {
+                    "description": TEXT,
+                    "requested": _or_null(DAY),
+                    "approved_by": _or_null(TEXT),
+                    "date": _or_null(DAY),
+                }
+            )
+        ),
+        "updated": _or_null(DAY),
+        "note": _or_null(TEXT),
+    }
+)
 
 OUTPUTS: dict[str, tuple[str, dict[str, Any]]] = {
     "validate": (
@@ -209,6 +260,73 @@ OUTPUTS: dict[str, tuple[str, dict[str, Any]]] = {
                                 )
                             ),
                         }
+                    )
+                ),
+            }
+        ),
+    ),
+    "portfolio": (
+        "diffuse portfolio --format json: each project's time to every in-scope site live "
+        "against its target, site rows live by month, projects started and closed by quarter",
+        _obj(
+            {
+                "as_of": DAY,
+                "target_months": WHOLE,
+                "reported_average_months": WHOLE,
+                "median_actual_months": _or_null(NUMBER),
+                "projects": _list(
+                    _obj(
+                        {
+                            "project": TEXT,
+                            "title": TEXT,
+                            "phase": TEXT,
+                            "approved": _or_null(DAY),
+                            "target_months": WHOLE,
+                            "target_date": _or_null(DAY),
+                            "full_date": _or_null(DAY),
+                            "actual": FLAG,
+                            "months": _or_null(NUMBER),
+                            "months_over_target": _or_null(NUMBER),
+                            "live": WHOLE,
+                            "in_scope": WHOLE,
+                            "note": TEXT,
+                        }
+                    )
+                ),
+                "months": _list(_obj({**_MONTH, "live": WHOLE, "in_scope": WHOLE})),
+                "quarters": _list(
+                    _obj(
+                        {
+                            "quarter": TEXT,
+                            "date": DAY,
+                            "started": _list(TEXT),
+                            "closed": _list(TEXT),
+                        }
+                    )
+                ),
+            }
+        ),
+    ),
+    "sites": (
+        "diffuse sites --format json: each site's projects in flight and go-lives by month "
+        "against the limit; with SITE, that one site with `kind` and its row in every "
+        "project (`projects`)",
+        _obj(
+            {
+                "as_of": DAY,
+                "limit": WHOLE,
+                "months": _list(TEXT),
+                "sites": _list(
+                    _obj(
+                        {
+                            "site": TEXT,
+                            "name": TEXT,
+                            "region": TEXT,
+                            "in_flight": _list(TEXT),
+                            "flagged_months": _list(TEXT),
+                            "months": _list(_SITE_MONTH),
+                        },
+                        optional={"kind": TEXT, "projects": _list(_SITE_PROJECT)},
                     )
                 ),
             }
