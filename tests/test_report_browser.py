@@ -258,13 +258,15 @@ def test_the_board_pack_has_a_sheet_for_each_region_and_three_for_each_project(
         r.project for r in build_grid(loaded.catalog, AS_OF, Filters(include_inactive=True)).rows
     ]
     regions = list(dict.fromkeys(s.region or "(none)" for s in loaded.org.sites))
-    # cover, portfolio summary, a sheet per region, three per project, sites needing attention
-    assert len(pack) == 2 + len(regions) + 3 * len(projects) + 1
+    # cover, portfolio summary, over time and capacity; a sheet per region, three per
+    # project; the sites that need attention
+    assert len(pack) == 4 + len(regions) + 3 * len(projects) + 1
     heads = [" ".join(page.split()[:6]) for page in pack]
     assert "board pack" in pack[0] and "Portfolio summary" in heads[1]
-    for n, region in enumerate(regions, 2):
+    assert heads[2].startswith("Portfolio over time") and heads[3].startswith("Capacity")
+    for n, region in enumerate(regions, 4):
         assert heads[n].startswith(f"Status Tracker: {region}"), heads[n]
-    first = 2 + len(regions)
+    first = 4 + len(regions)
     for n, project in enumerate(projects):
         assert heads[first + 3 * n].startswith(f"{project}:"), heads[first + 3 * n]
         assert heads[first + 3 * n + 1].startswith(f"{project}: sites")

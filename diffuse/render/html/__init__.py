@@ -19,8 +19,10 @@ from diffuse.errors import DiffuseError
 from diffuse.escape import clean
 from diffuse.models import Project
 from diffuse.render.html import pages
+from diffuse.render.html.overtime import capacity_values
 from diffuse.render.html.pack import chromium, pack_date, pack_values, print_pdf
-from diffuse.reports.portfolio import Portfolio, dated, portfolio
+from diffuse.reports.capacity import site_capacity
+from diffuse.reports.portfolio import Portfolio, dated, portfolio, portfolio_over_time
 from diffuse.rules.load import Loaded
 
 HERE = Path(__file__).parent
@@ -49,12 +51,13 @@ def _shown(value: object) -> object:
 
 def site_pages(loaded: Loaded, as_of: date) -> list[pages.Page]:
     _, projects, built = _core(loaded, as_of)
+    capacity = site_capacity(loaded.catalog, as_of)
     return [
         *built,
         pages.catalogue_page(loaded),
         pages.risks_page(loaded),
-        pages.sites_page(loaded, as_of),
-        *pages.site_pages(loaded, projects, as_of),
+        pages.sites_page(loaded, as_of, capacity),
+        *pages.site_pages(loaded, projects, as_of, capacity),
     ]
 
 
@@ -66,7 +69,7 @@ def _core(loaded: Loaded, as_of: date) -> tuple[Portfolio, list[Project], list[p
     projects = [dated(loaded.catalog, p, as_of) for p in sorted(rows)]
     built = [
         pages.index_page(summary, loaded.org),
-        pages.portfolio_page(summary),
+        pages.portfolio_page(summary, portfolio_over_time(loaded.catalog, as_of)),
         *(pages.project_page(loaded, p, rows[p.id], as_of) for p in projects),
     ]
     return summary, projects, built
@@ -78,6 +81,7 @@ def write_pdf(loaded: Loaded, as_of: date, out: Path) -> int:
     summary, _, built = _core(loaded, as_of)
     tracker, summary_page, *project_pages = built
     values = pack_values(summary, tracker, summary_page, project_pages)
+    values["capacity"] = capacity_values(site_capacity(loaded.catalog, as_of))
     html = (
         _environment()
         .get_template("pack.html.j2")

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -15,12 +14,13 @@ from diffuse.frameworks.dissemination import EVIDENCE, plan_warnings
 from diffuse.models import Organisation, Project, Site
 from diffuse.render import HEALTH_SYMBOL, STATUS_SYMBOL, health_label
 from diffuse.render.html.charts import Figure, chart_events, curve_figure, metric_figure
+from diffuse.render.html.overtime import barrier_age, capacity_values, over_time_values
 from diffuse.reports import catalogue, risks
-from diffuse.reports.barriers import barriers_listed
+from diffuse.reports.capacity import Capacity, barrier
 from diffuse.reports.checklist import checklist
 from diffuse.reports.grid import Cell, Row
 from diffuse.reports.measures import ChartOptions, SeriesChart, project_charts
-from diffuse.reports.portfolio import REPORTED_AVERAGE_MONTHS, Portfolio
+from diffuse.reports.portfolio import REPORTED_AVERAGE_MONTHS, Portfolio, PortfolioOverTime
 from diffuse.reports.reviews import practice_review
 from diffuse.reports.scorecard import build_scorecard
 from diffuse.reports.trend import adoption_trend
@@ -131,7 +131,7 @@ def index_page(portfolio: Portfolio, org: Organisation) -> Page:
     return Page("index.html", "index.html.j2", "Status Tracker", values)
 
 
-def portfolio_page(portfolio: Portfolio) -> Page:
+def portfolio_page(portfolio: Portfolio, over: PortfolioOverTime) -> Page:
     counts = [
         (HEALTH_SYMBOL[h][0], h.value.replace("-", " "), h.value, portfolio.by_health[h.value])
         for h in Health
@@ -142,6 +142,7 @@ def portfolio_page(portfolio: Portfolio) -> Page:
         "target_months": portfolio.grid.target_months,
         "reported_months": REPORTED_AVERAGE_MONTHS,
         "reviews": portfolio.reviews,
+        **over_time_values(over),
     }
     return Page("portfolio.html", "portfolio.html.j2", "Portfolio summary", values)
 
@@ -262,7 +263,7 @@ def risks_page(loaded: Loaded) -> Page:
     return Page("risks.html", "risks.html.j2", "Portfolio risks", values)
 
 
-def sites_page(loaded: Loaded, as_of: date) -> Page:
+def sites_page(loaded: Loaded, as_of: date, capacity: Capacity) -> Page:
     card = build_scorecard(loaded.catalog, as_of)
     org = loaded.org
     scores = [
@@ -287,14 +288,16 @@ def sites_page(loaded: Loaded, as_of: date) -> Page:
         ),
         key=lambda r: (r.due, r.practice),
     )
-    values = {"scores": scores, "calendar": calendar}
+    values = {"scores": scores, "calendar": calendar, **capacity_values(capacity)}
     return Page("sites.html", "sites.html.j2", "Site scorecards and review calendar", values)
 
 
-def site_pages(loaded: Loaded, projects: list[Project], as_of: date) -> list[Page]:
+def site_pages(
+    loaded: Loaded, projects: list[Project], as_of: date, capacity: Capacity
+) -> list[Page]:
     """A page per site: every project that has it in scope, then those that left it out."""
     org, names = loaded.org, Names(loaded.org)
-    listed = {p.id: barriers_listed(_path(loaded, p.id), p) for p in projects}
+    loads = {load.site: load for load in capacity.sites}
     pages = []
     for site in org.sites:
         taking: list[dict[str, Any]] = []
@@ -310,17 +313,19 @@ def site_pages(loaded: Loaded, projects: list[Project], as_of: date) -> list[Pag
                 if state.status is SiteStatus.NOT_APPLICABLE
                 else health_label(state.health),
                 "barriers": [
-                    {"text": b.text, "age": b.age(as_of)}
-                    for b in listed[project.id].get(site.id, [])
+                    {"text": b.text, "age": barrier_age(b.since, b.source, b.days_open)}
+                    for b in (barrier(project, site.id, state, t, as_of) for t in state.barriers)
                 ],
             }
             (taking if in_scope(state, members) else left_out).append(entry)
-        values = {"site": site, "taking": taking, "left_out": left_out, "names": names}
+        load = loads.get(site.id)
+        values = {
+            "site": site,
+            "taking": taking,
+            "left_out": left_out,
+            "names": names,
+            **capacity_values(replace(capacity, sites=[load] if load else [])),
+        }
         title = f"{site.name} ({site.id})"
         pages.append(Page(site_file(site.id), "site.html.j2", title, values))
     return pages
-
-
-def _path(loaded: Loaded, project_id: str) -> Path | None:
-    doc = loaded.catalog.sources.get(f"project/{project_id}")
-    return doc.path if doc is not None else None

@@ -239,3 +239,89 @@ def adoption_chart(
             )
     body.append(f'<polyline class="series" points="{" ".join(coords)}"/>')
     return _frame(title, desc, ident, body)
+
+
+def month_chart(ident: str, title: str, desc: str, months: Sequence[tuple[str, int, int]]) -> str:
+    """Columns of site rows live per month under a stepped line of the rows in scope."""
+    if not months:
+        return _frame(title, desc, ident, [])
+    top = max(max(n for _, _, n in months), 1)
+    count = len(months)
+    slot = (WIDTH - RIGHT - LEFT - 8) / count
+
+    def x(index: float) -> float:
+        return LEFT + 4 + index * slot
+
+    def y(value: float) -> float:
+        return _scale(value, 0, top, HEIGHT - BOTTOM, TOP)
+
+    step = max(1, -(-count // 6))
+    body = _axis(0, top, [(x(i + 0.5), months[i][0]) for i in range(0, count, step)])
+    scope = []
+    for i, (label, live, in_scope) in enumerate(months):
+        body.append(
+            f'<rect class="bar" x="{x(i) + 1:.1f}" y="{y(live):.1f}" width="{slot - 2:.1f}" '
+            f'height="{y(0) - y(live):.1f}"><title>{escape(label)}: {live} of {in_scope} '
+            "live</title></rect>"
+        )
+        scope += [f"{x(i):.1f},{y(in_scope):.1f}", f"{x(i + 1):.1f},{y(in_scope):.1f}"]
+    body.append(f'<polyline class="plan" points="{" ".join(scope)}"/>')
+    last = months[-1]
+    body.append(
+        f'<text class="label" x="{WIDTH - RIGHT + 4}" y="{y(last[2]):.1f}" '
+        f'dominant-baseline="middle">in scope {last[2]}</text>'
+    )
+    return _frame(title, desc, ident, body)
+
+
+def duration_chart(
+    ident: str,
+    title: str,
+    desc: str,
+    bars: Sequence[tuple[str, float | None, bool]],
+    target: float,
+    average: float,
+) -> str:
+    """Horizontal bars of months per item (hollow: forecast), with the target and the
+    average as labelled vertical lines."""
+    height = TOP + BOTTOM + 18 * max(len(bars), 1)
+    longest = max([average, target, *(m for _, m, _ in bars if m is not None)]) * 1.05
+    left = 190
+
+    def x(months: float) -> float:
+        return _scale(months, 0, longest, left, WIDTH - RIGHT)
+
+    body = [
+        f'<line class="axis" x1="{left}" y1="{TOP}" x2="{left}" y2="{height - BOTTOM}"/>',
+        f'<line class="axis" x1="{left}" y1="{height - BOTTOM}" x2="{WIDTH - RIGHT}" '
+        f'y2="{height - BOTTOM}"/>',
+    ]
+    for n, (name, months, actual) in enumerate(bars):
+        top = TOP + 18 * n + 3
+        body.append(
+            f'<text class="tick" x="{left - 6}" y="{top + 6:.1f}" text-anchor="end" '
+            f'dominant-baseline="middle">{escape(name)}</text>'
+        )
+        if months is None:
+            body.append(
+                f'<text class="label" x="{left + 4}" y="{top + 6:.1f}" '
+                'dominant-baseline="middle">no forecast</text>'
+            )
+            continue
+        kind = "bar" if actual else "bar forecast-bar"
+        said = "took" if actual else "forecast"
+        body.append(
+            f'<rect class="{kind}" x="{left}" y="{top:.1f}" width="{x(months) - left:.1f}" '
+            f'height="12"><title>{escape(name)}: {said} {months:.1f} months</title></rect>'
+            f'<text class="label" x="{x(months) + 4:.1f}" y="{top + 6:.1f}" '
+            f'dominant-baseline="middle">{months:.1f}{"" if actual else " (forecast)"}</text>'
+        )
+    for kind, value, word in (("target", target, "target"), ("due", average, "average")):
+        body.append(
+            f'<line class="{kind}" data-value="{value:g}" x1="{x(value):.1f}" y1="{TOP}" '
+            f'x2="{x(value):.1f}" y2="{height - BOTTOM}"/><text class="tick" '
+            f'x="{x(value):.1f}" y="{height - BOTTOM + 14}" text-anchor="middle">'
+            f"{word} {value:g} mo</text>"
+        )
+    text = _frame(title, desc, ident, body)
+    return text.replace(f'viewBox="0 0 {WIDTH} {HEIGHT}"', f'viewBox="0 0 {WIDTH} {height}"', 1)
