@@ -162,3 +162,45 @@ def test_the_pdf_needs_chromium_and_names_the_package(
     neither = run("report", "--as-of", AS_OF, cwd=tracker)
     assert neither.exit_code == 2
     assert "--out" in neither.stderr and "--pdf" in neither.stderr
+
+
+def test_a_month_over_the_capacity_limit_is_marked_by_symbol_and_word(
+    run: Run, tracker: Path, tmp_path: Path
+) -> None:
+    project = tracker / "projects" / "hh-spread.yaml"
+    text = project.read_text().replace(
+        "    barriers: [gel dispensers on back order]\n",
+        "    barriers: [gel dispensers on back order]\n    go_live_planned: 2026-12-10\n",
+    )
+    project.write_text(text)
+    (tracker / "projects" / "hh-again.yaml").write_text(
+        text.replace("id: hh-spread", "id: hh-again").replace("2026-12-10", "2026-12-20")
+    )
+    org = tracker / "organisation.yaml"
+    org.write_text(
+        org.read_text().replace(
+            "  target_months: 6\n", "  target_months: 6\n  max_golives_per_month: 1\n"
+        )
+    )
+    out = tmp_path / "site"
+    assert run("report", "--out", str(out), "--as-of", AS_OF, cwd=tracker).exit_code == 0
+    for page in ("sites.html", "site-nst.html"):
+        html = (out / page).read_text()
+        cell = re.search(r'<td class="load over" title="([^"]*)">⚠ 2<span class="sr">([^<]*)', html)
+        assert cell, page
+        assert cell.group(1).startswith("December 2026: 2 go-lives, over the limit")
+        assert "hh-again 2026-12-20 (planned)" in cell.group(1)
+        assert cell.group(2) == "2 go-lives, over the limit"
+    assert '<td class="load over"' not in (out / "site-nor.html").read_text()
+
+
+def test_the_portfolio_page_shows_time_to_full_diffusion_against_target_and_average(
+    run: Run, tracker: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    assert run("report", "--out", str(out), "--as-of", AS_OF, cwd=tracker).exit_code == 0
+    page = (out / "portfolio.html").read_text()
+    assert "The model's target is 6 months; its reported average, 18." in page
+    assert re.search(r'<th scope="row">hh-spread</th><td>2026-02-01</td>', page)
+    assert "Projects started and closed, by quarter" in page
+    assert '<th scope="row">2026-Q1</th><td>1: hh-spread</td>' in page
