@@ -186,7 +186,7 @@ def test_a_month_over_the_capacity_limit_is_marked_by_symbol_and_word(
     assert run("report", "--out", str(out), "--as-of", AS_OF, cwd=tracker).exit_code == 0
     for page in ("sites.html", "site-nst.html"):
         html = (out / page).read_text()
-        cell = re.search(r'<td class="load over" title="([^"]*)">⚠ 2<span class="sr">([^<]*)', html)
+        cell = re.search(r'<td class="load over" title="([^"]*)">▲ 2<span class="sr">([^<]*)', html)
         assert cell, page
         assert cell.group(1).startswith("December 2026: 2 go-lives, over the limit")
         assert "hh-again 2026-12-20 (planned)" in cell.group(1)

@@ -10,11 +10,10 @@ from typing import Any
 
 from markupsafe import Markup
 
+from diffuse.render.capacity import OVER
 from diffuse.render.html import svg
 from diffuse.reports.capacity import Capacity, SiteLoad, SiteMonth
 from diffuse.reports.portfolio import PortfolioOverTime, ProjectTime
-
-OVER = "⚠"  # a month with more go-lives than the organisation allows
 
 
 def over_time_values(over: PortfolioOverTime) -> dict[str, Any]:
