@@ -159,6 +159,9 @@ def test_the_pdf_needs_chromium_and_names_the_package(
     assert result.exit_code == 1
     assert "'chromium' package" in result.stderr
     assert not pdf.exists()
+    folder = run("report", "--pdf", str(tmp_path), "--as-of", AS_OF, cwd=tracker)
+    assert folder.exit_code == 1
+    assert f"{tmp_path}: is a folder" in folder.stderr
     neither = run("report", "--as-of", AS_OF, cwd=tracker)
     assert neither.exit_code == 2
     assert "--out" in neither.stderr and "--pdf" in neither.stderr

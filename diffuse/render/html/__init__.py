@@ -77,6 +77,8 @@ def _core(loaded: Loaded, as_of: date) -> tuple[Portfolio, list[Project], list[p
 
 def write_pdf(loaded: Loaded, as_of: date, out: Path) -> int:
     """Print the board pack to `out`; returns the number of projects in it."""
+    if out.is_dir():
+        raise DiffuseError(f"{out}: is a folder; give the PDF file to write, e.g. {out}/pack.pdf")
     chromium()  # before any work: a missing browser is the likeliest failure
     summary, _, built = _core(loaded, as_of)
     tracker, summary_page, *project_pages = built
