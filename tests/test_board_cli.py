@@ -51,8 +51,10 @@ def test_portfolio_text(tracker: Path, run: Run) -> None:
     assert result.exit_code == 0, result.stderr
     lines = result.lines
     assert lines[0] == "Portfolio over time as of 2026-11-22"
-    assert "no project has every site live yet; target 6 months" in lines[1]
-    assert "reported average 18 months" in lines[1]
+    assert lines[1] == (
+        "Time to every site live: no project finished yet; target 6 months; "
+        "reported average 18 months"
+    )
     row = next(line for line in lines if line.startswith("hh-spread"))
     assert row.split() == ["hh-spread", "plan", "2026-02-01", "no", "forecast", "1/3", "-", "-"]
     assert next(line for line in lines if line.startswith("2026-03")).split() == [
@@ -143,7 +145,7 @@ def test_portfolio_shows_a_finished_project_against_its_target(tracker: Path, ru
         "under",
         "9",
     ]
-    assert "median 7.9 months over 1 finished project(s)" in result.lines[1]
+    assert "median 7.9 months (1 finished project(s))" in result.lines[1]
     assert next(line for line in result.lines if line.startswith("2026-Q2")).split()[-2:] == [
         "1",
         "(done)",
@@ -361,3 +363,43 @@ def test_text_from_files_is_escaped(tracker: Path, run: Run) -> None:
     sheet = run("sites", "nst", "--as-of", AS_OF, "--format", "csv", cwd=tracker)
     [row] = list(csv.DictReader(io.StringIO(sheet.stdout)))
     assert row["barriers"].startswith("'=HYPERLINK")
+
+
+def test_another_spelling_of_the_limit_is_an_error_not_a_silent_default(
+    tracker: Path, run: Run
+) -> None:
+    path = tracker / "organisation.yaml"
+    path.write_text(
+        path.read_text().replace(
+            "  target_months: 6\n", "  target_months: 6\n  max-golives-per-month: 5\n"
+        )
+    )
+    result = run("validate", cwd=tracker)
+    assert result.exit_code == 1
+    assert "organisation.yaml:5:3: error[unknown-field]" in result.stdout
+    # The limit written as text is read as the number it says.
+    path.write_text(
+        path.read_text().replace("  max-golives-per-month: 5\n", "  max_golives_per_month: '3'\n")
+    )
+    assert run("validate", cwd=tracker).exit_code == 0
+    assert _json(run, tracker, "sites")["limit"] == 3
+
+
+def test_a_site_excepted_by_oversight_is_not_counted(tracker: Path, run: Run) -> None:
+    _busy(tracker)
+    path = tracker / "projects" / "two.yaml"
+    path.write_text(
+        path.read_text().replace(
+            "  nst: {status: planning, go_live_planned: 2027-01-11}\n",
+            "  nst:\n    status: planning\n    go_live_planned: 2027-01-11\n"
+            "    exception: {reason: clinic closes in 2027, approved_by: ada, date: 2026-11-01}\n",
+        )
+    )
+    data = _json(run, tracker, "sites")
+    nst = next(s for s in data["sites"] if s["site"] == "nst")  # type: ignore[union-attr,index]
+    assert nst["in_flight"] == ["hh-spread", "three"]
+    assert nst["flagged_months"] == []
+    # Before the exception was approved, the site still counted.
+    earlier = run("sites", "--as-of", "2026-10-15", "--format", "json", cwd=tracker)
+    nst = next(s for s in json.loads(earlier.stdout)["sites"] if s["site"] == "nst")
+    assert nst["in_flight"] == ["hh-spread", "three", "two"]

@@ -55,13 +55,13 @@ def _headline(over: PortfolioOverTime) -> str:
     done = [p for p in over.projects if p.actual and p.months is not None]
     median = over.median_actual_months
     actual = (
-        f"median {median:g} months over {len(done)} finished project(s)"
+        f"median {median:g} months ({len(done)} finished project(s))"
         if median is not None
-        else "no project has every site live yet"
+        else "no project finished yet"
     )
     return (
-        f"Time to every in-scope site live: {actual}; target {over.target_months} months, "
-        f"the model's reported average {over.reported_average_months} months"
+        f"Time to every site live: {actual}; target {over.target_months} months; "
+        f"reported average {over.reported_average_months} months"
     )
 
 
