@@ -23,7 +23,7 @@ AS_OF = "2026-11-22"
 SHOTS = {
     "report-index.png": ("index.html", "1280,760"),
     "report-project.png": ("project-readmissions-rollout.html", "1000,1500"),
-    "report-site.png": ("site-ivh.html", "1280,900"),
+    "report-site.png": ("site-wpk.html", "1280,1500"),
 }
 PACK_SHOT = "report-pack.png"
 PACK_PAGE_TEXT = "Status Tracker: Metro"  # the page of the pack shown in the README
