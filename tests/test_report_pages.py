@@ -194,6 +194,8 @@ def test_a_month_over_the_capacity_limit_is_marked_by_symbol_and_word(
         assert cell.group(1).startswith("December 2026: 2 go-lives, over the limit")
         assert "hh-again 2026-12-20 (planned)" in cell.group(1)
         assert cell.group(2) == "2 go-lives, over the limit"
+    listed = "<li>December 2026: 2 go-lives, over the limit: hh-spread 2026-12-10 (planned)"
+    assert listed in (out / "site-nst.html").read_text()
     assert '<td class="load over"' not in (out / "site-nor.html").read_text()
 
 
