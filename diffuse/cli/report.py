@@ -42,7 +42,7 @@ def report(
         typer.Option(
             "--pdf",
             metavar="FILE",
-            help="Also print the board pack to FILE, through headless Chromium "
+            help="Print the board pack to FILE through headless Chromium "
             "(Debian package 'chromium'), e.g. --pdf board-pack.pdf.",
         ),
     ] = None,
@@ -51,16 +51,17 @@ def report(
 ) -> None:
     """Write the tracker as a static HTML site for leadership, or a PDF board pack.
 
-    The Status Tracker (with days since approval and the forecast), a portfolio summary, a
-    page per project (timeline, checklist, risk heat map, sites, dissemination plan,
-    adoption curve, control charts), a page per site, the practice catalogue with search,
-    portfolio risks, site scorecards and the review calendar. No server and nothing from
+    The Status Tracker (with days since approval and the forecast), a portfolio summary
+    and the portfolio over time, a page per project (timeline, checklist, risk heat map,
+    sites, dissemination plan, adoption curve, control charts), a page per site, the
+    practice catalogue with search, portfolio risks, site scorecards with the capacity
+    heat map, and the review calendar. No server and nothing from
     the network: open DIR/index.html, or publish DIR. DIR is replaced whole. Every page
     prints on A4 landscape without menus or scrollbars.
 
     --pdf FILE prints one document for the meeting: a cover, the portfolio summary, the
-    Status Tracker region by region, three pages per project and the sites that need
-    attention. Give --out, --pdf or both.
+    portfolio over time, capacity for change, the Status Tracker region by region, three
+    pages per project and the sites that need attention. Give --out, --pdf or both.
 
     \b
     Example: diffuse report --out site --as-of 2026-11-22
