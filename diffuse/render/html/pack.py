@@ -36,7 +36,7 @@ FLAGS = (
 )
 TIMEOUT_SECONDS = 300
 TOP_RISKS = 3
-ATTENTION_ROWS = 20  # rows that fit the sheet, most pressing first
+ATTENTION_ROWS = 28  # rows that fit the sheet on one line each, most pressing first
 BARRIER_CHARS = 60
 ORDER = {Health.OFF_TRACK: 0, Health.AT_RISK: 1, Health.ON_TRACK: 2}
 
