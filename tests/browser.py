@@ -116,6 +116,24 @@ class Browser:
         while not any(e["method"] == "Page.loadEventFired" for e in self.events):
             self._receive()
 
+    def click(self, selector: str) -> None:
+        """Click the first element matching `selector` and wait for the page it opens."""
+        self.events.clear()
+        self.errors.clear()
+        self.eval(f"document.querySelector({json.dumps(selector)}).click()")
+        while not any(e["method"] == "Page.loadEventFired" for e in self.events):
+            self._receive()
+
+    def print_media(self, width: int, height: int) -> None:
+        """Lay pages out as printed on paper whose printable area is width x height CSS px."""
+        metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}
+        self.send("Emulation.setDeviceMetricsOverride", metrics, session=True)
+        self.send("Emulation.setEmulatedMedia", {"media": "print"}, session=True)
+
+    def screen_media(self) -> None:
+        self.send("Emulation.setEmulatedMedia", {"media": ""}, session=True)
+        self.send("Emulation.clearDeviceMetricsOverride", session=True)
+
     def eval(self, expression: str) -> Any:
         reply = self.send(
             "Runtime.evaluate",

@@ -31,7 +31,7 @@ def test_report_writes_every_page(run: Run, tracker: Path, tmp_path: Path) -> No
     out = tmp_path / "site"
     result = run("report", "--out", str(out), "--as-of", AS_OF, cwd=tracker)
     assert result.exit_code == 0, result.stderr
-    assert result.lines == [f"wrote 6 pages to {out}"]
+    assert result.lines == [f"wrote 10 pages to {out}"]
     names = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
     assert names == [
         "catalogue.html",
@@ -40,6 +40,10 @@ def test_report_writes_every_page(run: Run, tracker: Path, tmp_path: Path) -> No
         "project-hh-spread.html",
         "report.js",
         "risks.html",
+        "site-nor.html",
+        "site-nst.html",
+        "site-sea.html",
+        "site-sou.html",
         "sites.html",
         "style.css",
     ]

@@ -65,3 +65,13 @@ def test_an_adoption_curve_steps_up_at_each_go_live() -> None:
 def test_no_points_draws_an_empty_frame() -> None:
     svg = _parse(control_chart("e", "empty", "no values", [], [], [], []))
     assert svg.find("s:polyline", NS) is None
+
+
+def test_the_value_axis_stays_within_the_metrics_bounds() -> None:
+    marks = [Mark(2.0, False, False, "a"), Mark(99.0, False, False, "b")]
+    lines = [Line("lcl", -4.2, 0, 1, "LCL -4.2%"), Line("ucl", 105.0, 0, 1, "UCL 105%")]
+    svg = _parse(control_chart("b", "t", "d", marks, lines, [], ["d1", "d2"], bounds=(0, 100)))
+    ticks = [t.text or "" for t in svg.findall("s:text[@class='tick']", NS)]
+    assert ticks[:3] == ["0", "50", "100"]
+    ys = [float(el.get("y1", "0")) for el in svg.iter(f"{{{NS['s']}}}line") if el.get("data-value")]
+    assert all(16 <= y <= 240 - 32 for y in ys)  # drawn at the edge, not off the plot

@@ -69,7 +69,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "codeowners": ("pr", "Write a CODEOWNERS file naming each file's approvers."),
     "history": ("pr", "Show the life of a practice or project from git, newest first."),
     "schema": ("pr", "Write JSON Schema files for editors: organisation, practice and project."),
-    "report": ("report", "Write the tracker as a static HTML site for leadership."),
+    "report": (
+        "report",
+        "Write the tracker as a static HTML site for leadership, or a PDF board pack.",
+    ),
     "search": ("report", "Find practices whose text holds every word of QUERY."),
     "risks": ("report", "List every open risk of the active projects, highest score first."),
     "export": ("report", "Write the tracker to a file other tools read."),

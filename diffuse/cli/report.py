@@ -34,26 +34,51 @@ app.add_typer(export_app, name="export")
 @app.command()
 def report(
     out: Annotated[
-        Path, typer.Option("--out", metavar="DIR", help="Folder to write the site into.")
-    ],
+        Path | None,
+        typer.Option("--out", metavar="DIR", help="Folder to write the site into."),
+    ] = None,
+    pdf: Annotated[
+        Path | None,
+        typer.Option(
+            "--pdf",
+            metavar="FILE",
+            help="Print the board pack to FILE through headless Chromium "
+            "(Debian package 'chromium'), e.g. --pdf board-pack.pdf.",
+        ),
+    ] = None,
     as_of: AsOfOpt = None,
     root: RootOpt = None,
 ) -> None:
-    """Write the tracker as a static HTML site for leadership.
+    """Write the tracker as a static HTML site for leadership, or a PDF board pack.
 
-    The Status Tracker, a portfolio summary, a page per project (timeline, checklist,
-    risk heat map, sites, adoption curve, control charts), the practice catalogue with
-    search, portfolio risks, site scorecards and the review calendar. No server and
-    nothing from the network: open DIR/index.html, or publish DIR. DIR is replaced whole.
+    The Status Tracker (with days since approval and the forecast), a portfolio summary
+    and the portfolio over time, a page per project (timeline, checklist, risk heat map,
+    sites, dissemination plan, adoption curve, control charts), a page per site, the
+    practice catalogue with search, portfolio risks, site scorecards with the capacity
+    heat map, and the review calendar. No server and nothing from
+    the network: open DIR/index.html, or publish DIR. DIR is replaced whole. Every page
+    prints on A4 landscape without menus or scrollbars.
+
+    --pdf FILE prints one document for the meeting: a cover, the portfolio summary, the
+    portfolio over time, capacity for change, the Status Tracker region by region, three
+    pages per project and the sites that need attention. Give --out, --pdf or both.
 
     \b
-    Example: diffuse report --out site --as-of 2026-11-22"""
-    from diffuse.render.html import write_report
+    Example: diffuse report --out site --as-of 2026-11-22
+    Example: diffuse report --pdf board-pack.pdf --as-of 2026-11-22"""
+    from diffuse.render.html import write_pdf, write_report
     from diffuse.rules.load import load_tracker
 
+    if out is None and pdf is None:
+        raise typer.BadParameter("give --out DIR, --pdf FILE or both", param_hint="--out")
+    day = parse_day(as_of, "--as-of")
     loaded = load_tracker(tracker_root(root))
-    count = write_report(loaded, parse_day(as_of, "--as-of"), out)
-    typer.echo(f"wrote {count} pages to {out}")
+    if out is not None:
+        count = write_report(loaded, day, out)
+        typer.echo(f"wrote {count} pages to {out}")
+    if pdf is not None:
+        projects = write_pdf(loaded, day, pdf)
+        typer.echo(f"wrote the board pack of {projects} projects to {pdf}")
     warn_problems(loaded.problems)
 
 

@@ -123,6 +123,9 @@ class Settings(Base):
         description="--as-of reads what carries no date from the last commit dated by then",
     )
     signed_approvals: bool = False  # `diffuse check --verify-signoff` also runs verify-commit
+    min_points_for_limits: int = Field(
+        default=12, ge=2, le=100, description="points a chart part needs for control limits"
+    )
 
 
 class Organisation(Base):

@@ -17,9 +17,13 @@ from markupsafe import Markup
 
 from diffuse.errors import DiffuseError
 from diffuse.escape import clean
+from diffuse.models import Project
 from diffuse.render.html import pages
+from diffuse.render.html.overtime import capacity_values
+from diffuse.render.html.pack import chromium, pack_date, pack_values, print_pdf
 from diffuse.reports.asof import tracker_on
-from diffuse.reports.portfolio import dated, portfolio
+from diffuse.reports.capacity import site_capacity
+from diffuse.reports.portfolio import Portfolio, dated, portfolio, portfolio_over_time
 from diffuse.rules.load import Loaded
 
 HERE = Path(__file__).parent
@@ -49,17 +53,55 @@ def _shown(value: object) -> object:
 def site_pages(loaded: Loaded, as_of: date) -> list[pages.Page]:
     # The tracker as it stood on the day: no chart point, risk or update recorded later.
     loaded = tracker_on(loaded, as_of)
+    _, projects, built = _core(loaded, as_of)
+    capacity = site_capacity(loaded.catalog, as_of)
+    return [
+        *built,
+        pages.catalogue_page(loaded),
+        pages.risks_page(loaded),
+        pages.sites_page(loaded, as_of, capacity),
+        *pages.site_pages(loaded, projects, as_of, capacity),
+    ]
+
+
+def _core(loaded: Loaded, as_of: date) -> tuple[Portfolio, list[Project], list[pages.Page]]:
+    """The portfolio, the projects as dated on `as_of`, and the pages the pack shares with
+    the site: the tracker, the portfolio summary and a page per project."""
     summary = portfolio(loaded.catalog, as_of)
     rows = {row.project: row for row in summary.grid.rows}
     projects = [dated(loaded.catalog, p, as_of) for p in sorted(rows)]
-    return [
+    built = [
         pages.index_page(summary, loaded.org),
-        pages.portfolio_page(summary),
+        pages.portfolio_page(summary, portfolio_over_time(loaded.catalog, as_of)),
         *(pages.project_page(loaded, p, rows[p.id], as_of) for p in projects),
-        pages.catalogue_page(loaded),
-        pages.risks_page(loaded),
-        pages.sites_page(loaded, as_of),
     ]
+    return summary, projects, built
+
+
+def write_pdf(loaded: Loaded, as_of: date, out: Path) -> int:
+    """Print the board pack to `out`; returns the number of projects in it."""
+    if out.is_dir():
+        raise DiffuseError(f"{out}: is a folder; give the PDF file to write, e.g. {out}/pack.pdf")
+    chromium()  # before any work: a missing browser is the likeliest failure
+    loaded = tracker_on(loaded, as_of)
+    summary, _, built = _core(loaded, as_of)
+    tracker, summary_page, *project_pages = built
+    values = pack_values(summary, tracker, summary_page, project_pages)
+    values["capacity"] = capacity_values(site_capacity(loaded.catalog, as_of))
+    html = (
+        _environment()
+        .get_template("pack.html.j2")
+        .render(
+            **values,
+            title="Board pack",
+            org=loaded.org.name,
+            as_of=as_of.isoformat(),
+            as_of_words=pack_date(as_of),
+            who=pages.Names(loaded.org),
+        )
+    )
+    print_pdf(html, HERE / "static" / "style.css", out)
+    return len(project_pages)
 
 
 def write_report(loaded: Loaded, as_of: date, out: Path) -> int:
@@ -75,6 +117,7 @@ def write_report(loaded: Loaded, as_of: date, out: Path) -> int:
         )
     env = _environment()
     built = site_pages(loaded, as_of)
+    names = pages.Names(loaded.org)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
@@ -90,6 +133,7 @@ def write_report(loaded: Loaded, as_of: date, out: Path) -> int:
                 nav=pages.NAV,
                 org=loaded.org.name,
                 as_of=as_of.isoformat(),
+                who=names,
             )
             (staging / page.file).write_text(html, encoding="utf-8")
         for name in ("style.css", "report.js"):

@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from diffuse.errors import DiffuseError
+from diffuse.escape import clean
+from diffuse.frameworks.dissemination import EVIDENCE, plan_warnings
 from diffuse.models import Organisation, Project, Site
 from diffuse.render import HEALTH_SYMBOL, STATUS_SYMBOL, health_label
-from diffuse.render.html.charts import curve_figure, metric_figure
+from diffuse.render.html.charts import Figure, chart_events, curve_figure, metric_figure
+from diffuse.render.html.overtime import barrier_age, capacity_values, over_time_values
 from diffuse.reports import catalogue, risks
+from diffuse.reports.capacity import Capacity, barrier
 from diffuse.reports.checklist import checklist
 from diffuse.reports.grid import Cell, Row
-from diffuse.reports.measures import ChartOptions, project_charts
-from diffuse.reports.portfolio import REPORTED_AVERAGE_MONTHS, Portfolio
+from diffuse.reports.measures import ChartOptions, SeriesChart, project_charts
+from diffuse.reports.portfolio import REPORTED_AVERAGE_MONTHS, Portfolio, PortfolioOverTime
 from diffuse.reports.reviews import practice_review
 from diffuse.reports.scorecard import build_scorecard
 from diffuse.reports.trend import adoption_trend
 from diffuse.rules.load import Loaded
-from diffuse.rules.scope import site_state
-from diffuse.vocab import Health, PracticeStatus, SiteStatus
+from diffuse.rules.scope import in_scope, oversight, site_state
+from diffuse.vocab import Health, MetricLevel, PracticeStatus, SiteStatus
 
 NAV = [
     ("index.html", "Status Tracker"),
@@ -40,6 +46,29 @@ class Page:
     values: dict[str, Any]
 
 
+class Names:
+    """People and sites by name, their id on hover: `who("raj-patel")` is
+    `<span title="raj-patel">Raj Patel</span>`, escaped; an unknown id is shown as itself."""
+
+    def __init__(self, org: Organisation) -> None:
+        self.names = {p.id: p.name for p in org.people} | {s.id: s.name for s in org.sites}
+
+    def name(self, ident: str | None) -> str:
+        return self.names.get(ident or "", ident or "-")
+
+    def __call__(self, ident: str | None) -> Markup:
+        if not ident:
+            return Markup("-")
+        name = self.names.get(ident)
+        if name is None:
+            return escape(clean(ident))
+        return Markup('<span class="who" title="{}">{}</span>').format(clean(ident), clean(name))
+
+
+def site_file(site_id: str) -> str:
+    return f"site-{site_id}.html"
+
+
 def _words(cell: Cell) -> str:
     if cell.in_scope == 0:
         return "not applicable"
@@ -50,6 +79,8 @@ def _grid_row(row: Row, sites: list[Site]) -> dict[str, Any]:
     cells = [
         {
             "site": site.id,
+            "name": site.name,
+            "href": f"project-{row.project}.html#site-{site.id}",
             "region": site.region or "(none)",
             "symbol": STATUS_SYMBOL[cell.status][0]
             + (HEALTH_SYMBOL[cell.health][0] if cell.in_scope else ""),
@@ -63,7 +94,20 @@ def _grid_row(row: Row, sites: list[Site]) -> dict[str, Any]:
         "cells": cells,
         "href": f"project-{row.project}.html",
         "health_label": health_label(row.health),
+        "forecast_label": _forecast_label(row),
     }
+
+
+def _forecast_label(row: Row) -> str:
+    """The forecast day, and how it stands against the target, in words."""
+    if row.forecast is None:
+        return "n/a"
+    if row.forecast.done:
+        return "done"
+    late = row.forecast.days_after(row.target)
+    if late is None:
+        return row.forecast.label
+    return f"{row.forecast.label} ({abs(late)} days {'late' if late > 0 else 'early'})"
 
 
 def index_page(portfolio: Portfolio, org: Organisation) -> Page:
@@ -87,7 +131,7 @@ def index_page(portfolio: Portfolio, org: Organisation) -> Page:
     return Page("index.html", "index.html.j2", "Status Tracker", values)
 
 
-def portfolio_page(portfolio: Portfolio) -> Page:
+def portfolio_page(portfolio: Portfolio, over: PortfolioOverTime) -> Page:
     counts = [
         (HEALTH_SYMBOL[h][0], h.value.replace("-", " "), h.value, portfolio.by_health[h.value])
         for h in Health
@@ -98,6 +142,7 @@ def portfolio_page(portfolio: Portfolio) -> Page:
         "target_months": portfolio.grid.target_months,
         "reported_months": REPORTED_AVERAGE_MONTHS,
         "reviews": portfolio.reviews,
+        **over_time_values(over),
     }
     return Page("portfolio.html", "portfolio.html.j2", "Portfolio summary", values)
 
@@ -105,10 +150,12 @@ def portfolio_page(portfolio: Portfolio) -> Page:
 def project_page(loaded: Loaded, project: Project, row: Row, as_of: date) -> Page:
     org, workflow = loaded.org, loaded.catalog.workflow
     lines = risks.project_risks(project)
+    names = Names(org)
     sites = [
         {
             "id": site.id,
             "name": site.name,
+            "href": site_file(site.id),
             "state": (state := site_state(project, site.id)),
             "status_label": f"{STATUS_SYMBOL[state.status][0]} {state.status.value}",
             "health": state.health,
@@ -124,6 +171,13 @@ def project_page(loaded: Loaded, project: Project, row: Row, as_of: date) -> Pag
         trend = None
     curve = curve_figure("curve", project.id, trend)
     drawn = project_charts(project, None, ChartOptions())
+    min_points = org.settings.min_points_for_limits
+    figures = [
+        metric_figure(
+            f"chart-{n}", d, chart_events(project, d, names.names), min_points, names.names
+        )
+        for n, d in enumerate(drawn, 1)
+    ]
     values = {
         "project": project,
         "row": row,
@@ -135,10 +189,49 @@ def project_page(loaded: Loaded, project: Project, row: Row, as_of: date) -> Pag
         "heat": risks.heat_map(lines),
         "sites": sites,
         "curve": curve,
-        "charts": [metric_figure(f"chart-{n}", d) for n, d in enumerate(drawn, 1)],
+        "charts": figures,
+        "key_charts": key_charts(drawn, figures),
+        "dissemination": dissemination(project),
+        "dissemination_warnings": plan_warnings([d.approach for d in project.dissemination]),
     }
     title = f"{project.id}: {project.title}"
     return Page(f"project-{project.id}.html", "project.html.j2", title, values)
+
+
+def key_charts(drawn: list[SeriesChart], figures: list[Figure], most: int = 4) -> list[Figure]:
+    """The charts a board pack shows: per metric its all-sites series, else its longest
+    one; outcome metrics first, then those with the most points."""
+    best: dict[str, tuple[SeriesChart, Figure]] = {}
+    for chart, figure in zip(drawn, figures, strict=True):
+        if chart.result is None:
+            continue
+        held = best.get(chart.metric.id)
+        if held is None or (
+            held[0].series.site is not None
+            and (
+                chart.series.site is None
+                or len(chart.series.measures) > len(held[0].series.measures)
+            )
+        ):
+            best[chart.metric.id] = (chart, figure)
+    order = sorted(
+        best.values(),
+        key=lambda cf: (cf[0].metric.level is not MetricLevel.OUTCOME, -len(cf[0].series.measures)),
+    )
+    return [figure for _, figure in order[:most]]
+
+
+def dissemination(project: Project) -> list[dict[str, Any]]:
+    """The dissemination plan, each approach beside the evidence behind it."""
+    return [
+        {
+            "line": line,
+            "strength": EVIDENCE[line.approach].strength,
+            "finding": EVIDENCE[line.approach].finding,
+            "changes": EVIDENCE[line.approach].changes_practice,
+        }
+        for line in project.dissemination
+    ]
 
 
 def _timeline(project: Project, phases: list[str]) -> list[dict[str, Any]]:
@@ -170,7 +263,7 @@ def risks_page(loaded: Loaded) -> Page:
     return Page("risks.html", "risks.html.j2", "Portfolio risks", values)
 
 
-def sites_page(loaded: Loaded, as_of: date) -> Page:
+def sites_page(loaded: Loaded, as_of: date, capacity: Capacity) -> Page:
     card = build_scorecard(loaded.catalog, as_of)
     org = loaded.org
     scores = [
@@ -195,5 +288,44 @@ def sites_page(loaded: Loaded, as_of: date) -> Page:
         ),
         key=lambda r: (r.due, r.practice),
     )
-    values = {"scores": scores, "calendar": calendar}
+    values = {"scores": scores, "calendar": calendar, **capacity_values(capacity)}
     return Page("sites.html", "sites.html.j2", "Site scorecards and review calendar", values)
+
+
+def site_pages(
+    loaded: Loaded, projects: list[Project], as_of: date, capacity: Capacity
+) -> list[Page]:
+    """A page per site: every project that has it in scope, then those that left it out."""
+    org, names = loaded.org, Names(loaded.org)
+    loads = {load.site: load for load in capacity.sites}
+    pages = []
+    for site in org.sites:
+        taking: list[dict[str, Any]] = []
+        left_out: list[dict[str, Any]] = []
+        for project in projects:
+            members = oversight(org, loaded.catalog.practices.get(project.practice))
+            state = site_state(project, site.id)
+            entry = {
+                "project": project,
+                "state": state,
+                "status_label": f"{STATUS_SYMBOL[state.status][0]} {state.status.value}",
+                "health_label": "–"
+                if state.status is SiteStatus.NOT_APPLICABLE
+                else health_label(state.health),
+                "barriers": [
+                    {"text": b.text, "age": barrier_age(b.since, b.source, b.days_open)}
+                    for b in (barrier(project, site.id, state, t, as_of) for t in state.barriers)
+                ],
+            }
+            (taking if in_scope(state, members) else left_out).append(entry)
+        load = loads.get(site.id)
+        values = {
+            "site": site,
+            "taking": taking,
+            "left_out": left_out,
+            "names": names,
+            **capacity_values(replace(capacity, sites=[load] if load else [])),
+        }
+        title = f"{site.name} ({site.id})"
+        pages.append(Page(site_file(site.id), "site.html.j2", title, values))
+    return pages
