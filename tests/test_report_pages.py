@@ -209,3 +209,27 @@ def test_the_portfolio_page_shows_time_to_full_diffusion_against_target_and_aver
     assert re.search(r'<th scope="row">hh-spread</th><td>2026-02-01</td>', page)
     assert "Projects started and closed, by quarter" in page
     assert '<th scope="row">2026-Q1</th><td>1: hh-spread</td>' in page
+
+
+def test_a_part_with_every_point_excluded_is_drawn_without_a_centre(
+    tracker: Path, run: Run, tmp_path: Path
+) -> None:
+    # Baseline months left out of the chart with a reason: that part has no centre line, and
+    # the page draws its points without one rather than a line at 'nan'.
+    _with_metric(tracker, 14)
+    project = tracker / "projects" / "hh-spread.yaml"
+    text = project.read_text()
+    for month in ("03", "04", "05"):
+        row = f"{{date: 2025-{month}-01, site: nor,"
+        text = text.replace(
+            row, f"{{excluded: audit tool miscounted, date: 2025-{month}-01, site: nor,"
+        )
+    text = text.replace(
+        "    direction: higher\n    target: 90\n",
+        "    direction: higher\n    target: 90\n    parts: [2025-06-01]\n",
+    )
+    project.write_text(text)
+    page = _report(run, tracker, tmp_path / "site")
+    svg = ET.tostring(_chart(page), encoding="unicode")
+    assert not re.search(r"\bnan\b", svg, re.IGNORECASE)
+    assert "median" in svg  # the part with points left is drawn as a run chart

@@ -15,6 +15,7 @@ The display policy a leader can read, applied around `reports.spc` without chang
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -132,7 +133,7 @@ def metric_figure(
 
 def _has_limits(part: PartResult, min_points: int) -> bool:
     counted = sum(not p.excluded for p in part.points)
-    return counted >= min_points and any(p.ucl is not None for p in part.points)
+    return part.has_centre and counted >= min_points and any(p.ucl is not None for p in part.points)
 
 
 def _part_of(drawn: SeriesChart, point: PointResult) -> int:
@@ -144,8 +145,10 @@ def _part_of(drawn: SeriesChart, point: PointResult) -> int:
 
 
 def _median(part: PartResult) -> float:
-    counted = [p.value for p in part.points if not p.excluded] or [p.value for p in part.points]
-    return statistics.median(counted)
+    # A value may be nan where the chart has none (an s chart's one-value subgroup).
+    values = [p.value for p in part.points if not math.isnan(p.value)]
+    counted = [p.value for p in part.points if not p.excluded and not math.isnan(p.value)]
+    return statistics.median(counted or values or [0.0])
 
 
 def _bounds(drawn: SeriesChart) -> tuple[float | None, float | None]:
