@@ -118,6 +118,25 @@ def site_update(
             "approving body; recorded with who and --date).",
         ),
     ] = None,
+    pause: Annotated[
+        str | None,
+        typer.Option(
+            metavar="REASON",
+            help="Pause the work at the site from --date to --until: 'diffuse review' "
+            "then lists it as paused, not stale.",
+        ),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(
+            metavar="DATE",
+            help="The last day of the pause (with --pause, or alone to move its end).",
+        ),
+    ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option("--resume", help="End the pause in force on --date; the clock runs again."),
+    ] = False,
     dry_run: DryRunOpt = False,
     commit: CommitOpt = False,
     by: ByOpt = None,
@@ -127,8 +146,8 @@ def site_update(
     """Update one site's row of a project.
 
     Sets status, health, ADKAR stage, note, go-live dates, local leader, barriers, local
-    adaptations and exceptions to the close gate, stamps 'updated', and logs a note in
-    the project's dated updates, changing only those lines.
+    adaptations, exceptions to the close gate and a pause of the work, stamps 'updated',
+    and logs a note in the project's dated updates, changing only those lines.
 
     \b
     Example:
@@ -137,6 +156,8 @@ def site_update(
       diffuse site hh-spread sou --status not-applicable --reason "No inpatient beds"
       diffuse site hh-spread nst --adaptation "Gel only, no soap" --principle 1
       diffuse site hh-spread nst --refuse-adaptation 1   # as the practice owner
+      diffuse site hh-spread sea --pause "Ward closed for refurbishment" --until 2026-09-30
+      diffuse site hh-spread sea --resume --date 2026-08-15
     """
     from diffuse.edits.site import SiteRequest, update_site
 
@@ -157,6 +178,9 @@ def site_update(
         refuse=refuse_adaptation,
         reason=reason,
         exception=excepted,
+        pause=pause,
+        until=parse_day(until, "--until") if until else None,
+        resume=resume,
     )
     echo_result(update_site(tracker_root(root), request, edit_options(dry_run, commit, by, on)))
 
