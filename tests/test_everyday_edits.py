@@ -76,3 +76,71 @@ def test_pause_dry_run_writes_nothing_and_commit_commits(git_tracker: Path, run:
     assert git(git_tracker, "status", "--porcelain") == ""
     assert "pause reason=staff leave" in git(git_tracker, "log", "-1", "--format=%s")
     assert "# staffing crisis" in (git_tracker / PROJECT).read_text()
+
+
+BLOCK_BARRIERS = (
+    "    barriers:\n"
+    "      # raised at the March huddle\n"
+    "      - gel dispensers on back order   # supplier says May\n"
+    "      - >-\n"
+    "        night staff not yet trained\n"
+    "        on the new audit\n"
+    "      # keep this one until estates reply\n"
+    "      - sinks blocked in bay 3\n"
+)
+
+
+def test_a_block_list_with_comments_keeps_them_through_adds_and_removes(
+    git_tracker: Path, run: Run
+) -> None:
+    path = git_tracker / PROJECT
+    path.write_text(
+        path.read_text().replace("    barriers: [gel dispensers on back order]\n", BLOCK_BARRIERS)
+    )
+    site = ("site", "hh-spread", "nst", "--date", "2026-03-02")
+    lines = edit(git_tracker, run, *site, "--barrier", "no soap at the door")
+    assert lines == ["+      - no soap at the door", "+    updated: 2026-03-02"]
+    text = path.read_text()
+    assert BLOCK_BARRIERS + "      - no soap at the door\n" in text
+    lines = edit(git_tracker, run, *site, "--resolve", "2")
+    assert lines == [
+        "-      - >-",
+        "-        night staff not yet trained",
+        "-        on the new audit",
+    ]
+    text = path.read_text()
+    assert "# raised at the March huddle" in text and "# supplier says May" in text
+    assert "# keep this one until estates reply\n      - sinks blocked in bay 3\n" in text
+    # Removing one and adding another in one run.
+    lines = edit(
+        git_tracker, run, *site, "--resolve", "gel dispensers on back order",
+        "--barrier", "audit app down",
+    )  # fmt: skip
+    assert lines == [
+        "-      - gel dispensers on back order   # supplier says May",
+        "+      - audit app down",
+    ]
+    shown = run("show", "hh-spread", "--format", "json", cwd=git_tracker)
+    assert shown.exit_code == 0, shown.stderr
+    assert "sinks blocked in bay 3" in shown.stdout and "audit app down" in shown.stdout
+
+
+def test_a_block_list_edit_dry_run_and_refusal_leave_it_untouched(
+    git_tracker: Path, run: Run
+) -> None:
+    path = git_tracker / PROJECT
+    path.write_text(
+        path.read_text().replace("    barriers: [gel dispensers on back order]\n", BLOCK_BARRIERS)
+    )
+    git(git_tracker, "commit", "-qam", "Barriers as a block list")
+    before = path.read_bytes()
+    site = ("site", "hh-spread", "nst", "--date", "2026-03-02")
+    result = run(*site, "--resolve", "3", "--dry-run", cwd=git_tracker)
+    assert result.exit_code == 0, result.stderr
+    assert "-      - sinks blocked in bay 3" in result.stdout
+    assert path.read_bytes() == before
+    assert "no barrier '9'" in refused(git_tracker, run, *site, "--resolve", "9")
+    result = run(*site, "--resolve", "3", "--commit", cwd=git_tracker)
+    assert result.exit_code == 0, result.stderr
+    assert git(git_tracker, "status", "--porcelain") == ""
+    assert "# keep this one until estates reply" in path.read_text()
