@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 from conftest import Run, git
-from test_routine_edits import PROJECT, edit, refused
+from test_routine_edits import PRACTICE, PROJECT, edit, refused
 
 
 def _review(run: Run, root: Path, as_of: str) -> dict[str, list[dict[str, str]]]:
@@ -144,3 +144,76 @@ def test_a_block_list_edit_dry_run_and_refusal_leave_it_untouched(
     assert result.exit_code == 0, result.stderr
     assert git(git_tracker, "status", "--porcelain") == ""
     assert "# keep this one until estates reply" in path.read_text()
+
+
+def test_practice_fields_origin_sites_and_a_support_element(git_tracker: Path, run: Run) -> None:
+    path = git_tracker / PRACTICE
+    path.write_text("# Owned by the CPC; edit with diffuse practice.\n" + path.read_text())
+    practice = ("practice", "hand-hygiene", "--date", "2026-03-02")
+    lines = edit(
+        git_tracker, run, *practice, "--title", "Clean hands at the bedside",
+        "--discovery", "alpha-beta", "--decision", "authority", file=PRACTICE,
+    )  # fmt: skip
+    assert lines == [
+        "-title: Hand hygiene at the bedside",
+        "+title: Clean hands at the bedside",
+        "+discovery: alpha-beta",
+        "+decision: authority",
+    ]
+    lines = edit(
+        git_tracker, run, *practice, "--origin-site", "sou", "--origin-site", "nst",
+        "--remove-origin-site", "nor", file=PRACTICE,
+    )  # fmt: skip
+    assert lines == ["-origin_sites: [nor]", "+origin_sites: [sou, nst]"]
+    lines = edit(
+        git_tracker, run, *practice, "--element", "Observation audit plan",
+        "--element-status", "published", "--element-link", "https://intranet/audit",
+        file=PRACTICE,
+    )  # fmt: skip
+    assert lines == [
+        "-support_elements: [{kind: measurement, title: Observation audit plan}]",
+        "+support_elements: [{kind: measurement, title: Observation audit plan, "
+        "status: published, link: https://intranet/audit}]",
+    ]
+    assert path.read_text().startswith("# Owned by the CPC; edit with diffuse practice.\n")
+    shown = run("show", "hand-hygiene", "--format", "json", cwd=git_tracker)
+    assert shown.exit_code == 0, shown.stderr
+    data = json.loads(shown.stdout)
+    assert (data["title"], data["discovery"], data["decision"]) == (
+        "Clean hands at the bedside", "alpha-beta", "authority",
+    )  # fmt: skip
+    assert data["origin_sites"] == ["sou", "nst"]
+    element = data["support_elements"][0]
+    assert (element["status"], element["link"]) == ("published", "https://intranet/audit")
+
+
+def test_practice_field_refusals_leave_the_file_untouched(git_tracker: Path, run: Run) -> None:
+    practice = ("practice", "hand-hygiene", "--date", "2026-03-02")
+    cases = {
+        ("--discovery", "luck"): "--discovery: 'luck' is not one of: internal-collaborative",
+        ("--decision", "vote"): "--decision: 'vote' is not one of: optional",
+        ("--origin-site", "mars"): "no site 'mars' in the organisation",
+        ("--remove-origin-site", "sou"): "'sou' is not an origin site of 'hand-hygiene'",
+        ("--element", "9", "--element-status", "draft"): "no support element '9'",
+        ("--element", "1", "--element-status", "done"): "--element-status: 'done' is not one",
+        ("--element-status", "draft"): "need --element N|TITLE",
+        ("--element", "1"): "--element needs --element-status or --element-link",
+        ("--title", " "): "--title: give a value",
+    }
+    for args, message in cases.items():
+        assert message in refused(git_tracker, run, *practice, *args, file=PRACTICE), args
+
+
+def test_practice_edit_dry_run_and_commit(git_tracker: Path, run: Run) -> None:
+    args = ("practice", "hand-hygiene", "--discovery", "grassroots", "--date", "2026-03-02")
+    before = (git_tracker / PRACTICE).read_bytes()
+    result = run(*args, "--dry-run", cwd=git_tracker)
+    assert result.exit_code == 0, result.stderr
+    assert "+discovery: grassroots" in result.stdout
+    assert (git_tracker / PRACTICE).read_bytes() == before
+    result = run(*args, "--commit", cwd=git_tracker)
+    assert result.exit_code == 0, result.stderr
+    assert git(git_tracker, "status", "--porcelain") == ""
+    assert git(git_tracker, "log", "-1", "--format=%s").strip() == (
+        "hand-hygiene: discovery=grassroots"
+    )
