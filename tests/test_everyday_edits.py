@@ -217,3 +217,83 @@ def test_practice_edit_dry_run_and_commit(git_tracker: Path, run: Run) -> None:
     assert git(git_tracker, "log", "-1", "--format=%s").strip() == (
         "hand-hygiene: discovery=grassroots"
     )
+
+
+NEW_DUTY = (
+    "duty", "hh-spread", "dm-gel-stock", "--add", "--role", "diffusion-manager",
+    "--due", "plan", "--title", "Check gel stock at every site",
+)  # fmt: skip
+
+
+def test_a_custom_duty_is_added_shown_and_judged_by_the_gate(git_tracker: Path, run: Run) -> None:
+    lines = edit(git_tracker, run, *NEW_DUTY, "--date", "2026-03-02")
+    assert lines == [
+        "+custom_duties:",
+        "+  - id: dm-gel-stock",
+        "+    role: diffusion-manager",
+        "+    due: plan",
+        "+    title: Check gel stock at every site",
+    ]
+    assert "# Spread of hand hygiene." in (git_tracker / PROJECT).read_text()
+    assert run("validate", cwd=git_tracker).exit_code == 0
+    shown = run("show", "hh-spread", cwd=git_tracker, env={"COLUMNS": "200"})
+    assert "dm-gel-stock" in shown.stdout and "Check gel stock at every site" in shown.stdout
+    # The gate out of plan waits for it, like any duty due by plan.
+    check = run("advance", "hh-spread", "--dry-run", "--date", "2026-03-03", cwd=git_tracker)
+    assert "dm-gel-stock" in check.stdout + check.stderr
+    # Only a holder of its role marks it done: ada does not hold diffusion-manager; cy does.
+    duty = ("duty", "hh-spread", "dm-gel-stock", "--done", "--date", "2026-03-03")
+    assert "does not hold" in refused(git_tracker, run, *duty, "--by", "ada")
+    lines = edit(git_tracker, run, *duty, "--by", "cy")
+    assert any(line.startswith("+  dm-gel-stock:") for line in lines), lines
+    check = run("advance", "hh-spread", "--dry-run", "--date", "2026-03-04", cwd=git_tracker)
+    assert "dm-gel-stock" not in check.stdout + check.stderr
+
+
+def test_custom_duty_refusals_and_validation(git_tracker: Path, run: Run) -> None:
+    base = ("duty", "hh-spread")
+    cases = {
+        ("sr-proven", "--add", "--role", "diffusion-manager", "--due", "plan", "--title", "x"):
+            "'sr-proven' is already a duty of 'hh-spread'",
+        ("new-one", "--add", "--role", "chef", "--due", "plan", "--title", "x"):
+            "--role: 'chef' is not one of:",
+        ("new-one", "--add", "--role", "diffusion-manager", "--due", "lunch", "--title", "x"):
+            "--due: 'lunch' is not one of:",
+        ("new-one", "--add", "--role", "diffusion-manager", "--due", "initiate",
+         "--title", "x"): "has left that phase",
+        ("New One", "--add", "--role", "diffusion-manager", "--due", "plan", "--title", "x"):
+            "is not an id",
+        ("new-one", "--add", "--role", "diffusion-manager", "--due", "plan"):
+            "--add needs --title",
+    }  # fmt: skip
+    for args, message in cases.items():
+        assert message in refused(git_tracker, run, *base, *args), args
+    # A hand-written duty with an unknown role, a taken id or an unknown phase is reported.
+    path = git_tracker / PROJECT
+    path.write_text(
+        path.read_text()
+        + "custom_duties:\n"
+        + "  - {id: sr-aim, role: diffusion-manager, due: plan, title: x}\n"
+        + "  - {id: dm-extra, role: chef, due: lunch, title: y}\n"
+    )
+    result = run("validate", cwd=git_tracker)
+    assert result.exit_code == 1
+    out = result.stdout + result.stderr
+    assert "custom_duties.0.id: duty 'sr-aim' is already a duty of the workflow" in out
+    assert "custom_duties.1.role: no role 'chef'" in out
+    assert "custom_duties.1.due: no phase 'lunch'" in out
+    assert "projects/hh-spread.yaml:" in out
+
+
+def test_custom_duty_dry_run_and_commit(git_tracker: Path, run: Run) -> None:
+    before = (git_tracker / PROJECT).read_bytes()
+    result = run(*NEW_DUTY, "--date", "2026-03-02", "--dry-run", cwd=git_tracker)
+    assert result.exit_code == 0, result.stderr
+    assert "+  - id: dm-gel-stock" in result.stdout
+    assert (git_tracker / PROJECT).read_bytes() == before
+    result = run(*NEW_DUTY, "--date", "2026-03-02", "--commit", cwd=git_tracker)
+    assert result.exit_code == 0, result.stderr
+    assert git(git_tracker, "status", "--porcelain") == ""
+    assert git(git_tracker, "log", "-1", "--format=%s").strip() == (
+        "hh-spread: duty dm-gel-stock added for diffusion-manager, due by plan"
+    )

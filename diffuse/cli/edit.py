@@ -189,7 +189,8 @@ def site_update(
 def duty(
     project: ProjectArg,
     duty_ids: Annotated[
-        list[str], typer.Argument(metavar="DUTY...", help="Duty ids of the checklist.")
+        list[str],
+        typer.Argument(metavar="DUTY...", help="Duty ids of the checklist (a new one with --add)."),
     ],
     done: Annotated[bool, typer.Option("--done", help="Mark it done on --date.")] = False,
     na: Annotated[
@@ -213,13 +214,34 @@ def duty(
             show_default=False,
         ),
     ] = None,
+    add: Annotated[
+        bool,
+        typer.Option(
+            "--add",
+            help="Add DUTY to this project's checklist (needs --role, --due and --title); "
+            "the gates judge it like the workflow's duties.",
+        ),
+    ] = False,
+    role_: Annotated[
+        str | None,
+        typer.Option("--role", metavar="ROLE", help="With --add: the role whose duty it is."),
+    ] = None,
+    due: Annotated[
+        str | None,
+        typer.Option(
+            metavar="PHASE", help="With --add: the phase that cannot be left until it is done."
+        ),
+    ] = None,
+    title: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="With --add: what the duty is.")
+    ] = None,
     dry_run: DryRunOpt = False,
     commit: CommitOpt = False,
     by: ByOpt = None,
     on: DateOpt = None,
     root: RootOpt = None,
 ) -> None:
-    """Record a checklist duty as done, not applicable, or open again.
+    """Record a checklist duty as done, not applicable, or open again; or add a duty.
 
     Several duties may be given at once; each gets the same record. A duty is done (or
     marked na) by a holder of its role: you, or the holder named by --for.
@@ -229,7 +251,20 @@ def duty(
       diffuse duty hh-spread dm-charter --done --evidence https://intranet/charter
       diffuse duty hh-spread dm-charter --done --for cy   # cy did it; you record it
       diffuse duty hh-spread it-requirements --na --reason "No system changes needed"
+      diffuse duty hh-spread dt-gel-audit --add --role diffusion-team --due execute \\
+        --title "Audit gel stock weekly"
     """
+    if add:
+        from diffuse.edits.customduty import NewDuty, add_duty
+
+        if len(duty_ids) != 1 or done or na or reopen:
+            raise typer.BadParameter("--add takes one new DUTY id, without --done, --na or --open")
+        request_new = NewDuty(project, duty_ids[0], role_, due, title)
+        options = edit_options(dry_run, commit, by, on)
+        echo_result(add_duty(tracker_root(root), request_new, options))
+        return
+    if role_ is not None or due is not None or title is not None:
+        raise typer.BadParameter("--role, --due and --title go with --add")
     from diffuse.edits.checklist import DutyRequest, record_duty
     from diffuse.vocab import DutyStatus
 
