@@ -241,7 +241,7 @@ def duty(
     on: DateOpt = None,
     root: RootOpt = None,
 ) -> None:
-    """Record a checklist duty as done, not applicable, or open again; or add a duty.
+    """Record a checklist duty as done, not applicable or open again, or add one.
 
     Several duties may be given at once; each gets the same record. A duty is done (or
     marked na) by a holder of its role: you, or the holder named by --for.
