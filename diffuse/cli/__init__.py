@@ -28,7 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "show": ("commands", "Print one practice or project in full."),
     "advance": ("commands", "Move a project to its next phase if the gate is met."),
     "site": ("edit", "Update one site's row of a project."),
-    "duty": ("edit", "Record a checklist duty as done, not applicable, or open again."),
+    "duty": ("edit", "Record a checklist duty as done, not applicable or open again, or add one."),
     "role": ("edit", "Assign people to a project role (or --remove them)."),
     "risk": ("edit", "Assess or update one of a project's risks."),
     "project": ("edit", "Set a project's approval date, target or title."),

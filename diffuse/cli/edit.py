@@ -118,6 +118,25 @@ def site_update(
             "approving body; recorded with who and --date).",
         ),
     ] = None,
+    pause: Annotated[
+        str | None,
+        typer.Option(
+            metavar="REASON",
+            help="Pause the work at the site from --date to --until: 'diffuse review' "
+            "then lists it as paused, not stale.",
+        ),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(
+            metavar="DATE",
+            help="The last day of the pause (with --pause, or alone to move its end).",
+        ),
+    ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option("--resume", help="End the pause in force on --date; the clock runs again."),
+    ] = False,
     dry_run: DryRunOpt = False,
     commit: CommitOpt = False,
     by: ByOpt = None,
@@ -127,8 +146,8 @@ def site_update(
     """Update one site's row of a project.
 
     Sets status, health, ADKAR stage, note, go-live dates, local leader, barriers, local
-    adaptations and exceptions to the close gate, stamps 'updated', and logs a note in
-    the project's dated updates, changing only those lines.
+    adaptations, exceptions to the close gate and a pause of the work, stamps 'updated',
+    and logs a note in the project's dated updates, changing only those lines.
 
     \b
     Example:
@@ -137,6 +156,8 @@ def site_update(
       diffuse site hh-spread sou --status not-applicable --reason "No inpatient beds"
       diffuse site hh-spread nst --adaptation "Gel only, no soap" --principle 1
       diffuse site hh-spread nst --refuse-adaptation 1   # as the practice owner
+      diffuse site hh-spread sea --pause "Ward closed for refurbishment" --until 2026-09-30
+      diffuse site hh-spread sea --resume --date 2026-08-15
     """
     from diffuse.edits.site import SiteRequest, update_site
 
@@ -157,6 +178,9 @@ def site_update(
         refuse=refuse_adaptation,
         reason=reason,
         exception=excepted,
+        pause=pause,
+        until=parse_day(until, "--until") if until else None,
+        resume=resume,
     )
     echo_result(update_site(tracker_root(root), request, edit_options(dry_run, commit, by, on)))
 
@@ -165,7 +189,8 @@ def site_update(
 def duty(
     project: ProjectArg,
     duty_ids: Annotated[
-        list[str], typer.Argument(metavar="DUTY...", help="Duty ids of the checklist.")
+        list[str],
+        typer.Argument(metavar="DUTY...", help="Duty ids of the checklist (a new one with --add)."),
     ],
     done: Annotated[bool, typer.Option("--done", help="Mark it done on --date.")] = False,
     na: Annotated[
@@ -189,13 +214,34 @@ def duty(
             show_default=False,
         ),
     ] = None,
+    add: Annotated[
+        bool,
+        typer.Option(
+            "--add",
+            help="Add DUTY to this project's checklist (needs --role, --due and --title); "
+            "the gates judge it like the workflow's duties.",
+        ),
+    ] = False,
+    role_: Annotated[
+        str | None,
+        typer.Option("--role", metavar="ROLE", help="With --add: the role whose duty it is."),
+    ] = None,
+    due: Annotated[
+        str | None,
+        typer.Option(
+            metavar="PHASE", help="With --add: the phase that cannot be left until it is done."
+        ),
+    ] = None,
+    title: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="With --add: what the duty is.")
+    ] = None,
     dry_run: DryRunOpt = False,
     commit: CommitOpt = False,
     by: ByOpt = None,
     on: DateOpt = None,
     root: RootOpt = None,
 ) -> None:
-    """Record a checklist duty as done, not applicable, or open again.
+    """Record a checklist duty as done, not applicable or open again, or add one.
 
     Several duties may be given at once; each gets the same record. A duty is done (or
     marked na) by a holder of its role: you, or the holder named by --for.
@@ -205,7 +251,20 @@ def duty(
       diffuse duty hh-spread dm-charter --done --evidence https://intranet/charter
       diffuse duty hh-spread dm-charter --done --for cy   # cy did it; you record it
       diffuse duty hh-spread it-requirements --na --reason "No system changes needed"
+      diffuse duty hh-spread dt-gel-audit --add --role diffusion-team --due execute \\
+        --title "Audit gel stock weekly"
     """
+    if add:
+        from diffuse.edits.customduty import NewDuty, add_duty
+
+        if len(duty_ids) != 1 or done or na or reopen:
+            raise typer.BadParameter("--add takes one new DUTY id, without --done, --na or --open")
+        request_new = NewDuty(project, duty_ids[0], role_, due, title)
+        options = edit_options(dry_run, commit, by, on)
+        echo_result(add_duty(tracker_root(root), request_new, options))
+        return
+    if role_ is not None or due is not None or title is not None:
+        raise typer.BadParameter("--role, --due and --title go with --add")
     from diffuse.edits.checklist import DutyRequest, record_duty
     from diffuse.vocab import DutyStatus
 

@@ -10,7 +10,7 @@ from diffuse.edits import record
 from diffuse.edits.record import EditOptions, EditResult
 from diffuse.errors import DiffuseError
 from diffuse.files.yamledit import Scalar, append_item, set_list, set_value
-from diffuse.models.project import Project
+from diffuse.models.project import Project, project_workflow
 from diffuse.rules.load import Loaded
 from diffuse.vocab import DutyStatus, RiskCategory, RiskStatus, pick
 
@@ -28,7 +28,7 @@ class DutyRequest:
 def record_duty(root: Path, request: DutyRequest, options: EditOptions) -> EditResult:
     loaded = record.load(root, options)
     project, path = record.project_path(loaded, request.project)
-    known = [d.id for d in loaded.catalog.workflow.duties]
+    known = [d.id for d in project_workflow(loaded.catalog.workflow, project).duties]
     unknown = [d for d in request.duties if d not in known]
     if unknown:
         raise DiffuseError(
@@ -83,7 +83,7 @@ def _doer(
 
     recorder = current_person(loaded.org, root, options.by)
     doer = record.person(loaded, "--for", holder) if holder is not None else recorder
-    workflow = loaded.catalog.workflow
+    workflow = project_workflow(loaded.catalog.workflow, project)
     roles = {d.id: d.role for d in workflow.duties}
     for duty in duties:
         held = project.roles.get(roles[duty], [])

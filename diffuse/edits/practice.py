@@ -21,7 +21,14 @@ from diffuse.models.project import Project
 from diffuse.rules.following import FOLLOWING, allowed_statuses, follows
 from diffuse.rules.lifecycle import TEMPLATE_PRINCIPLE, practice_move, readiness_gaps, skipped
 from diffuse.rules.load import Loaded
-from diffuse.vocab import PracticeStatus, SupportKind, pick
+from diffuse.vocab import (
+    DecisionType,
+    Discovery,
+    ElementStatus,
+    PracticeStatus,
+    SupportKind,
+    pick,
+)
 
 LEADERS = ("champion", "administrative", "physician")
 
@@ -30,7 +37,8 @@ LEADERS = ("champion", "administrative", "physician")
 class PracticeRequest:
     practice: str
     status: str | None = None
-    fields: dict[str, str] = field(default_factory=dict)  # summary, goal, owner, body
+    # summary, goal, owner, approving_body, title, discovery, decision
+    fields: dict[str, str] = field(default_factory=dict)
     leaders: dict[str, str] = field(default_factory=dict)
     evidence: tuple[str, ...] = ()  # SITE=SUMMARY
     vetted_by: tuple[str, ...] = ()
@@ -40,6 +48,11 @@ class PracticeRequest:
     reviewed: bool = False
     outcome: str | None = None
     cadence: int | None = None
+    origins: tuple[str, ...] = ()  # sites where the practice was first used
+    remove_origins: tuple[str, ...] = ()
+    element: str | None = None  # a support element, by its number from 1 or its title
+    element_status: str | None = None
+    element_link: str | None = None
 
 
 def update_practice(root: Path, request: PracticeRequest, options: EditOptions) -> EditResult:
@@ -86,6 +99,12 @@ def _edits(
             record.person(loaded, "--owner", value)
         if name == "approving_body" and loaded.org.body(value) is None:
             raise DiffuseError(f"--body: no approving body '{value}' in organisation.yaml")
+        if name == "discovery":
+            value = pick(Discovery, value, "--discovery").value
+        if name == "decision":
+            value = pick(DecisionType, value, "--decision").value
+        if not value.strip():
+            raise DiffuseError(f"--{name.replace('_', '-')}: give a value, not an empty text")
         edits.append(_setter((name,), value))
     for role, person in request.leaders.items():
         edits.append(_setter(("leaders", role), record.person(loaded, f"--{role}", person)))
@@ -99,6 +118,8 @@ def _edits(
         vetted += [record.site(loaded, s) for s in request.vetted_by if s not in vetted]
         edits.append(_lister(("vetted_by",), vetted))
     edits += _principles(practice, request)
+    edits += _origins(loaded, practice, request)
+    edits += _element(practice, request)
     for pair in request.support:
         kind, title = _pair(pair, "--support", "KIND=TITLE")
         record.choice("--support", kind, [k.value for k in SupportKind])
@@ -124,6 +145,54 @@ def _principles(practice: Practice, request: PracticeRequest) -> list[Edit]:
         adaptable = list(principles.adaptable if principles else [])
         edits.append(_lister(("key_principles", "adaptable"), adaptable + list(request.adaptable)))
     return edits
+
+
+def _origins(loaded: Loaded, practice: Practice, request: PracticeRequest) -> list[Edit]:
+    """The origin sites, with --origin-site added and --remove-origin-site taken off."""
+    if not request.origins and not request.remove_origins:
+        return []
+    origins = list(practice.origin_sites)
+    for site_id in request.remove_origins:
+        if site_id not in origins:
+            listed = ", ".join(origins) or "none"
+            raise DiffuseError(
+                f"--remove-origin-site: '{site_id}' is not an origin site of "
+                f"'{practice.id}'; recorded: {listed}"
+            )
+        origins.remove(site_id)
+    origins += [record.site(loaded, s) for s in request.origins if s not in origins]
+    return [_lister(("origin_sites",), origins)]
+
+
+def _element(practice: Practice, request: PracticeRequest) -> list[Edit]:
+    """The status and link of the support element --element names."""
+    changes = {"status": request.element_status, "link": request.element_link}
+    if request.element is None:
+        if any(v is not None for v in changes.values()):
+            raise DiffuseError("--element-status and --element-link need --element N|TITLE")
+        return []
+    if all(v is None for v in changes.values()):
+        raise DiffuseError("--element needs --element-status or --element-link")
+    titles = [e.title for e in practice.support_elements]
+    wanted = request.element
+    if wanted.isdigit() and 1 <= int(wanted) <= len(titles):
+        index = int(wanted) - 1
+    elif wanted in titles:
+        index = titles.index(wanted)
+    else:
+        listed = "; ".join(f"{n}. {t}" for n, t in enumerate(titles, 1)) or "none"
+        raise DiffuseError(
+            f"--element: no support element '{wanted}' in '{practice.id}'; recorded: {listed}"
+        )
+    if request.element_status is not None:
+        changes["status"] = pick(ElementStatus, request.element_status, "--element-status").value
+    if request.element_link is not None and not request.element_link.strip():
+        raise DiffuseError("--element-link: give where the element can be found, e.g. a URL")
+    return [
+        _setter(("support_elements", index, name), value)
+        for name, value in changes.items()
+        if value is not None
+    ]
 
 
 def _must_follow_projects(loaded: Loaded, practice: Practice, new: PracticeStatus) -> list[Project]:
@@ -189,7 +258,7 @@ def _pair(value: str, option: str, shape: str) -> tuple[str, str]:
     return left.strip(), right.strip()
 
 
-def _setter(path: tuple[str, ...], value: Scalar) -> Edit:
+def _setter(path: tuple[str | int, ...], value: Scalar) -> Edit:
     return lambda text: set_value(text, path, value)
 
 
@@ -209,6 +278,10 @@ def _describe(request: PracticeRequest) -> str:
     said += [f"{len(request.principles)} fixed principle(s)"] if request.principles else []
     said += [f"{len(request.adaptable)} adaptable principle(s)"] if request.adaptable else []
     said += [f"support {s}" for s in request.support]
+    said += [f"origin site {s} added" for s in request.origins]
+    said += [f"origin site {s} removed" for s in request.remove_origins]
+    element = {"status": request.element_status, "link": request.element_link}
+    said += [f"element {request.element} {k}={v}" for k, v in element.items() if v is not None]
     said += ["review recorded"] if request.reviewed else []
     said += [f"review every {request.cadence} months"] if request.cadence else []
     return ", ".join(said)

@@ -46,6 +46,9 @@ class SiteRequest:
     refuse: str | None = None
     reason: str | None = None  # why the site is not-applicable
     exception: str | None = None  # why oversight lets the site off the close gate
+    pause: str | None = None  # why work at the site stops; its staleness clock stops too
+    until: date | None = None  # the last day of the pause
+    resume: bool = False  # end the pause in force on the edit's date
 
 
 def update_site(root: Path, request: SiteRequest, options: EditOptions) -> EditResult:
@@ -59,19 +62,22 @@ def update_site(root: Path, request: SiteRequest, options: EditOptions) -> EditR
     decision = _decision(loaded, root, project, state, request, options)
     approver = decision[2] if decision else None
     excuser = _excuser(loaded, root, project, request, options)
+    pause = _pause(state, request, options.on)
     wanted = (fields, barriers is not None, request.adaptation, decision, request.note, excuser)
-    if not any(wanted):
+    if not any(wanted) and not pause:
         raise DiffuseError(
             "nothing to change: give --status, --health, --adkar, --note, --leader, "
             "--go-live, --reason, --barrier, --resolve, --adaptation, --approve-adaptation, "
-            "--refuse-adaptation or --except"
+            "--refuse-adaptation, --except, --pause, --until or --resume"
         )
     by = None if approver else _recorder(loaded, root, options)
     where = ("sites", request.site)
 
     def change(text: str) -> str:
         text = set_values(
-            text, {(*where, name): v for name, v in [*fields, ("updated", options.on)]}
+            text,
+            {(*where, name): v for name, v in [*fields, ("updated", options.on)]}
+            | {(*where, "pause", name): v for name, v in pause},
         )
         if barriers is not None:
             text = set_list(text, (*where, "barriers"), list(barriers))
@@ -101,6 +107,8 @@ def update_site(root: Path, request: SiteRequest, options: EditOptions) -> EditR
         return text
 
     said = _describe(fields, request, state)
+    said += "".join(f", pause {name}={value}" for name, value in pause)
+    said = said.removeprefix(", ")
     summary = f"{project.id}: site {request.site} updated ({said})"
     message = f"Update {request.site} in {project.id}: {said}"
     return record.apply(root, path, change, summary, options, message=message)
@@ -134,6 +142,36 @@ def _fields(
     if request.leader is not None:
         fields.append(("leader", record.person(loaded, "--leader", request.leader)))
     return fields
+
+
+def _pause(state: SiteState, request: SiteRequest, on: date) -> list[tuple[str, Scalar]]:
+    """The fields of the site's pause to write: a new pause from `on` to --until, a new end
+    for the pause recorded, or --resume, which ends the pause in force on `on`."""
+    current = state.pause
+    if request.resume:
+        if request.pause is not None or request.until is not None:
+            raise DiffuseError("--resume ends the pause; give it without --pause or --until")
+        if current is None:
+            raise DiffuseError(f"--resume: no pause is recorded for site {request.site}")
+        if not current.covers(on):
+            raise DiffuseError(
+                f"--resume: the pause recorded ({current.since or 'open start'} to "
+                f"{current.until}) is not in force on {on}"
+            )
+        return [("until", on)]
+    if request.pause is None and request.until is None:
+        return []
+    if request.until is None:
+        raise DiffuseError("--pause needs --until DATE, the last day of the pause")
+    if request.until < on:
+        raise DiffuseError(f"--until {request.until} is before the pause starts on {on} (--date)")
+    if request.pause is None:
+        if current is None:
+            raise DiffuseError("--until moves the end of a pause; none is recorded: give --pause")
+        return [("until", request.until)]
+    if not request.pause.strip():
+        raise DiffuseError("--pause needs a reason, e.g. --pause 'ward closed for refurbishment'")
+    return [("reason", request.pause), ("since", on), ("until", request.until)]
 
 
 def _barriers(current: list[str], request: SiteRequest) -> list[str] | None:

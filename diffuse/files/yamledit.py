@@ -158,7 +158,8 @@ def append_item(text: str, path: Path, item: dict[str, Scalar]) -> str:
 def set_list(text: str, path: Path, values: list[Scalar]) -> str:
     """Return `text` with the list of single values at `path` holding exactly `values`:
     a single value, `[]` or a flow list is rewritten in flow style, a block list of
-    one-line values keeps its `- ` lines, a missing key is created."""
+    one-line values keeps its `- ` lines, a block list with comments or longer values loses
+    the items that go and gains the new ones at its end, a missing key is created."""
     values = [_plain(v) for v in values]
     doc = _parse(text)
     spot = _descend(doc, path)
@@ -169,6 +170,8 @@ def set_list(text: str, path: Path, values: list[Scalar]) -> str:
     elif _same(_lookup(_data(doc), path), [as_read(v) for v in values]):
         return text
     elif isinstance(node, SequenceNode) and not node.flow_style and node.value:
+        if not _plain_block_list(doc.body, node):
+            return _edit_block_list(text, path, _lookup(_data(doc), path), values)
         body = _replace_block_list(doc, spot, path, values)
     elif isinstance(node, SequenceNode) or (
         isinstance(node, ScalarNode) and node.style not in ("|", ">")
@@ -726,19 +729,47 @@ def _append_to_block_list(doc: _Doc, seq: SequenceNode, item: dict[str, Scalar])
     return _insert_lines(doc, doc.body, _block_end(doc.body, seq, dash), lines)
 
 
+def _plain_block_list(body: str, seq: SequenceNode) -> bool:
+    """Whether the block list is one `- value` line per item, with no comment."""
+    start = seq.start_mark.index - seq.start_mark.column
+    old_lines = body[start : _tight_end(body, seq.value[-1])].splitlines()
+    plain = all(isinstance(item, ScalarNode) and item.style not in ("|", ">") for item in seq.value)
+    return plain and len(old_lines) == len(seq.value) and not any("#" in li for li in old_lines)
+
+
+def _edit_block_list(text: str, path: Path, old: list[Any], values: list[Scalar]) -> str:
+    """A block list with comments or values over several lines brought to `values` by
+    removing the items that go (with the comments indented under them) and appending the
+    new ones as `- value` lines: every other line, comments included, stays."""
+    wanted = [as_read(v) for v in values]
+    kept, removed = 0, []
+    for index, item in enumerate(old):
+        if kept < len(wanted) and _same(item, wanted[kept]):
+            kept += 1
+        else:
+            removed.append(index)
+    for index in reversed(removed):
+        text = remove_item(text, (*path, index))
+    added = values[kept:]
+    if not added:
+        return text
+    doc = _parse(text)
+    seq = _descend(doc, path).node
+    if not isinstance(seq, SequenceNode) or seq.flow_style:
+        return set_list(text, path, values)  # emptied to `[]`: written in flow style
+    dash = seq.start_mark.column
+    lines = [" " * dash + "- " + _render(v, flow=False) for v in added]
+    result = doc.bom + _insert_lines(doc, doc.body, _block_end(doc.body, seq, dash), lines)
+    _verify(doc, result, path, lambda old_items: [*old_items, *(as_read(v) for v in added)])
+    return result
+
+
 def _replace_block_list(doc: _Doc, spot: _Spot, path: Path, values: list[Scalar]) -> str:
     seq, body, key = spot.node, doc.body, spot.key
     assert isinstance(seq, SequenceNode)
     dash = seq.start_mark.column
     start = seq.start_mark.index - dash
     end = _tight_end(body, seq.value[-1])
-    old_lines = body[start:end].splitlines()
-    plain = all(isinstance(item, ScalarNode) and item.style not in ("|", ">") for item in seq.value)
-    if not plain or len(old_lines) != len(seq.value) or any("#" in line for line in old_lines):
-        raise EditError(
-            f"{_where(path)} at line {seq.start_mark.line + 1} is a block list with comments "
-            "or values over several lines; rewrite it as a flow list ([a, b]) first"
-        )
     if values:
         prefix = " " * dash + "- "
         new = doc.newline.join(prefix + _render(v, flow=False) for v in values)

@@ -4,6 +4,7 @@ from diffuse.models.common import Base, Day, Id
 from diffuse.models.organisation import Body, Organisation, Person, Settings, Site
 from diffuse.models.practice import Approval, Practice
 from diffuse.models.project import (
+    CustomDuty,
     DutyRecord,
     Measure,
     Metric,
@@ -14,6 +15,7 @@ from diffuse.models.project import (
     SiteState,
     Transition,
     Update,
+    project_workflow,
 )
 from diffuse.models.workflow import DutyDef, GateDef, RoleDef, Workflow
 from diffuse.vocab import (
@@ -37,6 +39,7 @@ __all__ = [
     "Base",
     "Body",
     "BodyKind",
+    "CustomDuty",
     "Day",
     "Decision",
     "Discovery",
@@ -68,4 +71,5 @@ __all__ = [
     "Transition",
     "Update",
     "Workflow",
+    "project_workflow",
 ]

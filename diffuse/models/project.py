@@ -10,6 +10,7 @@ from pydantic import Field, model_validator
 from diffuse.limits import MAX_FIGURE
 from diffuse.models.common import Base, Day, Figure, Id, IdList
 from diffuse.models.practice import Approval
+from diffuse.models.workflow import DutyDef, Workflow
 from diffuse.vocab import (
     Adkar,
     Aggregate,
@@ -270,6 +271,16 @@ class Transition(Base):
     reason: str | None = None
 
 
+class CustomDuty(Base):
+    """A duty this project adds to the workflow's checklist, judged by the gates like any
+    other: done by a holder of `role` before the project leaves the phase `due`."""
+
+    id: Id
+    role: Id
+    due: Id = Field(description="the phase that cannot be left until this duty is done")
+    title: str = Field(min_length=1)
+
+
 class Project(Base):
     id: Id
     practice: Id
@@ -279,6 +290,9 @@ class Project(Base):
     target_months: int | None = Field(default=None, ge=1, le=120)
     roles: dict[Id, IdList] = Field(default_factory=dict)
     checklist: dict[Id, DutyRecord] = Field(default_factory=dict)
+    custom_duties: list[CustomDuty] = Field(
+        default_factory=list, description="duties this project adds to the workflow's checklist"
+    )
     risks: list[Risk] = Field(default_factory=list)
     metrics: list[Metric] = Field(default_factory=list)
     dissemination: list[Dissemination] = Field(default_factory=list)
@@ -286,3 +300,19 @@ class Project(Base):
     approvals: list[Approval] = Field(default_factory=list)
     updates: list[Update] = Field(default_factory=list)
     history: list[Transition] = Field(default_factory=list)
+
+
+def project_workflow(workflow: Workflow, project: Project) -> Workflow:
+    """`workflow` with the project's own duties added to its checklist (once: a duty id the
+    workflow has already is not added again). One naming a role or phase the workflow lacks
+    is left out: validation reports it."""
+    known = {d.id for d in workflow.duties}
+    roles = {r.id for r in workflow.roles}
+    extra = []
+    for d in project.custom_duties:
+        if d.id not in known and d.role in roles and d.due in workflow.phases:
+            extra.append(DutyDef(id=d.id, role=d.role, due=d.due, text=d.title))
+            known.add(d.id)
+    if not extra:
+        return workflow
+    return workflow.model_copy(update={"duties": [*workflow.duties, *extra]})

@@ -21,6 +21,7 @@ from diffuse.models import (
     SiteState,
     SiteStatus,
     Workflow,
+    project_workflow,
 )
 from diffuse.render import HEALTH_SYMBOL, STATUS_SYMBOL, clean, gate_text, health_label
 from diffuse.reports.grid import Row
@@ -239,6 +240,7 @@ def _roles_and_checklist(
     project: Project, org: Organisation, workflow: Workflow
 ) -> list[RenderableType]:
     parts: list[RenderableType] = [_section("Checklist by role")]
+    workflow = project_workflow(workflow, project)
     for role in workflow.roles:
         duties = [d for d in workflow.duties if d.role == role.id]
         people = ", ".join(_person(org, p) for p in project.roles.get(role.id, [])) or "unassigned"

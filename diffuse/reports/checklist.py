@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from diffuse.models import Project, Workflow
+from diffuse.models import Project, Workflow, project_workflow
 from diffuse.vocab import DutyStatus
 
 
@@ -33,6 +33,7 @@ class RoleLines:
 
 
 def checklist(project: Project, workflow: Workflow) -> list[RoleLines]:
+    workflow = project_workflow(workflow, project)
     current = workflow.index(project.phase) if project.phase in workflow.phases else 0
     roles = []
     for role in workflow.roles:

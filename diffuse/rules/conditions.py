@@ -17,6 +17,7 @@ from diffuse.models import (
     SiteState,
     SiteStatus,
     Workflow,
+    project_workflow,
 )
 from diffuse.rules.scope import oversight, site_state
 from diffuse.vocab import LIVE, SITE_PROGRESS
@@ -48,6 +49,7 @@ def conditions(
     """What the gate asks of the project itself on `on`, apart from its approval.
     `settled` judges a gate already passed: who holds each role now, and whether the
     duties were done by the holders of then, are left to the rules of passed gates."""
+    workflow = project_workflow(workflow, project)
     gaps = _duty_gaps(workflow, project, target, on)
     gaps += _done_gaps(workflow, project, target, gaps, on)
     if not settled:
@@ -114,6 +116,7 @@ def holder_gaps(workflow: Workflow, project: Project, target: str | None) -> lis
     one (`by` the holder, `recorded_by` the person who typed it). Duties of gates passed
     before were judged there, by the holders of then. `target` None: every duty not yet
     settled."""
+    workflow = project_workflow(workflow, project)
     if project.phase not in workflow.phases:
         return []
     end = len(workflow.phases) if target is None else workflow.index(target)

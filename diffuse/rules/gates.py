@@ -7,7 +7,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from diffuse.models import Approval, Decision, Organisation, Practice, Project, Workflow
+from diffuse.models import (
+    Approval,
+    Decision,
+    Organisation,
+    Practice,
+    Project,
+    Workflow,
+    project_workflow,
+)
 from diffuse.rules.conditions import (
     Gap,
     conditions,
@@ -216,6 +224,7 @@ def approvable(
 def gate_substance(workflow: Workflow, project: Project, target: str) -> dict[str, Any]:
     """What the gate into `target` judges, as data: an approval of that gate covers these
     as they were when it was given, and a change to any of them needs it given again."""
+    workflow = project_workflow(workflow, project)
     gate = workflow.gates.get(target)
     limit = workflow.index(target) if target in workflow.phases else 0
     named = set(gate.done) if gate else set()

@@ -20,6 +20,7 @@ from diffuse.models import (
     PracticeStatus,
     Project,
     Workflow,
+    project_workflow,
 )
 
 Loc = tuple[str | int, ...]
@@ -230,6 +231,7 @@ def project_substance(project: Project, workflow: Workflow, since: str) -> dict[
         }
     data["scope"] = sorted(s for s, st in project.sites.items() if st.status == "not-applicable")
     left = workflow.index(since) if since in workflow.phases else 0
+    workflow = project_workflow(workflow, project)
     due = {d.id for d in workflow.duties if d.due in workflow.phases[:left]}
     data["checklist"] = {
         k: v.model_dump(mode="json") for k, v in sorted(project.checklist.items()) if k in due

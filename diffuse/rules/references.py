@@ -241,6 +241,8 @@ def _check_project(checker: _Checker, org: Organisation, project: Project, doc: 
     _check_project_sites(checker, org, project, practice, doc)
     checker.problems.extend(_aggregate_warnings(project, doc))
     duties = [d.id for d in workflow.duties]
+    _check_custom_duties(checker, project, doc, duties)
+    duties += [d.id for d in project.custom_duties]
     for duty_id in project.checklist:
         checker.known(doc, ("checklist", duty_id), duty_id, duties, "duty")
     for index, approval in enumerate(project.approvals):
@@ -346,3 +348,23 @@ def _check_project_sites(
         seen.add(metric.id)
         for v, measure in enumerate(metric.values):
             checker.known(doc, ("metrics", m, "values", v, "site"), measure.site, sites, "site")
+
+
+def _check_custom_duties(
+    checker: _Checker, project: Project, doc: Document, workflow_duties: list[str]
+) -> None:
+    """A project's own duties: a new id each, a role and a phase of the workflow."""
+    workflow = checker.catalog.workflow
+    roles = [r.id for r in workflow.roles]
+    seen = set(workflow_duties)
+    for index, duty in enumerate(project.custom_duties):
+        loc: Loc = ("custom_duties", index)
+        if duty.id in seen:
+            where = "the workflow" if duty.id in workflow_duties else "this project"
+            checker.add(
+                doc, (*loc, "id"), "duplicate-id",
+                f"duty '{duty.id}' is already a duty of {where}; give it a new id",
+            )  # fmt: skip
+        seen.add(duty.id)
+        checker.known(doc, (*loc, "role"), duty.role, roles, "role")
+        checker.known(doc, (*loc, "due"), duty.due, workflow.phases, "phase")
