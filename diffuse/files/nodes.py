@@ -173,30 +173,33 @@ def _few_enough(text: str, limits: Limits) -> bool:
 
 
 def _compose_then_count(text: str, limits: Limits) -> tuple[yaml.Node, ...]:
-    """The documents of a text without aliases, parsed once: composed, then counted as
-    `_count` counts the parser's events (each node stands for its first event, at the same
-    place), so a text over a limit is refused with the same problem. `_few_enough` bounds
-    what composing it may build; a text the parser refuses is measured as before."""
+    """The documents of a text without aliases, parsed once: composed, then their
+    collections checked against the limits. A text over one, or that the parser refuses,
+    is measured as before (`_measure`), which reports the first event past the limit:
+    the same problem at the same place. `_few_enough` bounds what composing may build."""
     try:
         nodes = tuple(yaml.compose_all(text, Loader=_Loader))
     except yaml.YAMLError:
         _measure(text, limits)  # a limit reached before the error is what is reported
         raise
-    values = 0
-    for root in nodes:
-        stack: list[tuple[yaml.Node, int]] = [(root, 0)]
-        while stack:
-            node, depth = stack.pop()
-            values += 1
-            kids = _children(node)
-            if not isinstance(node, yaml.ScalarNode):
-                depth += 1
-                if depth > limits.max_depth + 1:
-                    raise LimitError("too-deep", too_deep(limits), node.start_mark)
-            if values > limits.max_values:
-                raise LimitError("too-large", too_many(limits), node.start_mark)
-            stack.extend((kid, depth) for kid in reversed(kids))
+    if not _within(nodes, limits):
+        _measure(text, limits)
     return nodes
+
+
+def _within(roots: tuple[yaml.Node, ...], limits: Limits) -> bool:
+    """Whether the nodes are no more than `limits.max_values` and no collection lies
+    deeper than `_count` allows; scalars, most of a file, are counted, not visited."""
+    values, top = len(roots), limits.max_depth + 1
+    stack = [(root, 1) for root in roots if not isinstance(root, yaml.ScalarNode)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > top:
+            return False
+        kids = _children(node)
+        values += len(kids)
+        stack += [(kid, depth + 1) for kid in kids if not isinstance(kid, yaml.ScalarNode)]
+    return values <= limits.max_values
 
 
 def _measure(text: str, limits: Limits) -> None:
