@@ -57,3 +57,39 @@ def test_reading_a_file_keeps_its_text_and_reports_what_is_wrong(tmp_path: Path)
     path.write_bytes(b"name: \xff\n")
     (problem,) = read_document(path).problems
     assert problem.location.path == path and problem.location.line == 1
+
+
+def test_every_number_a_file_may_hold_is_a_figure_that_refuses_nan_and_infinity() -> None:
+    # Reading trusts the models to refuse 'nan', '.inf' and '1e999': no float field may
+    # be a plain float, which pydantic fills with any of them.
+    import typing
+
+    from pydantic import BaseModel
+
+    from diffuse.models import Practice, Project, Workflow
+    from diffuse.models.common import Figure
+
+    figure_checks = typing.get_args(Figure)[1:]
+    seen: set[type] = set()
+    plain: list[str] = []
+    figures: list[str] = []
+
+    def walk(annotation: object, where: str, checks: tuple[object, ...] = ()) -> None:
+        if typing.get_origin(annotation) is typing.Annotated:
+            args = typing.get_args(annotation)
+            walk(args[0], where, checks + args[1:])
+        elif annotation is float:
+            found = all(check in checks for check in figure_checks)
+            (figures if found else plain).append(where)
+        elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            if annotation not in seen:
+                seen.add(annotation)
+                for name, info in annotation.model_fields.items():
+                    walk(info.annotation, f"{annotation.__name__}.{name}", tuple(info.metadata))
+        else:
+            for arg in typing.get_args(annotation):
+                walk(arg, where, checks)
+
+    for model in (Organisation, Practice, Project, Workflow):
+        walk(model, model.__name__)
+    assert plain == [] and "Metric.baseline" in figures

@@ -81,3 +81,53 @@ def test_composing_the_same_text_again_gives_the_same_nodes() -> None:
     assert first == again and first[0] is again[0]
     first.clear()
     assert isinstance(compose(text)[0], yaml.MappingNode)
+
+
+_LONG = "note: " + "x" * 300 + "\n"  # long enough to be measured against every limit below
+
+
+@pytest.mark.parametrize(
+    ("text", "limits"),
+    [
+        (
+            _LONG
+            + "a:\n"
+            + "".join("  " * i + f"k{i}:\n" for i in range(1, 12))
+            + "  " * 12
+            + "v\n",
+            Limits(10**6, 400, 5),
+        ),
+        (_LONG + "a: [" + "[" * 8 + "1" + "]" * 8 + "]\n", Limits(10**6, 400, 5)),
+        (_LONG + "a: [" + ", ".join("1" for _ in range(60)) + "]\n", Limits(10**6, 50, 64)),
+        (_LONG + "".join(f"k{i}: {{b: [c, d]}}\n" for i in range(30)), Limits(10**6, 90, 64)),
+        (_LONG + "--- a\n--- [b, c]\n" * 20, Limits(10**6, 40, 64)),
+        (_LONG + "a: 1\n" * 10 + "b: [\n", Limits(10**6, 400, 64)),
+        (_LONG + "a: [" + ", ".join("1" for _ in range(60)) + "]\nb: [\n", Limits(10**6, 50, 64)),
+    ],
+)
+def test_a_long_text_is_parsed_once_and_refused_at_the_same_place(
+    text: str, limits: Limits
+) -> None:
+    """A long text with few enough values is composed first and its nodes counted (the
+    others are measured first, as before); what it is refused for, and where, is what
+    counting the parser's events finds."""
+    from diffuse.files import nodes
+
+    assert nodes.may_exceed(text, limits)
+
+    def outcome(measure_first: bool) -> object:
+        try:
+            if measure_first:
+                nodes._measure(text, limits)
+            return len(compose(text, limits)) if not measure_first else "composed"
+        except yaml.YAMLError as exc:
+            mark = exc.problem_mark
+            return type(exc).__name__, getattr(exc, "code", ""), exc.problem, mark and mark.line
+        finally:
+            nodes._composed.cache_clear()
+
+    measured, composed = outcome(True), outcome(False)
+    if measured == "composed":
+        assert isinstance(composed, int)
+    else:
+        assert composed == measured

@@ -9,13 +9,11 @@ from __future__ import annotations
 import codecs
 import difflib
 import functools
-import math
 import os
 import re
 import stat
 import types
 import typing
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -27,7 +25,6 @@ from diffuse.errors import Location, Problem
 from diffuse.files.nodes import LimitError, compose, convert_checked, shown, where
 from diffuse.limits import CEILINGS, DEFAULT_LIMITS, Limits
 
-_NON_FINITE_HINT = re.compile(r"\b(?:nan|inf|infinity)\b|\d[eE][-+]?\d{3}", re.IGNORECASE)
 _CONFLICT = re.compile(rb"^(<{7}|={7}|>{7})(\s|$)", re.MULTILINE)
 _WIDE_BOMS = {
     codecs.BOM_UTF32_LE: "UTF-32",
@@ -271,11 +268,6 @@ def validate(doc: Document, model: type[M]) -> M | None:
         doc.problems.extend(schema_problem(doc, model, err) for err in errors)
         doc.invalid_keys.update(str(err["loc"][0]) for err in errors if err["loc"])
         return None
-    if not doc.text or _NON_FINITE_HINT.search(doc.text):
-        found = [_non_finite_problem(doc, loc) for loc in _non_finite(item, ())]
-        if found:
-            doc.problems.extend(found)
-            return None
     return item
 
 
@@ -304,31 +296,6 @@ def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
     info = model.model_fields[name]
     kind: Any = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
     return TypeAdapter(kind)
-
-
-def _non_finite(value: Any, loc: tuple[str | int, ...]) -> Iterator[tuple[str | int, ...]]:
-    # pydantic reads 'nan', 'inf' and '1e999' as floats; no figure in a tracker is one.
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            yield loc
-    elif isinstance(value, BaseModel):
-        for name, info in type(value).model_fields.items():
-            yield from _non_finite(getattr(value, name), (*loc, info.alias or name))
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _non_finite(item, (*loc, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _non_finite(item, (*loc, index))
-
-
-def _non_finite_problem(doc: Document, loc: tuple[str | int, ...]) -> Problem:
-    node = node_at(doc.node, loc) if doc.node is not None else None
-    given = _got(node.value) if isinstance(node, yaml.ScalarNode) else ""
-    field_path = ".".join(str(step) for step in loc)
-    return Problem(
-        doc.locate(loc), "out-of-range", f"{field_path}: expected a finite number{given}"
-    )
 
 
 def node_at(

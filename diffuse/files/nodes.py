@@ -83,9 +83,13 @@ def compose(text: str, limits: Limits = DEFAULT_LIMITS) -> list[yaml.Node]:
 
 @functools.lru_cache(maxsize=8)
 def _composed(text: str, limits: Limits) -> tuple[yaml.Node, ...]:
-    if may_exceed(text, limits):
+    if not may_exceed(text, limits):
+        nodes = tuple(yaml.compose_all(text, Loader=_Loader))
+    elif "*" not in text and _few_enough(text, limits):
+        nodes = _compose_then_count(text, limits)
+    else:
         _measure(text, limits)
-    nodes = tuple(yaml.compose_all(text, Loader=_Loader))
+        nodes = tuple(yaml.compose_all(text, Loader=_Loader))
     if "*" in text and any(_has_cycle(node) for node in nodes):
         raise LimitError("recursive-alias", RECURSIVE, _recursive_alias_mark(text))
     return nodes
@@ -148,6 +152,54 @@ def may_exceed(text: str, limits: Limits = DEFAULT_LIMITS) -> bool:
         return True
     brackets = text.count("[") + text.count("{")
     return 2 * brackets + 2 * max(map(len, text.split("\n"))) + 2 > _SAFE_NESTING
+
+
+def _few_enough(text: str, limits: Limits) -> bool:
+    """Whether `text` is sure to compose safely, within the limit on values: a bound
+    tighter than `may_exceed`'s for a long text.
+
+    Every value but a document's root is an item of a sequence, which a '-', a '[' or a
+    ',' opens, or the key or value of a pair, which a ':', a '?', a ',' or a '{' marks
+    (two values each); a root needs a document, which '---' or '...' starts after the
+    first. Nesting is bounded as in `may_exceed`.
+    """
+    brackets = text.count("[") + text.count("{")
+    if 2 * brackets + 2 * max(map(len, text.split("\n"))) + 2 > _SAFE_NESTING:
+        return False
+    items = text.count("-") + text.count("[")
+    pairs = text.count(":") + text.count("?") + text.count(",") + text.count("{")
+    documents = 1 + text.count("---") + text.count("...")
+    return items + 2 * pairs + documents <= limits.max_values
+
+
+def _compose_then_count(text: str, limits: Limits) -> tuple[yaml.Node, ...]:
+    """The documents of a text without aliases, parsed once: composed, then their
+    collections checked against the limits. A text over one, or that the parser refuses,
+    is measured as before (`_measure`), which reports the first event past the limit:
+    the same problem at the same place. `_few_enough` bounds what composing may build."""
+    try:
+        nodes = tuple(yaml.compose_all(text, Loader=_Loader))
+    except yaml.YAMLError:
+        _measure(text, limits)  # a limit reached before the error is what is reported
+        raise
+    if not _within(nodes, limits):
+        _measure(text, limits)
+    return nodes
+
+
+def _within(roots: tuple[yaml.Node, ...], limits: Limits) -> bool:
+    """Whether the nodes are no more than `limits.max_values` and no collection lies
+    deeper than `_count` allows; scalars, most of a file, are counted, not visited."""
+    values, top = len(roots), limits.max_depth + 1
+    stack = [(root, 1) for root in roots if not isinstance(root, yaml.ScalarNode)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > top:
+            return False
+        kids = _children(node)
+        values += len(kids)
+        stack += [(kid, depth + 1) for kid in kids if not isinstance(kid, yaml.ScalarNode)]
+    return values <= limits.max_values
 
 
 def _measure(text: str, limits: Limits) -> None:

@@ -18,6 +18,7 @@ from diffuse.reports import resultcache
 from diffuse.reports.grid import Cell, Filters, Grid, Row
 from diffuse.reports.gridpack import Packer, cell_table, pack_grids, unpack_grids, unpack_row
 from diffuse.rules import collector
+from diffuse.rules.daywindow import holds
 
 if TYPE_CHECKING:
     from diffuse.rules.load import Loaded
@@ -36,25 +37,28 @@ def _grids(
     root: Path, as_of: date, filters: Filters, groupings: Sequence[str | None]
 ) -> tuple[list[Grid], list[Problem]]:
     files = resultcache.look(root)
-    # Keyed by today too: the problems shown with the grid check dates against it; and, for
-    # a day gone by, by the commit its undated fields are read from (`reports.asof`).
+    # Keyed, for a day gone by, by the commit its undated fields are read from
+    # (`reports.asof`); not by today, though the problems shown with the grid check dates
+    # against it: the entry says on which days they hold (`rules.daywindow`).
     today = date.today()
     commit = commit_on(root, as_of) if as_of < today else None
     entry = resultcache.key(
-        root, "status-grid", today, commit, as_of, filters, *groupings, files=files.digest
+        root, "status-grid", commit, as_of, filters, *groupings, files=files.digest
     )
     cached = resultcache.get(entry)
-    if cached is not None:
+    if isinstance(cached, dict) and holds(cached.get("days"), today):
         try:
             problems = [_problem(root, p) for p in cached["problems"]]
             return unpack_grids(cached["grids"]), problems
         except (KeyError, TypeError, ValueError, IndexError, AttributeError):
             pass  # not what this diffuse writes: worked out again
     packer = Packer()  # the rows of both entries packed once
-    grids, problems, read = _compute(root, (as_of, commit), filters, groupings, packer)
-    if resultcache.unchanged(root, files, read):  # else a file changed while it was read
+    grids, problems, loaded = _compute(root, (as_of, commit), filters, groupings, packer)
+    catalog = loaded.catalog
+    if resultcache.unchanged(root, files, catalog.read):  # else a file changed meanwhile
         stored = [_stored(root, p) for p in problems]
-        resultcache.put(entry, {"grids": pack_grids(grids, packer), "problems": stored})
+        grid = pack_grids(grids, packer)
+        resultcache.put(entry, {"grids": grid, "problems": stored, "days": catalog.validity()})
     return grids, problems
 
 
@@ -64,7 +68,7 @@ def _compute(
     filters: Filters,
     groupings: Sequence[str | None],
     packer: Packer,
-) -> tuple[list[Grid], list[Problem], dict[str, str]]:
+) -> tuple[list[Grid], list[Problem], Loaded]:
     # Imported here: loading the tracker needs pydantic and PyYAML, a cached run does not.
     from diffuse.reports.rowsread import RowsAsRead
     from diffuse.reports.status import check_filters
@@ -96,7 +100,7 @@ def _compute(
         resultcache.put(
             latest, {"sources": sources, "columns": columns, "cells": table, "rows": rows}
         )
-    return grids, loaded.problems, loaded.catalog.read
+    return grids, loaded.problems, loaded
 
 
 def _sources(loaded: Loaded) -> dict[str, str]:

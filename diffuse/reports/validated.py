@@ -3,9 +3,9 @@ since the last run has the same problems, found without pydantic or PyYAML.
 
 The entry is keyed by every tracker file's bytes and where the tracker is
 (`resultcache.look`), and written only when the reading saw those very bytes; it holds
-every problem and every file read, named from the tracker's folder, and the files asked
-for are picked from them as `validate_tracker` picks them. After a change the tracker is
-read again, mostly from the file cache.
+every problem, the days they hold on (`rules.daywindow`) and every file read, named from
+the tracker's folder, and the files asked for are picked from them as `validate_tracker`
+picks them. After a change the tracker is read again, mostly from the file cache.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any
 from diffuse.errors import Level, Location, Problem
 from diffuse.reports import resultcache
 from diffuse.rules import collector
+from diffuse.rules.daywindow import holds
 from diffuse.rules.validation import ValidationReport, check_paths, select
 
 
@@ -31,10 +32,10 @@ def validation_report(root: Path, paths: list[Path], today: date) -> ValidationR
 
 def _report(root: Path, paths: list[Path], today: date) -> ValidationReport:
     files = resultcache.look(root)
-    # Keyed by the day too: whether a date is too far away depends on it.
-    entry = resultcache.key(root, "validate", today.isoformat(), files=files.digest)
+    # Not keyed by the day: the entry says on which days its problems hold.
+    entry = resultcache.key(root, "validate", files=files.digest)
     cached = resultcache.get(entry)
-    if isinstance(cached, dict):
+    if isinstance(cached, dict) and holds(cached.get("days"), today):
         try:
             problems = [_problem(root, p) for p in cached["problems"]]
             named = [root / str(name) for name in cached["files"]]
@@ -54,6 +55,7 @@ def _report(root: Path, paths: list[Path], today: date) -> ValidationReport:
         {
             "problems": [_stored(prefix, p) for p in problems],
             "files": [_name(prefix, path) for path in files_read],
+            "days": catalog.validity(),
         },
     )
     return select(paths, problems, files_read)

@@ -36,6 +36,9 @@ from diffuse.layout import (
 )
 from diffuse.limits import DEFAULT_LIMITS, Limits
 from diffuse.models import Organisation, Practice, Project, Workflow
+from diffuse.models.organisation import DateWindow
+from diffuse.rules.chrono import date_span
+from diffuse.rules.daywindow import Span, same_verdict, validity, widest
 from diffuse.rules.filecache import CacheState, FileCache, Hit
 from diffuse.rules.parallel import PART, read_all
 
@@ -104,6 +107,20 @@ class Catalog:
     today: date = field(default_factory=date.today)
     # The organisation's people, whose names and e-mail the patient-data scan lets through.
     staff: Staff = field(default=NO_STAFF, repr=False)
+    # Valid project id -> its earliest and latest date, known without building the model.
+    spans: dict[str, Span | None] = field(default_factory=dict, repr=False)
+
+    @property
+    def window(self) -> DateWindow:
+        org = self.organisation
+        return org.settings.dates if org is not None else DateWindow()
+
+    def validity(self) -> dict[str, Any]:
+        """On which days the problems found hold (`rules.daywindow.holds`): every date
+        checked against the window, of the projects and practices, in one span."""
+        spans = [*self.spans.values(), *(date_span(p) for p in self.practices.values())]
+        window = self.window
+        return validity(widest(spans), self.today, window.past_years, window.future_years)
 
     @property
     def workflow(self) -> Workflow:
@@ -162,7 +179,7 @@ def read_catalog(
         ("project", tracker_entries(root, PROJECTS_DIR), Project, catalog.projects),
     )
     store = FileCache.open(limits, base)
-    catalog.cache = None if store is None else CacheState(store)
+    catalog.cache = None if store is None else CacheState(store, day=catalog.today.isoformat())
     with progress.task("reading files", sum(len(k[1]) for k in kinds)) as step:
         for kind, paths, model, into in kinds:
             if kind == "project" and catalog.cache is not None:
@@ -180,8 +197,9 @@ def read_catalog(
 
 def _context(catalog: Catalog, store: FileCache) -> str:
     """The state of every file a project's cross-file problems depend on: the organisation
-    file and every practice, read or refused, and the day dates are checked against."""
-    parts = [catalog.today.isoformat(), catalog.sources["organisation"].text]
+    file and every practice, read or refused. Not the day dates are checked against: a
+    project's problems are reused on another day when its dates allow (`_reusable`)."""
+    parts = [catalog.sources["organisation"].text]
     for doc in catalog.documents[1:]:
         registered = catalog.sources.get(f"practice/{doc.path.stem}") is doc
         parts += [doc.path.name, doc.text, str(registered), str(len(doc.problems))]
@@ -289,7 +307,7 @@ def _check(
     state = catalog.cache
     key = state.paths.get(doc.path, "") if state is not None else ""
     if state is not None and key:
-        state.store.put(key, doc, project, state.context, problems)
+        state.store.put(key, doc, project, state.context, problems, state.day)
         state.pending.pop(key, None)
     if not keep_model:
         catalog.projects.later(project.id, _reload(catalog, key, doc, limits))
@@ -483,17 +501,30 @@ def _register(
         catalog.practice_of[item_id] = str(item.practice)
         catalog.phase_of[item_id] = item.phase
         catalog.phases_named[item_id] = frozenset(item.phases)
+        catalog.spans[item_id] = item.dates
     else:
         into[item_id] = item  # type: ignore[assignment]
         if isinstance(item, Project):
             catalog.practice_of[item_id] = item.practice
             catalog.phase_of[item_id] = item.phase
             catalog.phases_named[item_id] = named_phases(item)
+            catalog.spans[item_id] = date_span(item)
     state = catalog.cache
     if kind == "project" and state is not None and path in state.paths:
         state.keys[item_id] = state.paths[path]
-        if isinstance(item, Hit) and item.context == state.context:
+        if isinstance(item, Hit) and item.context == state.context and _reusable(catalog, item):
             catalog.checked[item_id] = item.refs
+
+
+def _reusable(catalog: Catalog, hit: Hit) -> bool:
+    """Whether the kept problems, found with dates checked against `hit.day`, are those of
+    `catalog.today`: else the project alone is checked again, from its kept model."""
+    try:
+        then = date.fromisoformat(hit.day)
+    except ValueError:
+        return False
+    window = catalog.window
+    return same_verdict(hit.dates, then, catalog.today, window.past_years, window.future_years)
 
 
 def problem_at(doc: Document, loc: tuple[str | int, ...], code: str, message: str) -> Problem:

@@ -52,6 +52,7 @@ from diffuse.layout import ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR
 from diffuse.limits import CEILINGS
 from diffuse.models import Decision, Organisation, Practice, PracticeStatus, Project, Workflow
 from diffuse.models.organisation import DateWindow
+from diffuse.rules.daywindow import Span, years_from
 from diffuse.vocab import LIVE
 
 M = TypeVar("M", bound=BaseModel)
@@ -88,18 +89,11 @@ class Reference:
 
     @property
     def earliest(self) -> date:
-        return _years_from(self.today, -self.window.past_years)
+        return years_from(self.today, -self.window.past_years)
 
     @property
     def latest(self) -> date:
-        return _years_from(self.today, self.window.future_years)
-
-
-def _years_from(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
+        return years_from(self.today, self.window.future_years)
 
 
 def project_clashes(
@@ -189,6 +183,13 @@ def _window(item: BaseModel, ref: Reference) -> Iterator[Clash]:
                 f"check the year; an organisation whose records reach further sets "
                 f"settings.dates.{'past' if side == 'before' else 'future'}_years",
             )
+
+
+def date_span(item: BaseModel) -> Span | None:
+    """The earliest and latest date of `item`, which decide its `date-range` problems on
+    any day (`rules.daywindow`); None when it holds no date."""
+    found = _all_dates(item)
+    return (min(found), max(found)) if found else None
 
 
 def _dates(value: object, loc: Loc) -> Iterator[tuple[Loc, date]]:

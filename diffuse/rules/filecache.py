@@ -6,7 +6,9 @@ means parsing its YAML, converting it and checking it value by value; the result
 same bytes, the same file name, the same limits and the same diffuse is the same, so it is
 kept as JSON and read back instead: the file's own problems (line, column, code, message),
 its cross-file problems with a digest of the organisation file and practices they were
-found with (reused only while that digest holds), and its model's values, which pydantic's
+found with (reused only while that digest holds), the day its dates were checked against
+and its earliest and latest date (reused on another day only while no date is out of the
+window on either day, `rules.daywindow`), and its model's values, which pydantic's
 compiled validator turns back into the model only when a command uses it. The text is
 decoded again from the bytes just read, so a problem found later is still placed at
 path:line:col.
@@ -38,8 +40,10 @@ from diffuse.files.cachedir import cache_dir, code_fingerprint, unseal, write_se
 from diffuse.files.loading import Document
 from diffuse.limits import Limits
 from diffuse.models import Project
+from diffuse.rules.chrono import date_span
+from diffuse.rules.daywindow import Span, read_span, stored_span
 
-FORMAT = b"diffuse-files-5"
+FORMAT = b"diffuse-files-6"
 PACK = "pack-{}.index"
 MAX_ENTRIES = 40_000
 MAX_BYTES = 1 << 30
@@ -65,6 +69,8 @@ class Hit:
     phases: list[str]  # every phase the project names (its phase and its history's)
     context: str
     refs: list[Problem]
+    day: str  # the day `refs` checked dates against
+    dates: Span | None  # the file's earliest and latest date
 
 
 class FileCache:
@@ -118,6 +124,7 @@ class FileCache:
             refs = [_problem(path, p) for p in stored["refs"]]
             item_id, practice, context = stored["id"], stored["practice"], stored["context"]
             phase, phases = str(stored["phase"]), [str(p) for p in stored["phases"]]
+            day, dates = str(stored["day"]), read_span(stored["dates"])
             # The bytes decoded before, as read_document decodes them.
             text = raw.decode("utf-8-sig") if stored["text"] else ""
         except (OSError, ValueError, TypeError, KeyError):
@@ -126,7 +133,7 @@ class FileCache:
         # A broken project keeps only what the cross-file rules read: the practice it names.
         data = {"practice": practice} if item_id is None and practice is not None else None
         doc = Document(path, data=data, problems=problems, text=text, released=bool(text))
-        return Hit(key, doc, item_id, practice, phase, phases, context, refs)
+        return Hit(key, doc, item_id, practice, phase, phases, context, refs, day, dates)
 
     def has(self, key: str) -> bool:
         """Whether an entry may be stored under `key` (`get` still reads and checks it)."""
@@ -149,6 +156,7 @@ class FileCache:
         item: Project | None,
         context: str = "",
         refs: list[Problem] | None = None,
+        day: str = "",
     ) -> None:
         if any(p.location.path != doc.path for p in doc.problems):
             return
@@ -162,18 +170,22 @@ class FileCache:
             "text": bool(doc.text),
             "context": context,
             "refs": [_stored(p) for p in refs or []],
+            "day": day,
+            "dates": None if item is None else stored_span(date_span(item)),
         }
         body = b"null" if item is None else item.model_dump_json(by_alias=True).encode()
         self._write(key, head, body)
 
-    def set_refs(self, key: str, context: str, refs: list[Problem]) -> None:
-        """Store the cross-file problems found with the other files in state `context`."""
+    def set_refs(self, key: str, context: str, refs: list[Problem], day: str) -> None:
+        """Store the cross-file problems found with the other files in state `context`,
+        dates checked against `day`."""
         try:
             head, _, body = self._entry(key).partition(b"\n")
             stored = json.loads(head)
         except (OSError, ValueError):
             return
         stored["context"], stored["refs"] = context, [_stored(p) for p in refs]
+        stored["day"] = day
         self._write(key, stored, body)
 
     def _head(self, key: str) -> Any:
@@ -217,6 +229,7 @@ class CacheState:
 
     store: FileCache
     context: str = ""
+    day: str = ""  # the day dates are checked against, ISO
     paths: dict[Path, str] = field(default_factory=dict)  # project file -> its entry
     keys: dict[str, str] = field(default_factory=dict)  # project id -> its entry
     found: dict[str, list[Problem]] = field(default_factory=dict)  # to keep with old entries
@@ -227,11 +240,12 @@ class CacheState:
         by_key = {key: project_id for project_id, key in self.keys.items()}
         for key, (doc, item) in self.pending.items():
             refs = self.found.get(by_key.get(key, ""))
-            self.store.put(key, doc, item, self.context if refs is not None else "", refs)
+            context = self.context if refs is not None else ""
+            self.store.put(key, doc, item, context, refs, self.day)
         for project_id, refs in self.found.items():
             key = self.keys.get(project_id, "")
             if key and key not in self.pending and project_id in projects:
-                self.store.set_refs(key, self.context, refs)
+                self.store.set_refs(key, self.context, refs, self.day)
         self.store.close()
 
 

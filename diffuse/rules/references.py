@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from diffuse.errors import Level, Problem
@@ -14,10 +14,43 @@ from diffuse.vocab import MetricKind
 Loc = tuple[str | int, ...]
 
 
+class _Ids(tuple[str, ...]):
+    """Ids in the order given, each as often as given (what a problem lists), looked up in
+    a set: a tracker of 1,800 sites tests each site of each project against them."""
+
+    _set: frozenset[str]
+
+    def __new__(cls, ids: Iterable[str]) -> _Ids:
+        made = super().__new__(cls, ids)
+        made._set = frozenset(made)
+        return made
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._set
+
+
 @dataclass
 class _Checker:
     catalog: Catalog
     problems: list[Problem] = field(default_factory=list)
+
+    def ids(self, org: Organisation, what: str) -> _Ids:
+        """The ids of the organisation's sites, people or bodies, or of the workflow's
+        roles and duties: made once per read of the tracker, not once per project."""
+        memo: dict[str, tuple[Organisation, _Ids]]
+        memo = self.catalog.memo.setdefault("reference-ids", {})
+        kept = memo.get(what)
+        if kept is None or kept[0] is not org:
+            workflow = self.catalog.workflow
+            found: dict[str, Iterable[str]] = {
+                "sites": (site.id for site in org.sites),
+                "people": (person.id for person in org.people),
+                "bodies": (body.id for body in org.bodies),
+                "roles": (role.id for role in workflow.roles),
+                "duties": (duty.id for duty in workflow.duties),
+            }
+            kept = memo[what] = (org, _Ids(found[what]))
+        return kept[1]
 
     def known(
         self, doc: Document, loc: Loc, value: str | None, ids: Collection[str], what: str
@@ -91,15 +124,15 @@ def project_problems(catalog: Catalog, project: Project) -> list[Problem]:
 
 
 def _check_organisation(checker: _Checker, org: Organisation, doc: Document) -> None:
-    _once_each(checker, doc, ("sites",), [s.id for s in org.sites])
-    _once_each(checker, doc, ("people",), [p.id for p in org.people])
-    _once_each(checker, doc, ("bodies",), [b.id for b in org.bodies])
+    _once_each(checker, doc, ("sites",), checker.ids(org, "sites"))
+    _once_each(checker, doc, ("people",), checker.ids(org, "people"))
+    _once_each(checker, doc, ("bodies",), checker.ids(org, "bodies"))
     if org.workflow is not None:
         _once_each(checker, doc, ("workflow", "phases"), org.workflow.phases, field=())
         _once_each(checker, doc, ("workflow", "roles"), [r.id for r in org.workflow.roles])
         _once_each(checker, doc, ("workflow", "duties"), [d.id for d in org.workflow.duties])
     _one_person_each(checker, org, doc)
-    people = [p.id for p in org.people]
+    people = checker.ids(org, "people")
     for b, body in enumerate(org.bodies):
         for m, member in enumerate(body.members):
             checker.known(doc, ("bodies", b, "members", m), member, people, "person")
@@ -121,7 +154,7 @@ def _one_person_each(checker: _Checker, org: Organisation, doc: Document) -> Non
 
 
 def _once_each(
-    checker: _Checker, doc: Document, where: Loc, ids: list[str], field: Loc = ("id",)
+    checker: _Checker, doc: Document, where: Loc, ids: Sequence[str], field: Loc = ("id",)
 ) -> None:
     seen: set[str] = set()
     for index, item_id in enumerate(ids):
@@ -134,12 +167,12 @@ def _once_each(
 def _check_practice(
     checker: _Checker, org: Organisation, practice: Practice, doc: Document
 ) -> None:
-    sites, people = [s.id for s in org.sites], [p.id for p in org.people]
+    sites, people = checker.ids(org, "sites"), checker.ids(org, "people")
     checker.known(
         doc,
         ("approving_body",),
         practice.approving_body,
-        [b.id for b in org.bodies],
+        checker.ids(org, "bodies"),
         "approving body",
     )
     checker.known(doc, ("owner",), practice.owner, people, "person")
@@ -217,7 +250,7 @@ def _check_approvals(
     for index, approval in enumerate(approvals):
         loc: Loc = ("approvals", index)
         checker.known(
-            doc, (*loc, "body"), approval.body, [b.id for b in org.bodies], "approving body"
+            doc, (*loc, "body"), approval.body, checker.ids(org, "bodies"), "approving body"
         )
         body = org.body(approval.body)
         if body is None:
@@ -240,9 +273,10 @@ def _check_project(checker: _Checker, org: Organisation, project: Project, doc: 
     _check_project_people(checker, org, project, doc)
     _check_project_sites(checker, org, project, practice, doc)
     checker.problems.extend(_aggregate_warnings(project, doc))
-    duties = [d.id for d in workflow.duties]
-    _check_custom_duties(checker, project, doc, duties)
-    duties += [d.id for d in project.custom_duties]
+    duties: Sequence[str] = checker.ids(org, "duties")
+    if project.custom_duties:
+        _check_custom_duties(checker, project, doc, list(duties))
+        duties = [*duties, *(d.id for d in project.custom_duties)]
     for duty_id in project.checklist:
         checker.known(doc, ("checklist", duty_id), duty_id, duties, "duty")
     for index, approval in enumerate(project.approvals):
@@ -290,8 +324,8 @@ def _aggregate_warnings(project: Project, doc: Document) -> list[Problem]:
 def _check_project_people(
     checker: _Checker, org: Organisation, project: Project, doc: Document
 ) -> None:
-    people = [p.id for p in org.people]
-    roles = [r.id for r in checker.catalog.workflow.roles]
+    people = checker.ids(org, "people")
+    roles = checker.ids(org, "roles")
     for role, assigned in project.roles.items():
         checker.known(doc, ("roles", role), role, roles, "role")
         for index, person in enumerate(assigned):
@@ -311,7 +345,7 @@ def _check_project_people(
 def _check_project_sites(
     checker: _Checker, org: Organisation, project: Project, practice: Practice | None, doc: Document
 ) -> None:
-    sites = [s.id for s in org.sites]
+    sites = checker.ids(org, "sites")
     for site_id, state in project.sites.items():
         checker.known(doc, ("sites", site_id), site_id, sites, "site")
         body = org.body(practice.approving_body) if practice else None
