@@ -105,3 +105,13 @@ def test_portfolio_over_time_takes_a_closed_projects_actual_time(tracker: Path) 
     earlier = portfolio_over_time(load_tracker(tracker).catalog, date(2026, 3, 1))
     before = next(p for p in earlier.projects if p.project == "done")
     assert before.actual is False and before.phase == "execute"
+
+
+def test_the_report_lists_closed_and_sustained_projects_apart() -> None:
+    # The demo as of 2026-11-22: the CVC project is sustained, every other one is active.
+    demo = Path(__file__).parent.parent
+    summary = portfolio(load_tracker(demo).catalog, AS_OF)
+    active = {row.project for row in summary.active}
+    assert [row.project for row in summary.inactive] == ["cvc-standardization"]
+    assert active and not active & {row.project for row in summary.inactive}
+    assert len(summary.active) + len(summary.inactive) == len(summary.grid.rows)

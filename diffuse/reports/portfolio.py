@@ -38,6 +38,13 @@ class Portfolio:
     reviews: list[PracticeReview]
 
     @property
+    def inactive(self) -> list[Row]:
+        """The closed and sustained projects, in grid order (a set lookup per row: a
+        portfolio of 10,000 projects must not compare every row with every active one)."""
+        active = {row.project for row in self.active}
+        return [row for row in self.grid.rows if row.project not in active]
+
+    @property
     def median_months(self) -> float | None:
         if not self.done_days:
             return None
