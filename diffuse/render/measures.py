@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
@@ -23,20 +23,95 @@ def _table(
     rows: list[list[Text]],
     right: tuple[str, ...] = (),
     flex: tuple[str, ...] = (),
-) -> Table:
-    """A plain table whose figures keep their full width; only `flex` columns give way."""
-    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-    for index, head in enumerate(heads):
-        widest = max([len(head), *(len(row[index].plain) for row in rows)])
-        table.add_column(
-            head,
-            justify="right" if head in right else "left",
-            no_wrap=head not in flex,
-            min_width=None if head in flex else widest,
-        )
-    for row in rows:
-        table.add_row(*row)
-    return table
+    lead: int = 2,
+) -> RenderableType:
+    """A plain table whose figures keep their full width; only `flex` columns give way,
+    between words. When even that does not fit, each row becomes a block (see `_Stacked`)."""
+    return _Stacked(heads, rows, right, flex, lead)
+
+
+class _Stacked:
+    """A table where it fits; narrower, one block per row: its first `lead` cells on one
+    line, the other fields below it as 'name value' joined by ' · ' and wrapped between
+    fields, a `flex` field on a hanging line of its own."""
+
+    def __init__(
+        self,
+        heads: tuple[str, ...],
+        rows: list[list[Text]],
+        right: tuple[str, ...],
+        flex: tuple[str, ...],
+        lead: int,
+    ) -> None:
+        self.heads, self.rows, self.right, self.flex, self.lead = heads, rows, right, flex, lead
+        self.total = False  # the last row is a total, set apart
+
+    def needed(self) -> int:
+        widths = [
+            max(
+                [len(head)]
+                + [
+                    max((len(w) for w in row[index].plain.split()), default=0)
+                    if head in self.flex
+                    else len(row[index].plain)
+                    for row in self.rows
+                ]
+            )
+            for index, head in enumerate(self.heads)
+        ]
+        return sum(widths) + 2 * (len(widths) - 1)
+
+    def table(self, total: bool) -> Table:
+        table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+        for index, head in enumerate(self.heads):
+            widest = max([len(head), *(len(row[index].plain) for row in self.rows)])
+            table.add_column(
+                head,
+                justify="right" if head in self.right else "left",
+                no_wrap=head not in self.flex,
+                min_width=None if head in self.flex else widest,
+            )
+        for number, row in enumerate(self.rows):
+            table.add_row(*row, end_section=total and number == len(self.rows) - 2)
+        return table
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if self.needed() <= options.max_width:
+            yield self.table(self.total)
+            return
+        for number, row in enumerate(self.rows):
+            if self.total and number == len(self.rows) - 1:
+                yield Text("")
+            yield Text("  ").join([Text(c.plain, style="bold") for c in row[: self.lead]])
+            facts: list[str] = []
+            hung: list[tuple[str, str]] = []
+            for head, cell in zip(self.heads[self.lead :], row[self.lead :], strict=True):
+                if head in self.flex:
+                    hung.append((head, cell.plain))
+                elif cell.plain != "-":
+                    facts.append(f"{head} {cell.plain}")
+            yield from _joined(facts, options.max_width)
+            for head, value in hung:
+                grid = Table.grid()
+                grid.add_column(no_wrap=True)
+                grid.add_column()
+                grid.add_row(f"    {head}: ", Text(value))
+                yield grid
+
+
+def _joined(facts: list[str], width: int, indent: str = "    ") -> list[Text]:
+    """`facts` joined by ' · ', wrapped between facts, never inside one."""
+    lines: list[Text] = []
+    current = ""
+    for fact in facts:
+        joined = f"{current} · {fact}" if current else fact
+        if current and len(indent) + len(joined) > width:
+            lines.append(Text(indent + current))
+            joined = fact
+        current = joined
+    if current:
+        lines.append(Text(indent + current))
+    return lines
 
 
 def _title(text: str) -> Text:
@@ -93,7 +168,7 @@ def _state(item: PracticeReview) -> str:
     return "! due today" if item.days_left == 0 else f"! due in {item.days_left} days"
 
 
-def _sites(items: list[SiteUpdate], paused: bool) -> Table:
+def _sites(items: list[SiteUpdate], paused: bool) -> RenderableType:
     """One line per project, status and last update, listing the sites that share them."""
     rows = []
     groups: dict[tuple[object, ...], list[SiteUpdate]] = {}
@@ -170,9 +245,8 @@ def scorecard_view(card: Scorecard, detail: bool) -> RenderableType:
     title = f"Site scorecard as of {card.as_of} ({len(card.projects)} projects)"
     rows = [_score_cells(score) for score in [*card.sites, card.overall]]
     heads = ("site", "name", "live", "share", "median", "at target", "risks")
-    table = _table(heads, rows, right=heads[2:], flex=("name",))
-    table.rows[-1].end_section = False
-    table.rows[-2].end_section = True
+    table = _Stacked(heads, rows, right=heads[2:], flex=("name",), lead=2)
+    table.total = True
     parts: list[RenderableType] = [_title(title), table, Text(SCORE_NOTES, style="dim")]
     if detail:
         parts += [_site_detail(score) for score in card.sites]
