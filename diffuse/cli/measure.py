@@ -483,6 +483,9 @@ def trend(
     loaded = load_tracker(tracker_root(root))
     found = find_project(loaded, project)
     curve = adoption_trend(loaded.catalog, found, parse_day(as_of, "--as-of"))
-    writer = {TableFormat.TEXT: trend_text, TableFormat.JSON: trend_json}.get(output, trend_csv)
-    print_out(make_console(), writer(curve))
+    console = make_console()
+    if output is TableFormat.TEXT:
+        print_out(console, trend_text(curve, console.width))
+    else:
+        print_out(console, (trend_json if output is TableFormat.JSON else trend_csv)(curve))
     warn_problems(loaded.problems)

@@ -8,6 +8,7 @@ from typing import Any
 
 from diffuse.render import clean
 from diffuse.render.csvtext import csv_text
+from diffuse.render.plain import fit
 from diffuse.reports.gridjson import forecast_record
 from diffuse.reports.trend import Trend, Week
 from diffuse.vocab import OUTPUT_SCHEMA_VERSION
@@ -19,14 +20,18 @@ LEGEND = (
 )
 
 
-def trend_text(trend: Trend) -> str:
+def trend_text(trend: Trend, width: int | None = None) -> str:
+    """The curve as text; at `width`, prose wraps between words and, when a week's line
+    would not fit, the 'target line' column is headed 'target' to make room."""
+    room = 4 + 2 + 10 + 2 + 4 + 2 + 11 + 2 + trend.in_scope
+    column = 11 if width is None or room <= width else 6
     lines = [
         f"{clean(trend.project)}: sites live week by week since approval on {trend.approved}",
         f"as of {trend.as_of}: {trend.live} of {trend.in_scope} in-scope site(s) live",
         f"target: every site live by {trend.target} ({trend.target_months} months)",
         *_forecast(trend),
         "",
-        f"{'week':>4}  {'ending':<10}  {'live':>4}  {'target line':>11}",
+        f"{'week':>4}  {'ending':<10}  {'live':>4}  {'target line'[:column].strip():>{column}}",
     ]
     marks = [(trend.target, f"target date {trend.target}")]
     day = trend.forecast.day
@@ -35,17 +40,18 @@ def trend_text(trend: Trend) -> str:
     for week in trend.weeks:
         while marks and marks[0][0] <= week.day:
             lines.append(f"{'':>4}  ── {marks.pop(0)[1]} ──")
-        lines.append(_week_line(trend, week))
+        lines.append(_week_line(trend, week, column))
     lines += ["", LEGEND]
-    return "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n"
+    return text if width is None else fit(text, width, hang=2)
 
 
-def _week_line(trend: Trend, week: Week) -> str:
+def _week_line(trend: Trend, week: Week, column: int = 11) -> str:
     line = math.floor(week.target_line + 1e-9)
     bar = ["█"] * week.live + ["·"] * (trend.in_scope - week.live)
     if line > week.live:
         bar[line - 1] = "┆"  # the last site the target line says should be live by now
-    return f"{week.week:>4}  {week.day}  {week.live:>4}  {line:>11}  {''.join(bar)}"
+    return f"{week.week:>4}  {week.day}  {week.live:>4}  {line:>{column}}  {''.join(bar)}"
 
 
 def _forecast(trend: Trend) -> list[str]:
