@@ -1,5 +1,7 @@
 """Every text command fits the terminal: at 60, 80 and 120 columns no line is wider than
 the terminal (which would split it wherever the terminal breaks it) and no word is split.
+The one line allowed past the edge is a single token (a URL, an id) wider than the terminal
+on its own: it is printed whole, alone on its line and from its first column.
 
 A word is split when the narrow output holds a fragment found neither in the widest
 output, nor in the tracker's files, nor in the package's own text (a layout for narrow
@@ -58,7 +60,6 @@ FIXTURE: list[tuple[str, ...]] = [
 # Tables that do not yet wrap between words: each fails at some width today. Strict, so
 # the mark must go when the command is fixed.
 NARROW_GAPS = {
-    "show barcode-medication-administration": "the practice's tables cut ids at 60",
     "portfolio": "the portfolio table is wider than 80",
     "sites": "the month grid is wider than 60",
 }
@@ -86,6 +87,11 @@ def _known(root: Path) -> frozenset[str]:
     return frozenset(word for path in files for word in _words(path.read_text()))
 
 
+def _whole_token(line: str, widest: str) -> bool:
+    token = line.rstrip()
+    return " " not in token and token in widest
+
+
 def _check(run: Run, args: tuple[str, ...], root: Path) -> None:
     argv = (*args, "--root", str(root))
     widest = run(*argv, env={"COLUMNS": WIDEST}).stdout
@@ -93,6 +99,8 @@ def _check(run: Run, args: tuple[str, ...], root: Path) -> None:
     for width in WIDTHS:
         text = run(*argv, env={"COLUMNS": str(width)}).stdout
         long = [line for line in text.splitlines() if len(line.rstrip()) > width]
+        # A URL or id wider than the terminal is kept whole, alone and at the line's start.
+        long = [line for line in long if not _whole_token(line, widest)]
         assert not long, f"{' '.join(args)} at {width} columns: {long[:3]}"
         split = sorted(_words(text) - _words(widest) - _known(root))
         assert not split, f"{' '.join(args)} at {width} columns splits words: {split[:5]}"

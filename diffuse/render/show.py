@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
@@ -76,6 +76,18 @@ def _facts(facts: list[str], width: int | None, indent: str = "    ") -> list[Te
     if current:
         lines.append(Text(indent + current))
     return lines
+
+
+class _Link:
+    """A URL on a line of its own, never folded: indented under its element where it fits,
+    less where it does not, and past the edge only when the URL alone is wider."""
+
+    def __init__(self, url: str, indent: int = 6) -> None:
+        self.url, self.indent = clean(url), indent
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        room = max(0, min(self.indent, options.max_width - len(self.url)))
+        yield Text(" " * room + self.url, no_wrap=True, overflow="ignore")
 
 
 def _kv(pairs: list[tuple[str, object]]) -> Table:
@@ -157,7 +169,7 @@ def _support_and_approvals(practice: Practice, org: Organisation) -> list[Render
         for el in practice.support_elements:
             parts.append(_hang(f"  {el.kind.value} · {el.status.value}: ", el.title))
             if el.link:
-                parts.append(_hang("      ", el.link))
+                parts.append(_Link(el.link))
     if practice.approvals:
         parts.append(_section("Approvals"))
         for a in practice.approvals:

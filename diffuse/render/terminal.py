@@ -64,7 +64,7 @@ def rendered(view: Any, width: int, colour: bool) -> str:
         emoji=False,
         soft_wrap=False,
     )
-    console.print(view)
+    console.print(view, crop=False)  # a URL wider than the terminal stays whole (`show._Link`)
     text = out.getvalue()
     return text if colour else "".join(line.rstrip() + "\n" for line in text.splitlines())
 
