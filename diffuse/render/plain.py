@@ -31,6 +31,37 @@ def plain_table(
     return [line(heads), *(line(row) for row in cells)]
 
 
+def fitted_table(
+    heads: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    width: int | None,
+    right: int = 0,
+) -> list[str]:
+    """`plain_table` where it fits `width`; narrower, one block per row: its first cell on
+    a line, the other fields below as 'head value' joined by ' · ', wrapped between fields
+    (a field longer than the line wraps between its words, see `fit`); '-' is left out."""
+    table = plain_table(heads, rows, right)
+    if width is None or max(len(line) for line in table) <= width:
+        return table
+    lines: list[str] = []
+    for row in rows:
+        cells = [clean(c) for c in row]
+        lines.append(cells[0])
+        current = ""
+        for head, cell in zip(heads[1:], cells[1:], strict=True):
+            if cell == "-":
+                continue
+            fact = f"{head} {cell}"
+            joined = f"{current} · {fact}" if current else fact
+            if current and 4 + len(joined) > width:
+                lines.append("    " + current)
+                joined = fact
+            current = joined
+        if current:
+            lines.append("    " + current)
+    return fit("\n".join(lines), width).splitlines()
+
+
 def md_cell(value: object) -> str:
     return clean(value).replace("|", "\\|").replace("\n", " ")
 

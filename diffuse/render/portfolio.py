@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from diffuse.render.csvtext import csv_text
-from diffuse.render.plain import md_table, plain_table
+from diffuse.render.plain import fit, fitted_table, md_table, text_width
 from diffuse.reports.portfolio import MonthLive, PortfolioOverTime, ProjectTime, QuarterCount
 from diffuse.vocab import OUTPUT_SCHEMA_VERSION
 
@@ -93,12 +93,15 @@ def _sections(over: PortfolioOverTime) -> list[Section]:
     ]
 
 
-def portfolio_text(over: PortfolioOverTime) -> str:
+def portfolio_text(over: PortfolioOverTime, width: int | None = None) -> str:
+    """The report as text; at `width`, prose wraps between words and a table too wide
+    becomes one block per row (`fitted_table`)."""
     lines = [f"Portfolio over time as of {over.as_of}", _headline(over)]
     for title, heads, rows, right in _sections(over):
-        lines += ["", title, *plain_table(heads, rows, right)]
+        lines += ["", title, *fitted_table(heads, rows, width, right)]
     lines += ["", "✗ over / ✓ under: months past or short of the project's target"]
-    return "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n"
+    return text if width is None else fit(text, width)
 
 
 def portfolio_markdown(over: PortfolioOverTime) -> str:
@@ -201,7 +204,7 @@ def portfolio_csv(over: PortfolioOverTime) -> str:
 
 
 WRITERS: dict[str, Callable[[PortfolioOverTime], str]] = {
-    "text": portfolio_text,
+    "text": lambda over: portfolio_text(over, text_width()),
     "json": portfolio_json,
     "csv": portfolio_csv,
     "markdown": portfolio_markdown,
