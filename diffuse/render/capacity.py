@@ -11,7 +11,7 @@ from typing import Any
 from diffuse.escape import clean
 from diffuse.render import HEALTH_SYMBOL, STATUS_SYMBOL
 from diffuse.render.csvtext import csv_text
-from diffuse.render.plain import md_table, plain_table
+from diffuse.render.plain import fit, fitted_table, md_table, plain_table, text_width
 from diffuse.reports.capacity import Barrier, Capacity, SiteDetail, SiteLoad, SiteMonth, SiteProject
 from diffuse.vocab import OUTPUT_SCHEMA_VERSION
 
@@ -28,14 +28,31 @@ def _heads(months: list[date]) -> list[str]:
     return ["site", "in flight", *(m.strftime("%Y-%m") for m in months)]
 
 
-def _grid_lines(capacity: Capacity) -> list[str]:
+def _grid_lines(capacity: Capacity, width: int | None = None) -> list[str]:
     """The table with months headed by their names under a line of years, so sixteen
-    months fit in 80 columns."""
-    heads = ["site", "in flight", *(m.strftime("%b") for m in capacity.months)]
-    table = plain_table(heads, _rows(capacity), right=len(capacity.months) + 1, gap=1)
-    first = table[0].index(heads[2]) if capacity.months else 0
+    months fit in 80 columns; narrower than that, the months run on in further grids,
+    each as many months as fit `width`, every grid with its sites and years."""
+    months = capacity.months
+    rows = _rows(capacity)
+    lines = _grid(months, rows, 0, len(months))
+    if width is None or not months or max(len(line) for line in lines) <= width:
+        return lines
+    first = len(lines[1]) - 4 * len(months)  # site and in-flight columns, and their gaps
+    step = max(1, (width - first) // 4)
+    lines = []
+    for start in range(0, len(months), step):
+        lines += ([""] if start else []) + _grid(months, rows, start, start + step)
+    return lines
+
+
+def _grid(months: list[date], rows: list[list[object]], start: int, end: int) -> list[str]:
+    shown = months[start:end]
+    heads = ["site", "in flight", *(m.strftime("%b") for m in shown)]
+    cells = [[*row[:2], *row[2 + start : 2 + start + len(shown)]] for row in rows]
+    table = plain_table(heads, cells, right=len(shown) + 1, gap=1)
+    first = table[0].index(heads[2]) if shown else 0
     years = [" "] * len(table[0])
-    for index, month in enumerate(capacity.months):
+    for index, month in enumerate(shown):
         if index == 0 or month.month == 1:
             at = first + index * 4
             years[at : at + 4] = list(str(month.year))
@@ -65,18 +82,21 @@ def _legend(limit: int) -> str:
     )
 
 
-def sites_text(capacity: Capacity) -> str:
+def sites_text(capacity: Capacity, width: int | None = None) -> str:
+    """The grid as text; at `width`, prose wraps between words and the months run on in
+    further grids when one does not fit."""
     lines = [
         f"Capacity for change as of {capacity.as_of}: go-lives per site and month "
         f"(limit {capacity.limit})",
         "",
-        *_grid_lines(capacity),
+        *_grid_lines(capacity, width),
         "",
         *_flag_lines(capacity.sites, capacity.limit),
         _legend(capacity.limit),
         "in flight: active projects whose site row is not live yet",
     ]
-    return "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n"
+    return text if width is None else fit(text, width)
 
 
 def sites_markdown(capacity: Capacity) -> str:
@@ -222,17 +242,20 @@ def _detail_head(detail: SiteDetail) -> list[str]:
     ]
 
 
-def site_text(detail: SiteDetail) -> str:
+def site_text(detail: SiteDetail, width: int | None = None) -> str:
+    """The site as text; at `width`, prose wraps between words and the project table,
+    when too wide, becomes one block per project (`fitted_table`)."""
     lines = [*_detail_head(detail), ""]
     if not detail.projects:
         lines.append("no project approved by then includes this site")
     else:
-        lines += plain_table(DETAIL_HEADS, [_detail_cells(p) for p in detail.projects])
+        lines += fitted_table(DETAIL_HEADS, [_detail_cells(p) for p in detail.projects], width)
     for p in detail.projects:
         facts = _facts(p)
         if facts:
             lines += ["", f"{p.project}:", *(f"  {fact}" for fact in facts)]
-    return "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n"
+    return text if width is None else fit(text, width)
 
 
 def site_markdown(detail: SiteDetail) -> str:
@@ -325,13 +348,13 @@ def site_csv(detail: SiteDetail) -> str:
 
 
 SITES_WRITERS: dict[str, Callable[[Capacity], str]] = {
-    "text": sites_text,
+    "text": lambda capacity: sites_text(capacity, text_width()),
     "json": sites_json,
     "csv": sites_csv,
     "markdown": sites_markdown,
 }
 SITE_WRITERS: dict[str, Callable[[SiteDetail], str]] = {
-    "text": site_text,
+    "text": lambda detail: site_text(detail, text_width()),
     "json": site_json,
     "csv": site_csv,
     "markdown": site_markdown,
