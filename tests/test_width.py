@@ -118,3 +118,14 @@ def test_the_fixture_fits_every_width(args: tuple[str, ...], run: Run, git_track
 def test_every_help_has_an_example(command: list[str], run: Run) -> None:
     text = " ".join(run(*command, "--help").stdout.split())
     assert re.search(r"Example[^:.]*: diffuse ", text), f"diffuse {' '.join(command)} has none"
+
+
+def test_a_link_wider_than_the_terminal_stays_whole_on_its_own_line(run: Run) -> None:
+    args = ("show", "barcode-medication-administration", "--as-of", DEMO_DAY, "--no-pager")
+    text = run(*args, "--root", str(REPO_ROOT), env={"COLUMNS": "60"}).stdout
+    lines = text.splitlines()
+    wide = "https://intranet.example.org/supply-chain/standards/bcma-devices"
+    assert len(wide) > 60
+    assert wide in lines  # alone, from the first column
+    narrow = "https://intranet.example.org/ehr/rules/bcma-alerts"
+    assert "      " + narrow in lines  # fits: indented under its element as before
