@@ -211,12 +211,17 @@ def test_the_portfolio_page_shows_time_to_full_diffusion_against_target_and_aver
     assert '<th scope="row">2026-Q1</th><td>1: hh-spread</td>' in page
 
 
-def test_a_part_with_every_point_excluded_is_drawn_without_a_centre(
+def test_a_baseline_with_every_point_excluded_draws_no_centre_line(
     tracker: Path, run: Run, tmp_path: Path
 ) -> None:
-    # Baseline months left out of the chart with a reason: that part has no centre line, and
-    # the page draws its points without one rather than a line at 'nan'.
+    # The first three months set the centre (freeze: 3) but are all left out with a reason:
+    # as in qicharts2 the chart has no centre and no limits, and the page draws its points
+    # as a run chart around their median, never a line at 'nan'.
     _with_metric(tracker, 14)
+    org = tracker / "organisation.yaml"
+    org.write_text(
+        org.read_text().replace("settings:\n", "settings:\n  min_points_for_limits: 10\n")
+    )
     project = tracker / "projects" / "hh-spread.yaml"
     text = project.read_text()
     for month in ("03", "04", "05"):
@@ -226,10 +231,11 @@ def test_a_part_with_every_point_excluded_is_drawn_without_a_centre(
         )
     text = text.replace(
         "    direction: higher\n    target: 90\n",
-        "    direction: higher\n    target: 90\n    parts: [2025-06-01]\n",
+        "    direction: higher\n    target: 90\n    freeze: 3\n",
     )
     project.write_text(text)
     page = _report(run, tracker, tmp_path / "site")
     svg = ET.tostring(_chart(page), encoding="unicode")
     assert not re.search(r"\bnan\b", svg, re.IGNORECASE)
-    assert "median" in svg  # the part with points left is drawn as a run chart
+    assert "centre" not in _classes(_chart(page))
+    assert "median" in _classes(_chart(page))

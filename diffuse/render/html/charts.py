@@ -133,7 +133,7 @@ def metric_figure(
 
 def _has_limits(part: PartResult, min_points: int) -> bool:
     counted = sum(not p.excluded for p in part.points)
-    return part.has_centre and counted >= min_points and any(p.ucl is not None for p in part.points)
+    return counted >= min_points and any(p.ucl is not None for p in part.points)
 
 
 def _part_of(drawn: SeriesChart, point: PointResult) -> int:
