@@ -20,6 +20,24 @@ _PRIVACY = """\
         Describe patients only in general terms: no names, record numbers or dates of
         birth. An issue holding them is refused."""
 
+# Both project forms ask which project and site first; intake reads them by these labels.
+_PROJECT_AND_SITE = """\
+  - type: input
+    id: project
+    attributes:
+      label: Project
+      description: The project id (the file name in projects/, without .yaml).
+    validations:
+      required: true
+  - type: input
+    id: site
+    attributes:
+      label: Site
+      description: Your site's id, as in organisation.yaml.
+    validations:
+      required: true
+"""
+
 PRACTICE_FORM = f"""\
 name: Propose a practice
 description: An idea from the front line that worked at your site and could help others.
@@ -78,21 +96,7 @@ title: "Site update: "
 labels: ["intake: site-update"]
 body:
 {_PRIVACY}
-  - type: input
-    id: project
-    attributes:
-      label: Project
-      description: The project id (the file name in projects/, without .yaml).
-    validations:
-      required: true
-  - type: input
-    id: site
-    attributes:
-      label: Site
-      description: Your site's id, as in organisation.yaml.
-    validations:
-      required: true
-  - type: dropdown
+{_PROJECT_AND_SITE}  - type: dropdown
     id: state
     attributes:
       label: New state
@@ -126,21 +130,7 @@ title: "Adaptation: "
 labels: ["intake: adaptation"]
 body:
 {_PRIVACY}
-  - type: input
-    id: project
-    attributes:
-      label: Project
-      description: The project id (the file name in projects/, without .yaml).
-    validations:
-      required: true
-  - type: input
-    id: site
-    attributes:
-      label: Site
-      description: Your site's id, as in organisation.yaml.
-    validations:
-      required: true
-  - type: textarea
+{_PROJECT_AND_SITE}  - type: textarea
     id: adaptation
     attributes:
       label: Adaptation
