@@ -1,5 +1,5 @@
-"""Save the README's screenshots of the demo report: the Status Tracker, a project page, a
-site page and one page of the PDF board pack.
+"""Save the screenshots of the demo report that the README and the docs show: the Status
+Tracker, a project page, a site page and one page of the PDF board pack.
 
     python docs/screenshots.py
 
@@ -26,7 +26,7 @@ SHOTS = {
     "report-site.png": ("site-wpk.html", "1280,1500"),
 }
 PACK_SHOT = "report-pack.png"
-PACK_PAGE_TEXT = "Status Tracker: Metro"  # the page of the pack shown in the README
+PACK_PAGE_TEXT = "Status Tracker: Metro"  # the page of the pack shown in the docs
 FLAGS = [
     "--headless",
     "--no-sandbox",

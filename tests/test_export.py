@@ -112,11 +112,11 @@ def test_export_refuses_a_folder(run: Run, tracker: Path, tmp_path: Path) -> Non
     assert "is a folder" in result.stderr
 
 
-def test_every_example_query_in_the_readme_runs(run: Run, tmp_path: Path) -> None:
+def test_every_example_query_in_the_docs_runs(run: Run, tmp_path: Path) -> None:
     db = tmp_path / "tracker.db"
     run("export", "sqlite", str(db), "--as-of", AS_OF, "--root", str(REPO_ROOT))
-    readme = (REPO_ROOT / "README.md").read_text()
-    block = readme.split("One query per reader:\n\n```sql\n", 1)[1].split("```", 1)[0]
+    page = (REPO_ROOT / "docs" / "output.md").read_text()
+    block = page.split("One query per reader:\n\n```sql\n", 1)[1].split("```", 1)[0]
     queries = [q.strip() for q in block.split(";") if q.strip()]
     assert len(queries) == 6
     with sqlite3.connect(db) as con:

@@ -98,7 +98,7 @@ REFUSED = [
     ),
 ]
 
-# Documented as not patient data (README, "### Patient data").
+# Documented as not patient data (docs/security.md, "## Patient data").
 LET_THROUGH = [
     pytest.param("CLABSI per 1,000 line-days fell from 1.28 to 0.90", id="rate"),
     pytest.param("Meeting moved from 2026-03-04 to 2026-03-11", id="meeting-dates"),

@@ -1,20 +1,76 @@
-"""The README stays true: its command reference is each command's --help."""
+"""The README and the docs stay true: the command reference is each command's --help, the
+README fits a first screen and links to pages that exist, and every test the docs name as
+evidence exists."""
 
 from __future__ import annotations
 
-from readme_help import COMMANDS, README, block, rendered
+import ast
+import re
+from pathlib import Path
+
+from conftest import REPO_ROOT
+from readme_help import REFERENCE, commands, rendered, section
+
+README = REPO_ROOT / "README.md"
+DOCS = REPO_ROOT / "docs"
 
 
 def test_command_reference_matches_help() -> None:
-    text = README.read_text()
-    for command in COMMANDS:
-        assert block(command) in text, (
-            f"README is stale for 'diffuse {' '.join(command)}'; run python tests/readme_help.py"
+    text = REFERENCE.read_text()
+    for command in commands():
+        assert section(command) in text, (
+            f"docs/reference.md is stale for 'diffuse {' '.join(command)}'; "
+            "run python tests/readme_help.py"
         )
-    assert rendered(text) == text
+    assert rendered() == text
+
+
+def test_the_reference_has_every_command_of_the_cli() -> None:
+    names = {" ".join(c) for c in commands()}
+    for expected in ("", "status", "org add-site", "metrics import", "export sqlite"):
+        assert expected in names
+    headings = re.findall(r"^## `diffuse ?(.*)`$", REFERENCE.read_text(), re.M)
+    assert headings == [" ".join(c) for c in commands()]
 
 
 def test_quick_start_installs_the_distribution_not_the_unrelated_package() -> None:
     text = README.read_text()
     assert "pip install diffuse\n" not in text and "pip install diffuse " not in text
     assert ".venv/bin/pip install -q -c .ci/constraints.txt . && .venv/bin/diffuse status" in text
+
+
+def test_the_readmes_test_command_is_the_one_ci_runs() -> None:
+    ci = (REPO_ROOT / ".ci" / "run").read_text()
+    pytest_line = re.search(r'"\$venv/bin/python" -m pytest (.*)$', ci, re.M)
+    assert pytest_line is not None
+    assert f".venv/bin/python -m pytest {pytest_line.group(1)}\n" in README.read_text()
+
+
+def test_the_readme_fits_a_first_screen_and_links_to_the_docs() -> None:
+    text = README.read_text()
+    assert len(text.splitlines()) < 300
+    linked = set(re.findall(r"\]\((docs/[\w.-]+\.(?:md|png))(?:#[\w-]+)?\)", text))
+    pages = {f"docs/{p.name}" for p in DOCS.glob("*.md")}
+    assert pages <= linked, f"pages the README does not link to: {sorted(pages - linked)}"
+    for link in linked:
+        assert (REPO_ROOT / link).is_file(), link
+
+
+def _tests_in(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    return {n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)}
+
+
+def test_every_test_the_docs_cite_exists() -> None:
+    # `tests/test_x.py::test_name`, and `::test_other` after it in the same cell, name the
+    # test that shows a guarantee; a renamed or removed test must not leave a dead claim.
+    cited = 0
+    for page in [README, *sorted(DOCS.glob("*.md"))]:
+        for line in page.read_text().splitlines():
+            current: str | None = None
+            for file, name in re.findall(r"`(tests/[\w/]+\.py)?::(\w+)`", line):
+                current = file or current
+                assert current is not None, f"{page.name}: '::{name}' names no file: {line}"
+                assert name in _tests_in(REPO_ROOT / current), f"{page.name}: {current}::{name}"
+                cited += 1
+    assert cited > 100

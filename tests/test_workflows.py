@@ -1,5 +1,5 @@
 """The shipped workflows, the ones `diffuse init` writes, and the composite action: actions
-pinned by commit, actionlint clean, and the inputs the README documents.
+pinned by commit, actionlint clean, and the inputs the docs document.
 
 actionlint is skipped when node is missing, unless DIFFUSE_REQUIRE_ACTIONLINT=1 (set by
 .ci/run, which installs it into DIFFUSE_ACTIONLINT_DIR)."""
@@ -49,6 +49,27 @@ def test_the_check_workflow_runs_on_merge_queues_with_verified_signoff() -> None
     steps = flow["jobs"]["check"]["steps"]
     assert any(s.get("with", {}).get("cache") == "pip" for s in steps)
     assert any(s.get("with", {}).get("verify-signoff") == "true" for s in steps)
+
+
+def test_the_docs_workflow_builds_strictly_and_deploys_from_main_alone() -> None:
+    flow = yaml.safe_load((REPO_ROOT / ".github" / "workflows" / "docs.yml").read_text())
+    assert flow[True] == {"push": {"branches": ["main"]}, "workflow_dispatch": None}
+    assert flow["permissions"] == {"contents": "read"}
+    runs = [s.get("run", "") for s in flow["jobs"]["build"]["steps"]]
+    assert any(r.startswith("mkdocs build --strict") for r in runs)
+    assert any("'.[docs]'" in r and "-c .ci/constraints.txt" in r for r in runs)
+    deploy = flow["jobs"]["deploy"]
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert str(deploy["steps"][-1]["uses"]).startswith("actions/deploy-pages@")
+    # This repository's Pages site is the docs; the report workflow must not replace it.
+    report = yaml.safe_load((REPO_ROOT / ".github" / "workflows" / "report.yml").read_text())
+    assert "push" not in report[True]
+
+
+def test_ci_builds_the_docs_strictly() -> None:
+    ci = (REPO_ROOT / ".ci" / "run").read_text()
+    assert re.search(r"mkdocs\" build --strict --site-dir \"\$\(mktemp -d\)", ci)
+    assert "'.[test,docs]'" in ci
 
 
 @pytest.fixture(scope="session")
