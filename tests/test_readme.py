@@ -74,3 +74,16 @@ def test_every_test_the_docs_cite_exists() -> None:
                 assert name in _tests_in(REPO_ROOT / current), f"{page.name}: {current}::{name}"
                 cited += 1
     assert cited > 100
+
+
+def test_every_problem_code_the_tests_see_is_documented() -> None:
+    # Every code a test expects a user to see as `error[...]` or `warning[...]` is
+    # explained in the validation page.
+    page = (DOCS / "validation.md").read_text()
+    seen: set[str] = set()
+    for path in (REPO_ROOT / "tests").rglob("*"):
+        if path.suffix in (".py", ".txt") and path.is_file():
+            seen |= set(re.findall(r"(?:error|warning)\[([a-z][a-z0-9-]*)\]", path.read_text()))
+    assert len(seen) > 60
+    missing = sorted(code for code in seen if f"`{code}`" not in page)
+    assert missing == []
