@@ -1,13 +1,16 @@
-"""The command reference, docs/reference.md, is the `--help` of each command, kept in step by
-a test (tests/test_readme.py).
+"""The pages made from the code, kept in step by tests (tests/test_readme.py): the command
+reference, docs/reference.md, is the `--help` of each command; the field tables of
+docs/file-format.md come from the JSON Schema `diffuse schema` writes.
 
-Run `python tests/readme_help.py` to write the page again after changing a command. The
-commands are read from the command line itself (`commands()`), so a new command or
+Run `python tests/readme_help.py` to write them again after changing a command or a model.
+The commands are read from the command line itself (`commands()`), so a new command or
 subcommand gets its section without being listed here.
 """
 
 from __future__ import annotations
 
+import json
+import re
 import sys
 from functools import cache
 from pathlib import Path
@@ -16,6 +19,8 @@ from typing import Any
 from typer.testing import CliRunner
 
 REFERENCE = Path(__file__).parent.parent / "docs" / "reference.md"
+FILE_FORMAT = Path(__file__).parent.parent / "docs" / "file-format.md"
+FIELDS = re.compile(r"<!-- fields -->\n.*?<!-- /fields -->\n", re.S)
 HEADER = """\
 # Commands
 
@@ -69,6 +74,99 @@ def rendered() -> str:
     return "\n".join([HEADER, *(section(command) for command in commands())])
 
 
+def _schemas() -> dict[str, Any]:
+    from diffuse.cli import app
+
+    result = CliRunner().invoke(app, ["schema", "--out", "-"], prog_name="diffuse")
+    assert result.exit_code == 0, result.output
+    schemas: dict[str, Any] = json.loads(result.stdout)
+    return schemas
+
+
+def _is_number_as_text(option: dict[str, Any]) -> bool:
+    # The schema lets a number be written as text ('12') and true/false as yes/no; the
+    # tables name the kind once.
+    return option.get("type") == "string" and "pattern" in option and "format" not in option
+
+
+def _kind(spec: dict[str, Any], defs: dict[str, Any], file: str) -> str:
+    if "$ref" in spec:
+        name = spec["$ref"].rsplit("/", 1)[-1]
+        target = defs[name]
+        if "enum" in target:
+            return "one of " + ", ".join(f"`{v}`" for v in target["enum"])
+        return f"[{name}](#{file}-{name.lower()})"
+    if "anyOf" in spec:
+        options = [o for o in spec["anyOf"] if o.get("type") != "null"]
+        if len(options) > 1:
+            options = [o for o in options if not _is_number_as_text(o)] or options
+        kinds = list(dict.fromkeys(_kind(o, defs, file) for o in options))
+        return " or ".join(kinds)
+    kind = spec.get("type")
+    if spec.get("format") == "date":
+        return "date"
+    if kind == "array":
+        return "list of " + _kind(spec.get("items", {}), defs, file)
+    if kind == "object":
+        values = next(iter(spec.get("patternProperties", {}).values()), None)
+        if values is None:
+            values = spec.get("additionalProperties")
+        return "mapping of id to " + _kind(values, defs, file) if values else "mapping"
+    if kind == "integer" or kind == "number":
+        word = "whole number" if kind == "integer" else "number"
+        low, high = (_number(spec.get(end)) for end in ("minimum", "maximum"))
+        if low and high:
+            return f"{word}, {low} to {high}"
+        if low:
+            return f"{word}, at least {low}"
+        return word
+    if kind == "boolean":
+        return "true or false"
+    if isinstance(kind, list) or kind == "string":
+        return "id" if "pattern" in spec else "text"
+    return "any"
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
+
+
+def _table(title: str, anchor: str, model: dict[str, Any], defs: dict[str, Any], file: str) -> str:
+    required = set(model.get("required", []))
+    rows = ["| field | kind | required or default | meaning |", "|---|---|---|---|"]
+    for name, spec in model.get("properties", {}).items():
+        if name in required:
+            need = "required"
+        elif "default" in spec and spec["default"] not in (None, [], {}):
+            need = f"`{json.dumps(spec['default'])}`"
+        else:
+            need = ""
+        meaning = str(spec.get("description", "")).replace("|", "\\|").replace("\n", " ")
+        rows.append(f"| `{name}` | {_kind(spec, defs, file)} | {need} | {meaning} |")
+    return f"### {title} {{#{anchor}}}\n\n" + "\n".join(rows) + "\n"
+
+
+def fields() -> str:
+    """The field tables: each file kind, then each mapping it holds, from its JSON Schema."""
+    parts = ["<!-- fields -->"]
+    for schema_name, schema in _schemas().items():
+        file = schema_name.split(".")[0]
+        defs = schema.get("$defs", {})
+        parts.append(_table(f"`{file}` file", f"{file}-file", schema, defs, file))
+        for name, model in defs.items():
+            if "properties" in model:
+                parts.append(_table(f"{file}: {name}", f"{file}-{name.lower()}", model, defs, file))
+    parts.append("<!-- /fields -->\n")
+    return "\n".join(parts)
+
+
+def file_format(text: str) -> str:
+    return FIELDS.sub(lambda _: fields(), text)
+
+
 if __name__ == "__main__":
     REFERENCE.write_text(rendered())
-    sys.stdout.write(f"wrote the command reference to {REFERENCE}\n")
+    FILE_FORMAT.write_text(file_format(FILE_FORMAT.read_text()))
+    sys.stdout.write(f"wrote {REFERENCE} and the field tables of {FILE_FORMAT}\n")

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from conftest import REPO_ROOT
-from readme_help import REFERENCE, commands, rendered, section
+from readme_help import FILE_FORMAT, REFERENCE, commands, fields, file_format, rendered, section
 
 README = REPO_ROOT / "README.md"
 DOCS = REPO_ROOT / "docs"
@@ -23,6 +23,21 @@ def test_command_reference_matches_help() -> None:
             "run python tests/readme_help.py"
         )
     assert rendered() == text
+
+
+def test_the_file_format_page_lists_every_field_of_the_schema() -> None:
+    text = FILE_FORMAT.read_text()
+    assert file_format(text) == text, (
+        "docs/file-format.md is stale; run python tests/readme_help.py"
+    )
+    tables = fields()
+    for field in (
+        "`go_live_actual`",
+        "`signing_keys`",
+        "`key_principles`",
+        "`max_golives_per_month`",
+    ):
+        assert field in tables, field
 
 
 def test_the_reference_has_every_command_of_the_cli() -> None:
