@@ -166,6 +166,10 @@ def file_format(text: str) -> str:
     return FIELDS.sub(lambda _: fields(), text)
 
 
+# Every command and subcommand, for the tests that run each one (tests/test_width.py).
+COMMANDS = commands()
+
+
 if __name__ == "__main__":
     REFERENCE.write_text(rendered())
     FILE_FORMAT.write_text(file_format(FILE_FORMAT.read_text()))

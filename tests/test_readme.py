@@ -102,3 +102,18 @@ def test_every_problem_code_the_tests_see_is_documented() -> None:
     assert len(seen) > 60
     missing = sorted(code for code in seen if f"`{code}`" not in page)
     assert missing == []
+
+
+def test_every_module_the_architecture_page_names_exists() -> None:
+    # The map of rooms must match the package: a moved or renamed module fails here.
+    page = (DOCS / "architecture.md").read_text()
+    rooms = "cli|render|edits|pr|export|reports|rules|files|repo|cache|frameworks|models"
+    named = set(re.findall(rf"`((?:{rooms})/[\w/]*?(?:\.py|/))`", page))
+    tree = page.split("```text\n", 1)[1].split("```", 1)[0]
+    named |= {f"{m}.py" for m in re.findall(r"\b(\w+)\.py\b", tree)}
+    assert len(named) > 30
+    package = REPO_ROOT / "diffuse"
+    missing = sorted(
+        n for n in named if not any(p.exists() for p in (package / n, *package.rglob(n)))
+    )
+    assert missing == []

@@ -114,10 +114,12 @@ def test_the_fixture_fits_every_width(args: tuple[str, ...], run: Run, git_track
     _check(run, args, git_tracker)
 
 
-@pytest.mark.parametrize("command", [["new"], *COMMANDS], ids=lambda c: " ".join(c) or "diffuse")
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "diffuse")
 def test_every_help_has_an_example(command: list[str], run: Run) -> None:
     text = " ".join(run(*command, "--help").stdout.split())
-    assert re.search(r"Example[^:.]*: diffuse ", text), f"diffuse {' '.join(command)} has none"
+    # `diffuse completion` is run inside the shell's eval, from a file such as ~/.bashrc.
+    example = r'Example(?:[^:.]*|, in ~/\.bashrc): (?:eval "\$\()?diffuse '
+    assert re.search(example, text), f"diffuse {' '.join(command)} has none"
 
 
 def test_a_link_wider_than_the_terminal_stays_whole_on_its_own_line(run: Run) -> None:
