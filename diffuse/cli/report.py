@@ -168,8 +168,9 @@ def export_sqlite(
     """Write the tracker to one SQLite database for BI tools.
 
     Tables of practices, projects, sites, their states, duties, risks, metric values,
-    approvals, transitions and updates, with views of the grid and the SPC results (the
-    schema is in the README). FILE is replaced whole: a reader never sees half of it.
+    approvals, transitions and updates, with views of the grid and the SPC results (each
+    table is described in docs/output.md). FILE is replaced whole: a reader never sees half
+    of it.
 
     \b
     Example: diffuse export sqlite tracker.db --as-of 2026-11-22"""
