@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 REFERENCE = Path(__file__).parent.parent / "docs" / "reference.md"
 FILE_FORMAT = Path(__file__).parent.parent / "docs" / "file-format.md"
+NOTES = Path(__file__).parent.parent / "docs" / "fields.yaml"
 FIELDS = re.compile(r"<!-- fields -->\n.*?<!-- /fields -->\n", re.S)
 HEADER = """\
 # Commands
@@ -133,7 +134,30 @@ def _number(value: float | None) -> str:
     return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
 
 
-def _table(title: str, anchor: str, model: dict[str, Any], defs: dict[str, Any], file: str) -> str:
+def notes() -> dict[str, str]:
+    """What each field means where the model says nothing: FILE.field or FILE.Mapping.field."""
+    import yaml
+
+    loaded: dict[str, str] = yaml.safe_load(NOTES.read_text())
+    return loaded
+
+
+def field_keys() -> set[str]:
+    """Every field of the three files, named as docs/fields.yaml names them."""
+    keys = set()
+    for schema_name, schema in _schemas().items():
+        file = schema_name.split(".")[0]
+        keys |= {f"{file}.{name}" for name in schema.get("properties", {})}
+        for model_name, model in schema.get("$defs", {}).items():
+            keys |= {f"{file}.{model_name}.{name}" for name in model.get("properties", {})}
+    return keys
+
+
+def _table(
+    title: str, anchor: str, model: dict[str, Any], defs: dict[str, Any], prefix: str
+) -> str:
+    file = prefix.split(".")[0]
+    said = notes()
     required = set(model.get("required", []))
     rows = ["| field | kind | required or default | meaning |", "|---|---|---|---|"]
     for name, spec in model.get("properties", {}).items():
@@ -143,7 +167,8 @@ def _table(title: str, anchor: str, model: dict[str, Any], defs: dict[str, Any],
             need = f"`{json.dumps(spec['default'])}`"
         else:
             need = ""
-        meaning = str(spec.get("description", "")).replace("|", "\\|").replace("\n", " ")
+        meaning = str(spec.get("description") or said.get(f"{prefix}.{name}", ""))
+        meaning = meaning.replace("|", "\\|").replace("\n", " ")
         rows.append(f"| `{name}` | {_kind(spec, defs, file)} | {need} | {meaning} |")
     return f"### {title} {{#{anchor}}}\n\n" + "\n".join(rows) + "\n"
 
@@ -157,7 +182,8 @@ def fields() -> str:
         parts.append(_table(f"`{file}` file", f"{file}-file", schema, defs, file))
         for name, model in defs.items():
             if "properties" in model:
-                parts.append(_table(f"{file}: {name}", f"{file}-{name.lower()}", model, defs, file))
+                title, anchor = f"{file}: {name}", f"{file}-{name.lower()}"
+                parts.append(_table(title, anchor, model, defs, f"{file}.{name}"))
     parts.append("<!-- /fields -->\n")
     return "\n".join(parts)
 

@@ -9,7 +9,17 @@ import re
 from pathlib import Path
 
 from conftest import REPO_ROOT
-from readme_help import FILE_FORMAT, REFERENCE, commands, fields, file_format, rendered, section
+from readme_help import (
+    FILE_FORMAT,
+    REFERENCE,
+    commands,
+    field_keys,
+    fields,
+    file_format,
+    notes,
+    rendered,
+    section,
+)
 
 README = REPO_ROOT / "README.md"
 DOCS = REPO_ROOT / "docs"
@@ -38,6 +48,16 @@ def test_the_file_format_page_lists_every_field_of_the_schema() -> None:
         "`max_golives_per_month`",
     ):
         assert field in tables, field
+
+
+def test_every_field_says_what_it_means() -> None:
+    # A meaning comes from the model's description or from docs/fields.yaml; a note for a
+    # field that is gone, and a field with no meaning, both fail.
+    keys = field_keys()
+    assert sorted(set(notes()) - keys) == []
+    rows = re.findall(r"^\| `[^`]+` \|.*\| (.*) \|$", fields(), re.M)
+    assert len(rows) == len(keys)
+    assert [row for row in rows if not row.strip()] == []
 
 
 def test_the_reference_has_every_command_of_the_cli() -> None:
