@@ -6,8 +6,9 @@ from __future__ import annotations
 import random
 
 from diffuse.models import Project
-from diffuse.reports.status.cells import SEVERITY, Layout, SiteCells, health_of
+from diffuse.reports.status.cells import Layout, SiteCells
 from diffuse.reports.status.grid import Cell, Column
+from diffuse.reports.status.health import SEVERITY, site_health
 from diffuse.rules.scope import in_scope, site_state
 from diffuse.vocab import LIVE, SITE_PROGRESS, Health, SiteStatus
 
@@ -42,7 +43,7 @@ def _one_by_one(project: Project, ids: list[str], flagged: frozenset[str]) -> Ce
         len(scoped),
         sum(states[s].status in LIVE for s in scoped),
         min((states[s].status for s in scoped), key=SITE_PROGRESS.index),
-        max((health_of(states[s], s in flagged) for s in scoped), key=SEVERITY.index),
+        max((site_health(states[s], s in flagged) for s in scoped), key=SEVERITY.index),
     )
 
 
@@ -61,7 +62,7 @@ def test_cells_match_each_site_looked_at_alone() -> None:
         whole = _one_by_one(project, SITES, flagged)
         assert cells.over(frozenset(SITES)) == whole
         healths = [
-            health_of(site_state(project, s), s in flagged)
+            site_health(site_state(project, s), s in flagged)
             for s in SITES
             if in_scope(site_state(project, s), MEMBERS)
         ]

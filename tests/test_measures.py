@@ -13,11 +13,11 @@ from diffuse.reports.measures import (
     chart,
     chart_points,
     choose_chart,
-    measure_flags,
     metric_summary,
     series_of,
     unfavourable_signal,
 )
+from diffuse.reports.status.health import measure_flags
 
 
 def metric(

@@ -362,8 +362,8 @@ _NOTES_AT_LEAST = 40  # narrower, a long note runs down the page: stack the fiel
 def _sites(
     project: Project, org: Organisation, width: int | None, row: Row | None = None
 ) -> RenderableType:
-    # The health the grid shows (from measures too, see `reports.status.cells`) when the project
-    # has a row; else the health recorded.
+    # The health the grid shows (from measures too, see `reports.status.health`) when the
+    # project has a row; else the health recorded.
     shown = {s.id: c.health for s, c in zip(org.sites, row.cells, strict=False)} if row else {}
     rows = [_site_cells(project, site.id, shown.get(site.id)) for site in org.sites]
     widths = [
