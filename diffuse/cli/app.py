@@ -93,8 +93,9 @@ def _progress_bar(what: str, total: int) -> Any:
 def _fail(exc: Any) -> NoReturn:
     from dataclasses import replace
 
+    from diffuse.escape import clean
     from diffuse.layout import relative
-    from diffuse.render import clean, problems_text
+    from diffuse.render.findings.problems import problems_text
 
     if exc.problems:
         shown = [

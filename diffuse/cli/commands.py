@@ -289,7 +289,7 @@ def status(
     NO_COLOR is set. When rows are cut, a last line says how many are shown (on stderr for
     json and csv). Example, the 20 projects most in trouble: diffuse status --sort health
     --limit 20"""
-    from diffuse.render import groupings
+    from diffuse.render.formats import groupings
     from diffuse.render.terminal import grid_output, make_console
     from diffuse.reports.status.grid import Filters, cut, cut_note
     from diffuse.reports.status.source import status_grids
@@ -395,7 +395,7 @@ def advance(
     from diffuse.edits.advance import AdvanceRequest, advance_project
 
     request = AdvanceRequest(project, to, edit_options(dry_run, commit, by, on), reason)
-    from diffuse.render import advance_text
+    from diffuse.render.gates import advance_text
     from diffuse.render.plain import fit, text_width
 
     outcome = advance_project(tracker_root(root), request)

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 
 def echo_result(result: EditResult) -> None:
-    from diffuse.render import clean
+    from diffuse.escape import clean
 
     # The summary and the changed lines repeat the command's own arguments: escaped, so a
     # control or reordering character in them shows as what it is.

@@ -257,7 +257,7 @@ def metrics_add(
         project, metric, name, level, kind, direction, unit, multiplier, baseline, target
     )
     options = edit_options(dry_run, commit, by, on)
-    from diffuse.render import clean
+    from diffuse.escape import clean
 
     for line in add_metric(tracker_root(root), request, options).lines():
         typer.echo(clean(line))

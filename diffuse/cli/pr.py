@@ -164,7 +164,7 @@ def approve_item(
       diffuse approve hand-hygiene --body cpc   # release it to the council it moves to
     """
     from diffuse.edits.approve import ApproveRequest, approve
-    from diffuse.render import clean
+    from diffuse.escape import clean
 
     day = parse_day(on, "--date")
     request = ApproveRequest(item, day, gate, reference, reason, body, scope, substance)

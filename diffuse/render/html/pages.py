@@ -12,7 +12,7 @@ from diffuse.errors import DiffuseError
 from diffuse.escape import clean
 from diffuse.frameworks.dissemination import EVIDENCE, plan_warnings
 from diffuse.models import Organisation, Project, Site
-from diffuse.render import HEALTH_SYMBOL, STATUS_SYMBOL, health_label
+from diffuse.render.colour import HEALTH_SYMBOL, STATUS_SYMBOL, health_label
 from diffuse.render.html.charts import Figure, chart_events, curve_figure, metric_figure
 from diffuse.render.html.overtime import barrier_age, capacity_values, over_time_values
 from diffuse.reports import practices, risks
