@@ -76,7 +76,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "search": ("report", "Find practices whose text holds every word of QUERY."),
     "risks": ("report", "List every open risk of the active projects, highest score first."),
     "export": ("report", "Write the tracker to a file other tools read."),
-    "completion": ("complete", "Print the shell completion script for bash, zsh or fish."),
+    "completion": ("completion", "Print the shell completion script for bash, zsh or fish."),
 }
 
 

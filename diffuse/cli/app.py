@@ -179,23 +179,6 @@ DateOpt = Annotated[
 ]
 
 
-def _complete_people(ctx: typer.Context, incomplete: str) -> list[str]:
-    from diffuse.cli.ids import people  # only when a shell asks, to keep --help light
-
-    return people(ctx, incomplete)
-
-
-ByOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--by",
-        metavar="PERSON",
-        help="Person id to record (default: the person whose email git authors commits "
-        "with, as 'git var GIT_AUTHOR_IDENT' shows).",
-        show_default=False,
-        autocompletion=_complete_people,
-    ),
-]
 CommitOpt = Annotated[bool, typer.Option("--commit", help="Commit the changed file with git.")]
 
 

@@ -8,10 +8,9 @@ from typing import Annotated
 
 import typer
 
-from diffuse.cli import ids as complete
+from diffuse.cli import completion
 from diffuse.cli.app import (
     AsOfOpt,
-    ByOpt,
     CommitOpt,
     DateOpt,
     DetailFormat,
@@ -26,6 +25,7 @@ from diffuse.cli.app import (
     tracker_root,
     warn_problems,
 )
+from diffuse.cli.completion import ByOpt
 
 
 class Format(enum.StrEnum):
@@ -141,7 +141,7 @@ def new_project(
             "--practice",
             metavar="ID",
             help="Id of the practice it diffuses.",
-            autocompletion=complete.practices,
+            autocompletion=completion.practices,
         ),
     ],
     root: RootOpt = None,
@@ -226,7 +226,7 @@ def status(
         typer.Option(
             metavar="ID",
             help="Only projects of this practice (repeatable).",
-            autocompletion=complete.practices,
+            autocompletion=completion.practices,
         ),
     ] = None,
     phase: Annotated[
@@ -238,7 +238,7 @@ def status(
         typer.Option(
             metavar="SITE",
             help="Only this site's column (repeatable).",
-            autocompletion=complete.sites,
+            autocompletion=completion.sites,
         ),
     ] = None,
     health: Annotated[
@@ -318,7 +318,7 @@ def show(
     item_id: Annotated[
         str,
         typer.Argument(
-            metavar="ID", help="A practice or project id.", autocompletion=complete.items
+            metavar="ID", help="A practice or project id.", autocompletion=completion.items
         ),
     ],
     output: Annotated[
@@ -366,7 +366,8 @@ def show(
 @app.command()
 def advance(
     project: Annotated[
-        str, typer.Argument(metavar="PROJECT", help="Project id.", autocompletion=complete.projects)
+        str,
+        typer.Argument(metavar="PROJECT", help="Project id.", autocompletion=completion.projects),
     ],
     to: Annotated[
         str | None,
