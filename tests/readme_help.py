@@ -8,58 +8,37 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 from typer.testing import CliRunner
 
 README = Path(__file__).parent.parent / "README.md"
-COMMANDS = [
-    [],
-    ["init"],
-    ["new", "practice"],
-    ["new", "project"],
-    ["validate"],
-    ["status"],
-    ["show"],
-    ["advance"],
-    ["site"],
-    ["duty"],
-    ["role"],
-    ["risk"],
-    ["project"],
-    ["practice"],
-    ["disseminate"],
-    ["intake"],
-    ["org"],
-    ["org", "add-site"],
-    ["org", "add-person"],
-    ["org", "add-body"],
-    ["org", "add-member"],
-    ["org", "edit-person"],
-    ["org", "remove-person"],
-    ["org", "remove-member"],
-    ["org", "rename-site"],
-    ["metrics"],
-    ["metrics", "show"],
-    ["metrics", "import"],
-    ["metrics", "add"],
-    ["metrics", "note"],
-    ["review"],
-    ["remind"],
-    ["scorecard"],
-    ["trend"],
-    ["portfolio"],
-    ["sites"],
-    ["check"],
-    ["approve"],
-    ["codeowners"],
-    ["history"],
-    ["schema"],
-    ["report"],
-    ["search"],
-    ["risks"],
-    ["export"],
-    ["export", "sqlite"],
-]
+
+
+def commands() -> list[list[str]]:
+    """`diffuse` and every command and subcommand, in the order `--help` lists them: read
+    from the command line's own table, so a new command is in the reference, the width
+    test and the help test without being listed here."""
+    import typer
+
+    from diffuse.cli import app
+
+    found: list[list[str]] = [[]]
+
+    def walk(group: Any, path: list[str], ctx: Any) -> None:
+        for name in group.list_commands(ctx):
+            command = group.get_command(ctx, name)
+            found.append([*path, name])
+            if hasattr(command, "list_commands"):  # a group: `new`, `org`, `metrics`, ...
+                inner = command.make_context(name, ["--help"], parent=ctx, resilient_parsing=True)
+                walk(command, [*path, name], inner)
+
+    root = typer.main.get_command(app)
+    walk(root, [], root.make_context("diffuse", ["--help"], resilient_parsing=True))
+    return found
+
+
+COMMANDS = commands()
 BLOCK = re.compile(r"<!-- help: (?P<cmd>[a-z -]*) -->\n```text\n.*?```\n<!-- /help -->", re.S)
 
 
@@ -79,7 +58,11 @@ def block(command: list[str]) -> str:
 
 
 def rendered(readme: str) -> str:
-    return BLOCK.sub(lambda m: block(m.group("cmd").split()), readme)
+    """`readme` with its command reference (from the first help block to the end) made
+    again: one block for each of `COMMANDS`, in their order."""
+    start = BLOCK.search(readme)
+    head = readme[: start.start()] if start else readme.rstrip("\n") + "\n\n"
+    return head + "\n\n".join(block(command) for command in COMMANDS) + "\n"
 
 
 if __name__ == "__main__":

@@ -46,3 +46,24 @@ def test_validate_loads_only_what_plain_text_needs(tracker: Path) -> None:
     )
     assert "ok:" in out.stdout
     assert "LOADED []" in out.stdout
+
+
+def test_every_command_that_prints_json_has_a_schema() -> None:
+    # Read from the app, so a new command with `--format json` cannot be left without the
+    # schema `diffuse schema --output` writes and the JSON contract test checks.
+    from readme_help import COMMANDS as EVERY
+
+    from diffuse.reports.outputs import OUTPUTS
+
+    root = typer.main.get_command(app)
+    missing = []
+    for path in EVERY[1:]:
+        command, ctx = root, root.make_context("diffuse", ["--help"], resilient_parsing=True)
+        for name in path:
+            command = command.get_command(ctx, name)
+            ctx = command.make_context(name, ["--help"], parent=ctx, resilient_parsing=True)
+        formats = [p for p in command.params if "--format" in getattr(p, "opts", ())]
+        offers_json = formats and "json" in getattr(formats[0].type, "choices", ())
+        if offers_json and " ".join(path) not in OUTPUTS and path[0] not in OUTPUTS:
+            missing.append(" ".join(path))
+    assert missing == []

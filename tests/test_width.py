@@ -114,7 +114,7 @@ def test_the_fixture_fits_every_width(args: tuple[str, ...], run: Run, git_track
     _check(run, args, git_tracker)
 
 
-@pytest.mark.parametrize("command", [["new"], *COMMANDS], ids=lambda c: " ".join(c) or "diffuse")
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "diffuse")
 def test_every_help_has_an_example(command: list[str], run: Run) -> None:
     text = " ".join(run(*command, "--help").stdout.split())
     assert re.search(r"Example[^:.]*: diffuse ", text), f"diffuse {' '.join(command)} has none"
