@@ -112,7 +112,7 @@ def test_search_finds_a_practice_by_a_word_of_its_summary(browser: Browser, site
     loaded = load_tracker(REPO_ROOT)
     summary = loaded.catalog.practices["delirium-prevention"].summary
     word = max(summary.split(), key=len).strip(".,;:()").upper()
-    browser.open(site / "catalogue.html")
+    browser.open(site / "practices.html")
     found = browser.eval(
         f"""(() => {{
         const box = document.getElementById('search');
