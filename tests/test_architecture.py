@@ -149,3 +149,83 @@ def test_every_subpackage_says_what_it_owns() -> None:
     for init in PACKAGE.glob("*/__init__.py"):
         doc = ast.get_docstring(ast.parse(init.read_text()))
         assert doc and doc.strip(), f"{init} has no docstring"
+
+
+# -- the rooms: where a newcomer looks for each thing ----------------------------------------
+
+STATUS = PACKAGE / "reports" / "status"
+CACHE = PACKAGE / "cache"
+# Every module of the status grid, and every cache, in its room.
+STATUS_ROOMS = {"grid", "build", "cells", "health", "forecast", "jsonform", "pack", "source"}
+STATUS_ROOMS |= {"streamed", "report"}
+CACHE_ROOMS = {"folder", "perfile", "results", "history", "days", "spans"}
+# Words in a module's name that say it is about the grid, or a cache.
+GRID_WORDS = ("grid", "cell", "forecast", "health")
+# Packages whose docstring names each of their modules, so the docstring is the map.
+MAPPED = ("cache", "cli", "pr", "render", "render/findings", "reports", "reports/status")
+
+
+def _modules() -> list[Path]:
+    return sorted(p.relative_to(PACKAGE) for p in PACKAGE.rglob("*.py"))
+
+
+def test_the_status_grid_is_one_room() -> None:
+    assert {p.stem for p in STATUS.glob("*.py")} >= STATUS_ROOMS
+    strays = [
+        str(p)
+        for p in _modules()
+        if any(word in p.stem for word in GRID_WORDS) and p.parent != STATUS.relative_to(PACKAGE)
+    ]
+    assert strays == []
+
+
+def test_health_is_decided_in_one_module() -> None:
+    # The grid's health rules: the shares that make a project off track or at risk, and
+    # the measures that flag a site, are defined in `reports/status/health.py` alone.
+    rules = ("OFF_TRACK_SHARE", "LATE_SHARE", "measure_flags", "site_health", "row_health")
+    found = {
+        name: str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text()))
+        for name in rules
+        if getattr(node, "name", None) == name
+        or (isinstance(node, ast.Assign) and name in [ast.unparse(t) for t in node.targets])
+    }
+    assert found == dict.fromkeys(rules, "reports/status/health.py")
+
+
+def test_every_cache_is_in_the_cache_room() -> None:
+    assert {p.stem for p in CACHE.glob("*.py")} >= CACHE_ROOMS
+    inside, _ = _graph()
+    # Only the caches write to the cache folder.
+    writers = sorted(m for m, targets in inside.items() if "diffuse.cache.folder" in targets)
+    assert [m for m in writers if not m.startswith("diffuse.cache.")] == []
+    strays = [str(p) for p in _modules() if "cache" in p.stem and p.parent != Path("cache")]
+    assert strays == []
+
+
+def test_render_init_defines_nothing() -> None:
+    tree = ast.parse((PACKAGE / "render" / "__init__.py").read_text())
+    body = [n for n in tree.body if not isinstance(n, ast.ImportFrom) or n.module != "__future__"]
+    assert len(body) == 1 and ast.get_docstring(tree), "render/__init__.py: a docstring only"
+
+
+def test_one_word_for_practice_search() -> None:
+    # "catalogue" was practice search, the frameworks and the tracker in memory at once:
+    # only practice search may still use the word, and only in its own module.
+    says = [
+        str(p)
+        for p in _modules()
+        if "catalogue" in (PACKAGE / p).read_text().lower() and p != Path("reports/practices.py")
+    ]
+    assert says == []
+
+
+@pytest.mark.parametrize("package", MAPPED)
+def test_a_package_docstring_names_its_rooms(package: str) -> None:
+    folder = PACKAGE / package
+    doc = ast.get_docstring(ast.parse((folder / "__init__.py").read_text())) or ""
+    rooms = [p.stem for p in folder.glob("*.py") if p.stem != "__init__"]
+    rooms += [p.name for p in folder.iterdir() if (p / "__init__.py").is_file()]
+    unnamed = sorted(room for room in rooms if f"`{room}" not in doc)
+    assert unnamed == [], f"{package}/__init__.py does not name {unnamed}"
