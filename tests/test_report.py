@@ -34,9 +34,9 @@ def test_report_writes_every_page(run: Run, tracker: Path, tmp_path: Path) -> No
     assert result.lines == [f"wrote 10 pages to {out}"]
     names = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
     assert names == [
-        "practices.html",
         "index.html",
         "portfolio.html",
+        "practices.html",
         "project-hh-spread.html",
         "report.js",
         "risks.html",

@@ -94,8 +94,10 @@ def completion(
     """Print the shell completion script for bash, zsh or fish.
 
     Completes commands, options, and the ids of practices, projects, sites and people
-    from the tracker. Example, in ~/.bashrc: eval "$(diffuse completion bash)"; for fish:
-    diffuse completion fish > ~/.config/fish/completions/diffuse.fish"""
+    from the tracker. For bash, add this line to ~/.bashrc: eval "$(diffuse completion bash)"
+
+    \b
+    Example: diffuse completion fish > ~/.config/fish/completions/diffuse.fish"""
     # Typer's own scripts and completion classes (what `--show-completion` would print),
     # loaded only by this command.
     from typer._completion_classes import completion_init
