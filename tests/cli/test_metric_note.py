@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import Run, git
-from test_routine_edits import changed, refused
+from editing import changed, refused
 
 PROJECT = Path("projects") / "hh-spread.yaml"
 METRIC = """

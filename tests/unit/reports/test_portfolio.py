@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from conftest import REPO_ROOT
+
 from diffuse.reports.checklist import checklist
 from diffuse.reports.portfolio import portfolio, portfolio_over_time
 from diffuse.rules.load import load_tracker
@@ -109,7 +111,7 @@ def test_portfolio_over_time_takes_a_closed_projects_actual_time(tracker: Path) 
 
 def test_the_report_lists_closed_and_sustained_projects_apart() -> None:
     # The demo as of 2026-11-22: the CVC project is sustained, every other one is active.
-    demo = Path(__file__).parent.parent
+    demo = REPO_ROOT
     summary = portfolio(load_tracker(demo).catalog, AS_OF)
     active = {row.project for row in summary.active}
     assert [row.project for row in summary.inactive] == ["cvc-standardization"]

@@ -1,4 +1,4 @@
-# Reference outputs of qicharts2 for tests/test_spc_reference.py.
+# Reference outputs of qicharts2 for tests/unit/reports/test_spc_reference.py.
 #
 # Makes seeded random series over every chart type diffuse draws (run, i, mr, t, g,
 # c, p, pp, u, up, xbar, s), 1 to 3,000 points long, with parts (one-point parts
@@ -252,7 +252,7 @@ for (i in 1:80) {
 
 out <- file.path(dirname(normalizePath(sub("^--file=", "",
   grep("^--file=", commandArgs(FALSE), value = TRUE)))), "qicharts2.json.gz")
-meta <- list(generator = "tests/spc_reference/generate.R",
+meta <- list(generator = "tests/data/spc_reference/generate.R",
              qicharts2 = as.character(packageVersion("qicharts2")),
              R = paste(R.version$major, R.version$minor, sep = "."))
 con <- gzfile(out, "w")

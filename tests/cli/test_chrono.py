@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import Run
+from conftest import REPO_ROOT, Run
 
 PROJECT = Path("projects") / "hh-spread.yaml"
 PRACTICE = Path("practices") / "hand-hygiene.yaml"
@@ -51,7 +51,7 @@ def refused(run: Run, root: Path, *args: str, file: Path = PROJECT) -> str:
 
 def test_the_fixture_and_the_demo_keep_time_in_order(tracker: Path, run: Run) -> None:
     assert run("validate", "--as-of", DAY, cwd=tracker).exit_code == 0
-    demo = Path(__file__).parent.parent
+    demo = REPO_ROOT
     result = run("validate", "--as-of", "2026-11-22", "--root", str(demo))
     assert result.exit_code == 0, result.stdout
 

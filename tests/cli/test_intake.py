@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from conftest import Run, git
+from conftest import TESTS, Run, git
 
 from diffuse.edits.issueforms import FORMS, INTAKE_PATH
 from diffuse.edits.newrepo import generated_files
 from diffuse.edits.pins import source_from
 
-BODIES = Path(__file__).parent / "data" / "intake"
+BODIES = TESTS / "data" / "intake"
 PROJECT = Path("projects") / "hh-spread.yaml"
 
 

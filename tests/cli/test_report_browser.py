@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from browser import Browser, executable
-from conftest import REPO_ROOT
+from conftest import REPO_ROOT, TESTS
 
 from diffuse.render.html import write_report
 from diffuse.reports.measures import ChartOptions, project_charts
@@ -25,7 +25,7 @@ from diffuse.reports.status.grid import Filters
 from diffuse.rules.load import load_tracker
 
 AS_OF = date(2026, 11, 22)
-AXE = Path(__file__).parent / "data" / "axe.min.js"
+AXE = TESTS / "data" / "axe.min.js"
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,5 @@
 """`diffuse metrics show --format json` agrees with qicharts2 on a sample of the reference
-series (tests/spc_reference), through the tracker files and the command line: values on
+series (tests/data/spc_reference), through the tracker files and the command line: values on
 dates (several on one date for aggregated periods and subgroups), parts as dates,
 exclusions, freeze, --multiply, --cl, --no-screen-mr and --no-y-neg. The library itself
 is checked on every series in test_spc_reference.py."""

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 from conftest import Run, git
-from test_edit_commands import _meet_execute_gate
+from editing import meet_execute_gate
 
 
 def test_advance_reads_git_author_email_like_approve(
     git_tracker: Path, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     project = git_tracker / "projects" / "hh-spread.yaml"
-    _meet_execute_gate(project)
+    meet_execute_gate(project)
     git(git_tracker, "config", "--unset", "user.email")
     monkeypatch.setenv("GIT_AUTHOR_EMAIL", "CY@example.org")
     result = run("advance", "hh-spread", "--date", "2026-03-05", cwd=git_tracker)
@@ -27,7 +27,7 @@ def test_nobody_matching_is_refused_with_the_email_git_uses(
     git_tracker: Path, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     project = git_tracker / "projects" / "hh-spread.yaml"
-    _meet_execute_gate(project)
+    meet_execute_gate(project)
     before = project.read_bytes()
     monkeypatch.setenv("GIT_AUTHOR_EMAIL", "eve@elsewhere.example")
     result = run("advance", "hh-spread", "--date", "2026-03-05", cwd=git_tracker)

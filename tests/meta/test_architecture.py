@@ -8,8 +8,9 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from conftest import REPO_ROOT
 
-PACKAGE = Path(__file__).resolve().parents[1] / "diffuse"
+PACKAGE = REPO_ROOT / "diffuse"
 
 # Bottom to top: a module may import its own layer and those below it, never one above.
 LAYERS: list[tuple[str, ...]] = [

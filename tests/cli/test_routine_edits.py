@@ -4,34 +4,11 @@ leaves the file untouched when it refuses."""
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 import pytest
 from conftest import Run, git
-
-PROJECT = Path("projects") / "hh-spread.yaml"
-PRACTICE = Path("practices") / "hand-hygiene.yaml"
-
-
-def changed(before: str, after: str) -> list[str]:
-    diff = difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
-    return [line for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---")]
-
-
-def edit(git_tracker: Path, run: Run, *args: str, file: Path = PROJECT) -> list[str]:
-    before = (git_tracker / file).read_text()
-    result = run(*args, cwd=git_tracker)
-    assert result.exit_code == 0, result.stdout + result.stderr
-    return changed(before, (git_tracker / file).read_text())
-
-
-def refused(git_tracker: Path, run: Run, *args: str, file: Path = PROJECT) -> str:
-    before = (git_tracker / file).read_bytes()
-    result = run(*args, cwd=git_tracker)
-    assert result.exit_code == 1, result.stdout + result.stderr
-    assert (git_tracker / file).read_bytes() == before
-    return result.stderr.strip()
+from editing import PRACTICE, PROJECT, edit, refused
 
 
 def test_going_live_records_the_go_live_date(git_tracker: Path, run: Run) -> None:

@@ -145,7 +145,7 @@ def test_risks_by_score_and_by_standard_risk(run: Run, tracker: Path) -> None:
 
 
 def test_report_and_export_keep_going_past_the_hostile_corpus(run: Run, tmp_path: Path) -> None:
-    from test_hostile import build
+    from hostile_corpus import build
 
     root, _ = build(tmp_path)
     site, db = tmp_path / "site", tmp_path / "t.db"

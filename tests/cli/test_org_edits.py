@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 from conftest import Run, git
-from test_routine_edits import changed, edit, refused
+from editing import changed, edit, refused
 
 ORG = Path("organisation.yaml")
 PRACTICE = Path("practices") / "hand-hygiene.yaml"

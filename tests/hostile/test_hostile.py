@@ -1,77 +1,22 @@
 """Hostile files: each is a located problem, exit 1, no traceback, and nothing is written.
 
-`tests/hostile/` holds the cases git can store (its `practices/` and `projects/`, see its
-README) and `expected.txt`, the exact lines `diffuse validate` prints for the whole corpus.
-Cases git cannot store (links, a folder, a pipe, a file over the size limit, odd names) are
-made by `make_cases`. `python tests/test_hostile.py` rewrites expected.txt after a change
-to the messages; read the difference before keeping it.
+The corpus is `tests/fixtures/hostile/` (the cases git can store, and `expected.txt`, the
+exact lines `diffuse validate` prints for the whole corpus) and the cases `make_cases` in
+`tests/hostile_corpus.py` makes; `python tests/hostile_corpus.py` rewrites expected.txt
+after a change to the messages; read the difference before keeping it.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE, REPO_ROOT, Run
-
-HOSTILE = Path(__file__).parent / "hostile"
-EXPECTED = HOSTILE / "expected.txt"
-OUTSIDE = "{outside}"
-
-
-def make_cases(root: Path, outside: Path) -> None:
-    practices = root / "practices"
-    outside.mkdir(exist_ok=True)
-    (outside / "secret.yaml").write_text("id: secret\ntitle: Not part of the tracker\n")
-    (practices / "outside-link.yaml").symlink_to(outside / "secret.yaml")
-    (practices / "broken-link.yaml").symlink_to("nowhere.yaml")
-    (practices / "loop-self.yaml").symlink_to("loop-self.yaml")
-    (practices / "loop-a.yaml").symlink_to("loop-b.yaml")
-    (practices / "loop-b.yaml").symlink_to("loop-a.yaml")
-    (practices / "folder.yaml").mkdir()
-    if hasattr(os, "mkfifo"):
-        os.mkfifo(practices / "pipe.yaml")
-    odd = ("Hand Hygiene.yaml", "..yaml", "evil\x1b[2J.yaml", "two\nlines.yaml", "upper.YAML")
-    for name in (*odd, "con.yaml", "com1.yml", "lpt9.yaml"):
-        (practices / name).write_text("id: hand-hygiene\ntitle: Odd file name\n")
-    (practices / "too-big.yaml").write_bytes(b"id: too-big\nsummary: >\n" + b"  x\n" * 250_000)
-    nested = "[" * 50_000 + "]" * 50_000
-    (practices / "stack-deep.yaml").write_text(f"id: stack-deep\nsummary: {nested}\n")
-    wide = ",".join(["a"] * 150_000)
-    (practices / "wide.yaml").write_text(f"id: wide\nsummary: [{wide}]\n")
-
-
-def build(tmp_path: Path) -> tuple[Path, Path]:
-    root, outside = tmp_path / "tracker", tmp_path / "outside"
-    shutil.copytree(FIXTURE, root)
-    for folder in ("practices", "projects"):
-        for case in (HOSTILE / folder).iterdir():
-            shutil.copyfile(case, root / folder / case.name)
-    make_cases(root, outside)
-    return root, outside
-
-
-def snapshot(root: Path) -> dict[str, object]:
-    """Every entry's kind and bytes, without following links or opening the pipe."""
-    found: dict[str, object] = {}
-    for path in sorted(root.rglob("*")):
-        if path.is_symlink():
-            found[str(path)] = ("link", os.readlink(path))
-        elif path.is_file():
-            found[str(path)] = path.read_bytes()
-        else:
-            found[str(path)] = "other"
-    return found
-
-
-def expected_lines(outside: Path) -> list[str]:
-    text = EXPECTED.read_text(encoding="utf-8").replace(OUTSIDE, str(outside.resolve()))
-    return text.splitlines()
+from conftest import REPO_ROOT, Run
+from hostile_corpus import build, expected_lines, snapshot
 
 
 def test_every_hostile_file_is_reported_exactly(
@@ -82,8 +27,8 @@ def test_every_hostile_file_is_reported_exactly(
     result = run("validate")
     assert result.exit_code == 1
     assert result.stdout.splitlines() == expected_lines(outside), (
-        "the lines differ from tests/hostile/expected.txt; after a deliberate change to a "
-        "message, run python tests/test_hostile.py and read the difference"
+        "the lines differ from tests/fixtures/hostile/expected.txt; after a deliberate change to a "
+        "message, run python tests/hostile_corpus.py and read the difference"
     )
     assert "Traceback" not in result.stdout + result.stderr
 
@@ -190,27 +135,6 @@ def test_limits_have_ceilings(tracker: Path, run: Run) -> None:
         "organisation.yaml:5:23: error[out-of-range] settings.limits.max_depth: expected a "
         "value at most 200 (got '100000')" in result.stdout
     )
-
-
-def regenerate() -> None:
-    import tempfile
-
-    from typer.testing import CliRunner
-
-    from diffuse.cli import app
-
-    with tempfile.TemporaryDirectory() as tmp:
-        root, outside = build(Path(tmp))
-        os.chdir(root)
-        result = CliRunner().invoke(app, ["validate"], env={"COLUMNS": "120"})
-        text = result.stdout.replace(str(outside.resolve()), OUTSIDE)
-    EXPECTED.write_text(text, encoding="utf-8")
-    print(f"wrote {EXPECTED} ({len(text.splitlines())} lines)")
-
-
-if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).parent))
-    regenerate()
 
 
 def test_file_text_is_shown_as_text_never_run(tracker: Path, run: Run) -> None:

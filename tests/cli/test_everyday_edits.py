@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 from conftest import Run, git
-from test_routine_edits import PRACTICE, PROJECT, edit, refused
+from editing import PRACTICE, PROJECT, edit, refused
 
 
 def _review(run: Run, root: Path, as_of: str) -> dict[str, list[dict[str, str]]]:

@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 import yaml
 from conftest import REPO_ROOT, Run
-from test_hostile import build
+from hostile_corpus import build
 
 from diffuse.reports.schema import json_schema
 

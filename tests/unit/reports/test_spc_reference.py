@@ -1,10 +1,10 @@
 """Control limits checked against the reference implementation and textbook examples.
 
-qicharts2: tests/spc_reference/qicharts2.json holds seeded random series of every chart
+qicharts2: tests/data/spc_reference/qicharts2.json holds seeded random series of every chart
 type with the centre, limits, sigma signals and runs analysis that the R package
 qicharts2 0.8.1 computes for them (parts, frozen baselines, excluded points, a
 multiplier, screening off, one-point parts, constant baselines). diffuse must agree
-to 1e-9 on every series. The file is made by tests/spc_reference/generate.R; its
+to 1e-9 on every series. The file is made by tests/data/spc_reference/generate.R; its
 README says how to regenerate it. R is not needed to run these tests.
 
 Montgomery: D. C. Montgomery, Introduction to Statistical Quality Control (Wiley): the

@@ -10,27 +10,9 @@ from typing import Any
 import pytest
 import yaml
 from conftest import Run, git
+from editing import meet_execute_gate
 
 from diffuse.files import nodes
-
-PLAN_DUTIES = [
-    "sr-announce",
-    "dm-stakeholders",
-    "dm-change-plan",
-    "dm-comms-plan",
-    "dm-timeline",
-    "dt-readiness",
-    "dt-local-plan",
-    "dt-messages",
-    "dt-education",
-    "it-requirements",
-    "it-approval",
-    "it-resources",
-    "in-needs",
-    "in-resources",
-    "mc-plan",
-    "mc-infrastructure",
-]
 
 
 def _changed_lines(before: str, after: str) -> list[str]:
@@ -39,22 +21,6 @@ def _changed_lines(before: str, after: str) -> list[str]:
         for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
         if line[:1] in "+-" and not line.startswith(("+++", "---"))
     ]
-
-
-def _meet_execute_gate(project: Path) -> None:
-    text = project.read_text()
-    done = "".join(f"  {d}: {{status: done, date: 2026-03-01}}\n" for d in PLAN_DUTIES)
-    roles = "".join(
-        f"  {r}: [cy]\n"
-        for r in ("diffusion-team", "it-liaison", "measurement", "operational-owner")
-    )
-    text = text.replace("\nrisks:", done + "\nrisks:").replace(
-        "\nchecklist:", roles + "\nchecklist:"
-    )
-    text = text.replace(
-        "approvals:\n", "approvals:\n  - {gate: execute, body: cpc, by: ada, date: 2026-03-02}\n"
-    )
-    project.write_text(text)
 
 
 def test_advance_refuses_and_lists_what_is_missing_by_role(tracker: Path, run: Run) -> None:
@@ -79,7 +45,7 @@ def test_advance_refuses_and_lists_what_is_missing_by_role(tracker: Path, run: R
 
 def test_advance_records_the_transition_changing_only_its_lines(tracker: Path, run: Run) -> None:
     project = tracker / "projects" / "hh-spread.yaml"
-    _meet_execute_gate(project)
+    meet_execute_gate(project)
     before = project.read_text()
     result = run("advance", "hh-spread", "--by", "cy", "--date", "2026-03-05", cwd=tracker)
     assert result.exit_code == 0, result.stdout + result.stderr
@@ -99,7 +65,7 @@ def test_advance_records_the_transition_changing_only_its_lines(tracker: Path, r
 
 def test_dry_run_changes_nothing(tracker: Path, run: Run) -> None:
     project = tracker / "projects" / "hh-spread.yaml"
-    _meet_execute_gate(project)
+    meet_execute_gate(project)
     before = project.read_bytes()
     result = run("advance", "hh-spread", "--dry-run", cwd=tracker)
     assert result.exit_code == 0
@@ -117,7 +83,7 @@ def test_advance_commit_commits_the_project_and_its_practice_as_the_git_user(
     git_tracker: Path, run: Run
 ) -> None:
     project = git_tracker / "projects" / "hh-spread.yaml"
-    _meet_execute_gate(project)
+    meet_execute_gate(project)
     git(git_tracker, "commit", "-qam", "Complete plan duties")
     (git_tracker / "organisation.yaml").write_text(
         (git_tracker / "organisation.yaml").read_text() + "# unrelated edit\n"
@@ -252,7 +218,7 @@ def test_commit_outside_a_repository_refuses_before_touching_the_file(
 
 def test_unknown_recorder_is_refused(git_tracker: Path, run: Run) -> None:
     project = git_tracker / "projects" / "hh-spread.yaml"
-    _meet_execute_gate(project)
+    meet_execute_gate(project)
     before = project.read_bytes()
     git(git_tracker, "config", "user.email", "stranger@example.org")
     result = run("advance", "hh-spread", "--date", "2026-03-05", cwd=git_tracker)
