@@ -18,7 +18,7 @@ labelled set's texts: the medians of both (CPU time) and their ratio. With `--tr
 with each version's scan in turn: the CPU time of the read and of the scans within it.
 
 Accuracy is measured on tests/data/phi_labelled.yaml (scored by tests/phi_labelled.py, the
-same scoring tests/test_phi.py asserts): recall, precision and their counts, then each
+same scoring tests/unit/files/test_phi.py asserts): recall, precision and their counts, then each
 missed identifier (its text, the identifier masked) and false alarm (its text). With
 `--phonenumbers` (the `phonenumbers` package installed by hand; diffuse does not depend on
 it), a phone number the guard finds counts only when the library also says it is a valid

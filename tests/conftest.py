@@ -1,5 +1,22 @@
 """Shared fixtures: a small real tracker on disk, a git identity that ignores the user's
-config, and a CLI runner with a fixed terminal width."""
+config, and a CLI runner with a fixed terminal width.
+
+The tests mirror the package:
+
+- `unit/<subpackage>/`: tests that call the library (`unit/files/`, `unit/rules/`,
+  `unit/reports/status/`, ...);
+- `cli/`: tests through the command line, as a user runs it;
+- `hostile/`: attacks and hostile inputs (forged approvals, gate attacks, hostile files,
+  fuzzing, killed writers, formulas in CSV);
+- `meta/`: the project as a whole (its layers, packaging, release, README, workflows);
+- `fixtures/` (the small tracker, the hostile corpus) and `data/` (labelled and
+  reference data) hold what the tests read;
+- this folder holds this file and the shared helpers, importable from every test
+  (`from conftest import ...`, `from editing import ...`): `editing`, `hostile_corpus`,
+  `prflow`, `lifecycle`, `browser`, `phi_labelled`, `spcref` and `readme_help`.
+
+A test file's name is unique across the folders (they are not packages).
+"""
 
 from __future__ import annotations
 
@@ -14,8 +31,9 @@ from typer.testing import CliRunner
 
 from diffuse.cli import app
 
-FIXTURE = Path(__file__).parent / "fixtures" / "tracker"
-REPO_ROOT = Path(__file__).parent.parent
+TESTS = Path(__file__).parent  # helpers here; data in data/ and fixtures/
+FIXTURE = TESTS / "fixtures" / "tracker"
+REPO_ROOT = TESTS.parent
 
 
 @dataclass

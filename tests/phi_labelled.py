@@ -1,6 +1,6 @@
 """The patient-data guard's recall and precision on its labelled test set.
 
-The set is tests/data/phi_labelled.yaml; tests/test_phi.py asserts the figures and
+The set is tests/data/phi_labelled.yaml; tests/unit/files/test_phi.py asserts the figures and
 `python benchmarks/bench_phi.py --accuracy` prints them.
 """
 

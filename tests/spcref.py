@@ -1,4 +1,4 @@
-"""The qicharts2 reference series (tests/spc_reference) and how diffuse takes each one.
+"""The qicharts2 reference series (tests/data/spc_reference) and how diffuse takes each one.
 
 A stored series holds qicharts2's inputs (``y``, ``n``, ``x`` when several values share
 a period, ``part``, ``freeze``, ``exclude``, ``multiply``, ``screen``, ``cl_fixed``,
@@ -20,7 +20,7 @@ from typing import Any
 from diffuse.reports.rmath import r_sum
 from diffuse.reports.spc import SUBGROUP_CHARTS, PartResult, Point, aggregate
 
-REFERENCE = Path(__file__).parent / "spc_reference" / "qicharts2.json.gz"
+REFERENCE = Path(__file__).parent / "data" / "spc_reference" / "qicharts2.json.gz"
 RATIO_CHARTS = {"p", "u", "pp", "up"}
 
 

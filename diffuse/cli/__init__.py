@@ -4,6 +4,29 @@ Exit codes: 0 ok, 1 a problem in the user's files or a refused action, 2 usage, 
 Start-up is kept short: `diffuse --help` lists the commands from the table below without
 importing them, and running a command imports only the module that defines it (core
 modules are then imported inside the command itself).
+
+The rooms: `app` (the Typer app, its error handler and the options commands share),
+`completion` (shell completion and the id arguments it completes), and one module per
+family of commands: `commands` (init, new, validate, status, show, advance), `edit`,
+`practice`, `organisation`, `intake`, `measure`, `remind`, `board`, `pr`, `report`.
+
+To add a command:
+
+1. Write it in the module of its family (`@app.command()`, or on a group such as
+   `new_app`): it parses options, calls one core function from a layer below, renders and
+   exits. Its help starts with a one-line summary and shows an `Example: diffuse ...`.
+2. Add it to `COMMANDS` below: its name, that module and the summary line (a test keeps
+   the summary equal to the help's first line).
+3. If it offers `--format json`: describe the output in `OUTPUTS` in
+   `diffuse/reports/outputs.py` and give the arguments to run it in `COMMANDS` in
+   `tests/cli/test_json_contract.py` (tests fail until both are there).
+4. If it prints text for people: give the arguments to run it in `DEMO` or `FIXTURE` in
+   `tests/cli/test_width.py`.
+5. Run `python tests/readme_help.py` to write its help into the README's command
+   reference.
+
+Everything else reads the command list from the app: the README reference, the test that
+every help has an example and the test that every help fits the terminal.
 """
 
 from __future__ import annotations
@@ -76,7 +99,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "search": ("report", "Find practices whose text holds every word of QUERY."),
     "risks": ("report", "List every open risk of the active projects, highest score first."),
     "export": ("report", "Write the tracker to a file other tools read."),
-    "completion": ("complete", "Print the shell completion script for bash, zsh or fish."),
+    "completion": ("completion", "Print the shell completion script for bash, zsh or fish."),
 }
 
 

@@ -93,8 +93,9 @@ def _progress_bar(what: str, total: int) -> Any:
 def _fail(exc: Any) -> NoReturn:
     from dataclasses import replace
 
+    from diffuse.escape import clean
     from diffuse.layout import relative
-    from diffuse.render import clean, problems_text
+    from diffuse.render.findings.problems import problems_text
 
     if exc.problems:
         shown = [
@@ -178,23 +179,6 @@ DateOpt = Annotated[
 ]
 
 
-def _complete_people(ctx: typer.Context, incomplete: str) -> list[str]:
-    from diffuse.cli.ids import people  # only when a shell asks, to keep --help light
-
-    return people(ctx, incomplete)
-
-
-ByOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--by",
-        metavar="PERSON",
-        help="Person id to record (default: the person whose email git authors commits "
-        "with, as 'git var GIT_AUTHOR_IDENT' shows).",
-        show_default=False,
-        autocompletion=_complete_people,
-    ),
-]
 CommitOpt = Annotated[bool, typer.Option("--commit", help="Commit the changed file with git.")]
 
 

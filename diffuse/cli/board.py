@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from diffuse.cli import ids as complete
+from diffuse.cli import completion
 from diffuse.cli.app import AsOfOpt, RootOpt, app, parse_day, tracker_root, warn_problems
 
 
@@ -64,7 +64,7 @@ def sites(
         typer.Argument(
             metavar="[SITE]",
             help="Show this site in detail: its row in every project.",
-            autocompletion=complete.sites,
+            autocompletion=completion.sites,
         ),
     ] = None,
     output: FormatOpt = BoardFormat.TEXT,

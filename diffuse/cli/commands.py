@@ -8,10 +8,9 @@ from typing import Annotated
 
 import typer
 
-from diffuse.cli import ids as complete
+from diffuse.cli import completion
 from diffuse.cli.app import (
     AsOfOpt,
-    ByOpt,
     CommitOpt,
     DateOpt,
     DetailFormat,
@@ -26,6 +25,7 @@ from diffuse.cli.app import (
     tracker_root,
     warn_problems,
 )
+from diffuse.cli.completion import ByOpt
 
 
 class Format(enum.StrEnum):
@@ -141,7 +141,7 @@ def new_project(
             "--practice",
             metavar="ID",
             help="Id of the practice it diffuses.",
-            autocompletion=complete.practices,
+            autocompletion=completion.practices,
         ),
     ],
     root: RootOpt = None,
@@ -226,7 +226,7 @@ def status(
         typer.Option(
             metavar="ID",
             help="Only projects of this practice (repeatable).",
-            autocompletion=complete.practices,
+            autocompletion=completion.practices,
         ),
     ] = None,
     phase: Annotated[
@@ -238,7 +238,7 @@ def status(
         typer.Option(
             metavar="SITE",
             help="Only this site's column (repeatable).",
-            autocompletion=complete.sites,
+            autocompletion=completion.sites,
         ),
     ] = None,
     health: Annotated[
@@ -289,7 +289,7 @@ def status(
     NO_COLOR is set. When rows are cut, a last line says how many are shown (on stderr for
     json and csv). Example, the 20 projects most in trouble: diffuse status --sort health
     --limit 20"""
-    from diffuse.render import groupings
+    from diffuse.render.formats import groupings
     from diffuse.render.terminal import grid_output, make_console
     from diffuse.reports.status.grid import Filters, cut, cut_note
     from diffuse.reports.status.source import status_grids
@@ -318,7 +318,7 @@ def show(
     item_id: Annotated[
         str,
         typer.Argument(
-            metavar="ID", help="A practice or project id.", autocompletion=complete.items
+            metavar="ID", help="A practice or project id.", autocompletion=completion.items
         ),
     ],
     output: Annotated[
@@ -366,7 +366,8 @@ def show(
 @app.command()
 def advance(
     project: Annotated[
-        str, typer.Argument(metavar="PROJECT", help="Project id.", autocompletion=complete.projects)
+        str,
+        typer.Argument(metavar="PROJECT", help="Project id.", autocompletion=completion.projects),
     ],
     to: Annotated[
         str | None,
@@ -395,7 +396,7 @@ def advance(
     from diffuse.edits.advance import AdvanceRequest, advance_project
 
     request = AdvanceRequest(project, to, edit_options(dry_run, commit, by, on), reason)
-    from diffuse.render import advance_text
+    from diffuse.render.gates import advance_text
     from diffuse.render.plain import fit, text_width
 
     outcome = advance_project(tracker_root(root), request)

@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from diffuse.cli import ids as complete
+from diffuse.cli import completion
 from diffuse.cli.app import (
-    ByOpt,
     CommitOpt,
     DateOpt,
     RootOpt,
@@ -19,12 +18,13 @@ from diffuse.cli.app import (
     parse_day,
     tracker_root,
 )
+from diffuse.cli.completion import ByOpt
 from diffuse.vocab import Adkar, Health, RiskCategory, RiskStatus, SiteStatus, spoken
 
 DryRunOpt = Annotated[
     bool, typer.Option("--dry-run", help="Show the lines that would change; write nothing.")
 ]
-ProjectArg = complete.ProjectArg
+ProjectArg = completion.ProjectArg
 TextOpt = Annotated[str | None, typer.Option(metavar="TEXT", show_default=False)]
 
 
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 
 def echo_result(result: EditResult) -> None:
-    from diffuse.render import clean
+    from diffuse.escape import clean
 
     # The summary and the changed lines repeat the command's own arguments: escaped, so a
     # control or reordering character in them shows as what it is.
@@ -44,7 +44,7 @@ def echo_result(result: EditResult) -> None:
 @app.command("site")
 def site_update(
     project: ProjectArg,
-    site: complete.SiteArg,
+    site: completion.SiteArg,
     status_: Annotated[
         str | None,
         typer.Option(

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from diffuse.cli.app import ByOpt, CommitOpt, DateOpt, RootOpt, app, edit_options, tracker_root
+from diffuse.cli.app import CommitOpt, DateOpt, RootOpt, app, edit_options, tracker_root
+from diffuse.cli.completion import ByOpt
 from diffuse.cli.edit import DryRunOpt, echo_result
 
 

@@ -10,10 +10,9 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from diffuse.cli import ids as complete
+from diffuse.cli import completion
 from diffuse.cli.app import (
     AsOfOpt,
-    ByOpt,
     CommitOpt,
     DateOpt,
     DetailFormat,
@@ -25,6 +24,7 @@ from diffuse.cli.app import (
     tracker_root,
     warn_problems,
 )
+from diffuse.cli.completion import ByOpt
 from diffuse.vocab import ChartType, MeasurePeriod, spoken
 
 
@@ -61,7 +61,8 @@ app.add_typer(metrics_app, name="metrics")
 @metrics_app.command("show")
 def metrics_show(
     project: Annotated[
-        str, typer.Argument(metavar="PROJECT", help="Project id.", autocompletion=complete.projects)
+        str,
+        typer.Argument(metavar="PROJECT", help="Project id.", autocompletion=completion.projects),
     ],
     metric: Annotated[
         str | None, typer.Argument(metavar="[METRIC]", help="Metric id (default: every metric).")
@@ -71,7 +72,7 @@ def metrics_show(
         typer.Option(
             metavar="SITE",
             help="Only this site's values (repeatable).",
-            autocompletion=complete.sites,
+            autocompletion=completion.sites,
         ),
     ] = None,
     chart: Annotated[
@@ -257,7 +258,7 @@ def metrics_add(
         project, metric, name, level, kind, direction, unit, multiplier, baseline, target
     )
     options = edit_options(dry_run, commit, by, on)
-    from diffuse.render import clean
+    from diffuse.escape import clean
 
     for line in add_metric(tracker_root(root), request, options).lines():
         typer.echo(clean(line))
@@ -266,7 +267,8 @@ def metrics_add(
 @metrics_app.command("note")
 def metrics_note(
     project: Annotated[
-        str, typer.Argument(metavar="PROJECT", help="Project id.", autocompletion=complete.projects)
+        str,
+        typer.Argument(metavar="PROJECT", help="Project id.", autocompletion=completion.projects),
     ],
     metric: Annotated[str, typer.Argument(metavar="METRIC", help="Metric id.")],
     text: Annotated[str, typer.Argument(metavar="TEXT", help="What happened, in one line.")],
@@ -275,7 +277,7 @@ def metrics_note(
         typer.Option(
             metavar="SITE",
             help="The site it concerns (default: every site).",
-            autocompletion=complete.sites,
+            autocompletion=completion.sites,
         ),
     ] = None,
     dry_run: Annotated[
@@ -330,7 +332,8 @@ def _exclusions(values: list[str]) -> tuple[tuple[date, str], ...]:
 @metrics_app.command("import")
 def metrics_import(
     project: Annotated[
-        str, typer.Argument(metavar="PROJECT", help="Project id.", autocompletion=complete.projects)
+        str,
+        typer.Argument(metavar="PROJECT", help="Project id.", autocompletion=completion.projects),
     ],
     metric: Annotated[str, typer.Argument(metavar="METRIC", help="Metric id.")],
     file: Annotated[
@@ -427,7 +430,7 @@ def scorecard(
         typer.Option(
             metavar="SITE",
             help="Only this site, with its project detail (repeatable).",
-            autocompletion=complete.sites,
+            autocompletion=completion.sites,
         ),
     ] = None,
     output: Annotated[

@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from diffuse.cli.app import (
-    ByOpt,
     CommitOpt,
     DateOpt,
     RootOpt,
@@ -16,6 +15,7 @@ from diffuse.cli.app import (
     edit_options,
     tracker_root,
 )
+from diffuse.cli.completion import ByOpt
 from diffuse.cli.edit import DryRunOpt, echo_result
 from diffuse.vocab import BodyKind, spoken
 

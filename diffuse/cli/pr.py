@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from diffuse.cli import ids as complete
+from diffuse.cli import completion
 from diffuse.cli.app import DateOpt, DetailFormat, RootOpt, app, parse_day, tracker_root
 
 
@@ -96,7 +96,7 @@ def approve_item(
         typer.Argument(
             metavar="ITEM",
             help="A practice or project id, or 'organisation' for its bodies.",
-            autocompletion=complete.items,
+            autocompletion=completion.items,
         ),
     ],
     gate: Annotated[
@@ -164,7 +164,7 @@ def approve_item(
       diffuse approve hand-hygiene --body cpc   # release it to the council it moves to
     """
     from diffuse.edits.approve import ApproveRequest, approve
-    from diffuse.render import clean
+    from diffuse.escape import clean
 
     day = parse_day(on, "--date")
     request = ApproveRequest(item, day, gate, reference, reason, body, scope, substance)
@@ -210,7 +210,7 @@ def history(
     item: Annotated[
         str,
         typer.Argument(
-            metavar="ID", help="A practice or project id.", autocompletion=complete.items
+            metavar="ID", help="A practice or project id.", autocompletion=completion.items
         ),
     ],
     output: Annotated[

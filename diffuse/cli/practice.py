@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
-from diffuse.cli import ids as complete
-from diffuse.cli.app import ByOpt, CommitOpt, DateOpt, RootOpt, app, edit_options, tracker_root
+from diffuse.cli import completion
+from diffuse.cli.app import CommitOpt, DateOpt, RootOpt, app, edit_options, tracker_root
+from diffuse.cli.completion import ByOpt
 from diffuse.cli.edit import DryRunOpt, echo_result
 from diffuse.vocab import DecisionType, Discovery, ElementStatus, spoken
 
@@ -15,7 +16,7 @@ from diffuse.vocab import DecisionType, Discovery, ElementStatus, spoken
 @app.command("practice")
 def practice(
     practice_id: Annotated[
-        str, typer.Argument(metavar="ID", help="Practice id.", autocompletion=complete.practices)
+        str, typer.Argument(metavar="ID", help="Practice id.", autocompletion=completion.practices)
     ],
     status_: Annotated[
         str | None,

@@ -54,7 +54,7 @@ def report(
     The Status Tracker (with days since approval and the forecast), a portfolio summary
     and the portfolio over time, a page per project (timeline, checklist, risk heat map,
     sites, dissemination plan, adoption curve, control charts), a page per site, the
-    practice catalogue with search, portfolio risks, site scorecards with the capacity
+    practices with search, portfolio risks, site scorecards with the capacity
     heat map, and the review calendar. No server and nothing from
     the network: open DIR/index.html, or publish DIR. DIR is replaced whole. Every page
     prints on A4 landscape without menus or scrollbars.
@@ -99,7 +99,7 @@ def search(
     """Find practices whose text holds every word of QUERY.
 
     Searches id, title, summary, goal, principles, evidence, support elements, owner and
-    approving body, ignoring case; the report's catalogue page searches the same way.
+    approving body, ignoring case; the report's practices page searches the same way.
 
     \b
     Example: diffuse search "central line" --status diffused"""

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from diffuse.escape import clean
-from diffuse.render import HEALTH_SYMBOL, STATUS_SYMBOL
+from diffuse.render.colour import HEALTH_SYMBOL, STATUS_SYMBOL
 from diffuse.render.csvtext import csv_text
 from diffuse.render.plain import fit, fitted_table, md_table, plain_table, text_width
 from diffuse.reports.capacity import Barrier, Capacity, SiteDetail, SiteLoad, SiteMonth, SiteProject

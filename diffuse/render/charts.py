@@ -17,7 +17,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from diffuse.render import clean
+from diffuse.escape import clean
 from diffuse.render.csvtext import csv_text
 from diffuse.reports.measures import CHART_NAMES, SeriesChart, number, sigma_side
 from diffuse.reports.spc import PartResult, PointResult

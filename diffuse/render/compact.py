@@ -11,15 +11,9 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
-from diffuse.render import (
-    HEALTH_SYMBOL,
-    cell_label,
-    clean,
-    days_label,
-    forecast_label,
-    health_label,
-    legend,
-)
+from diffuse.escape import clean
+from diffuse.render.colour import HEALTH_SYMBOL, health_label
+from diffuse.render.formats import cell_label, days_label, forecast_label, legend
 from diffuse.reports.status.grid import Cell, Grid, Row
 from diffuse.vocab import Health, SiteStatus
 

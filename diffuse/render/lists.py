@@ -7,7 +7,7 @@ import textwrap
 from datetime import date
 from typing import Any
 
-from diffuse.render import clean
+from diffuse.escape import clean
 from diffuse.render.plain import fit
 from diffuse.reports.practices import Entry
 from diffuse.reports.risks import RiskLine, by_category

@@ -11,7 +11,8 @@ from rich.table import Table
 from rich.text import Text
 
 from diffuse.edits.csvimport import ImportOutcome
-from diffuse.render import STATUS_SYMBOL, clean
+from diffuse.escape import clean
+from diffuse.render.colour import STATUS_SYMBOL
 from diffuse.render.csvtext import csv_text
 from diffuse.reports.reviews import PracticeReview, ReviewReport, SiteUpdate
 from diffuse.reports.scorecard import Scorecard, SiteScore

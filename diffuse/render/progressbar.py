@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from diffuse.progress import Progress, Silent
-from diffuse.render import colour_forced
+from diffuse.render.colour import colour_forced
 
 if TYPE_CHECKING:
     from rich.console import Console

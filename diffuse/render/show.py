@@ -9,6 +9,7 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.table import Table
 from rich.text import Text
 
+from diffuse.escape import clean
 from diffuse.frameworks.dissemination import EVIDENCE, plan_warnings
 from diffuse.models import (
     DutyRecord,
@@ -23,7 +24,8 @@ from diffuse.models import (
     Workflow,
     project_workflow,
 )
-from diffuse.render import HEALTH_SYMBOL, STATUS_SYMBOL, clean, gate_text, health_label
+from diffuse.render.colour import HEALTH_SYMBOL, STATUS_SYMBOL, health_label
+from diffuse.render.gates import gate_text
 from diffuse.reports.measures import metric_summary, number
 from diffuse.reports.reviews import review_due
 from diffuse.reports.status.build import add_months
@@ -362,8 +364,8 @@ _NOTES_AT_LEAST = 40  # narrower, a long note runs down the page: stack the fiel
 def _sites(
     project: Project, org: Organisation, width: int | None, row: Row | None = None
 ) -> RenderableType:
-    # The health the grid shows (from measures too, see `reports.status.cells`) when the project
-    # has a row; else the health recorded.
+    # The health the grid shows (from measures too, see `reports.status.health`) when the
+    # project has a row; else the health recorded.
     shown = {s.id: c.health for s, c in zip(org.sites, row.cells, strict=False)} if row else {}
     rows = [_site_cells(project, site.id, shown.get(site.id)) for site in org.sites]
     widths = [

@@ -17,21 +17,18 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from diffuse.render import (
-    HEALTH_SYMBOL,
+from diffuse.escape import clean
+from diffuse.render.colour import HEALTH_SYMBOL, colour_forced, colour_off, health_label
+from diffuse.render.compact import cell_text, render_compact
+from diffuse.render.formats import (
     cell_label,
-    clean,
-    colour_forced,
-    colour_off,
     days_label,
     forecast_label,
     grid_csv,
     grid_json,
     grid_markdown,
-    health_label,
     legend,
 )
-from diffuse.render.compact import cell_text, render_compact
 from diffuse.render.plain import short_ids
 from diffuse.reports.status.grid import Grid, Row
 

@@ -6,7 +6,7 @@ import json
 import math
 from typing import Any
 
-from diffuse.render import clean
+from diffuse.escape import clean
 from diffuse.render.csvtext import csv_text
 from diffuse.render.plain import fit
 from diffuse.reports.status.jsonform import forecast_record

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from diffuse.reports.snapshot import Snapshot
 
 # The catalog's folders and suffixes; importing `catalog` here would load every model,
-# which `history` never needs (tests/test_history.py keeps the two in step).
+# which `history` never needs (tests/cli/test_history.py keeps the two in step).
 FOLDERS = (("practice", "practices"), ("project", "projects"))
 SUFFIXES = (".yaml", ".yml")
 

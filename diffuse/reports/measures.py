@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from diffuse.errors import DiffuseError, Problem
 from diffuse.models.project import Measure, Metric, Project
-from diffuse.vocab import LIVE, Direction, MetricKind, MetricLevel, SiteStatus
+from diffuse.vocab import LIVE, Direction, MetricKind, MetricLevel
 
 if TYPE_CHECKING:
     from diffuse.reports.spc import ChartResult, PartResult, Point, PointResult
@@ -300,26 +300,7 @@ def sigma_side(point: PointResult) -> bool | None:
     return point.ucl is not None and point.value > point.ucl
 
 
-# -- health from measures ------------------------------------------------------------------
-
-
-class Flag(NamedTuple):
-    """A reason a site (or, with site None, the whole project) is at risk."""
-
-    site: str | None
-    metric: str
-    text: str
-
-
-def measure_flags(project: Project, as_of: date) -> list[Flag]:
-    """Compliance below target after go-live, and unfavourable signals on outcome charts."""
-    flags: list[Flag] = []
-    for metric in project.metrics:
-        if is_compliance(metric):
-            flags += _below_target(project, metric, as_of)
-        elif metric.level is MetricLevel.OUTCOME and metric.values:
-            flags += _unfavourable(project, metric, as_of)
-    return flags
+# -- what health reads of the measures (rules in `status.health`) ---------------------
 
 
 def is_compliance(metric: Metric) -> bool:
@@ -348,30 +329,6 @@ def latest_since_go_live(project: Project, series: Series) -> Measure | None:
         m for m in series.measures if m.excluded is None and (since is None or m.date >= since)
     ]
     return counted[-1] if counted else None
-
-
-def _below_target(project: Project, metric: Metric, as_of: date) -> list[Flag]:
-    flags = []
-    for series in series_of(metric, until=as_of):
-        latest = latest_since_go_live(project, series)
-        if latest is None or not misses_target(metric, metric.point(latest)):
-            continue
-        value, target = number(metric.point(latest), metric), number(metric.target, metric)
-        text = f"{series.label}: {metric.id} {value} on {latest.date} misses the {target} target"
-        flags.append(Flag(series.site, metric.id, text + " after go-live"))
-    return flags
-
-
-def _unfavourable(project: Project, metric: Metric, as_of: date) -> list[Flag]:
-    flags = []
-    for series in series_of(metric, until=as_of):
-        state = project.sites.get(series.site or "")
-        if state is not None and state.status is SiteStatus.NOT_APPLICABLE:
-            continue
-        why = unfavourable_signal(chart(series))
-        if why:
-            flags.append(Flag(series.site, metric.id, f"{series.label}: {metric.id} {why}"))
-    return flags
 
 
 def unfavourable_signal(drawn: SeriesChart) -> str | None:

@@ -1,5 +1,6 @@
 """Reports of problems, for people and CI: `check` (gates, sign-off, changes) and `validate`.
 
+- `problems`: a list of problems in the user's files, one a line, and its summary;
 - `check`: what `diffuse check` found, as text, json, github, junit or markdown;
 - `validate`: what `diffuse validate` found, in the same shapes, so one CI setup reads both.
 """

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from diffuse.errors import Level
+from diffuse.escape import clean
 from diffuse.layout import resolved
-from diffuse.render import clean
 from diffuse.vocab import OUTPUT_SCHEMA_VERSION
 
 if TYPE_CHECKING:

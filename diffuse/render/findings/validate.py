@@ -10,8 +10,9 @@ import os
 from pathlib import Path
 
 from diffuse.errors import Level, Problem
-from diffuse.render import clean, problems_summary, problems_text
+from diffuse.escape import clean
 from diffuse.render.findings.check import annotation, junit_suite, problem_record
+from diffuse.render.findings.problems import problems_summary, problems_text
 from diffuse.vocab import output_schema_version
 
 FORMATS = ("text", "json", "github", "junit")

@@ -57,7 +57,7 @@ def site_pages(loaded: Loaded, as_of: date) -> list[pages.Page]:
     capacity = site_capacity(loaded.catalog, as_of)
     return [
         *built,
-        pages.catalogue_page(loaded),
+        pages.practices_page(loaded),
         pages.risks_page(loaded),
         pages.sites_page(loaded, as_of, capacity),
         *pages.site_pages(loaded, projects, as_of, capacity),

@@ -12,7 +12,7 @@ from diffuse.errors import DiffuseError
 from diffuse.escape import clean
 from diffuse.frameworks.dissemination import EVIDENCE, plan_warnings
 from diffuse.models import Organisation, Project, Site
-from diffuse.render import HEALTH_SYMBOL, STATUS_SYMBOL, health_label
+from diffuse.render.colour import HEALTH_SYMBOL, STATUS_SYMBOL, health_label
 from diffuse.render.html.charts import Figure, chart_events, curve_figure, metric_figure
 from diffuse.render.html.overtime import barrier_age, capacity_values, over_time_values
 from diffuse.reports import practices, risks
@@ -32,7 +32,7 @@ NAV = [
     ("index.html", "Status Tracker"),
     ("portfolio.html", "Portfolio"),
     ("risks.html", "Risks"),
-    ("catalogue.html", "Practices"),
+    ("practices.html", "Practices"),
     ("sites.html", "Sites and reviews"),
 ]
 DUTY_SYMBOLS = {"done": "✓", "n/a": "–", "open": "○", "overdue": "✗"}
@@ -249,12 +249,12 @@ def _timeline(project: Project, phases: list[str]) -> list[dict[str, Any]]:
     ]
 
 
-def catalogue_page(loaded: Loaded) -> Page:
+def practices_page(loaded: Loaded) -> Page:
     values = {
         "entries": practices.entries(loaded.catalog),
         "statuses": [s.value for s in PracticeStatus],
     }
-    return Page("catalogue.html", "catalogue.html.j2", "Practice catalogue", values)
+    return Page("practices.html", "practices.html.j2", "Practices", values)
 
 
 def risks_page(loaded: Loaded) -> Page:

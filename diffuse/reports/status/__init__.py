@@ -2,7 +2,8 @@
 
 - `grid`: the plain values (Cell, Row, Grid, Filters);
 - `build`: rows and grids from the tracker in memory;
-- `cells`: each site's cell of a row;
+- `cells`: each site's cell of a row; `health`: every rule that decides a row's or a
+  cell's health;
 - `forecast`: when a project will be live at every site;
 - `jsonform`: the grid as JSON; `pack`: the grid as the result cache keeps it;
 - `source`: the grid from the cache, or computed; `streamed`: rows made while the tracker

@@ -10,22 +10,16 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import TYPE_CHECKING
 
 from diffuse import progress
-from diffuse.models import Health, Organisation, Project, Site
+from diffuse.models import Organisation, Project, Site
 from diffuse.reports.asof import project_at
 from diffuse.reports.status.cells import Layout, SiteCells
 from diffuse.reports.status.forecast import forecast
-from diffuse.reports.status.grid import Cell, Column, Filters, Grid, Row
+from diffuse.reports.status.grid import Column, Filters, Grid, Row
+from diffuse.reports.status.health import measure_flags, row_health
 from diffuse.rules.catalog import Catalog
 from diffuse.rules.scope import oversight
-
-if TYPE_CHECKING:
-    from diffuse.reports.measures import Flag
-
-OFF_TRACK_SHARE = 0.25
-LATE_SHARE = 0.75
 
 
 def add_months(day: date, months: int) -> date:
@@ -148,7 +142,7 @@ def _row(
     scoped = [s for s in request.site_ids if s not in sites.out]
     flags = [
         f
-        for f in _measure_flags(project, as_of)
+        for f in measure_flags(project, as_of)
         if f.site is None or (f.site in everywhere and f.site not in sites.out)
     ]
     sites.flag(f.site for f in flags if f.site is not None)
@@ -157,10 +151,7 @@ def _row(
     target = add_months(project.approved, months) if project.approved else None
     days = (as_of - project.approved).days if project.approved else None
     counts = sites.health_counts(everywhere)
-    health, reasons = _health(project, counts, whole, target, days, as_of)
-    if flags and health is Health.ON_TRACK:
-        health = Health.AT_RISK
-    reasons += [f.text for f in flags]
+    health, reasons = row_health(project, counts, whole, target, days, as_of, flags)
     row = Row(
         project.id,
         project.title,
@@ -178,43 +169,3 @@ def _row(
         practice.title if practice else None,
     )
     return row, sites
-
-
-def _measure_flags(project: Project, as_of: date) -> list[Flag]:
-    # Only a project with values pays for reading them (and for importing the charts).
-    if not any(m.values for m in project.metrics):
-        return []
-    from diffuse.reports.measures import measure_flags
-
-    return measure_flags(project, as_of)
-
-
-def _health(
-    project: Project,
-    counts: tuple[int, int],
-    whole: Cell,
-    target: date | None,
-    days: int | None,
-    as_of: date,
-) -> tuple[Health, list[str]]:
-    """Overall health from how many in-scope sites are off track and at risk: the rules
-    leadership reads, stated as reasons."""
-    off, risky = counts
-    all_live = whole.live == whole.in_scope
-    off_reasons, risk_reasons = [], []
-    if target and as_of > target and not all_live:
-        off_reasons.append(
-            f"past the {target.isoformat()} target with "
-            f"{whole.in_scope - whole.live} site(s) not live"
-        )
-    if whole.in_scope and off / whole.in_scope >= OFF_TRACK_SHARE:
-        off_reasons.append(f"{off} of {whole.in_scope} sites off track")
-    if off_reasons:
-        return Health.OFF_TRACK, off_reasons
-    if off or risky:
-        risk_reasons.append(f"{off + risky} site(s) at risk or off track")
-    if target and days is not None and not all_live:
-        span = (target - project.approved).days if project.approved else 0
-        if span and days / span >= LATE_SHARE:
-            risk_reasons.append(f"{days} of {span} days used, {whole.live}/{whole.in_scope} live")
-    return (Health.AT_RISK, risk_reasons) if risk_reasons else (Health.ON_TRACK, [])

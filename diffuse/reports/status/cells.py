@@ -12,13 +12,12 @@ import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from diffuse.models import Project, SiteState
+from diffuse.models import Project
 from diffuse.reports.status.grid import Cell, Column
+from diffuse.reports.status.health import site_health, worst
 from diffuse.rules.scope import out_of_scope
 from diffuse.vocab import LIVE, SITE_PROGRESS, Health, SiteStatus
 
-SEVERITY = [Health.ON_TRACK, Health.AT_RISK, Health.OFF_TRACK]
-_SEVERITY_RANK = {h: n for n, h in enumerate(SEVERITY)}
 _PROGRESS_RANK = {s: n for n, s in enumerate(SITE_PROGRESS)}
 OUT_OF_SCOPE = Cell(0, 0, SiteStatus.NOT_APPLICABLE, Health.ON_TRACK)
 
@@ -61,7 +60,7 @@ class SiteCells:
         self.listed = {
             site: OUT_OF_SCOPE
             if site in self.out
-            else one_site(state.status, health_of(state, site in flagged))
+            else one_site(state.status, site_health(state, site in flagged))
             for site, state in self.project.sites.items()
         }
         at_risk = one_site(SiteStatus.NOT_STARTED, Health.AT_RISK)
@@ -88,7 +87,7 @@ class SiteCells:
             sum(c.in_scope for c in counted) + max(rest - 1, 0),
             sum(c.live for c in counted),
             min((c.status for c in counted), key=_PROGRESS_RANK.__getitem__),
-            max((c.health for c in counted), key=_SEVERITY_RANK.__getitem__),
+            worst(c.health for c in counted),
         )
 
     def health_counts(self, sites: frozenset[str]) -> tuple[int, int]:
@@ -98,10 +97,3 @@ class SiteCells:
             sum(c.health is Health.OFF_TRACK for c in here),
             sum(c.health is Health.AT_RISK for c in here),
         )
-
-
-def health_of(state: SiteState, flagged: bool) -> Health:
-    """The recorded health, made at least at-risk when the site's measures say so."""
-    if flagged and state.health is Health.ON_TRACK:
-        return Health.AT_RISK
-    return state.health

@@ -1,4 +1,4 @@
-// diffuse report: filters for the grid and search for the catalogue. No remote scripts.
+// diffuse report: filters for the grid and search for the practices. No remote scripts.
 (function () {
   "use strict";
   function words(text) {

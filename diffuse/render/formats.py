@@ -1,0 +1,150 @@
+"""The status grid as plain text pieces, JSON, CSV and Markdown: what every grid view
+shares (its cells' labels, its legend) and the formats made without Rich. The terminal
+views are `terminal` (one column per site) and `compact` (a block per project)."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from diffuse.escape import clean
+from diffuse.render.colour import HEALTH_SYMBOL, STATUS_SYMBOL, health_label
+from diffuse.render.csvtext import csv_text
+from diffuse.vocab import SiteStatus, output_schema_version
+
+if TYPE_CHECKING:
+    from diffuse.reports.status.grid import Cell, Grid, Row
+
+
+def cell_label(cell: Cell, grouped: bool) -> str:
+    health = HEALTH_SYMBOL[cell.health][0]
+    if cell.in_scope == 0:
+        return STATUS_SYMBOL[SiteStatus.NOT_APPLICABLE][0]
+    if grouped:
+        return f"{cell.live}/{cell.in_scope}{health}"
+    return f"{STATUS_SYMBOL[cell.status][0]}{health}"
+
+
+def days_label(row: Row) -> str:
+    if row.days is None or row.target is None or row.approved is None:
+        return "-"
+    return f"{row.days}/{(row.target - row.approved).days}"
+
+
+def forecast_label(row: Row) -> str:
+    return row.forecast.label if row.forecast else "n/a"
+
+
+def legend(grouped: bool, width: int | None = None) -> str:
+    """The key to the grid's symbols; with `width`, its lists wrap between entries, so a
+    symbol never ends a line apart from its word."""
+    # A site excepted by diffusion oversight is out of scope too: shown alike, counted by neither.
+    statuses = [
+        f"{sym} {status.value}" + (" or excepted" if status is SiteStatus.NOT_APPLICABLE else "")
+        for status, (sym, _) in STATUS_SYMBOL.items()
+    ]
+    health = [f"{sym} {h.value}" for h, (sym, _) in HEALTH_SYMBOL.items()]
+    cells = "cells: live/in-scope sites and worst health" if grouped else None
+    lines = [cells] if cells else _entries("sites: ", statuses, width)
+    lines += _entries("health: ", health, width)
+    return "\n".join(
+        [
+            *lines,
+            "Days: since approval / to the target date",
+            "Forecast: when every site is live at the pace of go-lives so far (n/a: too few)",
+        ]
+    )
+
+
+def _entries(head: str, entries: list[str], width: int | None) -> list[str]:
+    lines, current = [], head + entries[0]
+    for entry in entries[1:]:
+        if width is not None and len(current) + 2 + len(entry) > width:
+            lines.append(current)
+            current = " " * len(head) + entry
+        else:
+            current += "  " + entry
+    return [*lines, current]
+
+
+def grid_json(grid: Grid) -> str:
+    from diffuse.reports.status.jsonform import grid_data  # only the JSON grid needs it
+
+    payload = {"schema_version": output_schema_version("status"), **grid_data(grid)}
+    return json.dumps(payload, indent=2, ensure_ascii=False)
+
+
+def grid_csv(grid: Grid) -> str:
+    fields = [
+        "project",
+        "practice",
+        "phase",
+        "project_health",
+        "column",
+        "status",
+        "health",
+        "live",
+        "in_scope",
+        "forecast",
+    ]
+    rows = [
+        [
+            row.project,
+            row.practice,
+            row.phase,
+            row.health.value,
+            col.id,
+            cell.status.value,
+            cell.health.value,
+            cell.live,
+            cell.in_scope,
+            forecast_label(row),
+        ]
+        for row in grid.rows
+        for col, cell in zip(grid.columns, row.cells, strict=True)
+    ]
+    return csv_text(fields, rows)
+
+
+def _md(text: object) -> str:
+    return clean(text).replace("|", "\\|").replace("\n", " ")
+
+
+def grid_markdown(grid: Grid) -> str:
+    grouped = grid.grouped_by is not None
+    head = [
+        "Project",
+        "Phase",
+        "Live",
+        "Days",
+        "Forecast",
+        "Health",
+        *(_md(c.label) for c in grid.columns),
+    ]
+    lines = [
+        f"Status tracker as of {grid.as_of.isoformat()}",
+        "",
+        "| " + " | ".join(head) + " |",
+        "|" + "---|" * len(head),
+    ]
+    for row in grid.rows:
+        cells = [
+            _md(row.project),
+            _md(row.phase),
+            f"{row.live}/{row.in_scope}",
+            days_label(row),
+            forecast_label(row),
+            health_label(row.health),
+            *(cell_label(c, grouped) for c in row.cells),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", *legend(grouped).splitlines()]
+    return "\n".join(lines) + "\n"
+
+
+def groupings(group: str, output: str) -> tuple[str | None, ...]:
+    """The grids `grid_output` needs for a `--group` choice: with 'auto', text needs the
+    grid by region to fall back on when one column per site would not fit."""
+    if group == "auto" and output == "text":
+        return (None, "region")
+    return (None if group in ("auto", "site") else group,)

@@ -1,0 +1,69 @@
+"""The command table `diffuse --help` shows without importing commands stays true."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import typer
+
+from diffuse.cli import COMMANDS, app
+
+
+def test_every_listed_command_exists_with_the_listed_summary() -> None:
+    group = typer.main.get_command(app)
+    ctx = group.make_context("diffuse", ["--help"], resilient_parsing=True)
+    for name, (_, summary) in COMMANDS.items():
+        command = group.get_command(ctx, name)
+        assert command is not None, name
+        assert (command.help or "").strip().splitlines()[0] == summary, name
+
+
+def test_help_imports_no_command_module() -> None:
+    code = (
+        "import sys; from diffuse.cli import main; sys.argv = ['diffuse', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "loaded = [m for m in sys.modules if m.startswith('diffuse.') and m not in "
+        "('diffuse.cli', 'diffuse.cli.app', 'diffuse.errors')]\n"
+        "print('LOADED', sorted(loaded))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "LOADED []" in out.stdout
+
+
+def test_validate_loads_only_what_plain_text_needs(tracker: Path) -> None:
+    # Rich's console, git, Jinja2 and the worker processes are each slow to import, and
+    # validating a small tracker to plain text needs none of them.
+    code = (
+        "import sys; from diffuse.cli import main; sys.argv = ['diffuse', 'validate']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = ('rich.console', 'git', 'jinja2', 'multiprocessing', 'xml.etree')\n"
+        "print('LOADED', sorted(m for m in heavy if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=tracker, capture_output=True, text=True, check=True
+    )
+    assert "ok:" in out.stdout
+    assert "LOADED []" in out.stdout
+
+
+def test_every_command_that_prints_json_has_a_schema() -> None:
+    # Read from the app, so a new command with `--format json` cannot be left without the
+    # schema `diffuse schema --output` writes and the JSON contract test checks.
+    from readme_help import COMMANDS as EVERY
+
+    from diffuse.reports.outputs import OUTPUTS
+
+    root = typer.main.get_command(app)
+    missing = []
+    for path in EVERY[1:]:
+        command, ctx = root, root.make_context("diffuse", ["--help"], resilient_parsing=True)
+        for name in path:
+            command = command.get_command(ctx, name)
+            ctx = command.make_context(name, ["--help"], parent=ctx, resilient_parsing=True)
+        formats = [p for p in command.params if "--format" in getattr(p, "opts", ())]
+        offers_json = formats and "json" in getattr(formats[0].type, "choices", ())
+        if offers_json and " ".join(path) not in OUTPUTS and path[0] not in OUTPUTS:
+            missing.append(" ".join(path))
+    assert missing == []
