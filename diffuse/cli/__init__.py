@@ -22,10 +22,10 @@ To add a command:
    `tests/cli/test_json_contract.py` (tests fail until both are there).
 4. If it prints text for people: give the arguments to run it in `DEMO` or `FIXTURE` in
    `tests/cli/test_width.py`.
-5. Run `python tests/readme_help.py` to write its help into the README's command
-   reference.
+5. Run `python tests/readme_help.py` to write its help into the command reference,
+   `docs/reference.md`.
 
-Everything else reads the command list from the app: the README reference, the test that
+Everything else reads the command list from the app: the command reference, the test that
 every help has an example and the test that every help fits the terminal.
 """
 
