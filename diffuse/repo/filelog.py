@@ -38,13 +38,19 @@ _LOG_FORMAT = "--format=%H%x00%an%x00%ae%x00%aI%x00%B"
 class FileHistory:
     """Every commit that changed one file, and its versions, read by git processes run
     directly. `git log` starts at once, so the caller's other work (finding the top level,
-    reading a cache) overlaps with it; `versions` reads its output."""
+    reading a cache) overlaps with it; `versions` reads its output.
+
+    The commits come in `--topo-order`, which git writes only once it has walked the whole
+    history. A second `git log`, in the order git walks (its first commit written at once),
+    names the versions ahead of it, so that cat-file reads them while the first is still
+    walking; the first log alone decides which commits there are and in what order."""
 
     def __init__(self, folder: Path, path: str) -> None:
         """`path` is relative to `folder`, where git runs."""
-        args = ["log", "--follow", "--topo-order", "--raw", "--no-abbrev", "-z", "--no-color"]
+        args = ["log", "--follow", "--raw", "--no-abbrev", "-z", "--no-color", _LOG_FORMAT]
         self.folder = folder
-        self.log = Stream(folder, [*args, _LOG_FORMAT, "--", path])
+        self.log = Stream(folder, [*args, "--topo-order", "--", path])
+        self.ahead = Stream(folder, [*args, "--", path])
 
     def versions(
         self, commits: list[Commit], wanted: Callable[[Change], bool]
@@ -55,7 +61,7 @@ class FileHistory:
 
         `git cat-file --batch` runs beside `git log`: a thread passes each blob id to it
         as the log names it, while the caller works on the contents already read."""
-        feeder = _Feeder(self.folder, self.log, commits, wanted)
+        feeder = _Feeder(self.folder, (self.ahead, self.log), commits, wanted)
         try:
             feeder.start()
             cat = feeder.cat_file()
@@ -75,22 +81,24 @@ class FileHistory:
             self.close()
 
     def close(self) -> None:
+        self.ahead.close()
         self.log.close()
 
 
 class _Feeder(threading.Thread):
-    """Reads `git log`, keeps its commits, and asks `git cat-file` (started at the first
-    blob wanted) for each new blob."""
+    """Reads the read-ahead log, then the ordered one, keeps the ordered one's commits, and
+    asks `git cat-file` (started at the first blob wanted) for each new blob."""
 
     def __init__(
         self,
         folder: Path,
-        log: Stream,
+        logs: tuple[Stream, Stream],
         commits: list[Commit],
         wanted: Callable[[Change], bool],
     ) -> None:
         super().__init__(daemon=True)
-        self.folder, self.log, self.commits, self.wanted = folder, log, commits, wanted
+        self.folder, self.commits, self.wanted = folder, commits, wanted
+        self.ahead, self.log = logs
         self.cat: Stream | None = None
         self.failure: BaseException | None = None
         self._ready = threading.Event()
@@ -112,18 +120,25 @@ class _Feeder(threading.Thread):
 
     def _feed(self) -> None:
         asked = {EMPTY_BLOB}
+        # The read-ahead log fails where the ordered one does; only the latter's failure
+        # is reported (`_finish`).
+        for group in _grouped(log_records(_tokens(self.ahead.out))):
+            self._ask_new(group, asked)
         for group in _grouped(log_records(_tokens(self.log.out))):
-            wanted = []
             self.commits += group
-            # Only the file's own change matters: --follow shows no other.
-            for change in (c.changes[0] for c in group if c.changes):
-                if self.wanted(change):
-                    for sha in (change.old, change.new):
-                        if sha not in asked:
-                            asked.add(sha)
-                            wanted.append(sha)
-            if wanted:
-                self._ask(wanted)
+            self._ask_new(group, asked)
+
+    def _ask_new(self, group: list[Commit], asked: set[str]) -> None:
+        wanted = []
+        # Only the file's own change matters: --follow shows no other.
+        for change in (c.changes[0] for c in group if c.changes):
+            if self.wanted(change):
+                for sha in (change.old, change.new):
+                    if sha not in asked:
+                        asked.add(sha)
+                        wanted.append(sha)
+        if wanted:
+            self._ask(wanted)
 
     def _ask(self, shas: list[str]) -> None:
         if self.cat is None:
