@@ -38,36 +38,24 @@ _LOG_FORMAT = "--format=%H%x00%an%x00%ae%x00%aI%x00%B"
 class FileHistory:
     """Every commit that changed one file, and its versions, read by git processes run
     directly. `git log` starts at once, so the caller's other work (finding the top level,
-    reading a cache) overlaps with it; `versions` reads its output.
-
-    The commits come in `--topo-order`, which git writes only once it has walked the whole
-    history. When most versions are to be read, a second `git log`, in the order git walks
-    (its first commit written at once), names them ahead of it, so that cat-file reads them
-    while the first is still walking; the first log alone decides which commits there are
-    and in what order."""
+    reading a cache) overlaps with it; `versions` reads its output."""
 
     def __init__(self, folder: Path, path: str) -> None:
         """`path` is relative to `folder`, where git runs."""
-        self.args = ["log", "--follow", "--raw", "--no-abbrev", "-z", "--no-color", _LOG_FORMAT]
-        self.folder, self.path = folder, path
-        self.log = Stream(folder, [*self.args, "--topo-order", "--", path])
-        self.ahead: Stream | None = None
+        args = ["log", "--follow", "--topo-order", "--raw", "--no-abbrev", "-z", "--no-color"]
+        self.folder = folder
+        self.log = Stream(folder, [*args, _LOG_FORMAT, "--", path])
 
     def versions(
-        self, commits: list[Commit], wanted: Callable[[Change], bool], read_ahead: bool = False
+        self, commits: list[Commit], wanted: Callable[[Change], bool]
     ) -> Iterator[tuple[str, bytes]]:
         """The blob id and content of both sides of each change that `wanted` accepts, as
         git reads them; `commits` gets every commit that changed the file, newest first
         and following renames, complete once the iterator is exhausted.
 
         `git cat-file --batch` runs beside `git log`: a thread passes each blob id to it
-        as the log names it, while the caller works on the contents already read. With
-        `read_ahead` (most versions wanted: a first run), the read-ahead log names them first.
-        """
-        if read_ahead:
-            self.ahead = Stream(self.folder, [*self.args, "--", self.path])
-        logs = (self.log,) if self.ahead is None else (self.ahead, self.log)
-        feeder = _Feeder(self.folder, logs, commits, wanted)
+        as the log names it, while the caller works on the contents already read."""
+        feeder = _Feeder(self.folder, self.log, commits, wanted)
         try:
             feeder.start()
             cat = feeder.cat_file()
@@ -87,25 +75,22 @@ class FileHistory:
             self.close()
 
     def close(self) -> None:
-        if self.ahead is not None:
-            self.ahead.close()
         self.log.close()
 
 
 class _Feeder(threading.Thread):
-    """Reads the read-ahead log if any, then the ordered one, keeps the ordered one's
-    commits, and asks `git cat-file` (started at the first blob wanted) for each new blob."""
+    """Reads `git log`, keeps its commits, and asks `git cat-file` (started at the first
+    blob wanted) for each new blob."""
 
     def __init__(
         self,
         folder: Path,
-        logs: tuple[Stream, ...],
+        log: Stream,
         commits: list[Commit],
         wanted: Callable[[Change], bool],
     ) -> None:
         super().__init__(daemon=True)
-        self.folder, self.commits, self.wanted = folder, commits, wanted
-        self.ahead, self.log = logs[:-1], logs[-1]
+        self.folder, self.log, self.commits, self.wanted = folder, log, commits, wanted
         self.cat: Stream | None = None
         self.failure: BaseException | None = None
         self._ready = threading.Event()
@@ -127,26 +112,18 @@ class _Feeder(threading.Thread):
 
     def _feed(self) -> None:
         asked = {EMPTY_BLOB}
-        # The read-ahead log fails where the ordered one does; only the latter's failure
-        # is reported (`_finish`).
-        for ahead in self.ahead:
-            for group in _grouped(log_records(_tokens(ahead.out))):
-                self._ask_new(group, asked)
         for group in _grouped(log_records(_tokens(self.log.out))):
+            wanted = []
             self.commits += group
-            self._ask_new(group, asked)
-
-    def _ask_new(self, group: list[Commit], asked: set[str]) -> None:
-        wanted = []
-        # Only the file's own change matters: --follow shows no other.
-        for change in (c.changes[0] for c in group if c.changes):
-            if self.wanted(change):
-                for sha in (change.old, change.new):
-                    if sha not in asked:
-                        asked.add(sha)
-                        wanted.append(sha)
-        if wanted:
-            self._ask(wanted)
+            # Only the file's own change matters: --follow shows no other.
+            for change in (c.changes[0] for c in group if c.changes):
+                if self.wanted(change):
+                    for sha in (change.old, change.new):
+                        if sha not in asked:
+                            asked.add(sha)
+                            wanted.append(sha)
+            if wanted:
+                self._ask(wanted)
 
     def _ask(self, shas: list[str]) -> None:
         if self.cat is None:

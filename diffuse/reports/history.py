@@ -77,8 +77,7 @@ def item_history(root: Path, item_id: str) -> History:
     pack = packs.pack_for(top, rel, kind)
     changes = _Changes(kind, packs.load(pack))
     commits: list[Commit] = []
-    # With nothing kept, every version is read: git names them ahead of its ordered log.
-    for sha, raw in git.versions(commits, changes.unknown, read_ahead=not changes.known):
+    for sha, raw in git.versions(commits, changes.unknown):
         changes.read(sha, raw)
     commits = [c for c in commits if c.changes]
     history = History(item_id, kind, rel, len(commits))

@@ -1,6 +1,5 @@
-"""A first run of `history` reads the versions that a second `git log`, in the order git
-walks, names ahead of the ordered one; what it shows is still in the ordered log's order,
-the same as a run that reads from its cache."""
+"""`history` lists in git's --topo-order, not the order of the commits' dates, whether it
+reads every version (a first run) or finds what changed in its cache."""
 
 from __future__ import annotations
 
