@@ -1,16 +1,18 @@
 """Whether diffuse's cost per cell stays flat as sites grow: 24 to 1,800 sites.
 
     python benchmarks/bench_sites.py [--projects N] [--sites 24,200,600,1800] [--runs N]
-                                     [--commands validate,status,report] [--keep DIR] [--check]
+                                     [--warm-up N] [--commands validate,status,report]
+                                     [--keep DIR] [--check]
 
 Each size gets a tracker made by `make_tracker.py --sites N --projects P` (the demo's mix
 of projects; the sustained project lists every site, the others the sites they started
 at). `validate`, `status` and `report` run on each with DIFFUSE_NO_CACHE=1 (every file
 read, every rule and cell worked out), each as a fresh process, every round running every
-size and command once, in turn (interleaved), after one warm-up round. Reported: median
-wall and CPU seconds (user and system, the command and its worker), peak memory (the
-largest resident size of the command or its worker, from `os.wait4`), and the CPU per
-cell (a cell is one project at one site: projects x sites), in microseconds.
+size and command once, in turn (interleaved), after `--warm-up` untimed rounds (default
+1). Reported: median wall and CPU seconds (user and system, the command and its worker),
+peak memory (the largest resident size of the command or its worker, from `os.wait4`),
+and the CPU per cell (a cell is one project at one site: projects x sites), in
+microseconds.
 
 The cells grow 75 times from 24 to 1,800 sites, but most of them are sites a project has
 not started, which cost a lookup; what a file holds grows far less. So a flat cost per
@@ -126,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sites", default="24,200,600,1800", help="sizes, comma-separated")
     parser.add_argument("--commands", default=",".join(COMMANDS))
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--warm-up", type=int, default=1, help="untimed rounds first")
     parser.add_argument("--keep", type=Path, help="make the trackers here and keep them")
     parser.add_argument("--check", action="store_true", help="exit 1 when a goal is missed")
     args = parser.parse_args(argv)
@@ -141,9 +144,9 @@ def main(argv: list[str] | None = None) -> int:
             for command in args.commands.split(","):
                 cases.append(Case(sites, args.projects, root, command))
         env = child_env()
-        for round_number in range(args.runs + 1):
+        for round_number in range(args.warm_up + args.runs):
             for case in cases:
-                case.run(env, scratch, counted=round_number > 0)
+                case.run(env, scratch, counted=round_number >= args.warm_up)
         text, missed = table(cases)
         load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
         print(f"{args.projects:,} projects, medians of {args.runs} rounds; load average {load}")
