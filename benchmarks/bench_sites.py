@@ -18,9 +18,10 @@ The cells grow 75 times from 24 to 1,800 sites, but most of them are sites a pro
 not started, which cost a lookup; what a file holds grows far less. So a flat cost per
 cell is an easy bar, and the table also gives `growth`: the CPU each step added per added
 cell, over the step before's (about 1 or below when cost is linear in cells, above 1 when
-some cost grows faster than the cells). `--check` exits 1 when the CPU per cell at any
-size is above the smallest size's, a growth is above 1.5, a command fails, or `validate`
-at the largest size peaks at 400 MB or more.
+some cost grows faster than the cells). A step that added under a tenth of the smallest
+size's CPU is `flat`, too little to judge, and the step after it gets no growth. `--check`
+exits 1 when the CPU per cell at any size is above the smallest size's, a growth is above
+1.5, a command fails, or `validate` at the largest size peaks at 400 MB or more.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from bench_scale import AS_OF, child_usage, diffuse_argv
 from make_tracker import make
 
 GROWTH_LIMIT = 1.5
+FLAT = 0.1  # a step that added less than this share of the smallest size's CPU: noise
 MEMORY_LIMIT_MB = 400
 COMMANDS = ("validate", "status", "report")
 
@@ -104,8 +106,11 @@ def table(cases: list[Case]) -> tuple[str, bool]:
             growth = ""
             if n:
                 before = series[n - 1]
-                rate = (cpu - before.median(before.cpu)) / (case.cells - before.cells)
-                if previous_rate is not None and previous_rate > 0:
+                added = cpu - before.median(before.cpu)
+                rate = added / (case.cells - before.cells)
+                if added < FLAT * first.median(first.cpu):
+                    growth, rate = "flat", 0.0
+                elif previous_rate:
                     ratio = rate / previous_rate
                     growth = f"{ratio:.2f}"
                     missed |= ratio > GROWTH_LIMIT
