@@ -64,12 +64,7 @@ class _Group(TyperGroup):
             # file in the way, no permission, a full disk): theirs to fix, not a bug.
             _fail(DiffuseError(f"{exc.filename}: {exc.strerror or exc}"))
         except Exception as exc:  # noqa: BLE001 - the last line of defence for a bug
-            from diffuse.repo import git_failure
-
-            failed = git_failure(exc)
-            if failed is None:
-                _bug(exc)
-            _fail(DiffuseError(failed))
+            _bug(exc)
         finally:
             progress.install(previous)
 

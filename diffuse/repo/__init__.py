@@ -1,9 +1,9 @@
-"""Git, through GitPython: the only module that imports it, and only when a command needs it.
+"""The tracker's git repository: commits, changes between refs, file contents and
+signatures, read and written by git processes that `runner` starts (no GitPython: a handful
+of plain commands, typed here, cost less to start than a library that wraps them).
 
 Reading history is done in a handful of git processes whatever its length: one `git log`
-for the commits and one `git cat-file --batch` for every file content they need. `history`
-runs them itself (`filelog`), without GitPython: it is a read that many run often, and
-importing GitPython would cost a fifth of it.
+for the commits and one `git cat-file --batch` for every file content they need.
 """
 
 from __future__ import annotations
@@ -12,27 +12,14 @@ import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO
 
 from diffuse.errors import DiffuseError
+from diffuse.repo.runner import NO_GIT, GitFailed, output, run
+
+__all__ = ["NO_GIT", "GitFailed"]
 
 EMPTY_BLOB = "0" * 40
-
-
-NO_GIT = (
-    "git could not be run: 'git version' must work (install git, put it on PATH or "
-    "set GIT_PYTHON_GIT_EXECUTABLE to its full path, and fix any error it prints)"
-)
-
-
-def _gitpython() -> Any:
-    """GitPython, imported when a command first needs git (start-up stays fast). It fails
-    to import when no git executable can be found: the user's to fix, not a bug."""
-    try:
-        import git
-    except ImportError:
-        raise DiffuseError(NO_GIT) from None
-    return git
 
 
 _FIELDS = 5  # sha, author name, author email, author date, message
@@ -58,21 +45,43 @@ class Commit:
     changes: list[Change] = field(default_factory=list)
 
 
-def open_repo(path: Path, hint: str = "or leave out --commit") -> Any:
-    git = _gitpython()
+@dataclass(frozen=True)
+class Repo:
+    """A work tree of a git repository, as git itself found it from a folder inside."""
 
-    try:
-        return git.Repo(path, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        raise DiffuseError(
-            f"{path} is not inside a git repository; run 'git init' there {hint}"
-        ) from None
+    top: Path  # the top level of the work tree
+    git_dir: Path  # this work tree's own git folder (.git, or one under worktrees/)
+    common_dir: Path  # the folder shared by every work tree: refs, objects
+
+    def git(self, *args: str, stdin: bytes | None = None) -> bytes:
+        """What git `args` writes, run at the top level; `GitFailed` when it fails."""
+        return output(self.top, args, stdin)
+
+    def succeeds(self, *args: str) -> bool:
+        return run(self.top, args).ok
 
 
-def open_for_commit(path: Path, hint: str = "or leave out --commit") -> Any:
+_NOT_A_REPO = b"not a git repository"
+
+
+def open_repo(path: Path, hint: str = "or leave out --commit") -> Repo:
+    refused = f"{path} is not inside a git repository; run 'git init' there {hint}"
+    if not path.is_dir():
+        raise DiffuseError(refused)
+    done = run(path, ["rev-parse", "--show-toplevel", "--absolute-git-dir", "--git-common-dir"])
+    if not done.ok and _NOT_A_REPO in done.err:
+        raise DiffuseError(refused)
+    top, git_dir, common = done.checked().decode(errors="surrogateescape").splitlines()[:3]
+    return Repo(Path(top).resolve(), Path(git_dir), (path / common).resolve())
+
+
+def open_for_commit(path: Path, hint: str = "or leave out --commit") -> Repo:
     """The repository at `path`, refused before anything is written when a lock file of
     git's is in the way: the commit would fail after the edit was made."""
-    repo = open_repo(path, hint)
+    try:
+        repo = open_repo(path, hint)
+    except GitFailed as exc:
+        raise DiffuseError(f"git commit failed: {exc.detail}") from None
     for lock in _commit_locks(repo):
         if lock.exists() or lock.is_symlink():
             raise DiffuseError(
@@ -83,41 +92,32 @@ def open_for_commit(path: Path, hint: str = "or leave out --commit") -> Any:
     return repo
 
 
-def _commit_locks(repo: Any) -> list[Path]:
+def _commit_locks(repo: Repo) -> list[Path]:
     """The lock files `git commit` takes: the index, HEAD and the branch it moves."""
-    git_dir, common = Path(repo.git_dir), Path(repo.common_dir)
-    locks = [git_dir / "index.lock", git_dir / "HEAD.lock"]
-    try:
-        branch = str(repo.head.reference.path)  # refs/heads/NAME
-    except (TypeError, ValueError):
+    locks = [repo.git_dir / "index.lock", repo.git_dir / "HEAD.lock"]
+    branch = run(repo.top, ["symbolic-ref", "--quiet", "HEAD"])
+    if not branch.ok:
         return locks  # a detached HEAD moves no branch
-    return [*locks, common / f"{branch}.lock"]
+    name = branch.out.decode(errors="surrogateescape").strip()  # refs/heads/NAME
+    return [*locks, repo.common_dir / f"{name}.lock"]
 
 
 def author_ident_email(path: Path) -> str | None:
     """The email git will author the next commit with at `path`, as git itself resolves it
     (`git var GIT_AUTHOR_IDENT`: GIT_AUTHOR_EMAIL, then user.email, then EMAIL); also
     outside a repository. None when git cannot tell."""
+    folder = next((p for p in (path, *path.parents) if p.is_dir()), Path.cwd())
     try:
-        git = _gitpython()
+        done = run(folder, ["var", "GIT_AUTHOR_IDENT"])
     except DiffuseError:
         return None  # without git, nobody's identity can be told
-    try:
-        ident = str(git.Git(str(path)).var("GIT_AUTHOR_IDENT"))
-    except git.GitCommandError:
-        return None
-    return _ident_email(ident)
+    return _ident_email(done.out.decode(errors="replace")) if done.ok else None
 
 
-def author_email(repo: Any) -> str | None:
+def author_email(repo: Repo) -> str | None:
     """The email the next commit will be authored with (config and GIT_AUTHOR_* alike)."""
-    git = _gitpython()
-
-    try:
-        ident = str(repo.git.var("GIT_AUTHOR_IDENT"))
-    except git.GitCommandError:
-        return None
-    return _ident_email(ident)
+    done = run(repo.top, ["var", "GIT_AUTHOR_IDENT"])
+    return _ident_email(done.out.decode(errors="replace")) if done.ok else None
 
 
 def _ident_email(ident: str) -> str | None:
@@ -125,74 +125,64 @@ def _ident_email(ident: str) -> str | None:
     return ident[start + 1 : end].strip() or None if 0 <= start < end else None
 
 
-def commit_files(repo: Any, paths: list[Path], message: str) -> str:
+def commit_files(repo: Repo, paths: list[Path], message: str) -> str:
     """Commit exactly `paths` (other staged changes stay staged); returns the short hash."""
-    git = _gitpython()
-
     names = [str(p.resolve()) for p in paths]
-    try:
-        repo.git.add("--", *names)
-        repo.git.commit("-m", message, "--only", "--", *names)
-    except git.GitCommandError as exc:
-        raise DiffuseError(f"git commit failed: {_detail(exc)}") from None
-    return str(repo.head.commit.hexsha[:10])
+    _commit(repo.top, ["add", "--", *names])
+    _commit(repo.top, ["commit", "-m", message, "--only", "--", *names])
+    return _head(repo.top)
 
 
-def commit_empty(repo: Any, message: str) -> str:
+def commit_empty(repo: Repo, message: str) -> str:
     """A commit that changes no file: a decision recorded in git itself."""
-    git = _gitpython()
+    _commit(repo.top, ["commit", "--allow-empty", "--only", "-m", message])
+    return _head(repo.top)
 
-    try:
-        repo.git.commit("--allow-empty", "--only", "-m", message)
-    except git.GitCommandError as exc:
-        raise DiffuseError(f"git commit failed: {_detail(exc)}") from None
-    return str(repo.head.commit.hexsha[:10])
+
+def _commit(folder: Path, args: list[str]) -> None:
+    done = run(folder, args)
+    if not done.ok:
+        raise DiffuseError(f"git commit failed: {GitFailed(args, done.code, done.err).detail}")
+
+
+def _head(folder: Path) -> str:
+    return output(folder, ["rev-parse", "HEAD"]).decode().strip()[:10]
 
 
 def init_repo(path: Path) -> bool:
     """`git init` on branch main unless `path` is already inside a repository; True when
     one was made."""
-    git = _gitpython()
-
-    try:
-        git.Repo(path, search_parent_directories=True)
+    if run(path, ["rev-parse", "--git-dir"]).ok:
         return False
-    except git.InvalidGitRepositoryError:
-        git.Repo.init(path, initial_branch="main")
-        return True
+    # `init -b` needs git 2.28; a symbolic ref set after a plain init works with any.
+    output(path, ["init", "--quiet"])
+    output(path, ["symbolic-ref", "HEAD", "refs/heads/main"])
+    return True
 
 
 def first_commit(path: Path, message: str) -> str:
     """Commit everything in the new repository at `path`; the short hash."""
-    git = _gitpython()
-
-    repo = git.Repo(path)
-    try:
-        repo.git.add("-A")
-        repo.git.commit("-q", "-m", message)
-    except git.GitCommandError as exc:
-        raise DiffuseError(f"git commit failed: {_detail(exc)}") from None
-    return str(repo.head.commit.hexsha[:10])
+    _commit(path, ["add", "-A"])
+    _commit(path, ["commit", "-q", "-m", message])
+    return _head(path)
 
 
-def toplevel(repo: Any) -> Path:
-    return Path(str(repo.working_tree_dir)).resolve()
+def toplevel(repo: Repo) -> Path:
+    return repo.top
 
 
-def is_dirty(repo: Any, path: str) -> bool:
+def is_dirty(repo: Repo, path: str) -> bool:
     """Whether `path` (relative to the top level) differs from HEAD or is untracked."""
-    return bool(_git(repo, "status", "--porcelain", "--", path).strip())
+    return bool(repo.git("status", "--porcelain", "--", path).strip())
 
 
-def merge_base(repo: Any, ref: str) -> str:
+def merge_base(repo: Repo, ref: str) -> str:
     """Where HEAD's branch left `ref`: the commit a pull request is compared against."""
-    git = _gitpython()
-
     if ref.startswith("-"):
         raise DiffuseError(f"'{ref}' is not a branch, tag or commit")
     try:
-        return _git(repo, "merge-base", ref, "HEAD").decode().strip()
-    except git.GitCommandError:
+        return repo.git("merge-base", ref, "HEAD").decode().strip()
+    except GitFailed:
         # Only now find out why, so the usual case costs one git call.
         _must_exist(repo, ref)
         if _shallow(repo):
@@ -204,14 +194,9 @@ def merge_base(repo: Any, ref: str) -> str:
         raise DiffuseError(f"'{ref}' and HEAD share no history; nothing to compare") from None
 
 
-def _must_exist(repo: Any, ref: str) -> None:
-    git = _gitpython()
-
-    try:
-        _git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+def _must_exist(repo: Repo, ref: str) -> None:
+    if repo.succeeds("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"):
         return
-    except git.GitCommandError:
-        pass
     if _shallow(repo):
         branch = ref.split("/", 1)[1] if ref.startswith("origin/") else ref
         raise DiffuseError(
@@ -232,20 +217,13 @@ _DEFAULT_CANDIDATES = ("origin/main", "origin/master", "main", "master")
 def default_branch(path: Path) -> str:
     """The branch a change is compared with when none is named: the remote's default
     (origin/HEAD), else the first of origin/main, origin/master, main, master that exists."""
-    git = _gitpython()
-
     repo = open_repo(path, "or pass --base REF")
-    try:
-        head = _git(repo, "symbolic-ref", "--quiet", "refs/remotes/origin/HEAD").decode()
-        return head.strip().removeprefix("refs/remotes/")
-    except git.GitCommandError:
-        pass
+    head = run(repo.top, ["symbolic-ref", "--quiet", "refs/remotes/origin/HEAD"])
+    if head.ok:
+        return head.out.decode().strip().removeprefix("refs/remotes/")
     for candidate in _DEFAULT_CANDIDATES:
-        try:
-            _git(repo, "rev-parse", "--verify", "--quiet", f"{candidate}^{{commit}}")
+        if repo.succeeds("rev-parse", "--verify", "--quiet", f"{candidate}^{{commit}}"):
             return candidate
-        except git.GitCommandError:
-            continue
     raise DiffuseError(
         "no default branch to compare with: this repository has no origin/HEAD and none of "
         f"{', '.join(_DEFAULT_CANDIDATES)}; after adding the remote run 'git remote set-head "
@@ -253,26 +231,26 @@ def default_branch(path: Path) -> str:
     )
 
 
-def _shallow(repo: Any) -> bool:
-    return _git(repo, "rev-parse", "--is-shallow-repository").strip() == b"true"
+def _shallow(repo: Repo) -> bool:
+    return repo.git("rev-parse", "--is-shallow-repository").strip() == b"true"
 
 
-def changed_paths(repo: Any, base: str, under: list[str]) -> list[str]:
+def changed_paths(repo: Repo, base: str, under: list[str]) -> list[str]:
     """Files under `under` that differ between `base` and the working tree, untracked
     files included; paths relative to the top level."""
-    diff = _git(repo, "diff", "--name-only", "--no-renames", "-z", base, "--", *under)
-    others = _git(repo, "ls-files", "--others", "--exclude-standard", "-z", "--", *under)
+    diff = repo.git("diff", "--name-only", "--no-renames", "-z", base, "--", *under)
+    others = repo.git("ls-files", "--others", "--exclude-standard", "-z", "--", *under)
     names = {p for p in (diff + others).decode(errors="surrogateescape").split("\0") if p}
     return sorted(names)
 
 
-def files_at(repo: Any, rev: str, paths: list[str]) -> dict[str, bytes]:
+def files_at(repo: Repo, rev: str, paths: list[str]) -> dict[str, bytes]:
     """The content of each path at `rev`; paths absent there are left out."""
     if not paths:
         return {}
     # Blobs are asked for by id: a path may hold a line break, which `cat-file --batch`
     # would read as the end of a request.
-    listing = _git(repo, "ls-tree", "-z", "--full-tree", rev, "--", *paths)
+    listing = repo.git("ls-tree", "-z", "--full-tree", rev, "--", *paths)
     ids: dict[str, str] = {}
     for entry in listing.decode(errors="surrogateescape").split("\0"):
         meta, _, name = entry.partition("\t")
@@ -282,16 +260,16 @@ def files_at(repo: Any, rev: str, paths: list[str]) -> dict[str, bytes]:
     return {name: contents[sha] for name, sha in ids.items() if sha in contents}
 
 
-def blobs(repo: Any, shas: list[str]) -> dict[str, bytes]:
+def blobs(repo: Repo, shas: list[str]) -> dict[str, bytes]:
     """The content of each blob of `shas` (full ids) that git has."""
     wanted = sorted({sha for sha in shas if sha != EMPTY_BLOB})
     if not wanted:
         return {}
-    out = _git(repo, "cat-file", "--batch", stdin="".join(f"{sha}\n" for sha in wanted).encode())
+    out = repo.git("cat-file", "--batch", stdin="".join(f"{sha}\n" for sha in wanted).encode())
     return dict(batch_contents(io.BytesIO(out)))
 
 
-def log_range(repo: Any, base: str, paths: list[str] | None = None) -> list[Commit]:
+def log_range(repo: Repo, base: str, paths: list[str] | None = None) -> list[Commit]:
     """Every commit in base..HEAD, oldest first, with the files each one changed."""
     args = ["log", "--reverse", "--raw", "--no-renames", f"{base}..HEAD"]
     return _log(repo, args, paths)
@@ -307,13 +285,13 @@ class Signature:
     primary: str  # GPG: fingerprint of the primary key of a signing subkey
 
 
-def signatures(repo: Any, shas: list[str]) -> dict[str, Signature]:
+def signatures(repo: Repo, shas: list[str]) -> dict[str, Signature]:
     """The signature of each commit, checked by git (gpg or ssh-keygen) in one call."""
     if not shas:
         return {}
     fmt = "--format=%H%x00%G?%x00%GS%x00%GF%x00%GP"
     feed = "".join(f"{sha}\n" for sha in sorted(set(shas))).encode()
-    out = _git(repo, "log", "--no-walk=unsorted", "--stdin", "-z", fmt, stdin=feed)
+    out = repo.git("log", "--no-walk=unsorted", "--stdin", "-z", fmt, stdin=feed)
     tokens = out.decode(errors="surrogateescape").split("\0")
     found: dict[str, Signature] = {}
     at = 0
@@ -326,12 +304,12 @@ def signatures(repo: Any, shas: list[str]) -> dict[str, Signature]:
     return found
 
 
-def _log(repo: Any, args: list[str], paths: list[str] | None) -> list[Commit]:
+def _log(repo: Repo, args: list[str], paths: list[str] | None) -> list[Commit]:
     # Every field ends in NUL, the one byte git never lets into a message, a name or a path,
     # so no text a user can write moves the fields (see log_records).
     fmt = "--format=%H%x00%an%x00%ae%x00%aI%x00%B"
     tail = ["--", *paths] if paths is not None else []
-    out = _git(repo, *args, "--no-abbrev", "-z", "--no-color", fmt, *tail)
+    out = repo.git(*args, "--no-abbrev", "-z", "--no-color", fmt, *tail)
     return list(log_records(out.decode(errors="surrogateescape").split("\0")))
 
 
@@ -366,7 +344,7 @@ def log_records(tokens: Iterable[str]) -> Iterator[Commit]:
         yield commit
 
 
-def batch_contents(stream: Any) -> Iterator[tuple[str, bytes]]:
+def batch_contents(stream: IO[bytes]) -> Iterator[tuple[str, bytes]]:
     """The id and content of each blob `git cat-file --batch` writes to `stream`; ids it
     reports missing, and objects that are not blobs, are left out."""
     while header := stream.readline():
@@ -376,49 +354,3 @@ def batch_contents(stream: Any) -> Iterator[tuple[str, bytes]]:
         data = stream.read(int(parts[2]) + 1)[:-1]
         if parts[1] == b"blob":
             yield parts[0].decode(), data
-
-
-def _git(repo: Any, *args: str, stdin: bytes | None = None) -> bytes:
-    if stdin is None:
-        return _execute(repo, list(args), None)
-    import tempfile  # only GitPython's commands feed git; history runs without it
-
-    with tempfile.TemporaryFile() as feed:
-        feed.write(stdin)
-        feed.seek(0)
-        return _execute(repo, list(args), feed)
-
-
-def _execute(repo: Any, args: list[str], feed: Any) -> bytes:
-    # Paths are passed as themselves, never as patterns: '*' or ':' in a name is just a name.
-    out = repo.git.execute(
-        ["git", "--literal-pathspecs", *args],
-        istream=feed,
-        stdout_as_string=False,
-        strip_newline_in_stdout=False,
-    )
-    return bytes(out)
-
-
-def _detail(exc: Any) -> str:
-    detail = (exc.stderr or str(exc)).strip().splitlines()
-    if not detail:
-        return str(exc)
-    # GitPython wraps git's words as "stderr: '...'"; the user needs only git's.
-    last = str(detail[-1]).strip()
-    if last.startswith("stderr: '") and last.endswith("'"):
-        last = last[len("stderr: '") : -1]
-    return last
-
-
-def git_failure(exc: BaseException) -> str | None:
-    """What to tell the user when a git command failed and nothing above expected it (a
-    broken config, a damaged repository): git's own last word, which is theirs to act on.
-    None when `exc` is not a git failure."""
-    import sys
-
-    git = sys.modules.get("git")  # not imported, no git command has run
-    if git is None or not isinstance(exc, git.GitCommandError):
-        return None
-    command = " ".join(str(part) for part in exc.command[1:3] if not str(part).startswith("-"))
-    return f"git {command} failed: {_detail(exc)}"

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import io
 import os
-import subprocess
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from diffuse.errors import DiffuseError
 from diffuse.repo import batch_contents
-from diffuse.repo.filelog import _environment, _git_command, _run
+from diffuse.repo.runner import run
 
 
 def commit_on(folder: Path, day: date) -> str | None:
@@ -25,35 +24,29 @@ def commit_on(folder: Path, day: date) -> str | None:
     or when `folder` is in no git repository."""
     end = datetime.combine(day + timedelta(days=1), time(), tzinfo=UTC)
     try:
-        head = _run(folder, ["rev-parse", "--verify", "-q", "HEAD"])
-        then = _run(folder, ["rev-list", "-1", f"--before=@{int(end.timestamp()) - 1}", "HEAD"])
+        head = run(folder, ["rev-parse", "--verify", "-q", "HEAD"])
+        then = run(folder, ["rev-list", "-1", f"--before=@{int(end.timestamp()) - 1}", "HEAD"])
     except DiffuseError:
         return None  # no git: nothing to read
-    if head.returncode != 0 or then.returncode != 0:
+    if head.code != 0 or then.code != 0:
         return None
-    sha = then.stdout.strip().decode()
-    return sha if sha and sha != head.stdout.strip().decode() else None
+    sha = then.out.strip().decode()
+    return sha if sha and sha != head.out.strip().decode() else None
 
 
 def files_in(folder: Path, commit: str, sub: str) -> dict[str, bytes]:
     """The content of each file under `sub` (relative to `folder`) in `commit`, by name."""
-    listing = _run(folder, ["ls-tree", "-z", commit, "--", f"{sub}/"])
-    if listing.returncode != 0:
+    listing = run(folder, ["ls-tree", "-z", commit, "--", f"{sub}/"])
+    if listing.code != 0:
         return {}
     ids: dict[str, str] = {}
-    for entry in os.fsdecode(listing.stdout).split("\0"):
+    for entry in os.fsdecode(listing.out).split("\0"):
         meta, _, name = entry.partition("\t")
         if meta.split()[1:2] == ["blob"]:
             ids[Path(name).name] = meta.split()[2]
     if not ids:
         return {}
     feed = "".join(f"{sha}\n" for sha in sorted(set(ids.values()))).encode()
-    done = subprocess.run(
-        [_git_command(), "cat-file", "--batch"],
-        cwd=folder,
-        env=_environment(),
-        input=feed,
-        capture_output=True,
-    )
-    contents = dict(batch_contents(io.BytesIO(done.stdout)))
+    done = run(folder, ["cat-file", "--batch"], stdin=feed)
+    contents = dict(batch_contents(io.BytesIO(done.out)))
     return {name: contents[sha] for name, sha in ids.items() if sha in contents}

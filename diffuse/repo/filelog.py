@@ -9,27 +9,27 @@ its own words.
 from __future__ import annotations
 
 import os
-import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import IO
 
 from diffuse.errors import DiffuseError
-from diffuse.repo import EMPTY_BLOB, NO_GIT, Change, Commit, batch_contents, log_records
+from diffuse.repo import EMPTY_BLOB, Change, Commit, batch_contents, log_records
+from diffuse.repo.runner import Stream, last_line, run
 
 
 def top_level(folder: Path, hint: str) -> Path:
     """The top level of the work tree holding `folder`, in one `git rev-parse`."""
-    done = _run(folder, ["rev-parse", "--show-toplevel"])
-    if done.returncode != 0:
+    done = run(folder, ["rev-parse", "--show-toplevel"])
+    if done.code != 0:
         if not any((place / ".git").exists() for place in (folder, *folder.parents)):
             raise DiffuseError(
                 f"{folder} is not inside a git repository; run 'git init' there {hint}"
             )
-        raise DiffuseError(f"git rev-parse failed: {_said(done.stderr)}")
-    return Path(os.fsdecode(done.stdout.rstrip(b"\n"))).resolve()
+        raise DiffuseError(f"git rev-parse failed: {last_line(done.err)}")
+    return Path(os.fsdecode(done.out.rstrip(b"\n"))).resolve()
 
 
 _LOG_FORMAT = "--format=%H%x00%an%x00%ae%x00%aI%x00%B"
@@ -44,7 +44,7 @@ class FileHistory:
         """`path` is relative to `folder`, where git runs."""
         args = ["log", "--follow", "--topo-order", "--raw", "--no-abbrev", "-z", "--no-color"]
         self.folder = folder
-        self.log = _Git(folder, [*args, _LOG_FORMAT, "--", path])
+        self.log = Stream(folder, [*args, _LOG_FORMAT, "--", path])
 
     def versions(
         self, commits: list[Commit], wanted: Callable[[Change], bool]
@@ -85,17 +85,17 @@ class _Feeder(threading.Thread):
     def __init__(
         self,
         folder: Path,
-        log: _Git,
+        log: Stream,
         commits: list[Commit],
         wanted: Callable[[Change], bool],
     ) -> None:
         super().__init__(daemon=True)
         self.folder, self.log, self.commits, self.wanted = folder, log, commits, wanted
-        self.cat: _Git | None = None
+        self.cat: Stream | None = None
         self.failure: BaseException | None = None
         self._ready = threading.Event()
 
-    def cat_file(self) -> _Git | None:
+    def cat_file(self) -> Stream | None:
         """The cat-file process, once started; None when no blob was wanted."""
         self._ready.wait()
         return self.cat
@@ -127,7 +127,7 @@ class _Feeder(threading.Thread):
 
     def _ask(self, shas: list[str]) -> None:
         if self.cat is None:
-            self.cat = _Git(self.folder, ["cat-file", "--batch", "--buffer"], feed=True)
+            self.cat = Stream(self.folder, ["cat-file", "--batch", "--buffer"], feed=True)
             self._ready.set()
         self.cat.send("".join(f"{sha}\n" for sha in shas).encode())
 
@@ -144,7 +144,7 @@ def _grouped(commits: Iterator[Commit]) -> Iterator[list[Commit]]:
         yield group
 
 
-def _tokens(stream: Any) -> Iterator[str]:
+def _tokens(stream: IO[bytes]) -> Iterator[str]:
     """`stream`'s bytes split at NUL, a block at a time, the last piece included."""
     rest = b""
     while chunk := stream.read(1 << 16):
@@ -156,99 +156,19 @@ def _tokens(stream: Any) -> Iterator[str]:
     yield rest.decode(errors="surrogateescape")
 
 
-def _finish(folder: Path, log: _Git, cat: _Git | None) -> None:
+def _finish(folder: Path, log: Stream, cat: Stream | None) -> None:
     if log.wait() != 0:
         # Only now find out why, so the usual case costs no more git processes.
-        if _run(folder, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]).returncode == 1:
+        if run(folder, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]).code == 1:
             return  # no commits yet: nothing has a history
-        raise DiffuseError(f"git log failed: {_said(log.errors())}")
+        raise DiffuseError(f"git log failed: {last_line(log.errors())}")
     if cat is not None:
         _finish_cat(cat)
 
 
-def _finish_cat(cat: _Git) -> None:
+def _finish_cat(cat: Stream) -> None:
     if cat.wait() != 0:
-        raise DiffuseError(f"git cat-file failed: {_said(cat.errors())}")
-
-
-def _git_command() -> str:
-    # The same git GitPython runs for the other commands.
-    return os.environ.get("GIT_PYTHON_GIT_EXECUTABLE") or "git"
-
-
-def _environment() -> dict[str, str]:
-    # git's messages in English whatever the locale, as GitPython asks for them.
-    return {**os.environ, "LANGUAGE": "C", "LC_ALL": "C"}
-
-
-def _run(folder: Path, args: list[str]) -> subprocess.CompletedProcess[bytes]:
-    command = [_git_command(), "--literal-pathspecs", *args]
-    try:
-        return subprocess.run(
-            command, cwd=folder, env=_environment(), capture_output=True, stdin=subprocess.DEVNULL
-        )
-    except OSError:
-        raise DiffuseError(NO_GIT) from None
-
-
-class _Git:
-    """A running git process whose output is read as it comes."""
-
-    def __init__(self, folder: Path, args: list[str], feed: bool = False) -> None:
-        command = [_git_command(), "--literal-pathspecs", *args]
-        try:
-            self.process = subprocess.Popen(
-                command,
-                cwd=folder,
-                env=_environment(),
-                stdin=subprocess.PIPE if feed else subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-            )
-        except OSError:
-            raise DiffuseError(NO_GIT) from None
-        assert self.process.stdout is not None and self.process.stderr is not None
-        self.out = self.process.stdout
-        # stderr is read all along: git may write to it at any time, and a full pipe
-        # would block it while its output is not yet read.
-        self._said: list[bytes] = []
-        self._drain = threading.Thread(target=self._read_errors, daemon=True)
-        self._drain.start()
-
-    def _read_errors(self) -> None:
-        assert self.process.stderr is not None
-        self._said.append(self.process.stderr.read())
-
-    def send(self, data: bytes) -> None:
-        assert self.process.stdin is not None
-        self.process.stdin.write(data)
-        self.process.stdin.flush()
-
-    def end_input(self) -> None:
-        try:
-            if self.process.stdin is not None:
-                self.process.stdin.close()
-        except OSError:
-            pass  # the process ended early; its exit status tells why
-
-    def wait(self) -> int:
-        return self.process.wait()
-
-    def errors(self) -> bytes:
-        self._drain.join()
-        return b"".join(self._said)
-
-    def close(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-        self.out.close()
-
-
-def _said(stderr: bytes) -> str:
-    """git's last line of complaint."""
-    lines = stderr.decode(errors="replace").strip().splitlines()
-    return lines[-1].strip() if lines else "no message"
+        raise DiffuseError(f"git cat-file failed: {last_line(cat.errors())}")
 
 
 def added_on(folder: Path, path: Path, texts: list[str]) -> dict[str, date]:
@@ -257,8 +177,8 @@ def added_on(folder: Path, path: Path, texts: list[str]) -> dict[str, date]:
     no repository) are left out."""
     found: dict[str, date] = {}
     for text in dict.fromkeys(texts):
-        done = _run(folder, ["log", "-1", "--format=%as", f"-S{text}", "--", str(path)])
-        day = done.stdout.decode(errors="replace").strip()
-        if done.returncode == 0 and day:
+        done = run(folder, ["log", "-1", "--format=%as", f"-S{text}", "--", str(path)])
+        day = done.out.decode(errors="replace").strip()
+        if done.code == 0 and day:
             found[text] = date.fromisoformat(day)
     return found

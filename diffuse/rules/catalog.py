@@ -40,7 +40,7 @@ from diffuse.layout import (
 from diffuse.limits import DEFAULT_LIMITS, Limits
 from diffuse.models import Organisation, Practice, Project, Workflow
 from diffuse.models.organisation import DateWindow
-from diffuse.rules.parallel import PART, read_all
+from diffuse.rules.parallel import parts, read_all
 
 
 class Projects(MutableMapping[str, Project]):
@@ -185,8 +185,7 @@ def read_catalog(
             if kind == "project" and catalog.cache is not None:
                 catalog.cache.context = _context(catalog, catalog.cache.store)
             # Read a part at a time: a part's models are held until each is checked.
-            for at in range(0, len(paths), PART):
-                part = paths[at : at + PART]
+            for part in parts(paths):
                 for doc, item in _read_part(catalog, base, part, limits, (kind, model)):
                     _register(catalog, kind, doc, item, into, limits)
                     if check is not None and isinstance(item, Project):

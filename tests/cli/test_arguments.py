@@ -103,7 +103,7 @@ def test_an_argument_that_is_not_utf8_is_a_usage_error(
 def test_without_git_on_path_a_command_needing_it_says_so(
     git_tracker: Path, tmp_path: Path
 ) -> None:
-    # GitPython cannot be imported without a git executable; only a fresh process shows it.
+    # git is looked up on PATH when a command first runs it; a fresh process shows it.
     env = {k: v for k, v in os.environ.items() if k != "GIT_PYTHON_GIT_EXECUTABLE"}
     env.update(PATH=str(tmp_path / "empty"), PYTHONPATH=str(REPO_ROOT))
     missing = "git could not be run: 'git version' must work (install git, put it on PATH or "

@@ -181,7 +181,7 @@ UNSAFE = re.compile(
 
 
 def test_no_code_runs_a_shell_or_loads_unsafely() -> None:
-    # File content reaches git only through GitPython's argument lists, never a shell, and
+    # File content reaches git only through argument lists (repo/runner.py), never a shell, and
     # YAML is only ever read with the safe loaders.
     found = [
         f"{path.relative_to(REPO_ROOT)}:{number}: {line.strip()}"
