@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import Run
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
 from make_tracker import make
 

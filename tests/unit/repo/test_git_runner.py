@@ -15,7 +15,7 @@ from diffuse.errors import DiffuseError
 from diffuse.repo import open_repo
 from diffuse.repo.runner import GitFailed, output
 
-PACKAGE = Path(__file__).resolve().parents[1] / "diffuse"
+PACKAGE = Path(__file__).resolve().parents[3] / "diffuse"
 
 
 def _history(repo: Path, run: Run) -> dict[str, object]:
