@@ -33,6 +33,7 @@ class StateChange:
 class CheckRequest:
     base: str | None = None
     verify_signoff: bool = False
+    full: bool = False  # with a base, still read every file in full
 
 
 @dataclass

@@ -80,6 +80,20 @@ class Projects(MutableMapping[str, Project]):
         return len(self._items)
 
 
+@dataclass(frozen=True)
+class Part:
+    """The part of a tracker a check of a change reads: the organisation, every practice,
+    and only the project files in `projects`. The rules of a practice that read its
+    projects (has it one, does its status follow their phases) run only for the practices
+    in `practices`, whose projects must all be among those read (`pr.scope`)."""
+
+    projects: frozenset[Path]
+    practices: frozenset[str]
+
+    def complete(self, practice_id: str) -> bool:
+        return practice_id in self.practices
+
+
 @dataclass
 class Catalog:
     root: Path
@@ -109,6 +123,13 @@ class Catalog:
     staff: Staff = field(default=NO_STAFF, repr=False)
     # Valid project id -> its earliest and latest date, known without building the model.
     spans: dict[str, Span | None] = field(default_factory=dict, repr=False)
+    # When only a part of the tracker is read: which part (None: all of it).
+    part: Part | None = None
+
+    def projects_complete(self, practice_id: str) -> bool:
+        """Whether every project of the practice was read, so rules counting its projects
+        may run."""
+        return self.part is None or self.part.complete(practice_id)
 
     @property
     def window(self) -> DateWindow:
@@ -156,7 +177,11 @@ def named_phases(project: Project) -> frozenset[str]:
 
 
 def read_catalog(
-    root: Path, check: Check | None = None, keep_models: bool = True, today: date | None = None
+    root: Path,
+    check: Check | None = None,
+    keep_models: bool = True,
+    today: date | None = None,
+    part: Part | None = None,
 ) -> Catalog:
     """Read and validate every file on its own; problems are collected, never raised.
 
@@ -164,9 +189,11 @@ def read_catalog(
     `check(catalog, project)`, the cross-file rules of one project, runs as each project is
     read (the organisation and practices come first); without `keep_models` its model is
     then dropped, and built again only if a command asks for it. Dates are checked against
-    `today` (default: the real one).
+    `today` (default: the real one). With `part`, only its project files are read, and
+    without the file cache (whose pack of headers is the whole tracker's).
     """
     catalog = Catalog(root) if today is None else Catalog(root, today=today)
+    catalog.part = part
     base = root.resolve()
     org_doc = _read(catalog, base, root / ORGANISATION_FILE, DEFAULT_LIMITS, named=False)
     catalog.sources["organisation"] = org_doc
@@ -176,9 +203,9 @@ def read_catalog(
         _check_folder(catalog, root / folder)
     kinds: tuple[tuple[str, list[Path], type[Practice] | type[Project], Any], ...] = (
         ("practice", tracker_entries(root, PRACTICES_DIR), Practice, catalog.practices),
-        ("project", tracker_entries(root, PROJECTS_DIR), Project, catalog.projects),
+        ("project", _wanted(tracker_entries(root, PROJECTS_DIR), part), Project, catalog.projects),
     )
-    store = FileCache.open(limits, base)
+    store = FileCache.open(limits, base) if part is None else None
     catalog.cache = None if store is None else CacheState(store, day=catalog.today.isoformat())
     with progress.task("reading files", sum(len(k[1]) for k in kinds)) as step:
         for kind, paths, model, into in kinds:
@@ -186,13 +213,19 @@ def read_catalog(
                 catalog.cache.context = _context(catalog, catalog.cache.store)
             # Read a part at a time: a part's models are held until each is checked.
             for at in range(0, len(paths), PART):
-                part = paths[at : at + PART]
-                for doc, item in _read_part(catalog, base, part, limits, (kind, model)):
+                some = paths[at : at + PART]
+                for doc, item in _read_part(catalog, base, some, limits, (kind, model)):
                     _register(catalog, kind, doc, item, into, limits)
                     if check is not None and isinstance(item, Project):
                         _check(catalog, doc, item, (check, keep_models), limits)
                     step.advance()
     return catalog
+
+
+def _wanted(paths: list[Path], part: Part | None) -> list[Path]:
+    if part is None:
+        return paths
+    return [path for path in paths if path in part.projects]
 
 
 def _context(catalog: Catalog, store: FileCache) -> str:
@@ -538,6 +571,7 @@ __all__ = [
     "SUFFIXES",
     "Catalog",
     "Location",
+    "Part",
     "find_root",
     "problem_at",
     "relative",

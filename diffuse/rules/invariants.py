@@ -43,7 +43,10 @@ def check_invariants(catalog: Catalog) -> list[Problem]:
         by_practice.setdefault(catalog.practice_of[project_id], []).append(phased)
     for practice in catalog.practices.values():
         doc = catalog.document("practice", practice.id)
-        found += _practice(workflow, practice, by_practice.get(practice.id, []), doc)
+        projects = by_practice.get(practice.id, [])
+        found += _practice(
+            workflow, practice, projects, doc, catalog.projects_complete(practice.id)
+        )
     for project_id in catalog.projects:
         if project_id not in catalog.checked:  # else found with its cross-file problems
             found += project_invariants(catalog, catalog.projects[project_id])
@@ -73,14 +76,16 @@ def _at(doc: Document, gap: lc.Gap) -> Problem:
 
 
 def _practice(
-    workflow: Workflow, practice: Practice, projects: list[Phased], doc: Document
+    workflow: Workflow, practice: Practice, projects: list[Phased], doc: Document, complete: bool
 ) -> list[Problem]:
+    """Its readiness, and, when all its projects were read (`complete`), whether its status
+    follows their phases."""
     found = []
     if practice.status in lc.APPROVED_STATES:
         present = set(doc.data) if isinstance(doc.data, dict) else set()
         found += [_at(doc, gap) for gap in lc.readiness_gaps(practice, present)]
     allowed = allowed_statuses(workflow, projects)
-    if practice.status in FOLLOWING and practice.status not in allowed:
+    if practice.status in FOLLOWING and complete and practice.status not in allowed:
         phases = ", ".join(f"{p.id} in '{p.phase}'" for p in sorted(projects, key=lambda p: p.id))
         want = " or ".join(sorted(allowed))
         message = f"status is '{practice.status}' but its projects ({phases}) make it {want}"

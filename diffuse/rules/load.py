@@ -14,7 +14,7 @@ from diffuse.errors import DiffuseError, Problem
 from diffuse.models import Organisation, Project
 from diffuse.models.organisation import DateWindow
 from diffuse.rules import chrono, collector
-from diffuse.rules.catalog import Catalog, named_phases, read_catalog
+from diffuse.rules.catalog import Catalog, Part, named_phases, read_catalog
 from diffuse.rules.invariants import check_invariants, project_invariants
 from diffuse.rules.references import check_references, organisation_problems, project_problems
 
@@ -23,7 +23,11 @@ Visit = Callable[[Catalog, Project], None]
 
 
 def load_catalog(
-    root: Path, keep_models: bool = True, visit: Visit | None = None, today: date | None = None
+    root: Path,
+    keep_models: bool = True,
+    visit: Visit | None = None,
+    today: date | None = None,
+    part: Part | None = None,
 ) -> Catalog:
     """Every file read and validated, then checked against the others and against the
     rules that hold at any moment (readiness, history, gates passed). Without
@@ -31,11 +35,12 @@ def load_catalog(
     reports problems holds none of them. `visit(catalog, project)` runs once for each
     project whose cross-file rules run in this read (not one whose problems were kept from
     an earlier read with the same files), right after them. Dates are checked against
-    `today` (default: the real one)."""
+    `today` (default: the real one); `part`, when given, is the part of the tracker read
+    (`rules.catalog.Part`)."""
     check = project_checks if visit is None else partial(_checked, visit)
     # Reading, and the checks across files after it, run without the collector.
     with collector.paused():
-        catalog = read_catalog(root, check, keep_models, today)
+        catalog = read_catalog(root, check, keep_models, today, part)
         projects = catalog.projects
         for project_id in projects:
             if project_id not in catalog.checked:

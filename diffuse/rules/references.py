@@ -185,8 +185,10 @@ def _check_practice(
         checker.known(doc, ("evidence", index, "site"), evidence.site, sites, "site")
     _check_approvals(checker, org, practice.approvals, doc)
     _check_lineage(checker, practice, doc)
-    if practice.status is PracticeStatus.DIFFUSING and not _has_project(
-        checker.catalog, practice.id
+    if (
+        practice.status is PracticeStatus.DIFFUSING
+        and checker.catalog.projects_complete(practice.id)
+        and not _has_project(checker.catalog, practice.id)
     ):
         checker.add(
             doc,

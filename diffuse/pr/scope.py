@@ -1,0 +1,207 @@
+"""Which files a change can affect, so `check --base` reads only those in full.
+
+A project's own problems depend on its file, the organisation and the practices alone (the
+contract `tests/test_cache_contract.py` holds every per-project rule to), so a change to
+one project cannot make another project wrong. What does read several projects is a
+practice's own rules: whether it has a project, and whether its status follows its
+projects' phases. The part read in full is therefore:
+
+- the organisation and every practice, always (they are few);
+- every changed project file;
+- for each practice whose projects' say may have changed (the practice file changed, or a
+  changed project names it and was or is no longer valid, or moved to another practice or
+  phase), every project file that could name it.
+
+A change to the organisation can touch every file: it is checked in full, as is a tracker
+whose folders hold links, entries that are no regular file, or two files for one id.
+
+"Could name it" is a search of the bytes for the practice's id (or for a backslash, with
+which YAML can spell any text in escapes): it can only find too many files, never too few,
+and decides nothing itself. Whether a file is valid, which practice and phase it names,
+and every problem reported, come from the same reading `validate` does (`rules.load`).
+Files left out are taken as they were at the base: a problem already there in a file the
+change cannot affect is `validate`'s to report, not the change's.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from diffuse.files.loading import model_from_bytes
+from diffuse.layout import SUFFIXES, resolved, tracker_entries
+from diffuse.models import Practice, Project
+from diffuse.rules.catalog import (
+    ORGANISATION_FILE,
+    PRACTICES_DIR,
+    PROJECTS_DIR,
+    Catalog,
+    Part,
+    named_phases,
+)
+
+# A file bigger than this is read in full (and refused there if over the limits) rather
+# than searched.
+_SEARCHED = 64 << 20
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The part to read, and how many files the whole tracker holds."""
+
+    part: Part
+    files: int
+    # Changed project file -> what its practice's rules read of it (None: not valid).
+    said: dict[Path, tuple[str, str, frozenset[str]] | None]
+
+
+@dataclass(frozen=True)
+class _Changed:
+    path: Path
+    old: bytes | None
+    new: bytes | None
+
+
+def plan(root: Path, top: Path, changed: list[str], old_files: dict[str, bytes]) -> Plan | None:
+    """The part of the tracker a change of the files `changed` (relative to `top`, with
+    their content at the base in `old_files`) can affect; None when it is the whole."""
+    practices_dir, projects_dir = (root / PRACTICES_DIR), (root / PROJECTS_DIR)
+    if not all(_plain_folder(folder) for folder in (practices_dir, projects_dir)):
+        return None
+    practice_files = tracker_entries(root, PRACTICES_DIR)
+    project_files = tracker_entries(root, PROJECTS_DIR)
+    if not (_plain_entries(practice_files) and _plain_entries(project_files)):
+        return None
+    org = resolved(root / ORGANISATION_FILE)
+    folders = {resolved(practices_dir): "practice", resolved(projects_dir): "project"}
+    practices: list[_Changed] = []
+    projects: list[_Changed] = []
+    for rel in changed:
+        path = top / rel
+        if resolved(path) == org:
+            return None
+        kind = folders.get(resolved(path.parent))
+        if kind is None or path.suffix.lower() not in SUFFIXES:
+            continue
+        # Named as the tracker lists it, so the read below finds it among its entries.
+        entry = (practices_dir if kind == "practice" else projects_dir) / path.name
+        item = _Changed(entry, old_files.get(rel), _current(entry))
+        (practices if kind == "practice" else projects).append(item)
+    known = {p.stem for p in practice_files} | _ids(practices)
+    touched = _ids(practices)
+    said: dict[Path, tuple[str, str, frozenset[str]] | None] = {}
+    for item in projects:
+        before, after = _says(item.path, item.old), _says(item.path, item.new)
+        said[item.path] = after
+        if before is None or before != after:
+            touched |= _named(known, item.old, item.new)
+    read = {item.path for item in projects if item.path in set(project_files)}
+    if touched:
+        read |= _naming(project_files, touched)
+    files = 1 + len(practice_files) + len(project_files)
+    return Plan(Part(frozenset(read), frozenset(touched)), files, said)
+
+
+def holds(found: Plan, catalog: Catalog) -> bool:
+    """Whether the part read was enough: every changed project says, as read, what the plan
+    took it to say, and a file whose id is another file's name was read with that file
+    (which of the two keeps the id depends on both)."""
+    for path, said in found.said.items():
+        project = catalog.projects.get(path.stem)
+        source = catalog.sources.get(f"project/{path.stem}")
+        read: tuple[str, str, frozenset[str]] | None = None
+        if project is not None and source is not None and source.path == path:
+            read = (project.practice, project.phase, catalog.phases_named[path.stem])
+        if read != said:
+            return False
+    names = {p.stem: p for p in tracker_entries(catalog.root, PROJECTS_DIR)}
+    for problem in catalog.problems:
+        if problem.code not in ("duplicate-id", "id-mismatch"):
+            continue
+        path = problem.location.path
+        if path not in found.part.projects:
+            continue  # the practices are all read
+        doc = next((d for d in catalog.documents if d.path == path), None)
+        claimed = doc.data.get("id") if doc is not None and isinstance(doc.data, dict) else None
+        other = names.get(str(claimed))
+        if other is not None and other not in found.part.projects:
+            return False
+    return True
+
+
+def _plain_folder(folder: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.lstat(folder).st_mode)
+    except OSError:
+        return not os.path.lexists(folder)
+
+
+def _plain_entries(paths: list[Path]) -> bool:
+    """Regular files only (no links, folders or devices), each with its own id: a link can
+    change when the file it leads to does, and two files for one id depend on each other."""
+    stems = set()
+    for path in paths:
+        try:
+            if not stat.S_ISREG(os.lstat(path).st_mode):
+                return False
+        except OSError:
+            return False
+        stems.add(path.stem)
+    return len(stems) == len(paths)
+
+
+def _current(path: Path) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+def _ids(items: Iterable[_Changed]) -> set[str]:
+    """The ids a changed practice file has, had, or is named by."""
+    found = set()
+    for item in items:
+        found.add(item.path.stem)
+        for raw in (item.old, item.new):
+            model = None if raw is None else model_from_bytes(item.path, raw, Practice)
+            if model is not None:
+                found.add(model.id)
+    return found
+
+
+def _says(path: Path, raw: bytes | None) -> tuple[str, str, frozenset[str]] | None:
+    """What the rules of its practice read of a project file: its practice, phase and the
+    phases it names; None when it is not a valid project under its own name."""
+    model = None if raw is None else model_from_bytes(path, raw, Project)
+    if model is None or model.id != path.stem:
+        return None
+    return model.practice, model.phase, named_phases(model)
+
+
+def _named(known: set[str], *contents: bytes | None) -> set[str]:
+    """The practices whose id a file's bytes may spell: every one that appears, and every
+    one when a backslash might escape it."""
+    raw = b"\n".join(c for c in contents if c is not None)
+    if b"\\" in raw:
+        return set(known)
+    return {practice for practice in known if practice.encode() in raw}
+
+
+def _naming(paths: list[Path], practices: set[str]) -> set[Path]:
+    """The project files whose bytes could name one of `practices`."""
+    needles = [p.encode() for p in practices] + [b"\\"]
+    found = set()
+    for path in paths:
+        try:
+            with open(path, "rb") as handle:
+                raw = handle.read(_SEARCHED + 1)
+        except OSError:
+            found.add(path)
+            continue
+        if len(raw) > _SEARCHED or any(needle in raw for needle in needles):
+            found.add(path)
+    return found
