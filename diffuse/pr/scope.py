@@ -125,8 +125,9 @@ def holds(found: Plan, catalog: Catalog) -> bool:
         if path not in found.part.projects:
             continue  # the practices are all read
         doc = next((d for d in catalog.documents if d.path == path), None)
-        claimed = doc.data.get("id") if doc is not None and isinstance(doc.data, dict) else None
-        other = names.get(str(claimed))
+        # Only a valid file claims an id; its data is dropped once its model holds it.
+        model = None if doc is None else model_from_bytes(path, doc.text.encode(), Project)
+        other = None if model is None else names.get(model.id)
         if other is not None and other not in found.part.projects:
             return False
     return True
