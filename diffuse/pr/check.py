@@ -16,8 +16,8 @@ from pydantic import BaseModel
 from diffuse.errors import Location, Problem
 from diffuse.layout import resolved
 from diffuse.models import Organisation, Practice, Project
+from diffuse.pr.affected import holds, plan
 from diffuse.pr.context import CheckReport, CheckRequest, Context, StateChange
-from diffuse.pr.scope import holds, plan
 from diffuse.rules import lifecycle as lc
 from diffuse.rules.catalog import (
     ORGANISATION_FILE,
@@ -82,7 +82,7 @@ def run_check(root: Path, request: CheckRequest) -> CheckReport:
 def _read(
     root: Path, top: Path, paths: list[str], old_files: dict[str, bytes], full: bool
 ) -> tuple[Catalog, int]:
-    """The tracker as far as the change can affect it (`pr.scope`), or whole when it
+    """The tracker as far as the change can affect it (`pr.affected`), or whole when it
     could affect all of it or `full` asks; and how many files the tracker holds."""
     found = None if full else plan(root, top, paths, old_files)
     if found is not None:

@@ -85,7 +85,7 @@ class Part:
     """The part of a tracker a check of a change reads: the organisation, every practice,
     and only the project files in `projects`. The rules of a practice that read its
     projects (has it one, does its status follow their phases) run only for the practices
-    in `practices`, whose projects must all be among those read (`pr.scope`)."""
+    in `practices`, whose projects must all be among those read (`pr.affected`)."""
 
     projects: frozenset[Path]
     practices: frozenset[str]
@@ -203,7 +203,7 @@ def read_catalog(
         _check_folder(catalog, root / folder)
     kinds: tuple[tuple[str, list[Path], type[Practice] | type[Project], Any], ...] = (
         ("practice", tracker_entries(root, PRACTICES_DIR), Practice, catalog.practices),
-        ("project", _wanted(tracker_entries(root, PROJECTS_DIR), part), Project, catalog.projects),
+        ("project", _project_files(root, part), Project, catalog.projects),
     )
     store = FileCache.open(limits, base) if part is None else None
     catalog.cache = None if store is None else CacheState(store, day=catalog.today.isoformat())
@@ -222,10 +222,11 @@ def read_catalog(
     return catalog
 
 
-def _wanted(paths: list[Path], part: Part | None) -> list[Path]:
+def _project_files(root: Path, part: Part | None) -> list[Path]:
     if part is None:
-        return paths
-    return [path for path in paths if path in part.projects]
+        return tracker_entries(root, PROJECTS_DIR)
+    # In the order the whole folder's are read: which of two files keeps an id depends on it.
+    return sorted(part.projects, key=lambda path: path.name)
 
 
 def _context(catalog: Catalog, store: FileCache) -> str:

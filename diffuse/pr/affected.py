@@ -26,13 +26,12 @@ change cannot affect is `validate`'s to report, not the change's.
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from diffuse.files.loading import model_from_bytes
-from diffuse.layout import SUFFIXES, resolved, tracker_entries
+from diffuse.layout import SUFFIXES, resolved
 from diffuse.models import Practice, Project
 from diffuse.rules.catalog import (
     ORGANISATION_FILE,
@@ -56,6 +55,7 @@ class Plan:
     files: int
     # Changed project file -> what its practice's rules read of it (None: not valid).
     said: dict[Path, tuple[str, str, frozenset[str]] | None]
+    names: dict[str, Path]  # every project file by its name without the suffix
 
 
 @dataclass(frozen=True)
@@ -69,11 +69,8 @@ def plan(root: Path, top: Path, changed: list[str], old_files: dict[str, bytes])
     """The part of the tracker a change of the files `changed` (relative to `top`, with
     their content at the base in `old_files`) can affect; None when it is the whole."""
     practices_dir, projects_dir = (root / PRACTICES_DIR), (root / PROJECTS_DIR)
-    if not all(_plain_folder(folder) for folder in (practices_dir, projects_dir)):
-        return None
-    practice_files = tracker_entries(root, PRACTICES_DIR)
-    project_files = tracker_entries(root, PROJECTS_DIR)
-    if not (_plain_entries(practice_files) and _plain_entries(project_files)):
+    practice_files, project_files = _entries(practices_dir), _entries(projects_dir)
+    if practice_files is None or project_files is None:
         return None
     org = resolved(root / ORGANISATION_FILE)
     folders = {resolved(practices_dir): "practice", resolved(projects_dir): "project"}
@@ -98,11 +95,12 @@ def plan(root: Path, top: Path, changed: list[str], old_files: dict[str, bytes])
         said[item.path] = after
         if before is None or before != after:
             touched |= _named(known, item.old, item.new)
-    read = {item.path for item in projects if item.path in set(project_files)}
+    names = {path.stem: path for path in project_files}
+    read = {item.path for item in projects if names.get(item.path.stem) == item.path}
     if touched:
         read |= _naming(project_files, touched)
     files = 1 + len(practice_files) + len(project_files)
-    return Plan(Part(frozenset(read), frozenset(touched)), files, said)
+    return Plan(Part(frozenset(read), frozenset(touched)), files, said, names)
 
 
 def holds(found: Plan, catalog: Catalog) -> bool:
@@ -117,7 +115,6 @@ def holds(found: Plan, catalog: Catalog) -> bool:
             read = (project.practice, project.phase, catalog.phases_named[path.stem])
         if read != said:
             return False
-    names = {p.stem: p for p in tracker_entries(catalog.root, PROJECTS_DIR)}
     for problem in catalog.problems:
         if problem.code not in ("duplicate-id", "id-mismatch"):
             continue
@@ -127,31 +124,31 @@ def holds(found: Plan, catalog: Catalog) -> bool:
         doc = next((d for d in catalog.documents if d.path == path), None)
         # Only a valid file claims an id; its data is dropped once its model holds it.
         model = None if doc is None else model_from_bytes(path, doc.text.encode(), Project)
-        other = None if model is None else names.get(model.id)
+        other = None if model is None else found.names.get(model.id)
         if other is not None and other not in found.part.projects:
             return False
     return True
 
 
-def _plain_folder(folder: Path) -> bool:
+def _entries(folder: Path) -> list[Path] | None:
+    """The folder's entries as the tracker lists them (`layout.tracker_entries`), when all
+    are regular files, each with its own id; else None. A link can change when the file it
+    leads to does, and two files for one id depend on each other."""
     try:
-        return stat.S_ISDIR(os.lstat(folder).st_mode)
+        if os.path.islink(folder):
+            return None
+        with os.scandir(folder) as listing:
+            found = [(entry.name, entry.is_file(follow_symlinks=False)) for entry in listing]
+    except FileNotFoundError:
+        return []
     except OSError:
-        return not os.path.lexists(folder)
-
-
-def _plain_entries(paths: list[Path]) -> bool:
-    """Regular files only (no links, folders or devices), each with its own id: a link can
-    change when the file it leads to does, and two files for one id depend on each other."""
-    stems = set()
-    for path in paths:
-        try:
-            if not stat.S_ISREG(os.lstat(path).st_mode):
-                return False
-        except OSError:
-            return False
-        stems.add(path.stem)
-    return len(stems) == len(paths)
+        return None
+    paths = [folder / name for name, _ in found if Path(name).suffix.lower() in SUFFIXES]
+    if not all(regular for name, regular in found if Path(name).suffix.lower() in SUFFIXES):
+        return None
+    if len({path.stem for path in paths}) != len(paths):
+        return None
+    return sorted(paths, key=lambda path: path.name)
 
 
 def _current(path: Path) -> bytes | None:
