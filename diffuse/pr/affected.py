@@ -134,21 +134,27 @@ def _entries(folder: Path) -> list[Path] | None:
     """The folder's entries as the tracker lists them (`layout.tracker_entries`), when all
     are regular files, each with its own id; else None. A link can change when the file it
     leads to does, and two files for one id depend on each other."""
+    names, stems = [], set()
     try:
         if os.path.islink(folder):
             return None
         with os.scandir(folder) as listing:
-            found = [(entry.name, entry.is_file(follow_symlinks=False)) for entry in listing]
+            for entry in listing:
+                name = entry.name
+                dot = name.rfind(".")  # as `PurePath.suffix` finds it
+                if not (0 < dot < len(name) - 1 and name[dot:].lower() in SUFFIXES):
+                    continue
+                if not entry.is_file(follow_symlinks=False):
+                    return None
+                names.append(name)
+                stems.add(name[:dot])
     except FileNotFoundError:
         return []
     except OSError:
         return None
-    paths = [folder / name for name, _ in found if Path(name).suffix.lower() in SUFFIXES]
-    if not all(regular for name, regular in found if Path(name).suffix.lower() in SUFFIXES):
+    if len(stems) != len(names):
         return None
-    if len({path.stem for path in paths}) != len(paths):
-        return None
-    return sorted(paths, key=lambda path: path.name)
+    return [folder / name for name in sorted(names)]
 
 
 def _current(path: Path) -> bytes | None:
