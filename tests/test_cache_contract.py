@@ -22,7 +22,7 @@ from conftest import REPO_ROOT
 from diffuse.errors import Problem
 from diffuse.models import Project
 from diffuse.rules import load
-from diffuse.rules.catalog import Catalog
+from diffuse.rules.tracker.model import Tracker
 
 
 class OtherProjectRead(AssertionError):
@@ -87,7 +87,7 @@ class Untouchable:
         raise OtherProjectRead("a per-project check looked among the projects")
 
 
-def alone(catalog: Catalog, project_id: str) -> Catalog:
+def alone(catalog: Tracker, project_id: str) -> Tracker:
     """The tracker as one project's checks may see it: the organisation, the practices and
     the project's own file; every other project, and everything kept per project, raises."""
     mine = f"project/{project_id}"
@@ -144,7 +144,7 @@ def test_a_rule_that_reads_another_project_breaks_the_contract(
 ) -> None:
     rules = load.project_problems
 
-    def same_title_elsewhere(catalog: Catalog, project: Project) -> list[Problem]:
+    def same_title_elsewhere(catalog: Tracker, project: Project) -> list[Problem]:
         others = [p for p in catalog.projects.values() if p.id != project.id]
         clash = [p for p in others if p.title == project.title]
         return rules(catalog, project) + [
@@ -162,7 +162,7 @@ def test_a_rule_that_looks_up_another_projects_file_breaks_the_contract(
 ) -> None:
     rules = load.project_problems
 
-    def sibling_file(catalog: Catalog, project: Project) -> list[Problem]:
+    def sibling_file(catalog: Tracker, project: Project) -> list[Problem]:
         catalog.sources.get("project/bcma-rollout")
         return rules(catalog, project)
 

@@ -31,16 +31,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from diffuse.files.loading import model_from_bytes
-from diffuse.layout import SUFFIXES, resolved
+from diffuse.layout import ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR, SUFFIXES, resolved
 from diffuse.models import Practice, Project
-from diffuse.rules.catalog import (
-    ORGANISATION_FILE,
-    PRACTICES_DIR,
-    PROJECTS_DIR,
-    Catalog,
-    Part,
-    named_phases,
-)
+from diffuse.rules.tracker.model import Part, Tracker, named_phases
 
 # A file bigger than this is read in full (and refused there if over the limits) rather
 # than searched.
@@ -103,7 +96,7 @@ def plan(root: Path, top: Path, changed: list[str], old_files: dict[str, bytes])
     return Plan(Part(frozenset(read), frozenset(touched)), files, said, names)
 
 
-def holds(found: Plan, catalog: Catalog) -> bool:
+def holds(found: Plan, catalog: Tracker) -> bool:
     """Whether the part read was enough: every changed project says, as read, what the plan
     took it to say, and a file whose id is another file's name was read with that file
     (which of the two keeps the id depends on both)."""

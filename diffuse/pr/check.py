@@ -14,21 +14,15 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from diffuse.errors import Location, Problem
-from diffuse.layout import resolved
+from diffuse.layout import ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR, SUFFIXES, resolved
 from diffuse.models import Organisation, Practice, Project
 from diffuse.pr.affected import holds, plan
 from diffuse.pr.context import CheckReport, CheckRequest, Context, StateChange
 from diffuse.rules import lifecycle as lc
-from diffuse.rules.catalog import (
-    ORGANISATION_FILE,
-    PRACTICES_DIR,
-    PROJECTS_DIR,
-    SUFFIXES,
-    Catalog,
-)
 from diffuse.rules.following import follows
 from diffuse.rules.gates import evaluate
 from diffuse.rules.load import load_catalog
+from diffuse.rules.tracker.model import Tracker
 
 M = TypeVar("M", bound=BaseModel)
 _GAP_RULES = {
@@ -81,7 +75,7 @@ def run_check(root: Path, request: CheckRequest) -> CheckReport:
 
 def _read(
     root: Path, top: Path, paths: list[str], old_files: dict[str, bytes], full: bool
-) -> tuple[Catalog, int]:
+) -> tuple[Tracker, int]:
     """The tracker as far as the change can affect it (`pr.affected`), or whole when it
     could affect all of it or `full` asks; and how many files the tracker holds."""
     found = None if full else plan(root, top, paths, old_files)

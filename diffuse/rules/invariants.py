@@ -25,18 +25,18 @@ from diffuse.files.loading import Document
 from diffuse.models import DutyStatus, Organisation, Practice, Project, Workflow
 from diffuse.rules import gates
 from diffuse.rules import lifecycle as lc
-from diffuse.rules.catalog import Catalog
 from diffuse.rules.following import FOLLOWING, Phased, allowed_statuses
 from diffuse.rules.gates import site_gaps
+from diffuse.rules.tracker.model import Tracker
 
 
-def check_invariants(catalog: Catalog) -> list[Problem]:
+def check_invariants(catalog: Tracker) -> list[Problem]:
     org = catalog.organisation
     if org is None:
         return []
     workflow = catalog.workflow
     found: list[Problem] = []
-    # Each project's phase, known without building its model (see `Catalog.phase_of`).
+    # Each project's phase, known without building its model (see `Tracker.phase_of`).
     by_practice: dict[str, list[Phased]] = {}
     for project_id in catalog.projects:
         phased = _Phased(project_id, catalog.phase_of[project_id])
@@ -58,7 +58,7 @@ class _Phased(NamedTuple):
     phase: str
 
 
-def project_invariants(catalog: Catalog, project: Project) -> list[Problem]:
+def project_invariants(catalog: Tracker, project: Project) -> list[Problem]:
     """The rules one project keeps at any moment: its history, and the gates it passed."""
     org = catalog.organisation
     if org is None:
