@@ -80,7 +80,8 @@ def _read(
     could affect all of it or `full` asks; and how many files the tracker holds."""
     found = None if full else plan(root, top, paths, old_files)
     if found is not None:
-        catalog = load_catalog(root, part=found.part)
+        # A model is built again only when a rule of the change uses it.
+        catalog = load_catalog(root, keep_models=False, part=found.part)
         if holds(found, catalog):
             return catalog, found.files
     catalog = load_catalog(root)
