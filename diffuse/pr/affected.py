@@ -116,7 +116,7 @@ def holds(found: Plan, catalog: Tracker) -> bool:
             continue  # the practices are all read
         doc = next((d for d in catalog.documents if d.path == path), None)
         # Only a valid file claims an id; its data is dropped once its model holds it.
-        model = None if doc is None else model_from_bytes(path, doc.text.encode(), Project)
+        model = None if doc is None else model_from_bytes(path, _utf8(doc.text), Project)
         other = None if model is None else found.names.get(model.id)
         if other is not None and other not in found.part.projects:
             return False
@@ -185,12 +185,12 @@ def _named(known: set[str], *contents: bytes | None) -> set[str]:
     raw = b"\n".join(c for c in contents if c is not None)
     if b"\\" in raw:
         return set(known)
-    return {practice for practice in known if practice.encode() in raw}
+    return {practice for practice in known if _utf8(practice) in raw}
 
 
 def _naming(paths: list[Path], practices: set[str]) -> set[Path]:
     """The project files whose bytes could name one of `practices`."""
-    needles = [p.encode() for p in practices] + [b"\\"]
+    needles = [_utf8(p) for p in practices] + [b"\\"]
     found = set()
     for path in paths:
         try:
@@ -202,3 +202,9 @@ def _naming(paths: list[Path], practices: set[str]) -> set[Path]:
         if len(raw) > _SEARCHED or any(needle in raw for needle in needles):
             found.add(path)
     return found
+
+
+def _utf8(text: str) -> bytes:
+    # A name that is not UTF-8 is read with its odd bytes as lone surrogates, and YAML's
+    # escapes can make them too: such an id is never a file's text, so it matches nothing.
+    return text.encode("utf-8", "surrogatepass")
