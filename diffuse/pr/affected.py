@@ -79,6 +79,8 @@ def plan(root: Path, top: Path, changed: list[str], old_files: dict[str, bytes])
         # Named as the tracker lists it, so the read below finds it among its entries.
         entry = (practices_dir if kind == "practice" else projects_dir) / path.name
         item = _Changed(entry, old_files.get(rel), _current(entry))
+        if any(len(raw or b"") > _SEARCHED for raw in (item.old, item.new)):
+            return None  # read whole, where the limits refuse it
         (practices if kind == "practice" else projects).append(item)
     known = {p.stem for p in practice_files} | _ids(practices)
     touched = _ids(practices)
@@ -151,9 +153,10 @@ def _entries(folder: Path) -> list[Path] | None:
 
 
 def _current(path: Path) -> bytes | None:
+    """The file's bytes, and one more than `_SEARCHED` at most."""
     try:
         with open(path, "rb") as handle:
-            return handle.read()
+            return handle.read(_SEARCHED + 1)
     except OSError:
         return None
 
