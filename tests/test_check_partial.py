@@ -212,3 +212,19 @@ def test_a_problem_already_in_a_file_the_change_cannot_affect_is_left_to_validat
     assert full.exit_code == 1
     assert "projects/delirium-rollout.yaml" in full.stdout
     assert run("validate", cwd=demo).exit_code == 1
+
+
+def test_a_project_file_that_is_a_link_is_read_through_it(demo: Path, run: Run) -> None:
+    # The link's target lies outside projects/, where a change shows in no project path.
+    git(demo, "checkout", "-q", "main")
+    shared = demo / "shared"
+    shared.mkdir()
+    (demo / "projects" / "delirium-rollout.yaml").rename(shared / "delirium-rollout.yaml")
+    (demo / "projects" / "delirium-rollout.yaml").symlink_to("../shared/delirium-rollout.yaml")
+    commit_as(demo, "cy", "Keep one project elsewhere")
+    git(demo, "checkout", "-q", "-B", "change")
+    assert run("check", "--base", "main", "--full", cwd=demo).exit_code == 0
+    edit(shared / "delirium-rollout.yaml", "phase: plan", "phase: planning")
+    commit_as(demo, "cy", "A typo behind the link")
+    report = same(demo, run)
+    assert ("shared/delirium-rollout.yaml", "unknown-reference") in rules(report)
