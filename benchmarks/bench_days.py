@@ -41,8 +41,8 @@ import datetime, sys
 from diffuse.reports.status import source
 from diffuse.rules import load
 day = datetime.date.today() - datetime.timedelta(days=1)
-read = load.read_catalog
-load.read_catalog = lambda root, check=None, keep=True, today=None: read(root, check, keep, day)
+read = load.read_tracker
+load.read_tracker = lambda root, check=None, keep=True, today=None: read(root, check, keep, day)
 source.date = type("Yesterday", (), {"today": staticmethod(lambda: day)})
 sys.argv = ["diffuse", *sys.argv[1:]]
 from diffuse.cli import main

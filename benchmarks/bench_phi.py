@@ -197,11 +197,11 @@ def _check_phones_with_library() -> None:
 
 
 def cold_read(rev: str, root: Path, runs: int) -> None:
-    """`read_catalog` of `root` with no cache and no second process, with the scan of `rev`
+    """`read_tracker` of `root` with no cache and no second process, with the scan of `rev`
     and the scan now in turn; each round times the whole read and the scans within it."""
     import os
 
-    from diffuse.rules import catalog
+    from diffuse.rules.tracker import reading
 
     os.environ["DIFFUSE_NO_CACHE"] = "1"
     os.environ["DIFFUSE_PARALLEL_MIN"] = str(10**9)
@@ -224,10 +224,10 @@ def cold_read(rev: str, root: Path, runs: int) -> None:
                 finally:
                     into.append(time.process_time() - start)
 
-            catalog.patient_data = timed  # type: ignore[assignment]
-            total = _time(lambda: catalog.read_catalog(root), time.process_time)
+            reading.patient_data = timed  # type: ignore[assignment]
+            total = _time(lambda: reading.read_tracker(root), time.process_time)
             results[name].append((total, sum(spent)))
-    catalog.patient_data = phi.patient_data
+    reading.patient_data = phi.patient_data
     print(f"\nCold read of {root} ({runs} rounds, CPU medians):")
     for name, rows in results.items():
         total = statistics.median(r[0] for r in rows)

@@ -50,6 +50,15 @@ def check(
             "(and, if the organisation requires it, signed) by the approver.",
         ),
     ] = False,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            help="With a base, still validate every file in full (by default only the "
+            "changed files and those they can affect are; e.g. diffuse check --base main "
+            "--full).",
+        ),
+    ] = False,
     output: Annotated[
         CheckFormat | None,
         typer.Option(
@@ -77,7 +86,7 @@ def check(
         from diffuse.repo import default_branch
 
         ref = default_branch(where)
-    report = run_check(where, CheckRequest(ref, verify_signoff))
+    report = run_check(where, CheckRequest(ref, verify_signoff, full))
     fmt = choose_format(output.value if output else None)
     typer.echo(check_output(report, fmt), nl=False)
     if fmt == "github":

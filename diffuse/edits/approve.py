@@ -20,8 +20,8 @@ from typing import Any
 
 from diffuse.errors import DiffuseError
 from diffuse.files.yamledit import Scalar, append_item
+from diffuse.layout import ORGANISATION_FILE
 from diffuse.models import Body, Organisation, Practice, Project, Workflow
-from diffuse.rules.catalog import ORGANISATION_FILE
 from diffuse.rules.load import Loaded, find_item, load_tracker
 
 ORGANISATION = "organisation"

@@ -18,9 +18,9 @@ from pathlib import Path
 from diffuse.errors import DiffuseError, Location, Problem
 from diffuse.files.yamlbatch import apply_values
 from diffuse.files.yamledit import Scalar
+from diffuse.layout import relative
 from diffuse.limits import DAY_RANGE, FIRST_DAY, LAST_DAY, MAX_FIGURE
 from diffuse.models.project import Metric, Project
-from diffuse.rules.catalog import relative
 from diffuse.vocab import MeasurePeriod, MetricKind, pick
 
 COLUMNS = ("site", "period", "value", "numerator", "denominator", "excluded")

@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from diffuse.errors import DiffuseError
+from diffuse.layout import ORGANISATION_FILE
 from diffuse.models import Organisation
-from diffuse.rules.catalog import ORGANISATION_FILE
 
 
 def current_person(

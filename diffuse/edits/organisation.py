@@ -26,9 +26,8 @@ from diffuse.files.yamledit import (
     set_value,
     set_values,
 )
-from diffuse.layout import ID_PATTERN
+from diffuse.layout import ID_PATTERN, ORGANISATION_FILE
 from diffuse.models.organisation import Body, Organisation, Person, Site
-from diffuse.rules.catalog import ORGANISATION_FILE
 from diffuse.rules.usages import Use
 from diffuse.vocab import BodyKind
 

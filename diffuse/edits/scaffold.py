@@ -10,11 +10,16 @@ from diffuse.edits.newrepo import ready_for_pull_requests, workflow_yaml
 from diffuse.edits.record import EditOptions, EditResult
 from diffuse.errors import DiffuseError
 from diffuse.frameworks.registry import DEFAULT, FRAMEWORKS
-from diffuse.layout import ID_PATTERN, WINDOWS_RESERVED
+from diffuse.layout import (
+    ID_PATTERN,
+    ORGANISATION_FILE,
+    PRACTICES_DIR,
+    PROJECTS_DIR,
+    WINDOWS_RESERVED,
+)
 from diffuse.models import Practice, RiskCategory, Workflow
 from diffuse.reports.schema import KINDS, SCHEMA_DIR, schema_name, write_schemas
 from diffuse.reports.schema import header as schema_header
-from diffuse.rules.catalog import ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR
 from diffuse.rules.load import load_tracker
 
 ORGANISATION_TEMPLATE = """\

@@ -14,19 +14,15 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from diffuse.errors import Location, Problem
-from diffuse.layout import resolved
+from diffuse.layout import ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR, SUFFIXES, resolved
 from diffuse.models import Organisation, Practice, Project
+from diffuse.pr.affected import holds, plan
 from diffuse.pr.context import CheckReport, CheckRequest, Context, StateChange
 from diffuse.rules import lifecycle as lc
-from diffuse.rules.catalog import (
-    ORGANISATION_FILE,
-    PRACTICES_DIR,
-    PROJECTS_DIR,
-    SUFFIXES,
-)
 from diffuse.rules.following import follows
 from diffuse.rules.gates import evaluate
 from diffuse.rules.load import load_catalog
+from diffuse.rules.tracker.model import Tracker
 
 M = TypeVar("M", bound=BaseModel)
 _GAP_RULES = {
@@ -41,25 +37,28 @@ _GAP_RULES = {
 def run_check(root: Path, request: CheckRequest) -> CheckReport:
     from diffuse.rules.validation import validate_tracker
 
-    catalog = load_catalog(root)
-    validation = validate_tracker(root, [], catalog)
-    report = CheckReport(root, validation.files, [_finding(p) for p in validation.problems])
     if request.base is None:
-        return report
+        catalog = load_catalog(root)
+        validation = validate_tracker(root, [], catalog)
+        return CheckReport(root, validation.files, [_finding(p) for p in validation.problems])
     from diffuse.repo import changed_paths, files_at, merge_base, open_repo, toplevel
 
     repo = open_repo(root, "or leave out --base to check the files only")
-    report.base, report.toplevel = request.base, toplevel(repo)
-    report.base_commit = merge_base(repo, request.base)
+    top = toplevel(repo)
+    base_commit = merge_base(repo, request.base)
+    under = [_rel_to(root / name, top) for name in _TRACKED]
+    paths = changed_paths(repo, base_commit, under)
+    org_path = _rel_to(root / ORGANISATION_FILE, top)
+    old_files = files_at(repo, base_commit, sorted({org_path, *paths}))
+    catalog, files = _read(root, top, paths, old_files, request.full)
+    validation = validate_tracker(root, [], catalog)
+    report = CheckReport(root, files, [_finding(p) for p in validation.problems])
+    report.base, report.toplevel, report.base_commit = request.base, top, base_commit
     if catalog.organisation is None:
         # Every rule of a change reads the organisation (bodies, people, workflow); until it
         # is usable its own problems, already found, are all the check can say.
         _settle(report)
         return report
-    under = [_rel_to(root / name, report.toplevel) for name in _TRACKED]
-    paths = changed_paths(repo, report.base_commit, under)
-    org_path = _rel_to(root / ORGANISATION_FILE, report.toplevel)
-    old_files = files_at(repo, report.base_commit, sorted({org_path, *paths}))
     ctx = Context(root, report.toplevel, catalog, old_files, report, repo=repo)
     ctx.docs = {resolved(doc.path): doc for doc in ctx.catalog.documents}
     for rel in paths:
@@ -72,6 +71,21 @@ def run_check(root: Path, request: CheckRequest) -> CheckReport:
         report.verified = True
     _settle(report)
     return report
+
+
+def _read(
+    root: Path, top: Path, paths: list[str], old_files: dict[str, bytes], full: bool
+) -> tuple[Tracker, int]:
+    """The tracker as far as the change can affect it (`pr.affected`), or whole when it
+    could affect all of it or `full` asks; and how many files the tracker holds."""
+    found = None if full else plan(root, top, paths, old_files)
+    if found is not None:
+        # A model is built again only when a rule of the change uses it.
+        catalog = load_catalog(root, keep_models=False, part=found.part)
+        if holds(found, catalog):
+            return catalog, found.files
+    catalog = load_catalog(root)
+    return catalog, len(catalog.documents)
 
 
 _TRACKED = (ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR)

@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from diffuse.errors import DiffuseError
+from diffuse.layout import ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR
 from diffuse.models import BodyKind, Organisation
-from diffuse.rules.catalog import ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR
 from diffuse.rules.load import Loaded, load_tracker
 
 HEADER = "# Written by 'diffuse codeowners' from organisation.yaml; run it again after changes."

@@ -12,10 +12,10 @@ from pydantic import BaseModel
 
 from diffuse.errors import Level, Location, Problem
 from diffuse.files.loading import Document, model_from_bytes
-from diffuse.layout import resolved
+from diffuse.layout import ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR, resolved
 from diffuse.models import Organisation, Practice, Project
 from diffuse.rules import lifecycle as lc
-from diffuse.rules.catalog import ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR, Catalog
+from diffuse.rules.tracker.model import Tracker
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -33,6 +33,7 @@ class StateChange:
 class CheckRequest:
     base: str | None = None
     verify_signoff: bool = False
+    full: bool = False  # with a base, still read every file in full
 
 
 @dataclass
@@ -61,7 +62,7 @@ class Context:
 
     root: Path
     top: Path
-    catalog: Catalog
+    catalog: Tracker
     old_files: dict[str, bytes]
     report: CheckReport
     docs: dict[Path, Document] = field(default_factory=dict)

@@ -26,11 +26,10 @@ from typing import Any
 
 from diffuse.errors import Level, Problem
 from diffuse.files.loading import model_from_bytes
-from diffuse.layout import resolved
+from diffuse.layout import ORGANISATION_FILE, resolved
 from diffuse.models import Approval, BodyKind, Organisation, Practice, Project
 from diffuse.pr.context import Context
 from diffuse.rules import lifecycle as lc
-from diffuse.rules.catalog import ORGANISATION_FILE
 from diffuse.rules.lifecycle import Gap
 
 APPROVAL_TRAILER = "Diffuse-Approval"

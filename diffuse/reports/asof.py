@@ -24,13 +24,13 @@ from diffuse.files.loading import model_from_bytes
 from diffuse.layout import PROJECTS_DIR
 from diffuse.models import DutyRecord, Health, Metric, Project, SiteState, SiteStatus
 from diffuse.repo.dated import commit_on, files_in
-from diffuse.rules.catalog import Catalog, Projects
 from diffuse.rules.load import Loaded
+from diffuse.rules.tracker.model import Projects, Tracker
 from diffuse.vocab import LIVE
 
 
 def project_at(
-    catalog: Catalog, project: Project, day: date, unapproved: bool = False
+    catalog: Tracker, project: Project, day: date, unapproved: bool = False
 ) -> Project | None:
     """The project as it stood on `day`, or None when it was not yet approved then (unless
     `unapproved`): its dated records as `project_on` reads them, what carries no date as
@@ -58,7 +58,7 @@ def measures_on(project: Project, day: date) -> Project:
     return project.model_copy(update={"metrics": _metrics_on(project, day)})
 
 
-def committed_on(catalog: Catalog, day: date) -> dict[str, Project]:
+def committed_on(catalog: Tracker, day: date) -> dict[str, Project]:
     """Each valid project file of the last commit dated on or before `day`, by id; none
     when the files as they are hold the tracker of that day (see `repo.dated`)."""
     memo: dict[date, dict[str, Project]] = catalog.memo.setdefault("committed_on", {})
@@ -67,7 +67,7 @@ def committed_on(catalog: Catalog, day: date) -> dict[str, Project]:
     return memo[day]
 
 
-def _read_committed(catalog: Catalog, day: date) -> dict[str, Project]:
+def _read_committed(catalog: Tracker, day: date) -> dict[str, Project]:
     # No commit can be dated after today: the files as they are are that tracker, and the
     # commonest report (today's) runs no git at all.
     org = catalog.organisation

@@ -21,8 +21,8 @@ from diffuse.models import Organisation, Project, SiteState
 from diffuse.models.project import Adaptation
 from diffuse.reports.asof import project_on
 from diffuse.reports.status.build import add_months
-from diffuse.rules.catalog import Catalog
 from diffuse.rules.scope import in_scope, oversight, site_state
+from diffuse.rules.tracker.model import Tracker
 from diffuse.vocab import LIVE, Adkar, Health, SiteStatus
 
 MONTHS_BEFORE = 3  # months before the report date's month shown
@@ -74,7 +74,7 @@ class Capacity:
 
 
 def site_capacity(
-    catalog: Catalog,
+    catalog: Tracker,
     as_of: date,
     sites: Sequence[str] = (),
     before: int = MONTHS_BEFORE,
@@ -96,7 +96,7 @@ def site_capacity(
     return Capacity(as_of, limit, window, loads)
 
 
-def _org(catalog: Catalog) -> Organisation:
+def _org(catalog: Tracker) -> Organisation:
     if catalog.organisation is None:
         raise ValueError("the catalog has no valid organisation file")
     return catalog.organisation
@@ -112,7 +112,7 @@ def check_sites(org: Organisation, sites: Sequence[str]) -> None:
         )
 
 
-def _projects(catalog: Catalog, as_of: date) -> list[tuple[Project, frozenset[str]]]:
+def _projects(catalog: Tracker, as_of: date) -> list[tuple[Project, frozenset[str]]]:
     """The projects approved by `as_of`, as they stood then, with their oversight."""
     org = _org(catalog)
     found = []
@@ -124,7 +124,7 @@ def _projects(catalog: Catalog, as_of: date) -> list[tuple[Project, frozenset[st
 
 
 def _load(
-    catalog: Catalog,
+    catalog: Tracker,
     org: Organisation,
     site: str,
     projects: list[tuple[Project, frozenset[str]]],
@@ -209,7 +209,7 @@ class SiteDetail:
 
 
 def site_detail(
-    catalog: Catalog,
+    catalog: Tracker,
     site: str,
     as_of: date,
     before: int = MONTHS_BEFORE,

@@ -16,8 +16,8 @@ from diffuse.reports.asof import project_at
 from diffuse.reports.reviews import AHEAD_DAYS, PracticeReview, practice_review
 from diffuse.reports.status.build import add_months, build_grid
 from diffuse.reports.status.grid import Filters, Grid, Row
-from diffuse.rules.catalog import Catalog
 from diffuse.rules.scope import oversight, scoped_sites, site_state
+from diffuse.rules.tracker.model import Tracker
 from diffuse.vocab import LIVE, Health
 
 REPORTED_AVERAGE_MONTHS = 18  # the model's reported average until a practice is entrenched
@@ -51,7 +51,7 @@ class Portfolio:
         return round(statistics.median(self.done_days) / DAYS_PER_MONTH, 1)
 
 
-def portfolio(catalog: Catalog, as_of: date) -> Portfolio:
+def portfolio(catalog: Tracker, as_of: date) -> Portfolio:
     org = catalog.organisation
     if org is None:
         raise ValueError("the catalog has no valid organisation file")
@@ -87,7 +87,7 @@ def portfolio(catalog: Catalog, as_of: date) -> Portfolio:
     )
 
 
-def dated(catalog: Catalog, project_id: str, as_of: date) -> Project:
+def dated(catalog: Tracker, project_id: str, as_of: date) -> Project:
     """A project of the grid as of its date (the grid shows only those approved by then)."""
     project = project_at(catalog, catalog.projects[project_id], as_of)
     assert project is not None, f"{project_id} is not in the grid of {as_of}"
@@ -170,7 +170,7 @@ class PortfolioOverTime:
 
 
 def portfolio_over_time(
-    catalog: Catalog, as_of: date, months: int = HISTORY_MONTHS
+    catalog: Tracker, as_of: date, months: int = HISTORY_MONTHS
 ) -> PortfolioOverTime:
     """Every project approved by `as_of`, closed or not: its time to full diffusion against
     its target; site rows live at the end of each of the last `months` months; projects
@@ -269,7 +269,7 @@ def _quarters(
     return quarters
 
 
-def _closing_phase(catalog: Catalog) -> str | None:
+def _closing_phase(catalog: Tracker) -> str | None:
     """The phase whose gate asks for every site live (Mayo: close); else the first phase
     that is not active."""
     workflow = catalog.workflow
@@ -279,7 +279,7 @@ def _closing_phase(catalog: Catalog) -> str | None:
     return next((p for p in workflow.phases if not workflow.is_active(p)), None)
 
 
-def _closed_on(project: Project, catalog: Catalog, closing: str | None) -> date | None:
+def _closed_on(project: Project, catalog: Tracker, closing: str | None) -> date | None:
     """The day the project first entered the closing phase or one after it."""
     if closing is None:
         return None

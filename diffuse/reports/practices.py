@@ -14,7 +14,7 @@ from datetime import date
 from diffuse.errors import DiffuseError
 from diffuse.models import Organisation, Practice
 from diffuse.reports.reviews import review_due
-from diffuse.rules.catalog import Catalog
+from diffuse.rules.tracker.model import Tracker
 from diffuse.vocab import PracticeStatus
 
 WORD = re.compile(r"\w+")
@@ -29,7 +29,7 @@ class Entry:
     text: str  # everything searchable, lower case
 
 
-def entries(catalog: Catalog) -> list[Entry]:
+def entries(catalog: Tracker) -> list[Entry]:
     org = catalog.organisation
     if org is None:
         raise ValueError("the catalog has no valid organisation file")
@@ -59,7 +59,7 @@ def _entry(practice: Practice, org: Organisation) -> Entry:
     return Entry(practice, owner, body, review_due(practice, org), text)
 
 
-def search(catalog: Catalog, query: str, statuses: tuple[str, ...] = ()) -> list[Entry]:
+def search(catalog: Tracker, query: str, statuses: tuple[str, ...] = ()) -> list[Entry]:
     """Practices whose text holds every word of `query`, optionally of these statuses."""
     allowed = [s.value for s in PracticeStatus]
     unknown = [s for s in statuses if s not in allowed]

@@ -27,9 +27,9 @@ from diffuse.repo.filelog import added_on
 from diffuse.reports.asof import project_on
 from diffuse.reports.checklist import checklist
 from diffuse.reports.reviews import AHEAD_DAYS, practice_review, site_updates
-from diffuse.rules.catalog import Catalog
 from diffuse.rules.gates import evaluate
 from diffuse.rules.scope import oversight
+from diffuse.rules.tracker.model import Tracker
 
 KINDS = ("review", "stale-site", "duty", "barrier", "approval")
 OVERSIGHT_ROLE = "sponsor-oversight"
@@ -62,7 +62,7 @@ class RemindReport:
     unassigned: list[Item]
 
 
-def remind_report(catalog: Catalog, as_of: date) -> RemindReport:
+def remind_report(catalog: Tracker, as_of: date) -> RemindReport:
     org = catalog.organisation
     if org is None:
         raise ValueError("the catalog has no valid organisation file")
@@ -89,7 +89,7 @@ def remind_report(catalog: Catalog, as_of: date) -> RemindReport:
     return RemindReport(as_of, weeks, listed, unassigned)
 
 
-def _reviews(catalog: Catalog, org: Organisation, as_of: date) -> list[tuple[str | None, Item]]:
+def _reviews(catalog: Tracker, org: Organisation, as_of: date) -> list[tuple[str | None, Item]]:
     found: list[tuple[str | None, Item]] = []
     for practice in sorted(catalog.practices.values(), key=lambda p: p.id):
         review = practice_review(practice, org, as_of)
@@ -103,7 +103,7 @@ def _reviews(catalog: Catalog, org: Organisation, as_of: date) -> list[tuple[str
     return found
 
 
-def _stale(catalog: Catalog, org: Organisation, as_of: date) -> list[tuple[str | None, Item]]:
+def _stale(catalog: Tracker, org: Organisation, as_of: date) -> list[tuple[str | None, Item]]:
     found: list[tuple[str | None, Item]] = []
     stale, _paused = site_updates(catalog, as_of, org.settings.stale_after_weeks)
     for row in stale:
@@ -132,7 +132,7 @@ def _duties(project: Project, workflow: Workflow, as_of: date) -> list[tuple[str
 
 
 def _barriers(
-    catalog: Catalog,
+    catalog: Tracker,
     org: Organisation,
     project: Project,
     as_of: date,
@@ -164,7 +164,7 @@ def _barriers(
 
 
 def _approvals(
-    catalog: Catalog, org: Organisation, project: Project, workflow: Workflow
+    catalog: Tracker, org: Organisation, project: Project, workflow: Workflow
 ) -> list[tuple[str | None, Item]]:
     following = workflow.successors(project.phase)
     if not following:

@@ -12,8 +12,8 @@ from typing import NamedTuple
 from diffuse.models import Organisation, Practice, PracticeStatus, Project, SiteStatus
 from diffuse.reports.asof import project_at
 from diffuse.reports.status.build import add_months
-from diffuse.rules.catalog import Catalog
 from diffuse.rules.scope import in_scope, oversight, site_state
+from diffuse.rules.tracker.model import Tracker
 
 REVIEWED = frozenset({PracticeStatus.DIFFUSING, PracticeStatus.DIFFUSED})
 AHEAD_DAYS = 30
@@ -76,7 +76,7 @@ class ReviewReport(NamedTuple):
 
 
 def review_report(
-    catalog: Catalog, as_of: date, weeks: int | None = None, ahead_days: int = AHEAD_DAYS
+    catalog: Tracker, as_of: date, weeks: int | None = None, ahead_days: int = AHEAD_DAYS
 ) -> ReviewReport:
     org = catalog.organisation
     if org is None:
@@ -111,7 +111,7 @@ def practice_review(practice: Practice, org: Organisation, as_of: date) -> Pract
 
 
 def site_updates(
-    catalog: Catalog, as_of: date, weeks: int
+    catalog: Tracker, as_of: date, weeks: int
 ) -> tuple[list[SiteUpdate], list[SiteUpdate]]:
     """In-scope sites not updated for more than `weeks` weeks, and those of them whose
     recorded pause covers `as_of` (not an alarm). A site row is watched in every phase of

@@ -17,8 +17,8 @@ from diffuse.errors import DiffuseError
 from diffuse.models import Organisation, Project, SiteStatus
 from diffuse.reports.asof import project_at, site_on
 from diffuse.reports.measures import is_compliance, latest_since_go_live, misses_target, series_of
-from diffuse.rules.catalog import Catalog
 from diffuse.rules.scope import in_scope, oversight, site_state
+from diffuse.rules.tracker.model import Tracker
 from diffuse.vocab import LIVE, RiskStatus
 
 ALL = "all"
@@ -91,7 +91,7 @@ class Scorecard:
     overall: SiteScore
 
 
-def build_scorecard(catalog: Catalog, as_of: date, sites: tuple[str, ...] = ()) -> Scorecard:
+def build_scorecard(catalog: Tracker, as_of: date, sites: tuple[str, ...] = ()) -> Scorecard:
     org = catalog.organisation
     if org is None:
         raise ValueError("the catalog has no valid organisation file")

@@ -16,8 +16,8 @@ from diffuse.reports.asof import project_at, site_on
 from diffuse.reports.status.build import add_months
 from diffuse.reports.status.forecast import forecast
 from diffuse.reports.status.grid import Forecast
-from diffuse.rules.catalog import Catalog
 from diffuse.rules.scope import oversight, scoped_sites, site_state
+from diffuse.rules.tracker.model import Tracker
 from diffuse.vocab import LIVE
 
 
@@ -43,7 +43,7 @@ class Trend:
     weeks: list[Week]
 
 
-def adoption_trend(catalog: Catalog, project: Project, as_of: date) -> Trend:
+def adoption_trend(catalog: Tracker, project: Project, as_of: date) -> Trend:
     org = catalog.organisation
     assert org is not None
     if project.approved is None:

@@ -25,25 +25,28 @@ from diffuse.files.loading import Document
 from diffuse.models import DutyStatus, Organisation, Practice, Project, Workflow
 from diffuse.rules import gates
 from diffuse.rules import lifecycle as lc
-from diffuse.rules.catalog import Catalog
 from diffuse.rules.following import FOLLOWING, Phased, allowed_statuses
 from diffuse.rules.gates import site_gaps
+from diffuse.rules.tracker.model import Tracker
 
 
-def check_invariants(catalog: Catalog) -> list[Problem]:
+def check_invariants(catalog: Tracker) -> list[Problem]:
     org = catalog.organisation
     if org is None:
         return []
     workflow = catalog.workflow
     found: list[Problem] = []
-    # Each project's phase, known without building its model (see `Catalog.phase_of`).
+    # Each project's phase, known without building its model (see `Tracker.phase_of`).
     by_practice: dict[str, list[Phased]] = {}
     for project_id in catalog.projects:
         phased = _Phased(project_id, catalog.phase_of[project_id])
         by_practice.setdefault(catalog.practice_of[project_id], []).append(phased)
     for practice in catalog.practices.values():
         doc = catalog.document("practice", practice.id)
-        found += _practice(workflow, practice, by_practice.get(practice.id, []), doc)
+        projects = by_practice.get(practice.id, [])
+        found += _practice(
+            workflow, practice, projects, doc, catalog.projects_complete(practice.id)
+        )
     for project_id in catalog.projects:
         if project_id not in catalog.checked:  # else found with its cross-file problems
             found += project_invariants(catalog, catalog.projects[project_id])
@@ -55,7 +58,7 @@ class _Phased(NamedTuple):
     phase: str
 
 
-def project_invariants(catalog: Catalog, project: Project) -> list[Problem]:
+def project_invariants(catalog: Tracker, project: Project) -> list[Problem]:
     """The rules one project keeps at any moment: its history, and the gates it passed."""
     org = catalog.organisation
     if org is None:
@@ -73,14 +76,16 @@ def _at(doc: Document, gap: lc.Gap) -> Problem:
 
 
 def _practice(
-    workflow: Workflow, practice: Practice, projects: list[Phased], doc: Document
+    workflow: Workflow, practice: Practice, projects: list[Phased], doc: Document, complete: bool
 ) -> list[Problem]:
+    """Its readiness, and, when all its projects were read (`complete`), whether its status
+    follows their phases."""
     found = []
     if practice.status in lc.APPROVED_STATES:
         present = set(doc.data) if isinstance(doc.data, dict) else set()
         found += [_at(doc, gap) for gap in lc.readiness_gaps(practice, present)]
     allowed = allowed_statuses(workflow, projects)
-    if practice.status in FOLLOWING and practice.status not in allowed:
+    if practice.status in FOLLOWING and complete and practice.status not in allowed:
         phases = ", ".join(f"{p.id} in '{p.phase}'" for p in sorted(projects, key=lambda p: p.id))
         want = " or ".join(sorted(allowed))
         message = f"status is '{practice.status}' but its projects ({phases}) make it {want}"

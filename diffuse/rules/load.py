@@ -15,28 +15,34 @@ from diffuse.errors import DiffuseError, Problem
 from diffuse.models import Organisation, Project
 from diffuse.models.organisation import DateWindow
 from diffuse.rules import chrono
-from diffuse.rules.catalog import Catalog, named_phases, read_catalog
 from diffuse.rules.invariants import check_invariants, project_invariants
 from diffuse.rules.references import check_references, organisation_problems, project_problems
+from diffuse.rules.tracker.model import Part, Tracker, named_phases
+from diffuse.rules.tracker.reading import read_tracker
 
 # What a command works out from each valid project's model while it is at hand.
-Visit = Callable[[Catalog, Project], None]
+Visit = Callable[[Tracker, Project], None]
 
 
 def load_catalog(
-    root: Path, keep_models: bool = True, visit: Visit | None = None, today: date | None = None
-) -> Catalog:
+    root: Path,
+    keep_models: bool = True,
+    visit: Visit | None = None,
+    today: date | None = None,
+    part: Part | None = None,
+) -> Tracker:
     """Every file read and validated, then checked against the others and against the
     rules that hold at any moment (readiness, history, gates passed). Without
     `keep_models`, a project's model is built again only when it is used: a command that
     reports problems holds none of them. `visit(catalog, project)` runs once for each
     project whose cross-file rules run in this read (not one whose problems were kept from
     an earlier read with the same files), right after them. Dates are checked against
-    `today` (default: the real one)."""
+    `today` (default: the real one); `part`, when given, is the part of the tracker read
+    (`rules.tracker.model.Part`)."""
     check = project_checks if visit is None else partial(_checked, visit)
     # Reading, and the checks across files after it, run without the collector.
     with gcpause.paused():
-        catalog = read_catalog(root, check, keep_models, today)
+        catalog = read_tracker(root, check, keep_models, today, part)
         projects = catalog.projects
         for project_id in projects:
             if project_id not in catalog.checked:
@@ -57,7 +63,7 @@ def load_catalog(
     return catalog
 
 
-def project_checks(catalog: Catalog, project: Project) -> list[Problem]:
+def project_checks(catalog: Tracker, project: Project) -> list[Problem]:
     """What one project's files, the organisation and the practices say about it: its
     cross-file problems and, when it keeps to the workflow's phases, the rules it must keep
     at any moment."""
@@ -67,13 +73,13 @@ def project_checks(catalog: Catalog, project: Project) -> list[Problem]:
     return found
 
 
-def reference(catalog: Catalog) -> chrono.Reference:
+def reference(catalog: Tracker) -> chrono.Reference:
     org = catalog.organisation
     window = org.settings.dates if org is not None else DateWindow()
     return chrono.Reference(window, catalog.today)
 
 
-def project_dates(catalog: Catalog, project: Project) -> list[Problem]:
+def project_dates(catalog: Tracker, project: Project) -> list[Problem]:
     """The project's dates out of order or out of the window (`rules.chrono`)."""
     practice = catalog.practices.get(project.practice)
     practice_doc = catalog.sources.get(f"practice/{project.practice}")
@@ -81,7 +87,7 @@ def project_dates(catalog: Catalog, project: Project) -> list[Problem]:
     return chrono.problems(clashes, catalog.document("project", project.id), practice_doc)
 
 
-def practice_dates(catalog: Catalog) -> list[Problem]:
+def practice_dates(catalog: Tracker) -> list[Problem]:
     ref, found = reference(catalog), list[Problem]()
     for practice in catalog.practices.values():
         clashes = chrono.practice_clashes(practice, ref)
@@ -89,13 +95,13 @@ def practice_dates(catalog: Catalog) -> list[Problem]:
     return found
 
 
-def _checked(visit: Visit, catalog: Catalog, project: Project) -> list[Problem]:
+def _checked(visit: Visit, catalog: Tracker, project: Project) -> list[Problem]:
     problems = project_checks(catalog, project)
     visit(catalog, project)
     return problems
 
 
-def usable_organisation(catalog: Catalog) -> Organisation | None:
+def usable_organisation(catalog: Tracker) -> Organisation | None:
     """The organisation as read so far, when `load_tracker` will go on with it: valid,
     and naming no id twice (see `_set_aside_ambiguous_organisation`)."""
     org = catalog.organisation
@@ -104,7 +110,7 @@ def usable_organisation(catalog: Catalog) -> Organisation | None:
     return org
 
 
-def _set_aside_ambiguous_organisation(catalog: Catalog) -> None:
+def _set_aside_ambiguous_organisation(catalog: Tracker) -> None:
     """An organisation listing an id twice (a site, a person, a phase, a duty) leaves every
     command guessing which one is meant, and every table keyed by id holding two rows: like
     one that fails its schema it is not used, and the duplicate-id problems say what to fix.
@@ -114,13 +120,13 @@ def _set_aside_ambiguous_organisation(catalog: Catalog) -> None:
         catalog.organisation = None
 
 
-def _set_aside_off_workflow(catalog: Catalog) -> None:
+def _set_aside_off_workflow(catalog: Tracker) -> None:
     """Projects whose phase or history names a phase the workflow lacks join the broken
     files: every rule and report counts phases along the workflow, and the reference
     problem already says what to fix."""
     phases = set(catalog.workflow.phases)
     for project_id in list(catalog.projects):
-        # Known without building the model (see `Catalog.phases_named`).
+        # Known without building the model (see `Tracker.phases_named`).
         if catalog.phases_named[project_id] <= phases:
             continue
         key = f"project/{project_id}"
@@ -130,7 +136,7 @@ def _set_aside_off_workflow(catalog: Catalog) -> None:
 
 @dataclass
 class Loaded:
-    catalog: Catalog
+    catalog: Tracker
     org: Organisation
     problems: list[Problem]
 

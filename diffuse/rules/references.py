@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from diffuse.errors import Level, Problem
 from diffuse.files.loading import Document
 from diffuse.models import Approval, Organisation, Practice, PracticeStatus, Project
-from diffuse.rules.catalog import Catalog
+from diffuse.rules.tracker.model import Tracker
 from diffuse.vocab import MetricKind
 
 Loc = tuple[str | int, ...]
@@ -31,7 +31,7 @@ class _Ids(tuple[str, ...]):
 
 @dataclass
 class _Checker:
-    catalog: Catalog
+    catalog: Tracker
     problems: list[Problem] = field(default_factory=list)
 
     def ids(self, org: Organisation, what: str) -> _Ids:
@@ -76,7 +76,7 @@ def _dotted(loc: Loc) -> str:
     return ".".join(str(step) for step in loc) or "(top level)"
 
 
-def check_references(catalog: Catalog) -> list[Problem]:
+def check_references(catalog: Tracker) -> list[Problem]:
     org = catalog.organisation
     if org is None:
         return []
@@ -102,7 +102,7 @@ def check_references(catalog: Catalog) -> list[Problem]:
     return checker.problems
 
 
-def organisation_problems(catalog: Catalog) -> list[Problem]:
+def organisation_problems(catalog: Tracker) -> list[Problem]:
     """The problems of the organisation file against itself (ids listed twice, members
     who are no one)."""
     if catalog.organisation is None:
@@ -112,7 +112,7 @@ def organisation_problems(catalog: Catalog) -> list[Problem]:
     return checker.problems
 
 
-def project_problems(catalog: Catalog, project: Project) -> list[Problem]:
+def project_problems(catalog: Tracker, project: Project) -> list[Problem]:
     """The cross-file problems of one project: the organisation and the practices must
     have been read."""
     if catalog.organisation is None:
@@ -185,8 +185,10 @@ def _check_practice(
         checker.known(doc, ("evidence", index, "site"), evidence.site, sites, "site")
     _check_approvals(checker, org, practice.approvals, doc)
     _check_lineage(checker, practice, doc)
-    if practice.status is PracticeStatus.DIFFUSING and not _has_project(
-        checker.catalog, practice.id
+    if (
+        practice.status is PracticeStatus.DIFFUSING
+        and checker.catalog.projects_complete(practice.id)
+        and not _has_project(checker.catalog, practice.id)
     ):
         checker.add(
             doc,
@@ -197,11 +199,11 @@ def _check_practice(
         )
 
 
-def _has_project(catalog: Catalog, practice_id: str) -> bool:
+def _has_project(catalog: Tracker, practice_id: str) -> bool:
     return practice_id in _diffused(catalog)
 
 
-def _diffused(catalog: Catalog) -> frozenset[str]:
+def _diffused(catalog: Tracker) -> frozenset[str]:
     """Every practice some project diffuses, computed once per catalog: a check per
     practice against every project grows with their product."""
     cached = catalog.memo.get("diffused")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from diffuse.errors import Location
 from diffuse.files.loading import Document
 from diffuse.models import Practice, Project
-from diffuse.rules.catalog import Catalog
+from diffuse.rules.tracker.model import Tracker
 
 Loc = tuple[str | int, ...]
 
@@ -33,7 +33,7 @@ class Use:
         return f"{self.where} ({'.'.join(map(str, self.loc))})"
 
 
-def person_uses(catalog: Catalog, person_id: str) -> list[Use]:
+def person_uses(catalog: Tracker, person_id: str) -> list[Use]:
     """Every place outside the organisation's people list that names `person_id`."""
     uses: list[Use] = []
     org = catalog.organisation
@@ -54,7 +54,7 @@ def person_uses(catalog: Catalog, person_id: str) -> list[Use]:
     return uses
 
 
-def site_uses(catalog: Catalog, site_id: str) -> list[Use]:
+def site_uses(catalog: Tracker, site_id: str) -> list[Use]:
     """Every place in practices and projects that names `site_id`."""
     uses: list[Use] = []
     for practice in catalog.practices.values():

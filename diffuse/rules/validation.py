@@ -11,7 +11,7 @@ from diffuse.errors import DiffuseError, Level, Location, Problem
 from diffuse.layout import relative
 
 if TYPE_CHECKING:
-    from diffuse.rules.catalog import Catalog
+    from diffuse.rules.tracker.model import Tracker
 
 
 @dataclass
@@ -26,7 +26,7 @@ class ValidationReport:
 
 
 def validate_tracker(
-    root: Path, paths: list[Path], catalog: Catalog | None = None
+    root: Path, paths: list[Path], catalog: Tracker | None = None
 ) -> ValidationReport:
     """Every problem in the files under `paths` (all when empty); `catalog`, when the caller
     has already loaded the tracker, saves reading it again."""

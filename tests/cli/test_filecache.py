@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import Run
 
-import diffuse.rules.catalog
+import diffuse.rules.tracker.reading
 from diffuse.cache import perfile
 from diffuse.cache.folder import seal
 
@@ -31,7 +31,7 @@ def _forget_reports() -> None:
 def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Parsing a valid project file again fails the test (a broken one is read again, for
     what parses of it)."""
-    real = diffuse.rules.catalog.parse_bytes
+    real = diffuse.rules.tracker.reading.parse_bytes
 
     def parse(doc: object, raw: bytes, limits: object) -> None:
         path = str(getattr(doc, "path", ""))
@@ -39,7 +39,7 @@ def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
             raise AssertionError("a project file was parsed again")
         real(doc, raw, limits)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(diffuse.rules.catalog, "parse_bytes", parse)
+    monkeypatch.setattr(diffuse.rules.tracker.reading, "parse_bytes", parse)
 
 
 def _broken(tracker: Path) -> None:

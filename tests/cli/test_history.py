@@ -112,15 +112,15 @@ def test_section_reader_reads_what_a_whole_parse_reads(text: str) -> None:
     )
 
 
-def test_history_looks_in_the_catalogs_folders() -> None:
+def test_history_looks_in_the_trackers_folders() -> None:
+    from diffuse import layout
     from diffuse.reports import history
-    from diffuse.rules import catalog
 
     assert history.FOLDERS == (
-        ("practice", catalog.PRACTICES_DIR),
-        ("project", catalog.PROJECTS_DIR),
+        ("practice", layout.PRACTICES_DIR),
+        ("project", layout.PROJECTS_DIR),
     )
-    assert history.SUFFIXES == catalog.SUFFIXES
+    assert history.SUFFIXES == layout.SUFFIXES
 
 
 def test_history_shows_control_and_reordering_characters_escaped(

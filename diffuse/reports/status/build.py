@@ -18,8 +18,8 @@ from diffuse.reports.status.cells import Layout, SiteCells
 from diffuse.reports.status.forecast import forecast
 from diffuse.reports.status.grid import Column, Filters, Grid, Row
 from diffuse.reports.status.health import measure_flags, row_health
-from diffuse.rules.catalog import Catalog
 from diffuse.rules.scope import oversight
+from diffuse.rules.tracker.model import Tracker
 
 
 def add_months(day: date, months: int) -> date:
@@ -29,13 +29,13 @@ def add_months(day: date, months: int) -> date:
 
 
 def build_grid(
-    catalog: Catalog, as_of: date, filters: Filters | None = None, group_by: str | None = None
+    catalog: Tracker, as_of: date, filters: Filters | None = None, group_by: str | None = None
 ) -> Grid:
     return build_grids(catalog, as_of, filters, (group_by,))[0]
 
 
 def build_grids(
-    catalog: Catalog,
+    catalog: Tracker,
     as_of: date,
     filters: Filters | None,
     groupings: Sequence[str | None],
@@ -96,7 +96,7 @@ class Request:
 
 
 def project_rows(
-    catalog: Catalog, org: Organisation, model: Project, request: Request
+    catalog: Tracker, org: Organisation, model: Project, request: Request
 ) -> list[Row] | None:
     """The project's row in each grid of `request`, or None when it is not shown."""
     # The project as its dated records show it on the report date; one not yet approved
@@ -113,7 +113,7 @@ def project_rows(
     ]
 
 
-def _selected(catalog: Catalog, project: Project, filters: Filters) -> bool:
+def _selected(catalog: Tracker, project: Project, filters: Filters) -> bool:
     if not filters.include_inactive and not catalog.workflow.is_active(project.phase):
         return False
     if filters.practices and project.practice not in filters.practices:
@@ -132,7 +132,7 @@ def _columns(sites: list[Site], group_by: str | None) -> list[Column]:
 
 
 def _row(
-    catalog: Catalog, org: Organisation, project: Project, request: Request
+    catalog: Tracker, org: Organisation, project: Project, request: Request
 ) -> tuple[Row, SiteCells]:
     """The project's row without its cells, and its sites' cells (what each grouping's
     cells are made from)."""

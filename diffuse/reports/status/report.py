@@ -15,13 +15,13 @@ from diffuse.reports.reviews import review_due
 from diffuse.reports.status.build import build_grid
 from diffuse.reports.status.grid import Filters, Row
 from diffuse.reports.status.jsonform import forecast_data
-from diffuse.rules.catalog import Catalog
 from diffuse.rules.gates import GateError, GateReport, evaluate, target_phase
 from diffuse.rules.load import Loaded
+from diffuse.rules.tracker.model import Tracker
 from diffuse.vocab import output_schema_version
 
 
-def check_filters(catalog: Catalog, org: Organisation, request: Filters) -> None:
+def check_filters(catalog: Tracker, org: Organisation, request: Filters) -> None:
     """A DiffuseError naming a filter value the tracker does not know."""
     known = {
         "--practice": (request.practices, catalog.practices),

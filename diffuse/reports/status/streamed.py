@@ -17,8 +17,8 @@ from diffuse.models import Organisation, Project
 from diffuse.reports.status.build import Request, Rows, empty_grids, project_rows
 from diffuse.reports.status.grid import Filters
 from diffuse.reports.status.report import check_filters
-from diffuse.rules.catalog import Catalog
 from diffuse.rules.load import usable_organisation
+from diffuse.rules.tracker.model import Tracker
 
 
 class RowsAsRead:
@@ -31,7 +31,7 @@ class RowsAsRead:
         self._started = False
         self._request: tuple[Organisation, Request, frozenset[str]] | None = None
 
-    def __call__(self, catalog: Catalog, project: Project) -> None:
+    def __call__(self, catalog: Tracker, project: Project) -> None:
         if not self._started:
             self._started = True
             self._request = self._start(catalog)
@@ -42,7 +42,7 @@ class RowsAsRead:
         if catalog.phases_named[project.id] <= phases:
             self.rows[project.id] = project_rows(catalog, org, project, request)
 
-    def _start(self, catalog: Catalog) -> tuple[Organisation, Request, frozenset[str]] | None:
+    def _start(self, catalog: Tracker) -> tuple[Organisation, Request, frozenset[str]] | None:
         """What every row needs; None when the command will stop with an error instead of
         showing rows (the organisation unusable, a filter naming what the tracker lacks)."""
         org = usable_organisation(catalog)

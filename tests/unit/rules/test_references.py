@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from diffuse.rules.catalog import read_catalog
 from diffuse.rules.references import check_references
+from diffuse.rules.tracker.reading import read_tracker
 
 
 def _edit(path: Path, old: str, new: str) -> None:
@@ -15,7 +15,7 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 
 def _problems(tracker: Path) -> list[tuple[str, str, str]]:
-    catalog = read_catalog(tracker)
+    catalog = read_tracker(tracker)
     assert catalog.all_problems() == []
     return [
         (

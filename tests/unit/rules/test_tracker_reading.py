@@ -1,15 +1,15 @@
-"""rules/catalog: every file of the tracker read on its own, problems collected, never raised."""
+"""rules/tracker/reading: every file of the tracker read on its own, problems collected."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
-from diffuse.rules.catalog import read_catalog
+from diffuse.rules.tracker.reading import read_tracker
 
 
 def _codes(tracker: Path) -> list[tuple[str, str]]:
-    catalog = read_catalog(tracker)
+    catalog = read_tracker(tracker)
     return [
         (f"{p.location.path.relative_to(tracker)}:{p.location.line}", p.code)
         for p in catalog.all_problems()
@@ -17,7 +17,7 @@ def _codes(tracker: Path) -> list[tuple[str, str]]:
 
 
 def test_every_file_is_read_by_id_with_the_default_workflow(tracker: Path) -> None:
-    catalog = read_catalog(tracker)
+    catalog = read_tracker(tracker)
     assert catalog.all_problems() == []
     assert list(catalog.practices) == ["hand-hygiene"]
     assert list(catalog.projects) == ["hh-spread"]
@@ -28,7 +28,7 @@ def test_every_file_is_read_by_id_with_the_default_workflow(tracker: Path) -> No
 def test_a_broken_file_is_reported_and_the_others_are_still_read(tracker: Path) -> None:
     practice = tracker / "practices" / "hand-hygiene.yaml"
     practice.write_text(practice.read_text().replace("status: approved", "status: spreading"))
-    catalog = read_catalog(tracker)
+    catalog = read_tracker(tracker)
     assert "hand-hygiene" not in catalog.practices and "hh-spread" in catalog.projects
     assert "practice/hand-hygiene" in catalog.broken
     assert _codes(tracker) == [("practices/hand-hygiene.yaml:4", "invalid-choice")]

@@ -1,0 +1,213 @@
+"""Which files a change can affect, so `check --base` reads only those in full.
+
+A project's own problems depend on its file, the organisation and the practices alone (the
+contract `tests/test_cache_contract.py` holds every per-project rule to), so a change to
+one project cannot make another project wrong. What does read several projects is a
+practice's own rules: whether it has a project, and whether its status follows its
+projects' phases. The part read in full is therefore:
+
+- the organisation and every practice, always (they are few);
+- every changed project file;
+- for each practice whose projects' say may have changed (the practice file changed, or a
+  changed project names it and was or is no longer valid, or moved to another practice or
+  phase), every project file that could name it.
+
+A change to the organisation can touch every file: it is checked in full, as is a tracker
+whose folders hold links, entries that are no regular file, or two files for one id.
+
+"Could name it" is a search of the bytes for the practice's id (or for a backslash, with
+which YAML can spell any text in escapes): it can only find too many files, never too few,
+and decides nothing itself. Whether a file is valid, which practice and phase it names,
+and every problem reported, come from the same reading `validate` does (`rules.load`).
+Files left out are taken as they were at the base: a problem already there in a file the
+change cannot affect is `validate`'s to report, not the change's.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from diffuse.files.loading import model_from_bytes
+from diffuse.layout import ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR, SUFFIXES, resolved
+from diffuse.models import Practice, Project
+from diffuse.rules.tracker.model import Part, Tracker, named_phases
+
+# A file bigger than this is read in full (and refused there if over the limits) rather
+# than searched.
+_SEARCHED = 64 << 20
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The part to read, and how many files the whole tracker holds."""
+
+    part: Part
+    files: int
+    # Changed project file -> what its practice's rules read of it (None: not valid).
+    said: dict[Path, tuple[str, str, frozenset[str]] | None]
+    names: dict[str, Path]  # every project file by its name without the suffix
+
+
+@dataclass(frozen=True)
+class _Changed:
+    path: Path
+    old: bytes | None
+    new: bytes | None
+
+
+def plan(root: Path, top: Path, changed: list[str], old_files: dict[str, bytes]) -> Plan | None:
+    """The part of the tracker a change of the files `changed` (relative to `top`, with
+    their content at the base in `old_files`) can affect; None when it is the whole."""
+    practices_dir, projects_dir = (root / PRACTICES_DIR), (root / PROJECTS_DIR)
+    practice_files, project_files = _entries(practices_dir), _entries(projects_dir)
+    if practice_files is None or project_files is None:
+        return None
+    org = resolved(root / ORGANISATION_FILE)
+    folders = {resolved(practices_dir): "practice", resolved(projects_dir): "project"}
+    practices: list[_Changed] = []
+    projects: list[_Changed] = []
+    for rel in changed:
+        path = top / rel
+        if resolved(path) == org:
+            return None
+        kind = folders.get(resolved(path.parent))
+        if kind is None or path.suffix.lower() not in SUFFIXES:
+            continue
+        # Named as the tracker lists it, so the read below finds it among its entries.
+        entry = (practices_dir if kind == "practice" else projects_dir) / path.name
+        item = _Changed(entry, old_files.get(rel), _current(entry))
+        if any(len(raw or b"") > _SEARCHED for raw in (item.old, item.new)):
+            return None  # read whole, where the limits refuse it
+        (practices if kind == "practice" else projects).append(item)
+    known = {p.stem for p in practice_files} | _ids(practices)
+    touched = _ids(practices)
+    said: dict[Path, tuple[str, str, frozenset[str]] | None] = {}
+    for item in projects:
+        before, after = _says(item.path, item.old), _says(item.path, item.new)
+        said[item.path] = after
+        if before is None or before != after:
+            touched |= _named(known, item.old, item.new)
+    names = {path.stem: path for path in project_files}
+    read = {item.path for item in projects if names.get(item.path.stem) == item.path}
+    if touched:
+        read |= _naming(project_files, touched)
+    files = 1 + len(practice_files) + len(project_files)
+    return Plan(Part(frozenset(read), frozenset(touched)), files, said, names)
+
+
+def holds(found: Plan, catalog: Tracker) -> bool:
+    """Whether the part read was enough: every changed project says, as read, what the plan
+    took it to say, and a file whose id is another file's name was read with that file
+    (which of the two keeps the id depends on both)."""
+    for path, said in found.said.items():
+        project = catalog.projects.get(path.stem)
+        source = catalog.sources.get(f"project/{path.stem}")
+        read: tuple[str, str, frozenset[str]] | None = None
+        if project is not None and source is not None and source.path == path:
+            read = (project.practice, project.phase, catalog.phases_named[path.stem])
+        if read != said:
+            return False
+    for problem in catalog.problems:
+        if problem.code not in ("duplicate-id", "id-mismatch"):
+            continue
+        path = problem.location.path
+        if path not in found.part.projects:
+            continue  # the practices are all read
+        doc = next((d for d in catalog.documents if d.path == path), None)
+        # Only a valid file claims an id; its data is dropped once its model holds it.
+        model = None if doc is None else model_from_bytes(path, _utf8(doc.text), Project)
+        other = None if model is None else found.names.get(model.id)
+        if other is not None and other not in found.part.projects:
+            return False
+    return True
+
+
+def _entries(folder: Path) -> list[Path] | None:
+    """The folder's entries as the tracker lists them (`layout.tracker_entries`), when all
+    are regular files, each with its own id; else None. A link can change when the file it
+    leads to does, and two files for one id depend on each other."""
+    names, stems = [], set()
+    try:
+        if os.path.islink(folder):
+            return None
+        with os.scandir(folder) as listing:
+            for entry in listing:
+                name = entry.name
+                dot = name.rfind(".")  # as `PurePath.suffix` finds it
+                if not (0 < dot < len(name) - 1 and name[dot:].lower() in SUFFIXES):
+                    continue
+                if not entry.is_file(follow_symlinks=False):
+                    return None
+                names.append(name)
+                stems.add(name[:dot])
+    except FileNotFoundError:
+        return []
+    except OSError:
+        return None
+    if len(stems) != len(names):
+        return None
+    return [folder / name for name in sorted(names)]
+
+
+def _current(path: Path) -> bytes | None:
+    """The file's bytes, and one more than `_SEARCHED` at most."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(_SEARCHED + 1)
+    except OSError:
+        return None
+
+
+def _ids(items: Iterable[_Changed]) -> set[str]:
+    """The ids a changed practice file has, had, or is named by."""
+    found = set()
+    for item in items:
+        found.add(item.path.stem)
+        for raw in (item.old, item.new):
+            model = None if raw is None else model_from_bytes(item.path, raw, Practice)
+            if model is not None:
+                found.add(model.id)
+    return found
+
+
+def _says(path: Path, raw: bytes | None) -> tuple[str, str, frozenset[str]] | None:
+    """What the rules of its practice read of a project file: its practice, phase and the
+    phases it names; None when it is not a valid project under its own name."""
+    model = None if raw is None else model_from_bytes(path, raw, Project)
+    if model is None or model.id != path.stem:
+        return None
+    return model.practice, model.phase, named_phases(model)
+
+
+def _named(known: set[str], *contents: bytes | None) -> set[str]:
+    """The practices whose id a file's bytes may spell: every one that appears, and every
+    one when a backslash might escape it."""
+    raw = b"\n".join(c for c in contents if c is not None)
+    if b"\\" in raw:
+        return set(known)
+    return {practice for practice in known if _utf8(practice) in raw}
+
+
+def _naming(paths: list[Path], practices: set[str]) -> set[Path]:
+    """The project files whose bytes could name one of `practices`."""
+    needles = [_utf8(p) for p in practices] + [b"\\"]
+    found = set()
+    for path in paths:
+        try:
+            with open(path, "rb") as handle:
+                raw = handle.read(_SEARCHED + 1)
+        except OSError:
+            found.add(path)
+            continue
+        if len(raw) > _SEARCHED or any(needle in raw for needle in needles):
+            found.add(path)
+    return found
+
+
+def _utf8(text: str) -> bytes:
+    # A name that is not UTF-8 is read with its odd bytes as lone surrogates, and YAML's
+    # escapes can make them too: such an id is never a file's text, so it matches nothing.
+    return text.encode("utf-8", "surrogatepass")
