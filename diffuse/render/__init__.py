@@ -21,7 +21,7 @@ from diffuse.vocab import Health, SiteStatus, output_schema_version
 
 if TYPE_CHECKING:
     from diffuse.models import Workflow
-    from diffuse.reports.grid import Cell, Grid, Row
+    from diffuse.reports.status.grid import Cell, Grid, Row
     from diffuse.rules.gates import GateReport
 
 STATUS_SYMBOL = {
@@ -123,7 +123,7 @@ def _entries(head: str, entries: list[str], width: int | None) -> list[str]:
 
 
 def grid_json(grid: Grid) -> str:
-    from diffuse.reports.gridjson import grid_data  # only the JSON grid needs it
+    from diffuse.reports.status.jsonform import grid_data  # only the JSON grid needs it
 
     payload = {"schema_version": output_schema_version("status"), **grid_data(grid)}
     return json.dumps(payload, indent=2, ensure_ascii=False)

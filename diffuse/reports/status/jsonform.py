@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from diffuse.reports.grid import Cell, Column, Forecast, Grid, Row
+from diffuse.reports.status.grid import Cell, Column, Forecast, Grid, Row
 from diffuse.vocab import Health, SiteStatus
 
 

@@ -1,4 +1,4 @@
-"""Status rows as the result cache keeps them: short lists rather than `gridjson`'s named
+"""Status rows as the result cache keeps them: short lists rather than `jsonform`'s named
 fields, and each distinct cell once.
 
 A tracker of thousands of projects has hundreds of thousands of cells but only a few
@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from diffuse.reports.grid import Cell, Column, Forecast, Grid, Row
+from diffuse.reports.status.grid import Cell, Column, Forecast, Grid, Row
 from diffuse.vocab import Health, SiteStatus
 
 _STATUS = {s.value: s for s in SiteStatus}
