@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
@@ -40,6 +39,7 @@ from diffuse.layout import (
 from diffuse.limits import DEFAULT_LIMITS, Limits
 from diffuse.models import Organisation, Practice, Project, Workflow
 from diffuse.models.organisation import DateWindow
+from diffuse.reading import handover
 from diffuse.rules.parallel import PART, read_all
 
 
@@ -259,7 +259,7 @@ def _read_one(
     doc, raw = read_bytes(path, limits)
     if raw is None:
         return _Read(doc, raw)
-    seen = catalog.read[str(path)] = hashlib.sha256(raw).hexdigest()
+    seen = catalog.read[str(path)] = handover.sha256(raw)
     if state is None:
         return _Read(doc, raw)
     # A file's problems hold its patient-data findings, which depend on the staff too.
@@ -357,7 +357,7 @@ def _read(catalog: Catalog, base: Path, path: Path, limits: Limits, named: bool 
     if refusal is None:
         doc, raw = read_bytes(path, limits)
         if raw is not None:
-            catalog.read[str(path)] = hashlib.sha256(raw).hexdigest()
+            catalog.read[str(path)] = handover.sha256(raw)
             parse_bytes(doc, raw, limits)
         if path.name == ORGANISATION_FILE:
             catalog.staff = organisation_staff(doc.text, doc.data)
