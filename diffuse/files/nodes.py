@@ -81,6 +81,7 @@ def _nesting_capped() -> bool:
 _OPEN = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _CLOSE = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 _LEAF = (yaml.ScalarEvent, yaml.AliasEvent)
+_SCALAR = yaml.ScalarNode
 
 
 class LimitError(yaml.MarkedYAMLError):
@@ -219,17 +220,23 @@ def _compose_then_count(text: str, limits: Limits) -> tuple[yaml.Node, ...]:
 
 def _within(roots: tuple[yaml.Node, ...], limits: Limits) -> bool:
     """Whether the nodes are no more than `limits.max_values` and no collection lies
-    deeper than `_count` allows; scalars, most of a file, are counted, not visited."""
-    values, top = len(roots), limits.max_depth + 1
-    stack = [(root, 1) for root in roots if not isinstance(root, yaml.ScalarNode)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > top:
-            return False
-        kids = _children(node)
-        values += len(kids)
-        stack += [(kid, depth + 1) for kid in kids if not isinstance(kid, yaml.ScalarNode)]
-    return values <= limits.max_values
+    deeper than `_count` allows; scalars, most of a file, are counted, not visited. Read
+    a level at a time: one list per level, not a pair per node."""
+    values = len(roots)
+    level = [root for root in roots if not isinstance(root, yaml.ScalarNode)]
+    for _ in range(limits.max_depth + 1):
+        below: list[yaml.Node] = []
+        for node in level:
+            if isinstance(node, yaml.MappingNode):
+                values += 2 * len(node.value)
+                below += [n for pair in node.value for n in pair if not isinstance(n, _SCALAR)]
+            else:
+                values += len(node.value)
+                below += [n for n in node.value if not isinstance(n, _SCALAR)]
+        if not below:
+            return values <= limits.max_values
+        level = below
+    return False
 
 
 def _measure(text: str, limits: Limits) -> None:
