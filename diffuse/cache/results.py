@@ -16,13 +16,14 @@ import json
 import os
 import stat
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from diffuse import progress
 from diffuse.cache.folder import cache_dir, code_fingerprint, unseal, write_sealed
 from diffuse.layout import ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR, tracker_entries
+from diffuse.reading import handover
 
 MAX_ENTRIES = 64
 MAX_READ = 16 * 1024 * 1024
@@ -38,6 +39,8 @@ class Files:
     digest: str
     read: dict[str, str]
     places: bytes
+    # The bytes read, handed on to the reading of the tracker that may follow.
+    kept: handover.Handover = field(default_factory=handover.Handover, compare=False)
 
 
 def key(root: Path, *options: object, files: str | None = None) -> str:
@@ -66,7 +69,7 @@ def look(root: Path) -> Files:
     """Every tracker file's name and content, and where the tracker and its folders are: a
     folder swapped for a link elsewhere holds the same names and bytes but reads as
     something else."""
-    digest, read = hashlib.sha256(), {}
+    digest, read, kept = hashlib.sha256(), {}, handover.Handover()
     places = _places(root)
     digest.update(places)
     # Each name as the tracker holds it, without `relative_to`: quicker, thousands of times.
@@ -80,10 +83,11 @@ def look(root: Path) -> Files:
             content, whole = _content(path)
             if whole:
                 read[str(path)] = hashlib.sha256(content).hexdigest()
+                kept.keep(str(path), content, read[str(path)])
             seen = read[str(path)].encode() if whole else b"|" + content
             digest.update(os.fsencode(name) + b"\0" + seen + b"\0")
             step.advance()
-    return Files(digest.hexdigest(), read, places)
+    return Files(digest.hexdigest(), read, places, kept)
 
 
 def unchanged(root: Path, files: Files, read: Mapping[str, str]) -> bool:

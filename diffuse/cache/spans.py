@@ -17,8 +17,18 @@ from diffuse.cache.days import Span
 def date_span(item: BaseModel) -> Span | None:
     """The earliest and latest date of `item`, which decide its `date-range` problems on
     any day (below); None when it holds no date."""
+    if _last and _last[0][0] is item:
+        return _last[0][1]
     found = all_dates(item)
-    return (min(found), max(found)) if found else None
+    span = (min(found), max(found)) if found else None
+    # A project read is asked for its span as it is registered, then as its entry in the
+    # file cache is written: the second time it is not walked again. Nothing changes a
+    # model once read.
+    _last[:] = [(item, span)]
+    return span
+
+
+_last: list[tuple[BaseModel, Span | None]] = []
 
 
 def all_dates(item: BaseModel) -> list[date]:

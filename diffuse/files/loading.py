@@ -24,6 +24,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from diffuse.errors import Location, Problem
 from diffuse.files.nodes import LimitError, compose, convert_checked, shown, where
 from diffuse.limits import CEILINGS, DEFAULT_LIMITS, Limits
+from diffuse.reading import handover
 
 _CONFLICT = re.compile(rb"^(<{7}|={7}|>{7})(\s|$)", re.MULTILINE)
 _WIDE_BOMS = {
@@ -78,8 +79,12 @@ def read_document(path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
 
 
 def read_bytes(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Document, bytes | None]:
-    """The file's bytes, or None with the reason in the document's problems."""
+    """The file's bytes, or None with the reason in the document's problems. Bytes the
+    run has read already (`reading.handover`) are taken, not read again."""
     doc = Document(path)
+    handed = handover.take(path)
+    if handed is not None:
+        return doc, _within_limit(doc, handed, len(handed), limits.max_file_bytes)
     return doc, _read_bytes(doc, limits.max_file_bytes)
 
 
@@ -132,11 +137,15 @@ def _read_open(doc: Document, fd: int, max_bytes: int) -> bytes | None:
     while size <= max_bytes and (chunk := os.read(fd, max_bytes + 1 - size)):
         chunks.append(chunk)
         size += len(chunk)
-    data = b"".join(chunks)
-    if max(size, info.st_size) > max_bytes:
+    return _within_limit(doc, b"".join(chunks), info.st_size, max_bytes)
+
+
+def _within_limit(doc: Document, data: bytes, st_size: int, max_bytes: int) -> bytes | None:
+    size = len(data)
+    if max(size, st_size) > max_bytes:
         # Placed at the first byte past the limit, when the file still reaches that far.
         line, col = _place(data, max_bytes) if size > max_bytes else (0, 0)
-        message = f"file is {max(size, info.st_size):,} bytes; the limit is {max_bytes:,}"
+        message = f"file is {max(size, st_size):,} bytes; the limit is {max_bytes:,}"
         _fail(doc, "too-large", message, line, col)
         return None
     return data

@@ -46,14 +46,42 @@ class _Loader(_Base):  # type: ignore[misc]
             return _STR
         return _SEQ if kind is yaml.SequenceNode else _MAP
 
+    # The composer tells the resolver of every step down and up the tree, for path
+    # resolvers, which this loader has none of: C callables that do nothing with their
+    # arguments cost less than the Python methods they replace (about a tenth of composing).
+    descend_resolver = staticmethod(slice)
+    ascend_resolver = staticmethod(tuple)
+
 
 # libyaml composes recursively in C and overflows the stack somewhere past 20,000 levels
 # (less on a small thread stack); a document that might nest deeper than this is measured
 # first with the parser's event stream, which keeps its own stack on the heap.
 _SAFE_NESTING = 1000
+
+
+@functools.cache
+def _nesting_capped() -> bool:
+    """Whether the parser itself refuses more than `_SAFE_NESTING` levels of flow and of
+    block nesting, as libyaml does from 0.2.6 on: then no text nests deep enough (a flow
+    collection inside block ones, 2,000 levels at most) to overflow the composer's stack,
+    and a long text need not be measured before it is composed. Asked of the library
+    itself, once, with texts a level too deep: whichever libyaml PyYAML was built with."""
+    if _Base is yaml.SafeLoader:
+        return False
+    deep = _SAFE_NESTING + 1
+    for text in ("[" * deep + "]" * deep, "- " * deep + "a"):
+        try:
+            yaml.compose(text, Loader=_Loader)
+        except yaml.YAMLError:
+            continue
+        return False
+    return True
+
+
 _OPEN = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _CLOSE = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 _LEAF = (yaml.ScalarEvent, yaml.AliasEvent)
+_SCALAR = yaml.ScalarNode
 
 
 class LimitError(yaml.MarkedYAMLError):
@@ -161,11 +189,14 @@ def _few_enough(text: str, limits: Limits) -> bool:
     Every value but a document's root is an item of a sequence, which a '-', a '[' or a
     ',' opens, or the key or value of a pair, which a ':', a '?', a ',' or a '{' marks
     (two values each); a root needs a document, which '---' or '...' starts after the
-    first. Nesting is bounded as in `may_exceed`.
+    first. Nesting is bounded as in `may_exceed`, unless the parser bounds it itself
+    (`_nesting_capped`): `_compose_then_count` then finds a document nested deeper than
+    the limit after composing it, and reports it as measuring first would.
     """
-    brackets = text.count("[") + text.count("{")
-    if 2 * brackets + 2 * max(map(len, text.split("\n"))) + 2 > _SAFE_NESTING:
-        return False
+    if not _nesting_capped():
+        brackets = text.count("[") + text.count("{")
+        if 2 * brackets + 2 * max(map(len, text.split("\n"))) + 2 > _SAFE_NESTING:
+            return False
     items = text.count("-") + text.count("[")
     pairs = text.count(":") + text.count("?") + text.count(",") + text.count("{")
     documents = 1 + text.count("---") + text.count("...")
@@ -189,17 +220,23 @@ def _compose_then_count(text: str, limits: Limits) -> tuple[yaml.Node, ...]:
 
 def _within(roots: tuple[yaml.Node, ...], limits: Limits) -> bool:
     """Whether the nodes are no more than `limits.max_values` and no collection lies
-    deeper than `_count` allows; scalars, most of a file, are counted, not visited."""
-    values, top = len(roots), limits.max_depth + 1
-    stack = [(root, 1) for root in roots if not isinstance(root, yaml.ScalarNode)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > top:
-            return False
-        kids = _children(node)
-        values += len(kids)
-        stack += [(kid, depth + 1) for kid in kids if not isinstance(kid, yaml.ScalarNode)]
-    return values <= limits.max_values
+    deeper than `_count` allows; scalars, most of a file, are counted, not visited. Read
+    a level at a time: one list per level, not a pair per node."""
+    values = len(roots)
+    level = [root for root in roots if not isinstance(root, yaml.ScalarNode)]
+    for _ in range(limits.max_depth + 1):
+        below: list[yaml.Node] = []
+        for node in level:
+            if isinstance(node, yaml.MappingNode):
+                values += 2 * len(node.value)
+                below += [n for pair in node.value for n in pair if not isinstance(n, _SCALAR)]
+            else:
+                values += len(node.value)
+                below += [n for n in node.value if not isinstance(n, _SCALAR)]
+        if not below:
+            return values <= limits.max_values
+        level = below
+    return False
 
 
 def _measure(text: str, limits: Limits) -> None:

@@ -19,6 +19,7 @@ from diffuse import gcpause
 from diffuse.cache import results
 from diffuse.cache.days import holds
 from diffuse.errors import Level, Location, Problem
+from diffuse.reading import handover
 from diffuse.rules.validation import ValidationReport, check_paths, select
 
 
@@ -45,7 +46,8 @@ def _report(root: Path, paths: list[Path], today: date) -> ValidationReport:
     # Imported here: reading the tracker needs pydantic and PyYAML, a kept report does not.
     from diffuse.rules.load import load_catalog
 
-    catalog = load_catalog(root, keep_models=False, today=today)
+    with handover.handed(files.kept):
+        catalog = load_catalog(root, keep_models=False, today=today)
     problems, files_read = catalog.all_problems(), [d.path for d in catalog.documents]
     prefix = f"{root}{os.sep}"
     if not results.unchanged(root, files, catalog.read):

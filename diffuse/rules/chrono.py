@@ -39,12 +39,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel
 
-from diffuse.cache.days import years_from
-from diffuse.cache.spans import all_dates, dated_fields
+from diffuse.cache.days import Span, years_from
+from diffuse.cache.spans import date_span, dated_fields
 from diffuse.errors import Problem
 from diffuse.files.loading import Document, document_from_text, read_document, validate
 from diffuse.frameworks.mayo import default_workflow
@@ -96,11 +96,17 @@ class Reference:
 
 
 def project_clashes(
-    project: Project, practice: Practice | None, workflow: Workflow, ref: Reference
+    project: Project,
+    practice: Practice | None,
+    workflow: Workflow,
+    ref: Reference,
+    span: Span | Literal[False] | None = False,
 ) -> list[Clash]:
-    """Every date of the project that contradicts another, or lies outside the window."""
+    """Every date of the project that contradicts another, or lies outside the window.
+    `span`, the project's earliest and latest date (`date_span`) when the caller has it
+    already, saves walking the model for them again."""
     origins = frozenset(practice.origin_sites) if practice is not None else frozenset()
-    found = list(_window(project, ref))
+    found = list(_window(project, ref, span))
     found += _history(project)
     found += _sites(project, practice, origins)
     found += _records(project, ref.window, origins)
@@ -166,10 +172,13 @@ def _dotted(loc: Loc) -> str:
     return text
 
 
-def _window(item: BaseModel, ref: Reference) -> Iterator[Clash]:
+def _window(
+    item: BaseModel, ref: Reference, span: Span | Literal[False] | None = False
+) -> Iterator[Clash]:
     earliest, latest = ref.earliest, ref.latest
-    found = all_dates(item)
-    if not found or (earliest <= min(found) and max(found) <= latest):
+    if span is False:
+        span = date_span(item)
+    if span is None or (earliest <= span[0] and span[1] <= latest):
         return  # the usual case, known without working out where each date is
     for loc, day in _dates(item, ()):
         if day < earliest or day > latest:

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from diffuse import gcpause
+from diffuse.cache.days import Span
 from diffuse.errors import DiffuseError, Problem
 from diffuse.models import Organisation, Project
 from diffuse.models.organisation import DateWindow
@@ -83,7 +84,9 @@ def project_dates(catalog: Tracker, project: Project) -> list[Problem]:
     """The project's dates out of order or out of the window (`rules.chrono`)."""
     practice = catalog.practices.get(project.practice)
     practice_doc = catalog.sources.get(f"practice/{project.practice}")
-    clashes = chrono.project_clashes(project, practice, catalog.workflow, reference(catalog))
+    # Its span was found as it was registered, from the same file (`Catalog.spans`).
+    span: Span | Literal[False] | None = catalog.spans.get(project.id, False)
+    clashes = chrono.project_clashes(project, practice, catalog.workflow, reference(catalog), span)
     return chrono.problems(clashes, catalog.document("project", project.id), practice_doc)
 
 

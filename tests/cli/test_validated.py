@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import Run
 
+import diffuse.reading.handover
 import diffuse.rules.load
 
 FORMATS = ("text", "json", "junit", "github")
@@ -74,21 +75,59 @@ def test_a_folder_swapped_for_a_link_to_the_same_files_is_seen(
 
 
 @pytest.mark.parametrize("command", [("validate",), ("status", "--as-of", "2026-05-01")])
+@pytest.mark.parametrize("kept", [True, False])
 def test_a_file_saved_while_the_tracker_is_read_leaves_no_report_under_the_old_bytes(
-    tracker: Path, run: Run, monkeypatch: pytest.MonkeyPatch, command: tuple[str, ...]
+    tracker: Path,
+    run: Run,
+    monkeypatch: pytest.MonkeyPatch,
+    command: tuple[str, ...],
+    kept: bool,
 ) -> None:
+    """The reading takes each file's bytes from the look that made the key (`kept`), and
+    so reports the files as they were then; or, past the budget of bytes kept, reads the
+    file again and sees it saved meanwhile, and then keeps no report. Either way no report
+    is kept under the key of bytes it was not made from."""
+    if not kept:
+        monkeypatch.setattr(diffuse.reading.handover, "BUDGET", 0)
     path = tracker / "projects" / "hh-spread.yaml"
     before = path.read_text()
+    changed = before.replace("owner: cy", "owner: zed", 1)
     loader = "load_catalog" if command[0] == "validate" else "load_tracker"
     real = getattr(diffuse.rules.load, loader)
 
     def saved_meanwhile(*args: object, **kwargs: object) -> object:
-        path.write_text(before.replace("owner: cy", "owner: zed", 1))
+        path.write_text(changed)
         return real(*args, **kwargs)
 
     with monkeypatch.context() as patched:
         patched.setattr(diffuse.rules.load, loader, saved_meanwhile)
-        assert run(*command, cwd=tracker).exit_code == 1
+        assert run(*command, cwd=tracker).exit_code == (0 if kept else 1)
+    assert run(*command, cwd=tracker).exit_code == 1  # the saved file, read in the next run
     path.write_text(before)
     again = run(*command, cwd=tracker)
     assert (again.exit_code, "zed" in again.stdout + again.stderr) == (0, False)
+
+
+@pytest.mark.parametrize("command", [("validate",), ("status", "--as-of", "2026-05-01")])
+def test_a_run_that_reads_the_tracker_opens_each_file_once(
+    tracker: Path, run: Run, monkeypatch: pytest.MonkeyPatch, command: tuple[str, ...]
+) -> None:
+    """The look that keys the result cache reads every file; the reading after it takes
+    those bytes instead of opening each file again."""
+    opened: list[str] = []
+    real_open = os.open
+
+    def counted(path: object, *args: object, **kwargs: object) -> int:
+        if str(path).endswith(".yaml"):
+            opened.append(os.path.relpath(str(path), tracker))
+        return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "open", counted)
+        run(*command, cwd=tracker)
+    files = [
+        str(p.relative_to(tracker))
+        for p in sorted(tracker.rglob("*.yaml"))
+        if ".git" not in p.parts and "cache" not in p.parts
+    ]
+    assert sorted(opened) == files

@@ -25,6 +25,7 @@ LAYERS: list[tuple[str, ...]] = [
     ),
     ("diffuse.models",),
     ("diffuse.frameworks",),
+    ("diffuse.reading",),
     ("diffuse.files", "diffuse.repo", "diffuse.cache"),
     ("diffuse.rules",),
     ("diffuse.reports",),

@@ -16,6 +16,7 @@ from diffuse import gcpause
 from diffuse.cache import results
 from diffuse.cache.days import holds
 from diffuse.errors import Level, Location, Problem
+from diffuse.reading import handover
 from diffuse.repo.dated import commit_on
 from diffuse.reports.status.grid import Cell, Filters, Grid, Row
 from diffuse.reports.status.pack import Packer, cell_table, pack_grids, unpack_grids, unpack_row
@@ -51,7 +52,8 @@ def _grids(
         except (KeyError, TypeError, ValueError, IndexError, AttributeError):
             pass  # not what this diffuse writes: worked out again
     packer = Packer()  # the rows of both entries packed once
-    grids, problems, loaded = _compute(root, (as_of, commit), filters, groupings, packer)
+    with handover.handed(files.kept):
+        grids, problems, loaded = _compute(root, (as_of, commit), filters, groupings, packer)
     catalog = loaded.catalog
     if results.unchanged(root, files, catalog.read):  # else a file changed meanwhile
         stored = [_stored(root, p) for p in problems]

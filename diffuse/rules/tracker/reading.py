@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +26,7 @@ from diffuse.files.phi import NO_STAFF, Staff, organisation_staff, patient_data
 from diffuse.layout import ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR, tracker_entries
 from diffuse.limits import DEFAULT_LIMITS, Limits
 from diffuse.models import Organisation, Practice, Project
+from diffuse.reading import handover
 from diffuse.rules.parallel import parts, read_all
 from diffuse.rules.tracker.model import Check, Part, Projects, Tracker, named_phases
 from diffuse.rules.tracker.refusals import folder_problem, name_problem, refusal_of
@@ -150,7 +150,7 @@ def _read_one(
     doc, raw = read_bytes(path, limits)
     if raw is None:
         return _Read(doc, raw)
-    seen = catalog.read[str(path)] = hashlib.sha256(raw).hexdigest()
+    seen = catalog.read[str(path)] = handover.sha256(raw)
     if state is None:
         return _Read(doc, raw)
     # A file's problems hold its patient-data findings, which depend on the staff too.
@@ -227,7 +227,7 @@ def _read(catalog: Tracker, base: Path, path: Path, limits: Limits, named: bool 
     if refusal is None:
         doc, raw = read_bytes(path, limits)
         if raw is not None:
-            catalog.read[str(path)] = hashlib.sha256(raw).hexdigest()
+            catalog.read[str(path)] = handover.sha256(raw)
             parse_bytes(doc, raw, limits)
         if path.name == ORGANISATION_FILE:
             catalog.staff = organisation_staff(doc.text, doc.data)

@@ -131,3 +131,42 @@ def test_a_long_text_is_parsed_once_and_refused_at_the_same_place(
         assert isinstance(composed, int)
     else:
         assert composed == measured
+
+
+# Over a thousand brackets: more than the bound on nesting that counting them gives.
+_BRACKETED = "".join(f"k{i}: [a, {{b: c}}]\n" for i in range(300))
+
+
+@pytest.mark.parametrize(
+    "tail",
+    ["z: [[[[[[[1]]]]]]]\n", "z: [1, 2\n", "z: " + "[" * 1200 + "]" * 1200 + "\n", "z: ok\n"],
+)
+def test_a_text_of_many_brackets_is_composed_first_and_refused_at_the_same_place(
+    tail: str,
+) -> None:
+    """Where the parser refuses nesting past a thousand levels (libyaml 0.2.6 on), no text
+    can overflow the composer's stack, so one with many brackets is composed first too:
+    too deep, broken or fine, the outcome is the one measuring it first gives."""
+    from diffuse.files import nodes
+
+    text, limits = _BRACKETED + tail, Limits(10**6, 10**5, 5)
+    assert nodes.may_exceed(text, limits)
+    assert nodes._few_enough(text, limits) == nodes._nesting_capped()
+
+    def outcome(measure_first: bool) -> object:
+        try:
+            if measure_first:
+                nodes._measure(text, limits)
+            return len(compose(text, limits)) if not measure_first else "composed"
+        except yaml.YAMLError as exc:
+            mark = exc.problem_mark
+            where = mark and (mark.line, mark.column)
+            return type(exc).__name__, getattr(exc, "code", ""), exc.problem, where
+        finally:
+            nodes._composed.cache_clear()
+
+    measured, composed = outcome(True), outcome(False)
+    if measured == "composed":
+        assert composed == 1
+    else:
+        assert composed == measured
