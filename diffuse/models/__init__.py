@@ -1,4 +1,9 @@
-"""Pydantic models of the three file kinds: organisation, practice, project."""
+"""Pydantic models of the three file kinds: organisation, practice, project.
+
+- `organisation`, `practice`, `project`: one module per file kind;
+- `workflow`: phases, gates, roles and duties, from the organisation file or a framework;
+- `common`: ids, dates and the strict base model they share.
+"""
 
 from diffuse.models.common import Base, Day, Id
 from diffuse.models.organisation import Body, Organisation, Person, Settings, Site

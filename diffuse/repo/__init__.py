@@ -4,6 +4,9 @@ of plain commands, typed here, cost less to start than a library that wraps them
 
 Reading history is done in a handful of git processes whatever its length: one `git log`
 for the commits and one `git cat-file --batch` for every file content they need.
+
+- `runner`: starts every git process; `filelog`: one file's history, streamed, for
+  `diffuse history`; `dated`: the tracker's files as committed by a date, for `--as-of`.
 """
 
 from __future__ import annotations

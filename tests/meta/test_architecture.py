@@ -164,7 +164,24 @@ CACHE_ROOMS = {"folder", "perfile", "results", "history", "days", "spans"}
 # Words in a module's name that say it is about the grid, or a cache.
 GRID_WORDS = ("grid", "cell", "forecast", "health")
 # Packages whose docstring names each of their modules, so the docstring is the map.
-MAPPED = ("cache", "cli", "pr", "render", "render/findings", "reports", "reports/status")
+MAPPED = (
+    "cache",
+    "cli",
+    "edits",
+    "export",
+    "files",
+    "frameworks",
+    "models",
+    "pr",
+    "reading",
+    "render",
+    "render/findings",
+    "repo",
+    "reports",
+    "reports/status",
+    "rules",
+    "rules/tracker",
+)
 
 
 def _modules() -> list[Path]:
