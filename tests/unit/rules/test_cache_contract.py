@@ -100,9 +100,11 @@ def alone(catalog: Tracker, project_id: str) -> Tracker:
         "broken": Guarded(catalog.broken, not_another_project),
         "partial": Guarded(catalog.partial, not_another_project),
         "memo": dict(catalog.memo),
+        # The project's own dates, found as its file was read: its entry alone.
+        "spans": Guarded(catalog.spans, lambda key: key == project_id),
     }
     per_project = ("projects", "documents", "practice_of", "phase_of", "phases_named")
-    fields |= {name: Untouchable() for name in (*per_project, "checked", "spans", "cache")}
+    fields |= {name: Untouchable() for name in (*per_project, "checked", "cache")}
     return dataclasses.replace(catalog, **fields)
 
 
