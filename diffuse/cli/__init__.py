@@ -111,11 +111,31 @@ class _LazyGroup(_Group):
         if cmd_name not in COMMANDS:
             return None
         importlib.import_module(f"diffuse.cli.{COMMANDS[cmd_name][0]}")
-        return typer.main.get_command(registry).get_command(ctx, cmd_name)  # type: ignore[attr-defined]
+        command = _one_command(cmd_name)
+        if command is None:
+            command = typer.main.get_command(registry).get_command(ctx, cmd_name)  # type: ignore[attr-defined]
+        return command
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         with formatter.section("Commands"):
             formatter.write_dl([(name, summary) for name, (_, summary) in COMMANDS.items()])
+
+
+def _one_command(name: str) -> Any:
+    """The command `name` alone, made as Typer makes it inside the whole app: a command
+    runs without building the Click commands of every other command in its module."""
+    for info in reversed(registry.registered_commands):  # the last of a name wins, as in Typer
+        callback = info.callback
+        if (
+            callback is not None
+            and (info.name or typer.main.get_command_name(callback.__name__)) == name
+        ):
+            return typer.main.get_command_from_info(
+                info,
+                pretty_exceptions_short=registry.pretty_exceptions_short,
+                rich_markup_mode=registry.rich_markup_mode,
+            )
+    return None  # a group of commands (`new`): made with the whole app
 
 
 app = typer.Typer(

@@ -22,7 +22,7 @@ import functools
 import hashlib
 import re
 import string
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,17 @@ from diffuse.files.loading import Document, document_from_text
 from diffuse.files.nodes import shown
 from diffuse.layout import ORGANISATION_FILE
 from diffuse.limits import CEILINGS
+
+
+def _later(expression: str, flags: int = 0) -> Callable[[], re.Pattern[str]]:
+    """An expression compiled when first used: most files never reach the words it reads."""
+
+    @functools.cache
+    def compiled() -> re.Pattern[str]:
+        return re.compile(expression, flags)
+
+    return compiled
+
 
 CODE = "patient-data"
 MAX_REPORTED = 50
@@ -138,11 +149,16 @@ _EXPRESSIONS: dict[str, str] = {
 }
 
 
-@functools.cache
 def patterns() -> dict[str, re.Pattern[str]]:
-    """Each kind's expression, compiled when a window first needs it (most files have none,
-    and compiling them is most of importing this module)."""
-    return {kind: re.compile(e, re.IGNORECASE) for kind, e in _EXPRESSIONS.items()}
+    """Every kind's expression."""
+    return {kind: _pattern(kind) for kind in _EXPRESSIONS}
+
+
+@functools.cache
+def _pattern(kind: str) -> re.Pattern[str]:
+    """A kind's expression, compiled when a window first needs it: most files need few
+    kinds, or none, and compiling them all costs more than importing this module."""
+    return re.compile(_EXPRESSIONS[kind], re.IGNORECASE)
 
 
 # "Surname, Forename": a name's part, looked for in the text of a window a date opened.
@@ -218,8 +234,8 @@ _NOT_AN_ID = (
 )
 _PHONE_WORDS = r"phone|tel|telephone|fax|call|ext|extension|pager|bleep|mobile|cell"
 _LABELLED = r"\.?(?:[ \t]{1,3}(?:no\.?|number|num|nr|\#))?[ \t]{0,3}[:#=]?[ \t]{0,3}$"
-_OTHER_NUMBER = re.compile(rf"\b(?:{_NOT_AN_ID}|{_PHONE_WORDS}){_LABELLED}", re.IGNORECASE)
-_NOT_A_PHONE = re.compile(rf"\b(?:{_NOT_AN_ID}){_LABELLED}", re.IGNORECASE)
+_OTHER_NUMBER = _later(rf"\b(?:{_NOT_AN_ID}|{_PHONE_WORDS}){_LABELLED}", re.IGNORECASE)
+_NOT_A_PHONE = _later(rf"\b(?:{_NOT_AN_ID}){_LABELLED}", re.IGNORECASE)
 # The words before "born" in its sentence say whose birth it is: a patient's, or a practice's
 # ("the early-mobility practice was born 2024-01-15"); the nearer of the two kinds of word wins.
 # With neither, it counts as a patient's: "born 12/01/2024 at 31 weeks" is a baby's.
@@ -233,7 +249,7 @@ _PERSON = (
     r"patients?|pts?|bab(?:y|ies)|infants?|neonates?|newborns?|mothers?|mums?|twins?"
     r"|child(?:ren)?|boys?|girls?|sons?|daughters?|he|she|man|woman|residents?"
 )
-_SUBJECT = re.compile(rf"\b(?:(?P<initiative>{_INITIATIVE})|(?P<person>{_PERSON}))\b", re.I)
+_SUBJECT = _later(rf"\b(?:(?P<initiative>{_INITIATIVE})|(?P<person>{_PERSON}))\b", re.I)
 # Whose a phone number, address, e-mail or account is: the nearest of these words in its
 # sentence says. A patient's or a family's; or a ward's, a desk's, a supplier's, a venue's.
 _FAMILY = (
@@ -249,11 +265,11 @@ _SERVICE = (
     r"|pharmacy|bleep|pager|ext|extension|reception|manager|lead|nurse|matron|staff"
     rf"|{_INITIATIVE}"
 )
-_OWNER = re.compile(rf"\b(?:(?P<service>{_SERVICE})|(?P<person>{_PERSON}|{_FAMILY}))\b", re.I)
+_OWNER = _later(rf"\b(?:(?P<service>{_SERVICE})|(?P<person>{_PERSON}|{_FAMILY}))\b", re.I)
 # Where a sentence, a list item or a key ends, so context is read only within its own sentence.
-_SENTENCE_END = re.compile(r"[.;!?](?:\s|$)|\n[ \t]{0,40}(?:-[ \t]|[\w-]{1,40}:)")
+_SENTENCE_END = _later(r"[.;!?](?:\s|$)|\n[ \t]{0,40}(?:-[ \t]|[\w-]{1,40}:)")
 # Personal mail services: an address there is a person's, whoever the sentence names.
-_WEBMAIL = re.compile(
+_WEBMAIL = _later(
     r"@(?:gmail|googlemail|yahoo|ymail|hotmail|outlook|live|msn|aol|icloud|me|mac|proton"
     r"|protonmail|gmx|btinternet|sky|virginmedia|talktalk|comcast|verizon|att)\.",
     re.IGNORECASE,
@@ -279,17 +295,17 @@ _NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
 # a body's or a place's ("the Patient Safety Congress, Manchester 14/05/2025"), unless the word
 # says whose name follows ("Patient Smith, John") or leads into it ("Re Smith, John").
 _LEAD_IN = r"the|a|an|re|see|for|with|and|mr|mrs|ms|miss|dr|on|at|in"
-_PROPER_NAME = re.compile(
+_PROPER_NAME = _later(
     rf"\b(?!(?:{_PERSON}|{_LEAD_IN})\b)(?-i:[A-Z])[A-Za-z'-]{{0,30}}[ \t]{{1,3}}$", re.IGNORECASE
 )
-_STAFF = re.compile(
+_STAFF = _later(
     r"\b(?:by|signed(?:[ \t]off)?|approved|reviewed|checked|author|authors|lead|leads|owner"
     r"|contact|chair|sponsor|champion|from|to|cc|thanks|thank[ \t]you)\b[ \t]{0,3}:?[ \t]{0,3}$",
     re.IGNORECASE,
 )
 # Words just after a name that make it a member of staff's: "Mr Patel, consultant surgeon",
 # "Jones, Ada (matron) signed off 2026-03-02".
-_STAFF_AFTER = re.compile(
+_STAFF_AFTER = _later(
     r"[ \t,(]{0,3}(?:signed|approved|presented|chaired|agreed|confirmed|trained|taught|led"
     r"|consultant|surgeon|registrar|matron|nurse|sister|charge|lead|manager|director|chair"
     r"|champion|sponsor|owner|rn|md|phd|frcs|mrcp)\b",
@@ -335,7 +351,7 @@ class Staff:
             frozenset(surname for _, surname in names),
             frozenset(emails),
             # A personal mail service is not the organisation's domain, whoever on staff uses it.
-            frozenset(e.rsplit("@", 1)[1] for e in emails if not _WEBMAIL.search(e)),
+            frozenset(e.rsplit("@", 1)[1] for e in emails if not _WEBMAIL().search(e)),
             hashlib.sha256(seen).hexdigest()[:16],
         )
 
@@ -415,7 +431,7 @@ def _expressions(kinds: int, folded: bytes, start: int, end: int) -> list[re.Pat
     """The expressions of `kinds`; of every kind when the window holds a character outside
     ASCII (folded to '?'), which may match a letter of another kind's keyword."""
     every = folded.find(b"?", start, end) >= 0
-    return [p for kind, p in patterns().items() if every or kinds & _BIT[kind]]
+    return [_pattern(kind) for kind in _EXPRESSIONS if every or kinds & _BIT[kind]]
 
 
 def _scan(
@@ -526,7 +542,7 @@ def _kind(kind: str, match: re.Match[str], group: str, staff: Staff) -> str | No
     """What the match is, once the words around it are read; None when it is nothing."""
     text, value = match.string, match.group(group)
     digits = re.sub(r"\D", "", value)
-    if group in ("ssn_bare", "ssn_spaced") and _OTHER_NUMBER.search(
+    if group in ("ssn_bare", "ssn_spaced") and _OTHER_NUMBER().search(
         _before(text, match.start(), 40)
     ):
         return None
@@ -546,10 +562,10 @@ def _kind(kind: str, match: re.Match[str], group: str, staff: Staff) -> str | No
         return _phone(match, value, digits)
     if kind == "email":
         local = re.sub(r"[._%+'-]", " ", value.split("@")[0])
-        role = _OWNER.search(local)
+        role = _OWNER().search(local)
         if staff.has_email(value) or (role is not None and role.group("service")):
             return None  # a member of staff's, or a team's, a ward's, an office's
-        return kind if _WEBMAIL.search(value) or _whose(match) == "person" else None
+        return kind if _WEBMAIL().search(value) or _whose(match) == "person" else None
     if kind == "address":
         return kind if _whose(match) == "person" else None
     if kind in ("plan", "account", "licence"):
@@ -569,10 +585,10 @@ def _phone(match: re.Match[str], value: str, digits: str) -> str | None:
     as another kind of number; any other number of a phone number's length is a patient's
     phone number when the words of its sentence say so."""
     before = _before(match.string, match.start(), 40)
-    if _NOT_A_PHONE.search(before) or not 10 <= len(digits) <= 13:
+    if _NOT_A_PHONE().search(before) or not 10 <= len(digits) <= 13:
         return None
     nhs_shaped = re.fullmatch(r"\d{3} \d{3} \d{4}|\d{10}", value)
-    if nhs_shaped and _nhs_checksum(digits) and not _OTHER_NUMBER.search(before):
+    if nhs_shaped and _nhs_checksum(digits) and not _OTHER_NUMBER().search(before):
         return "nhs"
     if value.startswith("+") or value[0] in "0(" or len(digits) == 10:
         return "phone" if _whose(match) == "person" else None
@@ -595,10 +611,10 @@ def _a_patients_name(match: re.Match[str], staff: Staff) -> bool:
     before = _before(match.string, match.start(group), 40)
     after = match.string[match.end(group) : match.end(group) + 30]
     return not (
-        _STAFF.search(before)
-        or _STAFF_AFTER.match(after)
+        _STAFF().search(before)
+        or _STAFF_AFTER().match(after)
         or _NOT_NAMES.intersection(n.lower() for n in names)
-        or (group != "name_titled" and _PROPER_NAME.search(before))
+        or (group != "name_titled" and _PROPER_NAME().search(before))
     )
 
 
@@ -607,13 +623,13 @@ def _whose(match: re.Match[str]) -> str | None:
     sentence (within 80 characters) or, failing that, after it (within 60)."""
     text = match.string
     before = text[max(0, match.start() - 80) : match.start()]
-    ends = list(_SENTENCE_END.finditer(before))
+    ends = list(_SENTENCE_END().finditer(before))
     before = before[ends[-1].end() :] if ends else before
-    words = list(_OWNER.finditer(before))
+    words = list(_OWNER().finditer(before))
     if not words:
         after = text[match.end() : match.end() + 60]
-        stop = _SENTENCE_END.search(after)
-        words = list(_OWNER.finditer(after[: stop.start()] if stop else after))[:1]
+        stop = _SENTENCE_END().search(after)
+        words = list(_OWNER().finditer(after[: stop.start()] if stop else after))[:1]
     if not words:
         return None
     return "service" if words[-1].group("service") else "person"
@@ -629,9 +645,9 @@ def _born_of_an_initiative(match: re.Match[str]) -> bool:
     """Whether the nearest subject before "born", within 80 characters and its own sentence,
     is a practice, programme or the like rather than a person."""
     before = match.string[max(0, match.start() - 80) : match.start()]
-    ends = list(_SENTENCE_END.finditer(before))
+    ends = list(_SENTENCE_END().finditer(before))
     before = before[ends[-1].end() :] if ends else before
-    subjects = list(_SUBJECT.finditer(before))
+    subjects = list(_SUBJECT().finditer(before))
     return bool(subjects) and subjects[-1].group("initiative") is not None
 
 

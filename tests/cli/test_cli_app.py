@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -67,3 +68,35 @@ def test_every_command_that_prints_json_has_a_schema() -> None:
         if offers_json and " ".join(path) not in OUTPUTS and path[0] not in OUTPUTS:
             missing.append(" ".join(path))
     assert missing == []
+
+
+def test_a_command_made_alone_is_the_one_the_whole_app_makes() -> None:
+    """Running a command builds it alone; its options, arguments and help are the same as
+    when every command of the app is built."""
+    from diffuse.cli import _one_command
+    from diffuse.cli.app import app as registry
+
+    group = typer.main.get_command(app)
+    ctx = group.make_context("diffuse", ["--help"], resilient_parsing=True)
+    for name in COMMANDS:
+        group.get_command(ctx, name)  # imports the module that registers it
+    whole: Any = typer.main.get_command(registry)
+    alone_made = 0
+    for name in COMMANDS:
+        alone = _one_command(name)
+        if alone is None:
+            continue  # a group of commands, made with the whole app
+        alone_made += 1
+        expected = whole.get_command(ctx, name)
+        assert expected is not None, name
+        assert _described(alone) == _described(expected), name
+        assert alone.get_help(ctx) == expected.get_help(ctx), name
+    assert alone_made >= 20
+
+
+def _described(command: Any) -> tuple[Any, ...]:
+    params = [
+        (p.name, p.opts, p.secondary_opts, p.required, repr(p.default), getattr(p, "help", None))
+        for p in command.params
+    ]
+    return command.name, command.help, command.hidden, params
