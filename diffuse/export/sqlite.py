@@ -34,7 +34,7 @@ def export(loaded: Loaded, as_of: date, target: Path) -> dict[str, int]:
             f"{target}: exists and is not a database written by 'diffuse export sqlite'; "
             "choose a new file name"
         )
-    tables = rows.tables(loaded, as_of)
+    counts = dict.fromkeys(rows.TABLES, 0)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
@@ -44,8 +44,9 @@ def export(loaded: Loaded, as_of: date, target: Path) -> dict[str, int]:
             # fsync below makes it durable before it takes the target's name.
             db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
             db.executescript(SCHEMA.read_text(encoding="utf-8"))
-            for table, records in tables.items():
+            for table, records in rows.tables(loaded, as_of):
                 _insert(db, table, records)
+                counts[table] += len(records)
             db.commit()
         with open(name, "rb+") as written:
             os.fsync(written.fileno())
@@ -53,7 +54,7 @@ def export(loaded: Loaded, as_of: date, target: Path) -> dict[str, int]:
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(name)
-    return {t: len(r) for t, r in tables.items() if t != "meta"}
+    return {t: n for t, n in counts.items() if t != "meta"}
 
 
 def _replaceable(target: Path) -> bool:
