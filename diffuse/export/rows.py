@@ -15,6 +15,7 @@ from diffuse.reports.measures import ChartOptions, SeriesChart, project_charts
 from diffuse.reports.portfolio import dated
 from diffuse.reports.reviews import review_due
 from diffuse.reports.risks import project_risks
+from diffuse.reports.statusrow import sql_record
 from diffuse.reports.tracker import build_grid
 from diffuse.rules.catalog import Catalog
 from diffuse.rules.load import Loaded
@@ -104,7 +105,7 @@ def _project_tables(
 ) -> Iterator[tuple[str, Records]]:
     project = dated(catalog, row.project, as_of)
     active = catalog.workflow.is_active(project.phase)
-    yield "projects", [_project(row, active)]
+    yield "projects", [sql_record(row, active)]
     yield (
         "project_sites",
         [
@@ -190,28 +191,6 @@ def _approval(a: Any) -> dict[str, Any]:
         "scope": a.scope,
         "reference": a.reference,
         "reason": a.reason,
-    }
-
-
-def _project(row: Row, active: bool) -> dict[str, Any]:
-    outlook = row.forecast
-    return {
-        "id": row.project,
-        "practice": row.practice,
-        "title": row.title,
-        "practice_title": row.practice_title,
-        "phase": row.phase,
-        "active": int(active),
-        "approved": _day(row.approved),
-        "target_date": _day(row.target),
-        "days_since_approval": row.days,
-        "live": row.live,
-        "in_scope": row.in_scope,
-        "share_live": round(row.share_live, 4),
-        "health": row.health.value,
-        "reasons": "\n".join(row.reasons),
-        "forecast_date": _day(outlook.day) if outlook else None,
-        "forecast_done": int(outlook.done) if outlook else 0,
     }
 
 

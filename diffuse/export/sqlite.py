@@ -19,6 +19,7 @@ from typing import Any
 
 from diffuse.errors import DiffuseError
 from diffuse.export import rows
+from diffuse.reports.statusrow import sql_columns
 from diffuse.rules.load import Loaded
 
 SCHEMA = Path(__file__).with_name("schema.sql")
@@ -43,7 +44,7 @@ def export(loaded: Loaded, as_of: date, target: Path) -> dict[str, int]:
             # Nobody reads the temporary file, so no journal and no sync per write; one
             # fsync below makes it durable before it takes the target's name.
             db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
-            db.executescript(SCHEMA.read_text(encoding="utf-8"))
+            db.executescript(projects_table() + SCHEMA.read_text(encoding="utf-8"))
             for table, records in rows.tables(loaded, as_of):
                 _insert(db, table, records)
                 counts[table] += len(records)
@@ -55,6 +56,12 @@ def export(loaded: Loaded, as_of: date, target: Path) -> dict[str, int]:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(name)
     return {t: n for t, n in counts.items() if t != "meta"}
+
+
+def projects_table() -> str:
+    """The `projects` table, one column per field the status row declares for it."""
+    columns = ", ".join(f"{name} {kind}" for name, kind in sql_columns())
+    return f"CREATE TABLE projects ({columns});\n"
 
 
 def _replaceable(target: Path) -> bool:
