@@ -38,12 +38,12 @@ AS_OF = "2026-11-22"
 # A `status` whose dates are checked against yesterday: what yesterday's run left behind.
 YESTERDAY = """
 import datetime, sys
-from diffuse.reports import gridsource
+from diffuse.reports.status import source
 from diffuse.rules import load
 day = datetime.date.today() - datetime.timedelta(days=1)
 read = load.read_catalog
 load.read_catalog = lambda root, check=None, keep=True, today=None: read(root, check, keep, day)
-gridsource.date = type("Yesterday", (), {"today": staticmethod(lambda: day)})
+source.date = type("Yesterday", (), {"today": staticmethod(lambda: day)})
 sys.argv = ["diffuse", *sys.argv[1:]]
 from diffuse.cli import main
 main()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import Run
 
-from diffuse.rules import filecache
+from diffuse.cache import perfile
 
 PROJECT = Path("projects") / "hh-spread.yaml"
 DAY, NEXT = "2026-06-01", "2026-06-02"
@@ -70,7 +70,7 @@ def test_an_unchanged_project_keeps_its_problems_on_the_next_day(
         raise AssertionError("an unchanged project was checked again")
 
     with monkeypatch.context() as patched:
-        patched.setattr(filecache.FileCache, "model", unreachable)
+        patched.setattr(perfile.FileCache, "model", unreachable)
         after = run("validate", "--as-of", NEXT, cwd=tracker)
     fresh = run("validate", "--as-of", NEXT, cwd=tracker, env={"DIFFUSE_NO_CACHE": "1"})
     assert (after.exit_code, after.stdout) == (0, fresh.stdout)

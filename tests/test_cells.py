@@ -6,8 +6,8 @@ from __future__ import annotations
 import random
 
 from diffuse.models import Project
-from diffuse.reports.cells import SEVERITY, Layout, SiteCells, health_of
-from diffuse.reports.grid import Cell, Column
+from diffuse.reports.status.cells import SEVERITY, Layout, SiteCells, health_of
+from diffuse.reports.status.grid import Cell, Column
 from diffuse.rules.scope import in_scope, site_state
 from diffuse.vocab import LIVE, SITE_PROGRESS, Health, SiteStatus
 

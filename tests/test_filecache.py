@@ -11,8 +11,8 @@ import pytest
 from conftest import Run
 
 import diffuse.rules.catalog
-from diffuse.files.cachedir import seal
-from diffuse.rules import filecache
+from diffuse.cache import perfile
+from diffuse.cache.folder import seal
 
 PROJECT = Path("projects") / "hh-spread.yaml"
 
@@ -144,9 +144,9 @@ def test_the_folder_is_kept_under_its_bounds(tmp_path: Path) -> None:
         entry = tmp_path / f"{n}.json"
         entry.write_bytes(b"x" * 100)
         os.utime(entry, ns=(n * 10**9, n * 10**9))
-    filecache.prune(tmp_path, max_entries=8, max_bytes=10_000)
+    perfile.prune(tmp_path, max_entries=8, max_bytes=10_000)
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"{n}.json" for n in range(4, 10)]
-    filecache.prune(tmp_path, max_entries=100, max_bytes=400)
+    perfile.prune(tmp_path, max_entries=100, max_bytes=400)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["7.json", "8.json", "9.json"]
 
 
@@ -159,7 +159,7 @@ def test_validate_builds_no_model_of_an_unchanged_project(
     def unreachable(self: object, key: str) -> None:
         raise AssertionError("a cached project's model was built")
 
-    monkeypatch.setattr(filecache.FileCache, "model", unreachable)
+    monkeypatch.setattr(perfile.FileCache, "model", unreachable)
     _forget_reports()
     second = run("validate", cwd=tracker)
     assert (second.exit_code, second.stdout) == (1, first.stdout)
@@ -187,7 +187,7 @@ def test_a_model_whose_entry_went_away_is_read_from_the_text(
     (tracker / "practices" / "hand-hygiene.yaml").write_text(
         (tracker / "practices" / "hand-hygiene.yaml").read_text() + "# changed\n"
     )
-    monkeypatch.setattr(filecache.FileCache, "model", lambda self, key: None)
+    monkeypatch.setattr(perfile.FileCache, "model", lambda self, key: None)
     second = run(*args, cwd=tracker)
     assert (second.exit_code, second.stdout) == (0, first.stdout)
 
@@ -206,7 +206,7 @@ def test_status_after_an_edit_works_out_only_the_changed_rows(
         raise AssertionError("an unchanged project's model was built")
 
     with monkeypatch.context() as patched:
-        patched.setattr(filecache.FileCache, "model", unreachable)
+        patched.setattr(perfile.FileCache, "model", unreachable)
         after = run(*args, cwd=tracker)
     fresh = run(*args, cwd=tracker, env={"DIFFUSE_NO_CACHE": "1"})
     assert after.exit_code == 0 and after.stdout == fresh.stdout

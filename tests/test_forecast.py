@@ -11,7 +11,7 @@ import pytest
 from conftest import Run
 
 from diffuse.models import Project
-from diffuse.reports.forecast import forecast, least_squares
+from diffuse.reports.status.forecast import forecast, least_squares
 
 
 def project(sites: dict[str, Any]) -> Project:

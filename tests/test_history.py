@@ -10,7 +10,7 @@ import yaml
 from conftest import Run, git
 from prflow import READY_PRACTICE, act_as, commit_as, edit, with_practice
 
-from diffuse.pr.snapshot import SectionReader
+from diffuse.reports.snapshot import SectionReader
 
 
 def test_practice_history_lists_changes_newest_first_across_a_merge(
@@ -113,7 +113,7 @@ def test_section_reader_reads_what_a_whole_parse_reads(text: str) -> None:
 
 
 def test_history_looks_in_the_catalogs_folders() -> None:
-    from diffuse.pr import history
+    from diffuse.reports import history
     from diffuse.rules import catalog
 
     assert history.FOLDERS == (
@@ -141,7 +141,7 @@ def test_history_shows_control_and_reordering_characters_escaped(
 
 @pytest.mark.parametrize("events", [0, 1, 3])
 def test_history_json_is_laid_out_as_json_dumps_lays_it_out(events: int) -> None:
-    from diffuse.pr.history import Event, History, history_json
+    from diffuse.reports.history import Event, History, history_json
 
     odd = 'Zo\u00eb "Q" \\ \x1b[31m \u2028 \udcff \U0001f600\n'
     history = History("hh-spread", "project", "projects/hh spread.yaml", events)

@@ -13,7 +13,7 @@ import pytest
 from conftest import REPO_ROOT, Run, git
 from prflow import commit_as, edit
 
-from diffuse.pr import historycache
+from diffuse.cache import history
 
 
 def _packs() -> list[Path]:
@@ -108,7 +108,7 @@ def test_two_runs_at_once_both_read_right_and_leave_a_pack(changed: Path, run: R
 def test_the_oldest_packs_are_let_go(
     changed: Path, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(historycache, "MAX_PACKS", 1)
+    monkeypatch.setattr(history, "MAX_PACKS", 1)
     first = _histories(run, changed)
     assert len(_packs()) == 1
     assert _histories(run, changed) == first

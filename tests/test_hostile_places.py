@@ -13,7 +13,7 @@ from conftest import Run, git
 from prflow import commit_as, edit
 
 from diffuse.models import Project
-from diffuse.reports.forecast import forecast
+from diffuse.reports.status.forecast import forecast
 
 
 @pytest.fixture

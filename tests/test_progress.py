@@ -14,7 +14,7 @@ from conftest import Run
 from rich.console import Console
 
 from diffuse import progress
-from diffuse.render.progress import DelayedBar, stderr_bar
+from diffuse.render.progressbar import DelayedBar, stderr_bar
 
 SHOW_AT_ONCE = {"FORCE_COLOR": "1", "DIFFUSE_PROGRESS_AFTER": "0"}
 

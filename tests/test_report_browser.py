@@ -19,9 +19,9 @@ from browser import Browser, executable
 from conftest import REPO_ROOT
 
 from diffuse.render.html import write_report
-from diffuse.reports.grid import Filters
 from diffuse.reports.measures import ChartOptions, project_charts
-from diffuse.reports.tracker import build_grid
+from diffuse.reports.status.build import build_grid
+from diffuse.reports.status.grid import Filters
 from diffuse.rules.load import load_tracker
 
 AS_OF = date(2026, 11, 22)

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from conftest import Run
 
-from diffuse.files.cachedir import seal
-from diffuse.reports.grid import Cell, Column, Forecast, Grid, Row
-from diffuse.reports.gridjson import grid_data, grid_from_data
-from diffuse.reports.gridpack import pack_grids, unpack_grids
+from diffuse.cache.folder import seal
+from diffuse.reports.status.grid import Cell, Column, Forecast, Grid, Row
+from diffuse.reports.status.jsonform import grid_data, grid_from_data
+from diffuse.reports.status.pack import pack_grids, unpack_grids
 from diffuse.vocab import Health, SiteStatus
 
 

@@ -196,15 +196,15 @@ def test_no_rule_reads_records_with_the_line_scanner() -> None:
     import ast
 
     package = Path(__file__).parent.parent / "diffuse"
-    scanners = {"diffuse.pr.snapshot", "diffuse.files.plainscan"}
-    allowed = {"pr/history.py", "pr/historycache.py", "pr/snapshot.py"}
+    scanners = {"diffuse.reports.snapshot", "diffuse.files.plainscan"}
+    allowed = {"reports/history.py", "cache/history.py", "reports/snapshot.py"}
     users = set()
     for module in package.rglob("*.py"):
         tree = ast.parse(module.read_text())
         imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
         if imported & scanners:
             users.add(module.relative_to(package).as_posix())
-    assert users <= allowed and "pr/history.py" in users
+    assert users <= allowed and "reports/history.py" in users
 
 
 def test_a_forgery_through_a_merge_that_breaks_the_file_is_refused(repo: Path, run: Run) -> None:

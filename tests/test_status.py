@@ -56,16 +56,16 @@ def test_auto_grouping_switches_to_regions_when_sites_do_not_fit(tracker: Path, 
 def test_status_reads_the_tracker_and_works_out_each_row_once(
     tracker: Path, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import diffuse.reports.resultcache
-    import diffuse.reports.tracker
+    import diffuse.cache.results
+    import diffuse.reports.status.build
     import diffuse.rules.load
 
     calls: Counter[str] = Counter()
     for module, name in [
         (diffuse.rules.load, "load_tracker"),
-        (diffuse.reports.tracker, "build_grids"),
-        (diffuse.reports.tracker, "_row"),
-        (diffuse.reports.resultcache, "key"),
+        (diffuse.reports.status.build, "build_grids"),
+        (diffuse.reports.status.build, "_row"),
+        (diffuse.cache.results, "key"),
     ]:
         monkeypatch.setattr(module, name, _counted(calls, name, getattr(module, name)))
     # Too narrow for a column per site: the grid by region is printed, built in the same pass.

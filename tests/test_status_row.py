@@ -1,4 +1,4 @@
-"""The status row is declared once (`reports.statusrow`): every output lists the fields the
+"""The status row is declared once (`reports.status.row`): every output lists the fields the
 declaration gives it, and a field added to the declaration reaches every output."""
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from conftest import REPO_ROOT, Run
 
-from diffuse.reports import statusrow
-from diffuse.reports.grid import Cell, Column, Forecast, Grid, Row
-from diffuse.reports.gridjson import grid_data, grid_from_data
-from diffuse.reports.gridpack import kept, pack_grids, unpack_grids
-from diffuse.reports.statusrow import WHOLE, Field, Place
+from diffuse.reports.status import row as statusrow
+from diffuse.reports.status.grid import Cell, Column, Forecast, Grid, Row
+from diffuse.reports.status.jsonform import grid_data, grid_from_data
+from diffuse.reports.status.pack import kept, pack_grids, unpack_grids
+from diffuse.reports.status.row import WHOLE, Field, Place
 from diffuse.vocab import Health, SiteStatus
 
 AS_OF = "2026-11-22"

@@ -85,7 +85,7 @@ def _bug(exc: Exception) -> NoReturn:
 
 def _progress_bar(what: str, total: int) -> Any:
     # Rich is loaded only when long work starts, not by every command.
-    from diffuse.render.progress import stderr_bar
+    from diffuse.render.progressbar import stderr_bar
 
     return stderr_bar(what, total)
 

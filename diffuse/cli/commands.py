@@ -201,9 +201,9 @@ def validate(
     against each other (a go-live before the approval is an error). Problems print as
     path:line:col: error[code] message, then a summary line. Exit 0 clean, 1 problems
     found. Example: diffuse validate --format junit > diffuse.xml"""
-    from diffuse.render.checks import choose_format
-    from diffuse.render.validation import validation_output
-    from diffuse.reports.validated import validation_report
+    from diffuse.render.findings.check import choose_format
+    from diffuse.render.findings.validate import validation_output
+    from diffuse.reports.problems import validation_report
 
     day = parse_day(as_of, "--as-of")
     report = validation_report(tracker_root(root or _first_dir(paths)), paths or [], day)
@@ -291,8 +291,8 @@ def status(
     --limit 20"""
     from diffuse.render import groupings
     from diffuse.render.terminal import grid_output, make_console
-    from diffuse.reports.grid import Filters, cut, cut_note
-    from diffuse.reports.gridsource import status_grids
+    from diffuse.reports.status.grid import Filters, cut, cut_note
+    from diffuse.reports.status.source import status_grids
 
     filters = Filters(
         tuple(practice or ()),
@@ -340,7 +340,7 @@ def show(
 
     from diffuse.render.show import item_view
     from diffuse.render.terminal import make_console, rendered
-    from diffuse.reports.status import as_it_stood, item_json, show_data
+    from diffuse.reports.status.report import as_it_stood, item_json, show_data
     from diffuse.rules.load import find_item, load_tracker
 
     day = parse_day(as_of, "--as-of")

@@ -69,7 +69,7 @@ def check(
     Exit 0 pass, 1 fail. Example: diffuse check --base-default --format junit > diffuse.xml"""
     from diffuse.pr.check import run_check
     from diffuse.pr.context import CheckRequest
-    from diffuse.render.checks import append_step_summary, check_output, choose_format
+    from diffuse.render.findings.check import append_step_summary, check_output, choose_format
 
     where = tracker_root(root)
     ref = base or (f"origin/{os.environ['GITHUB_BASE_REF']}" if _in_pull_request() else None)
@@ -225,8 +225,8 @@ def history(
     cache folder, so a later run reads from git only the versions that new commits made
     (DIFFUSE_NO_CACHE=1 turns it off).
     Example: diffuse history bcma-rollout --format json"""
-    from diffuse.pr.history import history_json, history_text, item_history
     from diffuse.render.plain import fit, text_width
+    from diffuse.reports.history import history_json, history_text, item_history
 
     found = item_history(tracker_root(root), item)
     if output is DetailFormat.JSON:

@@ -106,7 +106,7 @@ def search(
     Example: diffuse search "central line" --status diffused"""
     from diffuse.render.lists import search_json, search_text
     from diffuse.render.plain import text_width
-    from diffuse.reports.catalogue import search as find
+    from diffuse.reports.practices import search as find
     from diffuse.rules.load import load_tracker
 
     loaded = load_tracker(tracker_root(root))

@@ -9,7 +9,7 @@ from pathlib import Path
 from diffuse.edits.newrepo import ready_for_pull_requests, workflow_yaml
 from diffuse.edits.record import EditOptions, EditResult
 from diffuse.errors import DiffuseError
-from diffuse.frameworks.catalog import DEFAULT, FRAMEWORKS
+from diffuse.frameworks.registry import DEFAULT, FRAMEWORKS
 from diffuse.layout import ID_PATTERN, WINDOWS_RESERVED
 from diffuse.models import Practice, RiskCategory, Workflow
 from diffuse.reports.schema import KINDS, SCHEMA_DIR, schema_name, write_schemas

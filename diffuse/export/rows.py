@@ -10,13 +10,13 @@ from typing import Any
 from diffuse.models import Organisation, Project
 from diffuse.reports.asof import tracker_on
 from diffuse.reports.checklist import checklist
-from diffuse.reports.grid import Filters, Row
 from diffuse.reports.measures import ChartOptions, SeriesChart, project_charts
 from diffuse.reports.portfolio import dated
 from diffuse.reports.reviews import review_due
 from diffuse.reports.risks import project_risks
-from diffuse.reports.statusrow import sql_record
-from diffuse.reports.tracker import build_grid
+from diffuse.reports.status.build import build_grid
+from diffuse.reports.status.grid import Filters, Row
+from diffuse.reports.status.row import sql_record
 from diffuse.rules.catalog import Catalog
 from diffuse.rules.load import Loaded
 from diffuse.rules.scope import site_state

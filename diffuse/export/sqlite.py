@@ -19,7 +19,7 @@ from typing import Any
 
 from diffuse.errors import DiffuseError
 from diffuse.export import rows
-from diffuse.reports.statusrow import sql_columns
+from diffuse.reports.status.row import sql_columns
 from diffuse.rules.load import Loaded
 
 SCHEMA = Path(__file__).with_name("schema.sql")

@@ -1,1 +1,1 @@
-"""Pull requests and CI: changes since a base, verified sign-off, history, CODEOWNERS."""
+"""Pull requests and CI: changes since a base, verified sign-off, CODEOWNERS."""

@@ -21,7 +21,7 @@ from diffuse.vocab import Health, SiteStatus, output_schema_version
 
 if TYPE_CHECKING:
     from diffuse.models import Workflow
-    from diffuse.reports.grid import Cell, Grid, Row
+    from diffuse.reports.status.grid import Cell, Grid, Row
     from diffuse.rules.gates import GateReport
 
 STATUS_SYMBOL = {
@@ -123,15 +123,15 @@ def _entries(head: str, entries: list[str], width: int | None) -> list[str]:
 
 
 def grid_json(grid: Grid) -> str:
-    from diffuse.reports.gridjson import grid_data  # only the JSON grid needs it
+    from diffuse.reports.status.jsonform import grid_data  # only the JSON grid needs it
 
     payload = {"schema_version": output_schema_version("status"), **grid_data(grid)}
     return json.dumps(payload, indent=2, ensure_ascii=False)
 
 
 def grid_csv(grid: Grid) -> str:
-    """One line per cell: the project's columns (`reports.statusrow`) with the cell's."""
-    from diffuse.reports.statusrow import csv_columns, csv_project
+    """One line per cell: the project's columns (`reports.status.row`) with the cell's."""
+    from diffuse.reports.status.row import csv_columns, csv_project
 
     fields = csv_columns()
     rows = []
@@ -164,7 +164,7 @@ _MARKDOWN_LOOK: dict[str, Callable[[Row], str]] = {
 
 
 def grid_markdown(grid: Grid) -> str:
-    from diffuse.reports.statusrow import markdown_fields
+    from diffuse.reports.status.row import markdown_fields
 
     grouped = grid.grouped_by is not None
     shown = markdown_fields()

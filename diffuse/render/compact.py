@@ -20,7 +20,7 @@ from diffuse.render import (
     health_label,
     legend,
 )
-from diffuse.reports.grid import Cell, Grid, Row
+from diffuse.reports.status.grid import Cell, Grid, Row
 from diffuse.vocab import Health, SiteStatus
 
 INDENT = "    "

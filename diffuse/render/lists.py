@@ -9,7 +9,7 @@ from typing import Any
 
 from diffuse.render import clean
 from diffuse.render.plain import fit
-from diffuse.reports.catalogue import Entry
+from diffuse.reports.practices import Entry
 from diffuse.reports.risks import RiskLine, by_category
 from diffuse.vocab import output_schema_version
 

@@ -24,11 +24,11 @@ from diffuse.models import (
     project_workflow,
 )
 from diffuse.render import HEALTH_SYMBOL, STATUS_SYMBOL, clean, gate_text, health_label
-from diffuse.reports.grid import Row
 from diffuse.reports.measures import metric_summary, number
 from diffuse.reports.reviews import review_due
-from diffuse.reports.status import ShowData
-from diffuse.reports.tracker import add_months
+from diffuse.reports.status.build import add_months
+from diffuse.reports.status.grid import Row
+from diffuse.reports.status.report import ShowData
 from diffuse.rules.gates import GateReport
 from diffuse.rules.scope import site_state
 
@@ -362,7 +362,7 @@ _NOTES_AT_LEAST = 40  # narrower, a long note runs down the page: stack the fiel
 def _sites(
     project: Project, org: Organisation, width: int | None, row: Row | None = None
 ) -> RenderableType:
-    # The health the grid shows (from measures too, see `reports.cells`) when the project
+    # The health the grid shows (from measures too, see `reports.status.cells`) when the project
     # has a row; else the health recorded.
     shown = {s.id: c.health for s, c in zip(org.sites, row.cells, strict=False)} if row else {}
     rows = [_site_cells(project, site.id, shown.get(site.id)) for site in org.sites]

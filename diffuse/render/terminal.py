@@ -33,7 +33,7 @@ from diffuse.render import (
 )
 from diffuse.render.compact import cell_text, render_compact
 from diffuse.render.plain import short_ids
-from diffuse.reports.grid import Grid, Row
+from diffuse.reports.status.grid import Grid, Row
 
 
 def make_console(file: IO[str] | None = None, width: int | None = None) -> Console:

@@ -20,7 +20,7 @@ from diffuse.errors import DiffuseError
 from diffuse.models import Organisation, Project, Site, SiteState
 from diffuse.models.project import Adaptation
 from diffuse.reports.asof import project_on
-from diffuse.reports.tracker import add_months
+from diffuse.reports.status.build import add_months
 from diffuse.rules.catalog import Catalog
 from diffuse.rules.scope import in_scope, oversight, site_state
 from diffuse.vocab import LIVE, Adkar, Health, SiteStatus

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from diffuse.reports.statusrow import FORECAST_SCHEMA, row_schema
+from diffuse.reports.status.row import FORECAST_SCHEMA, row_schema
 from diffuse.vocab import output_schema_version
 
 TEXT: dict[str, Any] = {"type": "string"}

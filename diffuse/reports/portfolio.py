@@ -13,9 +13,9 @@ from datetime import date, timedelta
 
 from diffuse.models import Project
 from diffuse.reports.asof import project_at
-from diffuse.reports.grid import Filters, Grid, Row
 from diffuse.reports.reviews import AHEAD_DAYS, PracticeReview, practice_review
-from diffuse.reports.tracker import add_months, build_grid
+from diffuse.reports.status.build import add_months, build_grid
+from diffuse.reports.status.grid import Filters, Grid, Row
 from diffuse.rules.catalog import Catalog
 from diffuse.rules.scope import oversight, scoped_sites, site_state
 from diffuse.vocab import LIVE, Health
@@ -111,7 +111,7 @@ HISTORY_MONTHS = 24  # months of the series shown unless asked for more
 @dataclass(frozen=True)
 class ProjectTime:
     """One project's time from approval to every in-scope site live: the day it happened
-    (`actual`) or the day the forecast says it will (`reports.forecast`)."""
+    (`actual`) or the day the forecast says it will (`reports.status.forecast`)."""
 
     project: str
     title: str

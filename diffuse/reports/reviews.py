@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from diffuse.models import Organisation, Practice, PracticeStatus, Project, SiteStatus
 from diffuse.reports.asof import project_at
-from diffuse.reports.tracker import add_months
+from diffuse.reports.status.build import add_months
 from diffuse.rules.catalog import Catalog
 from diffuse.rules.scope import in_scope, oversight, site_state
 

@@ -13,9 +13,9 @@ from datetime import date, timedelta
 from diffuse.errors import DiffuseError
 from diffuse.models import Project
 from diffuse.reports.asof import project_at, site_on
-from diffuse.reports.forecast import forecast
-from diffuse.reports.grid import Forecast
-from diffuse.reports.tracker import add_months
+from diffuse.reports.status.build import add_months
+from diffuse.reports.status.forecast import forecast
+from diffuse.reports.status.grid import Forecast
 from diffuse.rules.catalog import Catalog
 from diffuse.rules.scope import oversight, scoped_sites, site_state
 from diffuse.vocab import LIVE

@@ -12,6 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from diffuse import progress
+from diffuse.cache.days import Span, same_verdict, validity, widest
+from diffuse.cache.perfile import CacheState, FileCache, Hit
+from diffuse.cache.spans import date_span
 from diffuse.errors import Location, Problem
 from diffuse.files.loading import (
     Document,
@@ -37,9 +40,6 @@ from diffuse.layout import (
 from diffuse.limits import DEFAULT_LIMITS, Limits
 from diffuse.models import Organisation, Practice, Project, Workflow
 from diffuse.models.organisation import DateWindow
-from diffuse.rules.chrono import date_span
-from diffuse.rules.daywindow import Span, same_verdict, validity, widest
-from diffuse.rules.filecache import CacheState, FileCache, Hit
 from diffuse.rules.parallel import PART, read_all
 
 
@@ -116,7 +116,7 @@ class Catalog:
         return org.settings.dates if org is not None else DateWindow()
 
     def validity(self) -> dict[str, Any]:
-        """On which days the problems found hold (`rules.daywindow.holds`): every date
+        """On which days the problems found hold (`cache.days.holds`): every date
         checked against the window, of the projects and practices, in one span."""
         spans = [*self.spans.values(), *(date_span(p) for p in self.practices.values())]
         window = self.window

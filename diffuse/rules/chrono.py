@@ -35,8 +35,6 @@ reference day (rule `date-range`): today, or the day a command is given with `--
 
 from __future__ import annotations
 
-import functools
-import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -45,6 +43,8 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
+from diffuse.cache.days import years_from
+from diffuse.cache.spans import all_dates, dated_fields
 from diffuse.errors import Problem
 from diffuse.files.loading import Document, document_from_text, read_document, validate
 from diffuse.frameworks.mayo import default_workflow
@@ -52,7 +52,6 @@ from diffuse.layout import ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR
 from diffuse.limits import CEILINGS
 from diffuse.models import Decision, Organisation, Practice, PracticeStatus, Project, Workflow
 from diffuse.models.organisation import DateWindow
-from diffuse.rules.daywindow import Span, years_from
 from diffuse.vocab import LIVE
 
 M = TypeVar("M", bound=BaseModel)
@@ -169,7 +168,7 @@ def _dotted(loc: Loc) -> str:
 
 def _window(item: BaseModel, ref: Reference) -> Iterator[Clash]:
     earliest, latest = ref.earliest, ref.latest
-    found = _all_dates(item)
+    found = all_dates(item)
     if not found or (earliest <= min(found) and max(found) <= latest):
         return  # the usual case, known without working out where each date is
     for loc, day in _dates(item, ()):
@@ -185,18 +184,11 @@ def _window(item: BaseModel, ref: Reference) -> Iterator[Clash]:
             )
 
 
-def date_span(item: BaseModel) -> Span | None:
-    """The earliest and latest date of `item`, which decide its `date-range` problems on
-    any day (`rules.daywindow`); None when it holds no date."""
-    found = _all_dates(item)
-    return (min(found), max(found)) if found else None
-
-
 def _dates(value: object, loc: Loc) -> Iterator[tuple[Loc, date]]:
     if isinstance(value, date):
         yield loc, value
     elif isinstance(value, BaseModel):
-        for name, key in _dated_fields(type(value)):
+        for name, key in dated_fields(type(value)):
             yield from _dates(getattr(value, name), (*loc, key))
     elif isinstance(value, list):
         for index, item in enumerate(value):
@@ -204,44 +196,6 @@ def _dates(value: object, loc: Loc) -> Iterator[tuple[Loc, date]]:
     elif isinstance(value, dict):
         for key, item in value.items():
             yield from _dates(item, (*loc, key))
-
-
-def _all_dates(item: BaseModel) -> list[date]:
-    """Every date in `item`, in no order: `_dates` without the places, quick enough to
-    run on every project of a big tracker."""
-    found: list[date] = []
-    stack: list[object] = [item]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, date):
-            found.append(value)
-        elif isinstance(value, BaseModel):
-            stack += [getattr(value, name) for name, _key in _dated_fields(type(value))]
-        elif isinstance(value, list):
-            stack += value
-        elif isinstance(value, dict):
-            stack += value.values()
-    return found
-
-
-@functools.cache
-def _dated_fields(model: type[BaseModel]) -> tuple[tuple[str, str], ...]:
-    """The fields of `model` that may hold a date, each with the key it is written under:
-    found from the annotations once, so no date field added later is missed and the walk
-    skips the text and figures that make up most of a file."""
-    return tuple(
-        (name, field.alias or name)
-        for name, field in model.model_fields.items()
-        if _may_hold_date(field.annotation)
-    )
-
-
-def _may_hold_date(annotation: object) -> bool:
-    if annotation is date:
-        return True
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return bool(_dated_fields(annotation))
-    return any(_may_hold_date(arg) for arg in typing.get_args(annotation))
 
 
 def _history(project: Project) -> Iterator[Clash]:

@@ -10,10 +10,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from diffuse import gcpause
 from diffuse.errors import DiffuseError, Problem
 from diffuse.models import Organisation, Project
 from diffuse.models.organisation import DateWindow
-from diffuse.rules import chrono, collector
+from diffuse.rules import chrono
 from diffuse.rules.catalog import Catalog, named_phases, read_catalog
 from diffuse.rules.invariants import check_invariants, project_invariants
 from diffuse.rules.references import check_references, organisation_problems, project_problems
@@ -34,7 +35,7 @@ def load_catalog(
     `today` (default: the real one)."""
     check = project_checks if visit is None else partial(_checked, visit)
     # Reading, and the checks across files after it, run without the collector.
-    with collector.paused():
+    with gcpause.paused():
         catalog = read_catalog(root, check, keep_models, today)
         projects = catalog.projects
         for project_id in projects:

@@ -32,7 +32,7 @@ def validate_tracker(
     has already loaded the tracker, saves reading it again."""
     check_paths(paths)
     if catalog is None:
-        # Imported here: a report kept from an earlier run (`reports.validated`) needs none
+        # Imported here: a report kept from an earlier run (`reports.problems`) needs none
         # of pydantic and PyYAML.
         from diffuse.rules.load import load_catalog
 

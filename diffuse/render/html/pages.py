@@ -17,14 +17,14 @@ from diffuse.models.project import Adaptation
 from diffuse.render import HEALTH_SYMBOL, STATUS_SYMBOL, health_label
 from diffuse.render.html.charts import Figure, chart_events, curve_figure, metric_figure
 from diffuse.render.html.overtime import barrier_age, capacity_values, over_time_values
-from diffuse.reports import catalogue, risks
+from diffuse.reports import practices, risks
 from diffuse.reports.capacity import Capacity, barrier
 from diffuse.reports.checklist import checklist
-from diffuse.reports.grid import Cell, Row
 from diffuse.reports.measures import ChartOptions, SeriesChart, project_charts
 from diffuse.reports.portfolio import REPORTED_AVERAGE_MONTHS, Portfolio, PortfolioOverTime
 from diffuse.reports.reviews import practice_review
 from diffuse.reports.scorecard import build_scorecard
+from diffuse.reports.status.grid import Cell, Row
 from diffuse.reports.trend import adoption_trend
 from diffuse.rules.load import Loaded
 from diffuse.rules.scope import in_scope, oversight, site_state
@@ -253,7 +253,7 @@ def _timeline(project: Project, phases: list[str]) -> list[dict[str, Any]]:
 
 def catalogue_page(loaded: Loaded) -> Page:
     values = {
-        "entries": catalogue.entries(loaded.catalog),
+        "entries": practices.entries(loaded.catalog),
         "statuses": [s.value for s in PracticeStatus],
     }
     return Page("catalogue.html", "catalogue.html.j2", "Practice catalogue", values)

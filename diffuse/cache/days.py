@@ -1,5 +1,6 @@
 """Which days a result checked against one day still holds on: the window of rule
-`date-range` (`rules.chrono`) in plain dates, light enough for a read of the result cache.
+`date-range` (`rules.chrono`) in plain dates, light enough for a read of the result cache
+(`spans` finds a file's earliest and latest date).
 
 A result keeps the earliest and latest date it checked and the day it checked them against
 (`Validity`). On another day it is the same result when no date was outside the window on

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 
 from diffuse.limits import LAST_DAY
 from diffuse.models import Project
-from diffuse.reports.grid import Forecast
+from diffuse.reports.status.grid import Forecast
 from diffuse.vocab import LIVE, SiteStatus
 
 MIN_GO_LIVE_DAYS = 2

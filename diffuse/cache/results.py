@@ -6,7 +6,7 @@ same options and the same version of diffuse is the same report, so it is kept a
 the user's cache folder and reused. Any change to any tracker file, to diffuse's own code or
 to the options gives a different key. A report is kept only when the reading that made it
 saw the very bytes its key was made from (`unchanged`), and read back only from a regular
-file written for its key (`cachedir.unseal`). Set DIFFUSE_NO_CACHE=1 to bypass it.
+file written for its key (`cache.folder.unseal`). Set DIFFUSE_NO_CACHE=1 to bypass it.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from diffuse import progress
-from diffuse.files.cachedir import cache_dir, code_fingerprint, unseal, write_sealed
+from diffuse.cache.folder import cache_dir, code_fingerprint, unseal, write_sealed
 from diffuse.layout import ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR, tracker_entries
 
 MAX_ENTRIES = 64

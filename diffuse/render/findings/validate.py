@@ -1,6 +1,6 @@
 """Reports of `diffuse validate` for people and CI: text, json, github and junit.
 
-The same shapes as `diffuse check` (render.checks), so one CI setup reads both.
+The same shapes as `diffuse check` (render.findings.check), so one CI setup reads both.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from diffuse.errors import Level, Problem
 from diffuse.render import clean, problems_summary, problems_text
-from diffuse.render.checks import annotation, junit_suite, problem_record
+from diffuse.render.findings.check import annotation, junit_suite, problem_record
 from diffuse.vocab import output_schema_version
 
 FORMATS = ("text", "json", "github", "junit")

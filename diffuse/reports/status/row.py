@@ -1,13 +1,13 @@
-"""The status row declared once: each field of `grid.Row` and how every output writes it.
+"""The status row declared once: each field of `status.grid.Row` and how every output writes it.
 
 `FIELDS` is the one list. From it come the project records of `status --format json` (and
-their JSON schema in `reports.outputs`), the rows the result cache keeps (`gridpack`), the
+their JSON schema in `reports.outputs`), the rows the result cache keeps (`status.pack`), the
 `projects` table of `diffuse export sqlite` and the project columns of `status --format
 csv` and `--format markdown`.
 
 To add a field to the status row:
 
-1. give `grid.Row` the attribute (with a default) and work it out in `tracker._row`;
+1. give `status.grid.Row` the attribute (with a default) and work it out in `status.build._row`;
 2. add one `Field` to `FIELDS`: its JSON key and schema, how it is written and read back,
    and its column in each table output that shows it (`Place`: the name and where it
    goes among the others; leave a form out with None).
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
-from diffuse.reports.grid import Forecast, Row
+from diffuse.reports.status.grid import Forecast, Row
 from diffuse.vocab import Health
 
 TEXT: dict[str, Any] = {"type": "string"}
@@ -60,7 +60,7 @@ class Place(NamedTuple):
 
 @dataclass(frozen=True)
 class Field:
-    attr: str  # the attribute of `grid.Row`
+    attr: str  # the attribute of `status.grid.Row`
     json: str | None  # its key in the JSON; None: not written
     schema: dict[str, Any]
     write: Callable[[Row], Any]  # the value as JSON writes it
@@ -237,7 +237,7 @@ def row_record(row: Row) -> dict[str, Any]:
 
 
 def row_values(data: dict[str, Any]) -> dict[str, Any]:
-    """The inverse of `row_record`: `grid.Row`'s keyword arguments, but its cells."""
+    """The inverse of `row_record`: `status.grid.Row`'s keyword arguments, but its cells."""
     return {f.attr: f.read(data) for f in FIELDS if f.read is not None}
 
 

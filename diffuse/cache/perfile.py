@@ -8,14 +8,14 @@ kept as JSON and read back instead: the file's own problems (line, column, code,
 its cross-file problems with a digest of the organisation file and practices they were
 found with (reused only while that digest holds), the day its dates were checked against
 and its earliest and latest date (reused on another day only while no date is out of the
-window on either day, `rules.daywindow`), and its model's values, which pydantic's
+window on either day, `cache.days`), and its model's values, which pydantic's
 compiled validator turns back into the model only when a command uses it. The text is
 decoded again from the bytes just read, so a problem found later is still placed at
 path:line:col.
 
 Each entry is written to a temporary file and renamed into place, so two processes never
 see half an entry; one that cannot be read, is not a regular file written for its key
-(`cachedir.unseal`) or does not look right is a miss, and the file is read as if there were
+(`cache.folder.unseal`) or does not look right is a miss, and the file is read as if there were
 no cache. The folder is kept under a bounded size, oldest first.
 
 The headers a read of a tracker used are also kept together in one file for that tracker,
@@ -35,13 +35,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from diffuse.cache.days import Span, read_span, stored_span
+from diffuse.cache.folder import cache_dir, code_fingerprint, unseal, write_sealed
+from diffuse.cache.spans import date_span
 from diffuse.errors import Level, Location, Problem
-from diffuse.files.cachedir import cache_dir, code_fingerprint, unseal, write_sealed
 from diffuse.files.loading import Document
 from diffuse.limits import Limits
 from diffuse.models import Project
-from diffuse.rules.chrono import date_span
-from diffuse.rules.daywindow import Span, read_span, stored_span
 
 FORMAT = b"diffuse-files-6"
 PACK = "pack-{}.index"

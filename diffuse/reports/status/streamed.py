@@ -14,16 +14,16 @@ from datetime import date
 
 from diffuse.errors import DiffuseError
 from diffuse.models import Organisation, Project
-from diffuse.reports.grid import Filters
-from diffuse.reports.status import check_filters
-from diffuse.reports.tracker import Request, Rows, empty_grids, project_rows
+from diffuse.reports.status.build import Request, Rows, empty_grids, project_rows
+from diffuse.reports.status.grid import Filters
+from diffuse.reports.status.report import check_filters
 from diffuse.rules.catalog import Catalog
 from diffuse.rules.load import usable_organisation
 
 
 class RowsAsRead:
     """A `visit` for `rules.load.load_tracker`: `rows` gets the rows of each project visited
-    (as `reports.tracker.build_grids` takes them), for the request given."""
+    (as `reports.status.build.build_grids` takes them), for the request given."""
 
     def __init__(self, as_of: date, filters: Filters, groupings: Sequence[str | None]) -> None:
         self.as_of, self.filters, self.groupings = as_of, filters, groupings

@@ -11,10 +11,10 @@ from diffuse.errors import DiffuseError
 from diffuse.frameworks.dissemination import EVIDENCE, plan_warnings
 from diffuse.models import Health, Organisation, Project, Workflow
 from diffuse.reports.asof import project_at
-from diffuse.reports.grid import Filters, Row
-from diffuse.reports.gridjson import forecast_data
 from diffuse.reports.reviews import review_due
-from diffuse.reports.tracker import build_grid
+from diffuse.reports.status.build import build_grid
+from diffuse.reports.status.grid import Filters, Row
+from diffuse.reports.status.jsonform import forecast_data
 from diffuse.rules.catalog import Catalog
 from diffuse.rules.gates import GateError, GateReport, evaluate, target_phase
 from diffuse.rules.load import Loaded

@@ -12,13 +12,13 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from diffuse import gcpause
+from diffuse.cache import results
+from diffuse.cache.days import holds
 from diffuse.errors import Level, Location, Problem
 from diffuse.repo.dated import commit_on
-from diffuse.reports import resultcache
-from diffuse.reports.grid import Cell, Filters, Grid, Row
-from diffuse.reports.gridpack import Packer, cell_table, pack_grids, unpack_grids, unpack_row
-from diffuse.rules import collector
-from diffuse.rules.daywindow import holds
+from diffuse.reports.status.grid import Cell, Filters, Grid, Row
+from diffuse.reports.status.pack import Packer, cell_table, pack_grids, unpack_grids, unpack_row
 
 if TYPE_CHECKING:
     from diffuse.rules.load import Loaded
@@ -29,23 +29,21 @@ def status_grids(
 ) -> tuple[list[Grid], list[Problem]]:
     """One grid per grouping, built together from one reading of the tracker, and the
     tracker's problems."""
-    with collector.paused():
+    with gcpause.paused():
         return _grids(root, as_of, filters, groupings)
 
 
 def _grids(
     root: Path, as_of: date, filters: Filters, groupings: Sequence[str | None]
 ) -> tuple[list[Grid], list[Problem]]:
-    files = resultcache.look(root)
+    files = results.look(root)
     # Keyed, for a day gone by, by the commit its undated fields are read from
     # (`reports.asof`); not by today, though the problems shown with the grid check dates
-    # against it: the entry says on which days they hold (`rules.daywindow`).
+    # against it: the entry says on which days they hold (`cache.days`).
     today = date.today()
     commit = commit_on(root, as_of) if as_of < today else None
-    entry = resultcache.key(
-        root, "status-grid", commit, as_of, filters, *groupings, files=files.digest
-    )
-    cached = resultcache.get(entry)
+    entry = results.key(root, "status-grid", commit, as_of, filters, *groupings, files=files.digest)
+    cached = results.get(entry)
     if isinstance(cached, dict) and holds(cached.get("days"), today):
         try:
             problems = [_problem(root, p) for p in cached["problems"]]
@@ -55,10 +53,10 @@ def _grids(
     packer = Packer()  # the rows of both entries packed once
     grids, problems, loaded = _compute(root, (as_of, commit), filters, groupings, packer)
     catalog = loaded.catalog
-    if resultcache.unchanged(root, files, catalog.read):  # else a file changed meanwhile
+    if results.unchanged(root, files, catalog.read):  # else a file changed meanwhile
         stored = [_stored(root, p) for p in problems]
         grid = pack_grids(grids, packer)
-        resultcache.put(entry, {"grids": grid, "problems": stored, "days": catalog.validity()})
+        results.put(entry, {"grids": grid, "problems": stored, "days": catalog.validity()})
     return grids, problems
 
 
@@ -70,9 +68,9 @@ def _compute(
     packer: Packer,
 ) -> tuple[list[Grid], list[Problem], Loaded]:
     # Imported here: loading the tracker needs pydantic and PyYAML, a cached run does not.
-    from diffuse.reports.rowsread import RowsAsRead
-    from diffuse.reports.status import check_filters
-    from diffuse.reports.tracker import build_grids, empty_grids
+    from diffuse.reports.status.build import build_grids, empty_grids
+    from diffuse.reports.status.report import check_filters
+    from diffuse.reports.status.streamed import RowsAsRead
     from diffuse.rules.load import load_tracker
 
     as_of, commit = day  # the day, and the commit its undated fields come from
@@ -82,12 +80,10 @@ def _compute(
     check_filters(loaded.catalog, loaded.org, filters)
     # The rows of the last grids for the same request, kept with the state of the files
     # each came from: after an edit, only the rows of changed projects are worked out.
-    latest = resultcache.options_key(
-        "status-rows", root.resolve(), as_of, commit, filters, *groupings
-    )
+    latest = results.options_key("status-rows", root.resolve(), as_of, commit, filters, *groupings)
     sources = _sources(loaded)
     empty = empty_grids(loaded.org, as_of, filters, groupings)
-    known = read.rows | _known(resultcache.get(latest), sources, empty, packer)
+    known = read.rows | _known(results.get(latest), sources, empty, packer)
     grids = build_grids(loaded.catalog, as_of, filters, groupings, known)
     if sources:
         rows = {
@@ -97,9 +93,7 @@ def _compute(
         }
         columns = [[c.id for c in g.columns] for g in grids]
         table = packer.table()
-        resultcache.put(
-            latest, {"sources": sources, "columns": columns, "cells": table, "rows": rows}
-        )
+        results.put(latest, {"sources": sources, "columns": columns, "cells": table, "rows": rows})
     return grids, loaded.problems, loaded
 
 

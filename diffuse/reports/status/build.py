@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 from diffuse import progress
 from diffuse.models import Health, Organisation, Project, Site
 from diffuse.reports.asof import project_at
-from diffuse.reports.cells import Layout, SiteCells
-from diffuse.reports.forecast import forecast
-from diffuse.reports.grid import Cell, Column, Filters, Grid, Row
+from diffuse.reports.status.cells import Layout, SiteCells
+from diffuse.reports.status.forecast import forecast
+from diffuse.reports.status.grid import Cell, Column, Filters, Grid, Row
 from diffuse.rules.catalog import Catalog
 from diffuse.rules.scope import oversight
 

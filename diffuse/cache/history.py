@@ -5,7 +5,7 @@ A blob id names a file's content, so the events `history` found between two blob
 stale: the next run of `history` on the same file reads from git only the versions of the
 commits it has not seen, and usually none. Each file of each work tree has one pack: a
 first line with the digest of the rest, then JSON with every string once and each change's
-events as indexes into them, sealed with the pack's key (`cachedir.seal`). A pack is
+events as indexes into them, sealed with the pack's key (`cache.folder.seal`). A pack is
 written whole to a temporary file and renamed into place, so two processes never see half
 of one; one that cannot be read, that is not a regular file, whose digest does not match or
 that was written for other code, another file or another kind is no pack.
@@ -21,13 +21,13 @@ import zlib
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from diffuse.files.cachedir import cache_dir, unseal, write_sealed
+from diffuse.cache.folder import cache_dir, unseal, write_sealed
 
 FORMAT = "diffuse-history-2"
 MAX_PACKS = 256
 # The events depend on these modules only; their sizes and times key the packs (cheaper
 # than the whole package's, which `history` would pay on every run).
-_CODE = ("pr/history.py", "pr/snapshot.py", "files/plainscan.py", "files/nodes.py")
+_CODE = ("reports/history.py", "reports/snapshot.py", "files/plainscan.py", "files/nodes.py")
 # (kind, text) of each event of one change, oldest first.
 Events = list[tuple[str, str]]
 

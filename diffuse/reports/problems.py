@@ -2,8 +2,8 @@
 since the last run has the same problems, found without pydantic or PyYAML.
 
 The entry is keyed by every tracker file's bytes and where the tracker is
-(`resultcache.look`), and written only when the reading saw those very bytes; it holds
-every problem, the days they hold on (`rules.daywindow`) and every file read, named from
+(`results.look`), and written only when the reading saw those very bytes; it holds
+every problem, the days they hold on (`cache.days`) and every file read, named from
 the tracker's folder, and the files asked for are picked from them as `validate_tracker`
 picks them. After a change the tracker is read again, mostly from the file cache.
 """
@@ -15,10 +15,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from diffuse import gcpause
+from diffuse.cache import results
+from diffuse.cache.days import holds
 from diffuse.errors import Level, Location, Problem
-from diffuse.reports import resultcache
-from diffuse.rules import collector
-from diffuse.rules.daywindow import holds
 from diffuse.rules.validation import ValidationReport, check_paths, select
 
 
@@ -26,15 +26,15 @@ def validation_report(root: Path, paths: list[Path], today: date) -> ValidationR
     """Every problem in the files under `paths` (all when empty), as `validate_tracker`
     finds them, dates checked against `today`."""
     check_paths(paths)
-    with collector.paused():
+    with gcpause.paused():
         return _report(root, paths, today)
 
 
 def _report(root: Path, paths: list[Path], today: date) -> ValidationReport:
-    files = resultcache.look(root)
+    files = results.look(root)
     # Not keyed by the day: the entry says on which days its problems hold.
-    entry = resultcache.key(root, "validate", files=files.digest)
-    cached = resultcache.get(entry)
+    entry = results.key(root, "validate", files=files.digest)
+    cached = results.get(entry)
     if isinstance(cached, dict) and holds(cached.get("days"), today):
         try:
             problems = [_problem(root, p) for p in cached["problems"]]
@@ -48,9 +48,9 @@ def _report(root: Path, paths: list[Path], today: date) -> ValidationReport:
     catalog = load_catalog(root, keep_models=False, today=today)
     problems, files_read = catalog.all_problems(), [d.path for d in catalog.documents]
     prefix = f"{root}{os.sep}"
-    if not resultcache.unchanged(root, files, catalog.read):
+    if not results.unchanged(root, files, catalog.read):
         return select(paths, problems, files_read)  # a file changed while it was read
-    resultcache.put(
+    results.put(
         entry,
         {
             "problems": [_stored(prefix, p) for p in problems],

@@ -4,7 +4,7 @@ One `git log --follow --raw` lists the commits and the file's blob before and af
 one `git cat-file --batch`, running beside it, reads each blob as the log names it, while
 this process works out what each version says (`snapshot`). A blob id names its content, so
 the events between two versions are kept in the user's cache folder under their two blob
-ids (`historycache`): the next run reads only the versions of changes it has not seen, and
+ids (`cache.history`): the next run reads only the versions of changes it has not seen, and
 often none.
 """
 
@@ -16,16 +16,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from diffuse.cache import history as packs
 from diffuse.errors import DiffuseError
 from diffuse.escape import clean
 from diffuse.layout import ID_PATTERN
-from diffuse.pr import historycache
 from diffuse.repo import EMPTY_BLOB, Change, Commit
 from diffuse.repo.filelog import FileHistory, top_level
 from diffuse.vocab import output_schema_version
 
 if TYPE_CHECKING:
-    from diffuse.pr.snapshot import Snapshot
+    from diffuse.reports.snapshot import Snapshot
 
 # The catalog's folders and suffixes; importing `catalog` here would load every model,
 # which `history` never needs (tests/test_history.py keeps the two in step).
@@ -74,8 +74,8 @@ def item_history(root: Path, item_id: str) -> History:
         git.close()
         raise
     rel = path.resolve().relative_to(top).as_posix()
-    pack = historycache.pack_for(top, rel, kind)
-    changes = _Changes(kind, historycache.load(pack))
+    pack = packs.pack_for(top, rel, kind)
+    changes = _Changes(kind, packs.load(pack))
     commits: list[Commit] = []
     for sha, raw in git.versions(commits, changes.unknown):
         changes.read(sha, raw)
@@ -87,7 +87,7 @@ def item_history(root: Path, item_id: str) -> History:
         for k, text in changes.events(commit.changes[0])
     ]
     if changes.fresh and pack is not None:
-        historycache.save(pack, changes.used)
+        packs.save(pack, changes.used)
     return history
 
 
@@ -97,10 +97,10 @@ class _Changes:
     as git sends them."""
 
     kind: str
-    known: dict[str, historycache.Events]
+    known: dict[str, packs.Events]
     reader: Any = None  # a SectionReader, made for the first version read
     snaps: dict[str, Snapshot] = field(default_factory=dict)
-    used: dict[str, historycache.Events] = field(default_factory=dict)
+    used: dict[str, packs.Events] = field(default_factory=dict)
     fresh: bool = False
 
     def unknown(self, change: Change) -> bool:
@@ -109,14 +109,14 @@ class _Changes:
     def read(self, sha: str, raw: bytes) -> None:
         # Only a version not in the cache is read: a run that finds every change there
         # never loads the readers.
-        from diffuse.pr.snapshot import SectionReader, snapshot
+        from diffuse.reports.snapshot import SectionReader, snapshot
 
         if self.reader is None:
             self.reader = SectionReader()
         text = raw.decode("utf-8", errors="replace")
         self.snaps[sha] = snapshot(self.reader, text, self.kind)
 
-    def events(self, change: Change) -> historycache.Events:
+    def events(self, change: Change) -> packs.Events:
         pair = f"{change.old} {change.new}"
         found = self.known.get(pair)
         if found is None:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from diffuse.models import Project, SiteState
-from diffuse.reports.grid import Cell, Column
+from diffuse.reports.status.grid import Cell, Column
 from diffuse.rules.scope import out_of_scope
 from diffuse.vocab import LIVE, SITE_PROGRESS, Health, SiteStatus
 

@@ -1,7 +1,7 @@
 """The status grid as JSON values, and back: one naming for `status --format json`, `show
 --format json` and the result cache.
 
-A project's fields are written as `reports.statusrow` declares them: a forecast's day is
+A project's fields are written as `reports.status.row` declares them: a forecast's day is
 `date`, a project's health reasons are `reasons`, dates are ISO text.
 Fields worked out from others (`share_live`, `days_after_target`) are written for readers
 and ignored when a grid is read back.
@@ -12,8 +12,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from diffuse.reports.grid import Cell, Column, Grid, Row
-from diffuse.reports.statusrow import forecast_record, row_record, row_values
+from diffuse.reports.status.grid import Cell, Column, Grid, Row
+from diffuse.reports.status.row import forecast_record, row_record, row_values
 from diffuse.vocab import Health, SiteStatus
 
 

@@ -1,11 +1,11 @@
-"""Status rows as the result cache keeps them: short lists rather than `gridjson`'s named
+"""Status rows as the result cache keeps them: short lists rather than `jsonform`'s named
 fields, and each distinct cell once.
 
 A tracker of thousands of projects has hundreds of thousands of cells but only a few
 hundred distinct ones (a status, a health and two counts), so rows name cells by their
 place in one table. Reading ten thousand rows back is then a list lookup per cell instead of
 a dictionary and two enumeration look-ups, and the text to decode is a fraction of the size.
-A row's fields are those `reports.statusrow` declares. Anything that does not look right
+A row's fields are those `reports.status.row` declares. Anything that does not look right
 raises ValueError, KeyError, TypeError or IndexError: the caller treats the entry as
 missing.
 """
@@ -15,8 +15,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from diffuse.reports.grid import Cell, Column, Grid, Row
-from diffuse.reports.statusrow import FIELDS, Field, row_values
+from diffuse.reports.status.grid import Cell, Column, Grid, Row
+from diffuse.reports.status.row import FIELDS, Field, row_values
 from diffuse.vocab import Health, SiteStatus
 
 _STATUS = {s.value: s for s in SiteStatus}
@@ -25,7 +25,7 @@ _HEALTH = {h.value: h for h in Health}
 
 def kept() -> list[Field]:
     """What a packed row keeps, before its cells: each field read back from JSON (not
-    those worked out from others), as JSON writes it, in `statusrow.FIELDS` order."""
+    those worked out from others), as JSON writes it, in `status.row.FIELDS` order."""
     return [f for f in FIELDS if f.read is not None and f.json is not None]
 
 
