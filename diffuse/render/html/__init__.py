@@ -136,7 +136,8 @@ def write_report(loaded: Loaded, as_of: date, out: Path) -> int:
     try:
         for page in site_pages(loaded, as_of):
             template = env.get_template(page.template)
-            html = template.render(
+            # Written as it is made: the tracker page of a big tracker is tens of MB.
+            template.stream(
                 **page.values,
                 title=page.title,
                 page=page.file,
@@ -144,8 +145,7 @@ def write_report(loaded: Loaded, as_of: date, out: Path) -> int:
                 org=loaded.org.name,
                 as_of=as_of.isoformat(),
                 who=names,
-            )
-            (staging / page.file).write_text(html, encoding="utf-8")
+            ).dump(str(staging / page.file), encoding="utf-8")
             written += 1
         for name in ("style.css", "report.js"):
             shutil.copyfile(HERE / "static" / name, staging / name)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, overload
 
 from markupsafe import Markup, escape
 
@@ -112,6 +112,29 @@ def _forecast_label(row: Row) -> str:
     return f"{row.forecast.label} ({abs(late)} days {'late' if late > 0 else 'early'})"
 
 
+class _GridRows(Sequence[dict[str, Any]]):
+    """The tracker's rows as its page shows them, each made when the page comes to it: a
+    tracker of thousands of projects has hundreds of thousands of cells."""
+
+    def __init__(self, rows: list[Row], sites: list[Site]) -> None:
+        self.rows, self.sites = rows, sites
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, slice):
+            return [_grid_row(r, self.sites) for r in self.rows[index]]
+        return _grid_row(self.rows[index], self.sites)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return (_grid_row(r, self.sites) for r in self.rows)
+
+
 def index_page(portfolio: Portfolio, org: Organisation) -> Page:
     rows = portfolio.active
     regions: dict[str, list[Site]] = {}
@@ -124,7 +147,7 @@ def index_page(portfolio: Portfolio, org: Organisation) -> Page:
         ("region", "Region", list(regions)),
     ]
     values = {
-        "rows": [_grid_row(r, org.sites) for r in rows],
+        "rows": _GridRows(rows, org.sites),
         "regions": list(regions.items()),
         "filters": filters,
         "status_legend": [(sym, s.value) for s, (sym, _) in STATUS_SYMBOL.items()],
