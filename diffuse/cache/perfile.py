@@ -133,6 +133,8 @@ class FileCache:
         # A broken project keeps only what the cross-file rules read: the practice it names.
         data = {"practice": practice} if item_id is None and practice is not None else None
         doc = Document(path, data=data, problems=problems, text=text, released=bool(text))
+        if item_id is not None:
+            doc.release(data=True)  # a valid file's model comes from the entry: text packed
         return Hit(key, doc, item_id, practice, phase, phases, context, refs, day, dates)
 
     def has(self, key: str) -> bool:

@@ -72,7 +72,8 @@ def report(
     if out is None and pdf is None:
         raise typer.BadParameter("give --out DIR, --pdf FILE or both", param_hint="--out")
     day = parse_day(as_of, "--as-of")
-    loaded = load_tracker(tracker_root(root))
+    # Projects are built as each page needs them: a big tracker is never held whole.
+    loaded = load_tracker(tracker_root(root), keep_models=False)
     if out is not None:
         count = write_report(loaded, day, out)
         typer.echo(f"wrote {count} pages to {out}")
@@ -177,7 +178,7 @@ def export_sqlite(
     from diffuse.export.sqlite import export
     from diffuse.rules.load import load_tracker
 
-    loaded = load_tracker(tracker_root(root))
+    loaded = load_tracker(tracker_root(root), keep_models=False)
     counts = export(loaded, parse_day(as_of, "--as-of"), file)
     typer.echo(f"wrote {file}: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
     warn_problems(loaded.problems)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from diffuse.models import Project
+from diffuse.models import Organisation, Project
 from diffuse.reports.asof import tracker_on
 from diffuse.reports.checklist import checklist
 from diffuse.reports.measures import ChartOptions, SeriesChart, project_charts
@@ -15,8 +16,10 @@ from diffuse.reports.reviews import review_due
 from diffuse.reports.risks import project_risks
 from diffuse.reports.status.build import build_grid
 from diffuse.reports.status.grid import Filters, Row
+from diffuse.reports.status.row import sql_record
 from diffuse.rules.load import Loaded
 from diffuse.rules.scope import site_state
+from diffuse.rules.tracker.model import Tracker
 
 Records = list[dict[str, Any]]
 
@@ -25,18 +28,43 @@ def _day(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def tables(loaded: Loaded, as_of: date) -> dict[str, Records]:
+TABLES = (
+    "meta",
+    "practices",
+    "sites",
+    "approvals",
+    "projects",
+    "project_sites",
+    "duties",
+    "risks",
+    "metric_values",
+    "transitions",
+    "site_updates",
+    "spc_points",
+    "spc_parts",
+)
+
+
+def tables(loaded: Loaded, as_of: date) -> Iterator[tuple[str, Records]]:
+    """The rows of each table (named in `TABLES`), a batch at a time: the tracker's own
+    first, then each project's, one project at a time, so a tracker of thousands of
+    projects is never held whole. Within a table, rows come in the order they are numbered."""
     # The tracker as it stood on the day: no value, update or risk recorded later.
     loaded = tracker_on(loaded, as_of)
     catalog, org = loaded.catalog, loaded.org
     grid = build_grid(catalog, as_of, Filters(include_inactive=True))
-    found: dict[str, Records] = {
-        "meta": [
+    yield (
+        "meta",
+        [
             {"key": "as_of", "value": as_of.isoformat()},
             {"key": "organisation", "value": org.name},
             {"key": "target_months", "value": str(org.settings.target_months)},
         ],
-        "practices": [
+    )
+    practices = sorted(catalog.practices.values(), key=lambda p: p.id)
+    yield (
+        "practices",
+        [
             {
                 "id": p.id,
                 "title": p.title,
@@ -50,39 +78,44 @@ def tables(loaded: Loaded, as_of: date) -> dict[str, Records]:
                 "supersedes": p.supersedes,
                 "superseded_by": p.superseded_by,
             }
-            for p in sorted(catalog.practices.values(), key=lambda p: p.id)
+            for p in practices
         ],
-        "sites": [
+    )
+    yield (
+        "sites",
+        [
             {"id": s.id, "name": s.name, "region": s.region, "kind": s.kind, "position": n}
             for n, s in enumerate(org.sites)
         ],
-        "approvals": [
+    )
+    yield (
+        "approvals",
+        [
             {"item_kind": "practice", "item": p.id, **_approval(a)}
-            for p in sorted(catalog.practices.values(), key=lambda p: p.id)
+            for p in practices
             for a in p.approvals
         ],
-    }
-    for name in (
-        "projects",
-        "project_sites",
-        "duties",
-        "risks",
-        "metric_values",
-        "transitions",
-        "site_updates",
-        "spc_points",
-        "spc_parts",
-    ):
-        found[name] = []
+    )
     for row in grid.rows:
-        project = dated(catalog, row.project, as_of)
-        active = catalog.workflow.is_active(project.phase)
-        found["projects"].append(_project(row, active))
-        found["project_sites"] += [
+        yield from _project_tables(catalog, org, row, as_of)
+
+
+def _project_tables(
+    catalog: Tracker, org: Organisation, row: Row, as_of: date
+) -> Iterator[tuple[str, Records]]:
+    project = dated(catalog, row.project, as_of)
+    active = catalog.workflow.is_active(project.phase)
+    yield "projects", [sql_record(row, active)]
+    yield (
+        "project_sites",
+        [
             _site(project, site.id, cell.status.value, cell.health.value)
             for site, cell in zip(org.sites, row.cells, strict=True)
-        ]
-        found["duties"] += [
+        ],
+    )
+    yield (
+        "duties",
+        [
             {
                 "project": project.id,
                 "duty": d.id,
@@ -97,16 +130,23 @@ def tables(loaded: Loaded, as_of: date) -> dict[str, Records]:
             }
             for role in checklist(project, catalog.workflow)
             for d in role.duties
-        ]
-        found["risks"] += [
+        ],
+    )
+    yield (
+        "risks",
+        [
             {**vars(r), "standard_risk": r.group[0] if r.group[0] < 8 else None}
             for r in project_risks(project)
-        ]
-        found["metric_values"] += _values(project)
-        found["approvals"] += [
-            {"item_kind": "project", "item": project.id, **_approval(a)} for a in project.approvals
-        ]
-        found["transitions"] += [
+        ],
+    )
+    yield "metric_values", _values(project)
+    yield (
+        "approvals",
+        [{"item_kind": "project", "item": project.id, **_approval(a)} for a in project.approvals],
+    )
+    yield (
+        "transitions",
+        [
             {
                 "project": project.id,
                 "from_phase": t.from_phase,
@@ -116,8 +156,11 @@ def tables(loaded: Loaded, as_of: date) -> dict[str, Records]:
                 "reason": t.reason,
             }
             for t in project.history
-        ]
-        found["site_updates"] += [
+        ],
+    )
+    yield (
+        "site_updates",
+        [
             {
                 "project": project.id,
                 "date": _day(u.date),
@@ -126,12 +169,16 @@ def tables(loaded: Loaded, as_of: date) -> dict[str, Records]:
                 "text": u.text,
             }
             for u in project.updates
-        ]
-        for drawn in project_charts(project, None, ChartOptions()):
-            points, parts = _spc(project.id, drawn)
-            found["spc_points"] += points
-            found["spc_parts"] += parts
-    return found
+        ],
+    )
+    points: Records = []
+    parts: Records = []
+    for drawn in project_charts(project, None, ChartOptions()):
+        more_points, more_parts = _spc(project.id, drawn)
+        points += more_points
+        parts += more_parts
+    yield "spc_points", points
+    yield "spc_parts", parts
 
 
 def _approval(a: Any) -> dict[str, Any]:
@@ -144,28 +191,6 @@ def _approval(a: Any) -> dict[str, Any]:
         "scope": a.scope,
         "reference": a.reference,
         "reason": a.reason,
-    }
-
-
-def _project(row: Row, active: bool) -> dict[str, Any]:
-    outlook = row.forecast
-    return {
-        "id": row.project,
-        "practice": row.practice,
-        "title": row.title,
-        "practice_title": row.practice_title,
-        "phase": row.phase,
-        "active": int(active),
-        "approved": _day(row.approved),
-        "target_date": _day(row.target),
-        "days_since_approval": row.days,
-        "live": row.live,
-        "in_scope": row.in_scope,
-        "share_live": round(row.share_live, 4),
-        "health": row.health.value,
-        "reasons": "\n".join(row.reasons),
-        "forecast_date": _day(outlook.day) if outlook else None,
-        "forecast_done": int(outlook.done) if outlook else 0,
     }
 
 

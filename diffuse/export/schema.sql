@@ -6,11 +6,7 @@ CREATE TABLE practices (
   owner TEXT, established TEXT, review_last TEXT, review_due TEXT,
   supersedes TEXT, superseded_by TEXT);
 CREATE TABLE sites (id TEXT PRIMARY KEY, name TEXT, region TEXT, kind TEXT, position INTEGER);
-CREATE TABLE projects (
-  id TEXT PRIMARY KEY, practice TEXT, title TEXT, practice_title TEXT, phase TEXT,
-  active INTEGER, approved TEXT, target_date TEXT, days_since_approval INTEGER,
-  live INTEGER, in_scope INTEGER, share_live REAL, health TEXT, reasons TEXT,
-  forecast_date TEXT, forecast_done INTEGER);
+-- The projects table is made from the status row's declaration (reports/status/row.py).
 CREATE TABLE project_sites (
   project TEXT, site TEXT, status TEXT, health TEXT, recorded_health TEXT, adkar TEXT,
   go_live_planned TEXT, go_live_actual TEXT, leader TEXT, updated TEXT, note TEXT,

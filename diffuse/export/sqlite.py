@@ -19,6 +19,7 @@ from typing import Any
 
 from diffuse.errors import DiffuseError
 from diffuse.export import rows
+from diffuse.reports.status.row import sql_columns
 from diffuse.rules.load import Loaded
 
 SCHEMA = Path(__file__).with_name("schema.sql")
@@ -34,7 +35,7 @@ def export(loaded: Loaded, as_of: date, target: Path) -> dict[str, int]:
             f"{target}: exists and is not a database written by 'diffuse export sqlite'; "
             "choose a new file name"
         )
-    tables = rows.tables(loaded, as_of)
+    counts = dict.fromkeys(rows.TABLES, 0)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
@@ -43,9 +44,10 @@ def export(loaded: Loaded, as_of: date, target: Path) -> dict[str, int]:
             # Nobody reads the temporary file, so no journal and no sync per write; one
             # fsync below makes it durable before it takes the target's name.
             db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
-            db.executescript(SCHEMA.read_text(encoding="utf-8"))
-            for table, records in tables.items():
+            db.executescript(projects_table() + SCHEMA.read_text(encoding="utf-8"))
+            for table, records in rows.tables(loaded, as_of):
                 _insert(db, table, records)
+                counts[table] += len(records)
             db.commit()
         with open(name, "rb+") as written:
             os.fsync(written.fileno())
@@ -53,7 +55,13 @@ def export(loaded: Loaded, as_of: date, target: Path) -> dict[str, int]:
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(name)
-    return {t: len(r) for t, r in tables.items() if t != "meta"}
+    return {t: n for t, n in counts.items() if t != "meta"}
+
+
+def projects_table() -> str:
+    """The `projects` table, one column per field the status row declares for it."""
+    columns = ", ".join(f"{name} {kind}" for name, kind in sql_columns())
+    return f"CREATE TABLE projects ({columns});\n"
 
 
 def _replaceable(target: Path) -> bool:

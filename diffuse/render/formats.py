@@ -5,6 +5,7 @@ views are `terminal` (one column per site) and `compact` (a block per project)."
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from diffuse.escape import clean
@@ -75,34 +76,23 @@ def grid_json(grid: Grid) -> str:
 
 
 def grid_csv(grid: Grid) -> str:
-    fields = [
-        "project",
-        "practice",
-        "phase",
-        "project_health",
-        "column",
-        "status",
-        "health",
-        "live",
-        "in_scope",
-        "forecast",
-    ]
-    rows = [
-        [
-            row.project,
-            row.practice,
-            row.phase,
-            row.health.value,
-            col.id,
-            cell.status.value,
-            cell.health.value,
-            cell.live,
-            cell.in_scope,
-            forecast_label(row),
-        ]
-        for row in grid.rows
-        for col, cell in zip(grid.columns, row.cells, strict=True)
-    ]
+    """One line per cell: the project's columns (`reports.status.row`) with the cell's."""
+    from diffuse.reports.status.row import csv_columns, csv_project
+
+    fields = csv_columns()
+    rows = []
+    for row in grid.rows:
+        project = csv_project(row)
+        for col, cell in zip(grid.columns, row.cells, strict=True):
+            line = {
+                **project,
+                "column": col.id,
+                "status": cell.status.value,
+                "health": cell.health.value,
+                "live": cell.live,
+                "in_scope": cell.in_scope,
+            }
+            rows.append([line[name] for name in fields])
     return csv_text(fields, rows)
 
 
@@ -110,17 +100,21 @@ def _md(text: object) -> str:
     return clean(text).replace("|", "\\|").replace("\n", " ")
 
 
+# How `status --format markdown` shows a field other than as plain text.
+_MARKDOWN_LOOK: dict[str, Callable[[Row], str]] = {
+    "live": lambda row: f"{row.live}/{row.in_scope}",
+    "days": days_label,
+    "forecast": forecast_label,
+    "health": lambda row: health_label(row.health),
+}
+
+
 def grid_markdown(grid: Grid) -> str:
+    from diffuse.reports.status.row import markdown_fields
+
     grouped = grid.grouped_by is not None
-    head = [
-        "Project",
-        "Phase",
-        "Live",
-        "Days",
-        "Forecast",
-        "Health",
-        *(_md(c.label) for c in grid.columns),
-    ]
+    shown = markdown_fields()
+    head = [*(f.markdown.name for f in shown if f.markdown), *(_md(c.label) for c in grid.columns)]
     lines = [
         f"Status tracker as of {grid.as_of.isoformat()}",
         "",
@@ -129,14 +123,9 @@ def grid_markdown(grid: Grid) -> str:
     ]
     for row in grid.rows:
         cells = [
-            _md(row.project),
-            _md(row.phase),
-            f"{row.live}/{row.in_scope}",
-            days_label(row),
-            forecast_label(row),
-            health_label(row.health),
-            *(cell_label(c, grouped) for c in row.cells),
+            look(row) if (look := _MARKDOWN_LOOK.get(f.attr)) else _md(f.write(row)) for f in shown
         ]
+        cells += [cell_label(c, grouped) for c in row.cells]
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", *legend(grouped).splitlines()]
     return "\n".join(lines) + "\n"

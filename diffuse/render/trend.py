@@ -9,7 +9,7 @@ from typing import Any
 from diffuse.escape import clean
 from diffuse.render.csvtext import csv_text
 from diffuse.render.plain import fit
-from diffuse.reports.status.jsonform import forecast_record
+from diffuse.reports.status.row import forecast_record
 from diffuse.reports.trend import Trend, Week
 from diffuse.vocab import OUTPUT_SCHEMA_VERSION
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
+from functools import partial
 
 from diffuse.files.loading import model_from_bytes
 from diffuse.layout import PROJECTS_DIR
@@ -42,15 +43,33 @@ def project_at(
     return dated if earlier is None else _undated_from(earlier, project, dated, day)
 
 
+class _Unkept(Projects):
+    """Projects built on each use and never kept: a report over thousands of projects
+    holds one at a time. Built from the catalog's own (which its file cache makes cheap)."""
+
+    def __getitem__(self, key: str) -> Project:
+        return self.once(key)
+
+
 def tracker_on(loaded: Loaded, day: date) -> Loaded:
     """The tracker as it stood on `day`: each project as `project_at` gives it, and those
-    not yet approved then left out. Every report read from it shows nothing dated later."""
-    catalog, stood = loaded.catalog, Projects()
+    not yet approved then left out. Every report read from it shows nothing dated later.
+
+    Each project is dated when a report asks for it, and not kept: with a catalog that
+    does not keep its models either (`load_tracker(keep_models=False)`), a report holds
+    one project at a time however big the tracker."""
+    catalog, stood = loaded.catalog, _Unkept()
     for project_id in catalog.projects:
-        project = project_at(catalog, catalog.projects[project_id], day)
-        if project is not None:
-            stood[project_id] = project
+        approved = catalog.projects.once(project_id).approved
+        if approved is None or approved <= day:  # as `project_on` decides
+            stood.later(project_id, partial(_dated, catalog, project_id, day))
     return dataclasses.replace(loaded, catalog=dataclasses.replace(catalog, projects=stood))
+
+
+def _dated(catalog: Tracker, project_id: str, day: date) -> Project:
+    project = project_at(catalog, catalog.projects.once(project_id), day)
+    assert project is not None  # approved by the day: `tracker_on` kept only those
+    return project
 
 
 def measures_on(project: Project, day: date) -> Project:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from diffuse.errors import DiffuseError
-from diffuse.models import Organisation, Project, SiteState
+from diffuse.models import Organisation, Project, Site, SiteState
 from diffuse.models.project import Adaptation
 from diffuse.reports.asof import project_on
 from diffuse.reports.status.build import add_months
@@ -86,13 +86,25 @@ def site_capacity(
     check_sites(org, sites)
     start = date(as_of.year, as_of.month, 1)
     window = [add_months(start, n) for n in range(-before, ahead + 1)]
-    projects = _projects(catalog, as_of)
+    chosen = [s for s in org.sites if not sites or s.id in sites]
+    # What each project does at each chosen site, worked out one project at a time: a
+    # tracker of thousands of projects is never held whole.
+    rows: list[list[tuple[str, bool, GoLive | None]]] = [[] for _ in chosen]
+    active = catalog.workflow.is_active
+    for project_id in sorted(catalog.projects):
+        project = project_on(catalog.projects[project_id], as_of)
+        if project is None:
+            continue
+        members = oversight(org, catalog.practices.get(project.practice))
+        flying = active(project.phase)
+        for found, site in zip(rows, chosen, strict=True):
+            state = site_state(project, site.id)
+            if in_scope(state, members):
+                found.append(
+                    (project.id, flying and state.status not in LIVE, _go_live(project.id, state))
+                )
     limit = org.settings.max_golives_per_month
-    loads = [
-        _load(catalog, org, s.id, projects, window, limit)
-        for s in org.sites
-        if not sites or s.id in sites
-    ]
+    loads = [_load(site, found, window, limit) for site, found in zip(chosen, rows, strict=True)]
     return Capacity(as_of, limit, window, loads)
 
 
@@ -124,26 +136,13 @@ def _projects(catalog: Tracker, as_of: date) -> list[tuple[Project, frozenset[st
 
 
 def _load(
-    catalog: Tracker,
-    org: Organisation,
-    site: str,
-    projects: list[tuple[Project, frozenset[str]]],
-    window: list[date],
-    limit: int,
+    site: Site, rows: list[tuple[str, bool, GoLive | None]], window: list[date], limit: int
 ) -> SiteLoad:
-    described = org.site(site)
-    assert described is not None
-    load = SiteLoad(site, described.name, described.region)
-    events: list[GoLive] = []
-    for project, members in projects:
-        state = site_state(project, site)
-        if not in_scope(state, members):
-            continue
-        if catalog.workflow.is_active(project.phase) and state.status not in LIVE:
-            load.in_flight.append(project.id)
-        event = _go_live(project.id, state)
-        if event is not None:
-            events.append(event)
+    """The site's load from its row in each project that has it in scope: the project,
+    whether it is in flight there, and its go-live."""
+    load = SiteLoad(site.id, site.name, site.region)
+    load.in_flight = [project for project, flying, _ in rows if flying]
+    events = [event for _, _, event in rows if event is not None]
     for month in window:
         end = add_months(month, 1)
         inside = tuple(sorted((e for e in events if month <= e.day < end), key=_order))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from diffuse.reports.status.row import FORECAST_SCHEMA, row_schema
 from diffuse.vocab import output_schema_version
 
 TEXT: dict[str, Any] = {"type": "string"}
@@ -62,10 +63,7 @@ _PROBLEM = _obj(
     }
 )
 _CHANGE = _obj({"kind": TEXT, "id": TEXT, "file": TEXT, "change": TEXT, "ok": FLAG})
-_FORECAST = _obj(
-    {"date": _or_null(DAY), "done": FLAG, "days_after_target": _or_null(WHOLE), "note": TEXT}
-)
-_CELL = _obj({"status": TEXT, "health": TEXT, "live": WHOLE, "in_scope": WHOLE})
+_FORECAST = FORECAST_SCHEMA
 _MONTH = {"month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}, "date": DAY}
 _SITE_MONTH = _obj(
     {
@@ -183,26 +181,8 @@ OUTPUTS: dict[str, tuple[str, dict[str, Any]]] = {
                 "target_months": WHOLE,
                 "grouped_by": _or_null(TEXT),
                 "columns": _list(_obj({"id": TEXT, "label": TEXT, "sites": _list(TEXT)})),
-                "projects": _list(
-                    _obj(
-                        {
-                            "project": TEXT,
-                            "title": TEXT,
-                            "practice": TEXT,
-                            "practice_title": _or_null(TEXT),
-                            "phase": TEXT,
-                            "health": {"enum": ["on-track", "at-risk", "off-track"]},
-                            "reasons": _list(TEXT),
-                            "live": WHOLE,
-                            "in_scope": WHOLE,
-                            "share_live": NUMBER,
-                            "approved": _or_null(DAY),
-                            "target_date": _or_null(DAY),
-                            "forecast": _FORECAST,
-                            "columns": {"type": "object", "additionalProperties": _CELL},
-                        }
-                    )
-                ),
+                # One record per project, as the status row declares it.
+                "projects": _list(row_schema()),
             }
         ),
     ),

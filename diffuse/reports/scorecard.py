@@ -97,20 +97,23 @@ def build_scorecard(catalog: Tracker, as_of: date, sites: tuple[str, ...] = ()) 
         raise ValueError("the catalog has no valid organisation file")
     _check_sites(org, sites)
     # Each project as it stood on the day (`reports.asof`): its risks then, too.
-    stood = (
-        project_at(catalog, p, as_of) for p in sorted(catalog.projects.values(), key=lambda p: p.id)
-    )
-    projects = [p for p in stood if p is not None]
+    # One project at a time (a big tracker is never held whole), each site's lines in
+    # project order.
     scores = [SiteScore(s.id, s.name) for s in org.sites if not sites or s.id in sites]
-    overall = SiteScore(ALL, "all sites shown")
-    members = {p.id: oversight(org, catalog.practices.get(p.practice)) for p in projects}
-    for score in scores:
-        for project in projects:
-            line = site_line(project, score.site, as_of, members[project.id])
+    shown = []
+    for project_id in sorted(catalog.projects):
+        project = project_at(catalog, catalog.projects[project_id], as_of)
+        if project is None:
+            continue
+        shown.append(project.id)
+        members = oversight(org, catalog.practices.get(project.practice))
+        for score in scores:
+            line = site_line(project, score.site, as_of, members)
             if line is not None:
                 score.lines.append(line)
-                overall.lines.append(line)
-    return Scorecard(as_of, [p.id for p in projects], scores, overall)
+    overall = SiteScore(ALL, "all sites shown")
+    overall.lines = [line for score in scores for line in score.lines]
+    return Scorecard(as_of, shown, scores, overall)
 
 
 def _check_sites(org: Organisation, sites: tuple[str, ...]) -> None:

@@ -84,7 +84,7 @@ def project_dates(catalog: Tracker, project: Project) -> list[Problem]:
     """The project's dates out of order or out of the window (`rules.chrono`)."""
     practice = catalog.practices.get(project.practice)
     practice_doc = catalog.sources.get(f"practice/{project.practice}")
-    # Its span was found as it was registered, from the same file (`Catalog.spans`).
+    # Its span was found as it was registered, from the same file (`Tracker.spans`).
     span: Span | Literal[False] | None = catalog.spans.get(project.id, False)
     clashes = chrono.project_clashes(project, practice, catalog.workflow, reference(catalog), span)
     return chrono.problems(clashes, catalog.document("project", project.id), practice_doc)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -17,7 +18,6 @@ from markupsafe import Markup
 
 from diffuse.errors import DiffuseError
 from diffuse.escape import clean
-from diffuse.models import Project
 from diffuse.render.html import pages
 from diffuse.render.html.overtime import capacity_values
 from diffuse.render.html.pack import chromium, pack_date, pack_values, print_pdf
@@ -50,32 +50,42 @@ def _shown(value: object) -> object:
     return value
 
 
-def site_pages(loaded: Loaded, as_of: date) -> list[pages.Page]:
+def site_pages(loaded: Loaded, as_of: date) -> Iterator[pages.Page]:
+    """Every page of the site, made one at a time as they are written: a project's page is
+    made from the project alone, and the site pages keep only what they show of each."""
     # The tracker as it stood on the day: no chart point, risk or update recorded later.
     loaded = tracker_on(loaded, as_of)
-    _, projects, built = _core(loaded, as_of)
-    capacity = site_capacity(loaded.catalog, as_of)
-    return [
-        *built,
-        pages.practices_page(loaded),
-        pages.risks_page(loaded),
-        pages.sites_page(loaded, as_of, capacity),
-        *pages.site_pages(loaded, projects, as_of, capacity),
-    ]
+    catalog = loaded.catalog
+    summary = portfolio(catalog, as_of)
+    yield pages.index_page(summary, loaded.org)
+    yield pages.portfolio_page(summary, portfolio_over_time(catalog, as_of))
+    at_sites = pages.SitePages(loaded, as_of)
+    rows = {row.project: row for row in summary.grid.rows}
+    for project_id in sorted(rows):
+        project = dated(catalog, project_id, as_of)
+        at_sites.add(project)
+        yield pages.project_page(loaded, project, rows[project_id], as_of)
+    capacity = site_capacity(catalog, as_of)
+    yield pages.practices_page(loaded)
+    yield pages.risks_page(loaded)
+    yield pages.sites_page(loaded, as_of, capacity)
+    yield from at_sites.pages(capacity)
 
 
-def _core(loaded: Loaded, as_of: date) -> tuple[Portfolio, list[Project], list[pages.Page]]:
-    """The portfolio, the projects as dated on `as_of`, and the pages the pack shares with
-    the site: the tracker, the portfolio summary and a page per project."""
+def _core(loaded: Loaded, as_of: date) -> tuple[Portfolio, list[pages.Page]]:
+    """The portfolio and the pages the board pack shares with the site: the tracker, the
+    portfolio summary and a page per project."""
     summary = portfolio(loaded.catalog, as_of)
     rows = {row.project: row for row in summary.grid.rows}
-    projects = [dated(loaded.catalog, p, as_of) for p in sorted(rows)]
     built = [
         pages.index_page(summary, loaded.org),
         pages.portfolio_page(summary, portfolio_over_time(loaded.catalog, as_of)),
-        *(pages.project_page(loaded, p, rows[p.id], as_of) for p in projects),
+        *(
+            pages.project_page(loaded, dated(loaded.catalog, p, as_of), rows[p], as_of)
+            for p in sorted(rows)
+        ),
     ]
-    return summary, projects, built
+    return summary, built
 
 
 def write_pdf(loaded: Loaded, as_of: date, out: Path) -> int:
@@ -84,7 +94,7 @@ def write_pdf(loaded: Loaded, as_of: date, out: Path) -> int:
         raise DiffuseError(f"{out}: is a folder; give the PDF file to write, e.g. {out}/pack.pdf")
     chromium()  # before any work: a missing browser is the likeliest failure
     loaded = tracker_on(loaded, as_of)
-    summary, _, built = _core(loaded, as_of)
+    summary, built = _core(loaded, as_of)
     tracker, summary_page, *project_pages = built
     values = pack_values(summary, tracker, summary_page, project_pages)
     values["capacity"] = capacity_values(site_capacity(loaded.catalog, as_of))
@@ -116,17 +126,18 @@ def write_report(loaded: Loaded, as_of: date, out: Path) -> int:
             "choose an empty or new folder"
         )
     env = _environment()
-    built = site_pages(loaded, as_of)
     names = pages.Names(loaded.org)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     except OSError as exc:
         raise DiffuseError(f"{out}: cannot write a folder there ({exc.strerror})") from None
+    written = 0
     try:
-        for page in built:
+        for page in site_pages(loaded, as_of):
             template = env.get_template(page.template)
-            html = template.render(
+            # Written as it is made: the tracker page of a big tracker is tens of MB.
+            template.stream(
                 **page.values,
                 title=page.title,
                 page=page.file,
@@ -134,15 +145,15 @@ def write_report(loaded: Loaded, as_of: date, out: Path) -> int:
                 org=loaded.org.name,
                 as_of=as_of.isoformat(),
                 who=names,
-            )
-            (staging / page.file).write_text(html, encoding="utf-8")
+            ).dump(str(staging / page.file), encoding="utf-8")
+            written += 1
         for name in ("style.css", "report.js"):
             shutil.copyfile(HERE / "static" / name, staging / name)
         (staging / MARKER).write_text("written by diffuse report\n", encoding="utf-8")
         _swap(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return len(built)
+    return written
 
 
 def _swap(staging: Path, out: Path) -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple, overload
 
 from markupsafe import Markup, escape
 
@@ -12,6 +13,7 @@ from diffuse.errors import DiffuseError
 from diffuse.escape import clean
 from diffuse.frameworks.dissemination import EVIDENCE, plan_warnings
 from diffuse.models import Organisation, Project, Site
+from diffuse.models.project import Adaptation
 from diffuse.render.colour import HEALTH_SYMBOL, STATUS_SYMBOL, health_label
 from diffuse.render.html.charts import Figure, chart_events, curve_figure, metric_figure
 from diffuse.render.html.overtime import barrier_age, capacity_values, over_time_values
@@ -26,7 +28,7 @@ from diffuse.reports.status.grid import Cell, Row
 from diffuse.reports.trend import adoption_trend
 from diffuse.rules.load import Loaded
 from diffuse.rules.scope import in_scope, oversight, site_state
-from diffuse.vocab import Health, MetricLevel, PracticeStatus, SiteStatus
+from diffuse.vocab import Adkar, Health, MetricLevel, PracticeStatus, SiteStatus
 
 NAV = [
     ("index.html", "Status Tracker"),
@@ -110,6 +112,29 @@ def _forecast_label(row: Row) -> str:
     return f"{row.forecast.label} ({abs(late)} days {'late' if late > 0 else 'early'})"
 
 
+class _GridRows(Sequence[dict[str, Any]]):
+    """The tracker's rows as its page shows them, each made when the page comes to it: a
+    tracker of thousands of projects has hundreds of thousands of cells."""
+
+    def __init__(self, rows: list[Row], sites: list[Site]) -> None:
+        self.rows, self.sites = rows, sites
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, slice):
+            return [_grid_row(r, self.sites) for r in self.rows[index]]
+        return _grid_row(self.rows[index], self.sites)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return (_grid_row(r, self.sites) for r in self.rows)
+
+
 def index_page(portfolio: Portfolio, org: Organisation) -> Page:
     rows = portfolio.active
     regions: dict[str, list[Site]] = {}
@@ -122,7 +147,7 @@ def index_page(portfolio: Portfolio, org: Organisation) -> Page:
         ("region", "Region", list(regions)),
     ]
     values = {
-        "rows": [_grid_row(r, org.sites) for r in rows],
+        "rows": _GridRows(rows, org.sites),
         "regions": list(regions.items()),
         "filters": filters,
         "status_legend": [(sym, s.value) for s, (sym, _) in STATUS_SYMBOL.items()],
@@ -292,40 +317,83 @@ def sites_page(loaded: Loaded, as_of: date, capacity: Capacity) -> Page:
     return Page("sites.html", "sites.html.j2", "Site scorecards and review calendar", values)
 
 
-def site_pages(
-    loaded: Loaded, projects: list[Project], as_of: date, capacity: Capacity
-) -> list[Page]:
-    """A page per site: every project that has it in scope, then those that left it out."""
-    org, names = loaded.org, Names(loaded.org)
-    loads = {load.site: load for load in capacity.sites}
-    pages = []
-    for site in org.sites:
-        taking: list[dict[str, Any]] = []
-        left_out: list[dict[str, Any]] = []
-        for project in projects:
-            members = oversight(org, loaded.catalog.practices.get(project.practice))
+class _Head(NamedTuple):
+    """What a site page shows of a project: a site page of a big tracker lists thousands."""
+
+    id: str
+    title: str
+    phase: str
+
+
+class _Shown(NamedTuple):
+    """What a site page shows of a site's row (the row's own fields, by the same names)."""
+
+    health: Health
+    go_live_planned: date | None
+    go_live_actual: date | None
+    leader: str | None
+    adkar: Adkar | None
+    adaptations: tuple[Adaptation, ...]
+    reason: str | None
+
+
+class _Entry(NamedTuple):
+    project: _Head
+    state: _Shown
+    status_label: str
+    health_label: str
+    barriers: tuple[dict[str, Any], ...]
+
+
+class SitePages:
+    """A page per site: every project that has it in scope, then those that left it out.
+
+    Projects are added one at a time, as the report comes to them, and only what the pages
+    show of each is kept, so the pages of a tracker of thousands of projects are made
+    without holding its projects."""
+
+    def __init__(self, loaded: Loaded, as_of: date) -> None:
+        self.loaded, self.as_of = loaded, as_of
+        self.taking: list[list[_Entry]] = [[] for _ in loaded.org.sites]
+        self.left_out: list[list[_Entry]] = [[] for _ in loaded.org.sites]
+
+    def add(self, project: Project) -> None:
+        org, as_of = self.loaded.org, self.as_of
+        members = oversight(org, self.loaded.catalog.practices.get(project.practice))
+        head = _Head(project.id, project.title, project.phase)
+        for n, site in enumerate(org.sites):
             state = site_state(project, site.id)
-            entry = {
-                "project": project,
-                "state": state,
-                "status_label": f"{STATUS_SYMBOL[state.status][0]} {state.status.value}",
-                "health_label": "–"
-                if state.status is SiteStatus.NOT_APPLICABLE
-                else health_label(state.health),
-                "barriers": [
+            entry = _Entry(
+                head,
+                _Shown(
+                    state.health,
+                    state.go_live_planned,
+                    state.go_live_actual,
+                    state.leader,
+                    state.adkar,
+                    tuple(state.adaptations),
+                    state.reason,
+                ),
+                f"{STATUS_SYMBOL[state.status][0]} {state.status.value}",
+                "–" if state.status is SiteStatus.NOT_APPLICABLE else health_label(state.health),
+                tuple(
                     {"text": b.text, "age": barrier_age(b.since, b.source, b.days_open)}
                     for b in (barrier(project, site.id, state, t, as_of) for t in state.barriers)
-                ],
+                ),
+            )
+            (self.taking if in_scope(state, members) else self.left_out)[n].append(entry)
+
+    def pages(self, capacity: Capacity) -> Iterator[Page]:
+        org, names = self.loaded.org, Names(self.loaded.org)
+        loads = {load.site: load for load in capacity.sites}
+        for n, site in enumerate(org.sites):
+            load = loads.get(site.id)
+            values = {
+                "site": site,
+                "taking": self.taking[n],
+                "left_out": self.left_out[n],
+                "names": names,
+                **capacity_values(replace(capacity, sites=[load] if load else [])),
             }
-            (taking if in_scope(state, members) else left_out).append(entry)
-        load = loads.get(site.id)
-        values = {
-            "site": site,
-            "taking": taking,
-            "left_out": left_out,
-            "names": names,
-            **capacity_values(replace(capacity, sites=[load] if load else [])),
-        }
-        title = f"{site.name} ({site.id})"
-        pages.append(Page(site_file(site.id), "site.html.j2", title, values))
-    return pages
+            title = f"{site.name} ({site.id})"
+            yield Page(site_file(site.id), "site.html.j2", title, values)

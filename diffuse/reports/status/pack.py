@@ -5,8 +5,9 @@ A tracker of thousands of projects has hundreds of thousands of cells but only a
 hundred distinct ones (a status, a health and two counts), so rows name cells by their
 place in one table. Reading ten thousand rows back is then a list lookup per cell instead of
 a dictionary and two enumeration look-ups, and the text to decode is a fraction of the size.
-Anything that does not look right raises ValueError, KeyError, TypeError or IndexError: the
-caller treats the entry as missing.
+A row's fields are those `reports.status.row` declares. Anything that does not look right
+raises ValueError, KeyError, TypeError or IndexError: the caller treats the entry as
+missing.
 """
 
 from __future__ import annotations
@@ -14,11 +15,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from diffuse.reports.status.grid import Cell, Column, Forecast, Grid, Row
+from diffuse.reports.status.grid import Cell, Column, Grid, Row
+from diffuse.reports.status.row import FIELDS, Field, row_values
 from diffuse.vocab import Health, SiteStatus
 
 _STATUS = {s.value: s for s in SiteStatus}
 _HEALTH = {h.value: h for h in Health}
+
+
+def kept() -> list[Field]:
+    """What a packed row keeps, before its cells: each field read back from JSON (not
+    those worked out from others), as JSON writes it, in `status.row.FIELDS` order."""
+    return [f for f in FIELDS if f.read is not None and f.json is not None]
 
 
 class Packer:
@@ -36,24 +44,8 @@ class Packer:
             return self.rows[id(row)][1]
         seen = self.seen
         cells = [seen[id(c)] if id(c) in seen else self._add(c) for c in row.cells]
-        outlook = row.forecast
-        forecast = None if outlook is None else [_day(outlook.day), outlook.done, outlook.note]
-        packed = [
-            row.project,
-            row.title,
-            row.practice,
-            row.phase,
-            row.health.value,
-            row.reasons,
-            row.live,
-            row.in_scope,
-            _day(row.approved),
-            row.days,
-            _day(row.target),
-            forecast,
-            cells,
-            row.practice_title,
-        ]
+        packed = [f.write(row) for f in kept()]
+        packed.append(cells)
         self.rows[id(row)] = (row, packed)  # the row kept, so its id is not reused
         return packed
 
@@ -85,29 +77,14 @@ def cell_table(data: list[list[Any]]) -> list[Cell]:
 
 def unpack_row(table: list[Cell], columns: int, data: list[Any]) -> Row:
     """The inverse of `Packer.row`, for a grid of `columns` columns."""
-    project, title, practice, phase, health, reasons, live, in_scope = data[:8]
-    approved, days, target, outlook, cells, practice_title = data[8:]
+    fields = kept()
+    if len(data) != len(fields) + 1:
+        raise ValueError("a row of another shape")
+    cells = data[-1]
     if len(cells) != columns or (cells and min(cells) < 0):
         raise ValueError("a row that does not fit its grid")
-    forecast = None
-    if outlook is not None:
-        forecast = Forecast(_from_day(outlook[0]), outlook[1], live, in_scope, outlook[2])
-    return Row(
-        project,
-        title,
-        practice,
-        phase,
-        [table[i] for i in cells],
-        in_scope,
-        live,
-        _from_day(approved),
-        days,
-        _from_day(target),
-        _HEALTH[health],
-        list(reasons),
-        forecast,
-        practice_title,
-    )
+    values = row_values({f.json or f.attr: v for f, v in zip(fields, data, strict=False)})
+    return Row(cells=[table[i] for i in cells], **values)
 
 
 def pack_grids(grids: list[Grid], packer: Packer | None = None) -> dict[str, Any]:
@@ -135,11 +112,3 @@ def unpack_grids(data: dict[str, Any]) -> list[Grid]:
         as_of = date.fromisoformat(grid["as_of"])
         grids.append(Grid(as_of, grid["target_months"], columns, rows, grid["grouped_by"]))
     return grids
-
-
-def _day(day: date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
-def _from_day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None

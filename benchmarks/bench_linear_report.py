@@ -1,0 +1,125 @@
+"""Whether `diffuse report` and `diffuse export sqlite` grow linearly and stay bounded.
+
+    python benchmarks/bench_linear_report.py [--sizes 1000,10000] [--runs 3] [--check]
+                                             [--cache] [--keep DIR]
+
+Trackers of each size are made by `make_tracker.py` (the demo's projects copied under new
+ids). Each round runs every command at every size once, in turn, so a busy moment slows
+all of them alike. For each command the CPU time (user + system of the child) and its
+peak resident memory come from `os.wait4`; the tables show medians. Runs use no cache
+(DIFFUSE_NO_CACHE=1), the cost after any edit; with `--cache`, one cache folder per size,
+warmed by a first round that is not counted, as a user meets it who reports twice.
+
+Goal: time per project is flat, so the CPU time at the largest size is at most 11 times
+that at the size a tenth of it; and the peak memory at the largest size stays under
+400 MB. `--check` exits 1 when either is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from make_tracker import make
+
+AS_OF = "2026-11-22"
+MAX_RATIO = 11.0
+MAX_PEAK_MB = 400.0
+
+
+def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """CPU seconds (user + system) and peak resident MB of one run."""
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        raise SystemExit(f"{' '.join(argv)} exited {code}: {err.decode()[-400:]}")
+    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def commands(root: Path, scratch: Path) -> dict[str, list[str]]:
+    base = [sys.executable, "-m", "diffuse"]
+    where = ["--as-of", AS_OF, "--root", str(root)]
+    return {
+        "report": [*base, "report", "--out", str(scratch / "site"), *where],
+        "export": [*base, "export", "sqlite", str(scratch / "t.db"), *where],
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--check", action="store_true", help="exit 1 when a goal is missed")
+    parser.add_argument("--cache", action="store_true", help="a warm cache per size")
+    parser.add_argument("--keep", type=Path, help="make (or reuse) the trackers in DIR")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    work = Path(tempfile.mkdtemp(prefix="diffuse-linear-report-"))
+    trees = args.keep or work
+    try:
+        roots = {}
+        for size in sizes:
+            root = trees / f"t{size}"
+            if not root.exists():
+                make(root, size)
+            roots[size] = root
+        env = {**os.environ, "COLUMNS": "200"}
+        caches = {size: work / f"cache{size}" for size in sizes}
+        took: dict[tuple[str, int], list[tuple[float, float]]] = {}
+        for round_ in range(args.runs + (1 if args.cache else 0)):
+            for size in sizes:
+                for key, argv in commands(roots[size], work).items():
+                    run_env = dict(env)
+                    if args.cache:
+                        run_env["DIFFUSE_CACHE_DIR"] = str(caches[size])
+                    else:
+                        run_env["DIFFUSE_NO_CACHE"] = "1"
+                    result = run_once(argv, run_env)
+                    if round_ or not args.cache:
+                        took.setdefault((key, size), []).append(result)
+        return report(took, sizes, args)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def report(
+    took: dict[tuple[str, int], list[tuple[float, float]]],
+    sizes: list[int],
+    args: argparse.Namespace,
+) -> int:
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"{args.runs} rounds, {'warm cache' if args.cache else 'no cache'}, load {load}")
+    print("command  projects  CPU s (median)  ms per project  peak MB (median)")
+    medians = {}
+    for (key, size), values in sorted(took.items()):
+        cpu = statistics.median(c for c, _ in values)
+        peak = statistics.median(m for _, m in values)
+        medians[key, size] = (cpu, peak)
+        print(f"{key:8} {size:8}  {cpu:14.1f}  {cpu / size * 1000:14.1f}  {peak:16.0f}")
+    missed = False
+    largest = max(sizes)
+    for key in ("report", "export"):
+        if largest // 10 in sizes:
+            ratio = medians[key, largest][0] / medians[key, largest // 10][0]
+            verdict = "PASS" if ratio <= MAX_RATIO else "FAIL"
+            missed |= verdict == "FAIL"
+            print(f"{key}: CPU {largest}/{largest // 10} = {ratio:.1f}x (<= {MAX_RATIO}) {verdict}")
+        peak = medians[key, largest][1]
+        verdict = "PASS" if peak < MAX_PEAK_MB else "FAIL"
+        missed |= verdict == "FAIL"
+        print(f"{key}: peak at {largest} = {peak:.0f} MB (< {MAX_PEAK_MB:.0f}) {verdict}")
+    return 1 if missed and args.check else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,57 @@
+"""A report or export of a big tracker holds one project at a time: projects dated for a
+report are built when asked for and not kept, and a valid project's text is kept compressed
+once its model is built, read back whole when it is needed again."""
+
+from __future__ import annotations
+
+import pickle
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+from conftest import REPO_ROOT, Run
+
+from diffuse.files.loading import document_from_text
+from diffuse.reports.asof import tracker_on
+from diffuse.rules.load import load_tracker
+
+AS_OF = date(2026, 11, 22)
+
+
+def test_a_tracker_dated_for_a_report_keeps_no_project() -> None:
+    loaded = load_tracker(REPO_ROOT, keep_models=False)
+    stood = tracker_on(loaded, AS_OF).catalog.projects
+    assert sorted(stood) == sorted(loaded.catalog.projects)
+    for project_id in stood:
+        first, again = stood[project_id], stood[project_id]
+        assert first == again and first is not again
+    # Those approved after the day are left out, as before.
+    assert "bcma-rollout" not in tracker_on(loaded, date(2026, 1, 19)).catalog.projects
+
+
+def test_a_released_project_keeps_its_text_compressed_and_whole() -> None:
+    path = REPO_ROOT / "projects" / "bcma-rollout.yaml"
+    text = path.read_text(encoding="utf-8")
+    doc = document_from_text(path, text)
+    doc.release(data=True)
+    assert doc.text == text
+    assert len(pickle.dumps(doc)) < len(text) / 2
+    # A problem found later is still placed: the tree is composed again from the text.
+    assert doc.locate(("phase",)).line == text.splitlines().index("phase: execute") + 1
+
+
+def test_report_and_export_of_the_demo_are_unchanged_by_a_cache(run: Run, tmp_path: Path) -> None:
+    """Built from the cache or from the text, a project gives the same pages and rows."""
+    outputs = []
+    for n, env in enumerate(({"DIFFUSE_NO_CACHE": "1"}, {}, {})):
+        out, db = tmp_path / f"site{n}", tmp_path / f"t{n}.db"
+        where = ("--as-of", AS_OF.isoformat(), "--root", str(REPO_ROOT))
+        assert run("report", "--out", str(out), *where, env=env).exit_code == 0
+        assert run("export", "sqlite", str(db), *where, env=env).exit_code == 0
+        pages = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+        with sqlite3.connect(db) as con:
+            rows = [
+                con.execute(f"SELECT * FROM {t}").fetchall() for t in ("projects", "spc_points")
+            ]
+        outputs.append((pages, rows))
+    assert outputs[0] == outputs[1] == outputs[2]
