@@ -1,6 +1,7 @@
 """The status grid: one row per project, one cell per site, with its health and forecast.
 
-- `grid`: the plain values (Cell, Row, Grid, Filters);
+- `grid`: the plain values (Cell, Row, Grid, Filters); `row`: a row's fields declared
+  once, from which its JSON, schema, cache, SQLite, CSV and Markdown forms come;
 - `build`: rows and grids from the tracker in memory;
 - `cells`: each site's cell of a row; `health`: every rule that decides a row's or a
   cell's health;
