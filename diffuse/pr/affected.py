@@ -196,13 +196,9 @@ def _naming(paths: list[Path], practices: set[str]) -> set[Path]:
     needles = [_utf8(p) for p in practices] + [b"\\"]
     found = set()
     for path in paths:
-        try:
-            with open(path, "rb") as handle:
-                raw = handle.read(_SEARCHED + 1)
-        except OSError:
-            found.add(path)
-            continue
-        if len(raw) > _SEARCHED or any(needle in raw for needle in needles):
+        raw = _current(path)
+        # A file that cannot be read, or is too big to search, is read in full.
+        if raw is None or len(raw) > _SEARCHED or any(needle in raw for needle in needles):
             found.add(path)
     return found
 
