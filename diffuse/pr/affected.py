@@ -8,19 +8,26 @@ projects' phases. The part read in full is therefore:
 
 - the organisation and every practice, always (they are few);
 - every changed project file;
-- for each practice whose projects' say may have changed (the practice file changed, or a
-  changed project names it and was or is no longer valid, or moved to another practice or
-  phase), every project file that could name it.
+- for each changed practice file, every project file that could name it (its projects'
+  own problems depend on it).
+
+A practice whose projects' say may have changed (a changed project names it and was or is
+no longer valid, or moved to another practice or phase) needs only what its rules read of
+its other projects: the files that could name it are searched, and each one's practice and
+phase taken from its bytes (`pr.counted`) when they can only say one thing, else read in
+full. Whether such a file is valid is not known without reading it in full, so `settled`
+asks whether the practice's rules find nothing whether or not each counts; when they
+might, every file that could name the practice is read in full (`Plan.wider`).
 
 A change to the organisation can touch every file: it is checked in full, as is a tracker
 whose folders hold links, entries that are no regular file, or two files for one id.
 
 "Could name it" is a search of the bytes for the practice's id (or for a backslash, with
 which YAML can spell any text in escapes): it can only find too many files, never too few,
-and decides nothing itself. Whether a file is valid, which practice and phase it names,
-and every problem reported, come from the same reading `validate` does (`rules.load`).
-Files left out are taken as they were at the base: a problem already there in a file the
-change cannot affect is `validate`'s to report, not the change's.
+and decides nothing itself. Whether a file read in full is valid, which practice and phase
+it names, and every problem reported, come from the same reading `validate` does
+(`rules.load`). Files left out are taken as they were at the base: a problem already there
+in a file the change cannot affect is `validate`'s to report, not the change's.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from pathlib import Path
 from diffuse.files.loading import model_from_bytes
 from diffuse.layout import ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR, SUFFIXES, resolved
 from diffuse.models import Practice, Project
+from diffuse.pr.counted import Counted, practice_and_phase, settles
 from diffuse.rules.tracker.model import Part, Tracker, named_phases
 
 # A file bigger than this is read in full (and refused there if over the limits) rather
@@ -49,6 +57,10 @@ class Plan:
     # Changed project file -> what its practice's rules read of it (None: not valid).
     said: dict[Path, tuple[str, str, frozenset[str]] | None]
     names: dict[str, Path]  # every project file by its name without the suffix
+    # Practice whose rules are left to `settled` -> its projects not read in full that may
+    # count for it (`pr.counted`).
+    maybe: dict[str, list[Counted]]
+    wider: Part  # what to read when they are not settled
 
 
 @dataclass(frozen=True)
@@ -83,7 +95,8 @@ def plan(root: Path, top: Path, changed: list[str], old_files: dict[str, bytes])
             return None  # read whole, where the limits refuse it
         (practices if kind == "practice" else projects).append(item)
     known = {p.stem for p in practice_files} | _ids(practices)
-    touched = _ids(practices)
+    changed_practices = _ids(practices)
+    touched = set(changed_practices)
     said: dict[Path, tuple[str, str, frozenset[str]] | None] = {}
     for item in projects:
         before, after = _says(item.path, item.old), _says(item.path, item.new)
@@ -92,10 +105,14 @@ def plan(root: Path, top: Path, changed: list[str], old_files: dict[str, bytes])
             touched |= _named(known, item.old, item.new)
     names = {path.stem: path for path in project_files}
     read = {item.path for item in projects if names.get(item.path.stem) == item.path}
+    found = _Search(changed_practices, touched - changed_practices, read)
     if touched:
-        read |= _naming(project_files, touched)
+        found.run(project_files)
+    read |= found.full
+    wider = Part(frozenset(read | found.naming), frozenset(touched))
+    complete = touched - found.maybe.keys()  # every file that could name it is read in full
     files = 1 + len(practice_files) + len(project_files)
-    return Plan(Part(frozenset(read), frozenset(touched)), files, said, names)
+    return Plan(Part(frozenset(read), frozenset(complete)), files, said, names, found.maybe, wider)
 
 
 def holds(found: Plan, catalog: Tracker) -> bool:
@@ -114,13 +131,36 @@ def holds(found: Plan, catalog: Tracker) -> bool:
         if problem.code not in ("duplicate-id", "id-mismatch"):
             continue
         path = problem.location.path
-        if path not in found.part.projects:
+        if path not in (catalog.part or found.part).projects:
             continue  # the practices are all read
         doc = next((d for d in catalog.documents if d.path == path), None)
         # Only a valid file claims an id; its data is dropped once its model holds it.
         model = None if doc is None else model_from_bytes(path, _utf8(doc.text), Project)
         other = None if model is None else found.names.get(model.id)
         if other is not None and other not in found.part.projects:
+            return False
+    return True
+
+
+def settled(found: Plan, catalog: Tracker) -> bool:
+    """Whether the rules of each practice left out of the part read (`Plan.maybe`) find
+    nothing, whichever of the projects not read in full count for it."""
+    if not found.maybe:
+        return True
+    if catalog.organisation is None:
+        return False
+    known: dict[str, list[Counted]] = {}
+    # As the rules count them: registered, and keeping to the workflow's phases.
+    for project_id in catalog.projects:
+        counted = Counted(project_id, catalog.phase_of[project_id])
+        known.setdefault(catalog.practice_of[project_id], []).append(counted)
+    # A practice that failed its schema is still checked for a project, on what parsed.
+    practices = [*catalog.practices.values(), *catalog.partial.values()]
+    for practice in practices:
+        if not isinstance(practice, Practice) or practice.id not in found.maybe:
+            continue
+        mine = known.get(practice.id, [])
+        if not settles(catalog.workflow, practice.status, mine, found.maybe[practice.id]):
             return False
     return True
 
@@ -155,8 +195,13 @@ def _entries(folder: Path) -> list[Path] | None:
 def _current(path: Path) -> bytes | None:
     """The file's bytes, and one more than `_SEARCHED` at most."""
     try:
-        with open(path, "rb") as handle:
-            return handle.read(_SEARCHED + 1)
+        with open(path, "rb", buffering=0) as handle:
+            # Asked for its size, not the most it may hold: a read makes room for all it asks.
+            want = min(os.fstat(handle.fileno()).st_size, _SEARCHED) + 1
+            raw = handle.read(want)
+            if len(raw) == want and want <= _SEARCHED:  # it grew since
+                raw += handle.read(_SEARCHED + 1 - want)
+            return raw
     except OSError:
         return None
 
@@ -191,16 +236,37 @@ def _named(known: set[str], *contents: bytes | None) -> set[str]:
     return {practice for practice in known if _utf8(practice) in raw}
 
 
-def _naming(paths: list[Path], practices: set[str]) -> set[Path]:
-    """The project files whose bytes could name one of `practices`."""
-    needles = [_utf8(p) for p in practices] + [b"\\"]
-    found = set()
-    for path in paths:
-        raw = _current(path)
-        # A file that cannot be read, or is too big to search, is read in full.
-        if raw is None or len(raw) > _SEARCHED or any(needle in raw for needle in needles):
-            found.add(path)
-    return found
+class _Search:
+    """The project files that could name a practice: read in full when they could name a
+    changed one (or when in doubt), else what `pr.counted.practice_and_phase` reads of them."""
+
+    def __init__(self, changed: set[str], counted: set[str], read: set[Path]) -> None:
+        self.needles = [_utf8(p) for p in changed] + [b"\\"]
+        self.counted = {p: _utf8(p) for p in counted}
+        self.read = read
+        self.full: set[Path] = set()
+        self.naming: set[Path] = set()  # could name a practice in `counted`
+        self.maybe: dict[str, list[Counted]] = {}
+        self.seen: set[tuple[str, str]] = set()
+
+    def run(self, paths: list[Path]) -> None:
+        for path in paths:
+            if path in self.read:
+                continue
+            raw = _current(path)
+            # A file that cannot be read, or is too big to search, is read in full.
+            if raw is None or len(raw) > _SEARCHED or any(n in raw for n in self.needles):
+                self.full.add(path)
+            elif any(needle in raw for needle in self.counted.values()):
+                self.naming.add(path)
+                says = practice_and_phase(raw)
+                if says is None or (says[0] in self.counted and says not in self.seen):
+                    # The first file of each practice and phase is read in full: when it
+                    # counts (as most do), the phase counts whatever the others do.
+                    self.seen.add(says or ("", ""))
+                    self.full.add(path)
+                elif says[0] in self.counted:
+                    self.maybe.setdefault(says[0], []).append(Counted(path.stem, says[1]))
 
 
 def _utf8(text: str) -> bytes:

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from diffuse.errors import Location, Problem
 from diffuse.layout import ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR, SUFFIXES, resolved
 from diffuse.models import Organisation, Practice, Project
-from diffuse.pr.affected import holds, plan
+from diffuse.pr.affected import holds, plan, settled
 from diffuse.pr.context import CheckReport, CheckRequest, Context, StateChange
 from diffuse.rules import lifecycle as lc
 from diffuse.rules.following import follows
@@ -82,8 +82,12 @@ def _read(
     if found is not None:
         # A model is built again only when a rule of the change uses it.
         catalog = load_catalog(root, keep_models=False, part=found.part)
-        if holds(found, catalog):
+        if holds(found, catalog) and settled(found, catalog):
             return catalog, found.files
+        if found.wider != found.part:
+            catalog = load_catalog(root, keep_models=False, part=found.wider)
+            if holds(found, catalog):
+                return catalog, found.files
     catalog = load_catalog(root)
     return catalog, len(catalog.documents)
 
