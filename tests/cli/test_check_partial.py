@@ -14,6 +14,8 @@ import pytest
 from conftest import REPO_ROOT, Run, git
 from prflow import commit_as, edit
 
+from diffuse.pr.affected import plan
+
 
 @pytest.fixture
 def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run: Run) -> Path:
@@ -228,3 +230,174 @@ def test_a_project_file_that_is_a_link_is_read_through_it(demo: Path, run: Run) 
     commit_as(demo, "cy", "A typo behind the link")
     report = same(demo, run)
     assert ("shared/delirium-rollout.yaml", "unknown-reference") in rules(report)
+
+
+# -- a phase moved: the practice's other projects are read for their practice and phase ----
+
+ROLLOUT = "projects/readmissions-rollout.yaml"
+
+
+def others(demo: Path, *names: str, spell: dict[str, tuple[str, str]] | None = None) -> None:
+    """On main, more projects of the readmissions practice, copies of its roll-out (in
+    execute), some with a line spelt another way; then the branch `change` again."""
+    git(demo, "checkout", "-q", "main")
+    text = (demo / ROLLOUT).read_text()
+    for name in names:
+        copy = text.replace("id: readmissions-rollout", f"id: {name}", 1)
+        old, new = (spell or {}).get(name, ("", ""))
+        assert old in copy
+        (demo / "projects" / f"{name}.yaml").write_text(copy.replace(old, new, 1))
+    commit_as(demo, "cy", "More readmissions roll-outs")
+    git(demo, "checkout", "-q", "-B", "change")
+
+
+def close_early(demo: Path) -> None:
+    edit(demo / ROLLOUT, "phase: execute", "phase: close")
+    commit_as(demo, "cy", "Close early")
+
+
+def test_a_phase_moved_reads_the_practices_other_projects_for_their_phase(
+    demo: Path, run: Run
+) -> None:
+    others(demo, "readmissions-b", "readmissions-c", "readmissions-d")
+    close_early(demo)
+    report = same(demo, run)
+    # The others still execute: the practice stays diffusing.
+    assert ("practices/readmissions-30-day.yaml", "practice-status") not in rules(report)
+    # Read in full: the changed file and the first of the others in each phase.
+    old = git(demo, "show", f"main:{ROLLOUT}").encode()
+    found = plan(demo, demo.resolve(), [ROLLOUT], {ROLLOUT: old})
+    assert found is not None
+    assert {p.name for p in found.part.projects} == {
+        "readmissions-rollout.yaml",
+        "readmissions-b.yaml",
+    }
+    maybe = found.maybe["readmissions-30-day"]
+    assert [(c.id, c.phase) for c in maybe] == [
+        ("readmissions-c", "execute"),
+        ("readmissions-d", "execute"),
+    ]
+
+
+def test_other_projects_of_the_practice_invalid_at_the_base_do_not_count(
+    demo: Path, run: Run
+) -> None:
+    bad = ("target_months: 9", "target_months: nine")
+    others(
+        demo,
+        "readmissions-b",
+        "readmissions-c",
+        spell={"readmissions-b": bad, "readmissions-c": bad},
+    )
+    close_early(demo)
+    report = same(demo, run)
+    # Neither counts: with its one valid project closed, the practice is diffused.
+    assert ("practices/readmissions-30-day.yaml", "practice-status") in rules(report)
+    assert any(f == "projects/readmissions-c.yaml" for f, _ in rules(report))
+
+
+def test_an_invalid_project_that_cannot_change_the_outcome_is_left_to_validate(
+    demo: Path, run: Run
+) -> None:
+    bad = ("target_months: 9", "target_months: nine")
+    others(demo, "readmissions-b", "readmissions-c", spell={"readmissions-c": bad})
+    close_early(demo)
+    partial = run("check", "--base", "main", "--format", "json", cwd=demo)
+    full = run("check", "--base", "main", "--format", "json", "--full", cwd=demo)
+    # readmissions-b executes, so the practice stays diffusing whether or not -c counts:
+    # -c's own problem was there at the base, and is `validate`'s to report.
+    left = {
+        (f, r) for f, r in rules(json.loads(full.stdout)) if f != "projects/readmissions-c.yaml"
+    }
+    assert rules(json.loads(partial.stdout)) == left
+    assert any(f == "projects/readmissions-c.yaml" for f, _ in rules(json.loads(full.stdout)))
+    assert ("practices/readmissions-30-day.yaml", "practice-status") not in left
+
+
+SPELLINGS = {
+    "double quotes": ("phase: execute", 'phase: "execute"'),
+    "single quotes": ("phase: execute", "phase: 'execute'"),
+    "a comment": ("phase: execute", "phase: execute   # still running"),
+    "a tag": ("phase: execute", "phase: !!str execute"),
+    "on the next line": ("phase: execute", "phase:\n  execute"),
+    "a quoted key": ("phase: execute", '"phase": execute'),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SPELLINGS))
+def test_other_projects_whose_phase_is_spelt_another_way(demo: Path, run: Run, name: str) -> None:
+    way = SPELLINGS[name]
+    others(
+        demo,
+        "readmissions-b",
+        "readmissions-c",
+        spell={"readmissions-b": way, "readmissions-c": way},
+    )
+    close_early(demo)
+    report = same(demo, run)
+    assert ("practices/readmissions-30-day.yaml", "practice-status") not in rules(report)
+
+
+def test_other_projects_naming_the_practice_in_escapes_or_through_an_alias(
+    demo: Path, run: Run
+) -> None:
+    others(
+        demo,
+        "readmissions-b",
+        "readmissions-c",
+        spell={
+            "readmissions-b": (
+                "practice: readmissions-30-day",
+                'practice: "readmissions\\x2d30-day"',
+            ),
+            "readmissions-c": (
+                "practice: readmissions-30-day\ntitle: 30-Day Readmissions Bundle Roll-out",
+                "title: &p readmissions-30-day\npractice: *p",
+            ),
+        },
+    )
+    close_early(demo)
+    report = same(demo, run)
+    assert ("practices/readmissions-30-day.yaml", "practice-status") not in rules(report)
+
+
+def test_a_phase_moved_and_its_practice_changed_in_one_pull_request(demo: Path, run: Run) -> None:
+    others(demo, "readmissions-b", "readmissions-c", "readmissions-d")
+    note(demo / "practices" / "readmissions-30-day.yaml")
+    close_early(demo)
+    report = same(demo, run)
+    assert {c["id"] for c in report["changes"]} == {"readmissions-30-day", "readmissions-rollout"}
+
+
+def test_the_same_move_in_one_commit_or_two_with_other_projects_invalid(
+    demo: Path, run: Run
+) -> None:
+    bad = ("target_months: 9", "target_months: nine")
+    names = ("readmissions-b", "readmissions-c", "readmissions-d")
+    others(demo, *names, spell=dict.fromkeys(names, bad))
+    close_early(demo)
+    once = same(demo, run)
+    assert ("practices/readmissions-30-day.yaml", "practice-status") in rules(once)
+    git(demo, "reset", "-q", "--hard", "main")
+    project = demo / ROLLOUT
+    edit(project, "phase: execute", "phase: close")
+    edit(project, "target_months: 9", "target_months: 10")
+    commit_as(demo, "cy", "Close early, first step")
+    edit(project, "target_months: 10", "target_months: 9")
+    commit_as(demo, "cy", "Close early, second step")
+    assert rules(same(demo, run)) == rules(once)
+
+
+def test_another_project_of_the_practice_is_a_link(demo: Path, run: Run) -> None:
+    others(demo, "readmissions-b", "readmissions-c")
+    git(demo, "checkout", "-q", "main")
+    shared = demo / "shared"
+    shared.mkdir()
+    (demo / "projects" / "readmissions-c.yaml").rename(shared / "readmissions-c.yaml")
+    (demo / "projects" / "readmissions-c.yaml").symlink_to("../shared/readmissions-c.yaml")
+    edit(shared / "readmissions-c.yaml", "target_months: 9", "target_months: nine")
+    commit_as(demo, "cy", "Keep one roll-out elsewhere")
+    git(demo, "checkout", "-q", "-B", "change")
+    close_early(demo)
+    report = same(demo, run)
+    assert any(f == "shared/readmissions-c.yaml" for f, _ in rules(report))
