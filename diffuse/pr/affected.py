@@ -259,7 +259,7 @@ class _Search:
                 self.full.add(path)
             elif any(needle in raw for needle in self.counted.values()):
                 self.naming.add(path)
-                says = practice_and_phase(raw)
+                says = practice_and_phase(raw, path.stem)
                 if says is None or (says[0] in self.counted and says not in self.seen):
                     # The first file of each practice and phase is read in full: when it
                     # counts (as most do), the phase counts whatever the others do.

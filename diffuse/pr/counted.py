@@ -7,10 +7,11 @@ same at the head as at the base (its problems depend on its file, the organisati
 practices alone), but a check with no cache knows neither. What it can know cheaply is what
 the file says *if* it counts: a valid file's top-level mapping holds one `practice` and one
 `phase`, and when every line at the left margin is a plain `name:` key or a comment, those
-keys are the lines that start with them. `practice_and_phase` reads them so, and gives up
-(None: read the file in full) on anything the bytes could spell another way: quotes,
-escapes, anchors, aliases, tags, a key that is not a plain name, a key given twice, a value
-that goes on to the next line, a value YAML would read as something other than its text.
+keys are the lines that start with them. `practice_and_phase` reads them so (and the id,
+which must be the file's name), and gives up (None: read the file in full) on anything the
+bytes could spell another way: quotes, escapes, anchors, aliases, tags, a key that is not a
+plain name, a key given twice, a value that goes on to the next line, a value YAML would
+read as something other than its text.
 
 So each file read here may count or not, and counts, if it does, with the practice and
 phase found: `settles` asks whether the practice's rules find nothing in every case. When
@@ -34,7 +35,7 @@ from diffuse.rules.following import FOLLOWING, allowed_statuses
 _ODD = re.compile(rb"\n(?![A-Za-z_][A-Za-z0-9_-]*:(?: |\n|\Z)|#)[^ \n]")
 # Before the first value: blank lines and comments, then a line that starts at the margin.
 _MARGIN = re.compile(rb"(?:\n *(?:#[^\n]*)?)*\n[^ \n]")
-_KEYS = re.compile(rb"\n(practice|phase):([^\n]*)")
+_KEYS = re.compile(rb"\n(id|practice|phase):([^\n]*)")
 # A plain value on one line: text that YAML reads as itself, then a comment or nothing.
 _VALUE = re.compile(rb" +([A-Za-z][A-Za-z0-9_.-]*)(?: +#[^\n]*| *)")
 # After the value's line: blank lines, then the end or a line at the margin (a line indented
@@ -52,9 +53,10 @@ class Counted(NamedTuple):
     phase: str
 
 
-def practice_and_phase(raw: bytes) -> tuple[str, str] | None:
+def practice_and_phase(raw: bytes, name: str) -> tuple[str, str] | None:
     """(practice, phase) as the file's model holds them when the file is valid, or None
-    when its bytes could spell them another way."""
+    when its bytes could spell them another way, or its id is not its `name` (which of two
+    files keeps an id depends on both)."""
     raw = b"\n" + raw
     if not _MARGIN.match(raw) or _ODD.search(raw):
         return None
@@ -68,7 +70,7 @@ def practice_and_phase(raw: bytes) -> tuple[str, str] | None:
         if text.lower() in _WORDS:
             return None
         found[key] = text
-    if len(found) != 2:
+    if len(found) != 3 or found[b"id"] != name:
         return None
     return found[b"practice"], found[b"phase"]
 

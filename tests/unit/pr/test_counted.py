@@ -31,9 +31,15 @@ def model(text: str) -> Project | None:
 
 
 def test_a_plain_file_says_its_practice_and_phase() -> None:
-    assert practice_and_phase(DEMO.encode()) == ("readmissions-30-day", "execute")
+    assert practice_and_phase(DEMO.encode(), "readmissions-rollout") == (
+        "readmissions-30-day",
+        "execute",
+    )
     text = spelt("phase: execute\n", "phase: close   # closed early\n")
-    assert practice_and_phase(text.encode()) == ("readmissions-30-day", "close")
+    assert practice_and_phase(text.encode(), "readmissions-rollout") == (
+        "readmissions-30-day",
+        "close",
+    )
 
 
 # Each is a valid project (or would be) whose practice or phase the bytes spell in a way a
@@ -65,6 +71,10 @@ OTHER_SPELLINGS = {
     "a document start": "--- \n" + DEMO,
     "line ends with carriage returns": DEMO.replace("\n", "\r\n"),
     "a byte-order mark": "\ufeff" + DEMO,
+    "an id that is not the file's name": spelt(
+        "id: readmissions-rollout", "id: readmissions-other"
+    ),
+    "an id in quotes": spelt("id: readmissions-rollout", 'id: "readmissions-rollout"'),
     "a tab after the colon": spelt("phase: execute\n", "phase:\texecute\n"),
     "a space before the colon": spelt("phase: execute\n", "phase : execute\n"),
     "a word YAML reads as a boolean": spelt("phase: execute\n", "phase: on\n"),
@@ -75,7 +85,7 @@ OTHER_SPELLINGS = {
 @pytest.mark.parametrize("name", sorted(OTHER_SPELLINGS))
 def test_a_value_spelt_another_way_is_read_in_full(name: str) -> None:
     text = OTHER_SPELLINGS[name]
-    assert practice_and_phase(text.encode()) is None
+    assert practice_and_phase(text.encode(), "readmissions-rollout") is None
 
 
 def test_what_it_says_is_what_the_full_read_finds_whenever_the_file_is_valid() -> None:
@@ -101,12 +111,12 @@ def test_what_it_says_is_what_the_full_read_finds_whenever_the_file_is_valid() -
         for _ in range(rng.randint(1, 3)):
             rng.choice(edits)(mutated, rng.randrange(len(mutated)))
         text = "\n".join(mutated)
-        said = practice_and_phase(text.encode())
+        said = practice_and_phase(text.encode(), "hh-spread")
         found = None if said is None else model(text)
         said_something += said is not None
         if said is not None and found is not None:
             valid_and_said += 1
-            assert said == (found.practice, found.phase), text
+            assert said == (found.practice, found.phase) and found.id == "hh-spread", text
     assert said_something and valid_and_said, (said_something, valid_and_said)
 
 
