@@ -5,16 +5,18 @@
 
 The tracker is made by `make_tracker.py` (10,000 projects by default), committed on
 `main`, with a branch `change` that edits one project's note (the goal's pull request) and
-a branch `advance` that moves one project to another phase (so its practice's rules, and
-every project that could name that practice, are read too). Every round runs each row once
-as a fresh process, in turn, after one warm-up round that is not counted; the table shows
-medians, minimums, peak resident memory (os.wait4) and each row's ratio to the import floor
-measured in the same run. `--advance` adds the branch `advance` (without it, only
-`change` is timed); `--full` adds `check --base main --full`, the whole tracker read as
-before (minutes at 10,000 projects on a busy machine).
+a branch `advance` that moves one project to another phase (so its practice's rules run,
+reading the practice and phase of every project that could name that practice; the move
+closes a project whose sites are not all live, so that check fails, exit 1, as a full read
+does). Every round runs each row once as a fresh process, in turn, after one warm-up round
+that is not counted; the table shows medians, minimums, peak resident memory (os.wait4) and
+each row's ratio to the import floor measured in the same run. `--advance` adds the branch
+`advance` (without it, only `change` is timed); `--full` adds `check --base main --full`,
+the whole tracker read as before (minutes at 10,000 projects on a busy machine).
 
-With `--check`, exit 1 unless the one-file pull request with no cache takes under 3 s
-(median) and 200 MB (largest peak) at 10,000 projects.
+With `--check` (which times `advance` too), exit 1 unless both one-file pull requests with
+no cache, the edit and the phase move, take under 3 s (median) and 200 MB (largest peak)
+at 10,000 projects, and each ends with a verdict (exit 0 or 1), not an error.
 """
 
 from __future__ import annotations
@@ -146,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
         root = scratch / f"t{args.projects}"
         if not (root / ".git").is_dir():
             root = make_tree(scratch, args.projects)
-        cmds = commands(root, advance_tree(root) if args.advance else None, args.full)
+        advance = args.advance or args.check
+        cmds = commands(root, advance_tree(root) if advance else None, args.full)
         measure(cmds, args.runs, scratch, root)
         print()
         print(table(args.projects, cmds))
@@ -154,10 +157,15 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if args.keep is None:
             shutil.rmtree(scratch, ignore_errors=True)
-    goal = cmds[1]
-    missed = goal.median >= GOAL_SECONDS or max(goal.peak) >= GOAL_BYTES or goal.codes != {0}
+    goals = [(cmds[1], {0})] + [(c, {0, 1}) for c in cmds if "phase moved" in c.label]
+    missed = [
+        cmd
+        for cmd, verdicts in goals
+        if cmd.median >= GOAL_SECONDS or max(cmd.peak) >= GOAL_BYTES or not cmd.codes <= verdicts
+    ]
     if args.check and args.projects >= 10_000 and missed:
-        print(f"goal missed: {goal.label} must take under 3 s and 200 MB", file=sys.stderr)
+        for cmd in missed:
+            print(f"goal missed: {cmd.label} must take under 3 s and 200 MB", file=sys.stderr)
         return 1
     return 0
 
