@@ -28,14 +28,15 @@ from typing import NamedTuple
 from diffuse.models import PracticeStatus, Workflow
 from diffuse.rules.following import FOLLOWING, allowed_statuses
 
-# The patterns run on the bytes after a line break put in front, so that each one starts
-# with a line break (which the regular expression engine looks for quickly).
-# A line at the left margin that is neither a plain key, a comment, nor blank. A tab, a
-# carriage return or a byte-order mark there is one too: the read gives up on it.
-_ODD = re.compile(rb"\n(?![A-Za-z_][A-Za-z0-9_-]*:(?: |\n|\Z)|#)[^ \n]")
+# The bytes are read with a line break put in front, so that a line at the left margin is
+# found by the line break before it (which the regular expression engine looks for quickly).
+_AT_MARGIN = re.compile(rb"\n([^ \n][^\n]*)")
 # Before the first value: blank lines and comments, then a line that starts at the margin.
 _MARGIN = re.compile(rb"(?:\n *(?:#[^\n]*)?)*\n[^ \n]")
-_KEYS = re.compile(rb"\n(id|practice|phase):([^\n]*)")
+# A plain key. Any other line at the margin but a comment (a tab, a carriage return or a
+# byte-order mark there included) makes the read give up.
+_KEY = re.compile(rb"([A-Za-z_][A-Za-z0-9_-]*):(?= |$)")
+_READ = frozenset({b"id", b"practice", b"phase"})
 # A plain value on one line: text that YAML reads as itself, then a comment or nothing.
 _VALUE = re.compile(rb" +([A-Za-z][A-Za-z0-9_.-]*)(?: +#[^\n]*| *)")
 # After the value's line: blank lines, then the end or a line at the margin (a line indented
@@ -58,18 +59,25 @@ def practice_and_phase(raw: bytes, name: str) -> tuple[str, str] | None:
     when its bytes could spell them another way, or its id is not its `name` (which of two
     files keeps an id depends on both)."""
     raw = b"\n" + raw
-    if not _MARGIN.match(raw) or _ODD.search(raw):
+    if not _MARGIN.match(raw):
         return None
     found: dict[bytes, str] = {}
-    for match in _KEYS.finditer(raw):
-        key = match.group(1)
-        value = _VALUE.fullmatch(match.group(2))
-        if key in found or value is None or not _ENDS.match(raw, match.end()):
+    # One pass over the lines at the margin: every one a plain key or a comment.
+    for line in _AT_MARGIN.finditer(raw):
+        if raw[line.start() + 1] == 35:  # "#"
+            continue
+        key = _KEY.match(raw, line.start() + 1, line.end())
+        if key is None:
+            return None
+        if key.group(1) not in _READ:
+            continue
+        value = _VALUE.fullmatch(raw, key.end(), line.end())
+        if key.group(1) in found or value is None or not _ENDS.match(raw, line.end()):
             return None
         text = value.group(1).decode("ascii")
         if text.lower() in _WORDS:
             return None
-        found[key] = text
+        found[key.group(1)] = text
     if len(found) != 3 or found[b"id"] != name:
         return None
     return found[b"practice"], found[b"phase"]
