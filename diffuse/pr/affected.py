@@ -1,7 +1,7 @@
 """Which files a change can affect, so `check --base` reads only those in full.
 
 A project's own problems depend on its file, the organisation and the practices alone (the
-contract `tests/test_cache_contract.py` holds every per-project rule to), so a change to
+contract `tests/unit/rules/test_cache_contract.py` holds every per-project rule to), so a change to
 one project cannot make another project wrong. What does read several projects is a
 practice's own rules: whether it has a project, and whether its status follows its
 projects' phases. The part read in full is therefore:
