@@ -33,8 +33,8 @@ in a file the change cannot affect is `validate`'s to report, not the change's.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from diffuse.files.loading import model_from_bytes
@@ -46,6 +46,9 @@ from diffuse.rules.tracker.model import Part, Tracker, named_phases
 # A file bigger than this is read in full (and refused there if over the limits) rather
 # than searched.
 _SEARCHED = 64 << 20
+# When a practice's rules are not settled, the next few files of each of its phases are
+# read in full, this many at a time, this many times, before every file that could name it.
+_MORE, _TIMES = 3, 2
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,34 @@ def holds(found: Plan, catalog: Tracker) -> bool:
         if other is not None and other not in found.part.projects:
             return False
     return True
+
+
+def tries(found: Plan) -> Iterator[Plan]:
+    """The plan, then the same with more of the files left unread read in full (a file
+    read in full first may turn out not to count), then with every file that could name a
+    practice whose rules are not settled read in full."""
+    yield found
+    for _ in range(_TIMES):
+        if not found.maybe:
+            return
+        found = _deeper(found)
+        yield found
+    if found.maybe:
+        yield replace(found, part=found.wider, maybe={})
+
+
+def _deeper(found: Plan) -> Plan:
+    read, maybe = set(found.part.projects), dict[str, list[Counted]]()
+    for practice_id, counted in found.maybe.items():
+        taken: dict[str, int] = {}
+        for project in counted:
+            if taken.get(project.phase, 0) < _MORE:
+                taken[project.phase] = taken.get(project.phase, 0) + 1
+                read.add(found.names[project.id])
+            else:
+                maybe.setdefault(practice_id, []).append(project)
+    part = Part(frozenset(read), found.wider.practices - maybe.keys())
+    return replace(found, part=part, maybe=maybe)
 
 
 def settled(found: Plan, catalog: Tracker) -> bool:

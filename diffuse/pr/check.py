@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from diffuse.errors import Location, Problem
 from diffuse.layout import ORGANISATION_FILE, PRACTICES_DIR, PROJECTS_DIR, SUFFIXES, resolved
 from diffuse.models import Organisation, Practice, Project
-from diffuse.pr.affected import holds, plan, settled
+from diffuse.pr.affected import holds, plan, settled, tries
 from diffuse.pr.context import CheckReport, CheckRequest, Context, StateChange
 from diffuse.rules import lifecycle as lc
 from diffuse.rules.following import follows
@@ -79,15 +79,13 @@ def _read(
     """The tracker as far as the change can affect it (`pr.affected`), or whole when it
     could affect all of it or `full` asks; and how many files the tracker holds."""
     found = None if full else plan(root, top, paths, old_files)
-    if found is not None:
+    for step in [] if found is None else tries(found):
         # A model is built again only when a rule of the change uses it.
-        catalog = load_catalog(root, keep_models=False, part=found.part)
-        if holds(found, catalog) and settled(found, catalog):
-            return catalog, found.files
-        if found.wider != found.part:
-            catalog = load_catalog(root, keep_models=False, part=found.wider)
-            if holds(found, catalog):
-                return catalog, found.files
+        catalog = load_catalog(root, keep_models=False, part=step.part)
+        if not holds(step, catalog):
+            break
+        if settled(step, catalog):
+            return catalog, step.files
     catalog = load_catalog(root)
     return catalog, len(catalog.documents)
 

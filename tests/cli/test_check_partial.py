@@ -296,6 +296,17 @@ def test_other_projects_of_the_practice_invalid_at_the_base_do_not_count(
     assert any(f == "projects/readmissions-c.yaml" for f, _ in rules(report))
 
 
+def test_the_first_other_project_invalid_and_the_next_ones_valid(demo: Path, run: Run) -> None:
+    # The first file of the phase, read in full, does not count: the next ones are read.
+    bad = ("target_months: 9", "target_months: nine")
+    names = [f"readmissions-{x}" for x in "bcdefghij"]
+    others(demo, *names, spell={"readmissions-b": bad})
+    close_early(demo)
+    report = same(demo, run)
+    assert ("practices/readmissions-30-day.yaml", "practice-status") not in rules(report)
+    assert any(f == "projects/readmissions-b.yaml" for f, _ in rules(report))
+
+
 def test_an_invalid_project_that_cannot_change_the_outcome_is_left_to_validate(
     demo: Path, run: Run
 ) -> None:
