@@ -17,7 +17,7 @@ its other projects: the files that could name it are searched, and each one's pr
 phase taken from its bytes (`pr.counted`) when they can only say one thing, else read in
 full. Whether such a file is valid is not known without reading it in full, so `settled`
 asks whether the practice's rules find nothing whether or not each counts; when they
-might, every file that could name the practice is read in full (`Plan.wider`).
+might, more of those files are read in full, then all of them (`tries`).
 
 A change to the organisation can touch every file: it is checked in full, as is a tracker
 whose folders hold links, entries that are no regular file, or two files for one id.
