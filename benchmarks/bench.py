@@ -1,6 +1,7 @@
 """Whole-process start-up and worst-case timings of the diffuse command line.
 
     python benchmarks/bench.py [--runs N] [--json FILE] [--check] [--no-bytecode-cache]
+                               [--no-worst]
 
 Each command is run as a fresh process and timed from start to exit. The commands are
 interleaved round by round, after two uncounted warm-up rounds, so machine noise hits every
@@ -539,12 +540,15 @@ def report(
         f"interleaved; cwd {REPO}, COLUMNS=200, bytecode: {info['bytecode']}",
         "",
         timing_table(results),
-        "",
-        f"Worst-case inputs ({WORST_RUNS} runs each; limits: {WORST_LIMIT_MB:.0f} MB peak RSS, "
-        f"median under {WORST_LIMIT_S:.0f} s, exit 1, no traceback):",
-        "",
-        worst_table(cases),
     ]
+    if cases:
+        parts += [
+            "",
+            f"Worst-case inputs ({WORST_RUNS} runs each; limits: {WORST_LIMIT_MB:.0f} MB peak "
+            f"RSS, median under {WORST_LIMIT_S:.0f} s, exit 1, no traceback):",
+            "",
+            worst_table(cases),
+        ]
     parts += [f"  {c.name}: {c.description}" for c in cases]
     parts += [f"{c.name}: {note}" for c in cases for note in c.notes]
     if warnings:
@@ -561,6 +565,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--no-bytecode-cache",
         action="store_true",
         help="leave PYTHONDONTWRITEBYTECODE/PYTHONPYCACHEPREFIX as they are",
+    )
+    parser.add_argument(
+        "--no-worst", action="store_true", help="time the commands only, not the worst-case inputs"
     )
     args = parser.parse_args(argv)
     if args.runs < 1:
@@ -583,7 +590,7 @@ def run(args: argparse.Namespace, scratch: Path) -> int:
     crashes = warm_up(cmds, env)
     results = summarise(cmds, measure(cmds, args.runs, env))
     warnings = crashes + exit_warnings(cmds, results)
-    cases = worst_cases(diffuse, env)
+    cases = [] if args.no_worst else worst_cases(diffuse, env)
     print(report(info, results, cases, warnings))
     if args.json:
         payload = {
