@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 from diffuse import gcpause
 from diffuse.cache import results
 from diffuse.cache.days import holds
-from diffuse.cache.folder import cache_dir
 from diffuse.errors import Level, Location, Problem
 from diffuse.reading import handover
 from diffuse.repo.dated import commit_on
@@ -39,7 +38,7 @@ def _grids(
     root: Path, as_of: date, filters: Filters, groupings: Sequence[str | None]
 ) -> tuple[list[Grid], list[Problem]]:
     files = results.look(root)
-    if cache_dir() is None:  # DIFFUSE_NO_CACHE: no entry to key, look up or write
+    if not results.enabled():  # DIFFUSE_NO_CACHE: no entry to key, look up or write
         with handover.handed(files.kept):
             grids, problems, _ = _compute(root, (as_of, None), filters, groupings, None)
         return grids, problems
