@@ -10,8 +10,6 @@ from pathlib import Path
 import pytest
 from conftest import Run
 
-from diffuse.reports.status import source
-
 PROJECT = Path("projects") / "hh-spread.yaml"
 COLD = {"DIFFUSE_NO_CACHE": "1"}
 
@@ -67,20 +65,25 @@ def test_a_cold_status_reads_the_day_from_git(history: Path, run: Run) -> None:
     assert "nst,implementing,at-risk" in then and "nst,implementing,off-track" in now
 
 
-def test_a_cold_status_makes_no_cache_key(
-    history: Path, run: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    def unwanted(*args: object) -> None:
-        raise AssertionError("the commit of the day was looked up for a cache key")
+def _git_runs(run: Run, root: Path, trace: Path, env: dict[str, str]) -> int:
+    result = run("status", "--as-of", "2026-04-01", cwd=root, env={**env, "GIT_TRACE": str(trace)})
+    assert result.exit_code == 0 and "hh-spread" in result.stdout, result.stderr
+    runs = trace.read_text().count("trace: built-in: git") if trace.exists() else 0
+    trace.unlink(missing_ok=True)
+    return runs
 
-    monkeypatch.setattr(source, "commit_on", unwanted)
-    folder = tmp_path / "cache"
-    result = run(
-        "status",
-        "--as-of",
-        "2026-04-01",
-        cwd=history,
-        env={**COLD, "DIFFUSE_CACHE_DIR": str(folder)},
+
+def test_a_cold_status_asks_git_only_what_the_day_needs(
+    history: Path, run: Run, tmp_path: Path
+) -> None:
+    # With the day's rows read from git (the default), git is asked for that alone; with
+    # them read from the files as they are, a cold run asks git nothing, while a run that
+    # keeps its result still keys it by the commit of the day.
+    trace = tmp_path / "git.trace"
+    from_git = _git_runs(run, history, trace, COLD)
+    org = history / "organisation.yaml"
+    org.write_text(
+        org.read_text().replace("settings:\n", "settings:\n  as_of_from_git: false\n", 1)
     )
-    assert result.exit_code == 0, result.stderr
-    assert "hh-spread" in result.stdout and not folder.exists()
+    assert _git_runs(run, history, trace, COLD) == 0
+    assert _git_runs(run, history, trace, {}) > 0 < from_git

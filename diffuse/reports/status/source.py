@@ -17,8 +17,7 @@ from diffuse.cache import results
 from diffuse.cache.days import holds
 from diffuse.errors import Level, Location, Problem
 from diffuse.reading import handover
-from diffuse.repo.dated import commit_on
-from diffuse.reports.status.grid import Cell, Filters, Grid, Row
+from diffuse.reports.status.grid import Cell, Filters, Grid, Row, check_filters
 from diffuse.reports.status.pack import Packer, cell_table, pack_grids, unpack_grids, unpack_row
 
 if TYPE_CHECKING:
@@ -45,6 +44,8 @@ def _grids(
     # Keyed, for a day gone by, by the commit its undated fields are read from
     # (`reports.asof`); not by today, though the problems shown with the grid check dates
     # against it: the entry says on which days they hold (`cache.days`).
+    from diffuse.repo.dated import commit_on  # git, for an earlier day only
+
     today = date.today()
     commit = commit_on(root, as_of) if as_of < today else None
     entry = results.key(root, "status-grid", commit, as_of, filters, *groupings, files=files.digest)
@@ -77,7 +78,6 @@ def _compute(
     the cache for the next run to reuse those of unchanged projects."""
     # Imported here: loading the tracker needs pydantic and PyYAML, a cached run does not.
     from diffuse.reports.status.build import build_grids, empty_grids
-    from diffuse.reports.status.report import check_filters
     from diffuse.reports.status.streamed import RowsAsRead
     from diffuse.rules.load import load_tracker
 
