@@ -43,6 +43,11 @@ class Files:
     kept: handover.Handover = field(default_factory=handover.Handover, compare=False)
 
 
+def enabled() -> bool:
+    """Whether results are kept at all: not with DIFFUSE_NO_CACHE=1, whose runs need no key."""
+    return cache_dir() is not None
+
+
 def key(root: Path, *options: object, files: str | None = None) -> str:
     """The entry for `options` on the tracker at `root`; `files`, its `files_digest` when
     the caller already has it, saves reading every file again."""

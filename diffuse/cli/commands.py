@@ -290,7 +290,7 @@ def status(
     json and csv). Example, the 20 projects most in trouble: diffuse status --sort health
     --limit 20"""
     from diffuse.render.formats import groupings
-    from diffuse.render.terminal import grid_output, make_console
+    from diffuse.render.tableout import print_grids
     from diffuse.reports.status.grid import Filters, cut, cut_note
     from diffuse.reports.status.source import status_grids
 
@@ -306,7 +306,7 @@ def status(
     grids, problems = status_grids(tracker_root(root), day, filters, wanted)
     rows = limit if limit is not None else TEXT_LIMIT if output is Format.TEXT else 0
     cuts = [cut(grid, sort.value, rows) for grid in grids]
-    grid_output(make_console(), [grid for grid, _ in cuts], output.value)
+    print_grids([grid for grid, _ in cuts], output.value)
     note = cut_note(len(cuts[0][0].rows), cuts[0][1]) if cuts else None
     if note:
         typer.echo(note, err=output in (Format.JSON, Format.CSV))

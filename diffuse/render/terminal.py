@@ -7,7 +7,6 @@ Kept apart from the package's plain-text views so that a command printing only t
 from __future__ import annotations
 
 import io
-import os
 import sys
 from collections.abc import Sequence
 from typing import IO, Any
@@ -21,7 +20,6 @@ from diffuse.escape import clean
 from diffuse.render.colour import HEALTH_SYMBOL, colour_forced, colour_off, health_label
 from diffuse.render.compact import cell_text, render_compact
 from diffuse.render.formats import (
-    cell_label,
     days_label,
     forecast_label,
     grid_csv,
@@ -30,6 +28,12 @@ from diffuse.render.formats import (
     legend,
 )
 from diffuse.render.plain import short_ids
+from diffuse.render.plaintable import (
+    HEADS,
+    column_widths,
+    fitting_grid,
+    piped_width,
+)
 from diffuse.reports.status.grid import Grid, Row
 
 
@@ -38,7 +42,7 @@ def make_console(file: IO[str] | None = None, width: int | None = None) -> Conso
     interactive = stream.isatty()
     return Console(
         file=stream,
-        width=width or (None if interactive else _piped_width()),
+        width=width or (None if interactive else piped_width()),
         highlight=False,
         emoji=False,
         soft_wrap=False,
@@ -66,25 +70,12 @@ def rendered(view: Any, width: int, colour: bool) -> str:
     return text if colour else "".join(line.rstrip() + "\n" for line in text.splitlines())
 
 
-def _piped_width() -> int:
-    try:
-        return max(40, int(os.environ.get("COLUMNS", "")))
-    except ValueError:
-        return 100
-
-
-HEADS = ["Project", "Phase", "Live", "Days", "Forecast", "Health"]
-
-
-SHORTEST_PROJECT = 14
-
-
 def grid_table(grid: Grid, width: int | None = None) -> Table:
     """The grid with every column's width decided here: figures are never cut, group names
     wrap in the header, and only project names are shortened to fit `width`."""
     grouped = grid.grouped_by is not None
     rows = [_row_cells(row, grouped) for row in grid.rows]
-    widths = _column_widths(grid, [[t.plain for t in cells] for cells in rows], width)
+    widths = column_widths(grid, [[t.plain for t in cells] for cells in rows], width)
     # Ids too long for the column are cut in the middle, each label still telling its
     # project apart (generated ids often differ only at the end).
     labels, widths[0] = short_ids([cells[0].plain for cells in rows], widths[0])
@@ -115,23 +106,6 @@ def grid_table(grid: Grid, width: int | None = None) -> Table:
     return table
 
 
-def _column_widths(grid: Grid, rows: list[list[str]], width: int | None) -> list[int]:
-    widths = [max([len(head), *(len(r[i]) for r in rows)]) for i, head in enumerate(HEADS)]
-    for offset, column in enumerate(grid.columns, start=len(HEADS)):
-        longest_word = max((len(w) for w in clean(column.label).split()), default=1)
-        widths.append(max([longest_word, *(len(r[offset]) for r in rows)]))
-    if width is not None:
-        spare = width - table_width(widths)
-        widths[0] = max(min(widths[0], SHORTEST_PROJECT), widths[0] + min(spare, 0))
-    return widths
-
-
-def table_width(widths: list[int]) -> int:
-    # Per column a space of padding each side (none at the outer edges), a divider between
-    # columns and the box's two edges: 3 characters a column, less one.
-    return sum(widths) + 3 * len(widths) - 1
-
-
 def _row_cells(row: Row, grouped: bool) -> list[Text]:
     return [
         Text(clean(row.project)),
@@ -152,43 +126,10 @@ def render_grid_text(console: Console, grid: Grid) -> None:
     console.print(Text(legend(grid.grouped_by is not None, console.width), style="dim"))
 
 
-def grid_width(grid: Grid) -> int:
-    """The least width the grid needs: project names at their shortest."""
-    grouped = grid.grouped_by is not None
-    rows = [_row_labels(row, grouped) for row in grid.rows]
-    widths = _column_widths(grid, rows, None)
-    widths[0] = min(widths[0], SHORTEST_PROJECT)
-    return table_width(widths)
-
-
-def _row_labels(row: Row, grouped: bool) -> list[str]:
-    return [
-        clean(row.project),
-        clean(row.phase),
-        f"{row.live}/{row.in_scope}",
-        days_label(row),
-        forecast_label(row),
-        health_label(row.health),
-        *(cell_label(c, grouped) for c in row.cells),
-    ]
-
-
-def grid_fits(grid: Grid, width: int) -> bool:
-    # Every column takes at least four characters: a grid of a thousand sites is known not
-    # to fit before any of its cells is measured.
-    return table_width([1] * (len(HEADS) + len(grid.columns))) <= width and (
-        grid_width(grid) <= width
-    )
-
-
 def grid_output(console: Console, grids: Sequence[Grid], output: str) -> None:
     """Print the first of `grids` (as built for `groupings`), or the second when the first
     does not fit the console."""
-    grid = grids[0]
-    fits = not grid.rows or grid_fits(grid, console.width)
-    if len(grids) > 1 and not fits:
-        grid = grids[1]
-        fits = not grid.rows or grid_fits(grid, console.width)
+    grid, fits = fitting_grid(grids, console.width)
     if output == "text":
         # A grid too wide for the terminal becomes a line per project with its cells listed
         # below it: every figure is kept, none is cut.

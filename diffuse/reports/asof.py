@@ -24,7 +24,6 @@ from functools import partial
 from diffuse.files.loading import model_from_bytes
 from diffuse.layout import PROJECTS_DIR
 from diffuse.models import DutyRecord, Health, Metric, Project, SiteState, SiteStatus
-from diffuse.repo.dated import commit_on, files_in
 from diffuse.rules.load import Loaded
 from diffuse.rules.tracker.model import Projects, Tracker
 from diffuse.vocab import LIVE
@@ -92,6 +91,8 @@ def _read_committed(catalog: Tracker, day: date) -> dict[str, Project]:
     org = catalog.organisation
     if day >= date.today() or (org is not None and not org.settings.as_of_from_git):
         return {}
+    from diffuse.repo.dated import commit_on, files_in  # git only when the day needs it
+
     commit = commit_on(catalog.root, day)
     if commit is None:
         return {}

@@ -33,9 +33,10 @@ def validation_report(root: Path, paths: list[Path], today: date) -> ValidationR
 
 def _report(root: Path, paths: list[Path], today: date) -> ValidationReport:
     files = results.look(root)
-    # Not keyed by the day: the entry says on which days its problems hold.
-    entry = results.key(root, "validate", files=files.digest)
-    cached = results.get(entry)
+    # Not keyed by the day: the entry says on which days its problems hold. No entry at all
+    # with DIFFUSE_NO_CACHE=1: its key would only be thrown away.
+    entry = results.key(root, "validate", files=files.digest) if results.enabled() else None
+    cached = None if entry is None else results.get(entry)
     if isinstance(cached, dict) and holds(cached.get("days"), today):
         try:
             problems = [_problem(root, p) for p in cached["problems"]]
@@ -50,8 +51,8 @@ def _report(root: Path, paths: list[Path], today: date) -> ValidationReport:
         catalog = load_catalog(root, keep_models=False, today=today)
     problems, files_read = catalog.all_problems(), [d.path for d in catalog.documents]
     prefix = f"{root}{os.sep}"
-    if not results.unchanged(root, files, catalog.read):
-        return select(paths, problems, files_read)  # a file changed while it was read
+    if entry is None or not results.unchanged(root, files, catalog.read):
+        return select(paths, problems, files_read)  # or a file changed while it was read
     results.put(
         entry,
         {

@@ -9,9 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
+from diffuse.errors import DiffuseError
 from diffuse.vocab import Health, SiteStatus
+
+if TYPE_CHECKING:
+    from diffuse.models import Organisation
+    from diffuse.rules.tracker.model import Tracker
 
 
 class Forecast(NamedTuple):
@@ -88,6 +93,23 @@ class Grid:
     columns: list[Column]
     rows: list[Row]
     grouped_by: str | None = None
+
+
+def check_filters(catalog: Tracker, org: Organisation, request: Filters) -> None:
+    """A DiffuseError naming a filter value the tracker does not know."""
+    known = {
+        "--practice": (request.practices, catalog.practices),
+        "--phase": (request.phases, catalog.workflow.phases),
+        "--site": (request.sites, [s.id for s in org.sites]),
+        "--health": (request.health, [h.value for h in Health]),
+    }
+    for option, (given, allowed) in known.items():
+        unknown = [value for value in given if value not in allowed]
+        if unknown:
+            raise DiffuseError(
+                f"{option}: unknown value {', '.join(map(repr, unknown))}; "
+                f"expected one of: {', '.join(sorted(allowed))}"
+            )
 
 
 SORTS = ("name", "health", "live", "days")

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from diffuse.errors import DiffuseError
 from diffuse.frameworks.dissemination import EVIDENCE, plan_warnings
-from diffuse.models import Health, Organisation, Project, Workflow
+from diffuse.models import Organisation, Project, Workflow
 from diffuse.reports.asof import project_at
 from diffuse.reports.reviews import review_due
 from diffuse.reports.status.build import build_grid
@@ -17,25 +16,7 @@ from diffuse.reports.status.grid import Filters, Row
 from diffuse.reports.status.jsonform import forecast_data
 from diffuse.rules.gates import GateError, GateReport, evaluate, target_phase
 from diffuse.rules.load import Loaded
-from diffuse.rules.tracker.model import Tracker
 from diffuse.vocab import output_schema_version
-
-
-def check_filters(catalog: Tracker, org: Organisation, request: Filters) -> None:
-    """A DiffuseError naming a filter value the tracker does not know."""
-    known = {
-        "--practice": (request.practices, catalog.practices),
-        "--phase": (request.phases, catalog.workflow.phases),
-        "--site": (request.sites, [s.id for s in org.sites]),
-        "--health": (request.health, [h.value for h in Health]),
-    }
-    for option, (given, allowed) in known.items():
-        unknown = [value for value in given if value not in allowed]
-        if unknown:
-            raise DiffuseError(
-                f"{option}: unknown value {', '.join(map(repr, unknown))}; "
-                f"expected one of: {', '.join(sorted(allowed))}"
-            )
 
 
 def project_row(loaded: Loaded, project_id: str, as_of: date) -> Row | None:

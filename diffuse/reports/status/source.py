@@ -17,8 +17,7 @@ from diffuse.cache import results
 from diffuse.cache.days import holds
 from diffuse.errors import Level, Location, Problem
 from diffuse.reading import handover
-from diffuse.repo.dated import commit_on
-from diffuse.reports.status.grid import Cell, Filters, Grid, Row
+from diffuse.reports.status.grid import Cell, Filters, Grid, Row, check_filters
 from diffuse.reports.status.pack import Packer, cell_table, pack_grids, unpack_grids, unpack_row
 
 if TYPE_CHECKING:
@@ -38,9 +37,15 @@ def _grids(
     root: Path, as_of: date, filters: Filters, groupings: Sequence[str | None]
 ) -> tuple[list[Grid], list[Problem]]:
     files = results.look(root)
+    if not results.enabled():  # DIFFUSE_NO_CACHE: no entry to key, look up or write
+        with handover.handed(files.kept):
+            grids, problems, _ = _compute(root, (as_of, None), filters, groupings, None)
+        return grids, problems
     # Keyed, for a day gone by, by the commit its undated fields are read from
     # (`reports.asof`); not by today, though the problems shown with the grid check dates
     # against it: the entry says on which days they hold (`cache.days`).
+    from diffuse.repo.dated import commit_on  # git, for an earlier day only
+
     today = date.today()
     commit = commit_on(root, as_of) if as_of < today else None
     entry = results.key(root, "status-grid", commit, as_of, filters, *groupings, files=files.digest)
@@ -67,11 +72,12 @@ def _compute(
     day: tuple[date, str | None],
     filters: Filters,
     groupings: Sequence[str | None],
-    packer: Packer,
+    packer: Packer | None,
 ) -> tuple[list[Grid], list[Problem], Loaded]:
+    """The grids and problems, from the files; with a `packer`, the rows are also kept in
+    the cache for the next run to reuse those of unchanged projects."""
     # Imported here: loading the tracker needs pydantic and PyYAML, a cached run does not.
     from diffuse.reports.status.build import build_grids, empty_grids
-    from diffuse.reports.status.report import check_filters
     from diffuse.reports.status.streamed import RowsAsRead
     from diffuse.rules.load import load_tracker
 
@@ -80,6 +86,9 @@ def _compute(
     read = RowsAsRead(as_of, filters, groupings)
     loaded = load_tracker(root, keep_models=False, visit=read)
     check_filters(loaded.catalog, loaded.org, filters)
+    if packer is None:
+        grids = build_grids(loaded.catalog, as_of, filters, groupings, read.rows)
+        return grids, loaded.problems, loaded
     # The rows of the last grids for the same request, kept with the state of the files
     # each came from: after an edit, only the rows of changed projects are worked out.
     latest = results.options_key("status-rows", root.resolve(), as_of, commit, filters, *groupings)

@@ -15,8 +15,7 @@ from datetime import date
 from diffuse.errors import DiffuseError
 from diffuse.models import Organisation, Project
 from diffuse.reports.status.build import Request, Rows, empty_grids, project_rows
-from diffuse.reports.status.grid import Filters
-from diffuse.reports.status.report import check_filters
+from diffuse.reports.status.grid import Filters, check_filters
 from diffuse.rules.load import usable_organisation
 from diffuse.rules.tracker.model import Tracker
 

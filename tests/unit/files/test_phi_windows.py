@@ -45,3 +45,30 @@ def test_edge_texts_find_what_every_window_finds(text: str) -> None:
 def test_the_labelled_set_finds_what_every_window_finds() -> None:
     for case in load():
         assert list(phi.findings(case.text)) == list(_unfiltered(case.text)), case.text
+
+
+# Texts where a trigger is found but the rest of its kind is not, or is only just there.
+NEAR_MISSES = [
+    "Two systems oversight committees; results 2007-2009\n",
+    "Mrs  Okafor seen\n",
+    "MS\tO'Neil on the ward\n",
+    "Combining measures; mbi: 1EG4-TE5-MK73\n",
+    "billing\n  account #: 12345678\n",
+    "unit\n    no. 1234567\n",
+    "22b n. Oak Road, his home\n",
+    "call him on ١٢٣ ٤٥٦ ٧٨٩٠\n",
+]
+
+
+@pytest.mark.parametrize("text", NEAR_MISSES)
+def test_near_misses_find_what_every_window_finds(text: str) -> None:
+    assert list(phi.findings(text)) == list(_unfiltered(text))
+
+
+def test_each_kinds_head_is_in_every_match_of_its_expression() -> None:
+    # A window is read with a kind's expression only when its head is found there.
+    texts = [case.text for case in load()] + EDGES + NEAR_MISSES
+    for kind, expression in phi.patterns().items():
+        for text in texts:
+            for match in expression.finditer(text):
+                assert phi._head(kind).search(text, match.start(), match.end()), (kind, text)
