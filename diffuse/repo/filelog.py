@@ -33,6 +33,9 @@ def top_level(folder: Path, hint: str) -> Path:
 
 
 _LOG_FORMAT = "--format=%H%x00%an%x00%ae%x00%aI%x00%B"
+# What git may write before it waits for this process to read: all of the log of a few
+# thousand commits, a hundred versions of a large file.
+_AHEAD = 1 << 20
 
 
 class FileHistory:
@@ -44,7 +47,8 @@ class FileHistory:
         """`path` is relative to `folder`, where git runs."""
         args = ["log", "--follow", "--topo-order", "--raw", "--no-abbrev", "-z", "--no-color"]
         self.folder = folder
-        self.log = Stream(folder, [*args, _LOG_FORMAT, "--", path])
+        self.path = path
+        self.log = Stream(folder, [*args, _LOG_FORMAT, "--", path], ahead=_AHEAD)
 
     def versions(
         self, commits: list[Commit], wanted: Callable[[Change], bool]
@@ -118,7 +122,9 @@ class _Feeder(threading.Thread):
             # Only the file's own change matters: --follow shows no other.
             for change in (c.changes[0] for c in group if c.changes):
                 if self.wanted(change):
-                    for sha in (change.old, change.new):
+                    # Newer first: each version is then read right after the one next to it,
+                    # which it usually differs from in one place (reports.snapshot.Versions).
+                    for sha in (change.new, change.old):
                         if sha not in asked:
                             asked.add(sha)
                             wanted.append(sha)
@@ -127,7 +133,9 @@ class _Feeder(threading.Thread):
 
     def _ask(self, shas: list[str]) -> None:
         if self.cat is None:
-            self.cat = Stream(self.folder, ["cat-file", "--batch", "--buffer"], feed=True)
+            self.cat = Stream(
+                self.folder, ["cat-file", "--batch", "--buffer"], feed=True, ahead=_AHEAD
+            )
             self._ready.set()
         self.cat.send("".join(f"{sha}\n" for sha in shas).encode())
 

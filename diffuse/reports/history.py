@@ -11,20 +11,20 @@ often none.
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from diffuse.cache import history as packs
 from diffuse.errors import DiffuseError
 from diffuse.escape import clean
 from diffuse.layout import ID_PATTERN
 from diffuse.repo import EMPTY_BLOB, Change, Commit
 from diffuse.repo.filelog import FileHistory, top_level
-from diffuse.vocab import output_schema_version
 
 if TYPE_CHECKING:
+    from diffuse.cache.history import Events
     from diffuse.reports.snapshot import Snapshot
 
 # The catalog's folders and suffixes; importing `catalog` here would load every model,
@@ -65,15 +65,61 @@ def item_path(root: Path, item_id: str) -> tuple[str, Path]:
     )
 
 
+# `git log` started by `begin` before the command line was parsed: (root, path, its log).
+_begun: list[tuple[Path, str, FileHistory]] = []
+
+
+def begin(args: list[str]) -> None:
+    """Start `git log` for `diffuse history ARGS` at once, while Python goes on loading the
+    command line, when ARGS are plain: an id, and --format or --root. `item_history` takes
+    the log only when it reads that same file of that same tracker; anything unexpected
+    starts nothing, and the command runs as it would have."""
+    from diffuse.layout import find_root
+
+    given: dict[str, str] = {}
+    items: list[str] = []
+    rest = iter(args)
+    for arg in rest:
+        name, equals, value = arg.partition("=")
+        if name in ("--format", "--root"):
+            given[name] = value if equals else next(rest, "")
+        elif arg.startswith("-") or items:
+            return
+        else:
+            items.append(arg)
+    folder = given.get("--root") or os.environ.get("DIFFUSE_ROOT")
+    try:
+        if not items or (folder and not Path(folder).is_dir()):
+            return
+        root = find_root(Path(folder) if folder else Path.cwd())
+        path = item_path(root, items[0])[1].relative_to(root).as_posix()
+        _begun.append((root, path, FileHistory(root, path)))
+    except (DiffuseError, OSError, ValueError):
+        return
+
+
+def _file_history(root: Path, path: str) -> FileHistory:
+    """The log `begin` started for this file, or a new one."""
+    while _begun:
+        began_root, began_path, log = _begun.pop()
+        if (began_root, began_path) == (root, path):
+            return log
+        log.close()
+    return FileHistory(root, path)
+
+
 def item_history(root: Path, item_id: str) -> History:
     kind, path = item_path(root, item_id)
-    git = FileHistory(root, path.relative_to(root).as_posix())
+    git = _file_history(root, path.relative_to(root).as_posix())
     try:
         top = top_level(root, "first: history is read from git")
     except DiffuseError:
         git.close()
         raise
     rel = path.resolve().relative_to(top).as_posix()
+    # Imported here, not above: `begin` starts git before the cache is needed.
+    from diffuse.cache import history as packs
+
     pack = packs.pack_for(top, rel, kind)
     changes = _Changes(kind, packs.load(pack))
     commits: list[Commit] = []
@@ -97,10 +143,10 @@ class _Changes:
     as git sends them."""
 
     kind: str
-    known: dict[str, packs.Events]
-    reader: Any = None  # a SectionReader, made for the first version read
+    known: dict[str, Events]
+    versions: Any = None  # a snapshot.Versions, made for the first version read
     snaps: dict[str, Snapshot] = field(default_factory=dict)
-    used: dict[str, packs.Events] = field(default_factory=dict)
+    used: dict[str, Events] = field(default_factory=dict)
     fresh: bool = False
 
     def unknown(self, change: Change) -> bool:
@@ -109,14 +155,13 @@ class _Changes:
     def read(self, sha: str, raw: bytes) -> None:
         # Only a version not in the cache is read: a run that finds every change there
         # never loads the readers.
-        from diffuse.reports.snapshot import SectionReader, snapshot
+        from diffuse.reports.snapshot import Versions
 
-        if self.reader is None:
-            self.reader = SectionReader()
-        text = raw.decode("utf-8", errors="replace")
-        self.snaps[sha] = snapshot(self.reader, text, self.kind)
+        if self.versions is None:
+            self.versions = Versions(self.kind)
+        self.snaps[sha] = self.versions.snapshot(raw.decode("utf-8", errors="replace"))
 
-    def events(self, change: Change) -> packs.Events:
+    def events(self, change: Change) -> Events:
         pair = f"{change.old} {change.new}"
         found = self.known.get(pair)
         if found is None:
@@ -213,6 +258,8 @@ _EVENT_JSON = (
 
 
 def history_json(history: History) -> str:
+    from diffuse.vocab import output_schema_version
+
     data = {
         "schema_version": output_schema_version("history"),
         "kind": history.kind,
