@@ -6,7 +6,8 @@ The repository is written with `git fast-import` in a few seconds: an organisati
 sites, 30 practices and 30 projects, then N commits by six authors, each changing one file
 the way a diffusion manager does (a site's status and health; now and then an approval or
 a phase change). One project, `hot`, gets every fifth commit; the others share the rest.
-The data is valid: `diffuse validate` passes, and so does `check --base`.
+The data is valid: every duty a gate needs is done and every role it needs is held, so
+`diffuse validate` and `check --base` pass (their rows must exit 0).
 
 Each command runs as a fresh process. Every round runs the baseline and every row once, in
 turn, so all feel the machine's load alike; medians of --runs rounds, after one warm-up
@@ -37,12 +38,21 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from diffuse.frameworks.mayo import DUTIES
+
 SITES = [f"s{n:02d}" for n in range(1, 25)]
 AUTHORS = [(f"Person {n}", f"p{n}@example.org") for n in range(1, 7)]
 PHASES = ["initiate", "plan", "execute", "close", "sustain"]
 STATES = ["planning", "implementing", "live", "sustained"]
 HEALTH = ["on-track", "at-risk", "off-track"]
 TARGET = 1.5  # history: a repeat run over the baseline, a first run over its floor
+# Every duty due before execute done on the first day, so the plan and execute gates are
+# met when the projects pass them.
+CHECKLIST = "".join(
+    f"  {duty}: {{status: done, date: 2020-01-01}}\n"
+    for duty, _, due, _ in DUTIES
+    if due in ("initiate", "plan")
+)
 HOT = "projects/hot.yaml"
 START = datetime(2020, 1, 1, tzinfo=UTC)
 
@@ -105,7 +115,9 @@ class Project:
             f"# Diffusion of {self.practice}.\nid: {self.name}\npractice: {self.practice}\n"
             f"title: Diffusion {self.name}\nphase: {PHASES[self.phase]}\napproved: 2020-01-01\n"
             "roles:\n  sponsor-readiness: p1\n  sponsor-oversight: [p1, p2]\n"
-            "  diffusion-manager: p4\n"
+            "  diffusion-manager: p4\n  diffusion-team: [p4]\n  it-liaison: p5\n"
+            "  measurement: p6\n  operational-owner: [p5]\n"
+            f"checklist:\n{CHECKLIST}"
             f"sites:\n{sites}approvals:\n"
             + "\n".join(self.approvals)
             + "\nhistory:\n"
