@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -192,13 +193,28 @@ def _events(kind: str, before: Snapshot | None, after: Snapshot | None) -> list[
         reason = _new_reason(before, after)
         found.append((field_name, text + (f" ({reason})" if reason else "")))
     if before.approvals != after.approvals:
-        added = Counter(after.approvals) - Counter(before.approvals)
-        removed = Counter(before.approvals) - Counter(after.approvals)
-        found += [("approval", _approval_text(a)) for a in added.elements()]
-        found += [("approval-removed", _approval_text(a)) for a in removed.elements()]
+        added, removed = _approvals_changed(before.approvals, after.approvals)
+        found += [("approval", _approval_text(a)) for a in added]
+        found += [("approval-removed", _approval_text(a)) for a in removed]
     if before.sites != after.sites:
         found += _site_events(before.sites, after.sites)
     return found
+
+
+def _approvals_changed(
+    before: tuple[str, ...], after: tuple[str, ...]
+) -> tuple[Iterable[str], Iterable[str]]:
+    """The approvals added and removed, each as often as its count changed, in the order
+    each first appears."""
+    old = len(before)
+    if after[:old] == before:
+        # The usual change, one approval more: no need to count hundreds.
+        new = after[old:]
+        if len(set(new)) == len(new) and set(new).isdisjoint(before):
+            return new, ()
+    added = Counter(after) - Counter(before)
+    removed = Counter(before) - Counter(after)
+    return added.elements(), removed.elements()
 
 
 def _new_reason(before: Snapshot, after: Snapshot) -> str | None:

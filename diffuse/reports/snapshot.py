@@ -17,7 +17,7 @@ import itertools
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from diffuse.files.plainscan import scan
@@ -47,14 +47,19 @@ class SectionReader:
         found: dict[str, Any] = {}
         for (start, name), (end, _) in itertools.pairwise(tops):
             if name in keys:
-                section = text[start:end]
-                value = self._sections.get(section, _UNSEEN)
-                if value is _UNSEEN:
-                    value = self._sections[section] = self._parse_section(section, name)
+                value = self.section(text[start:end], name)
                 if value is _BROKEN:
                     return self._whole(text, keys)
                 found[name] = value
         return found
+
+    def section(self, section: str, name: str) -> Any:
+        """The value of one top-level section's text (`name: ...` to its end), as `values`
+        reads it: _BROKEN when only a whole read can tell."""
+        value = self._sections.get(section, _UNSEEN)
+        if value is _UNSEEN:
+            value = self._sections[section] = self._parse_section(section, name)
+        return value
 
     def keys(self, entries: Any) -> tuple[str, ...]:
         """`entry_key` of each entry of a list this reader returned, worked out once."""
@@ -63,7 +68,7 @@ class SectionReader:
         # The reader keeps every list it returned alive, so its id stays its own.
         found = self._keys.get(id(entries))
         if found is None:
-            found = self._keys[id(entries)] = tuple(self._key(e) for e in entries)
+            found = self._keys[id(entries)] = tuple(map(self._key, entries))
         return found
 
     def _key(self, entry: Any) -> str:
@@ -196,13 +201,17 @@ def snapshot(reader: SectionReader, text: str, kind: str) -> Snapshot:
     values = reader.values(text, _WANTED[kind]) or {}
     state = values.get("status" if kind == "practice" else "phase")
     approvals = reader.keys(values.get("approvals"))
-    reasons = tuple(
-        (str(h.get("to")), str(h["reason"]))
-        for h in _listed(values.get("history"))
-        if isinstance(h, dict) and h.get("reason")
-    )
+    reasons = _reasons(values.get("history"))
     sites = _practice_sites(values) if kind == "practice" else _project_sites(values)
     return Snapshot(state if isinstance(state, str) else None, approvals, reasons, sites)
+
+
+def _reasons(history: Any) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (str(h.get("to")), str(h["reason"]))
+        for h in _listed(history)
+        if isinstance(h, dict) and h.get("reason")
+    )
 
 
 def _listed(value: Any) -> list[Any]:
@@ -267,8 +276,10 @@ class Versions:
 
 
 # What a change to each piece of a layout does: nothing that is read (the comments before the
-# first key, a section nobody reads), something read only by a full read, or one site entry.
-_PREAMBLE, _UNREAD, _READ, _ENTRY = range(4)
+# first key, a section nobody reads), one value of the snapshot (a section read whole: the
+# status or phase, the approvals, a project's history), one site entry, or something read
+# only by a full read.
+_PREAMBLE, _UNREAD, _SECTION, _ENTRY, _READ = range(5)
 
 
 @dataclass(frozen=True)
@@ -299,10 +310,14 @@ class _Layout:
                 low = middle + 1
             else:
                 high = middle
-        if low == len(pieces):
-            return None  # text only added after the end
-        changed, at = low, starts[low]
-        end = starts[changed + 1] + len(text) - len(old)
+        changed = min(low, len(pieces) - 1)  # text added after the end: the last piece grew
+        if (
+            changed
+            and self.roles[changed - 1] == _SECTION
+            and text.endswith(old[starts[changed] :])
+        ):
+            changed -= 1  # text put in at the end of a section: an approval added
+        at, end = starts[changed], starts[changed + 1] + len(text) - len(old)
         if end < at or not text.endswith(old[starts[changed + 1] :]):
             return None
         new = text[at:end]
@@ -313,10 +328,15 @@ class _Layout:
         if role == _PREAMBLE:
             if _TOP_KEY.search(new):
                 return None
-        elif role == _UNREAD:
+        elif role in (_UNREAD, _SECTION):
             head = _TOP_KEY.match("\n" + new)
             if head is None or head.group(1) != name or _TOP_KEY.search("\n" + new, head.end()):
                 return None
+            if role == _SECTION:
+                value = reader.section(new, name)
+                if value is _BROKEN:
+                    return None  # a full read would read the whole text
+                snap = _with_section(reader, snap, name, value)
         elif role == _ENTRY:
             entry = _ENTRY_AT[self.indent]
             if not entry.match("\n" + new) or entry.search(new) or _TOP_KEY.search("\n" + new):
@@ -324,12 +344,24 @@ class _Layout:
             (value,) = reader._chunk_values([new])
             if not isinstance(value, dict) or len(value) != 1 or name not in value:
                 return None
-            shown = {**snap.sites, name: _site_state(value[name])}
-            snap = Snapshot(snap.state, snap.approvals, snap.reasons, shown)
+            snap = replace(snap, sites={**snap.sites, name: _site_state(value[name])})
         else:
             return None
         cut = (*pieces[:changed], new, *pieces[changed + 1 :])
         return _Layout(text, cut, _starts(cut), self.roles, self.names, self.indent, snap)
+
+
+def _with_section(reader: SectionReader, snap: Snapshot, name: str, value: Any) -> Snapshot:
+    """`snap` with the part that section `name` (now `value`) makes, as `snapshot` makes it."""
+    if name == "approvals":
+        return replace(snap, approvals=reader.keys(value))
+    if name == "history":
+        return replace(snap, reasons=_reasons(value))
+    return replace(snap, state=value if isinstance(value, str) else None)
+
+
+# The sections whose change alters one part of the snapshot alone, by kind.
+_ALONE = {"practice": ("status", "approvals"), "project": ("phase", "approvals", "history")}
 
 
 def _layout(reader: SectionReader, text: str, kind: str, snap: Snapshot) -> _Layout | None:
@@ -357,7 +389,7 @@ def _layout(reader: SectionReader, text: str, kind: str, snap: Snapshot) -> _Lay
         )
         if entries is None:
             pieces.append(section)
-            roles.append(_READ)
+            roles.append(_SECTION if name in _ALONE[kind] else _READ)
             names.append(name)
             continue
         first, rest, indent = entries

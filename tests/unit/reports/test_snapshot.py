@@ -132,6 +132,33 @@ def test_a_read_key_that_appears_where_nothing_was_read_reads_as_a_full_read() -
     _check("project", texts[::-1])
 
 
+def test_approvals_history_and_phase_changed_alone_read_as_a_full_read() -> None:
+    added = "  - {gate: execute, body: cpc, by: ada, date: 2026-03-09}\n"
+    reason = "  - {from: plan, to: execute, date: 2026-03-09, by: cy, reason: go}\n"
+    edits = [
+        ("history:\n", added + "history:\n"),  # an approval added at the end
+        (added, added + added),  # the same approval twice
+        (added + added, added + "history: []\n"),  # ... and a key after it
+        (added + "history: []\n", added + "history:\n"),
+        ("phase: plan\n", "phase: execute\n"),
+        ("reason: ready}\n", "reason: ready}\n" + reason),
+        ("phase: execute\n", "phase: [execute\n"),  # broken: the whole text is read
+        ("phase: [execute\n", "phase:\n  - execute\n"),
+        ("phase:\n  - execute\n", "phase: execute # now\n"),
+        ("approvals:\n", "approvals: # the gates\n"),
+        ("  - {gate: plan, body: cpc", "  - {gate: plan, body: [cpc"),  # broken approvals
+        ("  - {gate: plan, body: [cpc", "  - {gate: plan, body: cpc"),
+        ("  - {gate: plan, body: cpc, by: ben, date: 2026-02-01}\n", ""),
+        ("approvals: # the gates\n", "approvals: 7\n"),
+        (reason, "approvals:\n" + added),  # approvals twice: the later counts
+    ]
+    texts = _versions(PROJECT, edits)
+    _check("project", texts)
+    _check("project", texts[::-1])
+    listed = PROJECT.replace("phase: plan\n", "phase:\n  - execute\n")  # not a phase
+    _check("project", [PROJECT, listed, PROJECT.replace("phase: plan\n", "phase: ''\n")])
+
+
 def test_rows_changed_together_or_a_second_sites_read_as_a_full_read() -> None:
     both = PROJECT.replace("implementing", "live").replace("planning", "starting")
     twice = PROJECT + "sites:\n  zzz:\n    status: live\n"
