@@ -8,6 +8,7 @@ its own words.
 
 from __future__ import annotations
 
+import io
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -19,17 +20,17 @@ from diffuse.errors import DiffuseError
 from diffuse.repo import EMPTY_BLOB, Change, Commit, batch_contents, log_records
 from diffuse.repo.runner import Stream, last_line, run
 
+_TOP_LEVEL = ["rev-parse", "--show-toplevel"]
 
-def top_level(folder: Path, hint: str) -> Path:
-    """The top level of the work tree holding `folder`, in one `git rev-parse`."""
-    done = run(folder, ["rev-parse", "--show-toplevel"])
-    if done.code != 0:
+
+def _top(folder: Path, code: int, out: bytes, err: bytes, hint: str) -> Path:
+    if code != 0:
         if not any((place / ".git").exists() for place in (folder, *folder.parents)):
             raise DiffuseError(
                 f"{folder} is not inside a git repository; run 'git init' there {hint}"
             )
-        raise DiffuseError(f"git rev-parse failed: {last_line(done.err)}")
-    return Path(os.fsdecode(done.out.rstrip(b"\n"))).resolve()
+        raise DiffuseError(f"git rev-parse failed: {last_line(err)}")
+    return Path(os.fsdecode(out.rstrip(b"\n"))).resolve()
 
 
 _LOG_FORMAT = "--format=%H%x00%an%x00%ae%x00%aI%x00%B"
@@ -40,8 +41,8 @@ _AHEAD = 1 << 20
 
 class FileHistory:
     """Every commit that changed one file, and its versions, read by git processes run
-    directly. `git log` starts at once, so the caller's other work (finding the top level,
-    reading a cache) overlaps with it; `versions` reads its output."""
+    directly. `git log` and `git rev-parse` (for `top_level`) start at once, so the
+    caller's other work (reading a cache) overlaps with them; `versions` reads the log."""
 
     def __init__(self, folder: Path, path: str) -> None:
         """`path` is relative to `folder`, where git runs."""
@@ -49,6 +50,17 @@ class FileHistory:
         self.folder = folder
         self.path = path
         self.log = Stream(folder, [*args, _LOG_FORMAT, "--", path], ahead=_AHEAD)
+        try:
+            self._top = Stream(folder, _TOP_LEVEL)
+        except DiffuseError:
+            self.log.close()
+            raise
+
+    def top_level(self, hint: str) -> Path:
+        """The top level of the work tree holding the folder, from the `git rev-parse`
+        started beside the log."""
+        out = self._top.out.read()
+        return _top(self.folder, self._top.wait(), out, self._top.errors(), hint)
 
     def versions(
         self, commits: list[Commit], wanted: Callable[[Change], bool]
@@ -80,6 +92,7 @@ class FileHistory:
 
     def close(self) -> None:
         self.log.close()
+        self._top.close()
 
 
 class _Feeder(threading.Thread):
@@ -155,7 +168,9 @@ def _grouped(commits: Iterator[Commit]) -> Iterator[list[Commit]]:
 def _tokens(stream: IO[bytes]) -> Iterator[str]:
     """`stream`'s bytes split at NUL, a block at a time, the last piece included."""
     rest = b""
-    while chunk := stream.read(1 << 16):
+    # What the pipe holds, not a full block: git writes a commit at a time.
+    read = stream.read1 if isinstance(stream, io.BufferedIOBase) else stream.read
+    while chunk := read(1 << 16):
         # NUL is never part of a longer UTF-8 character, so text up to the last one decodes
         # on its own.
         done, cut, rest = (rest + chunk).rpartition(b"\0")

@@ -22,7 +22,7 @@ from diffuse.errors import DiffuseError
 from diffuse.escape import clean
 from diffuse.layout import ID_PATTERN
 from diffuse.repo import EMPTY_BLOB, Change, Commit
-from diffuse.repo.filelog import FileHistory, top_level
+from diffuse.repo.filelog import FileHistory
 
 if TYPE_CHECKING:
     from diffuse.cache.history import Events
@@ -113,7 +113,7 @@ def item_history(root: Path, item_id: str) -> History:
     kind, path = item_path(root, item_id)
     git = _file_history(root, path.relative_to(root).as_posix())
     try:
-        top = top_level(root, "first: history is read from git")
+        top = git.top_level("first: history is read from git")
     except DiffuseError:
         git.close()
         raise

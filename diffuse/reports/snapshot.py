@@ -344,7 +344,8 @@ class _Layout:
             (value,) = reader._chunk_values([new])
             if not isinstance(value, dict) or len(value) != 1 or name not in value:
                 return None
-            snap = replace(snap, sites={**snap.sites, name: _site_state(value[name])})
+            shown = {**snap.sites, name: _site_state(value[name])}
+            snap = Snapshot(snap.state, snap.approvals, snap.reasons, shown)
         else:
             return None
         cut = (*pieces[:changed], new, *pieces[changed + 1 :])

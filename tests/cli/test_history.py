@@ -84,6 +84,14 @@ def test_history_of_an_unknown_item_is_a_clear_error(git_tracker: Path, run: Run
     assert "no practice or project 'nothing'" in result.stderr
 
 
+def test_history_outside_a_repository_says_to_run_git_init(tracker: Path, run: Run) -> None:
+    result = run("history", "hh-spread", cwd=tracker)
+    assert result.exit_code == 1
+    assert result.stderr.strip().endswith(
+        "is not inside a git repository; run 'git init' there first: history is read from git"
+    )
+
+
 def test_history_in_a_repository_without_commits_is_empty(tracker: Path, run: Run) -> None:
     git(tracker, "init", "-q", "-b", "main")
     result = run("history", "hh-spread", cwd=tracker)
