@@ -62,18 +62,19 @@ class FileHistory:
         out = self._top.out.read()
         return _top(self.folder, self._top.wait(), out, self._top.errors(), hint)
 
-    def versions(
-        self, commits: list[Commit], wanted: Callable[[Change], bool]
-    ) -> Iterator[tuple[str, bytes]]:
-        """The blob id and content of both sides of each change that `wanted` accepts, as
-        git reads them; `commits` gets every commit that changed the file, newest first
-        and following renames, complete once the iterator is exhausted.
+    def start(self, commits: list[Commit], wanted: Callable[[Change], bool]) -> None:
+        """Start reading: `commits` gets every commit that changed the file, newest first
+        and following renames, complete once `versions` is exhausted, and `git cat-file
+        --batch` is asked for both sides of each change that `wanted` accepts, by a thread
+        that passes each blob id to it as the log names it."""
+        self._feeder = _Feeder(self.folder, self.log, commits, wanted)
+        self._feeder.start()
 
-        `git cat-file --batch` runs beside `git log`: a thread passes each blob id to it
-        as the log names it, while the caller works on the contents already read."""
-        feeder = _Feeder(self.folder, self.log, commits, wanted)
+    def versions(self) -> Iterator[tuple[str, bytes]]:
+        """The blob id and content of each version `start` asked for, as git reads them,
+        while the caller works on the contents already read."""
+        feeder = self._feeder
         try:
-            feeder.start()
             cat = feeder.cat_file()
             if cat is not None:
                 yield from batch_contents(cat.out)

@@ -136,6 +136,7 @@ class Stream:
                 stdin=subprocess.PIPE if feed else subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
+                bufsize=ahead or -1,
             )
         except OSError:
             raise DiffuseError(NO_GIT) from None

@@ -66,15 +66,45 @@ def item_path(root: Path, item_id: str) -> tuple[str, Path]:
     )
 
 
-# `git log` started by `begin` before the command line was parsed: (root, path, its log).
-_begun: list[tuple[Path, str, FileHistory]] = []
+@dataclass
+class _Reading:
+    """A file's history being read: git started, the cache read, the versions it lacks
+    asked for."""
+
+    git: FileHistory
+    path: str  # from the top level of the work tree
+    pack: Any  # a cache.history.Pack, or None when caching is off
+    changes: _Changes
+    commits: list[Commit]
+
+
+def _start(root: Path, kind: str, path: Path) -> _Reading:
+    git = FileHistory(root, path.relative_to(root).as_posix())
+    try:
+        top = git.top_level("first: history is read from git")
+    except DiffuseError:
+        git.close()
+        raise
+    rel = path.resolve().relative_to(top).as_posix()
+    # Imported here, not above: `begin` starts git before the cache is needed.
+    from diffuse.cache import history as packs
+
+    pack = packs.pack_for(top, rel, kind)
+    changes = _Changes(kind, packs.load(pack))
+    commits: list[Commit] = []
+    git.start(commits, changes.unknown)
+    return _Reading(git, rel, pack, changes, commits)
+
+
+# What `begin` started before the command line was parsed: (root, path, its reading).
+_begun: list[tuple[Path, Path, _Reading]] = []
 
 
 def begin(args: list[str]) -> None:
-    """Start `git log` for `diffuse history ARGS` at once, while Python goes on loading the
-    command line, when ARGS are plain: an id, and --format or --root. `item_history` takes
-    the log only when it reads that same file of that same tracker; anything unexpected
-    starts nothing, and the command runs as it would have."""
+    """Start reading the history for `diffuse history ARGS` at once, while Python goes on
+    loading the command line, when ARGS are plain: an id, and --format or --root.
+    `item_history` takes what was started only when it reads that same file of that same
+    tracker; anything unexpected starts nothing, and the command runs as it would have."""
     from diffuse.layout import find_root
 
     given: dict[str, str] = {}
@@ -93,48 +123,39 @@ def begin(args: list[str]) -> None:
         if not items or (folder and not Path(folder).is_dir()):
             return
         root = find_root(Path(folder) if folder else Path.cwd())
-        path = item_path(root, items[0])[1].relative_to(root).as_posix()
-        _begun.append((root, path, FileHistory(root, path)))
+        kind, path = item_path(root, items[0])
+        _begun.append((root, path, _start(root, kind, path)))
     except Exception:  # noqa: BLE001 - only time is at stake: the command finds any problem
         return
 
 
-def _file_history(root: Path, path: str) -> FileHistory:
-    """The log `begin` started for this file, or a new one."""
+def _reading(root: Path, kind: str, path: Path) -> _Reading:
+    """What `begin` started for this file, or a reading started now."""
     while _begun:
-        began_root, began_path, log = _begun.pop()
+        began_root, began_path, reading = _begun.pop()
         if (began_root, began_path) == (root, path):
-            return log
-        log.close()
-    return FileHistory(root, path)
+            return reading
+        reading.git.close()
+    return _start(root, kind, path)
 
 
 def item_history(root: Path, item_id: str) -> History:
     kind, path = item_path(root, item_id)
-    git = _file_history(root, path.relative_to(root).as_posix())
-    try:
-        top = git.top_level("first: history is read from git")
-    except DiffuseError:
-        git.close()
-        raise
-    rel = path.resolve().relative_to(top).as_posix()
-    # Imported here, not above: `begin` starts git before the cache is needed.
-    from diffuse.cache import history as packs
-
-    pack = packs.pack_for(top, rel, kind)
-    changes = _Changes(kind, packs.load(pack))
-    commits: list[Commit] = []
-    for sha, raw in git.versions(commits, changes.unknown):
+    reading = _reading(root, kind, path)
+    changes, commits = reading.changes, reading.commits
+    for sha, raw in reading.git.versions():
         changes.read(sha, raw)
     commits = [c for c in commits if c.changes]
-    history = History(item_id, kind, rel, len(commits))
+    history = History(item_id, kind, reading.path, len(commits))
     history.events = [
         Event(commit.sha, commit.date, commit.author, commit.email, k, text)
         for commit in commits
         for k, text in changes.events(commit.changes[0])
     ]
-    if changes.fresh and pack is not None:
-        packs.save(pack, changes.used)
+    if changes.fresh and reading.pack is not None:
+        from diffuse.cache import history as packs
+
+        packs.save(reading.pack, changes.used)
     return history
 
 
