@@ -34,7 +34,14 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from pathlib import Path
 from typing import Annotated, Any
+
+if sys.argv[1:2] == ["history"] and Path(sys.argv[0]).name in ("diffuse", "__main__.py"):
+    # git walks the file's history while Typer loads (reports.history.begin).
+    from diffuse.reports.history import begin
+
+    begin(sys.argv[2:])
 
 import typer
 

@@ -8,6 +8,7 @@ its own words.
 
 from __future__ import annotations
 
+import io
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -19,45 +20,61 @@ from diffuse.errors import DiffuseError
 from diffuse.repo import EMPTY_BLOB, Change, Commit, batch_contents, log_records
 from diffuse.repo.runner import Stream, last_line, run
 
+_TOP_LEVEL = ["rev-parse", "--show-toplevel"]
 
-def top_level(folder: Path, hint: str) -> Path:
-    """The top level of the work tree holding `folder`, in one `git rev-parse`."""
-    done = run(folder, ["rev-parse", "--show-toplevel"])
-    if done.code != 0:
+
+def _top(folder: Path, code: int, out: bytes, err: bytes, hint: str) -> Path:
+    if code != 0:
         if not any((place / ".git").exists() for place in (folder, *folder.parents)):
             raise DiffuseError(
                 f"{folder} is not inside a git repository; run 'git init' there {hint}"
             )
-        raise DiffuseError(f"git rev-parse failed: {last_line(done.err)}")
-    return Path(os.fsdecode(done.out.rstrip(b"\n"))).resolve()
+        raise DiffuseError(f"git rev-parse failed: {last_line(err)}")
+    return Path(os.fsdecode(out.rstrip(b"\n"))).resolve()
 
 
 _LOG_FORMAT = "--format=%H%x00%an%x00%ae%x00%aI%x00%B"
+# What git may write before it waits for this process to read: all of the log of a few
+# thousand commits, a hundred versions of a large file.
+_AHEAD = 1 << 20
 
 
 class FileHistory:
     """Every commit that changed one file, and its versions, read by git processes run
-    directly. `git log` starts at once, so the caller's other work (finding the top level,
-    reading a cache) overlaps with it; `versions` reads its output."""
+    directly. `git log` and `git rev-parse` (for `top_level`) start at once, so the
+    caller's other work (reading a cache) overlaps with them; `versions` reads the log."""
 
     def __init__(self, folder: Path, path: str) -> None:
         """`path` is relative to `folder`, where git runs."""
         args = ["log", "--follow", "--topo-order", "--raw", "--no-abbrev", "-z", "--no-color"]
         self.folder = folder
-        self.log = Stream(folder, [*args, _LOG_FORMAT, "--", path])
-
-    def versions(
-        self, commits: list[Commit], wanted: Callable[[Change], bool]
-    ) -> Iterator[tuple[str, bytes]]:
-        """The blob id and content of both sides of each change that `wanted` accepts, as
-        git reads them; `commits` gets every commit that changed the file, newest first
-        and following renames, complete once the iterator is exhausted.
-
-        `git cat-file --batch` runs beside `git log`: a thread passes each blob id to it
-        as the log names it, while the caller works on the contents already read."""
-        feeder = _Feeder(self.folder, self.log, commits, wanted)
+        self.path = path
+        self.log = Stream(folder, [*args, _LOG_FORMAT, "--", path], ahead=_AHEAD)
         try:
-            feeder.start()
+            self._top = Stream(folder, _TOP_LEVEL)
+        except DiffuseError:
+            self.log.close()
+            raise
+
+    def top_level(self, hint: str) -> Path:
+        """The top level of the work tree holding the folder, from the `git rev-parse`
+        started beside the log."""
+        out = self._top.out.read()
+        return _top(self.folder, self._top.wait(), out, self._top.errors(), hint)
+
+    def start(self, commits: list[Commit], wanted: Callable[[Change], bool]) -> None:
+        """Start reading: `commits` gets every commit that changed the file, newest first
+        and following renames, complete once `versions` is exhausted, and `git cat-file
+        --batch` is asked for both sides of each change that `wanted` accepts, by a thread
+        that passes each blob id to it as the log names it."""
+        self._feeder = _Feeder(self.folder, self.log, commits, wanted)
+        self._feeder.start()
+
+    def versions(self) -> Iterator[tuple[str, bytes]]:
+        """The blob id and content of each version `start` asked for, as git reads them,
+        while the caller works on the contents already read."""
+        feeder = self._feeder
+        try:
             cat = feeder.cat_file()
             if cat is not None:
                 yield from batch_contents(cat.out)
@@ -76,6 +93,7 @@ class FileHistory:
 
     def close(self) -> None:
         self.log.close()
+        self._top.close()
 
 
 class _Feeder(threading.Thread):
@@ -118,7 +136,9 @@ class _Feeder(threading.Thread):
             # Only the file's own change matters: --follow shows no other.
             for change in (c.changes[0] for c in group if c.changes):
                 if self.wanted(change):
-                    for sha in (change.old, change.new):
+                    # Newer first: each version is then read right after the one next to it,
+                    # which it usually differs from in one place (reports.snapshot.Versions).
+                    for sha in (change.new, change.old):
                         if sha not in asked:
                             asked.add(sha)
                             wanted.append(sha)
@@ -127,7 +147,9 @@ class _Feeder(threading.Thread):
 
     def _ask(self, shas: list[str]) -> None:
         if self.cat is None:
-            self.cat = Stream(self.folder, ["cat-file", "--batch", "--buffer"], feed=True)
+            self.cat = Stream(
+                self.folder, ["cat-file", "--batch", "--buffer"], feed=True, ahead=_AHEAD
+            )
             self._ready.set()
         self.cat.send("".join(f"{sha}\n" for sha in shas).encode())
 
@@ -147,7 +169,9 @@ def _grouped(commits: Iterator[Commit]) -> Iterator[list[Commit]]:
 def _tokens(stream: IO[bytes]) -> Iterator[str]:
     """`stream`'s bytes split at NUL, a block at a time, the last piece included."""
     rest = b""
-    while chunk := stream.read(1 << 16):
+    # What the pipe holds, not a full block: git writes a commit at a time.
+    read = stream.read1 if isinstance(stream, io.BufferedIOBase) else stream.read
+    while chunk := read(1 << 16):
         # NUL is never part of a longer UTF-8 character, so text up to the last one decodes
         # on its own.
         done, cut, rest = (rest + chunk).rpartition(b"\0")

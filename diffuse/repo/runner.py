@@ -109,11 +109,24 @@ def output(folder: Path, args: Sequence[str], stdin: bytes | None = None) -> byt
     return run(folder, args, stdin).checked()
 
 
+def _widen(pipe: IO[bytes], size: int) -> None:
+    try:
+        import fcntl
+
+        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, size)
+    except (ImportError, AttributeError, OSError):
+        pass  # not Linux, or over the system's limit: the pipe keeps its size
+
+
 class Stream:
     """A running git process whose output is read as it comes (`out`); with `feed`, its
     input is written as the caller goes (`send`, then `end_input`)."""
 
-    def __init__(self, folder: Path, args: Sequence[str], feed: bool = False) -> None:
+    def __init__(
+        self, folder: Path, args: Sequence[str], feed: bool = False, ahead: int = 0
+    ) -> None:
+        """With `ahead`, the output pipe holds that many bytes (where the system lets it),
+        so git runs that far ahead of the reader rather than waiting at every 64 KiB."""
         self.args = tuple(args)
         try:
             self.process = subprocess.Popen(
@@ -123,11 +136,14 @@ class Stream:
                 stdin=subprocess.PIPE if feed else subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
+                bufsize=ahead or -1,
             )
         except OSError:
             raise DiffuseError(NO_GIT) from None
         assert self.process.stdout is not None and self.process.stderr is not None
         self.out: IO[bytes] = self.process.stdout
+        if ahead:
+            _widen(self.out, ahead)
         # stderr is read all along: git may write to it at any time, and a full pipe
         # would block it while its output is not yet read.
         self._said: list[bytes] = []

@@ -11,20 +11,21 @@ often none.
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from diffuse.cache import history as packs
 from diffuse.errors import DiffuseError
 from diffuse.escape import clean
 from diffuse.layout import ID_PATTERN
 from diffuse.repo import EMPTY_BLOB, Change, Commit
-from diffuse.repo.filelog import FileHistory, top_level
-from diffuse.vocab import output_schema_version
+from diffuse.repo.filelog import FileHistory
 
 if TYPE_CHECKING:
+    from diffuse.cache.history import Events
     from diffuse.reports.snapshot import Snapshot
 
 # The catalog's folders and suffixes; importing `catalog` here would load every model,
@@ -65,29 +66,96 @@ def item_path(root: Path, item_id: str) -> tuple[str, Path]:
     )
 
 
-def item_history(root: Path, item_id: str) -> History:
-    kind, path = item_path(root, item_id)
+@dataclass
+class _Reading:
+    """A file's history being read: git started, the cache read, the versions it lacks
+    asked for."""
+
+    git: FileHistory
+    path: str  # from the top level of the work tree
+    pack: Any  # a cache.history.Pack, or None when caching is off
+    changes: _Changes
+    commits: list[Commit]
+
+
+def _start(root: Path, kind: str, path: Path) -> _Reading:
     git = FileHistory(root, path.relative_to(root).as_posix())
     try:
-        top = top_level(root, "first: history is read from git")
+        top = git.top_level("first: history is read from git")
     except DiffuseError:
         git.close()
         raise
     rel = path.resolve().relative_to(top).as_posix()
+    # Imported here, not above: `begin` starts git before the cache is needed.
+    from diffuse.cache import history as packs
+
     pack = packs.pack_for(top, rel, kind)
     changes = _Changes(kind, packs.load(pack))
     commits: list[Commit] = []
-    for sha, raw in git.versions(commits, changes.unknown):
+    git.start(commits, changes.unknown)
+    return _Reading(git, rel, pack, changes, commits)
+
+
+# What `begin` started before the command line was parsed: (root, path, its reading).
+_begun: list[tuple[Path, Path, _Reading]] = []
+
+
+def begin(args: list[str]) -> None:
+    """Start reading the history for `diffuse history ARGS` at once, while Python goes on
+    loading the command line, when ARGS are plain: an id, and --format or --root.
+    `item_history` takes what was started only when it reads that same file of that same
+    tracker; anything unexpected starts nothing, and the command runs as it would have."""
+    from diffuse.layout import find_root
+
+    given: dict[str, str] = {}
+    items: list[str] = []
+    rest = iter(args)
+    for arg in rest:
+        name, equals, value = arg.partition("=")
+        if name in ("--format", "--root"):
+            given[name] = value if equals else next(rest, "")
+        elif arg.startswith("-") or items:
+            return
+        else:
+            items.append(arg)
+    folder = given.get("--root") or os.environ.get("DIFFUSE_ROOT")
+    try:
+        if not items or (folder and not Path(folder).is_dir()):
+            return
+        root = find_root(Path(folder) if folder else Path.cwd())
+        kind, path = item_path(root, items[0])
+        _begun.append((root, path, _start(root, kind, path)))
+    except Exception:  # noqa: BLE001 - only time is at stake: the command finds any problem
+        return
+
+
+def _reading(root: Path, kind: str, path: Path) -> _Reading:
+    """What `begin` started for this file, or a reading started now."""
+    while _begun:
+        began_root, began_path, reading = _begun.pop()
+        if (began_root, began_path) == (root, path):
+            return reading
+        reading.git.close()
+    return _start(root, kind, path)
+
+
+def item_history(root: Path, item_id: str) -> History:
+    kind, path = item_path(root, item_id)
+    reading = _reading(root, kind, path)
+    changes, commits = reading.changes, reading.commits
+    for sha, raw in reading.git.versions():
         changes.read(sha, raw)
     commits = [c for c in commits if c.changes]
-    history = History(item_id, kind, rel, len(commits))
+    history = History(item_id, kind, reading.path, len(commits))
     history.events = [
         Event(commit.sha, commit.date, commit.author, commit.email, k, text)
         for commit in commits
         for k, text in changes.events(commit.changes[0])
     ]
-    if changes.fresh and pack is not None:
-        packs.save(pack, changes.used)
+    if changes.fresh and reading.pack is not None:
+        from diffuse.cache import history as packs
+
+        packs.save(reading.pack, changes.used)
     return history
 
 
@@ -97,10 +165,10 @@ class _Changes:
     as git sends them."""
 
     kind: str
-    known: dict[str, packs.Events]
-    reader: Any = None  # a SectionReader, made for the first version read
+    known: dict[str, Events]
+    versions: Any = None  # a snapshot.Versions, made for the first version read
     snaps: dict[str, Snapshot] = field(default_factory=dict)
-    used: dict[str, packs.Events] = field(default_factory=dict)
+    used: dict[str, Events] = field(default_factory=dict)
     fresh: bool = False
 
     def unknown(self, change: Change) -> bool:
@@ -109,14 +177,13 @@ class _Changes:
     def read(self, sha: str, raw: bytes) -> None:
         # Only a version not in the cache is read: a run that finds every change there
         # never loads the readers.
-        from diffuse.reports.snapshot import SectionReader, snapshot
+        from diffuse.reports.snapshot import Versions
 
-        if self.reader is None:
-            self.reader = SectionReader()
-        text = raw.decode("utf-8", errors="replace")
-        self.snaps[sha] = snapshot(self.reader, text, self.kind)
+        if self.versions is None:
+            self.versions = Versions(self.kind)
+        self.snaps[sha] = self.versions.snapshot(raw.decode("utf-8", errors="replace"))
 
-    def events(self, change: Change) -> packs.Events:
+    def events(self, change: Change) -> Events:
         pair = f"{change.old} {change.new}"
         found = self.known.get(pair)
         if found is None:
@@ -147,13 +214,28 @@ def _events(kind: str, before: Snapshot | None, after: Snapshot | None) -> list[
         reason = _new_reason(before, after)
         found.append((field_name, text + (f" ({reason})" if reason else "")))
     if before.approvals != after.approvals:
-        added = Counter(after.approvals) - Counter(before.approvals)
-        removed = Counter(before.approvals) - Counter(after.approvals)
-        found += [("approval", _approval_text(a)) for a in added.elements()]
-        found += [("approval-removed", _approval_text(a)) for a in removed.elements()]
+        added, removed = _approvals_changed(before.approvals, after.approvals)
+        found += [("approval", _approval_text(a)) for a in added]
+        found += [("approval-removed", _approval_text(a)) for a in removed]
     if before.sites != after.sites:
         found += _site_events(before.sites, after.sites)
     return found
+
+
+def _approvals_changed(
+    before: tuple[str, ...], after: tuple[str, ...]
+) -> tuple[Iterable[str], Iterable[str]]:
+    """The approvals added and removed, each as often as its count changed, in the order
+    each first appears."""
+    old = len(before)
+    if after[:old] == before:
+        # The usual change, one approval more: no need to count hundreds.
+        new = after[old:]
+        if len(set(new)) == len(new) and set(new).isdisjoint(before):
+            return new, ()
+    added = Counter(after) - Counter(before)
+    removed = Counter(before) - Counter(after)
+    return added.elements(), removed.elements()
 
 
 def _new_reason(before: Snapshot, after: Snapshot) -> str | None:
@@ -213,6 +295,8 @@ _EVENT_JSON = (
 
 
 def history_json(history: History) -> str:
+    from diffuse.vocab import output_schema_version
+
     data = {
         "schema_version": output_schema_version("history"),
         "kind": history.kind,

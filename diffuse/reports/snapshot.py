@@ -16,7 +16,8 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from typing import Any
 
 from diffuse.files.plainscan import scan
@@ -46,14 +47,19 @@ class SectionReader:
         found: dict[str, Any] = {}
         for (start, name), (end, _) in itertools.pairwise(tops):
             if name in keys:
-                section = text[start:end]
-                value = self._sections.get(section, _UNSEEN)
-                if value is _UNSEEN:
-                    value = self._sections[section] = self._parse_section(section, name)
+                value = self.section(text[start:end], name)
                 if value is _BROKEN:
                     return self._whole(text, keys)
                 found[name] = value
         return found
+
+    def section(self, section: str, name: str) -> Any:
+        """The value of one top-level section's text (`name: ...` to its end), as `values`
+        reads it: _BROKEN when only a whole read can tell."""
+        value = self._sections.get(section, _UNSEEN)
+        if value is _UNSEEN:
+            value = self._sections[section] = self._parse_section(section, name)
+        return value
 
     def keys(self, entries: Any) -> tuple[str, ...]:
         """`entry_key` of each entry of a list this reader returned, worked out once."""
@@ -62,7 +68,7 @@ class SectionReader:
         # The reader keeps every list it returned alive, so its id stays its own.
         found = self._keys.get(id(entries))
         if found is None:
-            found = self._keys[id(entries)] = tuple(self._key(e) for e in entries)
+            found = self._keys[id(entries)] = tuple(map(self._key, entries))
         return found
 
     def _key(self, entry: Any) -> str:
@@ -77,10 +83,7 @@ class SectionReader:
         if head.split(":", 1)[1].split("#", 1)[0].strip() or not body.strip():
             return self._piece_value(section, name)
         chunks = _chunks(body)
-        pieces = self._pieces
-        for chunk in [c for c in chunks if c not in pieces]:
-            pieces[chunk] = _load(chunk)
-        values = list(map(pieces.__getitem__, chunks))
+        values = self._chunk_values(chunks)
         kinds = set(map(type, values))
         if kinds == {dict}:
             # Key by key as one mapping: a later entry's value wins, in the first's place.
@@ -88,6 +91,12 @@ class SectionReader:
         if kinds == {list}:
             return list(itertools.chain.from_iterable(values))
         return self._piece_value(section, name)
+
+    def _chunk_values(self, chunks: list[str]) -> list[Any]:
+        pieces = self._pieces
+        for chunk in [c for c in chunks if c not in pieces]:
+            pieces[chunk] = _load(chunk)
+        return list(map(pieces.__getitem__, chunks))
 
     def _piece_value(self, section: str, name: str) -> Any:
         parsed = self._piece(section)
@@ -135,7 +144,33 @@ _FIRST_ENTRY = re.compile(r"^( *)[^ #\r\n]", re.M)
 _ENTRY_AT: dict[int, re.Pattern[str]] = {}
 
 
+# The commonest piece of all, one key holding a few `key: word` lines (a site's row), read
+# without the line scanner: a subset of what `scan` reads, read as it reads it.
+_ENTRY_HEAD = re.compile(r"( *)([A-Za-z0-9_][A-Za-z0-9_-]*):\n")
+_ENTRY_FIELD = r"( +)([A-Za-z0-9_][A-Za-z0-9_-]*): ([A-Za-z0-9_][A-Za-z0-9_.-]*)\n"
+_ENTRY_FIELDS = re.compile(rf"(?:{_ENTRY_FIELD})+")
+_ENTRY_FIELD_AT = re.compile(_ENTRY_FIELD)
+_NULLS = frozenset({"null", "Null", "NULL"})
+
+
+def _entry(text: str) -> dict[str, Any] | None:
+    head = _ENTRY_HEAD.match(text)
+    if head is None or not _ENTRY_FIELDS.fullmatch(text, head.end()):
+        return None
+    fields = _ENTRY_FIELD_AT.findall(text, head.end())
+    indent = fields[0][0]
+    found = {key: None if word in _NULLS else word for _, key, word in fields}
+    if len(found) != len(fields) or len(indent) <= len(head.group(1)):
+        return None
+    if any(spaces != indent for spaces, _, _ in fields):
+        return None
+    return {head.group(2): found}
+
+
 def _load(text: str) -> Any:
+    entry = _entry(text)
+    if entry is not None:
+        return entry
     simple = scan(text)
     if simple is not None:
         return simple[0]
@@ -166,13 +201,17 @@ def snapshot(reader: SectionReader, text: str, kind: str) -> Snapshot:
     values = reader.values(text, _WANTED[kind]) or {}
     state = values.get("status" if kind == "practice" else "phase")
     approvals = reader.keys(values.get("approvals"))
-    reasons = tuple(
-        (str(h.get("to")), str(h["reason"]))
-        for h in _listed(values.get("history"))
-        if isinstance(h, dict) and h.get("reason")
-    )
+    reasons = _reasons(values.get("history"))
     sites = _practice_sites(values) if kind == "practice" else _project_sites(values)
     return Snapshot(state if isinstance(state, str) else None, approvals, reasons, sites)
+
+
+def _reasons(history: Any) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (str(h.get("to")), str(h["reason"]))
+        for h in _listed(history)
+        if isinstance(h, dict) and h.get("reason")
+    )
 
 
 def _listed(value: Any) -> list[Any]:
@@ -183,12 +222,13 @@ def _project_sites(values: dict[str, Any]) -> dict[str, str]:
     sites = values.get("sites")
     if not isinstance(sites, dict):
         return {}
-    return {
-        str(site): f"{state.get('status') or 'not-started'}, {state.get('health') or 'on-track'}"
-        if isinstance(state, dict)
-        else "not-started, on-track"
-        for site, state in sites.items()
-    }
+    return {str(site): _site_state(state) for site, state in sites.items()}
+
+
+def _site_state(state: Any) -> str:
+    if not isinstance(state, dict):
+        return "not-started, on-track"
+    return f"{state.get('status') or 'not-started'}, {state.get('health') or 'on-track'}"
 
 
 def _practice_sites(values: dict[str, Any]) -> dict[str, str]:
@@ -200,3 +240,193 @@ def _practice_sites(values: dict[str, Any]) -> dict[str, str]:
             if isinstance(site, str):
                 roles.setdefault(site, []).append(label)
     return {site: ", ".join(dict.fromkeys(labels)) for site, labels in roles.items()}
+
+
+# -- one version after another -----------------------------------------------------------
+
+
+class Versions:
+    """The snapshots of the versions of one file, read one after another.
+
+    Most commits change one site's row, or a section `history` does not show. A version
+    that differs from the one read just before it only inside one such piece (a site entry
+    of a project's sites, a section nobody reads, the comments before the first key) is
+    worked out from that one's snapshot, reading the new piece alone; any other is read
+    in full by `snapshot`. A piece is only taken to be one when the new text cuts into
+    top-level sections and entries exactly as the old one did, so both ways give the same
+    snapshot (tests/cli/test_history.py reads every version both ways).
+    """
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.reader = SectionReader()
+        self._last: _Layout | None = None
+
+    def snapshot(self, text: str) -> Snapshot:
+        plain = "\n" + text.removeprefix("\ufeff")
+        last = self._last
+        if last is not None:
+            found = last.follow(self.reader, plain)
+            if found is not None:
+                self._last = found
+                return found.snap
+        snap = snapshot(self.reader, text, self.kind)
+        self._last = _layout(self.reader, plain, self.kind, snap)
+        return snap
+
+
+# What a change to each piece of a layout does: nothing that is read (the comments before the
+# first key, a section nobody reads), one value of the snapshot (a section read whole: the
+# status or phase, the approvals, a project's history), one site entry, or something read
+# only by a full read.
+_PREAMBLE, _UNREAD, _SECTION, _ENTRY, _READ = range(5)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """One version (as `values` sees it: BOM dropped, a line break first) cut into pieces
+    that join to its text, and its snapshot."""
+
+    text: str
+    pieces: tuple[str, ...]
+    starts: tuple[int, ...]  # where each piece starts, then the text's length
+    roles: tuple[int, ...]
+    names: tuple[str, ...]  # a section's top key; a site entry's site
+    indent: int  # of the site entries
+    snap: Snapshot
+
+    def follow(self, reader: SectionReader, text: str) -> _Layout | None:
+        """The layout of `text` when it differs from this version inside one piece that a
+        change to costs no full read; None otherwise."""
+        if text == self.text:
+            return self
+        pieces, starts, old = self.pieces, self.starts, self.text
+        # The first piece `text` does not hold where this version holds it, found by
+        # halves: the pieces before `low` are known to be there.
+        low, high = 0, len(pieces)
+        while low < high:
+            middle = (low + high) // 2
+            if text.startswith(old[starts[low] : starts[middle + 1]], starts[low]):
+                low = middle + 1
+            else:
+                high = middle
+        changed = min(low, len(pieces) - 1)  # text added after the end: the last piece grew
+        if (
+            changed
+            and self.roles[changed - 1] == _SECTION
+            and text.endswith(old[starts[changed] :])
+        ):
+            changed -= 1  # text put in at the end of a section: an approval added
+        at, end = starts[changed], starts[changed + 1] + len(text) - len(old)
+        if end < at or not text.endswith(old[starts[changed + 1] :]):
+            return None
+        new = text[at:end]
+        if changed < len(pieces) - 1 and not new.endswith("\n"):
+            return None  # the next top key or entry would no longer start a line
+        role, name = self.roles[changed], self.names[changed]
+        snap = self.snap
+        if role == _PREAMBLE:
+            if _TOP_KEY.search(new):
+                return None
+        elif role in (_UNREAD, _SECTION):
+            head = _TOP_KEY.match("\n" + new)
+            if head is None or head.group(1) != name or _TOP_KEY.search("\n" + new, head.end()):
+                return None
+            if role == _SECTION:
+                value = reader.section(new, name)
+                if value is _BROKEN:
+                    return None  # a full read would read the whole text
+                snap = _with_section(reader, snap, name, value)
+        elif role == _ENTRY:
+            entry = _ENTRY_AT[self.indent]
+            if not entry.match("\n" + new) or entry.search(new) or _TOP_KEY.search("\n" + new):
+                return None
+            (value,) = reader._chunk_values([new])
+            if not isinstance(value, dict) or len(value) != 1 or name not in value:
+                return None
+            shown = {**snap.sites, name: _site_state(value[name])}
+            snap = Snapshot(snap.state, snap.approvals, snap.reasons, shown)
+        else:
+            return None
+        cut = (*pieces[:changed], new, *pieces[changed + 1 :])
+        return _Layout(text, cut, _starts(cut), self.roles, self.names, self.indent, snap)
+
+
+def _with_section(reader: SectionReader, snap: Snapshot, name: str, value: Any) -> Snapshot:
+    """`snap` with the part that section `name` (now `value`) makes, as `snapshot` makes it."""
+    if name == "approvals":
+        return replace(snap, approvals=reader.keys(value))
+    if name == "history":
+        return replace(snap, reasons=_reasons(value))
+    return replace(snap, state=value if isinstance(value, str) else None)
+
+
+# The sections whose change alters one part of the snapshot alone, by kind.
+_ALONE = {"practice": ("status", "approvals"), "project": ("phase", "approvals", "history")}
+
+
+def _layout(reader: SectionReader, text: str, kind: str, snap: Snapshot) -> _Layout | None:
+    """`text` (read in full just now into `snap`) cut into pieces; None when a wanted key is
+    there twice, or a section was broken and the text read whole."""
+    tops = [(m.start() + 1, m.group(1)) for m in _TOP_KEY.finditer(text)]
+    wanted = _WANTED[kind]
+    if not tops or max(Counter(n for _, n in tops if n in wanted).values(), default=1) > 1:
+        return None
+    pieces, roles, names = [text[: tops[0][0]]], [_PREAMBLE], [""]
+    indent = 0
+    tops.append((len(text), ""))
+    for (start, name), (end, _) in itertools.pairwise(tops):
+        section = text[start:end]
+        if name not in wanted:
+            pieces.append(section)
+            roles.append(_UNREAD)
+            names.append(name)
+            continue
+        value = reader._sections.get(section, _UNSEEN)
+        if value is _UNSEEN or value is _BROKEN:
+            return None  # read whole: no piece stands for what was read
+        entries = (
+            _site_entries(reader, section, value) if name == "sites" and kind == "project" else None
+        )
+        if entries is None:
+            pieces.append(section)
+            roles.append(_SECTION if name in _ALONE[kind] else _READ)
+            names.append(name)
+            continue
+        first, rest, indent = entries
+        pieces.append(first)
+        roles.append(_READ)
+        names.append(name)
+        for chunk, site in rest:
+            pieces.append(chunk)
+            roles.append(_ENTRY)
+            names.append(site)
+    cut = tuple(pieces)
+    return _Layout(text, cut, _starts(cut), tuple(roles), tuple(names), indent, snap)
+
+
+def _starts(pieces: tuple[str, ...]) -> tuple[int, ...]:
+    return tuple(itertools.accumulate(map(len, pieces), initial=0))
+
+
+def _site_entries(
+    reader: SectionReader, section: str, value: Any
+) -> tuple[str, list[tuple[str, str]], int] | None:
+    """A project's sites section as its head and first entry, then each later entry with
+    its site, when every entry is one site of its own."""
+    head, _, body = section.partition("\n")
+    if head.split(":", 1)[1].split("#", 1)[0].strip() or not body.strip():
+        return None
+    chunks = _chunks(body)
+    first = _FIRST_ENTRY.search(body)
+    if len(chunks) < 2 or first is None or not isinstance(value, dict):
+        return None
+    keys: list[Any] = []
+    for chunk_value in reader._chunk_values(chunks):
+        if not isinstance(chunk_value, dict) or len(chunk_value) != 1:
+            return None
+        keys.extend(chunk_value)
+    if not all(isinstance(k, str) for k in keys) or len(set(keys)) != len(keys):
+        return None
+    rest = list(zip(chunks[1:], keys[1:], strict=True))
+    return head + "\n" + chunks[0], rest, len(first.group(1))

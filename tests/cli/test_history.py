@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import Run, git
+from conftest import REPO_ROOT, Run, git
 from prflow import READY_PRACTICE, act_as, commit_as, edit, with_practice
 
 from diffuse.reports.snapshot import SectionReader
@@ -78,6 +82,14 @@ def test_history_of_an_unknown_item_is_a_clear_error(git_tracker: Path, run: Run
     result = run("history", "nothing", cwd=git_tracker)
     assert result.exit_code == 1
     assert "no practice or project 'nothing'" in result.stderr
+
+
+def test_history_outside_a_repository_says_to_run_git_init(tracker: Path, run: Run) -> None:
+    result = run("history", "hh-spread", cwd=tracker)
+    assert result.exit_code == 1
+    assert result.stderr.strip().endswith(
+        "is not inside a git repository; run 'git init' there first: history is read from git"
+    )
 
 
 def test_history_in_a_repository_without_commits_is_empty(tracker: Path, run: Run) -> None:
@@ -169,3 +181,34 @@ def test_history_json_is_laid_out_as_json_dumps_lays_it_out(events: int) -> None
         ],
     }
     assert history_json(history) == json.dumps(expected, indent=2, ensure_ascii=False) + "\n"
+
+
+def test_history_run_as_its_own_process_reads_as_in_process(
+    git_tracker: Path, run: Run, tmp_path: Path
+) -> None:
+    # Run as a command, history starts git before its options are parsed: in the tracker
+    # the command line names (--root, DIFFUSE_ROOT), not the one it runs in.
+    other = tmp_path / "other"
+    shutil.copytree(git_tracker, other)
+    project = git_tracker / "projects" / "hh-spread.yaml"
+    edit(project, "    status: planning\n", "    status: live\n")
+    commit_as(git_tracker, "cy", "South is live")
+    expected = run("history", "hh-spread", cwd=git_tracker).stdout
+    as_json = run("history", "hh-spread", "--format", "json", cwd=git_tracker).stdout
+    assert "sou: planning, off-track -> live, off-track" in expected
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "COLUMNS": "200", "DIFFUSE_NO_CACHE": "1"}
+    env.pop("DIFFUSE_ROOT", None)
+    command = [sys.executable, "-m", "diffuse", "history"]
+    cases = [
+        (["hh-spread"], git_tracker / "projects", {}, expected),
+        (["hh-spread", "--root", str(git_tracker)], other, {}, expected),
+        ([f"--root={git_tracker}", "--format=json", "hh-spread"], other, {}, as_json),
+        (["--format", "json", "hh-spread"], other, {"DIFFUSE_ROOT": str(git_tracker)}, as_json),
+        (["hh-spread", "--root", str(git_tracker), "--root", str(other)], git_tracker, {}, ""),
+    ]
+    cases[-1] = (*cases[-1][:3], run("history", "hh-spread", cwd=other).stdout)
+    for args, cwd, extra, output in cases:
+        done = subprocess.run(
+            [*command, *args], cwd=cwd, env={**env, **extra}, capture_output=True, text=True
+        )
+        assert (done.returncode, done.stdout) == (0, output), (args, done.stderr)
