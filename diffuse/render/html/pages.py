@@ -23,7 +23,7 @@ from diffuse.reports.checklist import checklist
 from diffuse.reports.measures import ChartOptions, SeriesChart, project_charts
 from diffuse.reports.portfolio import REPORTED_AVERAGE_MONTHS, Portfolio, PortfolioOverTime
 from diffuse.reports.reviews import practice_review
-from diffuse.reports.scorecard import build_scorecard
+from diffuse.reports.scorecard import Scorecard
 from diffuse.reports.status.grid import Cell, Row
 from diffuse.reports.trend import adoption_trend
 from diffuse.rules.load import Loaded
@@ -282,14 +282,13 @@ def practices_page(loaded: Loaded) -> Page:
     return Page("practices.html", "practices.html.j2", "Practices", values)
 
 
-def risks_page(loaded: Loaded) -> Page:
-    lines = risks.open_risks(loaded)
+def risks_page(lines: list[risks.RiskLine]) -> Page:
+    """The open risks of the active projects (`risks.open_risks`)."""
     values = {"risks": lines, "groups": risks.by_category(lines)}
     return Page("risks.html", "risks.html.j2", "Portfolio risks", values)
 
 
-def sites_page(loaded: Loaded, as_of: date, capacity: Capacity) -> Page:
-    card = build_scorecard(loaded.catalog, as_of)
+def sites_page(loaded: Loaded, as_of: date, capacity: Capacity, card: Scorecard) -> Page:
     org = loaded.org
     scores = [
         {
