@@ -194,6 +194,15 @@ def phase_on(project: Project, day: date) -> str:
     return project.phase
 
 
+def live_from(state: SiteState) -> date | None:
+    """The first day on which `site_on` shows the row live (`date.min`: every day), or
+    None when it shows it live on no day: from its go-live day, else from the day it was
+    updated, as `site_on` reads them."""
+    if state.status not in LIVE:
+        return None
+    return state.go_live_actual or state.updated or date.min
+
+
 def site_on(state: SiteState, day: date) -> SiteState:
     """The row on `day`: live only from its go-live day; a row updated after the day
     shows its status short of live and no recorded health, as nothing dated says more."""
