@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from datetime import date
 from functools import partial
 
+from diffuse import progress
 from diffuse.files.loading import model_from_bytes
 from diffuse.layout import PROJECTS_DIR
 from diffuse.models import DutyRecord, Health, Metric, Project, SiteState, SiteStatus
@@ -82,14 +83,16 @@ class Stood:
 
     def __iter__(self) -> Iterator[Project]:
         catalog, day = self.source, self.day
-        for project_id in sorted(catalog.projects):
-            model = catalog.projects.once(project_id)
-            if model.approved is not None and model.approved > day:  # as `project_on`
-                continue
-            self.stood.later(project_id, partial(_dated, catalog, project_id, day))
-            project = project_at(catalog, model, day)
-            assert project is not None  # approved by the day
-            yield project
+        with progress.task("going through projects", len(catalog.projects)) as step:
+            for project_id in sorted(catalog.projects):
+                step.advance()
+                model = catalog.projects.once(project_id)
+                if model.approved is not None and model.approved > day:  # as `project_on`
+                    continue
+                self.stood.later(project_id, partial(_dated, catalog, project_id, day))
+                project = project_at(catalog, model, day)
+                assert project is not None  # approved by the day
+                yield project
 
 
 def _dated(catalog: Tracker, project_id: str, day: date) -> Project:
