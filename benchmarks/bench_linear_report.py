@@ -85,8 +85,16 @@ def main() -> int:
                     else:
                         run_env["DIFFUSE_NO_CACHE"] = "1"
                     result = run_once(argv, run_env)
-                    if round_ or not args.cache:
+                    counted = bool(round_ or not args.cache)
+                    if counted:
                         took.setdefault((key, size), []).append(result)
+                    # Each run as it ends: a run at 10,000 projects on a busy machine is long.
+                    print(
+                        f"round {round_} {key} {size}: {result[0]:.1f} s CPU, "
+                        f"{result[1]:.0f} MB peak{'' if counted else ' (warming, not counted)'}",
+                        file=sys.stderr,
+                        flush=True,
+                    )
         return report(took, sizes, args)
     finally:
         shutil.rmtree(work, ignore_errors=True)

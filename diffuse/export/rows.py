@@ -8,13 +8,12 @@ from datetime import date
 from typing import Any
 
 from diffuse.models import Organisation, Project
-from diffuse.reports.asof import tracker_on
+from diffuse.reports.asof import Stood, project_at
 from diffuse.reports.checklist import checklist
 from diffuse.reports.measures import ChartOptions, SeriesChart, project_charts
-from diffuse.reports.portfolio import dated
 from diffuse.reports.reviews import review_due
 from diffuse.reports.risks import project_risks
-from diffuse.reports.status.build import build_grid
+from diffuse.reports.status.build import Growing
 from diffuse.reports.status.grid import Filters, Row
 from diffuse.reports.status.row import sql_record
 from diffuse.rules.load import Loaded
@@ -49,10 +48,11 @@ def tables(loaded: Loaded, as_of: date) -> Iterator[tuple[str, Records]]:
     """The rows of each table (named in `TABLES`), a batch at a time: the tracker's own
     first, then each project's, one project at a time, so a tracker of thousands of
     projects is never held whole. Within a table, rows come in the order they are numbered."""
-    # The tracker as it stood on the day: no value, update or risk recorded later.
-    loaded = tracker_on(loaded, as_of)
-    catalog, org = loaded.catalog, loaded.org
-    grid = build_grid(catalog, as_of, Filters(include_inactive=True))
+    # The tracker as it stood on the day: no value, update or risk recorded later. Each
+    # project is read and dated once, its row of the grid worked out, its rows inserted.
+    stood = Stood(loaded, as_of)
+    catalog, org = stood.loaded.catalog, loaded.org
+    grid = Growing(catalog, as_of, Filters(include_inactive=True))
     yield (
         "meta",
         [
@@ -96,14 +96,17 @@ def tables(loaded: Loaded, as_of: date) -> Iterator[tuple[str, Records]]:
             for a in p.approvals
         ],
     )
-    for row in grid.rows:
-        yield from _project_tables(catalog, org, row, as_of)
+    for project in stood:
+        row = grid.add(project)
+        assert row is not None  # every project of the day has a row
+        shown = project_at(catalog, project, as_of)  # as `portfolio.dated` gives it
+        assert shown is not None
+        yield from _project_tables(catalog, org, row, shown)
 
 
 def _project_tables(
-    catalog: Tracker, org: Organisation, row: Row, as_of: date
+    catalog: Tracker, org: Organisation, row: Row, project: Project
 ) -> Iterator[tuple[str, Records]]:
-    project = dated(catalog, row.project, as_of)
     active = catalog.workflow.is_active(project.phase)
     yield "projects", [sql_record(row, active)]
     yield (

@@ -18,9 +18,11 @@ status short of live and no recorded health (on track).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from datetime import date
 from functools import partial
 
+from diffuse import progress
 from diffuse.files.loading import model_from_bytes
 from diffuse.layout import PROJECTS_DIR
 from diffuse.models import DutyRecord, Health, Metric, Project, SiteState, SiteStatus
@@ -63,6 +65,33 @@ def tracker_on(loaded: Loaded, day: date) -> Loaded:
         if approved is None or approved <= day:  # as `project_on` decides
             stood.later(project_id, partial(_dated, catalog, project_id, day))
     return dataclasses.replace(loaded, catalog=dataclasses.replace(catalog, projects=stood))
+
+
+class Stood:
+    """The tracker as it stood on `day`, for a command that goes through its projects once.
+
+    Iterating gives each project approved by the day, in id order, as `tracker_on` gives
+    it: its model built once (read again from its file, or from the file cache) and dated
+    once. `loaded` is the tracker of the day, whose projects are those given so far; what
+    a report keeps of each is its own, so the tracker's models are never held together."""
+
+    def __init__(self, loaded: Loaded, day: date) -> None:
+        self.source, self.day, self.stood = loaded.catalog, day, _Unkept()
+        catalog = dataclasses.replace(loaded.catalog, projects=self.stood)
+        self.loaded = dataclasses.replace(loaded, catalog=catalog)
+
+    def __iter__(self) -> Iterator[Project]:
+        catalog, day = self.source, self.day
+        with progress.task("going through projects", len(catalog.projects)) as step:
+            for project_id in sorted(catalog.projects):
+                step.advance()
+                model = catalog.projects.once(project_id)
+                if model.approved is not None and model.approved > day:  # as `project_on`
+                    continue
+                self.stood.later(project_id, partial(_dated, catalog, project_id, day))
+                project = project_at(catalog, model, day)
+                assert project is not None  # approved by the day
+                yield project
 
 
 def _dated(catalog: Tracker, project_id: str, day: date) -> Project:
@@ -167,6 +196,15 @@ def phase_on(project: Project, day: date) -> str:
     if project.history:
         return project.history[0].from_phase
     return project.phase
+
+
+def live_from(state: SiteState) -> date | None:
+    """The first day on which `site_on` shows the row live (`date.min`: every day), or
+    None when it shows it live on no day: from its go-live day, else from the day it was
+    updated, as `site_on` reads them."""
+    if state.status not in LIVE:
+        return None
+    return state.go_live_actual or state.updated or date.min
 
 
 def site_on(state: SiteState, day: date) -> SiteState:

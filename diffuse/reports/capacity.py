@@ -82,30 +82,45 @@ def site_capacity(
 ) -> Capacity:
     """Each site's (or each of `sites`') projects in flight and go-lives by month, over the
     months from `before` before the report date's month to `ahead` after it."""
-    org = _org(catalog)
-    check_sites(org, sites)
-    start = date(as_of.year, as_of.month, 1)
-    window = [add_months(start, n) for n in range(-before, ahead + 1)]
-    chosen = [s for s in org.sites if not sites or s.id in sites]
-    # What each project does at each chosen site, worked out one project at a time: a
-    # tracker of thousands of projects is never held whole.
-    rows: list[list[tuple[str, bool, GoLive | None]]] = [[] for _ in chosen]
-    active = catalog.workflow.is_active
+    loads = Loads(catalog, as_of, sites)
+    # One project at a time: a tracker of thousands of projects is never held whole.
     for project_id in sorted(catalog.projects):
         project = project_on(catalog.projects[project_id], as_of)
-        if project is None:
-            continue
-        members = oversight(org, catalog.practices.get(project.practice))
-        flying = active(project.phase)
-        for found, site in zip(rows, chosen, strict=True):
+        if project is not None:
+            loads.add(project)
+    return loads.capacity(before, ahead)
+
+
+class Loads:
+    """Capacity worked out one project at a time, in id order, each as `project_on` gives
+    it on the day: only what it does at each chosen site is kept."""
+
+    def __init__(self, catalog: Tracker, as_of: date, sites: Sequence[str] = ()) -> None:
+        org = self.org = _org(catalog)
+        check_sites(org, sites)
+        self.catalog, self.as_of = catalog, as_of
+        self.chosen = [s for s in org.sites if not sites or s.id in sites]
+        self.rows: list[list[tuple[str, bool, GoLive | None]]] = [[] for _ in self.chosen]
+
+    def add(self, project: Project) -> None:
+        members = oversight(self.org, self.catalog.practices.get(project.practice))
+        flying = self.catalog.workflow.is_active(project.phase)
+        for found, site in zip(self.rows, self.chosen, strict=True):
             state = site_state(project, site.id)
             if in_scope(state, members):
                 found.append(
                     (project.id, flying and state.status not in LIVE, _go_live(project.id, state))
                 )
-    limit = org.settings.max_golives_per_month
-    loads = [_load(site, found, window, limit) for site, found in zip(chosen, rows, strict=True)]
-    return Capacity(as_of, limit, window, loads)
+
+    def capacity(self, before: int = MONTHS_BEFORE, ahead: int = MONTHS_AHEAD) -> Capacity:
+        start = date(self.as_of.year, self.as_of.month, 1)
+        window = [add_months(start, n) for n in range(-before, ahead + 1)]
+        limit = self.org.settings.max_golives_per_month
+        loads = [
+            _load(site, found, window, limit)
+            for site, found in zip(self.chosen, self.rows, strict=True)
+        ]
+        return Capacity(self.as_of, limit, window, loads)
 
 
 def _org(catalog: Tracker) -> Organisation:

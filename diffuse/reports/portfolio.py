@@ -22,6 +22,7 @@ from diffuse.vocab import LIVE, Health
 
 REPORTED_AVERAGE_MONTHS = 18  # the model's reported average until a practice is entrenched
 DAYS_PER_MONTH = 30.4375
+HISTORY_MONTHS = 24  # months of the series over time shown unless asked for more
 
 
 @dataclass
@@ -52,39 +53,86 @@ class Portfolio:
 
 
 def portfolio(catalog: Tracker, as_of: date) -> Portfolio:
-    org = catalog.organisation
-    if org is None:
-        raise ValueError("the catalog has no valid organisation file")
     grid = build_grid(catalog, as_of, Filters(include_inactive=True))
-    workflow = catalog.workflow
-    active = [r for r in grid.rows if workflow.is_active(r.phase)]
-    by_health = Counter(r.health.value for r in active)
-    by_phase = Counter(r.phase for r in active)
-    live_by_target, done_days = 0, []
+    parts = Parts(catalog, as_of)
     for row in grid.rows:
-        project = dated(catalog, row.project, as_of)
-        days = _go_live_days(project, [s.id for s in org.sites], as_of)
-        if workflow.is_active(row.phase):
-            live_by_target += sum(1 for d in days if row.target and d <= row.target)
+        parts.add(row, dated(catalog, row.project, as_of))
+    return parts.portfolio(grid)
+
+
+class Parts:
+    """What the portfolio and the portfolio over time keep of each project, added one at a
+    time with its row of the grid (`build_grid`, inactive projects included) and the
+    project as `dated` gives it: a few numbers and dates, never the project."""
+
+    def __init__(self, catalog: Tracker, as_of: date) -> None:
+        org = catalog.organisation
+        if org is None:
+            raise ValueError("the catalog has no valid organisation file")
+        self.catalog, self.org, self.as_of = catalog, org, as_of
+        self.site_ids = [s.id for s in org.sites]
+        self.closing = _closing_phase(catalog)
+        self.live_by_target = 0
+        self.done_days: list[int] = []
+        self.times: list[ProjectTime] = []
+        self.lives: list[tuple[date | None, int, list[date | None]]] = []
+        self.started: list[tuple[date, str]] = []
+        self.closed: list[tuple[date, str]] = []
+
+    def add(self, row: Row, project: Project) -> None:
+        catalog, org, as_of = self.catalog, self.org, self.as_of
+        days = _go_live_days(project, self.site_ids, as_of)
+        if catalog.workflow.is_active(row.phase):
+            self.live_by_target += sum(1 for d in days if row.target and d <= row.target)
         if row.forecast and row.forecast.done and days and project.approved:
-            done_days.append((max(days) - project.approved).days)
-    reviews = [
-        item
-        for p in sorted(catalog.practices.values(), key=lambda p: p.id)
-        if (item := practice_review(p, org, as_of)) and item.days_left <= AHEAD_DAYS
-    ]
-    return Portfolio(
-        grid,
-        active,
-        {h.value: by_health.get(h.value, 0) for h in Health},
-        {p: by_phase[p] for p in workflow.phases if by_phase.get(p)},
-        sum(r.live for r in active),
-        sum(r.in_scope for r in active),
-        live_by_target,
-        sorted(done_days),
-        [r for r in active if r.target and as_of > r.target and r.live < r.in_scope],
-        reviews,
-    )
+            self.done_days.append((max(days) - project.approved).days)
+        months_to = project.target_months or org.settings.target_months
+        self.times.append(_time(row, months_to))
+        members = oversight(org, catalog.practices.get(project.practice))
+        scoped = scoped_sites(project, self.site_ids, members)
+        self.lives.append((project.approved, len(scoped), _live_days(project, scoped)))
+        if project.approved is not None:
+            self.started.append((project.approved, project.id))
+        day = _closed_on(project, catalog, self.closing)
+        if day is not None:
+            self.closed.append((day, project.id))
+
+    def portfolio(self, grid: Grid) -> Portfolio:
+        """The portfolio, from the grid whose rows were added."""
+        org, as_of, workflow = self.org, self.as_of, self.catalog.workflow
+        active = [r for r in grid.rows if workflow.is_active(r.phase)]
+        by_health = Counter(r.health.value for r in active)
+        by_phase = Counter(r.phase for r in active)
+        reviews = [
+            item
+            for p in sorted(self.catalog.practices.values(), key=lambda p: p.id)
+            if (item := practice_review(p, org, as_of)) and item.days_left <= AHEAD_DAYS
+        ]
+        return Portfolio(
+            grid,
+            active,
+            {h.value: by_health.get(h.value, 0) for h in Health},
+            {p: by_phase[p] for p in workflow.phases if by_phase.get(p)},
+            sum(r.live for r in active),
+            sum(r.in_scope for r in active),
+            self.live_by_target,
+            sorted(self.done_days),
+            [r for r in active if r.target and as_of > r.target and r.live < r.in_scope],
+            reviews,
+        )
+
+    def over_time(self, months: int = HISTORY_MONTHS) -> PortfolioOverTime:
+        """The portfolio over the last `months` months."""
+        as_of = self.as_of
+        first = add_months(date(as_of.year, as_of.month, 1), 1 - months)
+        return PortfolioOverTime(
+            as_of,
+            self.org.settings.target_months,
+            REPORTED_AVERAGE_MONTHS,
+            self.times,
+            [_month(m, as_of, self.lives) for m in _months(first, as_of)],
+            _quarters(first, as_of, self.started, self.closed),
+        )
 
 
 def dated(catalog: Tracker, project_id: str, as_of: date) -> Project:
@@ -104,8 +152,6 @@ def _go_live_days(project: Project, site_ids: list[str], as_of: date) -> list[da
 
 
 # -- over time ----------------------------------------------------------------------------
-
-HISTORY_MONTHS = 24  # months of the series shown unless asked for more
 
 
 @dataclass(frozen=True)
@@ -175,34 +221,11 @@ def portfolio_over_time(
     """Every project approved by `as_of`, closed or not: its time to full diffusion against
     its target; site rows live at the end of each of the last `months` months; projects
     started and closed in each quarter those months touch."""
-    org = catalog.organisation
-    if org is None:
-        raise ValueError("the catalog has no valid organisation file")
     grid = build_grid(catalog, as_of, Filters(include_inactive=True))
-    first = add_months(date(as_of.year, as_of.month, 1), 1 - months)
-    closing = _closing_phase(catalog)
-    times, lives, started, closed = [], [], [], []
-    site_ids = [s.id for s in org.sites]
+    parts = Parts(catalog, as_of)
     for row in grid.rows:
-        project = dated(catalog, row.project, as_of)
-        months_to = project.target_months or org.settings.target_months
-        times.append(_time(row, months_to))
-        members = oversight(org, catalog.practices.get(project.practice))
-        scoped = scoped_sites(project, site_ids, members)
-        lives.append((project.approved, len(scoped), _live_days(project, scoped)))
-        if project.approved is not None:
-            started.append((project.approved, project.id))
-        day = _closed_on(project, catalog, closing)
-        if day is not None:
-            closed.append((day, project.id))
-    return PortfolioOverTime(
-        as_of,
-        org.settings.target_months,
-        REPORTED_AVERAGE_MONTHS,
-        times,
-        [_month(m, as_of, lives) for m in _months(first, as_of)],
-        _quarters(first, as_of, started, closed),
-    )
+        parts.add(row, dated(catalog, row.project, as_of))
+    return parts.over_time(months)
 
 
 def _time(row: Row, target_months: int) -> ProjectTime:

@@ -8,6 +8,7 @@ from datetime import date
 from diffuse.models import Project
 from diffuse.reports.asof import tracker_on
 from diffuse.rules.load import Loaded
+from diffuse.rules.tracker.model import Tracker
 from diffuse.vocab import RiskCategory, RiskStatus
 
 # The standard risks of the model's Table 2; both information technology categories (4a
@@ -71,14 +72,19 @@ def open_risks(loaded: Loaded, as_of: date | None = None) -> list[RiskLine]:
     """Open risks of active projects, highest score first (then project, then number); with
     `as_of`, of the tracker as it stood that day (`reports.asof`)."""
     catalog = (tracker_on(loaded, as_of) if as_of is not None else loaded).catalog
-    workflow = catalog.workflow
-    lines = [
-        line
-        for project in catalog.projects.values()
-        if workflow.is_active(project.phase)
-        for line in project_risks(project)
-        if line.status == RiskStatus.OPEN.value
-    ]
+    lines = [line for project in catalog.projects.values() for line in open_lines(catalog, project)]
+    return by_score(lines)
+
+
+def open_lines(catalog: Tracker, project: Project) -> list[RiskLine]:
+    """The project's open risks, if it is active: its part of `open_risks`."""
+    if not catalog.workflow.is_active(project.phase):
+        return []
+    return [line for line in project_risks(project) if line.status == RiskStatus.OPEN.value]
+
+
+def by_score(lines: list[RiskLine]) -> list[RiskLine]:
+    """Highest score first, then project, then number."""
     return sorted(lines, key=lambda r: (-r.score, r.project, r.number))
 
 

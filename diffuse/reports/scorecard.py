@@ -92,28 +92,41 @@ class Scorecard:
 
 
 def build_scorecard(catalog: Tracker, as_of: date, sites: tuple[str, ...] = ()) -> Scorecard:
-    org = catalog.organisation
-    if org is None:
-        raise ValueError("the catalog has no valid organisation file")
-    _check_sites(org, sites)
     # Each project as it stood on the day (`reports.asof`): its risks then, too.
-    # One project at a time (a big tracker is never held whole), each site's lines in
-    # project order.
-    scores = [SiteScore(s.id, s.name) for s in org.sites if not sites or s.id in sites]
-    shown = []
+    # One project at a time (a big tracker is never held whole).
+    scores = Scores(catalog, as_of, sites)
     for project_id in sorted(catalog.projects):
         project = project_at(catalog, catalog.projects[project_id], as_of)
-        if project is None:
-            continue
-        shown.append(project.id)
-        members = oversight(org, catalog.practices.get(project.practice))
-        for score in scores:
-            line = site_line(project, score.site, as_of, members)
+        if project is not None:
+            scores.add(project)
+    return scores.scorecard()
+
+
+class Scores:
+    """The scorecard made one project at a time, in id order, each as `project_at` gives
+    it on the day: only its lines, one per site it has in scope, are kept."""
+
+    def __init__(self, catalog: Tracker, as_of: date, sites: tuple[str, ...] = ()) -> None:
+        org = catalog.organisation
+        if org is None:
+            raise ValueError("the catalog has no valid organisation file")
+        _check_sites(org, sites)
+        self.catalog, self.org, self.as_of = catalog, org, as_of
+        self.scores = [SiteScore(s.id, s.name) for s in org.sites if not sites or s.id in sites]
+        self.shown: list[str] = []
+
+    def add(self, project: Project) -> None:
+        self.shown.append(project.id)
+        members = oversight(self.org, self.catalog.practices.get(project.practice))
+        for score in self.scores:
+            line = site_line(project, score.site, self.as_of, members)
             if line is not None:
                 score.lines.append(line)
-    overall = SiteScore(ALL, "all sites shown")
-    overall.lines = [line for score in scores for line in score.lines]
-    return Scorecard(as_of, shown, scores, overall)
+
+    def scorecard(self) -> Scorecard:
+        overall = SiteScore(ALL, "all sites shown")
+        overall.lines = [line for score in self.scores for line in score.lines]
+        return Scorecard(self.as_of, self.shown, self.scores, overall)
 
 
 def _check_sites(org: Organisation, sites: tuple[str, ...]) -> None:

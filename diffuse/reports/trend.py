@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from diffuse.errors import DiffuseError
 from diffuse.models import Project
-from diffuse.reports.asof import project_at, site_on
+from diffuse.reports.asof import live_from, project_at
 from diffuse.reports.status.build import add_months
 from diffuse.reports.status.forecast import forecast
 from diffuse.reports.status.grid import Forecast
@@ -63,9 +63,10 @@ def adoption_trend(catalog: Tracker, project: Project, as_of: date) -> Trend:
     target = add_months(project.approved, months)
     span = (target - project.approved).days
     weeks = []
+    starts = [start for r in scoped if (start := live_from(r)) is not None]
     for number in range((as_of - project.approved).days // 7 + 1):
         day = project.approved + timedelta(weeks=number)
-        live = sum(site_on(r, day).status in LIVE for r in scoped)
+        live = sum(start <= day for start in starts)
         line = len(scoped) * min(1.0, (day - project.approved).days / span) if span else 0.0
         weeks.append(Week(number, day, live, line))
     return Trend(

@@ -5,15 +5,22 @@ once its model is built, read back whole when it is needed again."""
 from __future__ import annotations
 
 import pickle
+import shutil
 import sqlite3
+from collections import Counter
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+import pytest
 from conftest import REPO_ROOT, Run
 
-from diffuse.files.loading import document_from_text
+from diffuse.export.sqlite import export
+from diffuse.files.loading import Document, document_from_text
+from diffuse.render.html import write_report
 from diffuse.reports.asof import tracker_on
 from diffuse.rules.load import load_tracker
+from diffuse.rules.tracker import reading
 
 AS_OF = date(2026, 11, 22)
 
@@ -55,3 +62,48 @@ def test_report_and_export_of_the_demo_are_unchanged_by_a_cache(run: Run, tmp_pa
             ]
         outputs.append((pages, rows))
     assert outputs[0] == outputs[1] == outputs[2]
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """Count, per project file, how often the tracker's reading parses it: when the tracker
+    is read (`parse_bytes`) and when a model it let go is built again from the text."""
+    parsed: Counter[str] = Counter()
+    parse_bytes, from_text = reading.parse_bytes, reading.document_from_text
+
+    def counted_parse(doc: Document, raw: bytes, *args: Any) -> None:
+        parsed[doc.path.name] += 1
+        parse_bytes(doc, raw, *args)
+
+    def counted_text(path: Path, text: str, *args: Any) -> Document:
+        parsed[path.name] += 1
+        return from_text(path, text, *args)
+
+    monkeypatch.setattr(reading, "parse_bytes", counted_parse)
+    monkeypatch.setattr(reading, "document_from_text", counted_text)
+    return parsed
+
+
+@pytest.mark.parametrize("command", ["report", "export"])
+def test_a_report_or_export_parses_each_project_file_once(
+    command: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Read with the file cache, each project file is parsed once for the whole command:
+    the report's one pass builds each model from the cache. Without a cache, the pass
+    builds each model once more from the file's text, and no consumer reads it again."""
+    files = sorted(p.name for p in (REPO_ROOT / "projects").glob("*.yaml"))
+    for cache, builds in ((True, 1), (False, 2)):
+        if cache:
+            monkeypatch.delenv("DIFFUSE_NO_CACHE", raising=False)
+            monkeypatch.setenv("DIFFUSE_CACHE_DIR", str(tmp_path / "cache"))
+        else:
+            monkeypatch.setenv("DIFFUSE_NO_CACHE", "1")
+        parsed = _counting(monkeypatch)
+        loaded = load_tracker(REPO_ROOT, keep_models=False)
+        if command == "report":
+            write_report(loaded, AS_OF, tmp_path / f"site-{cache}")
+        else:
+            export(loaded, AS_OF, tmp_path / f"t-{cache}.db")
+        projects = {name: n for name, n in parsed.items() if name in files}
+        assert projects == dict.fromkeys(files, builds), (cache, projects)
+        monkeypatch.undo()
+        shutil.rmtree(tmp_path / "cache", ignore_errors=True)

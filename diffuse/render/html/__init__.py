@@ -18,12 +18,17 @@ from markupsafe import Markup
 
 from diffuse.errors import DiffuseError
 from diffuse.escape import clean
+from diffuse.models import Project
 from diffuse.render.html import pages
 from diffuse.render.html.overtime import capacity_values
 from diffuse.render.html.pack import chromium, pack_date, pack_values, print_pdf
-from diffuse.reports.asof import tracker_on
-from diffuse.reports.capacity import site_capacity
-from diffuse.reports.portfolio import Portfolio, dated, portfolio, portfolio_over_time
+from diffuse.reports.asof import Stood, project_at, project_on
+from diffuse.reports.capacity import Loads
+from diffuse.reports.portfolio import Parts, Portfolio
+from diffuse.reports.risks import RiskLine, by_score, open_lines
+from diffuse.reports.scorecard import Scores
+from diffuse.reports.status.build import Growing
+from diffuse.reports.status.grid import Filters
 from diffuse.rules.load import Loaded
 
 HERE = Path(__file__).parent
@@ -50,42 +55,63 @@ def _shown(value: object) -> object:
     return value
 
 
+class _Pass:
+    """What the pages over every project keep of each, gathered in one pass over the
+    tracker of the day (`Stood`): each project is read and dated once, its page made from
+    it, and only the rows, counts and dates the other pages show are kept."""
+
+    def __init__(self, loaded: Loaded, as_of: date) -> None:
+        self.stood = Stood(loaded, as_of)
+        self.loaded, self.as_of = self.stood.loaded, as_of
+        catalog = self.loaded.catalog
+        self.grid = Growing(catalog, as_of, Filters(include_inactive=True))
+        self.parts = Parts(catalog, as_of)
+        self.loads = Loads(catalog, as_of)
+
+    def project_pages(self) -> Iterator[tuple[Project, pages.Page]]:
+        """Each project as the pages show it (`dated`), with its page."""
+        catalog, as_of = self.loaded.catalog, self.as_of
+        for project in self.stood:
+            row = self.grid.add(project)
+            assert row is not None  # every project of the day has a row
+            on_day = project_on(project, as_of)
+            assert on_day is not None  # approved by the day
+            self.loads.add(on_day)
+            shown = project_at(catalog, project, as_of)  # as `dated` gives it
+            assert shown is not None
+            self.parts.add(row, shown)
+            yield shown, pages.project_page(self.loaded, shown, row, as_of)
+
+    def portfolio(self) -> tuple[Portfolio, list[pages.Page]]:
+        """The portfolio, and its two pages: the tracker and the portfolio summary."""
+        summary = self.parts.portfolio(self.grid.grid)
+        return summary, [
+            pages.index_page(summary, self.loaded.org),
+            pages.portfolio_page(summary, self.parts.over_time()),
+        ]
+
+
 def site_pages(loaded: Loaded, as_of: date) -> Iterator[pages.Page]:
-    """Every page of the site, made one at a time as they are written: a project's page is
-    made from the project alone, and the site pages keep only what they show of each."""
+    """Every page of the site, made one at a time as they are written: a project's page
+    as the pass comes to the project, then the pages over every project from what was
+    kept of each (`_Pass`)."""
     # The tracker as it stood on the day: no chart point, risk or update recorded later.
-    loaded = tracker_on(loaded, as_of)
-    catalog = loaded.catalog
-    summary = portfolio(catalog, as_of)
-    yield pages.index_page(summary, loaded.org)
-    yield pages.portfolio_page(summary, portfolio_over_time(catalog, as_of))
+    done = _Pass(loaded, as_of)
+    loaded = done.loaded
     at_sites = pages.SitePages(loaded, as_of)
-    rows = {row.project: row for row in summary.grid.rows}
-    for project_id in sorted(rows):
-        project = dated(catalog, project_id, as_of)
+    scores = Scores(loaded.catalog, as_of)
+    lines: list[RiskLine] = []
+    for project, page in done.project_pages():
         at_sites.add(project)
-        yield pages.project_page(loaded, project, rows[project_id], as_of)
-    capacity = site_capacity(catalog, as_of)
+        scores.add(project)
+        lines += open_lines(loaded.catalog, project)
+        yield page
+    yield from done.portfolio()[1]
+    capacity = done.loads.capacity()
     yield pages.practices_page(loaded)
-    yield pages.risks_page(loaded)
-    yield pages.sites_page(loaded, as_of, capacity)
+    yield pages.risks_page(by_score(lines))
+    yield pages.sites_page(loaded, as_of, capacity, scores.scorecard())
     yield from at_sites.pages(capacity)
-
-
-def _core(loaded: Loaded, as_of: date) -> tuple[Portfolio, list[pages.Page]]:
-    """The portfolio and the pages the board pack shares with the site: the tracker, the
-    portfolio summary and a page per project."""
-    summary = portfolio(loaded.catalog, as_of)
-    rows = {row.project: row for row in summary.grid.rows}
-    built = [
-        pages.index_page(summary, loaded.org),
-        pages.portfolio_page(summary, portfolio_over_time(loaded.catalog, as_of)),
-        *(
-            pages.project_page(loaded, dated(loaded.catalog, p, as_of), rows[p], as_of)
-            for p in sorted(rows)
-        ),
-    ]
-    return summary, built
 
 
 def write_pdf(loaded: Loaded, as_of: date, out: Path) -> int:
@@ -93,11 +119,12 @@ def write_pdf(loaded: Loaded, as_of: date, out: Path) -> int:
     if out.is_dir():
         raise DiffuseError(f"{out}: is a folder; give the PDF file to write, e.g. {out}/pack.pdf")
     chromium()  # before any work: a missing browser is the likeliest failure
-    loaded = tracker_on(loaded, as_of)
-    summary, built = _core(loaded, as_of)
-    tracker, summary_page, *project_pages = built
+    done = _Pass(loaded, as_of)
+    loaded = done.loaded
+    project_pages = [page for _, page in done.project_pages()]
+    summary, (tracker, summary_page) = done.portfolio()
     values = pack_values(summary, tracker, summary_page, project_pages)
-    values["capacity"] = capacity_values(site_capacity(loaded.catalog, as_of))
+    values["capacity"] = capacity_values(done.loads.capacity())
     html = (
         _environment()
         .get_template("pack.html.j2")

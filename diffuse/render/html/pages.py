@@ -23,7 +23,7 @@ from diffuse.reports.checklist import checklist
 from diffuse.reports.measures import ChartOptions, SeriesChart, project_charts
 from diffuse.reports.portfolio import REPORTED_AVERAGE_MONTHS, Portfolio, PortfolioOverTime
 from diffuse.reports.reviews import practice_review
-from diffuse.reports.scorecard import build_scorecard
+from diffuse.reports.scorecard import Scorecard
 from diffuse.reports.status.grid import Cell, Row
 from diffuse.reports.trend import adoption_trend
 from diffuse.rules.load import Loaded
@@ -282,14 +282,13 @@ def practices_page(loaded: Loaded) -> Page:
     return Page("practices.html", "practices.html.j2", "Practices", values)
 
 
-def risks_page(loaded: Loaded) -> Page:
-    lines = risks.open_risks(loaded)
+def risks_page(lines: list[risks.RiskLine]) -> Page:
+    """The open risks of the active projects (`risks.open_risks`)."""
     values = {"risks": lines, "groups": risks.by_category(lines)}
     return Page("risks.html", "risks.html.j2", "Portfolio risks", values)
 
 
-def sites_page(loaded: Loaded, as_of: date, capacity: Capacity) -> Page:
-    card = build_scorecard(loaded.catalog, as_of)
+def sites_page(loaded: Loaded, as_of: date, capacity: Capacity, card: Scorecard) -> Page:
     org = loaded.org
     scores = [
         {
@@ -325,9 +324,12 @@ class _Head(NamedTuple):
     phase: str
 
 
-class _Shown(NamedTuple):
-    """What a site page shows of a site's row (the row's own fields, by the same names)."""
+class _Entry(NamedTuple):
+    """What a site page shows of a project's row at the site: the project, the row's own
+    fields (by the same names), its labels and its barriers. One flat tuple: a site page
+    of a big tracker lists thousands."""
 
+    project: _Head
     health: Health
     go_live_planned: date | None
     go_live_actual: date | None
@@ -335,14 +337,14 @@ class _Shown(NamedTuple):
     adkar: Adkar | None
     adaptations: tuple[Adaptation, ...]
     reason: str | None
-
-
-class _Entry(NamedTuple):
-    project: _Head
-    state: _Shown
     status_label: str
     health_label: str
     barriers: tuple[dict[str, Any], ...]
+
+    @property
+    def state(self) -> _Entry:
+        """The row's fields, as the page reads them (`state.health`)."""
+        return self
 
 
 class SitePages:
@@ -356,6 +358,7 @@ class SitePages:
         self.loaded, self.as_of = loaded, as_of
         self.taking: list[list[_Entry]] = [[] for _ in loaded.org.sites]
         self.left_out: list[list[_Entry]] = [[] for _ in loaded.org.sites]
+        self.labels: dict[tuple[SiteStatus, Health], tuple[str, str]] = {}
 
     def add(self, project: Project) -> None:
         org, as_of = self.loaded.org, self.as_of
@@ -365,23 +368,31 @@ class SitePages:
             state = site_state(project, site.id)
             entry = _Entry(
                 head,
-                _Shown(
-                    state.health,
-                    state.go_live_planned,
-                    state.go_live_actual,
-                    state.leader,
-                    state.adkar,
-                    tuple(state.adaptations),
-                    state.reason,
-                ),
-                f"{STATUS_SYMBOL[state.status][0]} {state.status.value}",
-                "–" if state.status is SiteStatus.NOT_APPLICABLE else health_label(state.health),
+                state.health,
+                state.go_live_planned,
+                state.go_live_actual,
+                state.leader,
+                state.adkar,
+                tuple(state.adaptations),
+                state.reason,
+                *self._labels(state.status, state.health),
                 tuple(
                     {"text": b.text, "age": barrier_age(b.since, b.source, b.days_open)}
                     for b in (barrier(project, site.id, state, t, as_of) for t in state.barriers)
                 ),
             )
             (self.taking if in_scope(state, members) else self.left_out)[n].append(entry)
+
+    def _labels(self, status: SiteStatus, health: Health) -> tuple[str, str]:
+        """A row's status and health in words, each made once: a tracker of thousands of
+        projects has hundreds of thousands of rows and a few kinds of label."""
+        found = self.labels.get((status, health))
+        if found is None:
+            found = self.labels[status, health] = (
+                f"{STATUS_SYMBOL[status][0]} {status.value}",
+                "–" if status is SiteStatus.NOT_APPLICABLE else health_label(health),
+            )
+        return found
 
     def pages(self, capacity: Capacity) -> Iterator[Page]:
         org, names = self.loaded.org, Names(self.loaded.org)

@@ -64,6 +64,27 @@ def build_grids(
     return grids
 
 
+class Growing:
+    """A grid filled one project at a time, in id order: each project's row as
+    `build_grid` works it out, the project given as the catalog would give it."""
+
+    def __init__(self, catalog: Tracker, as_of: date, filters: Filters) -> None:
+        org = catalog.organisation
+        if org is None:
+            raise ValueError("the catalog has no valid organisation file")
+        self.catalog, self.org = catalog, org
+        self.grid = empty_grids(org, as_of, filters, (None,))[0]
+        self.request = Request.of(org, as_of, filters, [self.grid])
+
+    def add(self, project: Project) -> Row | None:
+        """The project's row, added to the grid; None when the grid does not show it."""
+        rows = project_rows(self.catalog, self.org, project, self.request)
+        if rows is None:
+            return None
+        self.grid.rows.append(rows[0])
+        return rows[0]
+
+
 def empty_grids(
     org: Organisation, as_of: date, filters: Filters, groupings: Sequence[str | None]
 ) -> list[Grid]:
