@@ -11,13 +11,16 @@ an uncounted warm-up round (`--warmup`):
   with `yaml.load(text, Loader=yaml.CSafeLoader)`, PyYAML's fastest way to values;
 - `diffuse validate` with `DIFFUSE_NO_CACHE=1`, and with an empty cache folder (the entries
   of every file are written, as on a CI runner whose cache is restored empty);
+- `diffuse status` with an empty cache folder: the read that fills the cache, whose peak
+  memory is bounded;
 - check-jsonschema validating the same files against `diffuse schema`'s schemas (skipped
   when --check-jsonschema is not an executable).
 
 Wall time and CPU time (user + system of the process and the children it waited for, from
 `os.wait4`) are medians. Targets, judged by `--check` (exit 1 when one is missed): each cold
-`validate`'s CPU at most 1.0 times the parse floor's, and check-jsonschema's wall time at
-least 15 times each cold `validate`'s. See README.md, "Cold validate".
+`validate`'s CPU at most 1.0 times the parse floor's, check-jsonschema's wall time at
+least 15 times each cold `validate`'s, and the peak memory of each run that fills an empty
+cache folder under 400 MB. See README.md, "Cold validate".
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from make_tracker import DEMO, make
 
 CPU_TARGET = 1.0  # cold validate's CPU over the parse floor's, at most
 FASTER_TARGET = 15.0  # check-jsonschema's wall time over cold validate's, at least
+PEAK_TARGET = 400_000_000  # bytes: a read that fills an empty cache folder, under
 FLOOR_SCRIPT = """\
 import sys
 from pathlib import Path
@@ -89,6 +93,7 @@ def rows(root: Path, cjs: str | None, schemas: Path) -> list[Row]:
         Row("parse floor: yaml.load, CSafeLoader, every file", [py, "-c", FLOOR_SCRIPT, str(root)]),
         Row("validate, DIFFUSE_NO_CACHE=1", validate),
         Row("validate, empty cache folder", validate, "empty"),
+        Row("status, empty cache folder", [*validate[:3], "status", *validate[4:]], "empty"),
     ]
     if cjs:
         script = jsonschema_script(root, schemas, cjs)
@@ -137,6 +142,11 @@ def report(projects: int, table: list[Row]) -> tuple[str, list[str]]:
             f"{max(row.peak) / 1e6:.0f} | {','.join(map(str, sorted(row.codes)))} | "
             f"{ratio:.2f}x | {faster} |"
         )
+        if row.cache == "empty" and max(row.peak) >= PEAK_TARGET:
+            missed.append(
+                f"{row.label}: peak {max(row.peak) / 1e6:.0f} MB "
+                f"(target < {PEAK_TARGET / 1e6:.0f} MB)"
+            )
         if not row.label.startswith("validate"):
             continue
         if ratio > CPU_TARGET:

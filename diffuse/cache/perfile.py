@@ -71,6 +71,10 @@ class Hit:
     refs: list[Problem]
     day: str  # the day `refs` checked dates against
     dates: Span | None  # the file's earliest and latest date
+    # Read and checked in this run, not found in the cache: its entry is still to be written
+    # (`FileCache.put_read`), with `body`, the model's values as JSON (b"" without a cache).
+    fresh: bool = False
+    body: bytes = b""
 
 
 class FileCache:
@@ -177,6 +181,27 @@ class FileCache:
         }
         body = b"null" if item is None else item.model_dump_json(by_alias=True).encode()
         self._write(key, head, body)
+
+    def put_read(self, hit: Hit, checked: bool) -> None:
+        """Write the entry of a project read and checked in this run, from what the read
+        found (`Hit.fresh`); its cross-file problems only when they are the project's
+        (`checked`: not those of a file whose id another file holds)."""
+        doc = hit.doc
+        if not hit.body or any(p.location.path != doc.path for p in doc.problems):
+            return
+        head = {
+            "problems": [_stored(p) for p in doc.problems],
+            "id": hit.item_id,
+            "practice": hit.practice,
+            "phase": hit.phase,
+            "phases": hit.phases,
+            "text": bool(doc.text),
+            "context": hit.context if checked else "",
+            "refs": [_stored(p) for p in hit.refs] if checked else [],
+            "day": hit.day,
+            "dates": stored_span(hit.dates),
+        }
+        self._write(hit.key, head, hit.body)
 
     def set_refs(self, key: str, context: str, refs: list[Problem], day: str) -> None:
         """Store the cross-file problems found with the other files in state `context`,

@@ -43,7 +43,7 @@ def load_catalog(
     check = project_checks if visit is None else partial(_checked, visit)
     # Reading, and the checks across files after it, run without the collector.
     with gcpause.paused():
-        catalog = read_tracker(root, check, keep_models, today, part)
+        catalog = read_tracker(root, check, keep_models, today, part, visit is None)
         projects = catalog.projects
         for project_id in projects:
             if project_id not in catalog.checked:

@@ -3,7 +3,8 @@ check of one file depend on no other, and are most of a cold `validate` of a big
 
 This process reads each file's bytes once; a forked worker parses every other one of those
 given while this process parses the rest, and each returns its documents (released: path,
-text, problems) and models. A small tracker,
+text, problems) and what the reader asked of each file (its model, or what the project's
+own checks found: `rules.tracker.reading`). A small tracker,
 or a platform without `fork`, is read in this process alone: starting a worker costs more
 than it saves there.
 """

@@ -38,6 +38,7 @@ def read_tracker(
     keep_models: bool = True,
     today: date | None = None,
     part: Part | None = None,
+    problems_only: bool = False,
 ) -> Tracker:
     """Read and validate every file on its own; problems are collected, never raised.
 
@@ -46,7 +47,9 @@ def read_tracker(
     read (the organisation and practices come first); without `keep_models` its model is
     then dropped, and built again only if a command asks for it. Dates are checked against
     `today` (default: the real one). With `part`, only its project files are read, and
-    without the file cache (whose pack of headers is the whole tracker's).
+    without the file cache (whose pack of headers is the whole tracker's). With
+    `problems_only` (no models kept, and `check` wants nothing but the project), a project
+    is checked where it is parsed, in the worker too, and only what it found comes back.
     """
     catalog = Tracker(root) if today is None else Tracker(root, today=today)
     catalog.part = part
@@ -70,11 +73,14 @@ def read_tracker(
             if kind == "project" and catalog.cache is not None:
                 catalog.cache.context = _context(catalog, catalog.cache.store)
             # Read a part at a time: a part's models are held until each is checked.
+            alone = check if problems_only and not keep_models and kind == "project" else None
             for some in parts(paths):
-                for doc, item in _read_part(catalog, base, some, limits, (kind, model)):
+                for doc, item in _read_part(catalog, base, some, limits, (kind, model), alone):
                     _register(catalog, kind, doc, item, into, limits)
                     if check is not None and isinstance(item, Project):
                         _check(catalog, doc, item, (check, keep_models), limits)
+                    elif isinstance(item, Hit) and item.fresh:
+                        _keep(catalog, doc, item)
                     step.advance()
     return catalog
 
@@ -114,15 +120,27 @@ def _read_part(
     paths: list[Path],
     limits: Limits,
     kind: tuple[str, type[Practice] | type[Project]],
+    alone: Check | None = None,
 ) -> Iterator[tuple[Document, Practice | Project | Hit | None]]:
     """Each file of `paths` read once, in order; a project from the file cache when its
     bytes were seen before (practices are few, and `check` reads their data again), the
-    others parsed, in two processes when there are enough of them."""
+    others parsed, in two processes when there are enough of them. With `alone`, the
+    projects parsed in two processes are also checked there (`_parsed_alone`)."""
+    global _ALONE
     state = catalog.cache if kind[0] == "project" else None
     reads = [_read_one(catalog, base, path, limits, state) for path in paths]
     todo = [(r.doc.path, r.raw) for r in reads if r.raw is not None and r.hit is None]
-    parse_one = partial(_parsed, limits, kind[1], catalog.staff)
-    parsed = read_all(todo, parse_one) if kind[0] == "project" else {}
+    parse_one: Callable[[tuple[Path, bytes]], tuple[Document, Any]]
+    if alone is not None:
+        # The worker, forked as `read_all` starts it, has the tracker as read so far.
+        _ALONE = (catalog, alone)
+        parse_one = partial(_parsed_alone, limits, catalog.staff)
+    else:
+        parse_one = partial(_parsed, limits, kind[1], catalog.staff)
+    try:
+        parsed = read_all(todo, parse_one) if kind[0] == "project" else {}
+    finally:
+        _ALONE = None
     for read in reads:
         doc: Document = read.doc
         item: Practice | Project | Hit | None = read.hit
@@ -130,7 +148,9 @@ def _read_part(
             # Read by `parallel.read_all` through `_parse`, or here alike.
             done = parsed.pop(doc.path, None)
             doc, item = done or (doc, _parse(doc, read.raw, limits, kind[1], catalog.staff))
-            if state is not None and item is not None and read.key:
+            if isinstance(item, Hit):
+                item.key = read.key
+            elif state is not None and item is not None and read.key:
                 state.pending[read.key] = (doc, item)  # type: ignore[assignment]
         read.raw = None
         catalog.documents.append(doc)
@@ -170,6 +190,52 @@ def _parsed(
     return doc, _parse(doc, job[1], limits, model, staff)
 
 
+# The tracker and the checks of `_parsed_alone`, while a part is read in two processes.
+_ALONE: tuple[Tracker, Check] | None = None
+
+
+def _parsed_alone(
+    limits: Limits, staff: Staff, job: tuple[Path, bytes]
+) -> tuple[Document, Project | Hit | None]:
+    """One project file parsed, validated and checked where it is read, by the checks that
+    read nothing of another project (`tests/unit/rules/test_cache_contract.py`): what they
+    found comes back instead of the model, which costs more to hand over than to build
+    again. A file whose id is not its name, or is taken, comes back as its model."""
+    doc = Document(job[0])
+    item = _parse(doc, job[1], limits, Project, staff)
+    if not isinstance(item, Project):
+        return doc, None
+    if _ALONE is None or item.id != doc.path.stem:
+        return doc, item
+    catalog, check = _ALONE
+    source = f"project/{item.id}"
+    if source in catalog.sources:
+        return doc, item
+    span = date_span(item)
+    # As `_register` will hold it, for the checks' sake; let go of once they ran.
+    catalog.sources[source], catalog.spans[item.id] = doc, span
+    try:
+        refs = check(catalog, item)
+    finally:
+        del catalog.sources[source], catalog.spans[item.id]
+    state = catalog.cache
+    body = b"" if state is None else item.model_dump_json(by_alias=True).encode()
+    return doc, Hit(
+        key="",
+        doc=doc,
+        item_id=item.id,
+        practice=item.practice,
+        phase=item.phase,
+        phases=sorted(named_phases(item)),
+        context="" if state is None else state.context,
+        refs=refs,
+        day=catalog.today.isoformat(),
+        dates=span,
+        fresh=True,
+        body=body,
+    )
+
+
 def _parse(
     doc: Document,
     raw: bytes | None,
@@ -202,6 +268,19 @@ def _check(
         state.pending.pop(key, None)
     if not keep_model:
         catalog.projects.later(project.id, _reload(catalog, key, doc, limits))
+
+
+def _keep(catalog: Tracker, doc: Document, hit: Hit) -> None:
+    """Take what a project checked where it was parsed found (`_parsed_alone`): its
+    problems when it is the project of its id, and its entry in the file cache, written
+    now rather than held until the end of the read."""
+    checked = hit.item_id is not None and catalog.sources.get(f"project/{hit.item_id}") is doc
+    if checked and hit.item_id is not None:
+        catalog.checked[hit.item_id] = hit.refs
+    state = catalog.cache
+    if state is not None and hit.key:
+        state.store.put_read(hit, checked)
+    hit.body = b""
 
 
 def _reload(catalog: Tracker, key: str, doc: Document, limits: Limits) -> Callable[[], Project]:
