@@ -213,7 +213,7 @@ def _events(kind: str, before: Snapshot | None, after: Snapshot | None) -> list[
         text = f"{before.state or '(none)'} -> {after.state or '(none)'}"
         reason = _new_reason(before, after)
         found.append((field_name, text + (f" ({reason})" if reason else "")))
-    if before.approvals != after.approvals:
+    if before.approvals is not after.approvals and before.approvals != after.approvals:
         added, removed = _approvals_changed(before.approvals, after.approvals)
         found += [("approval", _approval_text(a)) for a in added]
         found += [("approval-removed", _approval_text(a)) for a in removed]
@@ -245,7 +245,10 @@ def _new_reason(before: Snapshot, after: Snapshot) -> str | None:
 
 def _site_events(before: dict[str, str], after: dict[str, str]) -> list[tuple[str, str]]:
     found = []
-    for site in sorted({site for site, _ in before.items() ^ after.items()}):
+    # Most changes touch one site of many: look each up rather than set every row apart.
+    changed = [site for site, state in after.items() if before.get(site) != state]
+    changed += [site for site in before if site not in after]
+    for site in sorted(changed):
         old, new = before.get(site), after.get(site)
         if old is None:
             found.append(("site", f"{site}: added ({new})"))
