@@ -13,6 +13,7 @@ and whether an approval is real, is read from the parsed models (`pr/check.py`,
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import json
 import re
@@ -37,6 +38,9 @@ class SectionReader:
         self._pieces: dict[str, Any] = {}
         self._sections: dict[str, Any] = {}
         self._keys: dict[int, tuple[str, ...]] = {}
+        # Sections read as one list of entries: the entries' indentation, where each ends
+        # and how many items the entries up to it hold.
+        self._listed: dict[str, tuple[int, tuple[int, ...], tuple[int, ...]]] = {}
 
     def values(self, text: str, keys: tuple[str, ...]) -> dict[str, Any] | None:
         """The values of `keys` (absent keys left out); None when the text is not YAML."""
@@ -88,8 +92,57 @@ class SectionReader:
             # Key by key as one mapping: a later entry's value wins, in the first's place.
             return dict(itertools.chain.from_iterable(map(dict.items, values)))
         if kinds == {list}:
+            first = _FIRST_ENTRY.search(body)
+            if first is not None:
+                self._list(section, len(first.group(1)), len(head) + 1, chunks, values)
             return list(itertools.chain.from_iterable(values))
         return self._piece_value(section, name)
+
+    def _list(
+        self, section: str, indent: int, at: int, chunks: list[str], values: list[Any]
+    ) -> None:
+        """Keep where each entry of a section read as one list ends, and how many items
+        the entries up to it hold, for `resized`."""
+        ends = tuple(itertools.accumulate(map(len, chunks), initial=at))[1:]
+        self._listed[section] = (indent, ends, tuple(itertools.accumulate(map(len, values))))
+
+    def resized(self, old: str, new: str) -> Any:
+        """The value of section `new`, section `old` with entries put after its last one or
+        its last entries taken away (an approval added or removed), worked out from the
+        entries that differ as `section` would read the whole: _UNSEEN when only a whole
+        read can tell."""
+        listed = self._listed.get(old)
+        if listed is None or not old.endswith("\n"):
+            return _UNSEEN
+        indent, ends, counts = listed
+        before = self._sections[old]
+        known = self._keys.get(id(before))
+        if old.startswith(new):
+            kept = bisect.bisect_left(ends, len(new))
+            if kept == len(ends) or ends[kept] != len(new):
+                return _UNSEEN
+            value = self._sections[new] = before[: counts[kept]]
+            self._listed[new] = (indent, ends[: kept + 1], counts[: kept + 1])
+            if known is not None:
+                self._keys[id(value)] = known[: counts[kept]]
+            return value
+        added = new[len(old) :]
+        mark = _ENTRY_AT[indent]
+        if not mark.match("\n" + added) or _TOP_KEY.search("\n" + added):
+            return _UNSEEN
+        cut = mark.split(added)
+        chunks = [piece + "\n" for piece in cut[:-1]] + [cut[-1]]
+        values = self._chunk_values(chunks)
+        if any(type(value) is not list for value in values):
+            return _UNSEEN
+        entries = list(itertools.chain.from_iterable(values))
+        value = self._sections[new] = before + entries
+        more = tuple(itertools.accumulate(map(len, chunks), initial=len(old)))[1:]
+        grew = tuple(itertools.accumulate(map(len, values), initial=counts[-1]))[1:]
+        self._listed[new] = (indent, ends + more, counts + grew)
+        if known is not None:
+            self._keys[id(value)] = known + tuple(map(self._key, entries))
+        return value
 
     def _chunk_values(self, chunks: list[str]) -> list[Any]:
         pieces = self._pieces
@@ -355,7 +408,13 @@ class _Layout(NamedTuple):
                 sites = {**snap.sites} if sites is None else sites
                 sites[name] = state
                 continue
-            value = _piece_value(reader, new, role, name)
+            value = _UNSEEN
+            if role == _SECTION and (
+                new.startswith(pieces[index]) or pieces[index].startswith(new)
+            ):
+                value = reader.resized(pieces[index], new)
+            if value is _UNSEEN:
+                value = _piece_value(reader, new, role, name)
             if value is _BROKEN:
                 return None
             if role == _SECTION:

@@ -283,6 +283,42 @@ def test_several_pieces_changed_at_once_read_as_a_full_read() -> None:
     _check("project", texts[::-1])
 
 
+ADDED = "  - {gate: execute, body: cpc, by: ada, date: 2026-03-09}\n"
+# Approvals put after the last one or taken away from the end, each a version of its own.
+APPROVALS_RESIZED = [
+    ("history:\n", ADDED + "history:\n"),
+    ("history:\n", ADDED + ADDED + "history:\n"),  # two at once
+    (ADDED + "history:\n", "history:\n"),  # the last taken away
+    ("history:\n", "   - {gate: close}\n" + "history:\n"),  # deeper than the others
+    ("   - {gate: close}\n", "  # a note\n"),  # a comment after the last one
+    ("  # a note\n", "  - [broken\n"),
+    ("  - [broken\n", "  - plain words\n"),  # not a mapping
+    ("  - plain words\n", "  - gate: close\n    body: cpc\n"),  # block style
+    ("history:\n", "  - gate: open\n    body: cpc\n" + "history:\n"),
+    ("  - gate: open\n    body: cpc\n", "  - gate: open\n"),  # half of the last one
+    ("  - gate: open\n", ""),
+    ("  - gate: close\n    body: cpc\n", "  - {gate: close}\n"),
+    ("history:\n", ADDED + "notes: x\n" + "history:\n"),  # a key after the new one
+    ("notes: x\n", ""),
+    ("history:\n", "  - [broken\n" + "history:\n"),
+    ("  - [broken\n", ""),
+    ("history:\n", "  gate: close\n" + "history:\n"),  # a mapping after a list
+    ("  gate: close\n", ""),
+    ("  - {gate: plan, body: cpc, by: ben, date: 2026-02-01}\n" + ADDED + ADDED, ""),  # all
+    ("  - {gate: close}\n", ""),
+    ("approvals:\n", "approvals:\n" + ADDED),
+]
+
+
+def test_approvals_added_or_taken_away_at_the_end_read_as_a_full_read() -> None:
+    texts = _versions(PROJECT, APPROVALS_RESIZED)
+    _check("project", texts)
+    _check("project", texts[::-1])
+    practice = _versions(PRACTICE, [("approvals:\n", "approvals:\n  - {body: cpc}\n")] * 3)
+    _check("practice", practice)
+    _check("practice", practice[::-1])
+
+
 def test_a_row_and_an_approval_changed_together_need_no_full_read(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
