@@ -245,10 +245,7 @@ def _new_reason(before: Snapshot, after: Snapshot) -> str | None:
 
 def _site_events(before: dict[str, str], after: dict[str, str]) -> list[tuple[str, str]]:
     found = []
-    # Most changes touch one site of many: look each up rather than set every row apart.
-    changed = [site for site, state in after.items() if before.get(site) != state]
-    changed += [site for site in before if site not in after]
-    for site in sorted(changed):
+    for site in sorted({site for site, _ in before.items() ^ after.items()}):
         old, new = before.get(site), after.get(site)
         if old is None:
             found.append(("site", f"{site}: added ({new})"))
