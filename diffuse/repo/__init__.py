@@ -354,6 +354,7 @@ def batch_contents(stream: IO[bytes]) -> Iterator[tuple[str, bytes]]:
         parts = header.split()
         if len(parts) != 3:
             continue  # "<id> missing"
-        data = stream.read(int(parts[2]) + 1)[:-1]
+        data = stream.read(int(parts[2]))
+        stream.read(1)  # the line break after the content: not copied with it
         if parts[1] == b"blob":
             yield parts[0].decode(), data

@@ -213,7 +213,7 @@ def _events(kind: str, before: Snapshot | None, after: Snapshot | None) -> list[
         text = f"{before.state or '(none)'} -> {after.state or '(none)'}"
         reason = _new_reason(before, after)
         found.append((field_name, text + (f" ({reason})" if reason else "")))
-    if before.approvals != after.approvals:
+    if before.approvals is not after.approvals and before.approvals != after.approvals:
         added, removed = _approvals_changed(before.approvals, after.approvals)
         found += [("approval", _approval_text(a)) for a in added]
         found += [("approval-removed", _approval_text(a)) for a in removed]

@@ -13,12 +13,12 @@ and whether an approval is real, is read from the parsed models (`pr/check.py`,
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from diffuse.files.plainscan import scan
 
@@ -38,6 +38,9 @@ class SectionReader:
         self._pieces: dict[str, Any] = {}
         self._sections: dict[str, Any] = {}
         self._keys: dict[int, tuple[str, ...]] = {}
+        # Sections read as one list of entries: the entries' indentation, where each ends
+        # and how many items the entries up to it hold.
+        self._listed: dict[str, tuple[int, tuple[int, ...], tuple[int, ...]]] = {}
 
     def values(self, text: str, keys: tuple[str, ...]) -> dict[str, Any] | None:
         """The values of `keys` (absent keys left out); None when the text is not YAML."""
@@ -89,8 +92,57 @@ class SectionReader:
             # Key by key as one mapping: a later entry's value wins, in the first's place.
             return dict(itertools.chain.from_iterable(map(dict.items, values)))
         if kinds == {list}:
+            first = _FIRST_ENTRY.search(body)
+            if first is not None:
+                self._list(section, len(first.group(1)), len(head) + 1, chunks, values)
             return list(itertools.chain.from_iterable(values))
         return self._piece_value(section, name)
+
+    def _list(
+        self, section: str, indent: int, at: int, chunks: list[str], values: list[Any]
+    ) -> None:
+        """Keep where each entry of a section read as one list ends, and how many items
+        the entries up to it hold, for `resized`."""
+        ends = tuple(itertools.accumulate(map(len, chunks), initial=at))[1:]
+        self._listed[section] = (indent, ends, tuple(itertools.accumulate(map(len, values))))
+
+    def resized(self, old: str, new: str) -> Any:
+        """The value of section `new`, section `old` with entries put after its last one or
+        its last entries taken away (an approval added or removed), worked out from the
+        entries that differ as `section` would read the whole: _UNSEEN when only a whole
+        read can tell."""
+        listed = self._listed.get(old)
+        if listed is None or not old.endswith("\n"):
+            return _UNSEEN
+        indent, ends, counts = listed
+        before = self._sections[old]
+        known = self._keys.get(id(before))
+        if old.startswith(new):
+            kept = bisect.bisect_left(ends, len(new))
+            if kept == len(ends) or ends[kept] != len(new):
+                return _UNSEEN
+            value = self._sections[new] = before[: counts[kept]]
+            self._listed[new] = (indent, ends[: kept + 1], counts[: kept + 1])
+            if known is not None:
+                self._keys[id(value)] = known[: counts[kept]]
+            return value
+        added = new[len(old) :]
+        mark = _ENTRY_AT[indent]
+        if not mark.match("\n" + added) or _TOP_KEY.search("\n" + added):
+            return _UNSEEN
+        cut = mark.split(added)
+        chunks = [piece + "\n" for piece in cut[:-1]] + [cut[-1]]
+        values = self._chunk_values(chunks)
+        if any(type(value) is not list for value in values):
+            return _UNSEEN
+        entries = list(itertools.chain.from_iterable(values))
+        value = self._sections[new] = before + entries
+        more = tuple(itertools.accumulate(map(len, chunks), initial=len(old)))[1:]
+        grew = tuple(itertools.accumulate(map(len, values), initial=counts[-1]))[1:]
+        self._listed[new] = (indent, ends + more, counts + grew)
+        if known is not None:
+            self._keys[id(value)] = known + tuple(map(self._key, entries))
+        return value
 
     def _chunk_values(self, chunks: list[str]) -> list[Any]:
         pieces = self._pieces
@@ -144,27 +196,31 @@ _FIRST_ENTRY = re.compile(r"^( *)[^ #\r\n]", re.M)
 _ENTRY_AT: dict[int, re.Pattern[str]] = {}
 
 
-# The commonest piece of all, one key holding a few `key: word` lines (a site's row), read
-# without the line scanner: a subset of what `scan` reads, read as it reads it.
-_ENTRY_HEAD = re.compile(r"( *)([A-Za-z0-9_][A-Za-z0-9_-]*):\n")
-_ENTRY_FIELD = r"( +)([A-Za-z0-9_][A-Za-z0-9_-]*): ([A-Za-z0-9_][A-Za-z0-9_.-]*)\n"
-_ENTRY_FIELDS = re.compile(rf"(?:{_ENTRY_FIELD})+")
-_ENTRY_FIELD_AT = re.compile(_ENTRY_FIELD)
+# The commonest piece of all, one key holding a few `key: word` lines at one indentation (a
+# site's row), read without the line scanner: a subset of what `scan` reads, read as it
+# reads it.
+_WORD_KEY = r"[A-Za-z0-9_][A-Za-z0-9_-]*"
+_WORD = r"[A-Za-z0-9_][A-Za-z0-9_.-]*"
+_ENTRY_ROW = re.compile(
+    rf"( *)({_WORD_KEY}):\n( +){_WORD_KEY}: {_WORD}\n(?:\3{_WORD_KEY}: {_WORD}\n)*"
+)
+_ENTRY_FIELD = re.compile(rf"({_WORD_KEY}): ({_WORD})\n")
 _NULLS = frozenset({"null", "Null", "NULL"})
 
 
 def _entry(text: str) -> dict[str, Any] | None:
-    head = _ENTRY_HEAD.match(text)
-    if head is None or not _ENTRY_FIELDS.fullmatch(text, head.end()):
+    row = _row(text)
+    return None if row is None else {row[1]: row[2]}
+
+
+def _row(text: str) -> tuple[int, str, dict[str, Any]] | None:
+    """A site's row as its indentation, key and fields; None when it is not that simple."""
+    row = _ENTRY_ROW.fullmatch(text)
+    if row is None or len(row.group(3)) <= len(row.group(1)):
         return None
-    fields = _ENTRY_FIELD_AT.findall(text, head.end())
-    indent = fields[0][0]
-    found = {key: None if word in _NULLS else word for _, key, word in fields}
-    if len(found) != len(fields) or len(indent) <= len(head.group(1)):
-        return None
-    if any(spaces != indent for spaces, _, _ in fields):
-        return None
-    return {head.group(2): found}
+    fields = _ENTRY_FIELD.findall(text, row.end(2))
+    found = {key: None if word in _NULLS else word for key, word in fields}
+    return (len(row.group(1)), row.group(2), found) if len(found) == len(fields) else None
 
 
 def _load(text: str) -> Any:
@@ -189,8 +245,7 @@ def entry_key(entry: Any) -> str:
 # -- the item's file and its versions ------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Snapshot:
+class Snapshot(NamedTuple):
     state: str | None
     approvals: tuple[str, ...]
     reasons: tuple[tuple[str, str], ...]  # (phase moved to, reason) from history entries
@@ -248,13 +303,15 @@ def _practice_sites(values: dict[str, Any]) -> dict[str, str]:
 class Versions:
     """The snapshots of the versions of one file, read one after another.
 
-    Most commits change one site's row, or a section `history` does not show. A version
-    that differs from the one read just before it only inside one such piece (a site entry
-    of a project's sites, a section nobody reads, the comments before the first key) is
-    worked out from that one's snapshot, reading the new piece alone; any other is read
-    in full by `snapshot`. A piece is only taken to be one when the new text cuts into
-    top-level sections and entries exactly as the old one did, so both ways give the same
-    snapshot (tests/cli/test_history.py reads every version both ways).
+    Most commits change one site's row, or a section `history` does not show, and some
+    add an approval beside it. A version that differs from the one read just before it
+    only inside such pieces (site entries of a project's sites, the status or phase, the
+    approvals, a project's history, a section nobody reads, the comments before the first
+    key) is worked out from that one's snapshot, reading the new pieces alone; any other
+    is read in full by `snapshot`. The changed text is cut where a full read cuts it (at
+    the next top key, or site entry), and only taken when it cuts into exactly the
+    sections and entries the old text had, so both ways give the same snapshot
+    (tests/unit/reports/test_snapshot.py reads every version both ways).
     """
 
     def __init__(self, kind: str) -> None:
@@ -282,8 +339,7 @@ class Versions:
 _PREAMBLE, _UNREAD, _SECTION, _ENTRY, _READ = range(5)
 
 
-@dataclass(frozen=True)
-class _Layout:
+class _Layout(NamedTuple):
     """One version (as `values` sees it: BOM dropped, a line break first) cut into pieces
     that join to its text, and its snapshot."""
 
@@ -296,69 +352,130 @@ class _Layout:
     snap: Snapshot
 
     def follow(self, reader: SectionReader, text: str) -> _Layout | None:
-        """The layout of `text` when it differs from this version inside one piece that a
-        change to costs no full read; None otherwise."""
+        """The layout of `text` when it differs from this version only inside pieces that
+        a change to costs no full read, and cuts into pieces as this version does; None
+        otherwise."""
         if text == self.text:
             return self
         pieces, starts, old = self.pieces, self.starts, self.text
+        count, shift = len(pieces), len(text) - len(old)
         # The first piece `text` does not hold where this version holds it, found by
         # halves: the pieces before `low` are known to be there.
-        low, high = 0, len(pieces)
+        low, high = 0, count
         while low < high:
             middle = (low + high) // 2
             if text.startswith(old[starts[low] : starts[middle + 1]], starts[low]):
                 low = middle + 1
             else:
                 high = middle
-        changed = min(low, len(pieces) - 1)  # text added after the end: the last piece grew
-        if (
-            changed
-            and self.roles[changed - 1] == _SECTION
-            and text.endswith(old[starts[changed] :])
-        ):
-            changed -= 1  # text put in at the end of a section: an approval added
-        at, end = starts[changed], starts[changed + 1] + len(text) - len(old)
-        if end < at or not text.endswith(old[starts[changed + 1] :]):
+        front = low
+        # The first piece from which `text` ends as this version ends, found the same way
+        # from the end (the pieces from `high` on are known to be there), after a look at
+        # the usual case: one piece changed, all after it as it was.
+        low, high = 0, count
+        if front < count - 1 and self._ends(text, front + 1, high):
+            high = front + 1
+            if not self._ends(text, front, high):
+                low = high
+        while low < high:
+            middle = (low + high) // 2
+            if self._ends(text, middle, high):
+                high = middle
+            else:
+                low = middle + 1
+        # The pieces that changed; text put in between two pieces may belong to either.
+        first, last = max(min(front, low - 1), 0), min(max(front, low - 1), count - 1)
+        at, end = starts[first], starts[last + 1] + shift
+        if end < at:
             return None
-        new = text[at:end]
-        if changed < len(pieces) - 1 and not new.endswith("\n"):
-            return None  # the next top key or entry would no longer start a line
-        role, name = self.roles[changed], self.names[changed]
-        snap = self.snap
-        if role == _PREAMBLE:
-            if _TOP_KEY.search(new):
+        snap, sites, made = self.snap, None, []
+        for index in range(first, last + 1):
+            stop = end if index == last else self._next(text, at, end, index + 1)
+            if stop is None:
                 return None
-        elif role in (_UNREAD, _SECTION):
-            head = _TOP_KEY.match("\n" + new)
-            if head is None or head.group(1) != name or _TOP_KEY.search("\n" + new, head.end()):
+            new = text[at:stop]
+            made.append(new)
+            at = stop
+            if new == pieces[index]:
+                continue
+            if index < count - 1 and not new.endswith("\n"):
+                return None  # the next top key or entry would no longer start a line
+            role, name = self.roles[index], self.names[index]
+            if role == _ENTRY:
+                state = self._site(reader, new, name)
+                if state is None:
+                    return None
+                sites = {**snap.sites} if sites is None else sites
+                sites[name] = state
+                continue
+            value = _UNSEEN
+            if role == _SECTION and (
+                new.startswith(pieces[index]) or pieces[index].startswith(new)
+            ):
+                value = reader.resized(pieces[index], new)
+            if value is _UNSEEN:
+                value = _piece_value(reader, new, role, name)
+            if value is _BROKEN:
                 return None
             if role == _SECTION:
-                value = reader.section(new, name)
-                if value is _BROKEN:
-                    return None  # a full read would read the whole text
                 snap = _with_section(reader, snap, name, value)
-        elif role == _ENTRY:
-            entry = _ENTRY_AT[self.indent]
-            if not entry.match("\n" + new) or entry.search(new) or _TOP_KEY.search("\n" + new):
-                return None
-            (value,) = reader._chunk_values([new])
-            if not isinstance(value, dict) or len(value) != 1 or name not in value:
-                return None
-            shown = {**snap.sites, name: _site_state(value[name])}
-            snap = Snapshot(snap.state, snap.approvals, snap.reasons, shown)
-        else:
+        if sites is not None:
+            snap = Snapshot(snap.state, snap.approvals, snap.reasons, sites)
+        cut = (*pieces[:first], *made, *pieces[last + 1 :])
+        moved = starts if shift == 0 else _starts(cut)
+        return _Layout(text, cut, moved, self.roles, self.names, self.indent, snap)
+
+    def _ends(self, text: str, index: int, held: int) -> bool:
+        """Whether `text` ends with this version's pieces from `index` on, given that it
+        ends with those from `held` on."""
+        starts = self.starts
+        at = starts[index] + len(text) - len(self.text)
+        return at >= 0 and text.startswith(self.text[starts[index] : starts[held]], at)
+
+    def _next(self, text: str, at: int, end: int, index: int) -> int | None:
+        """Where piece `index` starts in `text`, searched from `at`: at the first line that
+        starts a site entry, or a top key, as a full read cuts it."""
+        mark = _ENTRY_AT[self.indent] if self.roles[index] == _ENTRY else _TOP_KEY
+        found = mark.search(text, at, end)
+        return None if found is None else found.start() + 1
+
+    def _site(self, reader: SectionReader, new: str, name: str) -> str | None:
+        """How site `name` stands in the new text of its entry; None when it is not one
+        entry of that site alone."""
+        row = _row(new)
+        if row is not None and row[0] == self.indent > 0:
+            # A row at the entries' indentation: it starts an entry and holds no other one,
+            # nor a top key, as the checks below would find.
+            return _site_state(row[2]) if row[1] == name else None
+        entry = _ENTRY_AT[self.indent]
+        if not entry.match("\n" + new) or entry.search(new) or _TOP_KEY.search("\n" + new):
             return None
-        cut = (*pieces[:changed], new, *pieces[changed + 1 :])
-        return _Layout(text, cut, _starts(cut), self.roles, self.names, self.indent, snap)
+        (value,) = reader._chunk_values([new])
+        if not isinstance(value, dict) or len(value) != 1 or name not in value:
+            return None
+        return _site_state(value[name])
+
+
+def _piece_value(reader: SectionReader, new: str, role: int, name: str) -> Any:
+    """What the new text of a piece that is not a site entry gives the snapshot: a section's
+    value, None for what is not read; _BROKEN when only a full read can tell."""
+    if role == _PREAMBLE:
+        return _BROKEN if _TOP_KEY.search(new) else None
+    if role not in (_UNREAD, _SECTION):
+        return _BROKEN
+    head = _TOP_KEY.match("\n" + new)
+    if head is None or head.group(1) != name or _TOP_KEY.search("\n" + new, head.end()):
+        return _BROKEN
+    return reader.section(new, name) if role == _SECTION else None
 
 
 def _with_section(reader: SectionReader, snap: Snapshot, name: str, value: Any) -> Snapshot:
     """`snap` with the part that section `name` (now `value`) makes, as `snapshot` makes it."""
     if name == "approvals":
-        return replace(snap, approvals=reader.keys(value))
+        return snap._replace(approvals=reader.keys(value))
     if name == "history":
-        return replace(snap, reasons=_reasons(value))
-    return replace(snap, state=value if isinstance(value, str) else None)
+        return snap._replace(reasons=_reasons(value))
+    return snap._replace(state=value if isinstance(value, str) else None)
 
 
 # The sections whose change alters one part of the snapshot alone, by kind.
@@ -412,8 +529,9 @@ def _starts(pieces: tuple[str, ...]) -> tuple[int, ...]:
 def _site_entries(
     reader: SectionReader, section: str, value: Any
 ) -> tuple[str, list[tuple[str, str]], int] | None:
-    """A project's sites section as its head and first entry, then each later entry with
-    its site, when every entry is one site of its own."""
+    """A project's sites section as its head (with the first entry when comments come
+    before it), then each other entry with its site, when every entry is one site of its
+    own."""
     head, _, body = section.partition("\n")
     if head.split(":", 1)[1].split("#", 1)[0].strip() or not body.strip():
         return None
@@ -428,5 +546,8 @@ def _site_entries(
         keys.extend(chunk_value)
     if not all(isinstance(k, str) for k in keys) or len(set(keys)) != len(keys):
         return None
+    if first.start() == 0:
+        # The first entry starts the body: it is a piece of its own, like the others.
+        return head + "\n", list(zip(chunks, keys, strict=True)), len(first.group(1))
     rest = list(zip(chunks[1:], keys[1:], strict=True))
     return head + "\n" + chunks[0], rest, len(first.group(1))

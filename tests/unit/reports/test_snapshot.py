@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from diffuse.files.plainscan import scan
+from diffuse.reports import snapshot as snapshot_module
 from diffuse.reports.snapshot import SectionReader, Versions, _entry, snapshot
 
 PROJECT = """\
@@ -223,6 +224,144 @@ def test_random_line_edits_read_as_a_full_read(edits: list[tuple[int, str, str]]
             lines[at] = line
         else:
             del lines[at]
+        texts.append("".join(lines))
+    _check("project", texts)
+
+
+def _edited(text: str, edits: list[tuple[str, str]]) -> str:
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    return text
+
+
+# Each step changes several pieces in one version: (old, new) pairs applied together.
+TOGETHER = [
+    [
+        (
+            "  - {gate: plan",
+            "  - {gate: execute, body: cpc, by: ada, date: 2026-03-09}\n  - {gate: plan",
+        ),
+        ("    status: implementing\n", "    status: live\n"),
+    ],  # an approval and a row
+    [
+        ("    status: live\n    health: on-track\n", "    status: done\n    health: on-track\n"),
+        ("    health: off-track\n", "    health: at-risk\n"),
+    ],  # the first and last rows
+    [
+        ("phase: plan\n", "phase: execute\n"),
+        ("reason: ready}\n", "reason: ready}\n  - {from: plan, to: execute, reason: go}\n"),
+        ("    status: live\n", "    status: sustained\n"),
+    ],  # phase, history and a row
+    [
+        ("title: Hand hygiene everywhere\n", "title: Hand hygiene\n"),
+        ("  nst:\n", "  nsx:\n"),
+    ],  # an unread section, and a site renamed
+    [("  nsx:\n", "  nst:\n"), ("    status: sustained\n", "    status: live\n")],
+    [("  nor:\n", "  # first\n  nor:\n"), ("    health: at-risk\n", "    health: on-track\n")],
+    [("  # first\n", ""), ("approvals:\n", "approvals:\nnotes: x\n")],  # a top key inside
+    [("approvals:\nnotes: x\n", "approvals:\n"), ("  sou:\n", "   sou:\n")],
+    [
+        ("   sou:\n", "  sou:\n"),
+        ("    status: done\n", "    status: done\n  sea:\n    status: live\n"),
+    ],
+    [("  sea:\n    status: live\n", ""), ("# Spread of hand hygiene.\n", "# Spread.\n")],
+    [
+        ("    health: on-track\n", "    health: on-track\nphase: close\n"),
+        ("    status: live\n", "    status: planning\n"),
+    ],  # a top key between two rows
+    [("phase: close\n", ""), ("    updated: 2026-03-01\n", "    updated: [2026\n")],  # broken
+    [("    updated: [2026\n", "    updated: 2026-03-01\n"), ("  nor:\n", "  nor: {}\n")],
+]
+
+
+def test_several_pieces_changed_at_once_read_as_a_full_read() -> None:
+    texts = [PROJECT]
+    for step in TOGETHER:
+        texts.append(_edited(texts[-1], step))
+    _check("project", texts)
+    _check("project", texts[::-1])
+
+
+ADDED = "  - {gate: execute, body: cpc, by: ada, date: 2026-03-09}\n"
+# Approvals put after the last one or taken away from the end, each a version of its own.
+APPROVALS_RESIZED = [
+    ("history:\n", ADDED + "history:\n"),
+    ("history:\n", ADDED + ADDED + "history:\n"),  # two at once
+    (ADDED + "history:\n", "history:\n"),  # the last taken away
+    ("history:\n", "   - {gate: close}\n" + "history:\n"),  # deeper than the others
+    ("   - {gate: close}\n", "  # a note\n"),  # a comment after the last one
+    ("  # a note\n", "  - [broken\n"),
+    ("  - [broken\n", "  - plain words\n"),  # not a mapping
+    ("  - plain words\n", "  - gate: close\n    body: cpc\n"),  # block style
+    ("history:\n", "  - gate: open\n    body: cpc\n" + "history:\n"),
+    ("  - gate: open\n    body: cpc\n", "  - gate: open\n"),  # half of the last one
+    ("  - gate: open\n", ""),
+    ("  - gate: close\n    body: cpc\n", "  - {gate: close}\n"),
+    ("history:\n", ADDED + "notes: x\n" + "history:\n"),  # a key after the new one
+    ("notes: x\n", ""),
+    ("history:\n", "  - [broken\n" + "history:\n"),
+    ("  - [broken\n", ""),
+    ("history:\n", "  gate: close\n" + "history:\n"),  # a mapping after a list
+    ("  gate: close\n", ""),
+    ("  - {gate: plan, body: cpc, by: ben, date: 2026-02-01}\n" + ADDED + ADDED, ""),  # all
+    ("  - {gate: close}\n", ""),
+    ("approvals:\n", "approvals:\n" + ADDED),
+]
+
+
+def test_approvals_added_or_taken_away_at_the_end_read_as_a_full_read() -> None:
+    texts = _versions(PROJECT, APPROVALS_RESIZED)
+    _check("project", texts)
+    _check("project", texts[::-1])
+    practice = _versions(PRACTICE, [("approvals:\n", "approvals:\n  - {body: cpc}\n")] * 3)
+    _check("practice", practice)
+    _check("practice", practice[::-1])
+
+
+def test_a_row_and_an_approval_changed_together_need_no_full_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    full = []
+    monkeypatch.setattr(snapshot_module, "snapshot", lambda *a: full.append(a) or snapshot(*a))
+    texts = [PROJECT]
+    for step in TOGETHER[:3]:
+        texts.append(_edited(texts[-1], step))
+    versions = Versions("project")
+    for text in texts:
+        assert versions.snapshot(text) == snapshot(SectionReader(), text, "project")
+    assert len(full) == 1  # the first version alone is read in full
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.tuples(
+                st.integers(0, 40),
+                st.sampled_from(["insert", "replace", "delete"]),
+                st.sampled_from(LINES),
+            ),
+            min_size=1,
+            max_size=3,
+        ),
+        max_size=8,
+    )
+)
+def test_random_line_edits_together_read_as_a_full_read(
+    steps: list[list[tuple[int, str, str]]],
+) -> None:
+    lines = PROJECT.splitlines(keepends=True)
+    texts = [PROJECT]
+    for edits in steps:
+        for at, how, line in edits:
+            at %= len(lines) + 1
+            if how == "insert" or at == len(lines):
+                lines.insert(at, line)
+            elif how == "replace":
+                lines[at] = line
+            else:
+                del lines[at]
         texts.append("".join(lines))
     _check("project", texts)
 
