@@ -161,8 +161,13 @@ _HEADS: dict[str, str] = {
         rf"|unit{_GAP}(?:number|no)|hosp|chart)"
     ),
     "dob": rf"\b(?:dob|d\.[ \t]?o\.|date{_GAP}of|birth|born|b\.)",
-    # "Surname, Forename": the middle of the name that either alternative holds.
-    "name": r"(?-i:,[ \t]{1,3}[A-Z][a-z])",
+    # "Surname, Forename" and the first character of the date after it, or the last digit
+    # of the date before it: the expression without the dates, which cost most to compile.
+    "name": (
+        rf"(?-i:\b[A-Z][A-Za-z'-]{{1,30}},[ \t]{{1,3}}[A-Z][a-z][a-z'-]{{0,30}}"
+        rf"(?:[ \t]{{1,3}}[A-Z]\.?)?)[ \t,]{{1,3}}\(?{_LINK}(?:\d|{_MONTH})"
+        rf"|\d[ \t,:)-]{{1,3}}{_LINK}(?-i:\b[A-Z][A-Za-z'-]{{1,30}},[ \t]{{1,3}}[A-Z][a-z])"
+    ),
     "titled": rf"{_TITLE}[ \t]{{1,3}}(?-i:[A-Z])",
     "ssn": r"\b(?:ssn|ss\#|social)|\d{3}[ -]\d{2}[ -]\d{4}",
     "nhs": r"\bnhs",
@@ -606,10 +611,12 @@ def _kind(kind: str, match: re.Match[str], group: str, staff: Staff) -> str | No
     if kind == "phone":
         return _phone(match, value, digits)
     if kind == "email":
+        if staff.has_email(value):
+            return None  # a member of staff's
         local = re.sub(r"[._%+'-]", " ", value.split("@")[0])
         role = _OWNER().search(local)
-        if staff.has_email(value) or (role is not None and role.group("service")):
-            return None  # a member of staff's, or a team's, a ward's, an office's
+        if role is not None and role.group("service"):
+            return None  # a team's, a ward's, an office's
         return kind if _WEBMAIL().search(value) or _whose(match) == "person" else None
     if kind == "address":
         return kind if _whose(match) == "person" else None
