@@ -7,7 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 import typer
+from conftest import Run
 
 from diffuse.cli import COMMANDS, app
 
@@ -100,3 +102,29 @@ def _described(command: Any) -> tuple[Any, ...]:
         for p in command.params
     ]
     return command.name, command.help, command.hidden, params
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["status", "--as-of", "2026-11-22", "--format", "json"],
+        ["validate", "--format", "json"],
+        ["show", "nosuch-project"],
+        ["validate", "--format", "nosuch"],
+    ],
+)
+def test_the_program_prints_and_exits_as_the_app_does(
+    tracker: Path, run: Run, args: list[str]
+) -> None:
+    # The program ends read-only commands without tearing the interpreter down: what it
+    # printed must still all be there, and its exit code the app's.
+    (tracker / "projects" / "broken.yaml").write_text("id: broken\nphase: [\n", encoding="utf-8")
+    expected = run(*args, cwd=tracker)
+    done = subprocess.run(
+        [sys.executable, "-m", "diffuse", *args, "--root", str(tracker)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == expected.exit_code
+    assert done.stdout == expected.stdout
+    assert done.stderr.strip().splitlines()[-1:] == expected.stderr.strip().splitlines()[-1:]
