@@ -43,6 +43,15 @@ if sys.argv[1:2] == ["history"] and Path(sys.argv[0]).name in ("diffuse", "__mai
 
     begin(sys.argv[2:])
 
+if (
+    sys.argv[1:2]
+    and sys.argv[1] in ("validate", "status", "show")
+    and (Path(sys.argv[0]).name in ("diffuse", "__main__.py"))
+):
+    import gc
+
+    gc.disable()
+
 import typer
 
 from diffuse.cli.app import ISSUES_URL, _Group
