@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -128,3 +129,18 @@ def test_the_program_prints_and_exits_as_the_app_does(
     assert done.returncode == expected.exit_code
     assert done.stdout == expected.stdout
     assert done.stderr.strip().splitlines()[-1:] == expected.stderr.strip().splitlines()[-1:]
+
+
+@pytest.mark.parametrize("args", [["validate"], ["status", "--as-of", "2026-11-22"]])
+def test_a_first_run_without_the_cache_loads_no_json(tracker: Path, args: list[str]) -> None:
+    # Text output with the cache turned off reads and writes no JSON.
+    code = (
+        f"import sys; from diffuse.cli import main; sys.argv = ['diffuse', *{args!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('LOADED', 'json' in sys.modules)"
+    )
+    env = {**os.environ, "DIFFUSE_NO_CACHE": "1", "COLUMNS": "200"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=tracker, env=env, capture_output=True, text=True
+    )
+    assert out.stdout.splitlines()[-1] == "LOADED False"
