@@ -1,3 +1,3 @@
-from diffuse.cli import main
+from diffuse.cli import run
 
-main()
+run()

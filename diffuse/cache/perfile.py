@@ -28,7 +28,6 @@ is no pack; it is written again, whole and atomically, after a run that changed 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -206,6 +205,8 @@ class FileCache:
     def set_refs(self, key: str, context: str, refs: list[Problem], day: str) -> None:
         """Store the cross-file problems found with the other files in state `context`,
         dates checked against `day`."""
+        import json
+
         try:
             head, _, body = self._entry(key).partition(b"\n")
             stored = json.loads(head)
@@ -216,6 +217,8 @@ class FileCache:
         self._write(key, stored, body)
 
     def _head(self, key: str) -> Any:
+        import json
+
         if self.heads is None:
             self.heads = _read_pack(self.pack)
         stored = self.heads.get(key)
@@ -233,6 +236,8 @@ class FileCache:
         return body
 
     def _write(self, key: str, head: dict[str, Any], body: bytes) -> None:
+        import json
+
         try:
             payload = json.dumps(head, ensure_ascii=False).encode() + b"\n" + body
         except ValueError:
@@ -306,6 +311,8 @@ def prune(folder: Path, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYT
 
 
 def _read_pack(pack: Path | None) -> dict[str, Any]:
+    import json
+
     # Sealed with its own name, which is made from the tracker's place and this code.
     body = None if pack is None else unseal(pack, pack.name)
     try:
@@ -316,6 +323,8 @@ def _read_pack(pack: Path | None) -> dict[str, Any]:
 
 
 def _write_pack(pack: Path, heads: dict[str, Any]) -> None:
+    import json
+
     try:
         write_sealed(pack, pack.name, json.dumps(heads, ensure_ascii=False).encode())
     except ValueError:

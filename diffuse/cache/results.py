@@ -12,7 +12,6 @@ file written for its key (`cache.folder.unseal`). Set DIFFUSE_NO_CACHE=1 to bypa
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import stat
 from collections.abc import Mapping
@@ -51,6 +50,8 @@ def enabled() -> bool:
 def key(root: Path, *options: object, files: str | None = None) -> str:
     """The entry for `options` on the tracker at `root`; `files`, its `files_digest` when
     the caller already has it, saves reading every file again."""
+    import json
+
     digest = hashlib.blake2b(digest_size=20)
     digest.update(code_fingerprint().encode())
     digest.update(json.dumps([str(o) for o in options]).encode())
@@ -60,6 +61,8 @@ def key(root: Path, *options: object, files: str | None = None) -> str:
 
 def options_key(*options: object) -> str:
     """An entry for `options` alone, whatever the files hold (its value says which)."""
+    import json
+
     digest = hashlib.blake2b(digest_size=20)
     digest.update(code_fingerprint().encode())
     digest.update(json.dumps([str(o) for o in options]).encode())
@@ -159,6 +162,8 @@ def _read(fd: int) -> tuple[bytes, bool]:
 
 
 def get(entry: str) -> Any | None:
+    import json
+
     folder = cache_dir()
     if folder is None:
         return None
@@ -171,6 +176,8 @@ def get(entry: str) -> Any | None:
 
 def put(entry: str, value: Any) -> None:
     """Store `value`; a cache that cannot be written is simply not used."""
+    import json
+
     folder = cache_dir()
     if folder is None:
         return

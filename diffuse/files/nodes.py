@@ -24,6 +24,7 @@ _SCALAR_TAGS = frozenset(_STD + t for t in ("str", "int", "float", "bool", "null
 _MAP, _SEQ, _STR, _NULL = _STD + "map", _STD + "seq", _STD + "str", _STD + "null"
 # Plain scalars that implicit resolution turns into a tag that is refused (merge keys, `=`).
 _SPECIAL_PLAIN = frozenset({"<<", "="})
+_ODD_PLAIN = _NULLS | _SPECIAL_PLAIN
 
 try:
     _Base: type[Any] = yaml.CSafeLoader
@@ -37,12 +38,11 @@ class _Loader(_Base):  # type: ignore[misc]
     resolution would only be thrown away; they cost a fifth of the load time. Only the
     null words and the plain scalars that resolve to a refused tag are told apart."""
 
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-        if kind is yaml.ScalarNode:
-            if implicit[0] and value in _NULLS:
-                return _NULL
-            if implicit[0] and value in _SPECIAL_PLAIN:
-                return str(super().resolve(kind, value, implicit))
+    def resolve(self, kind: Any, value: Any, implicit: Any, scalar: Any = yaml.ScalarNode) -> str:
+        # Called for every value the file holds: the usual case is one test and one lookup.
+        if kind is scalar:
+            if value in _ODD_PLAIN and implicit[0]:
+                return _NULL if value in _NULLS else str(super().resolve(kind, value, implicit))
             return _STR
         return _SEQ if kind is yaml.SequenceNode else _MAP
 
@@ -323,6 +323,14 @@ def _convert(path: Any, node: yaml.Node, problems: list[Problem], depth: int, to
         return _scalar(path, node, problems)
     if isinstance(node, yaml.SequenceNode):
         _check_tag(path, node, _SEQ, problems)
+        if depth < top:
+            # Plain text items, most of a list, are read here rather than one call each.
+            return [
+                (None if not item.style and item.value in _NULLS else item.value)
+                if type(item) is _SCALAR and item.tag in _SCALAR_TAGS
+                else _convert(path, item, problems, depth + 1, top)
+                for item in node.value
+            ]
         return [_convert(path, item, problems, depth + 1, top) for item in node.value]
     _check_tag(path, node, _MAP, problems)
     return _mapping(path, node, problems, depth, top)
@@ -333,6 +341,7 @@ def _mapping(
 ) -> dict[str, Any]:
     result: dict[str, Any] = {}
     first_seen: dict[str, yaml.Node] = {}
+    inline = depth < top  # a value one level down is within the depth limit
     for key_node, value_node in node.value:
         if not isinstance(key_node, yaml.ScalarNode):
             problems.append(Problem(where(path, key_node), "bad-key", "a key must be plain text"))
@@ -349,7 +358,12 @@ def _mapping(
             )
             continue
         first_seen[key] = key_node
-        result[key] = _convert(path, value_node, problems, depth + 1, top)
+        if inline and type(value_node) is _SCALAR and value_node.tag in _SCALAR_TAGS:
+            # `_scalar` without the call: most values are plain text.
+            value = value_node.value
+            result[key] = None if not value_node.style and value in _NULLS else value
+        else:
+            result[key] = _convert(path, value_node, problems, depth + 1, top)
     return result
 
 

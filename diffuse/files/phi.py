@@ -191,12 +191,29 @@ def patterns() -> dict[str, re.Pattern[str]]:
 def _pattern(kind: str) -> re.Pattern[str]:
     """A kind's expression, compiled when a window first needs it: most files need few
     kinds, or none, and compiling them all costs more than importing this module."""
+    _COMPILED.add(kind)
     return re.compile(_EXPRESSIONS[kind], re.IGNORECASE)
+
+
+_COMPILED: set[str] = set()  # the kinds whose expression `_pattern` has compiled
 
 
 @functools.cache
 def _head(kind: str) -> re.Pattern[str]:
     return re.compile(_HEADS[kind], re.IGNORECASE)
+
+
+# A longer head of the name expression, looked for too until that expression is compiled:
+# it costs more to search than the name's head and much less than compiling the expression,
+# which most small trackers then never need. It holds the name and the first character of
+# the date after it, or the last digit of the date before it: the expression without its
+# dates, which cost most to compile.
+_NAME_HEAD = _later(
+    rf"(?-i:\b[A-Z][A-Za-z'-]{{1,30}},[ \t]{{1,3}}[A-Z][a-z][a-z'-]{{0,30}}"
+    rf"(?:[ \t]{{1,3}}[A-Z]\.?)?)[ \t,]{{1,3}}\(?{_LINK}(?:\d|{_MONTH})"
+    rf"|\d[ \t,:)-]{{1,3}}{_LINK}(?-i:\b[A-Z][A-Za-z'-]{{1,30}},[ \t]{{1,3}}[A-Z][a-z])",
+    re.IGNORECASE,
+)
 
 
 # "Surname, Forename": a name's part, looked for in the text of a window a date opened.
@@ -475,7 +492,9 @@ def _expressions(
     return [
         _pattern(kind)
         for kind in _EXPRESSIONS
-        if (every or kinds & _BIT[kind]) and _head(kind).search(text, start, end)
+        if (every or kinds & _BIT[kind])
+        and _head(kind).search(text, start, end)
+        and (kind != "name" or kind in _COMPILED or _NAME_HEAD().search(text, start, end))
     ]
 
 
@@ -606,10 +625,12 @@ def _kind(kind: str, match: re.Match[str], group: str, staff: Staff) -> str | No
     if kind == "phone":
         return _phone(match, value, digits)
     if kind == "email":
+        if staff.has_email(value):
+            return None  # a member of staff's
         local = re.sub(r"[._%+'-]", " ", value.split("@")[0])
         role = _OWNER().search(local)
-        if staff.has_email(value) or (role is not None and role.group("service")):
-            return None  # a member of staff's, or a team's, a ward's, an office's
+        if role is not None and role.group("service"):
+            return None  # a team's, a ward's, an office's
         return kind if _WEBMAIL().search(value) or _whose(match) == "person" else None
     if kind == "address":
         return kind if _whose(match) == "person" else None

@@ -4,7 +4,6 @@ views are `terminal` (one column per site) and `compact` (a block per project)."
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -69,6 +68,8 @@ def _entries(head: str, entries: list[str], width: int | None) -> list[str]:
 
 
 def grid_json(grid: Grid) -> str:
+    import json
+
     from diffuse.reports.status.jsonform import grid_data  # only the JSON grid needs it
 
     payload = {"schema_version": output_schema_version("status"), **grid_data(grid)}

@@ -7,7 +7,6 @@ superseded) is a decision of its approving body: it needs a new approval with a 
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -167,6 +166,8 @@ def _principle_gaps(practice: Practice, loc: Loc) -> list[Gap]:
 
 
 def approval_key(approval: Approval) -> str:
+    import json
+
     return json.dumps(approval.model_dump(mode="json"), sort_keys=True)
 
 

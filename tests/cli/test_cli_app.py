@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 import typer
+from conftest import Run
 
 from diffuse.cli import COMMANDS, app
 
@@ -100,3 +103,44 @@ def _described(command: Any) -> tuple[Any, ...]:
         for p in command.params
     ]
     return command.name, command.help, command.hidden, params
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["status", "--as-of", "2026-11-22", "--format", "json"],
+        ["validate", "--format", "json"],
+        ["show", "nosuch-project"],
+        ["validate", "--format", "nosuch"],
+    ],
+)
+def test_the_program_prints_and_exits_as_the_app_does(
+    tracker: Path, run: Run, args: list[str]
+) -> None:
+    # The program ends read-only commands without tearing the interpreter down: what it
+    # printed must still all be there, and its exit code the app's.
+    (tracker / "projects" / "broken.yaml").write_text("id: broken\nphase: [\n", encoding="utf-8")
+    expected = run(*args, cwd=tracker)
+    done = subprocess.run(
+        [sys.executable, "-m", "diffuse", *args, "--root", str(tracker)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == expected.exit_code
+    assert done.stdout == expected.stdout
+    assert done.stderr.strip().splitlines()[-1:] == expected.stderr.strip().splitlines()[-1:]
+
+
+@pytest.mark.parametrize("args", [["validate"], ["status", "--as-of", "2026-11-22"]])
+def test_a_first_run_without_the_cache_loads_no_json(tracker: Path, args: list[str]) -> None:
+    # Text output with the cache turned off reads and writes no JSON.
+    code = (
+        f"import sys; from diffuse.cli import main; sys.argv = ['diffuse', *{args!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('LOADED', 'json' in sys.modules)"
+    )
+    env = {**os.environ, "DIFFUSE_NO_CACHE": "1", "COLUMNS": "200"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=tracker, env=env, capture_output=True, text=True
+    )
+    assert out.stdout.splitlines()[-1] == "LOADED False"

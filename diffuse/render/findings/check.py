@@ -7,7 +7,6 @@ from a file or from git passes through `clean`.
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -91,6 +90,8 @@ def _change_line(change: StateChange) -> str:
 
 
 def check_json(report: CheckReport) -> str:
+    import json
+
     data: dict[str, Any] = {
         "schema_version": OUTPUT_SCHEMA_VERSION,
         "passed": report.passed,

@@ -5,7 +5,6 @@ The same shapes as `diffuse check` (render.findings.check), so one CI setup read
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -22,6 +21,8 @@ def validation_output(problems: list[Problem], files: list[Path], fmt: str) -> s
     """`problems` and `files` as the user is shown them (relative to the current folder)."""
     summary = problems_summary(problems, len(files))
     if fmt == "json":
+        import json  # only this format needs it
+
         data = {
             "schema_version": output_schema_version("validate"),
             "passed": not any(p.level is Level.ERROR for p in problems),
