@@ -7,6 +7,7 @@ Core modules are imported inside each command so `diffuse --help` stays fast.
 from __future__ import annotations
 
 import enum
+import errno
 import os
 import re
 from collections.abc import Mapping
@@ -58,6 +59,9 @@ class _Group(TyperGroup):
         except DiffuseError as exc:
             _fail(exc)
         except OSError as exc:
+            if exc.filename is None and exc.errno in _FULL:
+                # The output or the cache could not be written: the disk is full or failing.
+                _fail(DiffuseError(f"cannot write: {exc.strerror or exc}"))
             if exc.filename is None:
                 _bug(exc)
             # The system refused a path the user chose (a folder that cannot be made, a
@@ -67,6 +71,10 @@ class _Group(TyperGroup):
             _bug(exc)
         finally:
             progress.install(previous)
+
+
+# Errors of the machine, not of diffuse: a full disk or quota, a file too big, a failing device.
+_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
 
 
 def _bug(exc: Exception) -> NoReturn:

@@ -144,3 +144,21 @@ def test_a_first_run_without_the_cache_loads_no_json(tracker: Path, args: list[s
         [sys.executable, "-c", code], cwd=tracker, env=env, capture_output=True, text=True
     )
     assert out.stdout.splitlines()[-1] == "LOADED False"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [["validate"], ["status", "--as-of", "2026-11-22"]])
+def test_a_full_disk_is_reported_as_the_machines_error_not_a_bug(
+    tracker: Path, args: list[str]
+) -> None:
+    with open("/dev/full", "w", encoding="utf-8") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "diffuse", *args, "--root", str(tracker)],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    assert done.returncode == 1
+    assert "bug" not in done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stderr.count("\n") == 1
