@@ -16,6 +16,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from diffuse import gcpause
 from diffuse.errors import DiffuseError
 from diffuse.escape import clean
 from diffuse.models import Project
@@ -121,8 +122,9 @@ def write_pdf(loaded: Loaded, as_of: date, out: Path) -> int:
     chromium()  # before any work: a missing browser is the likeliest failure
     done = _Pass(loaded, as_of)
     loaded = done.loaded
-    project_pages = [page for _, page in done.project_pages()]
-    summary, (tracker, summary_page) = done.portfolio()
+    with gcpause.paused():  # as in `write_report`
+        project_pages = [page for _, page in done.project_pages()]
+        summary, (tracker, summary_page) = done.portfolio()
     values = pack_values(summary, tracker, summary_page, project_pages)
     values["capacity"] = capacity_values(done.loads.capacity())
     html = (
@@ -161,19 +163,22 @@ def write_report(loaded: Loaded, as_of: date, out: Path) -> int:
         raise DiffuseError(f"{out}: cannot write a folder there ({exc.strerror})") from None
     written = 0
     try:
-        for page in site_pages(loaded, as_of):
-            template = env.get_template(page.template)
-            # Written as it is made: the tracker page of a big tracker is tens of MB.
-            template.stream(
-                **page.values,
-                title=page.title,
-                page=page.file,
-                nav=pages.NAV,
-                org=loaded.org.name,
-                as_of=as_of.isoformat(),
-                who=names,
-            ).dump(str(staging / page.file), encoding="utf-8")
-            written += 1
+        # Each project's objects are made and dropped with no cycles among them: the
+        # collector's full collections would only walk all that is kept, again and again.
+        with gcpause.paused():
+            for page in site_pages(loaded, as_of):
+                template = env.get_template(page.template)
+                # Written as it is made: the tracker page of a big tracker is tens of MB.
+                template.stream(
+                    **page.values,
+                    title=page.title,
+                    page=page.file,
+                    nav=pages.NAV,
+                    org=loaded.org.name,
+                    as_of=as_of.isoformat(),
+                    who=names,
+                ).dump(str(staging / page.file), encoding="utf-8")
+                written += 1
         for name in ("style.css", "report.js"):
             shutil.copyfile(HERE / "static" / name, staging / name)
         (staging / MARKER).write_text("written by diffuse report\n", encoding="utf-8")
