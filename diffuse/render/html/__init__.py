@@ -27,7 +27,7 @@ from diffuse.reports.asof import Stood, project_at, project_on
 from diffuse.reports.capacity import Loads
 from diffuse.reports.portfolio import Parts, Portfolio
 from diffuse.reports.risks import RiskLine, by_score, open_lines
-from diffuse.reports.scorecard import Scores
+from diffuse.reports.scorecard import Tallies
 from diffuse.reports.status.build import Growing
 from diffuse.reports.status.grid import Filters
 from diffuse.rules.load import Loaded
@@ -100,7 +100,7 @@ def site_pages(loaded: Loaded, as_of: date) -> Iterator[pages.Page]:
     done = _Pass(loaded, as_of)
     loaded = done.loaded
     at_sites = pages.SitePages(loaded, as_of)
-    scores = Scores(loaded.catalog, as_of)
+    scores = Tallies(loaded.catalog, as_of)
     lines: list[RiskLine] = []
     for project, page in done.project_pages():
         at_sites.add(project)
@@ -111,7 +111,7 @@ def site_pages(loaded: Loaded, as_of: date) -> Iterator[pages.Page]:
     capacity = done.loads.capacity()
     yield pages.practices_page(loaded)
     yield pages.risks_page(by_score(lines))
-    yield pages.sites_page(loaded, as_of, capacity, scores.scorecard())
+    yield pages.sites_page(loaded, as_of, capacity, scores.sites)
     yield from at_sites.pages(capacity)
 
 
