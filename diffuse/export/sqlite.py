@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from diffuse import gcpause
 from diffuse.errors import DiffuseError
 from diffuse.export import rows
 from diffuse.reports.status.row import sql_columns
@@ -45,9 +46,12 @@ def export(loaded: Loaded, as_of: date, target: Path) -> dict[str, int]:
             # fsync below makes it durable before it takes the target's name.
             db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
             db.executescript(projects_table() + SCHEMA.read_text(encoding="utf-8"))
-            for table, records in rows.tables(loaded, as_of):
-                _insert(db, table, records)
-                counts[table] += len(records)
+            # Each project's rows are made and dropped with no cycles among them: the
+            # collector's full collections would only walk all that is kept, again and again.
+            with gcpause.paused():
+                for table, records in rows.tables(loaded, as_of):
+                    _insert(db, table, records)
+                    counts[table] += len(records)
             db.commit()
         with open(name, "rb+") as written:
             os.fsync(written.fileno())

@@ -10,6 +10,7 @@ in-scope sites that is not yet live, since those are the sites they can still ho
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -127,6 +128,57 @@ class Scores:
         overall = SiteScore(ALL, "all sites shown")
         overall.lines = [line for score in self.scores for line in score.lines]
         return Scorecard(self.as_of, self.shown, self.scores, overall)
+
+
+@dataclass
+class SiteTotals:
+    """A site's figures of the scorecard, counted as its lines come and without them."""
+
+    site: str
+    name: str
+    in_scope: int = 0
+    live: int = 0
+    days: Counter[int] = field(default_factory=Counter)
+    compliance_met: int = 0
+    compliance_measured: int = 0
+    open_risks: int = 0
+
+    def add(self, line: SiteLine) -> None:
+        self.in_scope += 1
+        self.live += line.live
+        if line.days_to_live is not None:
+            self.days[line.days_to_live] += 1
+        self.compliance_met += sum(c.met for c in line.compliance)
+        self.compliance_measured += len(line.compliance)
+        self.open_risks += line.open_risks
+
+    @property
+    def share_live(self) -> float | None:
+        return self.live / self.in_scope if self.in_scope else None
+
+    @property
+    def median_days(self) -> float | None:
+        return statistics.median(self.days.elements()) if self.days else None
+
+
+class Tallies:
+    """Each site's figures of the scorecard (`Scores`), for every site of the organisation,
+    made one project at a time: what a page of totals needs, a few counts per site however
+    many projects there are, where `Scores` keeps every line."""
+
+    def __init__(self, catalog: Tracker, as_of: date) -> None:
+        org = catalog.organisation
+        if org is None:
+            raise ValueError("the catalog has no valid organisation file")
+        self.catalog, self.org, self.as_of = catalog, org, as_of
+        self.sites = [SiteTotals(s.id, s.name) for s in org.sites]
+
+    def add(self, project: Project) -> None:
+        members = oversight(self.org, self.catalog.practices.get(project.practice))
+        for totals in self.sites:
+            line = site_line(project, totals.site, self.as_of, members)
+            if line is not None:
+                totals.add(line)
 
 
 def _check_sites(org: Organisation, sites: tuple[str, ...]) -> None:

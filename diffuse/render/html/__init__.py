@@ -16,6 +16,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from diffuse import gcpause
 from diffuse.errors import DiffuseError
 from diffuse.escape import clean
 from diffuse.models import Project
@@ -26,7 +27,7 @@ from diffuse.reports.asof import Stood, project_at, project_on
 from diffuse.reports.capacity import Loads
 from diffuse.reports.portfolio import Parts, Portfolio
 from diffuse.reports.risks import RiskLine, by_score, open_lines
-from diffuse.reports.scorecard import Scores
+from diffuse.reports.scorecard import Tallies
 from diffuse.reports.status.build import Growing
 from diffuse.reports.status.grid import Filters
 from diffuse.rules.load import Loaded
@@ -99,7 +100,7 @@ def site_pages(loaded: Loaded, as_of: date) -> Iterator[pages.Page]:
     done = _Pass(loaded, as_of)
     loaded = done.loaded
     at_sites = pages.SitePages(loaded, as_of)
-    scores = Scores(loaded.catalog, as_of)
+    scores = Tallies(loaded.catalog, as_of)
     lines: list[RiskLine] = []
     for project, page in done.project_pages():
         at_sites.add(project)
@@ -110,7 +111,7 @@ def site_pages(loaded: Loaded, as_of: date) -> Iterator[pages.Page]:
     capacity = done.loads.capacity()
     yield pages.practices_page(loaded)
     yield pages.risks_page(by_score(lines))
-    yield pages.sites_page(loaded, as_of, capacity, scores.scorecard())
+    yield pages.sites_page(loaded, as_of, capacity, scores.sites)
     yield from at_sites.pages(capacity)
 
 
@@ -121,8 +122,9 @@ def write_pdf(loaded: Loaded, as_of: date, out: Path) -> int:
     chromium()  # before any work: a missing browser is the likeliest failure
     done = _Pass(loaded, as_of)
     loaded = done.loaded
-    project_pages = [page for _, page in done.project_pages()]
-    summary, (tracker, summary_page) = done.portfolio()
+    with gcpause.paused():  # as in `write_report`
+        project_pages = [page for _, page in done.project_pages()]
+        summary, (tracker, summary_page) = done.portfolio()
     values = pack_values(summary, tracker, summary_page, project_pages)
     values["capacity"] = capacity_values(done.loads.capacity())
     html = (
@@ -161,19 +163,22 @@ def write_report(loaded: Loaded, as_of: date, out: Path) -> int:
         raise DiffuseError(f"{out}: cannot write a folder there ({exc.strerror})") from None
     written = 0
     try:
-        for page in site_pages(loaded, as_of):
-            template = env.get_template(page.template)
-            # Written as it is made: the tracker page of a big tracker is tens of MB.
-            template.stream(
-                **page.values,
-                title=page.title,
-                page=page.file,
-                nav=pages.NAV,
-                org=loaded.org.name,
-                as_of=as_of.isoformat(),
-                who=names,
-            ).dump(str(staging / page.file), encoding="utf-8")
-            written += 1
+        # Each project's objects are made and dropped with no cycles among them: the
+        # collector's full collections would only walk all that is kept, again and again.
+        with gcpause.paused():
+            for page in site_pages(loaded, as_of):
+                template = env.get_template(page.template)
+                # Written as it is made: the tracker page of a big tracker is tens of MB.
+                template.stream(
+                    **page.values,
+                    title=page.title,
+                    page=page.file,
+                    nav=pages.NAV,
+                    org=loaded.org.name,
+                    as_of=as_of.isoformat(),
+                    who=names,
+                ).dump(str(staging / page.file), encoding="utf-8")
+                written += 1
         for name in ("style.css", "report.js"):
             shutil.copyfile(HERE / "static" / name, staging / name)
         (staging / MARKER).write_text("written by diffuse report\n", encoding="utf-8")

@@ -23,7 +23,7 @@ from diffuse.reports.checklist import checklist
 from diffuse.reports.measures import ChartOptions, SeriesChart, project_charts
 from diffuse.reports.portfolio import REPORTED_AVERAGE_MONTHS, Portfolio, PortfolioOverTime
 from diffuse.reports.reviews import practice_review
-from diffuse.reports.scorecard import Scorecard
+from diffuse.reports.scorecard import SiteTotals
 from diffuse.reports.status.grid import Cell, Row
 from diffuse.reports.trend import adoption_trend
 from diffuse.rules.load import Loaded
@@ -288,7 +288,7 @@ def risks_page(lines: list[risks.RiskLine]) -> Page:
     return Page("risks.html", "risks.html.j2", "Portfolio risks", values)
 
 
-def sites_page(loaded: Loaded, as_of: date, capacity: Capacity, card: Scorecard) -> Page:
+def sites_page(loaded: Loaded, as_of: date, capacity: Capacity, totals: list[SiteTotals]) -> Page:
     org = loaded.org
     scores = [
         {
@@ -299,10 +299,12 @@ def sites_page(loaded: Loaded, as_of: date, capacity: Capacity, card: Scorecard)
             "in_scope": s.in_scope,
             "share": f"{s.share_live:.0%}" if s.share_live is not None else "-",
             "median": f"{s.median_days:.0f}" if s.median_days is not None else "-",
-            "compliance": f"{s.compliance_met}/{len(s.compliance)}" if s.compliance else "-",
+            "compliance": f"{s.compliance_met}/{s.compliance_measured}"
+            if s.compliance_measured
+            else "-",
             "risks": s.open_risks,
         }
-        for s in card.sites
+        for s in totals
     ]
     calendar = sorted(
         (
