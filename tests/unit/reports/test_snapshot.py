@@ -217,15 +217,20 @@ def test_random_line_edits_read_as_a_full_read(edits: list[tuple[int, str, str]]
     lines = PROJECT.splitlines(keepends=True)
     texts = [PROJECT]
     for at, how, line in edits:
-        at %= len(lines) + 1
-        if how == "insert" or at == len(lines):
-            lines.insert(at, line)
-        elif how == "replace":
-            lines[at] = line
-        else:
-            del lines[at]
+        _apply(lines, at, how, line)
         texts.append("".join(lines))
     _check("project", texts)
+
+
+def _apply(lines: list[str], at: int, how: str, line: str) -> None:
+    """One line inserted, replaced or deleted at `at` (taken modulo the length)."""
+    at %= len(lines) + 1
+    if how == "insert" or at == len(lines):
+        lines.insert(at, line)
+    elif how == "replace":
+        lines[at] = line
+    else:
+        del lines[at]
 
 
 def _edited(text: str, edits: list[tuple[str, str]]) -> str:
@@ -355,13 +360,7 @@ def test_random_line_edits_together_read_as_a_full_read(
     texts = [PROJECT]
     for edits in steps:
         for at, how, line in edits:
-            at %= len(lines) + 1
-            if how == "insert" or at == len(lines):
-                lines.insert(at, line)
-            elif how == "replace":
-                lines[at] = line
-            else:
-                del lines[at]
+            _apply(lines, at, how, line)
         texts.append("".join(lines))
     _check("project", texts)
 
