@@ -6,7 +6,8 @@ importing them, and running a command imports only the module that defines it (c
 modules are then imported inside the command itself).
 
 The rooms: `app` (the Typer app, its error handler and the options commands share),
-`completion` (shell completion and the id arguments it completes), and one module per
+`completion` (shell completion and the id arguments it completes), `early` (what the
+program does for its command before Typer loads), and one module per
 family of commands: `commands` (init, new, validate, status, show, advance), `edit`,
 `practice`, `organisation`, `intake`, `measure`, `remind`, `board`, `pr`, `report`.
 
@@ -34,23 +35,12 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from pathlib import Path
 from typing import Annotated, Any
 
-if sys.argv[1:2] == ["history"] and Path(sys.argv[0]).name in ("diffuse", "__main__.py"):
-    # git walks the file's history while Typer loads (reports.history.begin).
-    from diffuse.reports.history import begin
+from diffuse.cli.early import READ_ONLY, prepare, started
 
-    begin(sys.argv[2:])
-
-if (
-    sys.argv[1:2]
-    and sys.argv[1] in ("validate", "status", "show")
-    and (Path(sys.argv[0]).name in ("diffuse", "__main__.py"))
-):
-    import gc
-
-    gc.disable()
+if (command := started()) is not None:
+    prepare(command)
 
 import typer
 
@@ -200,15 +190,9 @@ def main() -> None:
         sys.exit(1)
 
 
-# Commands that read the tracker and print, and write nothing else: once their output is
-# flushed, the process ends without the interpreter freeing every module and object one by
-# one, which costs a cold `status` more than its typer does. The system frees it all at once.
-_READ_ONLY = frozenset({"validate", "status", "show"})
-
-
 def run() -> None:
     """The `diffuse` program, as its console script and `python -m diffuse` start it."""
-    fast = sys.argv[1:2] != [] and sys.argv[1] in _READ_ONLY
+    fast = sys.argv[1:2] != [] and sys.argv[1] in READ_ONLY
     try:
         main()
     except SystemExit as exc:
