@@ -37,15 +37,16 @@ import os
 import sys
 from typing import Annotated, Any
 
-from diffuse.cli.early import READ_ONLY, prepare, started
+from diffuse.cli.early import READ_ONLY, end, prepare, started
 
 if (command := started()) is not None:
     prepare(command)
 
 import typer
 
-from diffuse.cli.app import ISSUES_URL, _Group
+from diffuse.cli.app import _Group
 from diffuse.cli.app import app as registry
+from diffuse.cli.bare import ISSUES_URL
 
 # name: (module in diffuse.cli, the summary `diffuse --help` shows); a test keeps the
 # summaries equal to the first line of each command's own help.
@@ -197,19 +198,10 @@ def run() -> None:
         main()
     except SystemExit as exc:
         if fast and (exc.code is None or isinstance(exc.code, int)):
-            _end(exc.code or 0)
+            end(exc.code or 0)
         raise
     if fast:
-        _end(0)
-
-
-def _end(code: int) -> None:
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        return  # a closed or broken stream: the interpreter's own exit reports it
-    os._exit(code)
+        end(0)
 
 
 __all__ = ["COMMANDS", "ISSUES_URL", "app", "main", "run"]

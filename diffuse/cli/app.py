@@ -7,18 +7,23 @@ Core modules are imported inside each command so `diffuse --help` stays fast.
 from __future__ import annotations
 
 import enum
-import errno
 import os
 import re
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
-ISSUES_URL = "https://github.com/diffuse-tracker/diffuse/issues"
+from diffuse.cli.bare import (
+    failure,
+    problems_warning,
+    progress_bar,
+    tracker_root,
+)
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 if TYPE_CHECKING:
@@ -41,9 +46,8 @@ class _Group(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:
         from diffuse import progress
-        from diffuse.errors import DiffuseError
 
-        previous = progress.install(_progress_bar)
+        previous = progress.install(progress_bar)
         try:
             return super().invoke(ctx)
         except typer.TyperException as exc:
@@ -56,58 +60,10 @@ class _Group(TyperGroup):
             raise
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
-        except DiffuseError as exc:
-            _fail(exc)
-        except OSError as exc:
-            if exc.filename is None and exc.errno in _FULL:
-                # The output or the cache could not be written: the disk is full or failing.
-                _fail(DiffuseError(f"cannot write: {exc.strerror or exc}"))
-            if exc.filename is None:
-                _bug(exc)
-            # The system refused a path the user chose (a folder that cannot be made, a
-            # file in the way, no permission, a full disk): theirs to fix, not a bug.
-            _fail(DiffuseError(f"{exc.filename}: {exc.strerror or exc}"))
         except Exception as exc:  # noqa: BLE001 - the last line of defence for a bug
-            _bug(exc)
+            raise typer.Exit(failure(exc)) from None
         finally:
             progress.install(previous)
-
-
-# Errors of the machine, not of diffuse: a full disk or quota, a file too big, a failing device.
-_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
-
-
-def _bug(exc: Exception) -> NoReturn:
-    typer.echo(
-        f"diffuse: internal error ({type(exc).__name__}: {exc}); this is a bug, "
-        f"please report it at {ISSUES_URL} with the command you ran",
-        err=True,
-    )
-    raise typer.Exit(3) from None
-
-
-def _progress_bar(what: str, total: int) -> Any:
-    # Rich is loaded only when long work starts, not by every command.
-    from diffuse.render.progressbar import stderr_bar
-
-    return stderr_bar(what, total)
-
-
-def _fail(exc: Any) -> NoReturn:
-    from dataclasses import replace
-
-    from diffuse.escape import clean
-    from diffuse.layout import relative
-    from diffuse.render.findings.problems import problems_text
-
-    if exc.problems:
-        shown = [
-            replace(p, location=replace(p.location, path=relative(p.location.path)))
-            for p in exc.problems
-        ]
-        typer.echo(problems_text(shown), err=True)
-    typer.echo(f"diffuse: {clean(exc.message)}", err=True)
-    raise typer.Exit(1)
 
 
 # Commands register on this app; `diffuse.cli` builds only the module a command needs.
@@ -206,17 +162,6 @@ def edit_options(dry_run: bool, commit: bool, by: str | None, on: str | None) ->
     return EditOptions(parse_day(on, "--date"), by, dry_run, commit)
 
 
-def tracker_root(root: Path | None) -> Path:
-    from diffuse.errors import DiffuseError
-    from diffuse.layout import find_root
-
-    if root is not None and not root.is_dir():
-        # Else a mistyped --root (or DIFFUSE_ROOT) would quietly find the tracker around
-        # the working folder instead.
-        raise DiffuseError(f"--root: {root} is not a folder")
-    return find_root(root or Path.cwd())
-
-
 NoPagerOpt = Annotated[
     bool, typer.Option("--no-pager", help="Print straight to the terminal, without a pager.")
 ]
@@ -247,17 +192,8 @@ def page(text: str, command: str) -> None:
 
 
 def warn_problems(problems: list[Any]) -> None:
-    # The report still shows every valid file, but an invalid one must not go unnoticed.
-    # Warnings (a file that is valid but may not say what its author meant) are for
-    # `diffuse validate` to show; they fail nothing here.
-    problems = [p for p in problems if str(getattr(p, "level", "error")) == "error"]
-    if problems:
-        files = len({p.location.path for p in problems})
-        typer.echo(
-            f"diffuse: warning: {len(problems)} problem(s) in {files} file(s) are not "
-            "shown above; run 'diffuse validate'",
-            err=True,
-        )
+    """A warning and exit 1 when `problems` holds an error (`bare.problems_warning`)."""
+    if problems_warning(problems):
         raise typer.Exit(1)
 
 

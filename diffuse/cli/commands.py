@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from diffuse.cli import completion
+from diffuse.cli import bare, completion
 from diffuse.cli.app import (
     AsOfOpt,
     CommitOpt,
@@ -25,31 +24,8 @@ from diffuse.cli.app import (
     tracker_root,
     warn_problems,
 )
+from diffuse.cli.bare import TEXT_LIMIT, Format, GroupBy, SortBy, ValidateFormat
 from diffuse.cli.completion import ByOpt
-
-
-class Format(enum.StrEnum):
-    TEXT = "text"
-    JSON = "json"
-    CSV = "csv"
-    MARKDOWN = "markdown"
-
-
-class SortBy(enum.StrEnum):
-    NAME = "name"
-    HEALTH = "health"
-    LIVE = "live"
-    DAYS = "days"
-
-
-TEXT_LIMIT = 50
-
-
-class GroupBy(enum.StrEnum):
-    AUTO = "auto"
-    SITE = "site"
-    REGION = "region"
-    KIND = "kind"
 
 
 @app.command()
@@ -159,13 +135,6 @@ def new_project(
         typer.echo(f"wrote {path}")
 
 
-class ValidateFormat(enum.StrEnum):
-    TEXT = "text"
-    JSON = "json"
-    GITHUB = "github"
-    JUNIT = "junit"
-
-
 @app.command()
 def validate(
     paths: Annotated[
@@ -201,22 +170,8 @@ def validate(
     against each other (a go-live before the approval is an error). Problems print as
     path:line:col: error[code] message, then a summary line. Exit 0 clean, 1 problems
     found. Example: diffuse validate --format junit > diffuse.xml"""
-    from diffuse.render.findings.check import choose_format
-    from diffuse.render.findings.validate import validation_output
-    from diffuse.reports.problems import validation_report
-
     day = parse_day(as_of, "--as-of")
-    report = validation_report(tracker_root(root or _first_dir(paths)), paths or [], day)
-    fmt = choose_format(output.value if output else None)
-    typer.echo(validation_output(report.problems, report.paths, fmt), nl=False)
-    raise typer.Exit(1 if report.errors else 0)
-
-
-def _first_dir(paths: list[Path] | None) -> Path | None:
-    if not paths:
-        return None
-    first = paths[0]
-    return first if first.is_dir() else first.parent
+    raise typer.Exit(bare.validate(paths or [], output.value if output else None, day, root))
 
 
 @app.command()
@@ -289,28 +244,13 @@ def status(
     NO_COLOR is set. When rows are cut, a last line says how many are shown (on stderr for
     json and csv). Example, the 20 projects most in trouble: diffuse status --sort health
     --limit 20"""
-    from diffuse.render.formats import groupings
-    from diffuse.render.tableout import print_grids
-    from diffuse.reports.status.grid import Filters, cut, cut_note
-    from diffuse.reports.status.source import status_grids
-
-    filters = Filters(
-        tuple(practice or ()),
-        tuple(phase or ()),
-        tuple(site or ()),
-        tuple(health or ()),
-        all_projects,
-    )
     day = parse_day(as_of, "--as-of")
-    wanted = groupings(group.value, output.value)
-    grids, problems = status_grids(tracker_root(root), day, filters, wanted)
-    rows = limit if limit is not None else TEXT_LIMIT if output is Format.TEXT else 0
-    cuts = [cut(grid, sort.value, rows) for grid in grids]
-    print_grids([grid for grid, _ in cuts], output.value)
-    note = cut_note(len(cuts[0][0].rows), cuts[0][1]) if cuts else None
-    if note:
-        typer.echo(note, err=output in (Format.JSON, Format.CSV))
-    warn_problems(problems)
+    picked = (tuple(practice or ()), tuple(phase or ()), tuple(site or ()), tuple(health or ()))
+    code = bare.status(
+        picked, all_projects, group.value, sort.value, limit, output.value, day, root
+    )
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command()

@@ -29,7 +29,8 @@ def test_help_imports_no_command_module() -> None:
         "import sys; from diffuse.cli import main; sys.argv = ['diffuse', '--help']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "loaded = [m for m in sys.modules if m.startswith('diffuse.') and m not in "
-        "('diffuse.cli', 'diffuse.cli.app', 'diffuse.cli.early', 'diffuse.errors')]\n"
+        "('diffuse.cli', 'diffuse.cli.app', 'diffuse.cli.bare', 'diffuse.cli.early', "
+        "'diffuse.errors')]\n"
         "print('LOADED', sorted(loaded))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
