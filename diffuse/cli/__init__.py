@@ -5,9 +5,11 @@ Start-up is kept short: `diffuse --help` lists the commands from the table below
 importing them, and running a command imports only the module that defines it (core
 modules are then imported inside the command itself).
 
-The rooms: `app` (the Typer app, its error handler and the options commands share),
-`completion` (shell completion and the id arguments it completes), `early` (what the
-program does for its command before Typer loads), and one module per
+The rooms: `app` (the Typer app and the options commands share), `bare` (the one error
+handler, and the bodies of `validate` and `status`, which need no Typer), `quick` (the
+program reading those two commands' arguments itself, where Typer would read them the
+same way), `completion` (shell completion and the id arguments it completes), `early`
+(what the program does for its command before Typer loads), and one module per
 family of commands: `commands` (init, new, validate, status, show, advance), `edit`,
 `practice`, `organisation`, `intake`, `measure`, `remind`, `board`, `pr`, `report`.
 

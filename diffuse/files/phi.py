@@ -23,9 +23,8 @@ import hashlib
 import re
 import string
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -369,8 +368,7 @@ _STAFF_AFTER = _later(
 _TITLES = frozenset({"dr", "prof", "professor", "mr", "mrs", "ms", "miss", "mx", "sr", "sister"})
 
 
-@dataclass(frozen=True)
-class Staff:
+class Staff(NamedTuple):
     """The people of the organisation file: their names and e-mail addresses (and any
     address at their mail domains) are staff's, not patients'. A patient who shares a
     member of staff's full name, or a titled patient their surname, is let through."""
@@ -452,8 +450,7 @@ def organisation_staff(text: str, data: Any = None) -> Staff:
     return staff
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     kind: str
     start: int
     end: int
@@ -760,8 +757,7 @@ def _explained(mark: re.Match[str]) -> bool:
     return bool(reason) and reason.lower() != "reason"
 
 
-@dataclass(frozen=True)
-class _Spot:
+class _Spot(NamedTuple):
     label: str
     first_line: int
 

@@ -276,9 +276,7 @@ def _recorded_scale(series: Series, kind: str) -> float:
 
 
 def _excluding(point: Point, reason: str | None) -> Point:
-    from dataclasses import replace
-
-    return replace(point, excluded=reason is not None)
+    return point._replace(excluded=reason is not None)
 
 
 def _runs(sides: Sequence[bool]) -> Runs:

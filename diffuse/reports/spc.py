@@ -34,7 +34,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from diffuse.reports import spclimits
 from diffuse.reports.rmath import binomial_half_quantile_05, r_mean, r_median, r_sd, r_sum
@@ -66,8 +66,7 @@ class SPCError(ValueError):
     """Input from which the requested chart cannot be computed."""
 
 
-@dataclass(frozen=True)
-class Point:
+class Point(NamedTuple):
     """One period: ``y``, or ``num`` over ``den`` for p, u and their primes, or the
     ``subgroup`` of values an xbar or s chart summarises."""
 
@@ -79,8 +78,7 @@ class Point:
     subgroup: tuple[float, ...] = ()
 
 
-@dataclass(frozen=True)
-class RunsResult:
+class RunsResult(NamedTuple):
     """Anhøj runs analysis of one part (limits are None when no point is useful)."""
 
     n_useful: int
@@ -91,14 +89,13 @@ class RunsResult:
     runs_signal: bool
 
 
-@dataclass(frozen=True)
-class PointResult:
+class PointResult(NamedTuple):
     """One point as charted; ``value``, ``centre`` and limits include ``multiply``.
 
     ``value`` is nan where the chart has none (the first moving range of a part, the sd
     of a one-value subgroup); ``centre`` is nan in a part without a centre line."""
 
-    index: int  # position in the input sequence
+    index: int  # type: ignore[assignment]  # position in the input (shadows tuple.index)
     part: int
     value: float
     centre: float
@@ -109,8 +106,7 @@ class PointResult:
     sigma_signal: bool
 
 
-@dataclass(frozen=True)
-class MRChart:
+class MRChart(NamedTuple):
     """Moving-range chart of an I-chart part; the centre is the unscreened AMR."""
 
     values: tuple[float | None, ...]
@@ -122,8 +118,7 @@ class MRChart:
         return tuple(v is not None and v > self.ucl for v in self.values)
 
 
-@dataclass(frozen=True)
-class PartResult:
+class PartResult(NamedTuple):
     """Centre, points and runs analysis of one part (``centre`` is scaled; nan: none)."""
 
     part: int
@@ -170,8 +165,7 @@ class PartResult:
         return self.runs.n_useful
 
 
-@dataclass(frozen=True)
-class ChartResult:
+class ChartResult(NamedTuple):
     """All parts of a chart, in input order."""
 
     chart: str
@@ -191,8 +185,7 @@ class ChartResult:
         return any(p.sigma_signal for p in self.points)
 
 
-@dataclass(frozen=True)
-class _Split:
+class _Split(NamedTuple):
     part: int
     number: int  # position among the parts, from 1, as messages and output count them
     indices: tuple[int, ...]
@@ -347,7 +340,7 @@ def _analyse_part(
     included = [v for v, ex in zip(limits.values, part.excluded, strict=True) if not ex]
     runs = anhoej(included, limits.centre)
     if chart in _NO_RUNS_SIGNAL:
-        runs = replace(runs, runs_signal=False)
+        runs = runs._replace(runs_signal=False)
     centre = limits.centre * multiply
     points = []
     for k, value in enumerate(limits.values):
@@ -386,9 +379,9 @@ def _values(parts: Sequence[PartResult]) -> list[float]:
 
 def _no_negative_limits(part: PartResult) -> PartResult:
     points = tuple(
-        replace(p, lcl=0.0) if p.lcl is not None and p.lcl < 0 else p for p in part.points
+        p._replace(lcl=0.0) if p.lcl is not None and p.lcl < 0 else p for p in part.points
     )
-    return replace(part, points=points)
+    return part._replace(points=points)
 
 
 def _mr_chart(part: Part, multiply: float) -> MRChart | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from diffuse.reports.rmath import r_mean, r_median, r_sum
 
@@ -23,8 +23,7 @@ T_POWER = 3.6  # Nelson's transformation of times between events to near normali
 G_MEDIAN = 0.693  # a user-fixed g-chart centre is moved to the geometric median
 
 
-@dataclass(frozen=True)
-class Part:
+class Part(NamedTuple):
     """One part's points as the limit functions take them (after aggregation)."""
 
     values: tuple[float, ...]  # y: value, proportion, rate, count; subgroup mean for xbar
@@ -39,8 +38,7 @@ class Part:
         return [v for v, b in zip(values, self.base, strict=True) if b]
 
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(NamedTuple):
     values: tuple[float, ...]  # what the chart plots: y, its moving range, its sd ...
     centre: float
     lcl: tuple[float, ...]

@@ -36,10 +36,9 @@ reference day (rule `date-range`): today, or the day a command is given with `--
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Literal, NamedTuple, TypeVar
 
 from pydantic import BaseModel
 
@@ -60,8 +59,7 @@ Loc = tuple[str | int, ...]
 _PERIODS_AFTER = frozenset({"implementation", "ongoing"})
 
 
-@dataclass(frozen=True)
-class Clash:
+class Clash(NamedTuple):
     """One date out of order: where it is, the rule, what is wrong, and the other date's
     place (`other`: in the same file, or `in_practice`)."""
 
@@ -79,8 +77,7 @@ class Clash:
         return self.rule, self.message
 
 
-@dataclass(frozen=True)
-class Reference:
+class Reference(NamedTuple):
     """What dates are checked against: the window and the day it is centred on."""
 
     window: DateWindow

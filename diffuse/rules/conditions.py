@@ -4,8 +4,8 @@ sites live or out of scope, adaptations of fixed principles decided. Pure rules.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from diffuse.models import (
     Approval,
@@ -25,8 +25,7 @@ from diffuse.vocab import LIVE, SITE_PROGRESS
 APPROVED_PRACTICE = frozenset({"approved", "diffusing", "diffused"})
 
 
-@dataclass(frozen=True)
-class Gap:
+class Gap(NamedTuple):
     """One unmet condition of a gate, grouped by the role that must act."""
 
     role: str  # "" for a site, which no one role answers for

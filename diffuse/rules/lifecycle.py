@@ -8,8 +8,7 @@ superseded) is a decision of its approving body: it needs a new approval with a 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from diffuse.models import (
     Approval,
@@ -41,8 +40,7 @@ PRACTICE_SUBSTANCE = ("title", "summary", "goal", "key_principles", "approving_b
 PROJECT_SUBSTANCE = ("practice", "title", "approved", "target_months")
 
 
-@dataclass(frozen=True)
-class Gap:
+class Gap(NamedTuple):
     """One unmet rule: where it is, its rule id, what is wrong and what would fix it."""
 
     loc: Loc
@@ -51,8 +49,7 @@ class Gap:
     fix: str
 
 
-@dataclass(frozen=True)
-class Move:
+class Move(NamedTuple):
     kind: str  # same, start, forward, skip, back, end
     old: PracticeStatus | None
     new: PracticeStatus

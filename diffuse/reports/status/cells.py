@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from diffuse.models import Project
 from diffuse.reports.status.grid import Cell, Column
@@ -30,8 +30,7 @@ def one_site(status: SiteStatus, health: Health) -> Cell:
 NOT_STARTED = one_site(SiteStatus.NOT_STARTED, Health.ON_TRACK)
 
 
-@dataclass(frozen=True)
-class Layout:
+class Layout(NamedTuple):
     """A grid's columns as the cells need them: the site of each column when there is one
     column per site, else each column's sites as a set."""
 

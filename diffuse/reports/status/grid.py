@@ -39,15 +39,13 @@ class Forecast(NamedTuple):
         return self.day.isoformat() if self.day else "n/a"
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     id: str
     label: str
     site_ids: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
     in_scope: int
     live: int
     status: SiteStatus

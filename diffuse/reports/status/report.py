@@ -108,7 +108,7 @@ def item_json(loaded: Loaded, kind: str, item: Any, as_of: date) -> str:
             else {
                 "to": gate.target,
                 "met": gate.passed,
-                "missing": [vars(g) for g in gate.gaps],
+                "missing": [g._asdict() for g in gate.gaps],
             }
         )
         for risk, dumped in zip(item.risks, data["risks"], strict=True):

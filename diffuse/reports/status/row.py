@@ -20,7 +20,6 @@ as plain text unless `render` gives it a look of its own.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -58,8 +57,7 @@ class Place(NamedTuple):
     at: int
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     attr: str  # the attribute of `status.grid.Row`
     json: str | None  # its key in the JSON; None: not written
     schema: dict[str, Any]

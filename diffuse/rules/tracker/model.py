@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from diffuse.cache.days import Span, validity, widest
 from diffuse.cache.perfile import CacheState
@@ -56,8 +56,7 @@ class Projects(MutableMapping[str, Project]):
         return len(self._items)
 
 
-@dataclass(frozen=True)
-class Part:
+class Part(NamedTuple):
     """The part of a tracker a check of a change reads: the organisation, every practice,
     and only the project files in `projects`. The rules of a practice that read its
     projects (has it one, does its status follow their phases) run only for the practices
