@@ -44,7 +44,13 @@ class _Text:
     """A document's text, kept compressed once `Document.release` packs it: a big tracker
     would otherwise hold every file's text (400 MB for 10,000 projects) for the few that
     are read again. Read back whole on each use, which is rare once a model holds the data
-    (placing a problem, building the model again, an edit)."""
+    (placing a problem, building the model again, an edit).
+
+    The first `LOOSE` characters a process packs are kept as they are: a small tracker
+    is then never compressed, which would cost it more time than the memory is worth."""
+
+    LOOSE = 8_000_000
+    loose = 0  # characters left as they are so far, in this process
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.slot = f"_{name}"
@@ -60,8 +66,12 @@ class _Text:
 
     def pack(self, doc: object) -> None:
         value = doc.__dict__.get(self.slot, "")
-        if isinstance(value, str) and value:
-            doc.__dict__[self.slot] = zlib.compress(value.encode("utf-8"), 1)
+        if not isinstance(value, str) or not value:
+            return
+        if _Text.loose + len(value) <= _Text.LOOSE:
+            _Text.loose += len(value)
+            return
+        doc.__dict__[self.slot] = zlib.compress(value.encode("utf-8"), 1)
 
 
 @dataclass

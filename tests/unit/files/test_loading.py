@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from diffuse.files.loading import document_from_text, read_document, validate
+import pytest
+
+from diffuse.files.loading import _Text, document_from_text, read_document, validate
 from diffuse.models import Organisation
 
 ORG = """\
@@ -93,3 +95,19 @@ def test_every_number_a_file_may_hold_is_a_figure_that_refuses_nan_and_infinity(
     for model in (Organisation, Practice, Project, Workflow):
         walk(model, model.__name__)
     assert plain == [] and "Metric.baseline" in figures
+
+
+def test_a_released_text_is_compressed_past_what_is_kept_loose_and_reads_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A small tracker's texts stay as they are; past `LOOSE` characters they are packed,
+    # so a big tracker does not hold every file's text. Either way the text reads back.
+    monkeypatch.setattr(_Text, "loose", 0)
+    monkeypatch.setattr(_Text, "LOOSE", len(ORG) + 10)
+    docs = [document_from_text(Path(f"o{i}.yaml"), ORG) for i in range(3)]
+    for doc in docs:
+        doc.release(data=True)
+    kept = [type(doc.__dict__["_text"]) for doc in docs]
+    assert kept == [str, bytes, bytes]
+    assert all(doc.text == ORG for doc in docs)
+    assert docs[2].locate(("sites", 0, "id")).line == 5
