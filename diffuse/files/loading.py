@@ -76,6 +76,8 @@ class _Text:
 
 @dataclass
 class Document:
+    """One file as read: its path, node tree, data, problems and text."""
+
     path: Path
     node: yaml.Node | None = None
     data: Any = None

@@ -94,6 +94,8 @@ class LimitError(yaml.MarkedYAMLError):
 
 @dataclass
 class Converted:
+    """A document's plain data, and the problems found turning its nodes into it."""
+
     data: Any
     problems: list[Problem] = field(default_factory=list)
 

@@ -45,6 +45,8 @@ __all__ = [
 
 @dataclass
 class GateReport:
+    """What stands between a project and its next phase: every unmet condition of the gate."""
+
     project: str
     current: str
     target: str

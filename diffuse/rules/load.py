@@ -139,6 +139,8 @@ def _set_aside_off_workflow(catalog: Tracker) -> None:
 
 @dataclass
 class Loaded:
+    """A tracker read and checked: the tracker, its organisation and every problem found."""
+
     catalog: Tracker
     org: Organisation
     problems: list[Problem]

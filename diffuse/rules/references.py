@@ -31,6 +31,8 @@ class _Ids(tuple[str, ...]):
 
 @dataclass
 class _Checker:
+    """The reference problems found in one read of the tracker, and the ids it looked up."""
+
     catalog: Tracker
     problems: list[Problem] = field(default_factory=list)
 

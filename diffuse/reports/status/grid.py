@@ -54,6 +54,8 @@ class Cell(NamedTuple):
 
 @dataclass
 class Row:
+    """One project's line of the grid: its phase, share live, days, health and a cell per column."""
+
     project: str
     title: str
     practice: str
@@ -77,6 +79,8 @@ class Row:
 
 @dataclass
 class Filters:
+    """Which projects and columns a grid shows (`--practice`, `--phase`, `--site` ...)."""
+
     practices: tuple[str, ...] = ()
     phases: tuple[str, ...] = ()
     sites: tuple[str, ...] = ()
@@ -86,6 +90,8 @@ class Filters:
 
 @dataclass
 class Grid:
+    """The Status Tracker on one day: its columns (sites, or groups of them) and its rows."""
+
     as_of: date
     target_months: int
     columns: list[Column]

@@ -71,6 +71,8 @@ class Part(NamedTuple):
 
 @dataclass
 class Tracker:
+    """Every file of a tracker as read: the models, the documents and the problems found."""
+
     root: Path
     organisation: Organisation | None = None
     practices: dict[str, Practice] = field(default_factory=dict)
