@@ -49,7 +49,7 @@ class _Text:
     The first `LOOSE` characters a process packs are kept as they are: a small tracker
     is then never compressed, which would cost it more time than the memory is worth."""
 
-    LOOSE = 8_000_000
+    LOOSE = 1_000_000
     loose = 0  # characters left as they are so far, in this process
 
     def __set_name__(self, owner: type, name: str) -> None:
