@@ -195,7 +195,7 @@ def main() -> None:
 
 def run() -> None:
     """The `diffuse` program, as its console script and `python -m diffuse` start it."""
-    fast = sys.argv[1:2] != [] and sys.argv[1] in READ_ONLY
+    fast = command in READ_ONLY  # as `early.prepare` saw it when this module loaded
     try:
         main()
     except SystemExit as exc:

@@ -186,15 +186,16 @@ def patterns() -> dict[str, re.Pattern[str]]:
     return {kind: _pattern(kind) for kind in _EXPRESSIONS}
 
 
-@functools.cache
 def _pattern(kind: str) -> re.Pattern[str]:
     """A kind's expression, compiled when a window first needs it: most files need few
     kinds, or none, and compiling them all costs more than importing this module."""
-    _COMPILED.add(kind)
-    return re.compile(_EXPRESSIONS[kind], re.IGNORECASE)
+    found = _COMPILED.get(kind)
+    if found is None:
+        found = _COMPILED[kind] = re.compile(_EXPRESSIONS[kind], re.IGNORECASE)
+    return found
 
 
-_COMPILED: set[str] = set()  # the kinds whose expression `_pattern` has compiled
+_COMPILED: dict[str, re.Pattern[str]] = {}  # each kind's expression, once compiled
 
 
 @functools.cache
