@@ -6,7 +6,9 @@ its dates, so that `days` can tell on which days a result still holds. Kept apar
 from __future__ import annotations
 
 import functools
+import operator
 import typing
+from collections.abc import Callable
 from datetime import date
 
 from pydantic import BaseModel
@@ -36,17 +38,38 @@ def all_dates(item: BaseModel) -> list[date]:
     run on every project of a big tracker."""
     found: list[date] = []
     stack: list[object] = [item]
+    pop = stack.pop
     while stack:
-        value = stack.pop()
+        value = pop()
         if isinstance(value, date):
             found.append(value)
         elif isinstance(value, BaseModel):
-            stack += [getattr(value, name) for name, _key in dated_fields(type(value))]
+            stack += (_READERS.get(type(value)) or _reader(type(value)))(value)
         elif isinstance(value, list):
             stack += value
         elif isinstance(value, dict):
             stack += value.values()
     return found
+
+
+# Each model class's reader of its fields that may hold a date (`dated_fields`): a tuple of
+# their values, read in C by `attrgetter` rather than a name at a time.
+_READERS: dict[type[BaseModel], Callable[[BaseModel], tuple[object, ...]]] = {}
+
+
+def _reader(model: type[BaseModel]) -> Callable[[BaseModel], tuple[object, ...]]:
+    names = [name for name, _key in dated_fields(model)]
+    reader = operator.attrgetter(*names) if len(names) > 1 else _one_or_none(names)
+    _READERS[model] = reader
+    return reader
+
+
+def _one_or_none(names: list[str]) -> Callable[[BaseModel], tuple[object, ...]]:
+    """A reader for one field or none: `attrgetter` of one name gives its value alone."""
+    if not names:
+        return lambda _value: ()
+    one = operator.attrgetter(names[0])
+    return lambda value: (one(value),)
 
 
 @functools.cache

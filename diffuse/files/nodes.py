@@ -59,15 +59,32 @@ class _Loader(_Base):  # type: ignore[misc]
 _SAFE_NESTING = 1000
 
 
+# The libyaml releases known to refuse more than `_SAFE_NESTING` levels, as their version
+# strings name them: no need to ask them (`_nesting_capped`).
+_CAPPED_RELEASES = frozenset({"0.2.6"})
+
+
 @functools.cache
 def _nesting_capped() -> bool:
     """Whether the parser itself refuses more than `_SAFE_NESTING` levels of flow and of
     block nesting, as libyaml does from 0.2.6 on: then no text nests deep enough (a flow
     collection inside block ones, 2,000 levels at most) to overflow the composer's stack,
-    and a long text need not be measured before it is composed. Asked of the library
-    itself, once, with texts a level too deep: whichever libyaml PyYAML was built with."""
+    and a long text need not be measured before it is composed. A release known to cap
+    is taken at its word; any other is asked, once, with texts a level too deep (its
+    scanner's work grows with the square of the depth: about a hundredth of reading a
+    small tracker cold): whichever libyaml PyYAML was built with."""
     if _Base is yaml.SafeLoader:
         return False
+    if _libyaml_release() in _CAPPED_RELEASES:
+        return True
+    return _refuses_deep_nesting()
+
+
+def _libyaml_release() -> str:
+    return str(yaml._yaml.get_version_string())
+
+
+def _refuses_deep_nesting() -> bool:
     deep = _SAFE_NESTING + 1
     for text in ("[" * deep + "]" * deep, "- " * deep + "a"):
         try:

@@ -170,3 +170,19 @@ def test_a_text_of_many_brackets_is_composed_first_and_refused_at_the_same_place
         assert composed == 1
     else:
         assert composed == measured
+
+
+def test_a_libyaml_release_taken_at_its_word_answers_as_asking_it_would(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A release known to cap nesting is not asked; asking it must give the same answer.
+    Any other release is asked."""
+    from diffuse.files import nodes
+
+    if nodes._Base is yaml.SafeLoader:
+        pytest.skip("PyYAML without libyaml: nothing caps nesting")
+    asked = nodes._refuses_deep_nesting()
+    if nodes._libyaml_release() in nodes._CAPPED_RELEASES:
+        assert asked and nodes._nesting_capped.__wrapped__()
+    monkeypatch.setattr(nodes, "_libyaml_release", lambda: "0.1.0")
+    assert nodes._nesting_capped.__wrapped__() == asked
