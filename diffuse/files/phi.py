@@ -6,9 +6,12 @@ patient's name, phone number, address or e-mail, or their insurance or encounter
 
 A few quick searches over a file's text find the lines that may hold one (almost always
 none) and the kinds each may hold; only those lines are matched, with those kinds'
-expressions alone, and only a match is checked further: NHS numbers by their check digit,
-SSNs by their number ranges, a name by its words, and a number, address or e-mail by the
-words around it (whose it is: a patient's or a family's, or a ward's, a supplier's, a
+expressions alone. A full date is half of a name and its date ("Smith, John 02/03/1954"),
+but a tracker holds thousands of dates and almost no names: the lines around dates are read
+only when they also hold a name's part or a trigger of another kind, and only the lines near
+those are looked at for dates. Only a match is checked further: NHS numbers by their check
+digit, SSNs by their number ranges, a name by its words, and a number, address or e-mail by
+the words around it (whose it is: a patient's or a family's, or a ward's, a supplier's, a
 practice's). Staff named in the organisation file are not patients. What is found is shown
 masked, never in full.
 
@@ -87,7 +90,8 @@ _STREET_FOLDED = (
     rb"00{0,4}[a-z]? {1,2}(?:[a-z'-]{1,31}\.? {1,2}){1,4}(?:" + _STREET.encode() + rb")\b"
 )
 # One expression per kind of identifier, each run only on the windows of the triggers of its
-# kind (`_TRIGGER_EXPRESSIONS`, `_TRIGGERS`). A title and a name ("Mrs Okafor") is a name too.
+# kind (`_TRIGGER_EXPRESSIONS`, `_TRIGGERS`, `_DATE_TRIGGER`). A title and a name ("Mrs
+# Okafor") is a name too.
 _EXPRESSIONS: dict[str, str] = {
     "mrn": (
         rf"(?P<mrn>\b(?:mrn{_NUMBER_WORD}|m\.[ \t]?r\.[ \t]?n\.?|mr\#"
@@ -216,7 +220,7 @@ _NAME_HEAD = _later(
 )
 
 
-# "Surname, Forename": a name's part, looked for in the text of a window a date opened.
+# "Surname, Forename": a name's part. A window that only dates opened is read when it holds one.
 _NAME_PART = re.compile(r",[ \t]{1,3}[A-Z][a-z]")
 
 
@@ -238,16 +242,18 @@ _TRIGGER_EXPRESSIONS = (
     rb"000(?:(?P<ssn>[- ]00[- ]0000)|(?P<numbers>[ .-]0000|0000000|[ .-]000[ .-]000))",
     rb"d(?P<dob>ob|\. ?o)",
     rb"b(?P<dob>irth|orn|\. ?0)",
-    # Full dates, the second half of "Surname, Forename 02/03/1954".
-    rb"0(?P<name>/0|-00?-00|\.0)",
     rb"m(?:(?P<titled>r|s[ .]|iss |x )|(?P<plan>edicare|bi))",
 )
 _TRIGGERS: tuple[tuple[bytes, int], ...] = (
-    *((t, _BIT["name"]) for t in (b"-0000", b"/0000")),  # "02-Mar-1954"
     (b"@", _BIT["email"]),
     (b"hicn", _BIT["plan"]),
 )
 _TRIGGER_BITS = {**_BIT, "numbers": _NUMBERS}
+# A full date ("02/03/1954", "2026-03-04", "02-Mar-1954"), the other half of "Surname, Forename
+# 02/03/1954": the trigger of a name. A tracker holds thousands, on lines in runs, and almost
+# never a name near one, so a line is searched for one only near another kind's trigger or a
+# name's part (`_windows_to_read`).
+_DATE_TRIGGER = rb"0(?:/0|-00?-00|\.0)|-0000|/0000"
 _LONG_NUMBER = b"00000"
 _STREET_NEAR = re.compile(_STREET_FOLDED)
 # The end of a house number and the word after it: a quicker search than the street's.
@@ -474,9 +480,7 @@ def patient_data(doc: Document, staff: Staff = NO_STAFF) -> list[Problem]:
 
 def findings(text: str, staff: Staff = NO_STAFF) -> Iterator[Finding]:
     folded = _folded(text)
-    for start, end, kinds in _windows(text, folded):
-        if kinds == _BIT["name"] and not _NAME_PART.search(text, start, end):
-            continue  # most windows are a line with a date and no name near it
+    for start, end, kinds in _windows_to_read(text, folded):
         yield from _scan(text, start, end, _expressions(kinds, text, folded, start, end), staff)
 
 
@@ -513,28 +517,14 @@ def _scan(
 def _windows(text: str, folded: bytes | None = None) -> list[tuple[int, int, int]]:
     """The lines (with the line before and the line after) that may hold a candidate, merged,
     in order, each with the kinds its hits may start (as bits). The lines either side hold a
-    value a folded block wrapped across lines."""
+    value a folded block wrapped across lines. `findings` reads only some of them, found
+    without making the rest (`_windows_to_read`)."""
     if folded is None:
         folded = _folded(text)
-    hits = [i * _KINDS + bits for token, bits in _TRIGGERS for i in _positions(folded, token)]
-    for expression in _triggers():
-        hits += [
-            m.start() * _KINDS + _TRIGGER_BITS[m.lastgroup or ""]
-            for m in expression.finditer(folded)
-        ]
-    for i in _positions(folded, _LONG_NUMBER):
-        bits = _keywords_before(folded, i)
-        if bits:
-            hits.append(i * _KINDS + bits)
-    for house in _HOUSE.finditer(folded):
-        first = house.start()
-        while first > 0 and folded[first - 1] == 48 and house.start() - first < 4:  # '0'
-            first -= 1
-        if _STREET_NEAR.match(folded, first):
-            hits.append(first * _KINDS + _BIT["address"])
+    dates = [m.start() * _KINDS + _BIT["name"] for m in _date_trigger().finditer(folded)]
     windows: list[tuple[int, int, int]] = []
     line_end = -1
-    for packed in sorted(hits):
+    for packed in sorted(_hits(folded) + dates):
         hit, bits = divmod(packed, _KINDS)
         if hit < line_end:
             # On the line of the hit before, so in its window: looking for the line's ends
@@ -555,9 +545,140 @@ def _windows(text: str, folded: bytes | None = None) -> list[tuple[int, int, int
     return windows
 
 
+def _windows_to_read(text: str, folded: bytes) -> list[tuple[int, int, int]]:
+    """The windows of `_windows`, in order and with the same bounds and kinds, that hold a
+    name's part or a hit of another kind than a name's: a window whose only hits are dates
+    and that holds no name's part holds no candidate.
+
+    A window is a chain of lines with hits, each at most two lines after the one before
+    (their windows meet), with the line before the first and the line after the last. So
+    each one that holds a hit of another kind, or a name's part (the seeds), is found by
+    walking out from its seed line by line, and the dated lines far from every seed, most of
+    a tracker's, are never looked at."""
+    lines = _Lines(folded)
+    seeds = sorted([*lines.hits, *(m.start() for m in _NAME_PART.finditer(text))])
+    windows: list[tuple[int, int, int]] = []
+    done = 0  # the seeds before this offset are in a window already found, or in none
+    for seed in seeds:
+        if seed < done:
+            continue
+        line = lines.at(seed)
+        done = line[1]
+        found = lines.hit_near(line)
+        if found is None:
+            continue
+        near, kinds = found
+        first, kinds = lines.chain(near, kinds, lines.before)
+        last, kinds = lines.chain(near, kinds, lines.after)
+        start = (lines.before(first) or first)[0]
+        done = (lines.after(last) or last)[1]
+        windows.append((start, done, kinds))
+    return windows
+
+
+_Line = tuple[int, int]  # where a line starts, and where it ends (its line break, or the end)
+
+
+class _Lines:
+    """The lines of a folded text, each found when asked for, and the kinds of the hits on
+    each: those of `_hits`, found first, and a date, looked for on the lines asked about."""
+
+    def __init__(self, folded: bytes) -> None:
+        self.folded = folded
+        self.size = len(folded)
+        self.hits: dict[int, int] = {}  # where each line with a hit of `_hits` starts: its kinds
+        line_end = -1
+        for packed in sorted(_hits(folded)):
+            hit, bits = divmod(packed, _KINDS)
+            if hit > line_end:  # else on the line of the hit before
+                start = folded.rfind(b"\n", 0, hit) + 1
+                line_end = folded.find(b"\n", hit)
+                line_end = self.size if line_end < 0 else line_end
+            self.hits[start] = self.hits.get(start, 0) | bits
+
+    def at(self, offset: int) -> _Line:
+        """The line holding the offset."""
+        end = self.folded.find(b"\n", offset)
+        return self.folded.rfind(b"\n", 0, offset) + 1, self.size if end < 0 else end
+
+    def before(self, line: _Line | None) -> _Line | None:
+        """The line before, if any."""
+        if line is None or line[0] == 0:
+            return None
+        return self.folded.rfind(b"\n", 0, line[0] - 1) + 1, line[0] - 1
+
+    def after(self, line: _Line | None) -> _Line | None:
+        """The line after, if any: a text that ends with a line break ends with an empty
+        line, as in `_windows`."""
+        if line is None or line[1] == self.size:
+            return None
+        end = self.folded.find(b"\n", line[1] + 1)
+        return line[1] + 1, self.size if end < 0 else end
+
+    def hit_near(self, line: _Line) -> tuple[_Line, int] | None:
+        """A line with a hit among the line and the lines either side, and its kinds: a
+        window holds the line only when one of them has a hit."""
+        for near in (line, self.before(line), self.after(line)):
+            kinds = self.kinds(near)
+            if near is not None and kinds:
+                return near, kinds
+        return None
+
+    def kinds(self, line: _Line | None) -> int:
+        """The kinds of the hits on the line (as bits)."""
+        if line is None:
+            return 0
+        kinds = self.hits.get(line[0], 0)
+        if _date_trigger().search(self.folded, line[0], line[1]):
+            kinds |= _BIT["name"]
+        return kinds
+
+    def chain(
+        self, line: _Line, kinds: int, step: Callable[[_Line | None], _Line | None]
+    ) -> tuple[_Line, int]:
+        """The last line with a hit reached from `line` (which has one) by steps of one or
+        two lines, and the kinds of the hits on the way added to `kinds`."""
+        while True:
+            one = step(line)
+            found = self.kinds(one)
+            if not found:
+                one = step(one)
+                found = self.kinds(one)
+            if not found or one is None:
+                return line, kinds
+            line, kinds = one, kinds | found
+
+
+def _hits(folded: bytes) -> list[int]:
+    """Where the triggers of every kind but a name's (a date) are, each as its position
+    times `_KINDS` plus the kinds it may start."""
+    hits = [i * _KINDS + bits for token, bits in _TRIGGERS for i in _positions(folded, token)]
+    for expression in _triggers():
+        hits += [
+            m.start() * _KINDS + _TRIGGER_BITS[m.lastgroup or ""]
+            for m in expression.finditer(folded)
+        ]
+    for i in _positions(folded, _LONG_NUMBER):
+        bits = _keywords_before(folded, i)
+        if bits:
+            hits.append(i * _KINDS + bits)
+    for house in _HOUSE.finditer(folded):
+        first = house.start()
+        while first > 0 and folded[first - 1] == 48 and house.start() - first < 4:  # '0'
+            first -= 1
+        if _STREET_NEAR.match(folded, first):
+            hits.append(first * _KINDS + _BIT["address"])
+    return hits
+
+
 @functools.cache
 def _triggers() -> tuple[re.Pattern[bytes], ...]:
     return tuple(re.compile(expression) for expression in _TRIGGER_EXPRESSIONS)
+
+
+@functools.cache
+def _date_trigger() -> re.Pattern[bytes]:
+    return re.compile(_DATE_TRIGGER)
 
 
 def _folded(text: str) -> bytes:

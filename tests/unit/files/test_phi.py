@@ -234,7 +234,7 @@ def test_no_identifier_in_the_labelled_set_is_shown_in_full() -> None:
 
 def test_a_number_on_the_line_after_its_keyword_is_read() -> None:
     text = "x: plain words\n" * 50 + "note: >\n  copied the MRN\n  40022871 here\n" + "y: z\n" * 50
-    windows = phi._windows(text)
+    windows = phi._windows_to_read(text, phi._folded(text))
     assert len(windows) == 1
     start, end, _ = windows[0]
     assert "MRN" in text[start:end] and "40022871" in text[start:end]
@@ -292,7 +292,7 @@ def test_the_guard_cannot_backtrack_without_bound() -> None:
 
 def test_the_guard_reads_only_lines_near_a_trigger() -> None:
     text = "plain words about hand hygiene\n" * 1000 + "MRN 12345678\n" + "more words\n" * 1000
-    windows = phi._windows(text)
+    windows = phi._windows_to_read(text, phi._folded(text))
     assert len(windows) == 1
     start, end, _ = windows[0]
     assert end - start < 100

@@ -1,8 +1,10 @@
 """Reading each window with only the expressions of the kinds its triggers may start finds
-exactly what reading it with every expression would."""
+exactly what reading it with every expression would; the windows read are exactly those of
+every window that may hold a candidate."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 import pytest
@@ -74,3 +76,100 @@ def test_each_kinds_head_is_in_every_match_of_its_expression() -> None:
                 assert phi._head(kind).search(text, match.start(), match.end()), (kind, text)
                 if kind == "name":  # and the longer head looked for until it is compiled
                     assert phi._NAME_HEAD().search(text, match.start(), match.end()), text
+
+
+# A window is a chain of lines with hits, each at most two lines after the one before, with
+# the line before the first and the line after the last; it is read with the kinds of all its
+# hits. A name with its date in words ("2 March 1954") has no hit of its own: a date in
+# figures in its chain opens it.
+NAME_IN_WORDS = "  - Jones, Peter 2 March 1954 fell on the stairs\n"
+WARD_EMAIL = "  - questions to the ward inbox, ward7@lakeland.example\n"
+
+
+def test_a_name_is_read_with_the_kinds_of_every_hit_in_its_chain() -> None:
+    # The date is two lines from the e-mail and the name on the line after it: one window.
+    text = "log:\n  - 2026-01-05 falls audit started\n  - huddle moved\n" + WARD_EMAIL
+    found = list(phi.findings(text + NAME_IN_WORDS))
+    assert [(f.kind, f.masked) for f in found] == [("name", "*****, ***** * ***** ****")]
+    # Three lines apart they are two windows, and the e-mail's is not read for names.
+    text = text.replace("  - huddle moved\n", "  - huddle moved\n  - to the day room\n")
+    assert list(phi.findings(text + NAME_IN_WORDS)) == []
+
+
+def _dated_log(notes: dict[int, str], days: int = 40) -> str:
+    """A log of dated entries, each with a note on the line after its date."""
+    lines = ["log:\n"]
+    for day in range(1, days + 1):
+        lines.append(f"  - date: 2026-01-{day:02d}\n")
+        lines.append(f"    note: {notes.get(day, 'checked')}\n")
+    return "".join(lines)
+
+
+def test_a_dated_log_with_another_trigger_in_it_is_read_as_one_window() -> None:
+    # The e-mail near the top makes the whole log one window that is read; a phone number in
+    # Arabic-Indic digits (outside ASCII, so read with every kind) near the end is found.
+    phone = "call his mother on ١٢٣ ٤٥٦ ٧٨٩٠"
+    text = _dated_log({3: WARD_EMAIL.strip(" -\n"), 30: phone})
+    found = list(phi.findings(text))
+    assert [(f.kind, f.start) for f in found] == [("phone", text.index("١٢٣"))]
+    (window,) = phi._windows_to_read(text, phi._folded(text))
+    assert window == (0, len(text) - 1, phi._BIT["email"] | phi._BIT["name"])
+    # Two undated lines in the log end the chain: the dates after them are windows of their
+    # own, with no name in them, not read.
+    gap = text.replace("2026-01-20\n", "2026-01-20\n    seen: yes\n    by: the team\n")
+    assert list(phi.findings(gap)) == []
+
+
+@pytest.mark.parametrize("line_end", ["\n", "\r\n"])
+@pytest.mark.parametrize("final", [True, False])
+def test_hits_on_the_first_and_last_lines_open_their_windows(line_end: str, final: bool) -> None:
+    name, date, plain = "Jones, Peter 2 March 1954 fell", "2026-01-05 review", "plain words"
+
+    def text(*lines: str) -> str:
+        return line_end.join(lines) + (line_end if final else "")
+
+    for lines in [(name, date), (date, name), (plain, date, name), (name, date, plain)]:
+        found = list(phi.findings(text(*lines)))
+        assert [(f.kind, f.start) for f in found] == [("name", text(*lines).index("Jones"))]
+    for lines in [(date, plain, name), (name, plain, date), (name, plain, plain, date)]:
+        assert list(phi.findings(text(*lines))) == []
+
+
+def _may_hold_a_candidate(text: str) -> list[tuple[int, int, int]]:
+    """Every window, less those whose only hits are dates and that hold no name's part."""
+    name = phi._BIT["name"]
+    return [
+        (start, end, kinds)
+        for start, end, kinds in phi._windows(text)
+        if kinds != name or phi._NAME_PART.search(text, start, end)
+    ]
+
+
+# Lines of each sort the chains are made of: none, a date (a name's hit), a name's part,
+# another kind's hit, two hits of different kinds, and a name's part with a date.
+LINES = [
+    "",
+    "plain words",
+    "2026-01-05 review",
+    "see Jones, Peter",
+    "ward7@lakeland.example",
+    "Mrs Okafor seen 02/03/2026",
+    "Jones, Peter 02/03/1954",
+]
+
+
+def _small_texts() -> Iterator[str]:
+    """Every text of up to four of the lines above, with each line end, with and without a
+    final one."""
+    for count in range(1, 5):
+        for lines in itertools.product(LINES, repeat=count):
+            for line_end in ("\n", "\r\n"):
+                yield line_end.join(lines)
+                yield line_end.join(lines) + line_end
+
+
+def test_the_windows_read_are_every_window_that_may_hold_a_candidate() -> None:
+    texts = [*_small_texts(), *EDGES, *NEAR_MISSES, *(case.text for case in load())]
+    texts += [_dated_log({3: "ward7@lakeland.example", 30: "x, Ab"}), "é\n" + "2026-01-05\n" * 50]
+    for text in texts:
+        assert phi._windows_to_read(text, phi._folded(text)) == _may_hold_a_candidate(text), text
