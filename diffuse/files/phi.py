@@ -846,7 +846,9 @@ def _nhs_checksum(digits: str) -> bool:
 
 
 def _mask(value: str, keep: int) -> str:
-    shown = len(re.sub(r"[^0-9a-zA-Z]", "", value)) - keep
+    # Every letter and digit counts, in any script: a number written in Arabic-Indic or
+    # full-width digits is masked as one in ASCII digits is.
+    shown = sum(char.isalnum() for char in value) - keep
     out = []
     for char in value:
         if char.isalnum() and shown > 0:

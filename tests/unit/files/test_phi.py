@@ -44,6 +44,9 @@ FOUND = [
     ("Unit number 00612345", "mrn", "Unit number ******45"),
     ("Staff copied the MRN\n      40022871 onto the sheet", "mrn", "MRN ******71"),
     ("nhs#: 523-938-4991", "nhs", "nhs#: ***-***-**91"),
+    # Digits of another script are read as digits, and masked as digits.
+    ("MRN \u0664\u0664\u0667\u0661\u0669\u0662\u0663", "mrn", "MRN *****\u0662\u0663"),
+    ("patient DOB \uff11\uff19\uff15\uff14-03-02", "dob", "DOB ****-**-**"),
 ]
 
 NOT_FOUND = [
