@@ -27,7 +27,7 @@ class Base(BaseModel):
 # is not.
 _GOOD_IDS: set[str] = set()
 _GOOD_DAYS: dict[str, date] = {}
-_REMEMBERED = 50_000
+_REMEMBERED = 10_000
 
 
 def _check_id(value: str) -> str:

@@ -26,7 +26,7 @@ def problems(**values: object) -> list[str]:
     return []
 
 
-@pytest.mark.parametrize("remembered", [50_000, 0], ids=["remembering", "full"])
+@pytest.mark.parametrize("remembered", [10_000, 0], ids=["remembering", "full"])
 def test_refusals_hold_after_the_same_text_was_accepted(
     monkeypatch: pytest.MonkeyPatch, remembered: int
 ) -> None:
