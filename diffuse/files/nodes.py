@@ -359,15 +359,14 @@ def _mapping(
     path: Any, node: yaml.Node, problems: list[Problem], depth: int, top: int
 ) -> dict[str, Any]:
     result: dict[str, Any] = {}
-    first_seen: dict[str, yaml.Node] = {}
     inline = depth < top  # a value one level down is within the depth limit
     for key_node, value_node in node.value:
-        if not isinstance(key_node, yaml.ScalarNode):
+        if type(key_node) is not _SCALAR and not isinstance(key_node, _SCALAR):
             problems.append(Problem(where(path, key_node), "bad-key", "a key must be plain text"))
             continue
         key = str(key_node.value)
-        if key in first_seen:
-            line = first_seen[key].start_mark.line + 1
+        if key in result:
+            line = _first_key(node, key).start_mark.line + 1
             problems.append(
                 Problem(
                     where(path, key_node),
@@ -376,7 +375,6 @@ def _mapping(
                 )
             )
             continue
-        first_seen[key] = key_node
         if inline and type(value_node) is _SCALAR and value_node.tag in _SCALAR_TAGS:
             # `_scalar` without the call: most values are plain text.
             value = value_node.value
@@ -384,6 +382,11 @@ def _mapping(
         else:
             result[key] = _convert(path, value_node, problems, depth + 1, top)
     return result
+
+
+def _first_key(node: yaml.Node, key: str) -> yaml.Node:
+    """The first key node of the mapping written as `key`: the one a duplicate repeats."""
+    return next(k for k, _v in node.value if isinstance(k, _SCALAR) and str(k.value) == key)
 
 
 def shown(text: str, width: int = 60) -> str:

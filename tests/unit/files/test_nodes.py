@@ -40,6 +40,19 @@ def test_a_duplicate_key_is_a_located_problem_and_the_first_value_is_kept() -> N
     ]
 
 
+def test_every_repeat_of_a_key_names_the_line_of_the_first() -> None:
+    """Each repeat, however many, points at the first key: not at the repeat before it, nor
+    at a key that is not plain text standing between them."""
+    (root,) = compose("x: 0\na: 1\n? [a]\n: 2\na: 3\n'a': 4\n")
+    converted = to_data("f.yaml", root)
+    assert converted.data == {"x": "0", "a": "1"}
+    assert [(str(p.location), p.code, p.message[-23:]) for p in converted.problems] == [
+        ("f.yaml:3:3", "bad-key", " key must be plain text"),
+        ("f.yaml:5:1", "duplicate-key", "(first given on line 2)"),
+        ("f.yaml:6:1", "duplicate-key", "(first given on line 2)"),
+    ]
+
+
 def test_a_non_standard_tag_is_refused_where_it_stands() -> None:
     (root,) = compose("safe: yes\nrun: !!python/object/apply:os.system [ls]\n")
     converted = to_data("f.yaml", root)
