@@ -173,8 +173,10 @@ _HEADS: dict[str, str] = {
         rf"\b(?:medicare|medicaid|mbi|hicn|health{_GAP}(?:plan|insurance)|insur|member"
         rf"|subscriber|beneficiary|policy{_GAP}holder)"
     ),
+    # A short keyword ("har", "fin" begin "harm", "final") up to its number's first digit.
     "account": (
-        rf"\b(?:csn|fin|har|encounter|(?:visit|episode|admission|spell|account|acct"
+        rf"\b(?:(?:csn|fin|har|encounter)(?:{_NUMBER_WORD}){_SEP}(?:[a-z]{{1,4}}-)?[a-z]{{0,5}}\d"
+        rf"|(?:visit|episode|admission|spell|account|acct"
         rf"|billing{_GAP}account)(?:,?{_GAP}(?:number|num|no|nr|id|\#)|[ \t]{{0,3}}\#))"
     ),
     "licence": r"\b(?:driv|licen)",

@@ -78,6 +78,20 @@ def test_each_kinds_head_is_in_every_match_of_its_expression() -> None:
                     assert phi._NAME_HEAD().search(text, match.start(), match.end()), text
 
 
+def test_the_account_head_holds_a_short_keyword_up_to_its_numbers_first_digit() -> None:
+    """ "harm", "final", "finding" begin with an account keyword: the head asks for what the
+    expression does up to the number's first digit, so a window of prose with a date in it
+    does not compile and run the account expression, and a number as far from its keyword
+    as the expression allows is still read."""
+    indent = " " * 40
+    farthest = f"FIN,   \r\n{indent}number   \r\n{indent}#:   \r\n{indent}abcd-abcde12345 on file\n"
+    (match,) = phi.patterns()["account"].finditer(farthest)
+    assert phi._head("account").search(farthest, match.start(), match.end())
+    prose = "the harm events clustered where no final audit was held, 2026-03-04\n"
+    assert phi._head("account").search(prose) is None
+    assert phi._head("account").search("har 1234567") is not None
+
+
 # A window is a chain of lines with hits, each at most two lines after the one before, with
 # the line before the first and the line after the last; it is read with the kinds of all its
 # hits. A name with its date in words ("2 March 1954") has no hit of its own: a date in
