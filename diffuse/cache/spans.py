@@ -44,7 +44,7 @@ def all_dates(item: BaseModel) -> list[date]:
         if isinstance(value, date):
             found.append(value)
         elif isinstance(value, BaseModel):
-            stack += (_READERS.get(type(value)) or _reader(type(value)))(value)
+            stack += _reader(type(value))(value)
         elif isinstance(value, list):
             stack += value
         elif isinstance(value, dict):
@@ -52,16 +52,12 @@ def all_dates(item: BaseModel) -> list[date]:
     return found
 
 
-# Each model class's reader of its fields that may hold a date (`dated_fields`): a tuple of
-# their values, read in C by `attrgetter` rather than a name at a time.
-_READERS: dict[type[BaseModel], Callable[[BaseModel], tuple[object, ...]]] = {}
-
-
+@functools.cache
 def _reader(model: type[BaseModel]) -> Callable[[BaseModel], tuple[object, ...]]:
+    """The reader of the fields of `model` that may hold a date (`dated_fields`): a tuple of
+    their values, read in C by `attrgetter` rather than a name at a time."""
     names = [name for name, _key in dated_fields(model)]
-    reader = operator.attrgetter(*names) if len(names) > 1 else _one_or_none(names)
-    _READERS[model] = reader
-    return reader
+    return operator.attrgetter(*names) if len(names) > 1 else _one_or_none(names)
 
 
 def _one_or_none(names: list[str]) -> Callable[[BaseModel], tuple[object, ...]]:

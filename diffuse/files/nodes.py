@@ -361,7 +361,7 @@ def _mapping(
     result: dict[str, Any] = {}
     inline = depth < top  # a value one level down is within the depth limit
     for key_node, value_node in node.value:
-        if type(key_node) is not _SCALAR and not isinstance(key_node, _SCALAR):
+        if not isinstance(key_node, _SCALAR):
             problems.append(Problem(where(path, key_node), "bad-key", "a key must be plain text"))
             continue
         key = str(key_node.value)
