@@ -37,7 +37,10 @@ class SectionReader:
     def __init__(self) -> None:
         self._pieces: dict[str, Any] = {}
         self._sections: dict[str, Any] = {}
-        self._keys: dict[int, tuple[str, ...]] = {}
+        # `entry_key` of each list and entry returned, by its id; each is kept with its keys,
+        # so its id stays its own while they are known, even once a section it belonged to
+        # is worked out again (`resized`) and the list read before is dropped.
+        self._keys: dict[int, tuple[object, tuple[str, ...]]] = {}
         # Sections read as one list of entries: the entries' indentation, where each ends
         # and how many items the entries up to it hold.
         self._listed: dict[str, tuple[int, tuple[int, ...], tuple[int, ...]]] = {}
@@ -68,18 +71,25 @@ class SectionReader:
         """`entry_key` of each entry of a list this reader returned, worked out once."""
         if not isinstance(entries, list):
             return ()
-        # The reader keeps every list it returned alive, so its id stays its own.
-        found = self._keys.get(id(entries))
+        found = self._known(entries)
         if found is None:
-            found = self._keys[id(entries)] = tuple(map(self._key, entries))
+            found = self._remember(entries, tuple(map(self._key, entries)))
         return found
 
     def _key(self, entry: Any) -> str:
         # Entries of unchanged text are the same objects from one version to the next.
-        found = self._keys.get(id(entry))
+        found = self._known(entry)
         if found is None:
-            found = self._keys[id(entry)] = (entry_key(entry),)
+            found = self._remember(entry, (entry_key(entry),))
         return found[0]
+
+    def _known(self, value: object) -> tuple[str, ...] | None:
+        found = self._keys.get(id(value))
+        return None if found is None else found[1]
+
+    def _remember(self, value: object, keys: tuple[str, ...]) -> tuple[str, ...]:
+        self._keys[id(value)] = (value, keys)
+        return keys
 
     def _parse_section(self, section: str, name: str) -> Any:
         head, _, body = section.partition("\n")
@@ -116,7 +126,7 @@ class SectionReader:
             return _UNSEEN
         indent, ends, counts = listed
         before = self._sections[old]
-        known = self._keys.get(id(before))
+        known = self._known(before)
         if old.startswith(new):
             kept = bisect.bisect_left(ends, len(new))
             if kept == len(ends) or ends[kept] != len(new):
@@ -124,7 +134,7 @@ class SectionReader:
             value = self._sections[new] = before[: counts[kept]]
             self._listed[new] = (indent, ends[: kept + 1], counts[: kept + 1])
             if known is not None:
-                self._keys[id(value)] = known[: counts[kept]]
+                self._remember(value, known[: counts[kept]])
             return value
         added = new[len(old) :]
         mark = _ENTRY_AT[indent]
@@ -141,7 +151,7 @@ class SectionReader:
         grew = tuple(itertools.accumulate(map(len, values), initial=counts[-1]))[1:]
         self._listed[new] = (indent, ends + more, counts + grew)
         if known is not None:
-            self._keys[id(value)] = known + tuple(map(self._key, entries))
+            self._remember(value, known + tuple(map(self._key, entries)))
         return value
 
     def _chunk_values(self, chunks: list[str]) -> list[Any]:

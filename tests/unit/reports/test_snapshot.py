@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from diffuse.files.plainscan import scan
 from diffuse.reports import snapshot as snapshot_module
-from diffuse.reports.snapshot import SectionReader, Versions, _entry, snapshot
+from diffuse.reports.snapshot import SectionReader, Versions, _entry, entry_key, snapshot
 
 PROJECT = """\
 # Spread of hand hygiene.
@@ -394,3 +394,22 @@ def test_any_text_read_without_the_line_scanner_reads_as_the_scanner_reads(text:
     found = _entry(text)
     simple = scan(text)
     assert found is None or (simple is not None and found == simple[0])
+
+
+def test_a_list_read_again_and_dropped_leaves_no_keys_for_the_next_list() -> None:
+    """The keys of the entries are remembered by the id of the list and of each entry; a
+    section worked out again drops the list read before, and the next list made may take
+    its place in memory (CPython reuses a freed list at once). Its keys must be its own."""
+    reader = SectionReader()
+    before = [{"gate": "close", "body": "cpc"}]
+    assert reader.keys(before) == (entry_key(before[0]),)
+    del before
+    after = [{"gate": "open", "body": "cpc"}]
+    assert reader.keys(after) == (entry_key(after[0]),)
+
+
+def test_approvals_resized_back_and_forth_many_times_read_as_a_full_read() -> None:
+    # The same sections are worked out again and again, dropping the lists read before.
+    texts = _versions(PROJECT, APPROVALS_RESIZED)
+    for _ in range(20):
+        _check("project", texts[::-1] + texts)
