@@ -23,7 +23,7 @@ import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from diffuse.errors import Location, Problem
-from diffuse.files.nodes import LimitError, compose, convert_checked, shown, where
+from diffuse.files.nodes import LimitError, compose, read, shown, where
 from diffuse.limits import CEILINGS, DEFAULT_LIMITS, Limits
 from diffuse.reading import handover
 
@@ -102,12 +102,17 @@ class Document:
             self.data = None
             _TEXT.pack(self)
 
-    def locate(self, loc: tuple[str | int, ...], key: bool = False) -> Location:
+    def tree(self) -> yaml.Node | None:
+        """The file's node tree, composed again when it was let go of or never held."""
         if self.node is None and self.released:
             self.node, self.released = compose(self.text, CEILINGS)[0], False
-        if self.node is None:
+        return self.node
+
+    def locate(self, loc: tuple[str | int, ...], key: bool = False) -> Location:
+        node = self.tree()
+        if node is None:
             return Location(self.path)
-        return where(self.path, node_at(self.node, loc, key, self._keys))
+        return where(self.path, node_at(node, loc, key, self._keys))
 
 
 _TEXT: _Text = Document.__dict__["text"]
@@ -228,7 +233,7 @@ def _decode(doc: Document, raw: bytes) -> str | None:
 
 def _parse(doc: Document, text: str, limits: Limits) -> None:
     try:
-        nodes = compose(text, limits)
+        reading = read(text, doc.path, limits)
     except LimitError as exc:
         doc.problems.append(
             Problem(_mark_location(doc.path, exc.problem_mark), exc.code, exc.problem or "")
@@ -244,6 +249,7 @@ def _parse(doc: Document, text: str, limits: Limits) -> None:
         first = (str(exc).splitlines() or ["invalid YAML"])[0]
         doc.problems.append(Problem(Location(doc.path), "yaml-syntax", first))
         return
+    nodes = reading.documents
     if not nodes:
         if text.strip():
             at = Location(doc.path, 1, 1)
@@ -260,10 +266,11 @@ def _parse(doc: Document, text: str, limits: Limits) -> None:
             )
         )
         return
-    doc.node = nodes[0]
-    converted = convert_checked(doc.path, doc.node, limits, aliases="*" in text)
-    doc.data = converted.data
-    doc.problems.extend(converted.problems)
+    # A spliced text's tree lacks the rows' contents: `tree` composes the file's own.
+    doc.node, doc.released = (None, True) if reading.spliced else (nodes[0], False)
+    if reading.converted is not None:
+        doc.data = reading.converted.data
+        doc.problems.extend(reading.converted.problems)
 
 
 def _mark_location(path: Path, mark: Any) -> Location:
@@ -532,14 +539,14 @@ def _unwrap(annotation: Any) -> Any:
 def model_from_bytes(path: Path, raw: bytes, model: type[M]) -> M | None:
     """The model in `raw` (a file's bytes at some commit), or None if it is not valid."""
     try:
-        nodes = compose(raw.decode("utf-8-sig"))
+        text = raw.decode("utf-8-sig")
+        reading = read(text, path)
     except (UnicodeDecodeError, yaml.YAMLError, RecursionError):
         return None
-    if len(nodes) != 1:
+    converted = reading.converted
+    if converted is None or converted.problems:
         return None
-    doc = Document(path, nodes[0])
-    converted = convert_checked(path, nodes[0])
-    if converted.problems:
-        return None
+    doc = Document(path, None if reading.spliced else reading.documents[0], text=text)
+    doc.released = reading.spliced
     doc.data = converted.data
     return validate(doc, model)

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
 from diffuse.errors import Location, Problem
+from diffuse.files.flowrows import Row, splice
 from diffuse.limits import DEFAULT_LIMITS, Limits
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -125,10 +126,26 @@ def compose(text: str, limits: Limits = DEFAULT_LIMITS) -> list[yaml.Node]:
     the final one; the check that an edit keeps dates in order reads the organisation
     and practice files again. Nothing in diffuse changes a node once composed.
     """
-    return list(_composed(text, limits))
+    key = (text, limits)
+    documents = _RECENT.pop(key, None)
+    if documents is None:
+        documents = _composed(text, limits)
+    _RECENT[key] = documents  # the most recent last
+    if len(_RECENT) > _RECENT_SIZE:
+        del _RECENT[next(iter(_RECENT))]
+    return list(documents)
 
 
-@functools.lru_cache(maxsize=8)
+# The documents of the texts `compose` read last, by text and limits.
+_RECENT: dict[tuple[str, Limits], tuple[yaml.Node, ...]] = {}
+_RECENT_SIZE = 8
+
+
+def forget() -> None:
+    """Let go of the texts `compose` remembers."""
+    _RECENT.clear()
+
+
 def _composed(text: str, limits: Limits) -> tuple[yaml.Node, ...]:
     if not may_exceed(text, limits):
         nodes = tuple(yaml.compose_all(text, Loader=_Loader))
@@ -329,13 +346,26 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
-def to_data(path: Any, root: yaml.Node, max_depth: int = DEFAULT_LIMITS.max_depth) -> Converted:
+def to_data(
+    path: Any,
+    root: yaml.Node,
+    max_depth: int = DEFAULT_LIMITS.max_depth,
+    rows: dict[tuple[int, int], Row] | None = None,
+) -> Converted:
+    """The data of the tree, with the problems of its keys and tags. With `rows` (the tree
+    of a spliced text, `flowrows.splice`), each empty mapping at a row's place is that
+    row's data, and the row is taken out of `rows`."""
     out = Converted(None)
-    out.data = _convert(path, root, out.problems, 0, max_depth)
+    out.data = _convert(path, root, out.problems, 0, max_depth, rows)
     return out
 
 
-def _convert(path: Any, node: yaml.Node, problems: list[Problem], depth: int, top: int) -> Any:
+Rows = dict[tuple[int, int], Row] | None
+
+
+def _convert(
+    path: Any, node: yaml.Node, problems: list[Problem], depth: int, top: int, rows: Rows
+) -> Any:
     if depth > top:
         raise _TooDeep(node)
     if isinstance(node, yaml.ScalarNode):
@@ -347,16 +377,22 @@ def _convert(path: Any, node: yaml.Node, problems: list[Problem], depth: int, to
             return [
                 (None if not item.style and item.value in _NULLS else item.value)
                 if type(item) is _SCALAR and item.tag in _SCALAR_TAGS
-                else _convert(path, item, problems, depth + 1, top)
+                else _convert(path, item, problems, depth + 1, top, rows)
                 for item in node.value
             ]
-        return [_convert(path, item, problems, depth + 1, top) for item in node.value]
+        return [_convert(path, item, problems, depth + 1, top, rows) for item in node.value]
     _check_tag(path, node, _MAP, problems)
-    return _mapping(path, node, problems, depth, top)
+    if rows and not node.value:
+        row = rows.pop((node.start_mark.line, node.start_mark.column), None)
+        if row is not None:
+            if depth >= top:
+                raise _Unspliced  # its values lie past the depth limit
+            return row
+    return _mapping(path, node, problems, depth, top, rows)
 
 
 def _mapping(
-    path: Any, node: yaml.Node, problems: list[Problem], depth: int, top: int
+    path: Any, node: yaml.Node, problems: list[Problem], depth: int, top: int, rows: Rows
 ) -> dict[str, Any]:
     result: dict[str, Any] = {}
     inline = depth < top  # a value one level down is within the depth limit
@@ -380,7 +416,7 @@ def _mapping(
             value = value_node.value
             result[key] = None if not value_node.style and value in _NULLS else value
         else:
-            result[key] = _convert(path, value_node, problems, depth + 1, top)
+            result[key] = _convert(path, value_node, problems, depth + 1, top, rows)
     return result
 
 
@@ -429,8 +465,16 @@ class _TooDeep(Exception):
         self.node = node
 
 
+class _Unspliced(Exception):
+    """A row of a spliced text cannot be taken as read: compose the text as written."""
+
+
 def convert_checked(
-    path: Any, root: yaml.Node, limits: Limits = DEFAULT_LIMITS, aliases: bool = True
+    path: Any,
+    root: yaml.Node,
+    limits: Limits = DEFAULT_LIMITS,
+    aliases: bool = True,
+    rows: Rows = None,
 ) -> Converted:
     """`to_data` with the size and depth limits turned into problems.
 
@@ -439,19 +483,58 @@ def convert_checked(
     if aliases and expanded_size(root, limits.max_values) > limits.max_values:
         return Converted(None, [Problem(where(path, root), "too-large", too_many(limits))])
     try:
-        return to_data(path, root, limits.max_depth)
+        return to_data(path, root, limits.max_depth, rows)
     except _TooDeep as deep:
         return Converted(None, [Problem(where(path, deep.node), "too-deep", too_deep(limits))])
+
+
+class Reading(NamedTuple):
+    """A text's documents, and the data of the first when it is the only one."""
+
+    documents: tuple[yaml.Node, ...]
+    converted: Converted | None
+    # The documents are of the spliced text (`flowrows`): the same but for the rows'
+    # contents, so their positions hold, but the file's own tree must be composed again.
+    spliced: bool
+
+
+def read(text: str, path: Any = "", limits: Limits = DEFAULT_LIMITS) -> Reading:
+    """`compose`, then `convert_checked` when the text holds one document: the one way
+    text becomes data, for validation and for every check that reads a file. Raises as
+    `compose` does.
+
+    A text whose one-line list rows `flowrows.splice` reads is composed without them,
+    and each row's data is taken where its empty mapping stands. When any row is not
+    taken so, or the spliced text does not compose as one document, the text is read as
+    written: the data and problems are always those of the text as written."""
+    spliced = None
+    if (text, limits) in _RECENT:
+        pass  # composed as written already (an edit's text, checked and then validated)
+    elif not may_exceed(text, limits) or _few_enough(text, limits):
+        spliced = splice(text)  # the values are within the limit, rows or not
+    if spliced is not None:
+        rows = dict(spliced.rows)
+        try:
+            documents = tuple(compose(spliced.text, limits))
+            if len(documents) == 1:
+                converted = convert_checked(path, documents[0], limits, False, rows)
+                if not rows:
+                    return Reading(documents, converted, True)
+        except (yaml.YAMLError, RecursionError, _Unspliced):
+            pass  # the text as written shows what is wrong
+    documents = tuple(compose(text, limits))
+    if len(documents) != 1:
+        return Reading(documents, None, False)
+    return Reading(documents, convert_checked(path, documents[0], limits, "*" in text), False)
 
 
 def plain_data(text: str, path: Any = "") -> tuple[bool, Any]:
     """(True, data) when `text` is one well-formed document within the limits, else
     (False, None): for old versions of a file, where a problem is no news."""
     try:
-        nodes = compose(text)
+        converted = read(text, path).converted
     except (yaml.YAMLError, RecursionError):
         return False, None
-    if len(nodes) != 1:
+    if converted is None or converted.problems:
         return False, None
-    converted = convert_checked(path, nodes[0])
-    return (False, None) if converted.problems else (True, converted.data)
+    return True, converted.data

@@ -890,9 +890,10 @@ class _Spot(NamedTuple):
 
 def _spot(doc: Document, offset: int) -> _Spot:
     """The field holding `offset` (its dotted path), or a comment."""
-    if doc.node is None:
+    tree = doc.tree()
+    if tree is None:
         return _Spot("text", _line_of(doc.text, offset))
-    found = _find(doc.node, offset, ())
+    found = _find(tree, offset, ())
     if found is None:
         return _Spot("comment", _line_of(doc.text, offset))
     node, loc = found

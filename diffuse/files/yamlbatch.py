@@ -12,7 +12,7 @@ from typing import Any
 
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from diffuse.files.nodes import compose, convert_checked
+from diffuse.files.nodes import compose, read
 from diffuse.files.yamledit import (
     EditError,
     Scalar,
@@ -48,11 +48,11 @@ def apply_values(
 
 
 def _load(text: str) -> Any:
-    """`text` read as diffuse reads every file (`nodes`): plain scalars stay text."""
-    nodes = compose(text.removeprefix("\ufeff"), CEILINGS)
-    if len(nodes) != 1:
+    """`text` read as diffuse reads every file (`nodes.read`): plain scalars stay text."""
+    converted = read(text.removeprefix("\ufeff"), None, CEILINGS).converted
+    if converted is None:
         raise EditError("cannot edit a file that does not hold exactly one YAML document")
-    return convert_checked(None, nodes[0], CEILINGS).data
+    return converted.data
 
 
 def _as_read(item: dict[str, Scalar]) -> dict[str, str | None]:

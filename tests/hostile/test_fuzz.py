@@ -91,6 +91,7 @@ def check(doc: Document) -> None:
     """Validate as every file kind and run the patient-data guard; any exception fails."""
     for model in (Practice, Project, Organisation):
         copy = Document(doc.path, doc.node, doc.data, list(doc.problems), doc.text)
+        copy.released = doc.released
         validate(copy, model)
         copy.problems.extend(patient_data(copy))
         for problem in copy.problems:

@@ -31,6 +31,19 @@ SPELLINGS = {
         "approvals:\n  - {body: cpc, by: *member, date: 2026-03-01}\n",
         (19, 5),
     ),
+    # A one-line row is read before the parser (`flowrows`) only where the data is the same.
+    "a row spaced oddly, with a comment": (
+        "approvals:\n  - { body:  cpc ,by: ben,date: 2026-03-01 }   # agreed\n",
+        (19, 5),
+    ),
+    "a row over two lines": (
+        "approvals:\n  - {body: cpc, by: ben,\n     date: 2026-03-01}\n",
+        (19, 5),
+    ),
+    "a row after one in a block of text": (
+        f"summary: |\n  - {ENTRY}\napprovals:\n  - {ENTRY}\n",
+        (21, 5),
+    ),
     # The line scanner took the last column-0 `approvals:` line, here inside a string.
     "hidden behind a quoted string": (
         f"approvals:\n  - {ENTRY}\nsummary: 'Hourly rounding on every ward.\napprovals: []\n"

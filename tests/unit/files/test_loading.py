@@ -22,7 +22,7 @@ bodies: []
 
 def _problems(text: str, name: str = "organisation.yaml") -> list[tuple[str, str]]:
     doc = document_from_text(Path(name), text)
-    if doc.node is not None:
+    if doc.tree() is not None:
         validate(doc, Organisation)
     return [(str(p.location), p.code) for p in doc.problems]
 

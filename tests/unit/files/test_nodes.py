@@ -137,7 +137,7 @@ def test_a_long_text_is_parsed_once_and_refused_at_the_same_place(
             mark = exc.problem_mark
             return type(exc).__name__, getattr(exc, "code", ""), exc.problem, mark and mark.line
         finally:
-            nodes._composed.cache_clear()
+            nodes.forget()
 
     measured, composed = outcome(True), outcome(False)
     if measured == "composed":
@@ -176,7 +176,7 @@ def test_a_text_of_many_brackets_is_composed_first_and_refused_at_the_same_place
             where = mark and (mark.line, mark.column)
             return type(exc).__name__, getattr(exc, "code", ""), exc.problem, where
         finally:
-            nodes._composed.cache_clear()
+            nodes.forget()
 
     measured, composed = outcome(True), outcome(False)
     if measured == "composed":
