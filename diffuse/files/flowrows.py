@@ -35,8 +35,10 @@ _KEY = r"[a-z_][a-z0-9_]{0,63}"
 # scalar may start in a flow mapping (a '-' only before a letter or digit).
 _VALUE = r"-?[A-Za-z0-9][A-Za-z0-9._-]*"
 _PAIR = rf"{_KEY}: +{_VALUE} *"
-# A list item of one flow mapping, with only spaces or a comment after it on its line.
-_ROW = re.compile(rf"^ *- (\{{ *{_PAIR}(?:, *{_PAIR})*\}})(?= *\r?$| +#)", re.MULTILINE)
+# A list item of one flow mapping, with only spaces or a comment after it on its line (and,
+# `splice` sees, only spaces before it). Found by its '- {', which is quicker to look for
+# than the start of every line.
+_ROW = re.compile(rf"- (\{{ *{_PAIR}(?:, *{_PAIR})*\}})(?= *\r?$| +#)", re.MULTILINE)
 # Line breaks the parser counts as such, besides '\n' and '\r\n'.
 _OTHER_BREAKS = ("\x85", "\u2028", "\u2029")
 # Plain values the loader reads as null (`nodes._NULLS` that a row's value may spell).
@@ -64,28 +66,23 @@ def splice(text: str) -> Spliced | None:
     rows: dict[tuple[int, int], Row] = {}
     done = line = 0  # the text before `done` is in `pieces`; `line` is the line at `done`
     for match in _ROW.finditer(text):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        if text.count(" ", line_start, match.start()) < match.start() - line_start:
+            continue  # not the first thing on its line
         start, end = match.span(1)
-        row = _row(text[start + 1 : end - 1])
-        if row is None:
-            continue
+        # Keys and values, in turn: neither holds a space, a ':' or a ','.
+        words = text[start + 1 : end - 1].replace(" ", "").replace(":", ",").split(",")
+        pairs = iter(words)
+        row: Row = dict(zip(pairs, pairs, strict=False))
+        if 2 * len(row) < len(words):
+            continue  # a key given twice: the parser's reader reports it
+        if not _NULL_WORDS.isdisjoint(row.values()):
+            row = {key: None if value in _NULL_WORDS else value for key, value in row.items()}
         line += text.count("\n", done, start)
-        rows[line, start - text.rfind("\n", 0, start) - 1] = row
+        rows[line, start - line_start] = row
         pieces += (text[done:start], "{}", " " * (end - start - 2))
         done = end
     if not rows:
         return None
     pieces.append(text[done:])
     return Spliced("".join(pieces), rows)
-
-
-def _row(inside: str) -> Row | None:
-    """The data of a row's pairs; None when a key is given twice (the parser's reader
-    reports it)."""
-    row: Row = {}
-    for pair in inside.split(","):
-        key, _, value = pair.partition(":")
-        key, value = key.strip(), value.strip()
-        if key in row:
-            return None
-        row[key] = None if value in _NULL_WORDS else value
-    return row
