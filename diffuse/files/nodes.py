@@ -346,11 +346,12 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
+# The rows of a spliced text by the line and column of their `{}` (`flowrows.Spliced`).
+Rows = dict[tuple[int, int], Row] | None
+
+
 def to_data(
-    path: Any,
-    root: yaml.Node,
-    max_depth: int = DEFAULT_LIMITS.max_depth,
-    rows: dict[tuple[int, int], Row] | None = None,
+    path: Any, root: yaml.Node, max_depth: int = DEFAULT_LIMITS.max_depth, rows: Rows = None
 ) -> Converted:
     """The data of the tree, with the problems of its keys and tags. With `rows` (the tree
     of a spliced text, `flowrows.splice`), each empty mapping at a row's place is that
@@ -358,9 +359,6 @@ def to_data(
     out = Converted(None)
     out.data = _convert(path, root, out.problems, 0, max_depth, rows)
     return out
-
-
-Rows = dict[tuple[int, int], Row] | None
 
 
 def _convert(
