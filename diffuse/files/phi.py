@@ -261,19 +261,21 @@ _STREET_NEAR = re.compile(_STREET_FOLDED)
 # The end of a house number and the word after it: a quicker search than the street's.
 _HOUSE = re.compile(rb"0[ a-z] ?[a-z]")
 # The keywords before a long number, each in a group named for its kind.
-_KEYWORD_NEAR = re.compile(
+_KEYWORDS = (
     rb"(?P<mrn>mrn|m\.r\.n|m\. r\. n|mr#|rec|patient ?(?:id|n|#)|hosp|chart ?(?:n|#)|unit n)"
     rb"|(?P<ssn>ssn|ss#|security)|(?P<nhs>nhs)"
     rb"|(?P<plan>insur|medica|health|member|subscriber|beneficiar|holder|mbi|hicn)"
     rb"|(?P<account>csn|fin[ #:n]|har[ #:n]|encounter|visit|episode|admission|spell|acc|billing)"
     rb"|(?P<licence>licen)"
 )
-# The same without groups: quicker to search, and almost every long number has none of them.
-_KEYWORD_ANY = re.compile(re.sub(rb"\(\?P<\w+>", b"(?:", _KEYWORD_NEAR.pattern))
+# The same without groups: quicker to search, and almost every long number has none of them
+# (the kinds are read, with `_keywords_near`, only for those that have).
+_KEYWORD_ANY = re.compile(re.sub(rb"\(\?P<\w+>", b"(?:", _KEYWORDS))
 # A number that starts its line (after its indent and an up-to-three-letter prefix) may be the
 # end of a value the line before began.
 _STARTS_LINE = re.compile(rb"[ \t]{0,40}[a-z]{0,3}")
-_ALLOW = re.compile(r"#\s*diffuse:\s*not-patient-data\b\s*(?:\((?P<reason>[^)]*)\))?")
+# The mark that says a line holds no patient data, read on the lines of a finding.
+_ALLOW = _later(r"#\s*diffuse:\s*not-patient-data\b\s*(?:\((?P<reason>[^)]*)\))?")
 
 _WHAT = {
     "mrn": "a medical record number",
@@ -698,7 +700,12 @@ def _keywords_before(folded: bytes, at: int) -> int:
         low = max(0, line - 30)
     if _KEYWORD_ANY.search(folded, low, at) is None:
         return 0  # almost every long number: a metric's value, a count
-    return sum({_BIT[m.lastgroup or ""] for m in _KEYWORD_NEAR.finditer(folded, low, at)})
+    return sum({_BIT[m.lastgroup or ""] for m in _keywords_near().finditer(folded, low, at)})
+
+
+@functools.cache
+def _keywords_near() -> re.Pattern[bytes]:
+    return re.compile(_KEYWORDS)
 
 
 def _positions(folded: bytes, token: bytes) -> Iterator[int]:
@@ -864,7 +871,7 @@ def _mask(value: str, keep: int) -> str:
 def _problem(doc: Document, finding: Finding) -> Problem | None:
     spot = _spot(doc, finding.start)
     lines = {_line_of(doc.text, finding.start), spot.first_line}
-    marks = [m for line in lines for m in _ALLOW.finditer(_line_text(doc.text, line))]
+    marks = [m for line in lines for m in _ALLOW().finditer(_line_text(doc.text, line))]
     if any(_explained(m) for m in marks):
         return None
     what = f"looks like {_WHAT[finding.kind]} ({finding.masked})"
