@@ -45,6 +45,8 @@ _OTHER_BREAKS = ("\x85", "\u2028", "\u2029")
 _NULL_WORDS = frozenset({"null", "Null", "NULL"})
 
 Row = dict[str, str | None]
+# Rows by the line and column (both from 0) of their `{`.
+Rows = dict[tuple[int, int], Row]
 
 
 class Spliced(NamedTuple):
@@ -52,7 +54,7 @@ class Spliced(NamedTuple):
     line and column (both from 0) of its `{`."""
 
     text: str
-    rows: dict[tuple[int, int], Row]
+    rows: Rows
 
 
 def splice(text: str) -> Spliced | None:
@@ -63,7 +65,7 @@ def splice(text: str) -> Spliced | None:
     if text.count("\r") != text.count("\r\n") or any(b in text for b in _OTHER_BREAKS):
         return None
     pieces: list[str] = []
-    rows: dict[tuple[int, int], Row] = {}
+    rows: Rows = {}
     done = line = 0  # the text before `done` is in `pieces`; `line` is the line at `done`
     for match in _ROW.finditer(text):
         line_start = text.rfind("\n", 0, match.start()) + 1

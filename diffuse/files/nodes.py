@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from diffuse.errors import Location, Problem
-from diffuse.files.flowrows import Row, splice
+from diffuse.files.flowrows import Rows, splice
 from diffuse.limits import DEFAULT_LIMITS, Limits
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -346,12 +346,8 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
-# The rows of a spliced text by the line and column of their `{}` (`flowrows.Spliced`).
-Rows = dict[tuple[int, int], Row] | None
-
-
 def to_data(
-    path: Any, root: yaml.Node, max_depth: int = DEFAULT_LIMITS.max_depth, rows: Rows = None
+    path: Any, root: yaml.Node, max_depth: int = DEFAULT_LIMITS.max_depth, rows: Rows | None = None
 ) -> Converted:
     """The data of the tree, with the problems of its keys and tags. With `rows` (the tree
     of a spliced text, `flowrows.splice`), each empty mapping at a row's place is that
@@ -362,7 +358,7 @@ def to_data(
 
 
 def _convert(
-    path: Any, node: yaml.Node, problems: list[Problem], depth: int, top: int, rows: Rows
+    path: Any, node: yaml.Node, problems: list[Problem], depth: int, top: int, rows: Rows | None
 ) -> Any:
     if depth > top:
         raise _TooDeep(node)
@@ -390,7 +386,7 @@ def _convert(
 
 
 def _mapping(
-    path: Any, node: yaml.Node, problems: list[Problem], depth: int, top: int, rows: Rows
+    path: Any, node: yaml.Node, problems: list[Problem], depth: int, top: int, rows: Rows | None
 ) -> dict[str, Any]:
     result: dict[str, Any] = {}
     inline = depth < top  # a value one level down is within the depth limit
@@ -472,7 +468,7 @@ def convert_checked(
     root: yaml.Node,
     limits: Limits = DEFAULT_LIMITS,
     aliases: bool = True,
-    rows: Rows = None,
+    rows: Rows | None = None,
 ) -> Converted:
     """`to_data` with the size and depth limits turned into problems.
 
